@@ -1,0 +1,50 @@
+#pragma once
+// Parameters captured from clause text, so that amending a number in the
+// constitution changes what a check enforces.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace constable::constitution {
+
+// "25%" -> 25.0; first percentage in the text.
+std::optional<double> capture_percentage(std::string_view text);
+// First integer: "minimum 3 partitions" -> 3, "10 revisions" -> 10.
+std::optional<long long> capture_integer(std::string_view text);
+// First integer followed by one of `units` (case-insensitive word):
+// capture_integer_before("history limit: 10 revisions", {"revisions"}) -> 10.
+std::optional<long long> capture_integer_before(std::string_view text,
+                                                const std::vector<std::string_view>& units);
+// "< 200KB gzipped" -> 204800 bytes (KB, KiB, MB, MiB, GB, GiB; 1 KB = 1024 B).
+std::optional<std::uint64_t> capture_size_bytes(std::string_view text);
+// "2.5s", "100ms", "24-hour", "7 days", "2 weeks", "6 months" -> milliseconds.
+std::optional<std::chrono::milliseconds> capture_duration(std::string_view text);
+// The items of an enumeration: "dev, staging, production namespaces" ->
+// {"dev", "staging", "production"}; "(Alpine/distroless/slim preferred)" ->
+// {"Alpine", "distroless", "slim"}. Splits on ',', '/', " or ", " and ".
+std::vector<std::string> capture_list(std::string_view text);
+// Parenthesised remarks: "Image size MUST be minimized (Alpine Linux preferred
+// for production)" -> {"Alpine Linux preferred for production"}.
+std::vector<std::string> capture_parentheticals(std::string_view text);
+
+// Paths prescribed by a file-tree code block (├── / └── / │ drawing or
+// indentation), relative to the tree's root, directories ending in '/':
+// {"Chart.yaml", "values.yaml", "templates/", "templates/deployment.yaml", ...}.
+// Trailing '# comments' are ignored.
+struct TreeEntry {
+  std::string path;
+  bool directory = false;
+  std::string comment;
+  int line_offset = 0;  // 0-based line within the block
+};
+struct Tree {
+  std::string root;  // "chart/" (the first line), empty if none
+  std::vector<TreeEntry> entries;
+};
+std::optional<Tree> capture_tree(std::string_view code_block);
+
+}  // namespace constable::constitution

@@ -1,0 +1,52 @@
+#pragma once
+// Small text utilities used across parsers, checks and reporters. Everything
+// works on bytes of (possibly invalid) UTF-8 and never throws.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace constable::text {
+
+std::string_view trim(std::string_view s);
+std::string to_lower(std::string_view s);
+std::string to_upper(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+bool icontains(std::string_view haystack, std::string_view needle);
+std::vector<std::string_view> split(std::string_view s, char separator);
+
+// Splits into lines without their terminators; accepts \n, \r\n and a lone \r.
+// A final line without terminator is kept; a trailing terminator adds no line.
+std::vector<std::string_view> split_lines(std::string_view s);
+
+// Removes a leading UTF-8 byte order mark.
+std::string_view strip_bom(std::string_view s);
+
+// Byte offset of the first invalid UTF-8 sequence, or nullopt if valid.
+std::optional<std::size_t> first_invalid_utf8(std::string_view s);
+// Copy with every invalid sequence replaced by U+FFFD, safe for JSON and XML.
+std::string sanitize_utf8(std::string_view s);
+// Heuristic used by git: a NUL byte in the first 8000 bytes means binary.
+bool looks_binary(std::string_view s);
+
+// 1-based code-point column of the 1-based byte column `byte_column` in `line`.
+int codepoint_column(std::string_view line, int byte_column);
+
+// Lower-case ASCII slug of words: "Non-root user MUST be specified" ->
+// "non-root-user-must-be-specified". At most `max_words` words (0 = all).
+std::string slugify(std::string_view s, std::size_t max_words = 0);
+
+// A secret, shortened so that it can be shown: a short prefix and the
+// length, e.g. "AKIA…(20 chars)". Never returns the whole value.
+std::string redact(std::string_view secret);
+
+// Stable 64-bit FNV-1a hash, as 16 lower-case hex digits (fingerprints).
+std::uint64_t fnv1a64(std::string_view data, std::uint64_t seed = 0xcbf29ce484222325ULL);
+std::string hex64(std::uint64_t value);
+
+// Shannon entropy in bits per character.
+double shannon_entropy(std::string_view s);
+
+}  // namespace constable::text

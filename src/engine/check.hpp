@@ -1,0 +1,98 @@
+#pragma once
+// The contract between the engine and a check. A check declares, in code,
+// everything the CLI, the generated docs and SARIF say about it (CheckInfo),
+// names the clause it enforces by matchers, captures its parameters from
+// that clause in bind(), and reports violations file by file.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "constitution/model.hpp"
+#include "core/error.hpp"
+#include "core/types.hpp"
+#include "engine/config.hpp"
+#include "workspace/workspace.hpp"
+
+namespace constable::dockerfile { struct Dockerfile; }
+
+namespace constable::engine {
+
+// RE2 patterns, matched case-insensitively anywhere in the text: `section`
+// against the clause's heading path joined with " > ", `text` against the
+// clause text. The first clause in document order that matches both binds.
+struct ClauseMatcher {
+  std::string_view section;
+  std::string_view text;
+};
+
+struct CheckInfo {
+  std::string_view id;      // "<domain>/<name>", e.g. "docker/non-root-user"
+  std::string_view domain;  // "docker"
+  Nature nature = Nature::maintainability;
+  std::string_view summary;      // one line, imperative
+  std::string_view rationale;    // why the rule exists
+  std::string_view remediation;  // how to fix a finding
+  std::string_view bad_example;  // a snippet that fires
+  std::string_view good_example; // a snippet that does not
+  std::string_view parameters;   // what bind() captures from the clause, "" if nothing
+  ClauseMatcher clause;          // empty for the engine's own rules
+  FileKind file_kind = FileKind::other;
+  std::string_view stack;  // stack fact the check needs to apply, "" for any repository
+};
+
+// Everything a check may look at for one file. Parsed documents are parsed
+// at most once per file, on first use, and shared by all checks.
+class FileContext {
+ public:
+  virtual ~FileContext() = default;
+  virtual const workspace::File& file() const = 0;
+  virtual std::string_view text() const = 0;  // BOM stripped
+  virtual const std::vector<std::string_view>& lines() const = 0;
+  virtual const Config& config() const = 0;
+  virtual const dockerfile::Dockerfile& dockerfile() const = 0;
+};
+
+struct Emission {
+  SourceRange range;
+  std::string message;
+  std::string remediation;  // "" to use the check's own
+  // Parts of the source that hold a secret: redacted in snippets.
+  std::vector<SourceRange> secrets;
+};
+
+class Emitter {
+ public:
+  virtual ~Emitter() = default;
+  virtual void emit(Emission emission) = 0;
+  void report(SourceRange range, std::string message) { emit({range, std::move(message), {}, {}}); }
+};
+
+class Check {
+ public:
+  virtual ~Check() = default;
+  virtual const CheckInfo& info() const = 0;
+  // Called once, before scanning, with the clause the check bound to:
+  // capture parameters and validate options. An error makes the run fail
+  // fast with a clear message (exit 2).
+  virtual Result<void> bind(const constitution::Clause& clause, const Config& config) {
+    (void)clause;
+    (void)config;
+    return {};
+  }
+  // The parameters bind() captured, for `coverage` and `explain`; "" if none.
+  virtual std::string bound_parameters() const { return {}; }
+  // Called for each file of info().file_kind; must be thread-compatible
+  // (const, no shared mutable state).
+  virtual void check(const FileContext& file, Emitter& out) const = 0;
+};
+
+using CheckFactory = std::unique_ptr<Check> (*)();
+
+template <class T>
+std::unique_ptr<Check> make_check() {
+  return std::make_unique<T>();
+}
+
+}  // namespace constable::engine

@@ -1,0 +1,58 @@
+#pragma once
+// `.constable.yaml`: the repository's configuration, validated once before
+// any file is scanned (unknown keys and bad values fail with file:line).
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/date.hpp"
+#include "core/error.hpp"
+#include "core/types.hpp"
+
+namespace constable::engine {
+
+// A time-boxed exception: findings of `check` under `path` are waived until
+// `expires`; after that the waiver itself is a finding.
+struct Waiver {
+  std::string check;  // check id
+  std::string path;   // gitignore-style glob, relative to the root
+  std::string reason;
+  std::string owner;
+  Date expires;
+  int line = 0;  // in the config file
+};
+
+struct DockerOptions {
+  // Registries (and registry/namespace prefixes) the organisation approves,
+  // e.g. "registry.example.com", "ghcr.io/acme".
+  std::vector<std::string> approved_registries;
+  // Publishers whose images count as official besides Docker Hub's library.
+  std::vector<std::string> official_registries = {
+      "gcr.io/distroless", "mcr.microsoft.com", "public.ecr.aws/docker/library",
+      "cgr.dev/chainguard", "registry.access.redhat.com", "registry.k8s.io"};
+};
+
+struct Config {
+  std::string source;  // the file it was read from, "" for defaults only
+  std::optional<std::string> constitution;
+  std::vector<std::string> exclude;
+  std::vector<std::string> select;  // check ids or domains ("docker")
+  std::vector<std::string> ignore;
+  std::optional<Severity> fail_on;
+  std::uintmax_t max_file_size = 10ULL * 1024 * 1024;
+  int sprint_days = 14;
+  DockerOptions docker;
+  std::vector<Waiver> waivers;
+};
+
+Result<Config> parse_config(std::string_view yaml, std::string path);
+Result<Config> load_config(const std::filesystem::path& file);
+
+// "10MB", "512KiB", "1048576" -> bytes.
+std::optional<std::uintmax_t> parse_byte_size(std::string_view text);
+
+}  // namespace constable::engine

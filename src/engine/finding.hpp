@@ -1,0 +1,44 @@
+#pragma once
+// A violation: which check found it, which clause it breaks, how severe it
+// is, when it is due, and exactly where it is.
+
+#include <optional>
+#include <string>
+
+#include "core/date.hpp"
+#include "core/types.hpp"
+
+namespace constable::engine {
+
+struct Suppression {
+  enum class Kind : std::uint8_t { inline_comment, waiver };
+  Kind kind = Kind::inline_comment;
+  std::string reason;
+  std::string owner;              // waivers only
+  std::optional<Date> expires;
+  std::string source;             // "path:line" of the comment or waiver
+};
+
+struct Finding {
+  std::string check_id;
+  std::string clause_id;       // "" for findings of the engine itself
+  std::string clause_text;
+  std::string clause_section;  // "A > B > C"
+  int clause_line = 0;
+  Severity severity = Severity::medium;
+  Date due;
+  std::string path;  // relative to the root; a directory ends in '/'
+  SourceRange range;
+  std::string message;
+  std::string remediation;
+  std::string snippet;      // the offending line (secrets redacted), "" for whole-file findings
+  std::string fingerprint;  // stable across unrelated line shifts
+  std::optional<Suppression> suppression;
+
+  bool suppressed() const { return suppression.has_value(); }
+};
+
+// Canonical report order: path, position, check, message.
+bool report_order(const Finding& a, const Finding& b);
+
+}  // namespace constable::engine

@@ -1,0 +1,51 @@
+#pragma once
+// Binding: which checks are active for this constitution, this configuration
+// and this repository, each bound to the clause it enforces.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "constitution/model.hpp"
+#include "engine/catalog.hpp"
+#include "engine/config.hpp"
+#include "workspace/workspace.hpp"
+
+namespace constable::engine {
+
+enum class BindingStatus : std::uint8_t {
+  active,          // bound and applicable: runs
+  no_clause,       // the constitution has no clause it enforces: inactive
+  not_applicable,  // the repository lacks the stack it checks (no Dockerfile...)
+  deselected,      // turned off by --select/--ignore or the config
+};
+std::string_view to_string(BindingStatus status);
+
+struct Binding {
+  std::unique_ptr<Check> check;
+  const constitution::Clause* clause = nullptr;  // null when no_clause
+  BindingStatus status = BindingStatus::no_clause;
+  std::string parameters;  // what bind() captured, for coverage and explain
+};
+
+struct Selection {
+  std::vector<std::string> select;  // ids or domains; empty = all
+  std::vector<std::string> ignore;
+};
+
+struct Plan {
+  std::vector<Binding> bindings;  // in catalog order
+
+  const Binding* find(std::string_view check_id) const;
+  std::vector<const Binding*> for_clause(std::string_view clause_id) const;
+};
+
+// Binds every catalog check. Fails (exit 2) when a check rejects its clause
+// or options, naming the check, the clause and the constitution line.
+Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& constitution,
+                  const Config& config, const workspace::StackFacts& stack, const Selection& selection);
+
+// Does `id` match a --select/--ignore entry ("docker", "docker/", "docker/healthcheck")?
+bool selector_matches(std::string_view selector, std::string_view id);
+
+}  // namespace constable::engine

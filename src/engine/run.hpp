@@ -1,0 +1,45 @@
+#pragma once
+// Runs a plan over a workspace: reads and parses each file at most once,
+// only when an active check needs it, in parallel, and returns findings in a
+// canonical order so output is identical whatever the thread count.
+
+#include <chrono>
+#include <vector>
+
+#include "constitution/model.hpp"
+#include "engine/config.hpp"
+#include "engine/finding.hpp"
+#include "engine/plan.hpp"
+#include "workspace/workspace.hpp"
+
+namespace constable::engine {
+
+struct RunOptions {
+  unsigned jobs = 0;  // 0 = one per hardware thread
+  Date today = Date::today();
+};
+
+struct PhaseTimes {
+  std::chrono::microseconds discover{0}, bind{0}, check{0}, report{0};
+};
+
+struct Stats {
+  std::size_t files_discovered = 0;
+  std::size_t files_checked = 0;   // files some active check needed
+  std::uintmax_t bytes_read = 0;
+  std::size_t documents_parsed = 0;
+  std::size_t active_checks = 0;
+  std::size_t suppressed = 0;
+  PhaseTimes times;
+};
+
+struct RunResult {
+  std::vector<Finding> findings;  // report_order; suppressed ones included, flagged
+  std::vector<workspace::Note> notes;
+  Stats stats;
+};
+
+RunResult run(const Plan& plan, const constitution::Constitution& constitution, const Config& config,
+              const workspace::Workspace& workspace, const RunOptions& options);
+
+}  // namespace constable::engine

@@ -1,0 +1,109 @@
+#pragma once
+// A Dockerfile, parsed as BuildKit reads it: parser directives (`escape`,
+// `syntax`), line continuations, comments, heredocs, exec (JSON) and shell
+// forms, flags, ARG before FROM and named stages. Malformed input yields
+// errors with locations; parsing never throws and never stops early.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace constable::dockerfile {
+
+struct Flag {
+  std::string name;   // without dashes: "platform", "from", "chown", "mount"
+  std::string value;  // "" for a flag without '='
+  int line = 0;
+  int column = 0;
+};
+
+struct Heredoc {
+  std::string delimiter;  // "EOF"
+  std::string content;    // the body, without the terminating delimiter line
+  bool strip_tabs = false;  // <<-EOF
+  bool quoted = false;      // <<"EOF" or <<'EOF': no expansion
+  int line = 0;             // line of the first body line
+};
+
+struct Instruction {
+  std::string keyword;    // upper-case: "FROM", "RUN", ...
+  std::vector<Flag> flags;
+  // Everything after the flags, continuation lines joined with the escape
+  // and newline removed, comment lines inside the continuation dropped,
+  // leading and trailing whitespace trimmed.
+  std::string arguments;
+  bool exec_form = false;               // arguments is a JSON array of strings
+  std::vector<std::string> exec_args;   // its elements when exec_form
+  std::vector<Heredoc> heredocs;
+  int line = 0;         // first physical line (1-based)
+  int end_line = 0;     // last physical line, heredoc bodies included
+  int column = 0;       // column of the keyword (1-based, bytes)
+  int args_column = 0;  // column on `line` where `arguments` start, 0 if they start later
+};
+
+// ENV / ARG / LABEL entries, in both `k=v` and legacy `ENV k v` forms.
+struct KeyValue {
+  std::string key;
+  std::string value;       // unquoted; "" when absent (ARG NAME)
+  bool has_value = false;  // "ARG X" vs "ARG X="
+  int line = 0;            // physical line that holds the key
+  int column = 0;          // column of the key on that line
+  int value_column = 0;    // column where the value starts (0 if none)
+};
+std::vector<KeyValue> key_values(const Instruction& instruction);
+
+struct Stage {
+  int index = 0;             // 0-based position among stages
+  std::size_t from = 0;      // index of the FROM instruction in instructions
+  std::size_t last = 0;      // index of the stage's last instruction
+  std::string image;         // as written (variables unexpanded)
+  std::string resolved_image;  // with global ARG defaults substituted
+  bool unresolved = false;     // resolved_image still holds a variable
+  std::string name;          // "AS name", lower-cased; "" if unnamed
+  std::string platform;      // --platform value, "" if none
+  // Index of the earlier stage this one builds FROM, if its image names one.
+  std::optional<int> parent_stage;
+};
+
+struct ParseError {
+  std::string message;
+  int line = 0;
+  int column = 0;
+};
+
+struct Directive {
+  std::string name;  // lower-case: "escape", "syntax", "check"
+  std::string value;
+  int line = 0;
+};
+
+struct Dockerfile {
+  char escape = '\\';
+  std::vector<Directive> directives;
+  std::vector<Instruction> instructions;
+  std::vector<std::size_t> global_args;  // indices of ARG instructions before the first FROM
+  std::vector<Stage> stages;
+  std::vector<ParseError> errors;
+  std::vector<std::string_view> lines;  // physical lines of the source (views into the caller's text)
+
+  // `text` must outlive the result (lines are views into it). A BOM is skipped.
+  static Dockerfile parse(std::string_view text);
+
+  const Stage* final_stage() const { return stages.empty() ? nullptr : &stages.back(); }
+  // Instructions of a stage, FROM included.
+  std::vector<const Instruction*> stage_instructions(const Stage& stage) const;
+  // Chain from the stage back through the stages it is built FROM: {stage, parent, ...}.
+  std::vector<const Stage*> ancestry(const Stage& stage) const;
+  // Global ARG defaults (name -> value) for expanding FROM lines.
+  std::map<std::string, std::string> global_arg_defaults() const;
+};
+
+// Shell-style expansion of $VAR, ${VAR}, ${VAR:-default}, ${VAR-default},
+// ${VAR:+alt} and ${VAR+alt}, with `escape` quoting the next character.
+// Unknown variables expand to "" and set *unresolved when given.
+std::string expand_variables(std::string_view word, const std::map<std::string, std::string>& vars,
+                             char escape = '\\', bool* unresolved = nullptr);
+
+}  // namespace constable::dockerfile

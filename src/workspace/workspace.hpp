@@ -1,0 +1,64 @@
+#pragma once
+// The repository being checked: its files (discovered honouring .gitignore
+// and exclude globs), their kinds, and stack facts about the repository.
+
+#include <cstdint>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/types.hpp"
+
+namespace constable::workspace {
+
+struct File {
+  std::string path;                // relative to the root, '/'-separated
+  std::filesystem::path absolute;  // for reading
+  std::uintmax_t size = 0;
+  FileKind kind = FileKind::other;
+};
+
+// Something the user should know that is not a violation: a skipped file, a
+// symlink that was not followed.
+struct Note {
+  std::string path;
+  std::string message;
+  friend auto operator<=>(const Note&, const Note&) = default;
+};
+
+// Technologies the repository uses ("docker", "helm", "python", "node", ...),
+// so checks declare where they apply.
+struct StackFacts {
+  std::set<std::string> facts;
+  bool has(std::string_view fact) const { return facts.contains(std::string(fact)); }
+};
+
+struct Workspace {
+  std::filesystem::path root;
+  std::vector<File> files;  // sorted by path
+  StackFacts stack;
+  std::vector<Note> notes;  // sorted
+};
+
+struct DiscoveryOptions {
+  std::vector<std::string> exclude;                    // gitignore-style globs
+  std::uintmax_t max_file_size = 10ULL * 1024 * 1024;  // larger files are skipped with a note
+  bool respect_gitignore = true;
+};
+
+// Walks `root` (a directory, or a single file), honouring .gitignore files at
+// every level, .git/info/exclude and the exclude globs. Never follows a
+// symlink; never enters .git. Fails only if `root` does not exist.
+Result<Workspace> discover(const std::filesystem::path& root, const DiscoveryOptions& options);
+
+// Kind of a file from its relative path: Dockerfile, *.dockerfile,
+// Dockerfile.*, Containerfile -> dockerfile; *.yaml/*.yml -> yaml; ...
+FileKind classify(std::string_view relative_path);
+
+// Stack facts implied by the files' paths.
+StackFacts detect_stack(const std::vector<File>& files);
+
+}  // namespace constable::workspace

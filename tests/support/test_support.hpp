@@ -1,0 +1,44 @@
+#pragma once
+// Helpers shared by the test suites: temporary directories, file writing,
+// locating ../shared, running the constable binary.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace constable::testing {
+
+// A fresh directory removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  // Writes `content` to `relative` (creating parent directories); returns the full path.
+  std::filesystem::path write(std::string_view relative, std::string_view content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string read_file(const std::filesystem::path& file);
+std::filesystem::path source_dir();    // the repository root
+std::filesystem::path fixtures_dir();  // tests/fixtures
+// ../shared/<relative> beside the source tree, or nullopt when absent.
+std::optional<std::filesystem::path> shared_file(std::string_view relative);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs argv (no shell) with an optional working directory and extra
+// environment ("K=V"); captures stdout and stderr. Times out after `seconds`.
+CommandResult run_command(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {},
+                          const std::vector<std::string>& env = {}, int seconds = 120);
+
+}  // namespace constable::testing
