@@ -1,0 +1,79 @@
+#pragma once
+// The commands behind the CLI, as functions from options to an outcome
+// (output text, messages, exit code) so that they are testable without a
+// process. Exit codes: 0 clean below the threshold, 1 violations, 2 usage or
+// configuration error.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "constitution/model.hpp"
+#include "core/date.hpp"
+#include "engine/config.hpp"
+#include "engine/plan.hpp"
+#include "report/report.hpp"
+#include "workspace/workspace.hpp"
+
+namespace constable::app {
+
+inline constexpr int kExitClean = 0;
+inline constexpr int kExitViolations = 1;
+inline constexpr int kExitUsage = 2;
+
+struct Outcome {
+  int exit_code = kExitClean;
+  std::string out;  // for stdout (or --output)
+  std::string err;  // messages for stderr
+};
+
+struct CommonOptions {
+  std::filesystem::path path = ".";           // repository root (or one file)
+  std::optional<std::filesystem::path> constitution;
+  std::optional<std::filesystem::path> config;
+  std::vector<std::string> select;
+  std::vector<std::string> ignore;
+  std::optional<Date> today;
+};
+
+struct CheckOptions : CommonOptions {
+  report::Format format = report::Format::text;
+  std::optional<std::string> fail_on;  // critical|high|medium|low|none
+  unsigned jobs = 0;
+  bool stats = false;
+  bool colour = false;
+};
+
+struct CoverageOptions : CommonOptions {
+  std::string format = "text";  // text|markdown|json
+};
+
+// Everything a command needs, resolved once: configuration layers merged,
+// constitution found and parsed, workspace discovered, checks bound.
+struct Session {
+  engine::Config config;
+  constitution::Constitution constitution;
+  workspace::Workspace workspace;
+  engine::Plan plan;
+  Date today;
+  std::string root_display;
+};
+
+// Where the constitution is looked for, in order, given the root and config.
+std::vector<std::filesystem::path> constitution_candidates(const std::filesystem::path& root,
+                                                           const engine::Config& config);
+
+Result<Session> open_session(const CommonOptions& options);
+
+Outcome check(const CheckOptions& options);
+Outcome coverage(const CoverageOptions& options);
+Outcome explain(const CommonOptions& options, const std::string& id);
+Outcome list_checks(const CommonOptions& options, const std::string& format);
+Outcome print_config(const CommonOptions& options);
+// Writes (or with check_only compares) one Markdown page per check under `dir`.
+Outcome generate_docs(const std::filesystem::path& dir, bool check_only);
+
+std::string version_string();
+
+}  // namespace constable::app

@@ -1,0 +1,98 @@
+#include <algorithm>
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "app/app.hpp"
+#include "engine/catalog.hpp"
+#include "engine/run.hpp"
+
+namespace constable::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::microseconds since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+}
+
+// Rules reporters describe: every active check, plus the engine's own rules.
+std::vector<report::Rule> report_rules(const Session& session) {
+  std::vector<report::Rule> rules;
+  for (const auto& b : session.plan.bindings) {
+    if (b.status != engine::BindingStatus::active) continue;
+    const auto& info = b.check->info();
+    rules.push_back({&info, b.clause, session.constitution.severity.severity_for(info.nature), b.parameters});
+  }
+  for (const auto* info : engine::rules::all())
+    rules.push_back({info, nullptr, session.constitution.severity.severity_for(info->nature), {}});
+  std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) { return a.info->id < b.info->id; });
+  return rules;
+}
+
+}  // namespace
+
+Outcome check(const CheckOptions& options) {
+  Outcome outcome;
+  const auto start = Clock::now();
+  auto session = open_session(options);
+  if (!session) {
+    outcome.exit_code = kExitUsage;
+    outcome.err = fmt::format("constable: {}\n", session.error().to_string());
+    return outcome;
+  }
+  const auto opened = since(start);
+
+  std::optional<Severity> threshold = Severity::low;
+  const std::string fail_on = options.fail_on.value_or(
+      session->config.fail_on ? std::string(to_string(*session->config.fail_on)) : std::string("low"));
+  if (fail_on == "none") {
+    threshold.reset();
+  } else if (auto parsed = parse_severity(fail_on)) {
+    threshold = *parsed;
+  } else {
+    outcome.exit_code = kExitUsage;
+    outcome.err = fmt::format("constable: --fail-on must be critical, high, medium, low or none, got '{}'\n", fail_on);
+    return outcome;
+  }
+
+  engine::RunOptions run_options;
+  run_options.jobs = options.jobs;
+  run_options.today = session->today;
+  const auto check_start = Clock::now();
+  engine::RunResult result =
+      engine::run(session->plan, session->constitution, session->config, session->workspace, run_options);
+  result.stats.times.discover = opened;  // discovery, parsing the constitution and binding
+  result.stats.times.check = since(check_start);
+
+  report::Report rep;
+  rep.tool_version = version_string();
+  rep.root = session->root_display;
+  rep.constitution_path = session->constitution.path;
+  rep.constitution_version = session->constitution.version ? session->constitution.version->version : "";
+  rep.run_date = session->today;
+  rep.fail_on = threshold.value_or(Severity::low);
+  rep.fail_on_none = !threshold.has_value();
+  rep.rules = report_rules(*session);
+  rep.result = &result;
+  const auto report_start = Clock::now();
+  outcome.out = report::render(rep, options.format, {options.colour, options.stats});
+  result.stats.times.report = since(report_start);
+  if (options.stats && options.format == report::Format::text) {
+    // Timings are only known after rendering; re-render so the block is complete.
+    outcome.out = report::render(rep, options.format, {options.colour, options.stats});
+  }
+
+  if (threshold) {
+    for (const auto& f : result.findings) {
+      if (!f.suppressed() && f.severity <= *threshold) {
+        outcome.exit_code = kExitViolations;
+        break;
+      }
+    }
+  }
+  return outcome;
+}
+
+}  // namespace constable::app

@@ -1,0 +1,187 @@
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "app/app.hpp"
+#include "app/check_pages.hpp"
+#include "core/text.hpp"
+#include "engine/catalog.hpp"
+
+namespace constable::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<const engine::CheckInfo*> all_infos() {
+  std::vector<const engine::CheckInfo*> infos = engine::Catalog::builtin().infos();
+  for (const auto* info : engine::rules::all()) infos.push_back(info);
+  std::sort(infos.begin(), infos.end(), [](const auto* a, const auto* b) { return a->id < b->id; });
+  return infos;
+}
+
+std::string clause_block(const constitution::Clause& clause, const std::string& constitution_path) {
+  std::string out = fmt::format("Clause {}\n  {}:{}\n  section: {}\n  modality: {}{}\n  text: {}\n", clause.id,
+                                constitution_path, clause.line, clause.section_joined(), to_string(clause.modality),
+                                clause.modality_inherited ? fmt::format(" (from the lead-in \"{}\")", clause.lead_in) : "",
+                                clause.text);
+  return out;
+}
+
+}  // namespace
+
+Outcome explain(const CommonOptions& options, const std::string& id) {
+  Outcome outcome;
+  // A constitution is optional for explaining a check, required for a clause.
+  auto session = open_session(options);
+  if (const auto* info = engine::Catalog::builtin().find(id)) {
+    outcome.out = check_page(*info);
+    if (session) {
+      if (const auto* binding = session->plan.find(id)) {
+        outcome.out += fmt::format("\n## In this repository\n\nStatus: {}\n", to_string(binding->status));
+        if (binding->clause != nullptr) {
+          outcome.out += "\n" + clause_block(*binding->clause, session->constitution.path);
+          if (!binding->parameters.empty()) outcome.out += fmt::format("  parameters: {}\n", binding->parameters);
+        }
+      }
+    }
+    return outcome;
+  }
+  if (!session) {
+    outcome.exit_code = kExitUsage;
+    outcome.err = fmt::format("constable: '{}' is not a check, and clauses need a constitution: {}\n", id,
+                              session.error().to_string());
+    return outcome;
+  }
+  if (const auto* clause = session->constitution.find(id)) {
+    outcome.out = clause_block(*clause, session->constitution.path);
+    const auto bindings = session->plan.for_clause(id);
+    if (bindings.empty()) outcome.out += "  enforced by: no check\n";
+    for (const auto* b : bindings)
+      outcome.out += fmt::format("  enforced by: {} ({}){}\n", b->check->info().id, to_string(b->status),
+                                 b->parameters.empty() ? "" : ", " + b->parameters);
+    return outcome;
+  }
+  outcome.exit_code = kExitUsage;
+  std::string suggestions;
+  for (const auto& clause : session->constitution.clauses)
+    if (text::icontains(clause.id, id) && suggestions.size() < 600) suggestions += "\n  " + clause.id;
+  outcome.err = fmt::format("constable: no check or clause '{}'{}\n", id,
+                            suggestions.empty() ? "" : "; clauses containing it:" + suggestions);
+  return outcome;
+}
+
+Outcome list_checks(const CommonOptions& options, const std::string& format) {
+  Outcome outcome;
+  auto session = open_session(options);  // optional: adds each check's status
+  auto status_of = [&](std::string_view id) -> std::string {
+    if (!session) return "";
+    const auto* b = session->plan.find(id);
+    return b ? std::string(to_string(b->status)) : std::string("active");
+  };
+  const auto policy = session ? session->constitution.severity : constitution::SeverityPolicy::defaults();
+  if (format == "json") {
+    nlohmann::ordered_json doc = nlohmann::ordered_json::array();
+    for (const auto* info : all_infos()) {
+      nlohmann::ordered_json entry{{"id", info->id},
+                                   {"domain", info->domain},
+                                   {"nature", to_string(info->nature)},
+                                   {"severity", to_string(policy.severity_for(info->nature))},
+                                   {"summary", info->summary}};
+      if (session) {
+        entry["status"] = status_of(info->id);
+        if (const auto* b = session->plan.find(info->id); b && b->clause) entry["clause"] = b->clause->id;
+      }
+      doc.push_back(std::move(entry));
+    }
+    outcome.out = doc.dump(2) + "\n";
+    return outcome;
+  }
+  if (format != "text") {
+    outcome.exit_code = kExitUsage;
+    outcome.err = fmt::format("constable: checks --format must be text or json, got '{}'\n", format);
+    return outcome;
+  }
+  for (const auto* info : all_infos()) {
+    outcome.out += fmt::format("{:<36} {:<9} {:<16}{}{}\n", info->id, to_string(policy.severity_for(info->nature)),
+                               to_string(info->nature), session ? fmt::format("{:<15}", status_of(info->id)) : "",
+                               info->summary);
+  }
+  if (!session) outcome.err = fmt::format("constable: statuses not shown: {}\n", session.error().to_string());
+  return outcome;
+}
+
+Outcome print_config(const CommonOptions& options) {
+  Outcome outcome;
+  auto session = open_session(options);
+  if (!session) {
+    outcome.exit_code = kExitUsage;
+    outcome.err = fmt::format("constable: {}\n", session.error().to_string());
+    return outcome;
+  }
+  const auto& c = session->config;
+  auto list = [](const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + fmt::format("\"{}\"", items[i]);
+    return out + "]";
+  };
+  outcome.out += fmt::format("# effective configuration (defaults < {} < command line)\n",
+                             c.source.empty() ? "no .constable.yaml" : c.source);
+  outcome.out += fmt::format("constitution: {}\n", session->constitution.path);
+  outcome.out += fmt::format("exclude: {}\nselect: {}\nignore: {}\n", list(c.exclude), list(options.select.empty() ? c.select : options.select),
+                             list(c.ignore));
+  outcome.out += fmt::format("fail_on: {}\nmax_file_size: {}\nsprint_days: {}\n",
+                             c.fail_on ? to_string(*c.fail_on) : "low", c.max_file_size, c.sprint_days);
+  outcome.out += fmt::format("docker:\n  approved_registries: {}\n  official_registries: {}\n",
+                             list(c.docker.approved_registries), list(c.docker.official_registries));
+  outcome.out += fmt::format("waivers: {}\n", c.waivers.size());
+  for (const auto& w : c.waivers)
+    outcome.out += fmt::format("  - {{check: {}, path: \"{}\", owner: {}, expires: {}, reason: \"{}\"}}\n", w.check,
+                               w.path, w.owner, w.expires.to_string(), w.reason);
+  const auto& policy = session->constitution.severity;
+  outcome.out += fmt::format("severity_policy: {}\n", policy.from_constitution ? "from the constitution" : "defaults");
+  for (Severity s : kAllSeverities)
+    outcome.out += fmt::format("  {}: {}\n", to_string(s), policy.deadlines[static_cast<std::size_t>(s)].text);
+  return outcome;
+}
+
+Outcome generate_docs(const fs::path& dir, bool check_only) {
+  Outcome outcome;
+  std::vector<std::pair<fs::path, std::string>> pages;
+  const auto infos = all_infos();
+  pages.emplace_back(dir / "README.md", checks_index(infos));
+  for (const auto* info : infos) pages.emplace_back(dir / check_page_path(*info), check_page(*info));
+
+  std::vector<std::string> stale;
+  for (const auto& [path, content] : pages) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream current;
+    if (in) current << in.rdbuf();
+    if (in && current.str() == content) continue;
+    if (check_only) {
+      stale.push_back(path.string());
+      continue;
+    }
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+    if (!out) {
+      outcome.exit_code = kExitUsage;
+      outcome.err += fmt::format("constable: cannot write {}\n", path.string());
+    } else {
+      outcome.out += fmt::format("wrote {}\n", path.string());
+    }
+  }
+  if (!stale.empty()) {
+    outcome.exit_code = kExitViolations;
+    for (const auto& s : stale) outcome.err += fmt::format("stale: {}\n", s);
+    outcome.err += "constable: check pages are out of date; run `constable docs` (or `make docs`)\n";
+  }
+  return outcome;
+}
+
+}  // namespace constable::app

@@ -1,0 +1,109 @@
+#include <fmt/format.h>
+
+#include "app/app.hpp"
+#include "engine/catalog.hpp"
+
+namespace constable::app {
+
+namespace fs = std::filesystem;
+
+std::string version_string() { return CONSTABLE_VERSION; }
+
+std::vector<fs::path> constitution_candidates(const fs::path& root, const engine::Config& config) {
+  std::vector<fs::path> candidates;
+  if (config.constitution) {
+    const fs::path base = config.source.empty() ? root : fs::path(config.source).parent_path();
+    candidates.push_back(base / *config.constitution);
+    return candidates;  // an explicit setting is not second-guessed
+  }
+  for (const char* relative : {".specify/memory/constitution.md", "CONSTITUTION.md", "docs/constitution.md"})
+    candidates.push_back(root / relative);
+  return candidates;
+}
+
+namespace {
+
+// Ids named in --select/--ignore, the config or waivers must exist: a typo
+// would otherwise silently disable nothing.
+Result<void> validate_selectors(const engine::Config& config, const std::vector<std::string>& cli_select,
+                                const std::vector<std::string>& cli_ignore) {
+  const auto& catalog = engine::Catalog::builtin();
+  auto known = [&](std::string_view selector) {
+    if (selector == "all") return true;
+    for (const auto* info : catalog.infos())
+      if (engine::selector_matches(selector, info->id)) return true;
+    for (const auto* info : engine::rules::all())
+      if (engine::selector_matches(selector, info->id)) return true;
+    return false;
+  };
+  for (const auto* list : {&cli_select, &cli_ignore})
+    for (const auto& s : *list)
+      if (!known(s)) return fail(fmt::format("unknown check or domain '{}' (see `constable checks`)", s));
+  for (const auto* list : {&config.select, &config.ignore})
+    for (const auto& s : *list)
+      if (!known(s)) return fail(fmt::format("unknown check or domain '{}' (see `constable checks`)", s), config.source);
+  for (const auto& w : config.waivers)
+    if (!known(w.check)) return fail(fmt::format("waiver names unknown check '{}'", w.check), config.source, w.line);
+  return {};
+}
+
+}  // namespace
+
+Result<Session> open_session(const CommonOptions& options) {
+  Session session;
+  std::error_code ec;
+  if (!fs::exists(options.path, ec)) return fail("no such file or directory", options.path.string());
+  const fs::path root = fs::is_directory(options.path, ec) ? options.path : options.path.parent_path();
+  session.root_display = options.path.string();
+
+  // Layers: defaults, then the repository's file, then the command line.
+  fs::path config_file = options.config ? *options.config : root / ".constable.yaml";
+  if (options.config || fs::exists(config_file, ec)) {
+    auto loaded = engine::load_config(config_file);
+    if (!loaded) return std::unexpected(loaded.error());
+    session.config = std::move(*loaded);
+  }
+  if (auto ok = validate_selectors(session.config, options.select, options.ignore); !ok)
+    return std::unexpected(ok.error());
+  session.today = options.today.value_or(Date::today());
+
+  fs::path constitution_file;
+  if (options.constitution) {
+    constitution_file = *options.constitution;
+  } else {
+    std::string looked;
+    for (const auto& candidate : constitution_candidates(root, session.config)) {
+      if (fs::is_regular_file(candidate, ec)) {
+        constitution_file = candidate;
+        break;
+      }
+      looked += fmt::format("\n  {}", candidate.string());
+    }
+    if (constitution_file.empty())
+      return fail(fmt::format("no constitution found; looked for (in order):\n  --constitution FILE\n  "
+                              "'constitution:' in {}{}",
+                              (root / ".constable.yaml").string(), looked));
+  }
+  auto parsed = constitution::load(constitution_file);
+  if (!parsed) return std::unexpected(parsed.error());
+  session.constitution = std::move(*parsed);
+
+  workspace::DiscoveryOptions discovery;
+  discovery.exclude = session.config.exclude;
+  discovery.max_file_size = session.config.max_file_size;
+  auto discovered = workspace::discover(options.path, discovery);
+  if (!discovered) return std::unexpected(discovered.error());
+  session.workspace = std::move(*discovered);
+
+  // --select replaces the file's selection; --ignore adds to the file's.
+  engine::Selection selection{options.select.empty() ? session.config.select : options.select,
+                              session.config.ignore};
+  selection.ignore.insert(selection.ignore.end(), options.ignore.begin(), options.ignore.end());
+  auto plan = engine::bind(engine::Catalog::builtin(), session.constitution, session.config,
+                           session.workspace.stack, selection);
+  if (!plan) return std::unexpected(plan.error());
+  session.plan = std::move(*plan);
+  return session;
+}
+
+}  // namespace constable::app

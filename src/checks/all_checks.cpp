@@ -1,0 +1,21 @@
+// The built-in catalog: each domain's module registers its checks in id
+// order; domains are listed here in alphabetical order.
+
+#include "checks/docker/docker_checks.hpp"
+#include "engine/catalog.hpp"
+
+namespace constable::engine {
+
+const Catalog& Catalog::builtin() {
+  static const Catalog catalog = [] {
+    std::vector<CheckFactory> factories;
+    for (auto* domain : {&checks::docker_checks}) {
+      const auto checks = domain();
+      factories.insert(factories.end(), checks.begin(), checks.end());
+    }
+    return Catalog(std::move(factories));
+  }();
+  return catalog;
+}
+
+}  // namespace constable::engine

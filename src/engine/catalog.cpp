@@ -1,0 +1,96 @@
+#include "engine/catalog.hpp"
+
+#include <algorithm>
+
+namespace constable::engine {
+
+namespace rules {
+
+const CheckInfo kParseError{
+    .id = "constable/parse-error",
+    .domain = "constable",
+    .nature = Nature::reliability,
+    .summary = "Files that constable checks must parse",
+    .rationale = "A file that does not parse cannot be verified against the constitution, and the tool that "
+                 "consumes it (docker build, kubectl, helm) will reject or misread it.",
+    .remediation = "Fix the syntax error at the reported location.",
+    .bad_example = "FROM\n",
+    .good_example = "FROM alpine:3.20\n",
+    .parameters = "",
+    .clause = {},
+    .file_kind = FileKind::other,
+    .stack = "",
+};
+
+const CheckInfo kUnreadableFile{
+    .id = "constable/unreadable-file",
+    .domain = "constable",
+    .nature = Nature::reliability,
+    .summary = "Files that active checks need must be readable text",
+    .rationale = "A file named like a Dockerfile (or another checked format) that is binary, too large or "
+                 "unreadable escapes every check; constable reports it rather than silently passing it.",
+    .remediation = "Make the file readable text, raise max_file_size in .constable.yaml, or exclude the path.",
+    .bad_example = "a 200 MB binary file named Dockerfile",
+    .good_example = "a readable Dockerfile",
+    .parameters = "",
+    .clause = {},
+    .file_kind = FileKind::other,
+    .stack = "",
+};
+
+const CheckInfo kInvalidSuppression{
+    .id = "constable/invalid-suppression",
+    .domain = "constable",
+    .nature = Nature::maintainability,
+    .summary = "Inline suppressions must name a known check, give a reason, be unexpired and be used",
+    .rationale = "A suppression without a reason hides a violation with no record of why; an expired or unused "
+                 "one is a stale exception to the constitution.",
+    .remediation = "Write `constable:ignore[CHECK-ID] reason=\"why\" until=YYYY-MM-DD` on the line before the "
+                   "finding, or remove the suppression.",
+    .bad_example = "# constable:ignore[docker/healthcheck]\nFROM alpine:3.20\n",
+    .good_example = "# constable:ignore[docker/healthcheck] reason=\"batch job, no port\" until=2027-01-31\nFROM alpine:3.20\n",
+    .parameters = "",
+    .clause = {},
+    .file_kind = FileKind::other,
+    .stack = "",
+};
+
+const CheckInfo kExpiredWaiver{
+    .id = "constable/expired-waiver",
+    .domain = "constable",
+    .nature = Nature::maintainability,
+    .summary = "Waivers in .constable.yaml must not be past their expiry date",
+    .rationale = "A waiver is a time-boxed exception; once it expires the violations it covered are reported "
+                 "again and the stale waiver itself must be renewed or removed.",
+    .remediation = "Fix the waived violations and delete the waiver, or renew it with a new expiry and reason.",
+    .bad_example = "waivers:\n  - {check: docker/healthcheck, reason: legacy, owner: ops, expires: 2020-01-01}\n",
+    .good_example = "waivers: []\n",
+    .parameters = "",
+    .clause = {},
+    .file_kind = FileKind::other,
+    .stack = "",
+};
+
+std::span<const CheckInfo* const> all() {
+  static const CheckInfo* const kAll[] = {&kExpiredWaiver, &kInvalidSuppression, &kParseError, &kUnreadableFile};
+  return kAll;
+}
+
+}  // namespace rules
+
+Catalog::Catalog(std::vector<CheckFactory> factories) : factories_(std::move(factories)) {
+  for (CheckFactory make : factories_) {
+    prototypes_.push_back(make());
+    infos_.push_back(&prototypes_.back()->info());
+  }
+}
+
+const CheckInfo* Catalog::find(std::string_view id) const {
+  for (const CheckInfo* info : infos_)
+    if (info->id == id) return info;
+  for (const CheckInfo* info : rules::all())
+    if (info->id == id) return info;
+  return nullptr;
+}
+
+}  // namespace constable::engine

@@ -1,0 +1,242 @@
+#include "engine/config.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/text.hpp"
+
+namespace constable::engine {
+
+namespace {
+
+// yaml-cpp marks are 0-based; we report 1-based lines and columns.
+int line_of(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
+int column_of(const YAML::Node& node) { return node.Mark().column >= 0 ? node.Mark().column + 1 : 0; }
+
+class Reader {
+ public:
+  explicit Reader(std::string path) : path_(std::move(path)) {}
+
+  std::unexpected<Error> error(const YAML::Node& node, std::string message) const {
+    return fail(std::move(message), path_, line_of(node), column_of(node));
+  }
+
+  Result<std::string> scalar(const YAML::Node& node, std::string_view key) const {
+    if (!node.IsScalar()) return error(node, fmt::format("'{}' must be a string", key));
+    return node.Scalar();
+  }
+
+  Result<std::vector<std::string>> string_list(const YAML::Node& node, std::string_view key) const {
+    std::vector<std::string> out;
+    if (node.IsScalar()) {  // a single value is accepted as a one-item list
+      out.push_back(node.Scalar());
+      return out;
+    }
+    if (!node.IsSequence()) return error(node, fmt::format("'{}' must be a list of strings", key));
+    for (const auto& item : node) {
+      if (!item.IsScalar()) return error(item, fmt::format("'{}' entries must be strings", key));
+      out.push_back(item.Scalar());
+    }
+    return out;
+  }
+
+  Result<int> positive_int(const YAML::Node& node, std::string_view key) const {
+    auto value = scalar(node, key);
+    if (!value) return std::unexpected(value.error());
+    int n = 0;
+    for (char c : *value) {
+      if (c < '0' || c > '9' || n > 100000) return error(node, fmt::format("'{}' must be a positive integer", key));
+      n = n * 10 + (c - '0');
+    }
+    if (n <= 0) return error(node, fmt::format("'{}' must be a positive integer", key));
+    return n;
+  }
+
+  Result<Date> date(const YAML::Node& node, std::string_view key) const {
+    auto value = scalar(node, key);
+    if (!value) return std::unexpected(value.error());
+    auto parsed = Date::parse(*value);
+    if (!parsed) return error(node, fmt::format("'{}' must be a date (YYYY-MM-DD), got '{}'", key, *value));
+    return *parsed;
+  }
+
+  // Every key of `map` must be one of `known`.
+  Result<void> only_keys(const YAML::Node& map, std::initializer_list<std::string_view> known,
+                         std::string_view where) const {
+    for (const auto& entry : map) {
+      const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string("?");
+      bool ok = false;
+      for (auto k : known) ok = ok || key == k;
+      if (!ok) {
+        std::string list;
+        for (auto k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
+        return error(entry.first, fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, list));
+      }
+    }
+    return {};
+  }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+Result<Waiver> read_waiver(const Reader& r, const YAML::Node& node) {
+  if (!node.IsMap()) return r.error(node, "each waiver must be a mapping with check, path, reason, owner, expires");
+  if (auto ok = r.only_keys(node, {"check", "path", "reason", "owner", "expires"}, "waiver"); !ok)
+    return std::unexpected(ok.error());
+  Waiver w;
+  w.line = line_of(node);
+  for (std::string_view required : {"check", "reason", "owner", "expires"}) {
+    if (!node[std::string(required)])
+      return r.error(node, fmt::format("waiver is missing '{}' (check, reason, owner and expires are required)", required));
+  }
+  auto check = r.scalar(node["check"], "check");
+  if (!check) return std::unexpected(check.error());
+  w.check = *check;
+  w.path = "**";
+  if (node["path"]) {
+    auto p = r.scalar(node["path"], "path");
+    if (!p) return std::unexpected(p.error());
+    w.path = *p;
+  }
+  auto reason = r.scalar(node["reason"], "reason");
+  if (!reason) return std::unexpected(reason.error());
+  if (text::trim(*reason).empty()) return r.error(node["reason"], "waiver 'reason' must not be empty");
+  w.reason = *reason;
+  auto owner = r.scalar(node["owner"], "owner");
+  if (!owner) return std::unexpected(owner.error());
+  if (text::trim(*owner).empty()) return r.error(node["owner"], "waiver 'owner' must not be empty");
+  w.owner = *owner;
+  auto expires = r.date(node["expires"], "expires");
+  if (!expires) return std::unexpected(expires.error());
+  w.expires = *expires;
+  return w;
+}
+
+Result<Config> read_config(const Reader& r, const YAML::Node& root) {
+  Config config;
+  config.source = r.path();
+  if (!root || root.IsNull()) return config;  // an empty file means defaults
+  if (!root.IsMap()) return r.error(root, "the configuration must be a mapping of keys to values");
+  if (auto ok = r.only_keys(root,
+                            {"constitution", "exclude", "select", "ignore", "fail_on", "max_file_size",
+                             "sprint_days", "docker", "waivers"},
+                            "the configuration");
+      !ok)
+    return std::unexpected(ok.error());
+
+  if (const auto n = root["constitution"]) {
+    auto v = r.scalar(n, "constitution");
+    if (!v) return std::unexpected(v.error());
+    config.constitution = *v;
+  }
+  for (auto [key, target] : {std::pair{"exclude", &config.exclude}, std::pair{"select", &config.select},
+                             std::pair{"ignore", &config.ignore}}) {
+    if (const auto n = root[key]) {
+      auto v = r.string_list(n, key);
+      if (!v) return std::unexpected(v.error());
+      *target = std::move(*v);
+    }
+  }
+  if (const auto n = root["fail_on"]) {
+    auto v = r.scalar(n, "fail_on");
+    if (!v) return std::unexpected(v.error());
+    auto severity = parse_severity(*v);
+    if (!severity) return r.error(n, fmt::format("'fail_on' must be critical, high, medium or low, got '{}'", *v));
+    config.fail_on = severity;
+  }
+  if (const auto n = root["max_file_size"]) {
+    auto v = r.scalar(n, "max_file_size");
+    if (!v) return std::unexpected(v.error());
+    auto bytes = parse_byte_size(*v);
+    if (!bytes || *bytes == 0) return r.error(n, fmt::format("'max_file_size' must be a size such as 10MB, got '{}'", *v));
+    config.max_file_size = *bytes;
+  }
+  if (const auto n = root["sprint_days"]) {
+    auto v = r.positive_int(n, "sprint_days");
+    if (!v) return std::unexpected(v.error());
+    config.sprint_days = *v;
+  }
+  if (const auto docker = root["docker"]) {
+    if (!docker.IsMap()) return r.error(docker, "'docker' must be a mapping");
+    if (auto ok = r.only_keys(docker, {"approved_registries", "official_registries"}, "'docker'"); !ok)
+      return std::unexpected(ok.error());
+    if (const auto n = docker["approved_registries"]) {
+      auto v = r.string_list(n, "approved_registries");
+      if (!v) return std::unexpected(v.error());
+      config.docker.approved_registries = std::move(*v);
+    }
+    if (const auto n = docker["official_registries"]) {
+      auto v = r.string_list(n, "official_registries");
+      if (!v) return std::unexpected(v.error());
+      config.docker.official_registries = std::move(*v);
+    }
+  }
+  if (const auto waivers = root["waivers"]) {
+    if (!waivers.IsSequence()) return r.error(waivers, "'waivers' must be a list");
+    for (const auto& node : waivers) {
+      auto w = read_waiver(r, node);
+      if (!w) return std::unexpected(w.error());
+      config.waivers.push_back(std::move(*w));
+    }
+  }
+  return config;
+}
+
+}  // namespace
+
+std::optional<std::uintmax_t> parse_byte_size(std::string_view input) {
+  const std::string_view s = text::trim(input);
+  std::size_t i = 0;
+  std::uintmax_t number = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+    if (number > (UINTMAX_MAX / 10) - 10) return std::nullopt;
+    number = number * 10 + static_cast<std::uintmax_t>(s[i] - '0');
+    ++i;
+  }
+  if (i == 0) return std::nullopt;
+  const std::string unit = text::to_lower(text::trim(s.substr(i)));
+  static const std::pair<std::string_view, std::uintmax_t> kUnits[] = {
+      {"", 1}, {"b", 1}, {"k", 1024}, {"kb", 1024}, {"kib", 1024}, {"m", 1024 * 1024}, {"mb", 1024 * 1024},
+      {"mib", 1024 * 1024}, {"g", 1024ULL * 1024 * 1024}, {"gb", 1024ULL * 1024 * 1024}, {"gib", 1024ULL * 1024 * 1024}};
+  for (const auto& [name, factor] : kUnits) {
+    if (unit == name) {
+      if (number > UINTMAX_MAX / factor) return std::nullopt;
+      return number * factor;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<Config> parse_config(std::string_view yaml, std::string path) {
+  const Reader reader(path);
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml));
+    return read_config(reader, root);
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp reports through exceptions; this is the boundary where they become values.
+    return fail(e.msg, path, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0);
+  }
+}
+
+Result<Config> load_config(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return fail("cannot read the configuration file", file.string());
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string content = buffer.str();
+  if (text::looks_binary(content)) return fail("the configuration file is binary, not YAML", file.string(), 1);
+  if (auto bad = text::first_invalid_utf8(content)) {
+    const auto line = 1 + std::count(content.begin(), content.begin() + static_cast<long>(*bad), '\n');
+    return fail("invalid UTF-8", file.string(), static_cast<int>(line));
+  }
+  return parse_config(text::strip_bom(content), file.string());
+}
+
+}  // namespace constable::engine

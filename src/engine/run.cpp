@@ -1,0 +1,386 @@
+#include "engine/run.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/text.hpp"
+#include "engine/suppression.hpp"
+#include "formats/dockerfile/dockerfile.hpp"
+#include "workspace/glob.hpp"
+
+namespace constable::engine {
+
+namespace {
+
+constexpr std::size_t kMaxSnippetBytes = 240;
+
+// Reads a file and parses its documents lazily, at most once each.
+class LazyFileContext final : public FileContext {
+ public:
+  LazyFileContext(const workspace::File& file, const Config& config, std::string content)
+      : file_(file), config_(config), content_(std::move(content)) {
+    text_ = text::strip_bom(content_);
+    lines_ = text::split_lines(text_);
+  }
+
+  const workspace::File& file() const override { return file_; }
+  std::string_view text() const override { return text_; }
+  const std::vector<std::string_view>& lines() const override { return lines_; }
+  const Config& config() const override { return config_; }
+  const dockerfile::Dockerfile& dockerfile() const override {
+    if (!dockerfile_) {
+      dockerfile_ = dockerfile::Dockerfile::parse(text_);
+      ++documents_parsed_;
+    }
+    return *dockerfile_;
+  }
+
+  std::size_t documents_parsed() const { return documents_parsed_; }
+  // Parse errors of every document that was parsed, as (message, line, column).
+  std::vector<dockerfile::ParseError> parse_errors() const {
+    return dockerfile_ ? dockerfile_->errors : std::vector<dockerfile::ParseError>{};
+  }
+
+ private:
+  const workspace::File& file_;
+  const Config& config_;
+  std::string content_;
+  std::string_view text_;
+  std::vector<std::string_view> lines_;
+  mutable std::optional<dockerfile::Dockerfile> dockerfile_;
+  mutable std::size_t documents_parsed_ = 0;
+};
+
+struct Collected {
+  const CheckInfo* info = nullptr;
+  const constitution::Clause* clause = nullptr;
+  Emission emission;
+};
+
+class CollectingEmitter final : public Emitter {
+ public:
+  CollectingEmitter(std::vector<Collected>& out, const CheckInfo& info, const constitution::Clause* clause)
+      : out_(out), info_(info), clause_(clause) {}
+  void emit(Emission emission) override { out_.push_back({&info_, clause_, std::move(emission)}); }
+
+ private:
+  std::vector<Collected>& out_;
+  const CheckInfo& info_;
+  const constitution::Clause* clause_;
+};
+
+std::string normalise_whitespace(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : text::trim(s)) {
+    const bool is_space = c == ' ' || c == '\t' || c == '\r';
+    if (is_space) {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// The offending line as shown to users: secrets redacted, valid UTF-8, bounded.
+std::string make_snippet(std::string_view line, int line_number, const std::vector<SourceRange>& secrets) {
+  std::string shown;
+  std::size_t cursor = 0;
+  std::vector<SourceRange> on_line;
+  for (const auto& s : secrets)
+    if (s.line == line_number && s.column > 0) on_line.push_back(s);
+  std::sort(on_line.begin(), on_line.end());
+  for (const auto& s : on_line) {
+    const auto begin = std::min(line.size(), static_cast<std::size_t>(s.column - 1));
+    const auto end = s.end_column > s.column ? std::min(line.size(), static_cast<std::size_t>(s.end_column - 1))
+                                             : line.size();
+    if (begin < cursor) continue;
+    shown.append(line.substr(cursor, begin - cursor));
+    shown += text::redact(line.substr(begin, end - begin));
+    cursor = end;
+  }
+  shown.append(line.substr(std::min(cursor, line.size())));
+  // A secret spanning lines: never show any of the line.
+  for (const auto& s : secrets)
+    if (s.line < line_number && s.end_line >= line_number) return "[redacted]";
+  std::string safe = text::sanitize_utf8(shown);
+  if (safe.size() > kMaxSnippetBytes) {
+    std::size_t cut = kMaxSnippetBytes;
+    while (cut > 0 && (static_cast<unsigned char>(safe[cut]) & 0xC0) == 0x80) --cut;
+    safe = safe.substr(0, cut) + "…";
+  }
+  return safe;
+}
+
+struct FileOutcome {
+  std::vector<Finding> findings;
+  std::vector<workspace::Note> notes;
+  std::size_t documents_parsed = 0;
+  std::uintmax_t bytes_read = 0;
+};
+
+class Runner {
+ public:
+  Runner(const Plan& plan, const constitution::Constitution& constitution, const Config& config,
+         const workspace::Workspace& workspace, const RunOptions& options)
+      : plan_(plan), constitution_(constitution), config_(config), workspace_(workspace), options_(options) {
+    for (const auto& binding : plan_.bindings) {
+      if (binding.status != BindingStatus::active) continue;
+      by_kind_[binding.check->info().file_kind].push_back(&binding);
+      active_ids_.push_back(std::string(binding.check->info().id));
+    }
+    for (const CheckInfo* info : Catalog::builtin().infos()) known_ids_.push_back(std::string(info->id));
+    for (const CheckInfo* info : rules::all()) known_ids_.push_back(std::string(info->id));
+  }
+
+  RunResult run() {
+    RunResult result;
+    std::vector<const workspace::File*> work;
+    for (const auto& file : workspace_.files)
+      if (by_kind_.contains(file.kind)) work.push_back(&file);
+
+    std::vector<FileOutcome> outcomes(work.size());
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      for (std::size_t i = next++; i < work.size(); i = next++) outcomes[i] = check_file(*work[i]);
+    };
+    unsigned jobs = options_.jobs != 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+    jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, work.size())));
+    {
+      std::vector<std::jthread> threads;
+      for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);
+      worker();
+    }
+
+    for (auto& outcome : outcomes) {
+      for (auto& f : outcome.findings) result.findings.push_back(std::move(f));
+      for (auto& n : outcome.notes) result.notes.push_back(std::move(n));
+      result.stats.documents_parsed += outcome.documents_parsed;
+      result.stats.bytes_read += outcome.bytes_read;
+    }
+    apply_waivers(result.findings);
+    for (const auto& n : workspace_.notes) result.notes.push_back(n);
+    std::sort(result.findings.begin(), result.findings.end(), report_order);
+    std::sort(result.notes.begin(), result.notes.end());
+    result.stats.files_discovered = workspace_.files.size();
+    result.stats.files_checked = work.size();
+    result.stats.active_checks = active_ids_.size();
+    for (const auto& f : result.findings) result.stats.suppressed += f.suppressed() ? 1 : 0;
+    return result;
+  }
+
+ private:
+  Severity severity_of(const CheckInfo& info) const { return constitution_.severity.severity_for(info.nature); }
+
+  Finding make_finding(const CheckInfo& info, const constitution::Clause* clause, const std::string& path,
+                       SourceRange range, std::string message, std::string remediation) const {
+    Finding f;
+    f.check_id = std::string(info.id);
+    if (clause != nullptr) {
+      f.clause_id = clause->id;
+      f.clause_text = clause->text;
+      f.clause_section = clause->section_joined();
+      f.clause_line = clause->line;
+    }
+    f.severity = severity_of(info);
+    f.due = constitution_.severity.due(f.severity, options_.today, config_.sprint_days);
+    f.path = path;
+    f.range = range;
+    f.message = text::sanitize_utf8(message);
+    f.remediation = remediation.empty() ? std::string(info.remediation) : std::move(remediation);
+    return f;
+  }
+
+  FileOutcome check_file(const workspace::File& file) const {
+    FileOutcome outcome;
+    std::ifstream in(file.absolute, std::ios::binary);
+    std::ostringstream buffer;
+    if (in) buffer << in.rdbuf();
+    if (!in || in.bad()) {
+      const int error = errno;
+      outcome.findings.push_back(make_finding(rules::kUnreadableFile, nullptr, file.path, SourceRange::whole_file(),
+                                              fmt::format("cannot read the file: {}", std::strerror(error)), {}));
+      fingerprint(outcome.findings, {});
+      return outcome;
+    }
+    LazyFileContext context(file, config_, buffer.str());
+    outcome.bytes_read = context.text().size();
+    if (auto bad = text::first_invalid_utf8(context.text())) {
+      const auto before = context.text().substr(0, *bad);
+      const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+      const auto line_start = before.rfind('\n');
+      const auto column = *bad - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+      outcome.notes.push_back({fmt::format("{}:{}:{}", file.path, line, column),
+                               "invalid UTF-8; shown with replacement characters"});
+    }
+
+    std::vector<Collected> collected;
+    for (const Binding* binding : by_kind_.at(file.kind)) {
+      CollectingEmitter emitter(collected, binding->check->info(), binding->clause);
+      binding->check->check(context, emitter);
+    }
+    for (const auto& error : context.parse_errors()) {
+      collected.push_back({&rules::kParseError, nullptr,
+                           Emission{{error.line, error.column, error.line, 0}, error.message, {}, {}}});
+    }
+    outcome.documents_parsed = context.documents_parsed();
+
+    const auto& lines = context.lines();
+    for (auto& c : collected) {
+      SourceRange range = c.emission.range;
+      std::string snippet;
+      if (range.line > 0 && static_cast<std::size_t>(range.line) <= lines.size()) {
+        const std::string_view line = lines[static_cast<std::size_t>(range.line - 1)];
+        snippet = make_snippet(line, range.line, c.emission.secrets);
+        range.column = text::codepoint_column(line, range.column);
+        if (range.end_line == 0) range.end_line = range.line;
+        if (range.end_line == range.line) range.end_column = text::codepoint_column(line, range.end_column);
+      }
+      Finding f = make_finding(*c.info, c.clause, file.path, range, std::move(c.emission.message),
+                               std::move(c.emission.remediation));
+      f.snippet = std::move(snippet);
+      outcome.findings.push_back(std::move(f));
+    }
+    apply_inline_suppressions(context, outcome.findings);
+    fingerprint(outcome.findings, lines);
+    return outcome;
+  }
+
+  bool known(std::string_view selector) const {
+    for (const auto& id : known_ids_)
+      if (selector_matches(selector, id)) return true;
+    return false;
+  }
+  bool active(std::string_view selector) const {
+    for (const auto& id : active_ids_)
+      if (selector_matches(selector, id)) return true;
+    return false;
+  }
+
+  void apply_inline_suppressions(const LazyFileContext& context, std::vector<Finding>& findings) const {
+    const auto suppressions = find_suppressions(context.lines());
+    std::vector<Finding> problems;
+    for (const auto& s : suppressions) {
+      std::string problem = s.problem;
+      for (const auto& id : s.checks)
+        if (problem.empty() && !known(id)) problem = fmt::format("unknown check '{}'", id);
+      if (problem.empty() && s.until && *s.until < options_.today)
+        problem = fmt::format("expired on {}; the finding it suppressed is reported again", s.until->to_string());
+      bool used = false;
+      if (problem.empty()) {
+        for (auto& f : findings) {
+          if (f.suppressed() || f.check_id == rules::kInvalidSuppression.id) continue;
+          const bool covers_line = s.file_wide || f.range.line == s.line || f.range.line == s.target_line;
+          bool covers_check = false;
+          for (const auto& id : s.checks) covers_check = covers_check || selector_matches(id, f.check_id);
+          if (!covers_line || !covers_check) continue;
+          f.suppression = Suppression{Suppression::Kind::inline_comment, s.reason, {}, s.until,
+                                      fmt::format("{}:{}", context.file().path, s.line)};
+          used = true;
+        }
+        bool any_active = false;
+        for (const auto& id : s.checks) any_active = any_active || active(id);
+        if (!used && any_active) problem = "suppresses nothing: no finding of these checks on the covered line";
+      }
+      if (!problem.empty()) {
+        const int end = s.column + static_cast<int>(std::string_view("constable:ignore").size());
+        problems.push_back(make_finding(rules::kInvalidSuppression, nullptr, context.file().path,
+                                        {s.line, s.column, s.line, end}, fmt::format("invalid suppression: {}", problem),
+                                        {}));
+        const auto line = context.lines()[static_cast<std::size_t>(s.line - 1)];
+        problems.back().range.column = text::codepoint_column(line, s.column);
+        problems.back().range.end_column = text::codepoint_column(line, end);
+        problems.back().snippet = make_snippet(line, s.line, {});
+      }
+    }
+    for (auto& p : problems) findings.push_back(std::move(p));
+  }
+
+  // Findings of a waived check under a waived path are suppressed until the
+  // waiver expires; an expired waiver is itself a finding, at its config line.
+  void apply_waivers(std::vector<Finding>& findings) const {
+    if (config_.waivers.empty()) return;
+    std::string config_path = config_.source;
+    std::error_code ec;
+    const auto relative = std::filesystem::relative(config_.source, workspace_.root, ec);
+    if (!ec && !relative.empty() && !relative.string().starts_with("..")) config_path = relative.generic_string();
+    std::vector<Finding> expired;
+    for (const auto& waiver : config_.waivers) {
+      if (waiver.expires < options_.today) {
+        const CheckInfo* waived = Catalog::builtin().find(waiver.check);
+        Finding f = make_finding(rules::kExpiredWaiver, nullptr, config_path, SourceRange::at_line(waiver.line),
+                                 fmt::format("waiver for {} on '{}' (owner {}) expired on {}", waiver.check,
+                                             waiver.path, waiver.owner, waiver.expires.to_string()),
+                                 {});
+        if (waived != nullptr) {
+          f.severity = severity_of(*waived);
+          f.due = constitution_.severity.due(f.severity, options_.today, config_.sprint_days);
+        }
+        f.fingerprint = text::hex64(text::fnv1a64(f.check_id + '\0' + waiver.check + '\0' + waiver.path));
+        expired.push_back(std::move(f));
+        continue;
+      }
+      for (auto& f : findings) {
+        if (f.suppressed() || !selector_matches(waiver.check, f.check_id)) continue;
+        if (!workspace::glob_matches(waiver.path, f.path)) continue;
+        f.suppression = Suppression{Suppression::Kind::waiver, waiver.reason, waiver.owner, waiver.expires,
+                                    fmt::format("{}:{}", config_path, waiver.line)};
+      }
+    }
+    for (auto& f : expired) findings.push_back(std::move(f));
+  }
+
+  // A fingerprint that survives unrelated line shifts: it hashes the check,
+  // the path and the offending line's normalised content (not its number),
+  // plus the occurrence index among identical lines of the file.
+  static void fingerprint(std::vector<Finding>& findings, const std::vector<std::string_view>& lines) {
+    std::sort(findings.begin(), findings.end(), report_order);
+    std::map<std::string, int> occurrences;
+    for (auto& f : findings) {
+      std::string content;
+      if (f.range.line > 0 && static_cast<std::size_t>(f.range.line) <= lines.size())
+        content = normalise_whitespace(lines[static_cast<std::size_t>(f.range.line - 1)]);
+      else
+        content = f.message;
+      std::string key = f.check_id;
+      key += '\0';
+      key += f.path;
+      key += '\0';
+      key += content;
+      const int occurrence = occurrences[key]++;
+      key += '\0';
+      key += std::to_string(occurrence);
+      f.fingerprint = text::hex64(text::fnv1a64(key));
+    }
+  }
+
+  const Plan& plan_;
+  const constitution::Constitution& constitution_;
+  const Config& config_;
+  const workspace::Workspace& workspace_;
+  const RunOptions& options_;
+  std::map<FileKind, std::vector<const Binding*>> by_kind_;
+  std::vector<std::string> active_ids_;
+  std::vector<std::string> known_ids_;
+};
+
+}  // namespace
+
+RunResult run(const Plan& plan, const constitution::Constitution& constitution, const Config& config,
+              const workspace::Workspace& workspace, const RunOptions& options) {
+  return Runner(plan, constitution, config, workspace, options).run();
+}
+
+}  // namespace constable::engine

@@ -1,0 +1,92 @@
+#include "engine/suppression.hpp"
+
+#include <fmt/format.h>
+
+#include "core/text.hpp"
+
+namespace constable::engine {
+
+namespace {
+
+constexpr std::string_view kMarker = "constable:ignore";
+
+bool is_comment_or_blank(std::string_view line) {
+  const auto t = text::trim(line);
+  return t.empty() || t.starts_with('#') || t.starts_with("//") || t.starts_with("<!--");
+}
+
+// Reads `key=value` or `key="value with spaces"` attributes after the id list.
+void read_attributes(std::string_view rest, InlineSuppression& s) {
+  bool has_reason = false;
+  while (!rest.empty()) {
+    rest = text::trim(rest);
+    const auto eq = rest.find('=');
+    if (eq == std::string_view::npos) break;
+    const std::string key = text::to_lower(text::trim(rest.substr(0, eq)));
+    rest.remove_prefix(eq + 1);
+    std::string value;
+    if (!rest.empty() && (rest.front() == '"' || rest.front() == '\'')) {
+      const char quote = rest.front();
+      rest.remove_prefix(1);
+      const auto end = rest.find(quote);
+      value = std::string(rest.substr(0, end));
+      rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+    } else {
+      const auto end = rest.find_first_of(" \t");
+      value = std::string(rest.substr(0, end));
+      rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+    }
+    if (key == "reason") {
+      s.reason = std::string(text::trim(value));
+      has_reason = !s.reason.empty();
+    } else if (key == "until") {
+      s.until = Date::parse(value);
+      if (!s.until && s.problem.empty()) s.problem = fmt::format("'until={}' is not a date (YYYY-MM-DD)", value);
+    }
+  }
+  if (!has_reason && s.problem.empty()) s.problem = "a reason is required: add reason=\"...\"";
+}
+
+}  // namespace
+
+std::vector<InlineSuppression> find_suppressions(const std::vector<std::string_view>& lines) {
+  std::vector<InlineSuppression> found;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string_view line = lines[i];
+    const auto at = line.find(kMarker);
+    if (at == std::string_view::npos) continue;
+    InlineSuppression s;
+    s.line = static_cast<int>(i + 1);
+    s.column = static_cast<int>(at + 1);
+    std::string_view rest = line.substr(at + kMarker.size());
+    if (rest.starts_with("-file")) {
+      s.file_wide = true;
+      rest.remove_prefix(5);
+    }
+    if (!rest.starts_with('[') || rest.find(']') == std::string_view::npos) {
+      s.problem = "expected constable:ignore[CHECK-ID] reason=\"...\"";
+      found.push_back(std::move(s));
+      continue;
+    }
+    const auto close = rest.find(']');
+    for (auto id : text::split(rest.substr(1, close - 1), ',')) {
+      const auto trimmed = text::trim(id);
+      if (!trimmed.empty()) s.checks.emplace_back(trimmed);
+    }
+    if (s.checks.empty()) s.problem = "no check id between the brackets";
+    read_attributes(rest.substr(close + 1), s);
+    if (!s.file_wide) {
+      s.target_line = s.line;
+      for (std::size_t j = i + 1; j < lines.size(); ++j) {
+        if (!is_comment_or_blank(lines[j])) {
+          s.target_line = static_cast<int>(j + 1);
+          break;
+        }
+      }
+    }
+    found.push_back(std::move(s));
+  }
+  return found;
+}
+
+}  // namespace constable::engine
