@@ -1,0 +1,126 @@
+// The stable, machine-readable report (docs/schema/constable-report.schema.json).
+
+#include <nlohmann/json.hpp>
+
+#include "report/common.hpp"
+
+namespace constable::report {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using detail::clean;
+
+Json clause_json(const engine::Finding& finding) {
+  if (finding.clause_id.empty()) return nullptr;
+  Json clause;
+  clause["id"] = clean(finding.clause_id);
+  clause["text"] = clean(finding.clause_text);
+  clause["section"] = clean(finding.clause_section);
+  clause["line"] = finding.clause_line;
+  return clause;
+}
+
+Json finding_json(const engine::Finding& finding) {
+  Json out;
+  out["check"] = clean(finding.check_id);
+  out["clause"] = clause_json(finding);
+  out["severity"] = std::string(to_string(finding.severity));
+  out["due"] = finding.due.to_string();
+  Json location;
+  location["path"] = clean(finding.path);
+  location["line"] = finding.range.line;
+  location["column"] = finding.range.column;
+  location["end_line"] = finding.range.end_line;
+  location["end_column"] = finding.range.end_column;
+  out["location"] = std::move(location);
+  out["message"] = clean(finding.message);
+  out["remediation"] = clean(finding.remediation);
+  out["snippet"] = clean(finding.snippet);
+  out["fingerprint"] = clean(finding.fingerprint);
+  if (finding.suppression) {
+    const engine::Suppression& s = *finding.suppression;
+    Json suppression;
+    suppression["kind"] = std::string(detail::suppression_kind(s.kind));
+    suppression["reason"] = clean(s.reason);
+    suppression["owner"] = clean(s.owner);
+    suppression["expires"] = s.expires ? Json(s.expires->to_string()) : Json(nullptr);
+    suppression["source"] = clean(s.source);
+    out["suppression"] = std::move(suppression);
+  }
+  return out;
+}
+
+Json rule_json(const Rule& rule) {
+  Json out;
+  const engine::CheckInfo* info = rule.info;
+  out["id"] = info != nullptr ? clean(info->id) : std::string();
+  out["domain"] = info != nullptr ? clean(info->domain) : std::string();
+  out["nature"] = std::string(to_string(info != nullptr ? info->nature : Nature::maintainability));
+  out["severity"] = std::string(to_string(rule.severity));
+  out["summary"] = info != nullptr ? clean(info->summary) : std::string();
+  if (rule.clause != nullptr) out["clause_id"] = clean(rule.clause->id);
+  if (!rule.parameters.empty()) out["parameters"] = clean(rule.parameters);
+  return out;
+}
+
+Json stats_json(const engine::Stats& stats) {
+  Json out;
+  out["files_discovered"] = stats.files_discovered;
+  out["files_checked"] = stats.files_checked;
+  out["bytes_read"] = stats.bytes_read;
+  out["documents_parsed"] = stats.documents_parsed;
+  out["active_checks"] = stats.active_checks;
+  out["suppressed"] = stats.suppressed;
+  Json times;
+  times["discover"] = stats.times.discover.count();
+  times["bind"] = stats.times.bind.count();
+  times["check"] = stats.times.check.count();
+  times["report"] = stats.times.report.count();
+  out["times_us"] = std::move(times);
+  return out;
+}
+
+}  // namespace
+
+std::string render_json(const Report& report, const RenderOptions& options) {
+  Json doc;
+  doc["version"] = 1;
+  doc["tool"] = Json{{"name", clean(report.tool_name)}, {"version", clean(report.tool_version)}};
+  doc["root"] = clean(report.root);
+  doc["constitution"] = Json{{"path", clean(report.constitution_path)},
+                             {"version", clean(report.constitution_version)}};
+  doc["run_date"] = report.run_date.to_string();
+
+  const detail::Summary summary = detail::summarize(report);
+  Json by_severity = Json::object();
+  for (Severity severity : kAllSeverities) {
+    by_severity[std::string(to_string(severity))] = summary.by_severity[static_cast<std::size_t>(severity)];
+  }
+  Json summary_json;
+  summary_json["total"] = summary.total;
+  summary_json["by_severity"] = std::move(by_severity);
+  summary_json["suppressed"] = summary.suppressed;
+  summary_json["failing"] = summary.failing;
+  summary_json["fail_on"] = detail::fail_on_label(report);
+  doc["summary"] = std::move(summary_json);
+
+  Json findings = Json::array();
+  for (const engine::Finding& finding : detail::findings_of(report)) findings.push_back(finding_json(finding));
+  doc["findings"] = std::move(findings);
+
+  Json notes = Json::array();
+  for (const workspace::Note& note : detail::notes_of(report)) {
+    notes.push_back(Json{{"path", clean(note.path)}, {"message", clean(note.message)}});
+  }
+  doc["notes"] = std::move(notes);
+
+  Json rules = Json::array();
+  for (const Rule& rule : report.rules) rules.push_back(rule_json(rule));
+  doc["rules"] = std::move(rules);
+
+  if (options.stats && report.result != nullptr) doc["stats"] = stats_json(report.result->stats);
+
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace constable::report
