@@ -51,7 +51,8 @@ Json rule_json(const Rule& rule) {
   const std::string remediation = info != nullptr ? clean(info->remediation) : std::string();
 
   std::string help_text = remediation;
-  std::string help_markdown = detail::markdown_escape(remediation);
+  // Check authors write remediation in Markdown (`USER`, `image@sha256:...`).
+  std::string help_markdown = remediation;
   if (rule.clause != nullptr) {
     const std::string clause_text = clean(rule.clause->text);
     help_text += fmt::format("{}Constitution clause {}: \"{}\"", help_text.empty() ? "" : "\n\n",

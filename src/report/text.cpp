@@ -99,7 +99,11 @@ void render_finding(std::string& out, const engine::Finding& finding, const Pain
     out += fmt::format("{:>5} | {}\n", finding.range.line, snippet);
     if (finding.range.column > 0) {
       const std::string marks = underline(snippet, finding.range);
-      if (!marks.empty()) out += fmt::format("{:>5} | {}\n", "", paint(severity_colour(finding.severity), marks));
+      const auto caret = marks.find('^');
+      if (caret != std::string::npos) {
+        out += fmt::format("{:>5} | {}{}\n", "", marks.substr(0, caret),
+                           paint(severity_colour(finding.severity), marks.substr(caret)));
+      }
     }
   }
   if (!finding.clause_id.empty()) {
