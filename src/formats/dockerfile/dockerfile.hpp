@@ -41,6 +41,23 @@ struct Instruction {
   int end_line = 0;     // last physical line, heredoc bodies included
   int column = 0;       // column of the keyword (1-based, bytes)
   int args_column = 0;  // column on `line` where `arguments` start, 0 if they start later
+  char escape = '\\';   // the file's escape character (needed to unquote arguments)
+
+  // Where the pieces of `arguments` come from: each span says that
+  // arguments[offset...] starts at physical (line, column); a span runs
+  // until the next span's offset. Sorted by offset.
+  struct Span {
+    std::size_t offset = 0;
+    int line = 0;
+    int column = 0;
+  };
+  std::vector<Span> argument_spans;
+  struct Position {
+    int line = 0;
+    int column = 0;
+  };
+  // Physical line and 1-based byte column of arguments[offset] ({line, 0} when unknown).
+  Position position_of(std::size_t offset) const;
 };
 
 // ENV / ARG / LABEL entries, in both `k=v` and legacy `ENV k v` forms.
