@@ -516,6 +516,7 @@ Dockerfile Dockerfile::parse(std::string_view input) {
     }
 
     if (takes_heredocs(ins.keyword) && !ins.exec_form) {
+      bool reported = false;  // one error per instruction for unterminated heredocs
       for (HeredocMarker& m : find_heredocs(ins.arguments, escape)) {
         Heredoc h;
         h.delimiter = std::move(m.delimiter);
@@ -533,7 +534,8 @@ Dockerfile Dockerfile::parse(std::string_view input) {
           h.content.append(body_line);
           h.content += '\n';
         }
-        if (!terminated) {
+        if (!terminated && !reported) {
+          reported = true;
           const auto pos = ins.position_of(m.offset);
           df.errors.push_back({"unterminated heredoc '" + printable(h.delimiter) + "'", pos.line,
                                pos.column == 0 ? ins.column : pos.column});
