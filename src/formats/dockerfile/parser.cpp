@@ -406,6 +406,16 @@ void build_stages(Dockerfile& df) {
       st.image = std::string(words[0].raw);
       if (words.size() == 3 && text::iequals(words[1].raw, "AS")) {
         st.name = text::to_lower(words[2].raw);
+        // BuildKit: ^[a-z][a-z0-9-_.]*$
+        const bool valid = st.name.front() >= 'a' && st.name.front() <= 'z' &&
+                           std::all_of(st.name.begin(), st.name.end(), [](char c) {
+                             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                                    c == '.';
+                           });
+        if (!valid) {
+          const auto pos = ins.position_of(words[2].start);
+          df.errors.push_back({"invalid stage name '" + printable(words[2].raw) + "'", pos.line, pos.column});
+        }
       } else if (words.size() != 1) {
         const auto pos = ins.position_of(words[1].start);
         df.errors.push_back({words.size() == 2 && text::iequals(words[1].raw, "AS")

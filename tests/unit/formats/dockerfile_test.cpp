@@ -429,6 +429,15 @@ TEST(DockerfileErrors, MissingImageAndExtraTokens) {
   }
 }
 
+TEST(DockerfileErrors, InvalidStageName) {
+  const auto df = Dockerfile::parse("FROM a AS 1st\nFROM b AS ok-name_2.x\n");
+  ASSERT_EQ(df.errors.size(), 1u);
+  EXPECT_EQ(df.errors[0].message, "invalid stage name '1st'");
+  EXPECT_EQ(df.errors[0].line, 1);
+  EXPECT_EQ(df.errors[0].column, 11);
+  EXPECT_EQ(df.stages.at(1).name, "ok-name_2.x");
+}
+
 TEST(DockerfileErrors, UnknownInstructionIsRecordedWithLocation) {
   const auto df = Dockerfile::parse("FROM a\n   FOO bar baz\nRUN x\n");
   ASSERT_EQ(df.instructions.size(), 3u);
@@ -643,7 +652,7 @@ TEST(DockerfileRobustness, RandomGarbageNeverCrashes) {
                                        " ", "\t", "AS ", "# escape=`\n", "x"};
   for (int round = 0; round < 400; ++round) {
     std::string input;
-    const auto len = next() % 200;
+    const auto len = next() % (round < 300 ? 200 : 3000);
     for (std::uint64_t k = 0; k < len; ++k) {
       if (round % 2 == 0) {
         input += alphabet[next() % std::size(alphabet)];
