@@ -296,9 +296,13 @@ class Walker {
   }
 
   bool in_glossary() const {
+    // "Glossary", "APPENDIX A: GLOSSARY", "Terminology", "Definitions",
+    // "3. Terms and Definitions"; not "Resource Definitions".
+    static const RE2 definitions(
+        R"((?i)^(?:(?:appendix\s+\w+|[ivxlc0-9]+)\s*[:.)\-]?\s*)?(?:key\s+|terms\s+(?:and|&)\s+)?definitions?\b.*)");
     return std::any_of(headings_.begin(), headings_.end(), [](const Heading& h) {
-      return text::icontains(h.text, "glossary") || text::icontains(h.text, "definitions") ||
-             text::icontains(h.text, "terminology");
+      return text::icontains(h.text, "glossary") || text::icontains(h.text, "terminology") ||
+             RE2::FullMatch(h.text, definitions);
     });
   }
 
