@@ -37,6 +37,13 @@ struct Section {
 struct Clause {
   // Human-readable and stable: "<parent-heading>/<heading>/<text-slug>", so
   // inserting or deleting another clause does not change it.
+  // Scheme: the slugs (text::slugify) of the two innermost headings above the
+  // clause (one when there is only one), then the slug of the clause text cut
+  // to 8 words; the document title is left out when the document has exactly
+  // one H1. Structure blocks end in "/structure" instead of a text slug.
+  // Clauses with identical ids get "-2", "-3", ... in document order, so only
+  // clauses with the same slug in the same place can shift each other.
+  // E.g. "docker-standards/dockerfile-requirements/non-root-user-must-be-specified".
   std::string id;
   std::vector<std::string> section_path;
   std::string text;  // plain text, inline markup removed, whitespace collapsed
