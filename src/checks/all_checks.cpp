@@ -9,7 +9,7 @@ namespace constable::engine {
 const Catalog& Catalog::builtin() {
   static const Catalog catalog = [] {
     std::vector<CheckFactory> factories;
-    for (auto* domain : {&checks::docker_checks}) {
+    for (auto* domain : {&checks::docker::docker_checks}) {
       const auto checks = domain();
       factories.insert(factories.end(), checks.begin(), checks.end());
     }

@@ -149,11 +149,11 @@ std::string slugify(std::string_view s, std::size_t max_words) {
     const char l = lower(c);
     const bool word_char = (l >= 'a' && l <= 'z') || (l >= '0' && l <= '9');
     if (word_char) {
-      if (pending_dash && !out.empty()) out += '-';
       if (pending_dash || out.empty()) {
         if (max_words != 0 && words == max_words) break;
         ++words;
       }
+      if (pending_dash && !out.empty()) out += '-';
       pending_dash = false;
       out += l;
     } else if (!out.empty()) {

@@ -1,0 +1,58 @@
+#include <gtest/gtest.h>
+
+#include "core/date.hpp"
+#include "core/text.hpp"
+
+namespace constable::text {
+namespace {
+
+TEST(CoreText, SplitLinesHandlesEveryTerminator) {
+  EXPECT_EQ(split_lines("a\nb\r\nc\rd"), (std::vector<std::string_view>{"a", "b", "c", "d"}));
+  EXPECT_EQ(split_lines("a\n"), (std::vector<std::string_view>{"a"}));
+  EXPECT_EQ(split_lines("\n\n"), (std::vector<std::string_view>{"", ""}));
+  EXPECT_TRUE(split_lines("").empty());
+}
+
+TEST(CoreText, Slugify) {
+  EXPECT_EQ(slugify("Non-root user MUST be specified"), "non-root-user-must-be-specified");
+  EXPECT_EQ(slugify("  Use {{ include }} over {{ template }}!"), "use-include-over-template");
+  EXPECT_EQ(slugify("All development SHALL begin with comprehensive, machine-readable specs", 6),
+            "all-development-shall-begin-with-comprehensive");
+  EXPECT_EQ(slugify("one two", 1), "one");
+  EXPECT_EQ(slugify("***"), "");
+}
+
+TEST(CoreText, Utf8) {
+  EXPECT_FALSE(first_invalid_utf8("plain ascii, café, 日本"));
+  EXPECT_EQ(first_invalid_utf8("ab\xff"), 2u);
+  EXPECT_EQ(first_invalid_utf8("\xc0\xaf"), 0u) << "overlong encoding";
+  EXPECT_EQ(first_invalid_utf8("\xed\xa0\x80"), 0u) << "surrogate";
+  EXPECT_EQ(sanitize_utf8("a\xffz"), "a\xEF\xBF\xBDz");
+  EXPECT_EQ(codepoint_column("café x", 7), 6);
+  EXPECT_EQ(strip_bom("\xEF\xBB\xBFx"), "x");
+  EXPECT_TRUE(looks_binary(std::string_view("a\0b", 3)));
+}
+
+TEST(CoreText, RedactNeverShowsTheWholeValue) {
+  EXPECT_EQ(redact("sk_live_51HxQ2eKf8vT3mZpL0aB9cD7"), "sk_l…(31 chars)");
+  EXPECT_EQ(redact("hunter2"), "h…(7 chars)");
+  EXPECT_EQ(redact("abc"), "…(3 chars)");
+  EXPECT_EQ(redact(""), "…(0 chars)");
+}
+
+TEST(CoreText, HashIsStable) {
+  EXPECT_EQ(hex64(fnv1a64("")), "cbf29ce484222325");
+  EXPECT_EQ(hex64(fnv1a64("a")), "af63dc4c8601ec8c");
+}
+
+TEST(CoreDate, ParseAndArithmetic) {
+  EXPECT_EQ(Date::parse("2026-11-22")->plus_days(10).to_string(), "2026-12-02");
+  EXPECT_EQ(Date::parse("2028-02-28")->plus_days(1).to_string(), "2028-02-29");
+  EXPECT_FALSE(Date::parse("2026-02-30"));
+  EXPECT_FALSE(Date::parse("2026-1-01"));
+  EXPECT_FALSE(Date::parse("tomorrow!!"));
+  EXPECT_LT(*Date::parse("2026-01-01"), *Date::parse("2026-01-02"));
+}
+
+}  // namespace
+}  // namespace constable::text
