@@ -22,7 +22,9 @@ constexpr engine::CheckInfo kInfo{
                  "version control with the Dockerfile.",
     .remediation = "Remove the ARG and mount the secret only where it is needed: RUN --mount=type=secret,"
                    "id=npm_token,env=NPM_TOKEN npm ci (build with --secret id=npm_token,env=NPM_TOKEN).",
-    .bad_example = "ARG NPM_TOKEN\n",
+    .bad_example = "FROM node:20-alpine AS build\n"
+                   "ARG NPM_TOKEN\n"
+                   "RUN npm ci\n",
     .good_example = kGoodExample,
     .parameters = "",
     .clause = {.section = "", .text = "build arg.*secret"},

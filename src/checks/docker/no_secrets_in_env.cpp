@@ -25,7 +25,8 @@ constexpr engine::CheckInfo kInfo{
                  "means rebuilding and purging every copy of the image.",
     .remediation = "Inject the secret at run time (orchestrator secrets, a secret manager, a mounted file) and "
                    "keep only its name or path in the Dockerfile, e.g. ENV DB_PASSWORD_FILE=/run/secrets/db.",
-    .bad_example = "ENV DB_PASSWORD=s3cr3t-Pa55w0rd\n",
+    .bad_example = "FROM python:3.12-alpine\n"
+                   "ENV DB_PASSWORD=s3cr3t-Pa55w0rd\n",
     .good_example = kGoodExample,
     .parameters = "",
     .clause = {.section = "secret", .text = "never.*commit|commit.*prohibited"},
