@@ -62,14 +62,16 @@ class ApprovedBaseImageCheck final : public engine::Check {
     const dockerfile::Dockerfile& df = file.dockerfile();
     const engine::DockerOptions& options = file.config().docker;
     for (const ImageSource& source : external_images(df)) {
-      const char* what = source.copy_from ? "image in COPY --from" : "base image";
+      const char* what = source.copy_from ? "image" : "base image";
+      const char* where = source.copy_from ? " in COPY --from" : "";
       if (source.unresolved) {
-        out.report(source.range, fmt::format("cannot verify {}: '{}' has no default", what, source.written));
+        out.report(source.range, fmt::format("cannot verify {}{}: '{}' has no default", what, where, source.written));
         continue;
       }
       if (!source.ref) {
         out.report(source.range,
-                   fmt::format("cannot verify {}: '{}' is not a valid image reference", what, display_image(source)));
+                   fmt::format("cannot verify {}{}: '{}' is not a valid image reference", what, where,
+                               display_image(source)));
         continue;
       }
       if (source.ref->is_docker_official()) continue;
@@ -78,9 +80,9 @@ class ApprovedBaseImageCheck final : public engine::Check {
           under_prefix(canonical, options.approved_registries)) {
         continue;
       }
-      out.report(source.range, fmt::format("{} '{}' is not from an official repository or an approved registry "
+      out.report(source.range, fmt::format("{} '{}'{} is not from an official repository or an approved registry "
                                            "(allowed: {})",
-                                           what, display_image(source), allowed(options)));
+                                           what, display_image(source), where, allowed(options)));
     }
   }
 

@@ -39,14 +39,15 @@ class BaseImageTagCheck final : public engine::Check {
     if (is_development_dockerfile(file.file().path)) return;
     for (const ImageSource& source : external_images(file.dockerfile())) {
       if (source.unresolved || !source.ref || !source.ref->digest.empty()) continue;
-      const char* what = source.copy_from ? "image in COPY --from" : "base image";
+      const char* what = source.copy_from ? "image" : "base image";
+      const char* where = source.copy_from ? " in COPY --from" : "";
       if (source.ref->tag.empty()) {
-        out.report(source.range, fmt::format("{} '{}' has no tag, so it builds from latest; pin a version or a digest",
-                                             what, display_image(source)));
+        out.report(source.range, fmt::format("{} '{}'{} has no tag, so it builds from latest; pin a version or a digest",
+                                             what, display_image(source), where));
       } else if (text::iequals(source.ref->tag, "latest")) {
         out.report(source.range,
-                   fmt::format("{} '{}' uses the latest tag, which is prohibited in production", what,
-                               display_image(source)));
+                   fmt::format("{} '{}'{} uses the latest tag, which is prohibited in production", what,
+                               display_image(source), where));
       }
     }
   }

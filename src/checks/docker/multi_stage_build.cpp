@@ -58,9 +58,14 @@ class MultiStageBuildCheck final : public engine::Check {
         }
       }
     }
+    std::string names;
+    for (const dockerfile::Stage& stage : df.stages) {
+      if (&stage == final_stage) continue;
+      if (!names.empty()) names += ", ";
+      names += stage.name.empty() ? fmt::format("#{}", stage.index) : fmt::format("'{}'", stage.name);
+    }
     out.report(from_image_range(df, *final_stage),
-               fmt::format("final stage copies nothing from the build stages ({} stages, none used)",
-                           df.stages.size() - 1));
+               fmt::format("final stage copies nothing from the build stages ({})", names));
   }
 };
 

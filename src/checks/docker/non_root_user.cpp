@@ -82,12 +82,13 @@ class NonRootUserCheck final : public engine::Check {
     }
     if (last_unresolved || !is_root(last_user)) return;  // an unknown user is given the benefit of the doubt
     const std::string written(text::trim(last->arguments));
-    const std::string shown = written == last_user ? written : fmt::format("{}' ('{}", written, last_user);
+    const std::string shown =
+        written == last_user ? fmt::format("'{}'", written) : fmt::format("'{}' (expands to '{}')", written, last_user);
     if (last_non_root) {
       out.report(arguments_range(df, *last),
-                 fmt::format("final stage switches back to root with USER '{}'", shown));
+                 fmt::format("final stage switches back to root with USER {}", shown));
     } else {
-      out.report(arguments_range(df, *last), fmt::format("final stage runs as root: USER '{}'", shown));
+      out.report(arguments_range(df, *last), fmt::format("final stage runs as root: USER {}", shown));
     }
   }
 };
