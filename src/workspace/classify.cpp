@@ -1,0 +1,133 @@
+// File kinds and stack facts, both decided from paths alone.
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/text.hpp"
+#include "workspace/glob.hpp"
+#include "workspace/workspace.hpp"
+
+namespace constable::workspace {
+
+namespace {
+
+std::string_view basename(std::string_view path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// Kind from the (lower-case) extension alone; other when unknown.
+FileKind kind_from_extension(std::string_view lower_name) {
+  const auto dot = lower_name.rfind('.');
+  if (dot == std::string_view::npos) return FileKind::other;
+  const std::string_view ext = lower_name.substr(dot + 1);
+  if (ext == "yaml" || ext == "yml") return FileKind::yaml;
+  if (ext == "json") return FileKind::json;
+  if (ext == "md" || ext == "markdown") return FileKind::markdown;
+  return FileKind::other;
+}
+
+bool is_dockerfile_name(std::string_view lower) {
+  if (lower == "dockerfile" || lower == "containerfile") return true;
+  if (lower.ends_with(".dockerignore")) return false;  // BuildKit's per-Dockerfile ignore files
+  if (lower.ends_with(".dockerfile") || lower.ends_with(".containerfile")) return true;
+  if (lower.starts_with("dockerfile.") || lower.starts_with("containerfile.")) {
+    // Dockerfile.prod is a Dockerfile; Dockerfile.md documents one.
+    return kind_from_extension(lower) == FileKind::other;
+  }
+  return false;
+}
+
+// One row per stack fact: globs (gitignore semantics, matched against the
+// relative path) and/or a file kind that imply it.
+struct StackRule {
+  std::string_view fact;
+  std::vector<std::string_view> globs;
+  std::optional<FileKind> kind = std::nullopt;
+};
+
+const std::vector<StackRule>& stack_rules() {
+  static const std::vector<StackRule> rules = {
+      {"docker",
+       {"docker-compose*.yml", "docker-compose*.yaml", "compose.yml", "compose.yaml", "compose.*.yml",
+        "compose.*.yaml"},
+       FileKind::dockerfile},
+      {"helm", {"Chart.yaml", "Chart.yml"}},
+      {"kubernetes",
+       {"kustomization.yaml", "kustomization.yml", "Kustomization", "**/k8s/**/*.yaml", "**/k8s/**/*.yml",
+        "**/kubernetes/**/*.yaml", "**/kubernetes/**/*.yml", "**/manifests/**/*.yaml", "**/manifests/**/*.yml",
+        "**/deploy/**/*.yaml", "**/deploy/**/*.yml"}},
+      {"python", {"pyproject.toml", "requirements*.txt", "setup.py", "setup.cfg", "Pipfile", "*.py"}},
+      {"node", {"package.json"}},
+      {"nextjs", {"next.config.js", "next.config.mjs", "next.config.cjs", "next.config.ts"}},
+      {"github-actions", {"/.github/workflows/*.yml", "/.github/workflows/*.yaml"}},
+      {"gitlab-ci", {"/.gitlab-ci.yml", "/.gitlab-ci.yaml"}},
+      {"terraform", {"*.tf"}},
+      {"openapi", {"openapi.yaml", "openapi.yml", "openapi.json", "swagger.yaml", "swagger.yml", "swagger.json"}},
+  };
+  return rules;
+}
+
+// Facts implied by other facts.
+struct Implication {
+  std::string_view if_fact;
+  std::string_view then_fact;
+};
+constexpr std::array kImplications = {Implication{"helm", "kubernetes"}, Implication{"nextjs", "node"}};
+
+struct CompiledRule {
+  std::string fact;
+  std::vector<GlobPattern> globs;
+  std::optional<FileKind> kind;
+};
+
+const std::vector<CompiledRule>& compiled_rules() {
+  static const std::vector<CompiledRule> compiled = [] {
+    std::vector<CompiledRule> out;
+    for (const auto& rule : stack_rules()) {
+      CompiledRule c{std::string(rule.fact), {}, rule.kind};
+      for (const auto glob : rule.globs) {
+        GlobPattern pattern;
+        if (GlobPattern::parse(glob, "", pattern)) c.globs.push_back(std::move(pattern));
+      }
+      out.push_back(std::move(c));
+    }
+    return out;
+  }();
+  return compiled;
+}
+
+}  // namespace
+
+FileKind classify(std::string_view relative_path) {
+  const std::string lower = text::to_lower(basename(relative_path));
+  if (lower.empty()) return FileKind::other;
+  if (is_dockerfile_name(lower)) return FileKind::dockerfile;
+  return kind_from_extension(lower);
+}
+
+StackFacts detect_stack(const std::vector<File>& files) {
+  StackFacts stack;
+  for (const auto& rule : compiled_rules()) {
+    for (const auto& file : files) {
+      bool hit = rule.kind.has_value() && file.kind == *rule.kind;
+      for (const auto& glob : rule.globs) {
+        if (hit) break;
+        hit = glob.matches(file.path, false);
+      }
+      if (hit) {
+        stack.facts.insert(rule.fact);
+        break;
+      }
+    }
+  }
+  for (const auto& implication : kImplications) {
+    if (stack.has(implication.if_fact)) stack.facts.insert(std::string(implication.then_fact));
+  }
+  return stack;
+}
+
+}  // namespace constable::workspace
