@@ -44,18 +44,17 @@ Outcome check(const CheckOptions& options) {
   }
   const auto opened = since(start);
 
-  std::optional<Severity> threshold = Severity::low;
+  // --fail-on beats the config's fail_on; "none" never fails.
   const std::string fail_on = options.fail_on.value_or(
       session->config.fail_on ? std::string(to_string(*session->config.fail_on)) : std::string("low"));
-  if (fail_on == "none") {
-    threshold.reset();
-  } else if (auto parsed = parse_severity(fail_on)) {
-    threshold = *parsed;
-  } else {
+  const bool never_fail = fail_on == "none";
+  const auto parsed_threshold = parse_severity(fail_on);
+  if (!never_fail && !parsed_threshold) {
     outcome.exit_code = kExitUsage;
     outcome.err = fmt::format("constable: --fail-on must be critical, high, medium, low or none, got '{}'\n", fail_on);
     return outcome;
   }
+  const Severity threshold = parsed_threshold.value_or(Severity::low);
 
   engine::RunOptions run_options;
   run_options.jobs = options.jobs;
@@ -72,21 +71,21 @@ Outcome check(const CheckOptions& options) {
   rep.constitution_path = session->constitution.path;
   rep.constitution_version = session->constitution.version ? session->constitution.version->version : "";
   rep.run_date = session->today;
-  rep.fail_on = threshold.value_or(Severity::low);
-  rep.fail_on_none = !threshold.has_value();
+  rep.fail_on = threshold;
+  rep.fail_on_none = never_fail;
   rep.rules = report_rules(*session);
   rep.result = &result;
   const auto report_start = Clock::now();
   outcome.out = report::render(rep, options.format, {options.colour, options.stats});
   result.stats.times.report = since(report_start);
-  if (options.stats && options.format == report::Format::text) {
-    // Timings are only known after rendering; re-render so the block is complete.
+  if (options.stats) {
+    // The report phase's time is only known after rendering: render again so the block is complete.
     outcome.out = report::render(rep, options.format, {options.colour, options.stats});
   }
 
-  if (threshold) {
+  if (!never_fail) {
     for (const auto& f : result.findings) {
-      if (!f.suppressed() && f.severity <= *threshold) {
+      if (!f.suppressed() && f.severity <= threshold) {
         outcome.exit_code = kExitViolations;
         break;
       }

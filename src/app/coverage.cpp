@@ -66,7 +66,10 @@ std::vector<Row> rows_of(const Session& s, Totals& totals) {
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
   std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : std::string(sep)) + i;
+  for (const auto& item : items) {
+    if (!out.empty()) out += sep;
+    out += item;
+  }
   return out;
 }
 

@@ -43,7 +43,8 @@ Outcome explain(const CommonOptions& options, const std::string& id) {
       if (const auto* binding = session->plan.find(id)) {
         outcome.out += fmt::format("\n## In this repository\n\nStatus: {}\n", to_string(binding->status));
         if (binding->clause != nullptr) {
-          outcome.out += "\n" + clause_block(*binding->clause, session->constitution.path);
+          outcome.out += '\n';
+          outcome.out += clause_block(*binding->clause, session->constitution.path);
           if (!binding->parameters.empty()) outcome.out += fmt::format("  parameters: {}\n", binding->parameters);
         }
       }
@@ -68,7 +69,7 @@ Outcome explain(const CommonOptions& options, const std::string& id) {
   outcome.exit_code = kExitUsage;
   std::string suggestions;
   for (const auto& clause : session->constitution.clauses)
-    if (text::icontains(clause.id, id) && suggestions.size() < 600) suggestions += "\n  " + clause.id;
+    if (text::icontains(clause.id, id) && suggestions.size() < 600) suggestions += fmt::format("\n  {}", clause.id);
   outcome.err = fmt::format("constable: no check or clause '{}'{}\n", id,
                             suggestions.empty() ? "" : "; clauses containing it:" + suggestions);
   return outcome;
@@ -125,7 +126,10 @@ Outcome print_config(const CommonOptions& options) {
   const auto& c = session->config;
   auto list = [](const std::vector<std::string>& items) {
     std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + fmt::format("\"{}\"", items[i]);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i != 0) out += ", ";
+      out += fmt::format("\"{}\"", items[i]);
+    }
     return out + "]";
   };
   outcome.out += fmt::format("# effective configuration (defaults < {} < command line)\n",

@@ -34,7 +34,7 @@ TEST(CoreText, Utf8) {
 }
 
 TEST(CoreText, RedactNeverShowsTheWholeValue) {
-  EXPECT_EQ(redact("sk_live_51HxQ2eKf8vT3mZpL0aB9cD7"), "sk_l…(31 chars)");
+  EXPECT_EQ(redact("sk_live_51HxQ2eKf8vT3mZpL0aB9cD7"), "sk_l…(32 chars)");
   EXPECT_EQ(redact("hunter2"), "h…(7 chars)");
   EXPECT_EQ(redact("abc"), "…(3 chars)");
   EXPECT_EQ(redact(""), "…(0 chars)");

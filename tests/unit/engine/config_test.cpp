@@ -37,7 +37,7 @@ waivers:
   ASSERT_EQ(config->waivers.size(), 1u);
   EXPECT_EQ(config->waivers[0].path, "jobs/**");
   EXPECT_EQ(config->waivers[0].expires, *Date::parse("2027-01-31"));
-  EXPECT_EQ(config->waivers[0].line, 12);
+  EXPECT_EQ(config->waivers[0].line, 11);
 }
 
 TEST(EngineConfig, EmptyFileMeansDefaults) {
