@@ -45,7 +45,13 @@ bool in_named_class(std::string_view name, unsigned char c) {
 
 // git's dowild() with WM_PATHNAME: '*' and '?' never match '/', '**' does
 // when it is a whole path component.
-Wild dowild(std::string_view pat, std::size_t p, std::string_view text, std::size_t t) {
+//
+// Backtracking can be exponential in the number of '*'s, so every match has
+// a budget of calls; when it runs out the pattern does not match.
+constexpr int kMatchBudget = 200000;
+
+Wild dowild(std::string_view pat, std::size_t p, std::string_view text, std::size_t t, int& budget) {
+  if (--budget < 0) return Wild::abort_all;
   for (; at(pat, p) != '\0'; ++t, ++p) {
     char p_ch = at(pat, p);
     char t_ch = at(text, t);
@@ -71,7 +77,7 @@ Wild dowild(std::string_view pat, std::size_t p, std::string_view text, std::siz
           const char next = at(pat, p);
           if ((at_start || prev == '/') &&
               (next == '\0' || next == '/' || (next == '\\' && at(pat, p + 1) == '/'))) {
-            if (next == '/' && dowild(pat, p + 1, text, t) == Wild::match) return Wild::match;
+            if (next == '/' && dowild(pat, p + 1, text, t, budget) == Wild::match) return Wild::match;
             match_slash = true;
           }
         }
@@ -95,7 +101,7 @@ Wild dowild(std::string_view pat, std::size_t p, std::string_view text, std::siz
             }
             if (t_ch != p_ch) return Wild::no_match;
           }
-          const Wild matched = dowild(pat, p, text, t);
+          const Wild matched = dowild(pat, p, text, t, budget);
           if (matched != Wild::no_match) {
             if (!match_slash || matched != Wild::abort_to_starstar) return matched;
           } else if (!match_slash && t_ch == '/') {
@@ -163,7 +169,8 @@ Wild dowild(std::string_view pat, std::size_t p, std::string_view text, std::siz
 }
 
 bool wildmatch(std::string_view pattern, std::string_view text) {
-  return dowild(pattern, 0, text, 0) == Wild::match;
+  int budget = kMatchBudget;
+  return dowild(pattern, 0, text, 0, budget) == Wild::match;
 }
 
 // git's trim_trailing_spaces(): unescaped trailing spaces go.
@@ -211,6 +218,10 @@ bool GlobPattern::parse(std::string_view line, std::string base, GlobPattern& ou
   if (body.front() == '/') body.remove_prefix(1);
   if (body.empty()) return false;
   result.pattern_ = std::string(body);
+  // "**/**/" means what "**/" means; collapsing it keeps matching linear.
+  std::string& pat = result.pattern_;
+  while (pat.starts_with("**/**/")) pat.erase(0, 3);
+  for (auto pos = pat.find("/**/**/"); pos != std::string::npos; pos = pat.find("/**/**/", pos)) pat.erase(pos, 3);
   while (!base.empty() && base.back() == '/') base.pop_back();
   result.base_ = std::move(base);
   out = std::move(result);
