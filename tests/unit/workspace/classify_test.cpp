@@ -1,0 +1,92 @@
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "workspace/workspace.hpp"
+
+namespace constable::workspace {
+namespace {
+
+TEST(WorkspaceClassifyTest, Table) {
+  struct Case {
+    std::string_view path;
+    FileKind kind;
+  };
+  const std::vector<Case> cases = {
+      {"Dockerfile", FileKind::dockerfile},
+      {"svc/api/Dockerfile", FileKind::dockerfile},
+      {"dockerfile", FileKind::dockerfile},
+      {"DOCKERFILE", FileKind::dockerfile},
+      {"Containerfile", FileKind::dockerfile},
+      {"Dockerfile.prod", FileKind::dockerfile},
+      {"Dockerfile.dev", FileKind::dockerfile},
+      {"docker/api.Dockerfile", FileKind::dockerfile},
+      {"web.dockerfile", FileKind::dockerfile},
+      {"Dockerfile.md", FileKind::markdown},
+      {"api.Dockerfile.dockerignore", FileKind::other},
+      {"Dockerfiles/readme.txt", FileKind::other},
+      {"MyDockerfile", FileKind::other},
+      {"docker-compose.yml", FileKind::yaml},
+      {"k8s/deploy.yaml", FileKind::yaml},
+      {"CONFIG.YML", FileKind::yaml},
+      {"package.json", FileKind::json},
+      {"README.md", FileKind::markdown},
+      {"docs/guide.markdown", FileKind::markdown},
+      {"main.py", FileKind::other},
+      {"Makefile", FileKind::other},
+      {".yaml", FileKind::yaml},
+      {"noext", FileKind::other},
+      {"dir.yaml/file", FileKind::other},
+      {"", FileKind::other},
+      {"trailing/", FileKind::other},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(classify(c.path), c.kind) << "'" << c.path << "' -> " << to_string(classify(c.path));
+  }
+}
+
+std::vector<File> files_of(const std::vector<std::string>& paths) {
+  std::vector<File> files;
+  for (const auto& path : paths) files.push_back(File{path, path, 1, classify(path)});
+  return files;
+}
+
+std::set<std::string> facts_of(const std::vector<std::string>& paths) { return detect_stack(files_of(paths)).facts; }
+
+TEST(WorkspaceStackTest, FactsFromPaths) {
+  using Facts = std::set<std::string>;
+  EXPECT_EQ(facts_of({}), Facts{});
+  EXPECT_EQ(facts_of({"README.md", "src/main.c"}), Facts{});
+  EXPECT_EQ(facts_of({"svc/Dockerfile.prod"}), Facts{"docker"});
+  EXPECT_EQ(facts_of({"docker-compose.override.yaml"}), Facts{"docker"});
+  EXPECT_EQ(facts_of({"deploy/compose.yml"}), (Facts{"docker", "kubernetes"}));
+  EXPECT_EQ(facts_of({"charts/app/Chart.yaml"}), (Facts{"helm", "kubernetes"}));
+  EXPECT_EQ(facts_of({"overlays/prod/kustomization.yaml"}), Facts{"kubernetes"});
+  EXPECT_EQ(facts_of({"infra/k8s/base/deployment.yaml"}), Facts{"kubernetes"});
+  EXPECT_EQ(facts_of({"kubernetes/svc.yml"}), Facts{"kubernetes"});
+  EXPECT_EQ(facts_of({"manifests/a.yaml"}), Facts{"kubernetes"});
+  EXPECT_EQ(facts_of({"k8s/README.md"}), Facts{});
+  EXPECT_EQ(facts_of({"config/app.yaml"}), Facts{});
+  EXPECT_EQ(facts_of({"pyproject.toml"}), Facts{"python"});
+  EXPECT_EQ(facts_of({"requirements-dev.txt"}), Facts{"python"});
+  EXPECT_EQ(facts_of({"tools/setup.py"}), Facts{"python"});
+  EXPECT_EQ(facts_of({"pkg/mod.py"}), Facts{"python"});
+  EXPECT_EQ(facts_of({"web/package.json"}), Facts{"node"});
+  EXPECT_EQ(facts_of({"web/next.config.mjs"}), (Facts{"nextjs", "node"}));
+  EXPECT_EQ(facts_of({".github/workflows/ci.yml"}), Facts{"github-actions"});
+  EXPECT_EQ(facts_of({"docs/.github/workflows/ci.yml"}), Facts{});
+  EXPECT_EQ(facts_of({".gitlab-ci.yml"}), Facts{"gitlab-ci"});
+  EXPECT_EQ(facts_of({"infra/main.tf"}), Facts{"terraform"});
+  EXPECT_EQ(facts_of({"api/openapi.yaml"}), Facts{"openapi"});
+  EXPECT_EQ(facts_of({"swagger.json"}), Facts{"openapi"});
+  EXPECT_EQ(facts_of({"Dockerfile", "package.json", "main.tf", "app.py"}),
+            (Facts{"docker", "node", "python", "terraform"}));
+  EXPECT_TRUE(detect_stack(files_of({"Chart.yaml"})).has("helm"));
+  EXPECT_FALSE(detect_stack(files_of({"Chart.yaml"})).has("docker"));
+}
+
+}  // namespace
+}  // namespace constable::workspace
