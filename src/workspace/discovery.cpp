@@ -271,16 +271,16 @@ class Walker {
     while (!pending.empty()) {
       Pending dir = std::move(pending.back());
       pending.pop_back();
-      std::shared_ptr<const Layer> layer = dir.layer;
-      if (options_.respect_gitignore) {
-        const std::string shown = dir.relative.empty() ? ".gitignore" : dir.relative + "/.gitignore";
-        layer = load_layer(layer, dir.absolute / ".gitignore", dir.relative, shown);
-      }
       std::error_code ec;
       fs::directory_iterator it(dir.absolute, ec);
       if (ec) {
         note(dir.relative, fmt::format("skipped: cannot read directory ({})", ec.message()));
         continue;
+      }
+      std::shared_ptr<const Layer> layer = dir.layer;
+      if (options_.respect_gitignore) {
+        const std::string shown = dir.relative.empty() ? ".gitignore" : dir.relative + "/.gitignore";
+        layer = load_layer(layer, dir.absolute / ".gitignore", dir.relative, shown);
       }
       for (const fs::directory_iterator end; it != end;) {
         const fs::directory_entry& entry = *it;

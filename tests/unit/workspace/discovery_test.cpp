@@ -240,6 +240,7 @@ TEST(WorkspaceDiscoveryTest, UnreadableDirectoryGetsANote) {
   EXPECT_EQ(paths_of(ws), (std::vector<std::string>{"open/y.txt"}));
   ASSERT_EQ(ws.notes.size(), 1U);
   EXPECT_EQ(ws.notes[0].path, "locked");
+  EXPECT_TRUE(ws.notes[0].message.starts_with("skipped: cannot read directory")) << ws.notes[0].message;
 }
 
 TEST(WorkspaceDiscoveryTest, EmptyDirectory) {
