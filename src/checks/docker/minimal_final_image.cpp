@@ -9,6 +9,7 @@
 
 #include "checks/docker/docker_checks.hpp"
 #include "checks/docker/docker_support.hpp"
+#include "constitution/parameters.hpp"
 #include "core/text.hpp"
 #include "formats/dockerfile/dockerfile.hpp"
 
@@ -35,20 +36,6 @@ constexpr engine::CheckInfo kInfo{
     .stack = "docker",
 };
 
-// Parenthesised remarks of a clause: "... (Alpine Linux preferred)" -> {"Alpine Linux preferred"}.
-// Local stand-in for constitution::capture_parentheticals.
-std::vector<std::string> parentheticals(std::string_view text) {
-  std::vector<std::string> out;
-  std::size_t at = 0;
-  while ((at = text.find('(', at)) != std::string_view::npos) {
-    const std::size_t close = text.find(')', at + 1);
-    if (close == std::string_view::npos) break;
-    out.emplace_back(text::trim(text.substr(at + 1, close - at - 1)));
-    at = close + 1;
-  }
-  return out;
-}
-
 bool is_filler(std::string_view word) {
   static constexpr std::array<std::string_view, 24> kFiller = {
       "preferred", "prefer", "prefered", "linux", "for",   "in",  "production", "prod", "is",   "are",  "the",  "a",
@@ -63,18 +50,11 @@ bool is_filler(std::string_view word) {
 // "Alpine Linux preferred for production" -> {"alpine"}; "Alpine/distroless
 // preferred" -> {"alpine", "distroless"}; "Debian slim preferred" -> {"debian slim"}.
 std::vector<std::string> families(std::string_view remark) {
-  std::string lowered = text::to_lower(remark);
-  for (std::string_view separator : {" or ", " and ", "/"}) {
-    std::size_t at = 0;
-    while ((at = lowered.find(separator, at)) != std::string::npos) {
-      lowered.replace(at, separator.size(), ",");
-      at += 1;
-    }
-  }
   std::vector<std::string> out;
-  for (std::string_view item : text::split(lowered, ',')) {
+  for (const std::string& item : constitution::capture_list(remark)) {
     std::string family;
-    for (std::string_view word : text::split(text::trim(item), ' ')) {
+    const std::string lowered = text::to_lower(item);
+    for (std::string_view word : text::split(lowered, ' ')) {
       word = text::trim(word);
       if (word.empty() || is_filler(word) || !(word.front() >= 'a' && word.front() <= 'z')) continue;
       if (word.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string_view::npos) continue;
@@ -95,6 +75,16 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
   return out;
 }
 
+// "a", "a or b", "a, b or c".
+std::string join_alternatives(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) out += i + 1 == items.size() ? " or " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
 class MinimalFinalImageCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
@@ -102,7 +92,7 @@ class MinimalFinalImageCheck final : public engine::Check {
   Result<void> bind(const constitution::Clause& clause, const engine::Config& config) override {
     (void)config;
     families_.clear();
-    for (const std::string& remark : parentheticals(clause.text)) {
+    for (const std::string& remark : constitution::capture_parentheticals(clause.text)) {
       if (!text::icontains(remark, "prefer") && !text::icontains(remark, "recommend")) continue;
       for (std::string& family : families(remark)) families_.push_back(std::move(family));
     }
@@ -121,12 +111,16 @@ class MinimalFinalImageCheck final : public engine::Check {
     if (root->unresolved || is_scratch(root->resolved_image)) return;
     const auto ref = formats::parse_image_ref(root->resolved_image);
     if (!ref || is_minimal(*ref)) return;
-    const std::string advice = families_.empty()
-                                   ? std::string("alpine, distroless or a -slim variant")
-                                   : fmt::format("{} (per the constitution), distroless or a -slim variant",
-                                                 join(families_, " or "));
+    // The constitution's families first, then the built-in minimal kinds it did not name.
+    std::vector<std::string> advice = families_;
+    for (const char* fallback : {"alpine", "distroless", "a -slim variant"}) {
+      bool named = false;
+      for (const std::string& family : families_) named = named || text::icontains(fallback, family);
+      if (!named) advice.emplace_back(fallback);
+    }
     out.report(from_image_range(df, *final_stage),
-               fmt::format("final image '{}' is not minimal; prefer {}", root->resolved_image, advice));
+               fmt::format("final image '{}' is not minimal; prefer {}{}", root->resolved_image, join_alternatives(advice),
+                           families_.empty() ? "" : " (the constitution prefers " + join(families_, " or ") + ")"));
   }
 
  private:

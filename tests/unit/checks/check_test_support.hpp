@@ -1,7 +1,7 @@
 #pragma once
-// Runs checks on one file without the engine: a FileContext over in-memory
-// text, clauses taken from the reference constitution, and an emitter that
-// collects what the checks report.
+// Runs checks on one file without the engine's runner: a FileContext over
+// in-memory text, the engine's own binding, and an emitter that collects
+// what the checks report before the engine would turn it into findings.
 
 #include <memory>
 #include <optional>
@@ -36,15 +36,13 @@ class TestFileContext final : public engine::FileContext {
   mutable std::optional<dockerfile::Dockerfile> dockerfile_;
 };
 
-// The clauses of the reference constitution (../shared/reference-constitution.md,
-// list items with their heading path), or a built-in copy of the clauses the
-// checks enforce when the file is absent. In document order.
-const std::vector<constitution::Clause>& reference_clauses();
+// The constitution check tests bind against: the reference constitution
+// (../shared/reference-constitution.md) when present, else the excerpt of its
+// Docker and secrets sections in tests/fixtures/constitution/.
+const constitution::Constitution& reference_constitution();
 
-// The first clause both of the matcher's patterns match (case-insensitive,
-// anywhere), as the engine binds them; nullptr if none.
-const constitution::Clause* find_clause(const engine::ClauseMatcher& matcher,
-                                        const std::vector<constitution::Clause>& clauses);
+// Parses a constitution written in a test; fails the test on a parse error.
+constitution::Constitution constitution_from(const std::string& markdown);
 
 struct Emitted {
   std::string check_id;
@@ -56,9 +54,9 @@ struct CheckRun {
   std::vector<std::string> errors;  // a check that bound to no clause or failed to bind
 };
 
-// Binds every check to its clause (from `clauses`, or the reference ones)
-// and runs it on the file.
+// Binds the checks to `constitution` (default: reference_constitution())
+// with engine::bind, as a run would, and runs the active ones on the file.
 CheckRun run_checks(const std::vector<engine::CheckFactory>& factories, const engine::FileContext& file,
-                    const std::vector<constitution::Clause>* clauses = nullptr);
+                    const constitution::Constitution* constitution = nullptr);
 
 }  // namespace constable::testing

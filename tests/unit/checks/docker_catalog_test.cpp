@@ -9,6 +9,7 @@
 #include <string>
 
 #include "checks/docker/docker_checks.hpp"
+#include "engine/plan.hpp"
 #include "support/test_support.hpp"
 #include "unit/checks/check_test_support.hpp"
 
@@ -59,12 +60,16 @@ TEST(DockerCheckCatalog, EveryCheckBindsToItsReferenceClause) {
       {"docker/no-secrets-in-env", "Secrets MUST NEVER be committed to version control"},
       {"docker/non-root-user", "Non-root user MUST be specified"},
   };
-  for (const engine::CheckFactory factory : checks::docker::docker_checks()) {
-    const auto check = factory();
-    const std::string id(check->info().id);
-    const constitution::Clause* clause = find_clause(check->info().clause, reference_clauses());
-    ASSERT_NE(clause, nullptr) << id;
-    EXPECT_EQ(clause->text, expected.at(id)) << id;
+  const engine::Catalog catalog(checks::docker::docker_checks());
+  workspace::StackFacts stack;
+  stack.facts = {"docker"};
+  auto plan = engine::bind(catalog, reference_constitution(), {}, stack, {});
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  for (const engine::Binding& binding : plan->bindings) {
+    const std::string id(binding.check->info().id);
+    ASSERT_NE(binding.clause, nullptr) << id;
+    EXPECT_EQ(binding.clause->text, expected.at(id)) << id;
+    EXPECT_EQ(binding.status, engine::BindingStatus::active) << id;
   }
 }
 
@@ -126,13 +131,18 @@ constitution::Clause clause_with(std::string text) {
   return clause;
 }
 
+constitution::Constitution constitution_with(const std::string& clause_text) {
+  return constitution_from("# C\n## Docker Standards\n### Dockerfile Requirements\n- " + clause_text + "\n");
+}
+
 std::vector<std::string> minimal_messages(const std::string& clause_text, const std::string& dockerfile) {
-  auto check = minimal_check();
-  const std::vector<constitution::Clause> clauses = {clause_with(clause_text)};
+  const auto constitution = constitution_with(clause_text);
   const TestFileContext file("Dockerfile", dockerfile);
   std::vector<std::string> out;
   const auto factory = +[]() { return minimal_check(); };
-  for (const Emitted& e : run_checks({factory}, file, &clauses).emitted) out.push_back(e.emission.message);
+  const CheckRun run = run_checks({factory}, file, &constitution);
+  EXPECT_TRUE(run.errors.empty()) << run.errors.front();
+  for (const Emitted& e : run.emitted) out.push_back(e.emission.message);
   return out;
 }
 
@@ -152,11 +162,11 @@ TEST(DockerCheckMinimalFinalImage, CapturesThePreferredFamilyFromTheClause) {
 TEST(DockerCheckMinimalFinalImage, MessageAndAcceptedSetFollowTheClause) {
   const std::string dockerfile = "FROM golang:1.22 AS build\nFROM python:3.12\nCOPY --from=build /a /a\n";
   EXPECT_EQ(minimal_messages("Image size MUST be minimized (Alpine Linux preferred for production)", dockerfile),
-            std::vector<std::string>{"final image 'python:3.12' is not minimal; prefer alpine (per the "
-                                     "constitution), distroless or a -slim variant"});
+            std::vector<std::string>{"final image 'python:3.12' is not minimal; prefer alpine, distroless or a -slim "
+                                     "variant (the constitution prefers alpine)"});
   EXPECT_EQ(minimal_messages("Image size MUST be minimized (Debian slim preferred)", dockerfile),
-            std::vector<std::string>{"final image 'python:3.12' is not minimal; prefer debian slim (per the "
-                                     "constitution), distroless or a -slim variant"});
+            std::vector<std::string>{"final image 'python:3.12' is not minimal; prefer debian slim, alpine, distroless or "
+                                     "a -slim variant (the constitution prefers debian slim)"});
   // A family the clause names is accepted even without a built-in marker.
   const std::string ubuntu = "FROM golang:1.22 AS build\nFROM ubuntu:24.04\nCOPY --from=build /a /a\n";
   EXPECT_EQ(minimal_messages("Image size MUST be minimized (Ubuntu preferred)", ubuntu).size(), 0U);
