@@ -13,6 +13,7 @@
 #include "core/date.hpp"
 #include "engine/config.hpp"
 #include "engine/plan.hpp"
+#include "engine/run.hpp"
 #include "report/report.hpp"
 #include "workspace/workspace.hpp"
 
@@ -58,6 +59,7 @@ struct Session {
   engine::Plan plan;
   Date today;
   std::string root_display;
+  engine::PhaseTimes times;  // constitution, discover and bind are filled in
 };
 
 // Where the constitution is looked for, in order, given the root and config.

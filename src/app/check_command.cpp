@@ -35,14 +35,12 @@ std::vector<report::Rule> report_rules(const Session& session) {
 
 Outcome check(const CheckOptions& options) {
   Outcome outcome;
-  const auto start = Clock::now();
   auto session = open_session(options);
   if (!session) {
     outcome.exit_code = kExitUsage;
     outcome.err = fmt::format("constable: {}\n", session.error().to_string());
     return outcome;
   }
-  const auto opened = since(start);
 
   // --fail-on beats the config's fail_on; "none" never fails.
   const std::string fail_on = options.fail_on.value_or(
@@ -62,7 +60,7 @@ Outcome check(const CheckOptions& options) {
   const auto check_start = Clock::now();
   engine::RunResult result =
       engine::run(session->plan, session->constitution, session->config, session->workspace, run_options);
-  result.stats.times.discover = opened;  // discovery, parsing the constitution and binding
+  result.stats.times = session->times;
   result.stats.times.check = since(check_start);
 
   report::Report rep;

@@ -1,3 +1,5 @@
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "app/app.hpp"
@@ -22,6 +24,12 @@ std::vector<fs::path> constitution_candidates(const fs::path& root, const engine
 }
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::microseconds since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+}
 
 // Ids named in --select/--ignore, the config or waivers must exist: a typo
 // would otherwise silently disable nothing.
@@ -84,25 +92,31 @@ Result<Session> open_session(const CommonOptions& options) {
                               "'constitution:' in {}{}",
                               (root / ".constable.yaml").string(), looked));
   }
+  auto phase = Clock::now();
   auto parsed = constitution::load(constitution_file);
   if (!parsed) return std::unexpected(parsed.error());
   session.constitution = std::move(*parsed);
+  session.times.constitution = since(phase);
 
   workspace::DiscoveryOptions discovery;
   discovery.exclude = session.config.exclude;
   discovery.max_file_size = session.config.max_file_size;
+  phase = Clock::now();
   auto discovered = workspace::discover(options.path, discovery);
   if (!discovered) return std::unexpected(discovered.error());
   session.workspace = std::move(*discovered);
+  session.times.discover = since(phase);
 
   // --select replaces the file's selection; --ignore adds to the file's.
   engine::Selection selection{options.select.empty() ? session.config.select : options.select,
                               session.config.ignore};
   selection.ignore.insert(selection.ignore.end(), options.ignore.begin(), options.ignore.end());
+  phase = Clock::now();
   auto plan = engine::bind(engine::Catalog::builtin(), session.constitution, session.config,
                            session.workspace.stack, selection);
   if (!plan) return std::unexpected(plan.error());
   session.plan = std::move(*plan);
+  session.times.bind = since(phase);
   return session;
 }
 

@@ -20,7 +20,7 @@ struct RunOptions {
 };
 
 struct PhaseTimes {
-  std::chrono::microseconds discover{0}, bind{0}, check{0}, report{0};
+  std::chrono::microseconds constitution{0}, discover{0}, bind{0}, check{0}, report{0};
 };
 
 struct Stats {

@@ -72,6 +72,7 @@ Json stats_json(const engine::Stats& stats) {
   out["active_checks"] = stats.active_checks;
   out["suppressed"] = stats.suppressed;
   Json times;
+  times["constitution"] = stats.times.constitution.count();
   times["discover"] = stats.times.discover.count();
   times["bind"] = stats.times.bind.count();
   times["check"] = stats.times.check.count();

@@ -177,12 +177,13 @@ std::string render_text(const Report& report, const RenderOptions& options) {
     const engine::Stats& stats = report.result->stats;
     out += "\nstats:\n";
     const std::pair<std::string_view, std::chrono::microseconds> phases[] = {
+        {"constitution", stats.times.constitution},
         {"discover", stats.times.discover},
         {"bind", stats.times.bind},
         {"check", stats.times.check},
         {"report", stats.times.report}};
     for (const auto& [name, micros] : phases) {
-      out += fmt::format("  {:<9} {}\n", name, detail::format_micros(static_cast<long long>(micros.count())));
+      out += fmt::format("  {:<13} {}\n", name, detail::format_micros(static_cast<long long>(micros.count())));
     }
     out += fmt::format("  files discovered: {}, files checked: {}, bytes read: {}, documents parsed: {}, "
                        "active checks: {}, suppressed: {}\n",

@@ -92,7 +92,8 @@ TEST(ReportText, StatsOnlyWhenAsked) {
   const Fixture fx;
   EXPECT_EQ(render_text(fx.report, {}).find("stats:"), std::string::npos);
   const std::string out = render_text(fx.report, {.colour = false, .stats = true});
-  EXPECT_NE(out.find("stats:\n  discover  1.5 ms\n  bind      200 µs\n  check     2.50 s\n  report    90 µs\n"),
+  EXPECT_NE(out.find("stats:\n  constitution  0 µs\n  discover      1.5 ms\n  bind          200 µs\n  check         2.50 s\n"
+                     "  report        90 µs\n"),
             std::string::npos)
       << out;
   EXPECT_NE(out.find("files discovered: 12, files checked: 3, bytes read: 4096, documents parsed: 2, "
