@@ -78,11 +78,27 @@ struct Implication {
 };
 constexpr std::array kImplications = {Implication{"helm", "kubernetes"}, Implication{"nextjs", "node"}};
 
+// A glob with the literal text every path it matches must end with (the part
+// after its last wildcard): a cheap test that rejects most files before the
+// full match runs, since detect_stack sees every file of the repository.
+struct CompiledGlob {
+  GlobPattern pattern;
+  std::string literal_suffix;
+};
+
 struct CompiledRule {
   std::string fact;
-  std::vector<GlobPattern> globs;
+  std::vector<CompiledGlob> globs;
   std::optional<FileKind> kind;
 };
+
+std::string literal_suffix(std::string_view glob) {
+  const auto wildcard = glob.find_last_of("*?[]\\");
+  std::string_view tail = wildcard == std::string_view::npos ? glob : glob.substr(wildcard + 1);
+  if (const auto slash = tail.find_last_of('/'); slash != std::string_view::npos && wildcard == std::string_view::npos)
+    tail = tail.substr(slash + 1);  // "/.gitlab-ci.yml" must still end with ".gitlab-ci.yml"
+  return std::string(tail);
+}
 
 const std::vector<CompiledRule>& compiled_rules() {
   static const std::vector<CompiledRule> compiled = [] {
@@ -91,7 +107,7 @@ const std::vector<CompiledRule>& compiled_rules() {
       CompiledRule c{std::string(rule.fact), {}, rule.kind};
       for (const auto glob : rule.globs) {
         GlobPattern pattern;
-        if (GlobPattern::parse(glob, "", pattern)) c.globs.push_back(std::move(pattern));
+        if (GlobPattern::parse(glob, "", pattern)) c.globs.push_back({std::move(pattern), literal_suffix(glob)});
       }
       out.push_back(std::move(c));
     }
@@ -116,7 +132,7 @@ StackFacts detect_stack(const std::vector<File>& files) {
       bool hit = rule.kind.has_value() && file.kind == *rule.kind;
       for (const auto& glob : rule.globs) {
         if (hit) break;
-        hit = glob.matches(file.path, false);
+        hit = file.path.ends_with(glob.literal_suffix) && glob.pattern.matches(file.path, false);
       }
       if (hit) {
         stack.facts.insert(rule.fact);

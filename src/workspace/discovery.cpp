@@ -129,6 +129,18 @@ struct Layer {
   IgnoreRules rules;
 };
 
+// The entry's own type (symlinks not followed). libstdc++ caches readdir's
+// d_type for these queries, so on most file systems this costs no stat call,
+// unlike directory_entry::symlink_status().
+fs::file_type own_type(const fs::directory_entry& entry, std::error_code& ec) {
+  if (entry.is_symlink(ec)) return fs::file_type::symlink;
+  if (ec) return fs::file_type::none;
+  if (entry.is_directory(ec)) return fs::file_type::directory;
+  if (!ec && entry.is_regular_file(ec)) return fs::file_type::regular;
+  if (ec) return fs::file_type::none;
+  return entry.symlink_status(ec).type();
+}
+
 std::optional<bool> layered_ignored(const Layer* layer, std::string_view path, bool is_directory) {
   for (; layer != nullptr; layer = layer->parent.get()) {
     if (auto verdict = layer->rules.ignored(path, is_directory)) return verdict;
@@ -288,7 +300,7 @@ class Walker {
         if (name != ".git" && !name.empty()) {
           std::string relative = dir.relative.empty() ? name : dir.relative + "/" + name;
           std::error_code status_ec;
-          const fs::file_status st = entry.symlink_status(status_ec);
+          const fs::file_status st{own_type(entry, status_ec)};
           if (status_ec) {
             if (status_ec != std::errc::no_such_file_or_directory) {
               note(relative, fmt::format("skipped: cannot inspect it ({})", status_ec.message()));
