@@ -6,19 +6,26 @@ CONSTABLE := $(BUILD_DIR)/src/constable
 DEMO := examples/demo-repo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test unit-sanitize docs docs-check bench clean
+.PHONY: all deps configure build constable demo test unit-sanitize docs docs-check bench clean
 
 all: build
 
 deps:
 	@bash scripts/install-deps.sh
 
-build: deps
+configure: deps
 	@cmake --preset release >/dev/null
+
+# Everything: the CLI, the tests and the benchmarks.
+build: configure
 	@cmake --build --preset release -j $(JOBS)
 
+# Just the CLI.
+constable: configure
+	@cmake --build --preset release -j $(JOBS) --target constable
+
 # Runs constable on the bundled example; exit code 1 (violations found) is the expected outcome.
-demo: build
+demo: constable
 	@echo "== constable check $(DEMO)"
 	@$(CONSTABLE) check $(DEMO) --color always; code=$$?; \
 	  echo "== exit code $$code (0 clean, 1 violations, 2 usage error)"; [ $$code -le 1 ]
@@ -34,10 +41,10 @@ unit-sanitize: deps
 	@cd build/sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-docs: build
+docs: constable
 	@$(CONSTABLE) docs --output docs/checks
 
-docs-check: build
+docs-check: constable
 	@$(CONSTABLE) docs --output docs/checks --check
 
 bench: build

@@ -29,6 +29,9 @@ struct Outcome {
   std::string err;  // messages for stderr
 };
 
+// Exit code 2 with "constable: <message>" for stderr.
+Outcome usage_error(std::string_view message);
+
 struct CommonOptions {
   std::filesystem::path path = ".";           // repository root (or one file)
   std::optional<std::filesystem::path> constitution;

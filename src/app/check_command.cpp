@@ -36,11 +36,7 @@ std::vector<report::Rule> report_rules(const Session& session) {
 Outcome check(const CheckOptions& options) {
   Outcome outcome;
   auto session = open_session(options);
-  if (!session) {
-    outcome.exit_code = kExitUsage;
-    outcome.err = fmt::format("constable: {}\n", session.error().to_string());
-    return outcome;
-  }
+  if (!session) return usage_error(session.error().to_string());
 
   // --fail-on beats the config's fail_on; "none" never fails.
   const std::string fail_on = options.fail_on.value_or(
@@ -48,9 +44,7 @@ Outcome check(const CheckOptions& options) {
   const bool never_fail = fail_on == "none";
   const auto parsed_threshold = parse_severity(fail_on);
   if (!never_fail && !parsed_threshold) {
-    outcome.exit_code = kExitUsage;
-    outcome.err = fmt::format("constable: --fail-on must be critical, high, medium, low or none, got '{}'\n", fail_on);
-    return outcome;
+    return usage_error(fmt::format("--fail-on must be critical, high, medium, low or none, got '{}'", fail_on));
   }
   const Severity threshold = parsed_threshold.value_or(Severity::low);
 

@@ -159,23 +159,17 @@ std::string render_json(const Session& s, const std::vector<Row>& rows, const To
 }  // namespace
 
 Outcome coverage(const CoverageOptions& options) {
-  Outcome outcome;
+  using Renderer = std::string (*)(const Session&, const std::vector<Row>&, const Totals&);
+  Renderer renderer = nullptr;
+  if (options.format == "text") renderer = render_text;
+  else if (options.format == "markdown") renderer = render_markdown;
+  else if (options.format == "json") renderer = render_json;
+  else return usage_error(fmt::format("coverage --format must be text, markdown or json, got '{}'", options.format));
   auto session = open_session(options);
-  if (!session) {
-    outcome.exit_code = kExitUsage;
-    outcome.err = fmt::format("constable: {}\n", session.error().to_string());
-    return outcome;
-  }
+  if (!session) return usage_error(session.error().to_string());
   Totals totals;
   const auto rows = rows_of(*session, totals);
-  if (options.format == "text") outcome.out = render_text(*session, rows, totals);
-  else if (options.format == "markdown") outcome.out = render_markdown(*session, rows, totals);
-  else if (options.format == "json") outcome.out = render_json(*session, rows, totals);
-  else {
-    outcome.exit_code = kExitUsage;
-    outcome.err = fmt::format("constable: coverage --format must be text, markdown or json, got '{}'\n", options.format);
-  }
-  return outcome;
+  return Outcome{kExitClean, renderer(*session, rows, totals), {}};
 }
 
 }  // namespace constable::app

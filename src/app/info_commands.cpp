@@ -52,10 +52,8 @@ Outcome explain(const CommonOptions& options, const std::string& id) {
     return outcome;
   }
   if (!session) {
-    outcome.exit_code = kExitUsage;
-    outcome.err = fmt::format("constable: '{}' is not a check, and clauses need a constitution: {}\n", id,
-                              session.error().to_string());
-    return outcome;
+    return usage_error(fmt::format("'{}' is not a check, and clauses need a constitution: {}", id,
+                              session.error().to_string()));
   }
   if (const auto* clause = session->constitution.find(id)) {
     outcome.out = clause_block(*clause, session->constitution.path);
@@ -66,13 +64,11 @@ Outcome explain(const CommonOptions& options, const std::string& id) {
                                  b->parameters.empty() ? "" : ", " + b->parameters);
     return outcome;
   }
-  outcome.exit_code = kExitUsage;
   std::string suggestions;
   for (const auto& clause : session->constitution.clauses)
     if (text::icontains(clause.id, id) && suggestions.size() < 600) suggestions += fmt::format("\n  {}", clause.id);
-  outcome.err = fmt::format("constable: no check or clause '{}'{}\n", id,
-                            suggestions.empty() ? "" : "; clauses containing it:" + suggestions);
-  return outcome;
+  return usage_error(
+      fmt::format("no check or clause '{}'{}", id, suggestions.empty() ? "" : "; clauses containing it:" + suggestions));
 }
 
 Outcome list_checks(const CommonOptions& options, const std::string& format) {
@@ -102,9 +98,7 @@ Outcome list_checks(const CommonOptions& options, const std::string& format) {
     return outcome;
   }
   if (format != "text") {
-    outcome.exit_code = kExitUsage;
-    outcome.err = fmt::format("constable: checks --format must be text or json, got '{}'\n", format);
-    return outcome;
+    return usage_error(fmt::format("checks --format must be text or json, got '{}'", format));
   }
   for (const auto* info : all_infos()) {
     outcome.out += fmt::format("{:<36} {:<9} {:<16}{}{}\n", info->id, to_string(policy.severity_for(info->nature)),
@@ -118,11 +112,7 @@ Outcome list_checks(const CommonOptions& options, const std::string& format) {
 Outcome print_config(const CommonOptions& options) {
   Outcome outcome;
   auto session = open_session(options);
-  if (!session) {
-    outcome.exit_code = kExitUsage;
-    outcome.err = fmt::format("constable: {}\n", session.error().to_string());
-    return outcome;
-  }
+  if (!session) return usage_error(session.error().to_string());
   const auto& c = session->config;
   auto list = [](const std::vector<std::string>& items) {
     std::string out = "[";

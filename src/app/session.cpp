@@ -11,6 +11,10 @@ namespace fs = std::filesystem;
 
 std::string version_string() { return CONSTABLE_VERSION; }
 
+Outcome usage_error(std::string_view message) {
+  return Outcome{kExitUsage, {}, fmt::format("constable: {}\n", message)};
+}
+
 std::vector<fs::path> constitution_candidates(const fs::path& root, const engine::Config& config) {
   std::vector<fs::path> candidates;
   if (config.constitution) {

@@ -52,15 +52,6 @@ const Rule* find_rule(const Report& report, std::string_view check_id, std::size
   return nullptr;
 }
 
-std::string section_of(const constitution::Clause& clause) {
-  std::string out;
-  for (const std::string& part : clause.section_path) {
-    if (!out.empty()) out += " > ";
-    out += part;
-  }
-  return out;
-}
-
 std::string_view suppression_kind(engine::Suppression::Kind kind) {
   switch (kind) {
     case engine::Suppression::Kind::inline_comment: return "inline_comment";

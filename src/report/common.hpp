@@ -34,8 +34,6 @@ std::string fail_on_label(const Report& report);
 // The rule for a check id and its index in report.rules; nullptr / npos when absent.
 const Rule* find_rule(const Report& report, std::string_view check_id, std::size_t* index = nullptr);
 
-// "A > B > C" from a clause's heading path.
-std::string section_of(const constitution::Clause& clause);
 
 std::string_view suppression_kind(engine::Suppression::Kind kind);  // "inline_comment" | "waiver"
 

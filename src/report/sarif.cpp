@@ -38,7 +38,7 @@ Json clause_json(const constitution::Clause& clause) {
   Json out;
   out["id"] = clean(clause.id);
   out["text"] = clean(clause.text);
-  out["section"] = clean(detail::section_of(clause));
+  out["section"] = clean(clause.section_joined());
   out["line"] = clause.line;
   return out;
 }

@@ -106,6 +106,22 @@ TEST(CliBadInput, UnreadableFileIsAFindingAndTheRunGoesOn) {
   expect_rest_of_run(r);
 }
 
+TEST(CliBadInput, UnreadableDirectoryIsANoteAndTheRunGoesOn) {
+  TempDir repo;
+  write_base(repo);
+  repo.write("vault/Dockerfile", "FROM alpine:3.20\n");
+  fs::permissions(repo.path() / "vault", fs::perms::none);
+  std::vector<std::string> argv = {CONSTABLE_BINARY, "check", repo.path().string()};
+  if (geteuid() == 0) {
+    fs::permissions(repo.path(), fs::perms::owner_all | fs::perms::others_read | fs::perms::others_exec);
+    argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+  }
+  auto r = run_command(argv, {}, {"CONSTABLE_TODAY=2026-11-22"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("vault: skipped: cannot read directory"), std::string::npos) << r.out;
+  expect_rest_of_run(r);
+}
+
 TEST(CliBadInput, SymlinkLoopsAndEscapesNeverHang) {
   TempDir repo;
   write_base(repo);
