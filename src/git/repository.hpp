@@ -1,0 +1,105 @@
+#pragma once
+// A thin, RAII, errors-as-values wrapper over libgit2: what constable needs
+// from a repository's history, refs and diffs.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace constable::git {
+
+struct Signature {
+  std::string name;
+  std::string email;
+  std::int64_t time = 0;  // seconds since the epoch
+};
+
+struct Commit {
+  std::string id;         // full hex object id
+  std::string short_id;   // 7 characters
+  std::string summary;    // first line of the message
+  std::string message;    // whole message
+  Signature author;
+  std::vector<std::string> parents;
+};
+
+enum class DeltaStatus : std::uint8_t { added, modified, deleted, renamed, copied, type_changed };
+
+struct Hunk {
+  int new_start = 0;  // 1-based first line in the new file
+  int new_lines = 0;  // lines added or changed in the new file from new_start
+};
+
+struct FileDelta {
+  DeltaStatus status = DeltaStatus::modified;
+  std::string old_path;  // "" when added
+  std::string new_path;  // "" when deleted
+  std::string old_blob;  // hex ids, "" when absent
+  std::string new_blob;
+  std::vector<Hunk> added_lines;  // ranges of lines added or changed in the new file
+};
+
+// A blob as first seen while walking history from the oldest commit.
+struct HistoryBlob {
+  std::string blob_id;
+  std::string path;       // path of its first appearance
+  Commit introduced_by;   // the oldest commit that added it
+};
+
+class Repository {
+ public:
+  // Opens the repository containing `path` (searching upwards). Fails when
+  // there is none.
+  static Result<Repository> discover(const std::filesystem::path& path);
+  Repository(Repository&&) noexcept;
+  Repository& operator=(Repository&&) noexcept;
+  ~Repository();
+
+  std::filesystem::path workdir() const;
+  // Resolves a revision ("main", "HEAD~3", a tag, an id) to a commit id.
+  Result<std::string> resolve(std::string_view revision) const;
+  // Commits reachable from `head` but not from `base`, oldest first ("BASE..HEAD").
+  Result<std::vector<Commit>> commits_between(std::string_view base, std::string_view head) const;
+  // The current branch's short name, or "" when HEAD is detached.
+  Result<std::string> current_branch() const;
+  Result<std::vector<std::string>> local_branches() const;
+  Result<std::vector<std::string>> tags() const;
+  // The blob content at `revision:path`, or nullopt when the path is absent there.
+  Result<std::optional<std::string>> read_at(std::string_view revision, std::string_view path) const;
+  Result<std::string> read_blob(std::string_view blob_id) const;
+  // Differences from `base` to the working tree (index and untracked files
+  // included), with renames detected.
+  Result<std::vector<FileDelta>> diff_to_workdir(std::string_view base) const;
+  // Every blob reachable from any ref, once each, in the order the oldest
+  // commit introduced it; `visit` returns false to stop early.
+  Result<void> walk_history_blobs(const std::function<bool(const HistoryBlob&)>& visit) const;
+  // Is blob `blob_id` present at `path` in HEAD's tree (or any path when `path` is empty)?
+  Result<bool> head_contains_blob(std::string_view blob_id) const;
+
+ private:
+  struct Impl;
+  explicit Repository(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Conventional Commits 1.0.0 parse of a commit message.
+struct ConventionalCommit {
+  std::string type;
+  std::string scope;
+  bool breaking = false;  // '!' or a BREAKING CHANGE footer
+  std::string description;
+};
+// Why the message is not a Conventional Commit, or the parse. `types` are the
+// allowed types (empty = any lower-case word).
+std::variant<ConventionalCommit, std::string> parse_conventional_commit(std::string_view message,
+                                                                        const std::vector<std::string>& types);
+
+}  // namespace constable::git
