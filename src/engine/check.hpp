@@ -16,6 +16,7 @@
 #include "workspace/workspace.hpp"
 
 namespace constable::dockerfile { struct Dockerfile; }
+namespace constable::git { class Repository; }
 
 namespace constable::engine {
 
@@ -26,6 +27,10 @@ struct ClauseMatcher {
   std::string_view section;
   std::string_view text;
 };
+
+// What a check looks at: files of one kind, every text file, or the
+// repository as a whole (its history, branches and tags).
+enum class Scope : std::uint8_t { files_of_kind, every_text_file, repository };
 
 struct CheckInfo {
   std::string_view id;      // "<domain>/<name>", e.g. "docker/non-root-user"
@@ -40,6 +45,7 @@ struct CheckInfo {
   ClauseMatcher clause;          // empty for the engine's own rules
   FileKind file_kind = FileKind::other;
   std::string_view stack;  // stack fact the check needs to apply, "" for any repository
+  Scope scope = Scope::files_of_kind;
 };
 
 // Everything a check may look at for one file. Parsed documents are parsed
@@ -55,18 +61,36 @@ class FileContext {
 };
 
 struct Emission {
-  SourceRange range;
-  std::string message;
-  std::string remediation;  // "" to use the check's own
+  SourceRange range{};
+  std::string message{};
+  std::string remediation{};  // "" to use the check's own
   // Parts of the source that hold a secret: redacted in snippets.
-  std::vector<SourceRange> secrets;
+  std::vector<SourceRange> secrets{};
+  // Another file than the one checked (repository checks), "" for the checked file.
+  std::string path_override{};
 };
 
 class Emitter {
  public:
   virtual ~Emitter() = default;
   virtual void emit(Emission emission) = 0;
-  void report(SourceRange range, std::string message) { emit({range, std::move(message), {}, {}}); }
+  void report(SourceRange range, std::string message) { emit({range, std::move(message), {}, {}, {}}); }
+};
+
+// What a repository-scope check may look at.
+struct GitOptions {
+  std::string commits;        // "BASE..HEAD" to check commit messages, "" for none
+  bool all_branches = false;  // branch naming for every local branch, not only the current one
+};
+
+class RepositoryContext {
+ public:
+  virtual ~RepositoryContext() = default;
+  virtual const workspace::Workspace& workspace() const = 0;
+  virtual const Config& config() const = 0;
+  // The git repository holding the workspace, or null when there is none.
+  virtual const git::Repository* repository() const = 0;
+  virtual const GitOptions& git_options() const = 0;
 };
 
 class Check {
@@ -83,9 +107,18 @@ class Check {
   }
   // The parameters bind() captured, for `coverage` and `explain`; "" if none.
   virtual std::string bound_parameters() const { return {}; }
-  // Called for each file of info().file_kind; must be thread-compatible
-  // (const, no shared mutable state).
-  virtual void check(const FileContext& file, Emitter& out) const = 0;
+  // Called for each file in scope (files_of_kind, every_text_file); must be
+  // thread-compatible (const, no shared mutable state).
+  virtual void check(const FileContext& file, Emitter& out) const {
+    (void)file;
+    (void)out;
+  }
+  // Called once for repository-scope checks. Findings name their path with
+  // Emission::path_override.
+  virtual void check_repository(const RepositoryContext& repository, Emitter& out) const {
+    (void)repository;
+    (void)out;
+  }
 };
 
 using CheckFactory = std::unique_ptr<Check> (*)();

@@ -138,7 +138,11 @@ class Runner {
       : plan_(plan), constitution_(constitution), config_(config), workspace_(workspace), options_(options) {
     for (const auto& binding : plan_.bindings) {
       if (binding.status != BindingStatus::active) continue;
-      by_kind_[binding.check->info().file_kind].push_back(&binding);
+      switch (binding.check->info().scope) {
+        case Scope::files_of_kind: by_kind_[binding.check->info().file_kind].push_back(&binding); break;
+        case Scope::every_text_file: every_file_.push_back(&binding); break;
+        case Scope::repository: repository_.push_back(&binding); break;
+      }
       active_ids_.push_back(std::string(binding.check->info().id));
     }
     for (const CheckInfo* info : Catalog::builtin().infos()) known_ids_.push_back(std::string(info->id));
@@ -149,7 +153,7 @@ class Runner {
     RunResult result;
     std::vector<const workspace::File*> work;
     for (const auto& file : workspace_.files)
-      if (by_kind_.contains(file.kind)) work.push_back(&file);
+      if (!every_file_.empty() || by_kind_.contains(file.kind)) work.push_back(&file);
 
     std::vector<FileOutcome> outcomes(work.size());
     std::atomic<std::size_t> next{0};
@@ -170,6 +174,7 @@ class Runner {
       result.stats.documents_parsed += outcome.documents_parsed;
       result.stats.bytes_read += outcome.bytes_read;
     }
+    for (auto& f : check_repository()) result.findings.push_back(std::move(f));
     apply_waivers(result.findings);
     for (const auto& n : workspace_.notes) result.notes.push_back(n);
     std::sort(result.findings.begin(), result.findings.end(), report_order);
@@ -227,13 +232,23 @@ class Runner {
     }
 
     std::vector<Collected> collected;
-    for (const Binding* binding : by_kind_.at(file.kind)) {
-      CollectingEmitter emitter(collected, binding->check->info(), binding->clause);
-      binding->check->check(context, emitter);
+    if (const auto kind_checks = by_kind_.find(file.kind); kind_checks != by_kind_.end()) {
+      for (const Binding* binding : kind_checks->second) {
+        CollectingEmitter emitter(collected, binding->check->info(), binding->clause);
+        binding->check->check(context, emitter);
+      }
+    }
+    const std::size_t specific = collected.size();
+    if (!every_file_.empty() && !text::looks_binary(context.text())) {
+      for (const Binding* binding : every_file_) {
+        CollectingEmitter emitter(collected, binding->check->info(), binding->clause);
+        binding->check->check(context, emitter);
+      }
+      drop_repeated_clauses(collected, specific);
     }
     for (const auto& error : context.parse_errors()) {
       collected.push_back({&rules::kParseError, nullptr,
-                           Emission{{error.line, error.column, error.line, 0}, error.message, {}, {}}});
+                           Emission{{error.line, error.column, error.line, 0}, error.message, {}, {}, {}}});
     }
     outcome.documents_parsed = context.documents_parsed();
 
@@ -256,6 +271,51 @@ class Runner {
     apply_inline_suppressions(context, outcome.findings);
     fingerprint(outcome.findings, lines);
     return outcome;
+  }
+
+  // A clause broken at one line is reported once: a check made for this kind
+  // of file (collected[0, specific)) wins over one that reads every file.
+  static void drop_repeated_clauses(std::vector<Collected>& collected, std::size_t specific) {
+    std::vector<Collected> kept(std::make_move_iterator(collected.begin()),
+                                std::make_move_iterator(collected.begin() + static_cast<long>(specific)));
+    for (std::size_t i = specific; i < collected.size(); ++i) {
+      bool repeated = false;
+      for (std::size_t k = 0; k < specific && !repeated; ++k)
+        repeated = collected[i].clause != nullptr && collected[k].clause == collected[i].clause &&
+                   collected[k].emission.range.line == collected[i].emission.range.line;
+      if (!repeated) kept.push_back(std::move(collected[i]));
+    }
+    collected = std::move(kept);
+  }
+
+  class RepositoryView final : public RepositoryContext {
+   public:
+    RepositoryView(const Runner& runner) : runner_(runner) {}
+    const workspace::Workspace& workspace() const override { return runner_.workspace_; }
+    const Config& config() const override { return runner_.config_; }
+    const git::Repository* repository() const override { return runner_.options_.repository; }
+    const GitOptions& git_options() const override { return runner_.options_.git; }
+
+   private:
+    const Runner& runner_;
+  };
+
+  // Repository-scope checks, once each, on the calling thread.
+  std::vector<Finding> check_repository() const {
+    std::vector<Collected> collected;
+    const RepositoryView view(*this);
+    for (const Binding* binding : repository_) {
+      CollectingEmitter emitter(collected, binding->check->info(), binding->clause);
+      binding->check->check_repository(view, emitter);
+    }
+    std::vector<Finding> findings;
+    for (auto& c : collected) {
+      Finding f = make_finding(*c.info, c.clause, c.emission.path_override, c.emission.range,
+                               std::move(c.emission.message), std::move(c.emission.remediation));
+      f.fingerprint = text::hex64(text::fnv1a64(f.check_id + '\0' + f.path + '\0' + f.message));
+      findings.push_back(std::move(f));
+    }
+    return findings;
   }
 
   bool known(std::string_view selector) const {
@@ -372,6 +432,8 @@ class Runner {
   const workspace::Workspace& workspace_;
   const RunOptions& options_;
   std::map<FileKind, std::vector<const Binding*>> by_kind_;
+  std::vector<const Binding*> every_file_;
+  std::vector<const Binding*> repository_;
   std::vector<std::string> active_ids_;
   std::vector<std::string> known_ids_;
 };

@@ -17,6 +17,8 @@ namespace constable::engine {
 struct RunOptions {
   unsigned jobs = 0;  // 0 = one per hardware thread
   Date today = Date::today();
+  const git::Repository* repository = nullptr;  // for repository-scope checks; null outside git
+  GitOptions git;
 };
 
 struct PhaseTimes {

@@ -48,14 +48,14 @@ class NoSecretsInBuildArgsCheck final : public engine::Check {
         std::vector<SourceRange> hidden;
         if (kv.has_value && !secrets::is_placeholder(kv.value)) hidden.push_back(value_range(df, kv));
         if (secrets::is_secret_name(kv.key)) {
-          out.emit({key, fmt::format("build argument '{}' carries a secret; {}", kv.key, kAdvice), {},
-                    std::move(hidden)});
+          out.emit({.range = key,
+                    .message = fmt::format("build argument '{}' carries a secret; {}", kv.key, kAdvice),
+                    .secrets = std::move(hidden)});
         } else if (kind) {
-          out.emit({key,
-                    fmt::format("build argument '{}' has a default that looks like {} ({}); {}", kv.key, *kind,
-                                text::redact(kv.value), kAdvice),
-                    {},
-                    std::move(hidden)});
+          out.emit({.range = key,
+                    .message = fmt::format("build argument '{}' has a default that looks like {} ({}); {}", kv.key,
+                                           *kind, text::redact(kv.value), kAdvice),
+                    .secrets = std::move(hidden)});
         }
       }
     }

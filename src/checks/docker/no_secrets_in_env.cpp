@@ -54,15 +54,15 @@ class NoSecretsInEnvCheck final : public engine::Check {
         const SourceRange key = token_range(df, kv.line, kv.column, kv.key);
         const std::optional<std::string_view> kind = secrets::secret_value_kind(kv.value);
         if (kind) {
-          out.emit({key,
-                    fmt::format("variable '{}' set by ENV bakes a secret into the image: its value looks like {} "
-                                "({})",
-                                kv.key, *kind, text::redact(kv.value)),
-                    {},
-                    {value_range(df, kv)}});
+          out.emit({.range = key,
+                    .message = fmt::format("variable '{}' set by ENV bakes a secret into the image: its value looks "
+                                           "like {} ({})",
+                                           kv.key, *kind, text::redact(kv.value)),
+                    .secrets = {value_range(df, kv)}});
         } else if (secrets::is_secret_name(kv.key) && !is_inert_literal(kv.value)) {
-          out.emit({key, fmt::format("variable '{}' set by ENV bakes a secret into the image", kv.key), {},
-                    {value_range(df, kv)}});
+          out.emit({.range = key,
+                    .message = fmt::format("variable '{}' set by ENV bakes a secret into the image", kv.key),
+                    .secrets = {value_range(df, kv)}});
         }
       }
     }
