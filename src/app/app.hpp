@@ -43,6 +43,10 @@ struct CommonOptions {
 
 struct CheckOptions : CommonOptions {
   report::Format format = report::Format::text;
+  std::optional<std::filesystem::path> baseline;  // report only findings not in it
+  std::optional<std::string> diff_base;            // report only findings new since this revision
+  std::string commits;                             // "BASE..HEAD": check these commit messages
+  bool all_branches = false;                       // branch naming for every local branch
   std::optional<std::string> fail_on;  // critical|high|medium|low|none
   unsigned jobs = 0;
   bool stats = false;
@@ -72,6 +76,8 @@ std::vector<std::filesystem::path> constitution_candidates(const std::filesystem
 Result<Session> open_session(const CommonOptions& options);
 
 Outcome check(const CheckOptions& options);
+// Writes the findings of a check run to `file` as a baseline.
+Outcome write_baseline(const CheckOptions& options, const std::filesystem::path& file);
 Outcome coverage(const CoverageOptions& options);
 Outcome explain(const CommonOptions& options, const std::string& id);
 Outcome list_checks(const CommonOptions& options, const std::string& format);

@@ -1,9 +1,12 @@
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 
 #include <fmt/format.h>
 
 #include "app/app.hpp"
+#include "app/gate.hpp"
+#include "engine/baseline.hpp"
 #include "engine/catalog.hpp"
 #include "engine/run.hpp"
 
@@ -31,41 +34,86 @@ std::vector<report::Rule> report_rules(const Session& session) {
   return rules;
 }
 
-}  // namespace
+// A finished run with the --diff and --baseline filters applied.
+struct CheckRun {
+  Session session;
+  std::optional<git::Repository> repository;
+  engine::RunResult result;
+};
 
-Outcome check(const CheckOptions& options) {
-  Outcome outcome;
+Result<CheckRun> run_check(const CheckOptions& options) {
   auto session = open_session(options);
-  if (!session) return usage_error(session.error().to_string());
+  if (!session) return std::unexpected(session.error());
+  CheckRun run{std::move(*session), std::nullopt, {}};
 
-  // --fail-on beats the config's fail_on; "none" never fails.
-  const std::string fail_on = options.fail_on.value_or(
-      session->config.fail_on ? std::string(to_string(*session->config.fail_on)) : std::string("low"));
-  const bool never_fail = fail_on == "none";
-  const auto parsed_threshold = parse_severity(fail_on);
-  if (!never_fail && !parsed_threshold) {
-    return usage_error(fmt::format("--fail-on must be critical, high, medium, low or none, got '{}'", fail_on));
+  // Repository-scope checks use git when there is a repository; the git
+  // options require one.
+  if (auto repository = git::Repository::discover(run.session.workspace.root)) {
+    run.repository = std::move(*repository);
+  } else if (options.diff_base || !options.commits.empty()) {
+    return fail(fmt::format("--diff and --commits need a git repository: {}", repository.error().message),
+                run.session.workspace.root.string());
   }
-  const Severity threshold = parsed_threshold.value_or(Severity::low);
 
   engine::RunOptions run_options;
   run_options.jobs = options.jobs;
-  run_options.today = session->today;
+  run_options.today = run.session.today;
+  run_options.repository = run.repository ? &*run.repository : nullptr;
+  run_options.git = {options.commits, options.all_branches};
   const auto check_start = Clock::now();
-  engine::RunResult result =
-      engine::run(session->plan, session->constitution, session->config, session->workspace, run_options);
-  result.stats.times = session->times;
-  result.stats.times.check = since(check_start);
+  run.result = engine::run(run.session.plan, run.session.constitution, run.session.config, run.session.workspace,
+                           run_options);
+  if (options.diff_base) {
+    if (auto ok = keep_findings_new_since(run.session, *run.repository, *options.diff_base, run_options, run.result);
+        !ok)
+      return std::unexpected(ok.error());
+  }
+  if (options.baseline) {
+    if (auto ok = keep_findings_not_in_baseline(*options.baseline, run.result); !ok) return std::unexpected(ok.error());
+  }
+  run.result.stats.times = run.session.times;
+  run.result.stats.times.check = since(check_start);
+  return run;
+}
 
+}  // namespace
+
+Outcome write_baseline(const CheckOptions& options, const std::filesystem::path& file) {
+  CheckOptions all = options;
+  all.baseline.reset();  // a baseline records everything the run finds
+  auto run = run_check(all);
+  if (!run) return usage_error(run.error().to_string());
+  std::ofstream out(file, std::ios::binary);
+  out << engine::baseline_json(run->result.findings, run->session.today);
+  if (!out) return usage_error(fmt::format("cannot write {}", file.string()));
+  const auto recorded = std::count_if(run->result.findings.begin(), run->result.findings.end(),
+                                      [](const auto& f) { return !f.suppressed(); });
+  return Outcome{kExitClean, fmt::format("wrote {} finding(s) to {}\n", recorded, file.string()), {}};
+}
+
+Outcome check(const CheckOptions& options) {
+  if (options.fail_on && *options.fail_on != "none" && !parse_severity(*options.fail_on))
+    return usage_error(fmt::format("--fail-on must be critical, high, medium, low or none, got '{}'", *options.fail_on));
+  auto run = run_check(options);
+  if (!run) return usage_error(run.error().to_string());
+  const Session& session = run->session;
+  engine::RunResult& result = run->result;
+  // --fail-on beats the config's fail_on (validated when the config was read); "none" never fails.
+  const std::string fail_on = options.fail_on.value_or(
+      session.config.fail_on ? std::string(to_string(*session.config.fail_on)) : std::string("low"));
+  const bool never_fail = fail_on == "none";
+  const Severity threshold = parse_severity(fail_on).value_or(Severity::low);
+
+  Outcome outcome;
   report::Report rep;
   rep.tool_version = version_string();
-  rep.root = session->root_display;
-  rep.constitution_path = session->constitution.path;
-  rep.constitution_version = session->constitution.version ? session->constitution.version->version : "";
-  rep.run_date = session->today;
+  rep.root = session.root_display;
+  rep.constitution_path = session.constitution.path;
+  rep.constitution_version = session.constitution.version ? session.constitution.version->version : "";
+  rep.run_date = session.today;
   rep.fail_on = threshold;
   rep.fail_on_none = never_fail;
-  rep.rules = report_rules(*session);
+  rep.rules = report_rules(session);
   rep.result = &result;
   const auto report_start = Clock::now();
   outcome.out = report::render(rep, options.format, {options.colour, options.stats});

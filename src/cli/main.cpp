@@ -58,6 +58,18 @@ int run(int argc, char** argv) {
   check_cmd->add_option("-j,--jobs", check.jobs, "Parallel jobs (default: one per core)");
   check_cmd->add_flag("--stats", check.stats, "Show per-phase timings and counts");
   check_cmd->add_option("--color", colour, "auto, always or never")->capture_default_str();
+  check_cmd->add_option("--baseline", check.baseline, "Report only findings not in this baseline file");
+  check_cmd->add_option("--diff", check.diff_base, "Report only findings new since this git revision (PR gate)");
+  check_cmd->add_option("--commits", check.commits, "Check these commits' messages, as BASE..HEAD");
+  check_cmd->add_flag("--all-branches", check.all_branches, "Check the names of all local branches");
+
+  app::CheckOptions baseline;
+  std::string baseline_today, baseline_file;
+  auto* baseline_cmd = cli.add_subcommand("baseline", "Record the current findings so later runs report only new ones");
+  baseline_cmd->require_subcommand(1);
+  auto* baseline_write_cmd = baseline_cmd->add_subcommand("write", "Write the current findings to FILE");
+  baseline_write_cmd->add_option("file", baseline_file, "Baseline file to write (JSON)")->required();
+  add_common(*baseline_write_cmd, baseline, baseline_today);
 
   app::CoverageOptions coverage;
   std::string coverage_today, coverage_output;
@@ -118,6 +130,10 @@ int run(int argc, char** argv) {
     const bool to_terminal = (output.empty() || output == "-") && isatty(STDOUT_FILENO) != 0;
     check.colour = colour == "always" || (colour == "auto" && to_terminal && std::getenv("NO_COLOR") == nullptr);
     return emit(app::check(check), output);
+  }
+  if (*baseline_write_cmd) {
+    if (!parse_today(baseline_today, baseline)) return app::kExitUsage;
+    return emit(app::write_baseline(baseline, baseline_file), {});
   }
   if (*coverage_cmd) {
     if (!parse_today(coverage_today, coverage)) return app::kExitUsage;

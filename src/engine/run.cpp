@@ -174,7 +174,8 @@ class Runner {
       result.stats.documents_parsed += outcome.documents_parsed;
       result.stats.bytes_read += outcome.bytes_read;
     }
-    for (auto& f : check_repository()) result.findings.push_back(std::move(f));
+    if (options_.repository_checks)
+      for (auto& f : check_repository()) result.findings.push_back(std::move(f));
     apply_waivers(result.findings);
     for (const auto& n : workspace_.notes) result.notes.push_back(n);
     std::sort(result.findings.begin(), result.findings.end(), report_order);
@@ -208,19 +209,29 @@ class Runner {
     return f;
   }
 
-  FileOutcome check_file(const workspace::File& file) const {
-    FileOutcome outcome;
+  static std::optional<std::string> read_content(const workspace::File& file, int& error) {
+    if (file.content) return *file.content;
     std::ifstream in(file.absolute, std::ios::binary);
     std::ostringstream buffer;
     if (in) buffer << in.rdbuf();
     if (!in || in.bad()) {
-      const int error = errno;
+      error = errno;
+      return std::nullopt;
+    }
+    return buffer.str();
+  }
+
+  FileOutcome check_file(const workspace::File& file) const {
+    FileOutcome outcome;
+    int error = 0;
+    auto content = read_content(file, error);
+    if (!content) {
       outcome.findings.push_back(make_finding(rules::kUnreadableFile, nullptr, file.path, SourceRange::whole_file(),
                                               fmt::format("cannot read the file: {}", std::strerror(error)), {}));
       fingerprint(outcome.findings, {});
       return outcome;
     }
-    LazyFileContext context(file, config_, buffer.str());
+    LazyFileContext context(file, config_, std::move(*content));
     outcome.bytes_read = context.text().size();
     if (auto bad = text::first_invalid_utf8(context.text())) {
       const auto before = context.text().substr(0, *bad);
@@ -402,9 +413,11 @@ class Runner {
     for (auto& f : expired) findings.push_back(std::move(f));
   }
 
-  // A fingerprint that survives unrelated line shifts: it hashes the check,
-  // the path and the offending line's normalised content (not its number),
-  // plus the occurrence index among identical lines of the file.
+  // A fingerprint that survives line shifts and renames: it hashes the check
+  // and the offending line's normalised content (not its number, not the
+  // path), plus the occurrence index among identical lines of the file.
+  // Baselines and --diff match by fingerprint, using the path only to pair
+  // duplicates (engine/baseline.hpp).
   static void fingerprint(std::vector<Finding>& findings, const std::vector<std::string_view>& lines) {
     std::sort(findings.begin(), findings.end(), report_order);
     std::map<std::string, int> occurrences;
@@ -415,8 +428,6 @@ class Runner {
       else
         content = f.message;
       std::string key = f.check_id;
-      key += '\0';
-      key += f.path;
       key += '\0';
       key += content;
       const int occurrence = occurrences[key]++;

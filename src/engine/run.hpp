@@ -19,6 +19,7 @@ struct RunOptions {
   Date today = Date::today();
   const git::Repository* repository = nullptr;  // for repository-scope checks; null outside git
   GitOptions git;
+  bool repository_checks = true;  // false when re-checking old file versions (--diff)
 };
 
 struct PhaseTimes {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -19,6 +20,9 @@ struct File {
   std::filesystem::path absolute;  // for reading
   std::uintmax_t size = 0;
   FileKind kind = FileKind::other;
+  // The content, when it does not come from `absolute` (a file as it was at
+  // a git revision, for --diff).
+  std::optional<std::string> content;
 };
 
 // Something the user should know that is not a violation: a skipped file, a

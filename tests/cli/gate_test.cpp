@@ -1,0 +1,148 @@
+// Pull-request gates: --diff BASE and --baseline FILE report only what a
+// change introduced, following moved code and renamed files.
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "cli/cli_support.hpp"
+
+namespace constable::testing {
+namespace {
+
+constexpr std::string_view kConstitution =
+    "# C\n## Docker Standards\n- Multi-stage builds MUST be used\n- Non-root user MUST be specified\n"
+    "- Health checks MUST be implemented via HEALTHCHECK instruction\n- latest tag is PROHIBITED in production\n"
+    "- Build arguments MUST NOT contain secrets\n";
+
+// Five findings: single stage, latest, root, no health check, a secret build argument.
+std::string five_findings(int i) {
+  return fmt::format("FROM node:latest\nARG SERVICE_{}_PASSWORD\nRUN echo service {}\n", i, i);
+}
+
+constexpr std::string_view kCompliant =
+    "FROM alpine:3.20 AS build\nRUN make\n\nFROM alpine:3.20\nCOPY --from=build /out /app\nUSER app\n"
+    "HEALTHCHECK CMD [\"/app/health\"]\n";
+
+void git(const TempDir& repo, std::vector<std::string> args) {
+  args.insert(args.begin(), {"git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c",
+                             "init.defaultBranch=main", "-c", "commit.gpgsign=false"});
+  auto r = run_command(args, repo.path(), {"GIT_AUTHOR_DATE=2026-11-01T00:00:00Z", "GIT_COMMITTER_DATE=2026-11-01T00:00:00Z"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+// A committed repository with 50 findings in 10 Dockerfiles and one compliant one.
+void make_repository(const TempDir& repo) {
+  repo.write("CONSTITUTION.md", kConstitution);
+  for (int i = 0; i < 10; ++i) repo.write(fmt::format("svc{}/Dockerfile", i), five_findings(i));
+  repo.write("good/Dockerfile", kCompliant);
+  git(repo, {"init", "-q"});
+  git(repo, {"add", "-A"});
+  git(repo, {"commit", "-q", "-m", "feat: services"});
+}
+
+std::vector<std::string> finding_lines(const CommandResult& r) {
+  // "path:line check" for each finding in the JSON report, via python for robust parsing.
+  TempDir out;
+  out.write("r.json", r.out);
+  auto listed = run_command({"/usr/bin/python3", "-c",
+                             "import json,sys\n"
+                             "for f in json.load(open(sys.argv[1]))['findings']:\n"
+                             "  print(f\"{f['location']['path']}:{f['location']['line']} {f['check']}\")\n",
+                             (out.path() / "r.json").string()});
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < listed.out.size(); ++i)
+    if (listed.out[i] == '\n') {
+      lines.push_back(listed.out.substr(start, i - start));
+      start = i + 1;
+    }
+  return lines;
+}
+
+TEST(CliGate, FiftyExistingFindingsAndOneNew) {
+  TempDir repo;
+  make_repository(repo);
+  const auto all = constable({"check", repo.path().string(), "--format", "json"});
+  ASSERT_EQ(finding_lines(all).size(), 50u) << all.out << all.err;
+  const auto baseline = repo.path() / ".constable-baseline.json";
+  auto wrote = constable({"baseline", "write", baseline.string(), repo.path().string()});
+  ASSERT_EQ(wrote.exit_code, 0) << wrote.err;
+  EXPECT_NE(wrote.out.find("wrote 50 finding(s)"), std::string::npos) << wrote.out;
+
+  // The change: one new violation in an otherwise compliant file.
+  repo.write("good/Dockerfile", std::string(kCompliant) + "USER root\n");
+  const std::vector<std::string> expected = {"good/Dockerfile:8 docker/non-root-user"};
+
+  auto diff = constable({"check", repo.path().string(), "--format", "json", "--diff", "HEAD"});
+  EXPECT_EQ(diff.exit_code, 1) << diff.err;
+  EXPECT_EQ(finding_lines(diff), expected) << diff.out;
+
+  auto gated = constable({"check", repo.path().string(), "--format", "json", "--baseline", baseline.string()});
+  EXPECT_EQ(gated.exit_code, 1) << gated.err;
+  EXPECT_EQ(finding_lines(gated), expected) << gated.out;
+  EXPECT_NE(gated.out.find("50 known finding(s) not reported, 0 fixed"), std::string::npos) << gated.out;
+
+  // Nothing changed: both gates pass.
+  repo.write("good/Dockerfile", kCompliant);
+  EXPECT_EQ(constable({"check", repo.path().string(), "--diff", "HEAD"}).exit_code, 0);
+  EXPECT_EQ(constable({"check", repo.path().string(), "--baseline", baseline.string()}).exit_code, 0);
+}
+
+TEST(CliGate, BaselineSurvivesMovedCodeAndRenamedFiles) {
+  TempDir repo;
+  make_repository(repo);
+  const auto baseline = repo.path() / "baseline.json";
+  ASSERT_EQ(constable({"baseline", "write", baseline.string(), repo.path().string()}).exit_code, 0);
+  // Rename a file, and move its lines down in another.
+  git(repo, {"mv", "svc3", "renamed-service"});
+  repo.write("svc5/Dockerfile", "# a new header\n# explaining the service\n\n" + five_findings(5));
+  auto gated = constable({"check", repo.path().string(), "--format", "json", "--baseline", baseline.string()});
+  EXPECT_EQ(gated.exit_code, 0) << gated.out << gated.err;
+  EXPECT_TRUE(finding_lines(gated).empty()) << gated.out;
+  EXPECT_NE(gated.out.find("50 known finding(s) not reported, 0 fixed"), std::string::npos) << gated.out;
+
+  // Fixing one is listed as fixed.
+  repo.write("svc7/Dockerfile", "FROM node:latest\nRUN echo service 7\n");
+  auto fixed = constable({"check", repo.path().string(), "--format", "json", "--baseline", baseline.string()});
+  EXPECT_NE(fixed.out.find("1 fixed"), std::string::npos) << fixed.out;
+  EXPECT_NE(fixed.out.find("fixed since the baseline: docker/no-secrets-in-build-args"), std::string::npos) << fixed.out;
+}
+
+TEST(CliGate, DiffReportsAFileAChangeMadeNonCompliant) {
+  TempDir repo;
+  make_repository(repo);
+  // Removing the HEALTHCHECK line: the finding lands on the unchanged FROM line.
+  std::string changed(kCompliant);
+  changed.erase(changed.find("HEALTHCHECK"));
+  repo.write("good/Dockerfile", changed);
+  auto diff = constable({"check", repo.path().string(), "--format", "json", "--diff", "HEAD"});
+  EXPECT_EQ(finding_lines(diff), (std::vector<std::string>{"good/Dockerfile:4 docker/healthcheck"})) << diff.out;
+
+  // A renamed and edited file: only the edit's finding is new.
+  git(repo, {"mv", "svc1/Dockerfile", "svc1/Dockerfile.prod"});
+  repo.write("svc1/Dockerfile.prod", five_findings(1) + "USER root\n");
+  auto renamed = constable({"check", repo.path().string(), "--format", "json", "--diff", "HEAD"});
+  EXPECT_EQ(finding_lines(renamed), (std::vector<std::string>{"good/Dockerfile:4 docker/healthcheck",
+                                                               "svc1/Dockerfile.prod:4 docker/non-root-user"}))
+      << renamed.out;
+}
+
+TEST(CliGate, ErrorsAreUsageErrors) {
+  TempDir plain;
+  plain.write("CONSTITUTION.md", kConstitution);
+  plain.write("Dockerfile", kCompliant);
+  auto not_git = constable({"check", plain.path().string(), "--diff", "HEAD"});
+  EXPECT_EQ(not_git.exit_code, 2);
+  EXPECT_NE(not_git.err.find("git repository"), std::string::npos) << not_git.err;
+  auto missing = constable({"check", plain.path().string(), "--baseline", (plain.path() / "none.json").string()});
+  EXPECT_EQ(missing.exit_code, 2);
+  TempDir repo;
+  make_repository(repo);
+  auto bad_rev = constable({"check", repo.path().string(), "--diff", "no-such-branch"});
+  EXPECT_EQ(bad_rev.exit_code, 2);
+  EXPECT_NE(bad_rev.err.find("no-such-branch"), std::string::npos) << bad_rev.err;
+}
+
+}  // namespace
+}  // namespace constable::testing
