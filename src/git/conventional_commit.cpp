@@ -75,13 +75,6 @@ std::variant<ConventionalCommit, std::string> parse_conventional_commit(std::str
     if (type.empty()) {
       return std::string("missing type at the start of the subject (e.g. 'feat: add a thing')");
     }
-    if (!std::all_of(type.begin(), type.end(), is_lower)) {
-      return "type '" + std::string(type) + "' must be lower-case letters only";
-    }
-    if (!types.empty() && std::find(types.begin(), types.end(), type) == types.end()) {
-      return "type '" + std::string(type) + "' is not one of: " + join(types);
-    }
-    out.type = std::string(type);
 
     if (pos < subject.size() && subject[pos] == '(') {
       const std::size_t close = subject.find(')', pos + 1);
@@ -100,6 +93,14 @@ std::variant<ConventionalCommit, std::string> parse_conventional_commit(std::str
       if (pos < subject.size() && subject[pos] == '(') return std::string("scope must not contain parentheses");
       return std::string("missing ': ' after the type");
     }
+    // The shape is right: now the type itself.
+    if (!std::all_of(type.begin(), type.end(), is_lower)) {
+      return "type '" + std::string(type) + "' must be lower-case letters only";
+    }
+    if (!types.empty() && std::find(types.begin(), types.end(), type) == types.end()) {
+      return "type '" + std::string(type) + "' is not one of: " + join(types);
+    }
+    out.type = std::string(type);
     ++pos;
     if (pos >= subject.size() || text::trim(subject.substr(pos)).empty()) return std::string("empty description");
     if (subject[pos] != ' ') return std::string("missing ': ' after the type (a space must follow the colon)");

@@ -404,10 +404,9 @@ Result<void> Repository::walk_history_blobs(const std::function<bool(const Histo
     }
     // Every ref (non-commit targets are skipped by libgit2 for globs) plus HEAD.
     if (git_revwalk_push_glob(walk.get(), "*") != 0) return git_fail("cannot walk the refs");
-    const int head_rc = git_revwalk_push_head(walk.get());
-    if (head_rc != 0 && head_rc != GIT_ENOTFOUND && head_rc != GIT_EUNBORNBRANCH) {
-      return git_fail("cannot walk from HEAD");
-    }
+    const int unborn = git_repository_head_unborn(repo);
+    if (unborn < 0) return git_fail("cannot read HEAD");
+    if (unborn == 0 && git_revwalk_push_head(walk.get()) != 0) return git_fail("cannot walk from HEAD");
 
     git_diff_options options;
     git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
