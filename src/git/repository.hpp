@@ -36,6 +36,7 @@ enum class DeltaStatus : std::uint8_t { added, modified, deleted, renamed, copie
 struct Hunk {
   int new_start = 0;  // 1-based first line in the new file
   int new_lines = 0;  // lines added or changed in the new file from new_start
+  friend bool operator==(const Hunk&, const Hunk&) = default;
 };
 
 struct FileDelta {
