@@ -223,11 +223,11 @@ class Runner {
 
   FileOutcome check_file(const workspace::File& file) const {
     FileOutcome outcome;
-    int error = 0;
-    auto content = read_content(file, error);
+    int read_error = 0;
+    auto content = read_content(file, read_error);
     if (!content) {
       outcome.findings.push_back(make_finding(rules::kUnreadableFile, nullptr, file.path, SourceRange::whole_file(),
-                                              fmt::format("cannot read the file: {}", std::strerror(error)), {}));
+                                              fmt::format("cannot read the file: {}", std::strerror(read_error)), {}));
       fingerprint(outcome.findings, {});
       return outcome;
     }

@@ -22,7 +22,7 @@ struct File {
   FileKind kind = FileKind::other;
   // The content, when it does not come from `absolute` (a file as it was at
   // a git revision, for --diff).
-  std::optional<std::string> content;
+  std::optional<std::string> content{};
 };
 
 // Something the user should know that is not a violation: a skipped file, a
