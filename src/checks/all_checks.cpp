@@ -2,6 +2,7 @@
 // order; domains are listed here in alphabetical order.
 
 #include "checks/docker/docker_checks.hpp"
+#include "checks/git/git_checks.hpp"
 #include "engine/catalog.hpp"
 
 namespace constable::engine {
@@ -9,7 +10,7 @@ namespace constable::engine {
 const Catalog& Catalog::builtin() {
   static const Catalog catalog = [] {
     std::vector<CheckFactory> factories;
-    for (auto* domain : {&checks::docker::docker_checks}) {
+    for (auto* domain : {&checks::docker::docker_checks, &checks::git::git_checks}) {
       const auto checks = domain();
       factories.insert(factories.end(), checks.begin(), checks.end());
     }

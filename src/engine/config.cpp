@@ -126,7 +126,7 @@ Result<Config> read_config(const Reader& r, const YAML::Node& root) {
   if (!root.IsMap()) return r.error(root, "the configuration must be a mapping of keys to values");
   if (auto ok = r.only_keys(root,
                             {"constitution", "exclude", "select", "ignore", "fail_on", "max_file_size",
-                             "sprint_days", "docker", "waivers"},
+                             "sprint_days", "docker", "git", "secrets", "waivers"},
                             "the configuration");
       !ok)
     return std::unexpected(ok.error());
@@ -176,6 +176,46 @@ Result<Config> read_config(const Reader& r, const YAML::Node& root) {
       auto v = r.string_list(n, "official_registries");
       if (!v) return std::unexpected(v.error());
       config.docker.official_registries = std::move(*v);
+    }
+  }
+  if (const auto git = root["git"]) {
+    if (!git.IsMap()) return r.error(git, "'git' must be a mapping");
+    if (auto ok = r.only_keys(git, {"commit_types", "trunk", "extra_branch_prefixes"}, "'git'"); !ok)
+      return std::unexpected(ok.error());
+    for (auto [key, target] : {std::pair{"commit_types", &config.git.commit_types}, std::pair{"trunk", &config.git.trunk},
+                               std::pair{"extra_branch_prefixes", &config.git.extra_branch_prefixes}}) {
+      if (const auto n = git[key]) {
+        auto v = r.string_list(n, key);
+        if (!v) return std::unexpected(v.error());
+        *target = std::move(*v);
+      }
+    }
+  }
+  if (const auto secrets = root["secrets"]) {
+    if (!secrets.IsMap()) return r.error(secrets, "'secrets' must be a mapping");
+    if (auto ok = r.only_keys(secrets, {"allowlist"}, "'secrets'"); !ok) return std::unexpected(ok.error());
+    if (const auto list = secrets["allowlist"]) {
+      if (!list.IsSequence()) return r.error(list, "'allowlist' must be a list");
+      for (const auto& item : list) {
+        if (!item.IsMap()) return r.error(item, "each allowlist entry is a mapping of rule, path, fingerprint, reason");
+        if (auto ok = r.only_keys(item, {"rule", "path", "fingerprint", "reason"}, "an allowlist entry"); !ok)
+          return std::unexpected(ok.error());
+        SecretAllowance allowance;
+        allowance.line = line_of(item);
+        for (auto [key, target] : {std::pair{"rule", &allowance.rule}, std::pair{"path", &allowance.path},
+                                   std::pair{"fingerprint", &allowance.fingerprint}, std::pair{"reason", &allowance.reason}}) {
+          if (const auto n = item[key]) {
+            auto v = r.scalar(n, key);
+            if (!v) return std::unexpected(v.error());
+            *target = *v;
+          }
+        }
+        if (text::trim(allowance.reason).empty())
+          return r.error(item, "an allowlist entry needs a reason");
+        if (allowance.rule.empty() && allowance.path.empty() && allowance.fingerprint.empty())
+          return r.error(item, "an allowlist entry needs a rule, a path or a fingerprint");
+        config.secret_allowlist.push_back(std::move(allowance));
+      }
     }
   }
   if (const auto waivers = root["waivers"]) {

@@ -36,6 +36,26 @@ struct DockerOptions {
       "cgr.dev/chainguard", "registry.access.redhat.com", "registry.k8s.io"};
 };
 
+struct GitConventions {
+  // Conventional Commits types accepted in commit subjects.
+  std::vector<std::string> commit_types = {"feat", "fix",  "docs", "style", "refactor", "perf",
+                                           "test", "build", "ci",  "chore", "revert"};
+  // Branches exempt from the naming prefixes (the trunk).
+  std::vector<std::string> trunk = {"main", "master"};
+  // Prefixes allowed besides the constitution's, e.g. "release/".
+  std::vector<std::string> extra_branch_prefixes;
+};
+
+// An accepted secret-like value: by rule, by path glob, or by the value's
+// fingerprint (never the value itself). A reason is required.
+struct SecretAllowance {
+  std::string rule;         // scanner rule id, "" for any
+  std::string path;         // gitignore-style glob, "" for any
+  std::string fingerprint;  // secrets::value_fingerprint, "" for any
+  std::string reason;
+  int line = 0;
+};
+
 struct Config {
   std::string source;  // the file it was read from, "" for defaults only
   std::optional<std::string> constitution;
@@ -46,6 +66,8 @@ struct Config {
   std::uintmax_t max_file_size = 10ULL * 1024 * 1024;
   int sprint_days = 14;
   DockerOptions docker;
+  GitConventions git;
+  std::vector<SecretAllowance> secret_allowlist;
   std::vector<Waiver> waivers;
 };
 

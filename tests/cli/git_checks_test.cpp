@@ -1,0 +1,116 @@
+// The git convention checks on real repositories: branch names, release
+// tags and commit messages, following the constitution's clauses.
+
+#include <gtest/gtest.h>
+
+#include "cli/cli_support.hpp"
+
+namespace constable::testing {
+namespace {
+
+constexpr std::string_view kConstitution =
+    "# C\n## Development Workflow\n### Version Control\n#### Git Workflow\n"
+    "- Branch naming: feature/, bugfix/, hotfix/\n"
+    "- Commit messages MUST follow Conventional Commits specification\n"
+    "### Release Management\n#### Versioning\n- Semantic Versioning MUST be used: MAJOR.MINOR.PATCH\n";
+
+void git(const TempDir& repo, std::vector<std::string> args) {
+  args.insert(args.begin(), {"git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c",
+                             "init.defaultBranch=main", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"});
+  auto r = run_command(args, repo.path(), {"GIT_AUTHOR_DATE=2026-11-01T00:00:00Z", "GIT_COMMITTER_DATE=2026-11-01T00:00:00Z"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+void commit(const TempDir& repo, const std::string& file, const std::string& message) {
+  repo.write(file, message + "\n");
+  git(repo, {"add", "-A"});
+  git(repo, {"commit", "-q", "-m", message});
+}
+
+void make_repository(const TempDir& repo, std::string_view constitution = kConstitution) {
+  repo.write("CONSTITUTION.md", constitution);
+  git(repo, {"init", "-q"});
+  commit(repo, "a.txt", "feat: first");
+}
+
+TEST(CliGitChecks, BranchNamingFollowsTheClause) {
+  TempDir repo;
+  make_repository(repo);
+  EXPECT_EQ(constable({"check", repo.path().string()}).exit_code, 0) << "main is the trunk";
+  git(repo, {"checkout", "-q", "-b", "feature/login"});
+  EXPECT_EQ(constable({"check", repo.path().string()}).exit_code, 0);
+  git(repo, {"checkout", "-q", "-b", "my-experiment"});
+  auto bad = constable({"check", repo.path().string()});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find(".git/refs/heads/my-experiment"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("branch 'my-experiment' does not start with feature/, bugfix/, hotfix/"), std::string::npos)
+      << bad.out;
+
+  // --all-branches checks every local branch, not just the current one.
+  git(repo, {"checkout", "-q", "feature/login"});
+  auto all = constable({"check", repo.path().string(), "--all-branches"});
+  EXPECT_NE(all.out.find("my-experiment"), std::string::npos) << all.out;
+  EXPECT_EQ(all.out.find("'feature/login'"), std::string::npos) << all.out;
+
+  // Amend the constitution: the prefixes follow; the config adds exceptions.
+  repo.write("CONSTITUTION.md",
+             "# C\n## Development Workflow\n### Git Workflow\n- Branch naming: feat/, fix/\n");
+  auto amended = constable({"check", repo.path().string()});
+  EXPECT_NE(amended.out.find("branch 'feature/login' does not start with feat/, fix/"), std::string::npos)
+      << amended.out;
+  repo.write(".constable.yaml", "git:\n  extra_branch_prefixes: [feature/]\n");
+  EXPECT_EQ(constable({"check", repo.path().string()}).exit_code, 0);
+}
+
+TEST(CliGitChecks, ReleaseTagsAreSemver) {
+  TempDir repo;
+  make_repository(repo);
+  git(repo, {"tag", "v1.2.3"});
+  git(repo, {"tag", "-a", "v2.0.0-rc.1", "-m", "rc"});
+  EXPECT_EQ(constable({"check", repo.path().string()}).exit_code, 0);
+  git(repo, {"tag", "release-2026-11"});
+  git(repo, {"tag", "1.2.4"});
+  auto bad = constable({"check", repo.path().string(), "--format", "json"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("tag 'release-2026-11' is not a SemVer release tag"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("tag '1.2.4' is not a SemVer"), std::string::npos) << bad.out;
+  EXPECT_EQ(bad.out.find("'v1.2.3'"), std::string::npos);
+}
+
+TEST(CliGitChecks, CommitMessagesInTheRange) {
+  TempDir repo;
+  make_repository(repo);
+  commit(repo, "b.txt", "fix(api): reject empty names");
+  commit(repo, "c.txt", "Fixed stuff");
+  commit(repo, "d.txt", "feature: new thing");
+  commit(repo, "e.txt", "feat!: drop the v1 API");
+  // Without --commits, messages are not checked.
+  EXPECT_EQ(constable({"check", repo.path().string()}).exit_code, 0);
+  auto r = constable({"check", repo.path().string(), "--commits", "HEAD~4..HEAD", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("\\\"Fixed stuff\\\" is not a Conventional Commit"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\\\"feature: new thing\\\" is not a Conventional Commit"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("reject empty names\\\" is not"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("drop the v1 API\\\" is not"), std::string::npos) << r.out;
+
+  // Types are configurable.
+  repo.write(".constable.yaml", "git:\n  commit_types: [feat, fix, feature]\n");
+  auto configured = constable({"check", repo.path().string(), "--commits", "HEAD~4..HEAD", "--format", "json"});
+  EXPECT_EQ(configured.out.find("feature: new thing"), std::string::npos) << configured.out;
+
+  auto bad_range = constable({"check", repo.path().string(), "--commits", "nope..HEAD"});
+  EXPECT_EQ(bad_range.exit_code, 1);
+  EXPECT_NE(bad_range.out.find("cannot read commits nope..HEAD"), std::string::npos) << bad_range.out;
+}
+
+TEST(CliGitChecks, SilentWithoutTheirClauses) {
+  TempDir repo;
+  make_repository(repo, "# C\n## Docker Standards\n- Non-root user MUST be specified\n");
+  git(repo, {"checkout", "-q", "-b", "whatever"});
+  git(repo, {"tag", "not-semver"});
+  auto r = constable({"check", repo.path().string(), "--commits", "HEAD~0..HEAD"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+}
+
+}  // namespace
+}  // namespace constable::testing
