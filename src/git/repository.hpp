@@ -82,7 +82,7 @@ class Repository {
   // Every blob reachable from any ref, once each, in the order the oldest
   // commit introduced it; `visit` returns false to stop early.
   Result<void> walk_history_blobs(const std::function<bool(const HistoryBlob&)>& visit) const;
-  // Is blob `blob_id` present at `path` in HEAD's tree (or any path when `path` is empty)?
+  // Is blob `blob_id` (a full hex id) present anywhere in HEAD's tree? false when HEAD is unborn.
   Result<bool> head_contains_blob(std::string_view blob_id) const;
 
  private:
