@@ -86,9 +86,13 @@ bool is_placeholder(std::string_view value) {
     return true;
   }
   if (v.starts_with("xxx")) return true;
-  static constexpr std::array<std::string_view, 10> kContains = {
+  // One character repeated ("aaaaaaaa", "00000000", "--------").
+  if (v.size() >= 2 && std::all_of(v.begin(), v.end(), [&](char c) { return c == v.front(); })) return true;
+  // A template or format slot: "{{ .Values.token }}", "{password}", "%s", "%(password)s".
+  if (v.front() == '{' && v.back() == '}') return true;
+  static constexpr std::array<std::string_view, 17> kContains = {
       "changeme", "change_me", "change-me", "example", "placeholder", "dummy", "redacted", "your_", "your-",
-      "replace"};
+      "replace", "fake", "sample", "****", "{{", "%s", "%(", "<your"};
   for (std::string_view part : kContains) {
     if (v.find(part) != std::string::npos) return true;
   }

@@ -15,7 +15,8 @@ namespace constable::checks::secrets {
 bool is_secret_name(std::string_view name);
 
 // Placeholder values that never count as secrets: "", "changeme",
-// "<token>", "${TOKEN}", "$TOKEN", "xxxx", "dummy", "example"...
+// "<token>", "${TOKEN}", "$TOKEN", "xxxx", "****", "dummy", "example", "fake",
+// "sample", "{{ .Values.x }}", "{password}", "%s", one repeated character...
 bool is_placeholder(std::string_view value);
 
 // True when the value refers to a variable rather than holding a literal.

@@ -1,0 +1,557 @@
+#include "secrets/scanner.hpp"
+
+#include <hs/hs.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <climits>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "checks/common/secret_heuristics.hpp"
+#include "core/text.hpp"
+#include "secrets/rules.hpp"
+
+namespace constable::secrets {
+
+using detail::Detector;
+using detail::Kind;
+
+namespace {
+
+namespace heur = constable::checks::secrets;
+
+// ---------------------------------------------------------------------------
+// Paths
+
+std::string_view basename_of(std::string_view path) {
+  const std::size_t slash = path.find_last_of("/\\");
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+bool ends_with_ci(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && text::iequals(s.substr(s.size() - suffix.size()), suffix);
+}
+
+// `config.yaml.example`, `.env.sample`, `settings.template`, `phpunit.xml.dist`: documentation of a
+// configuration, never the configuration itself.
+bool is_placeholder_file(std::string_view path) {
+  const std::string_view base = basename_of(path);
+  for (std::string_view suffix : {".example", ".sample", ".template", ".dist"}) {
+    if (ends_with_ci(base, suffix)) return true;
+  }
+  return false;
+}
+
+bool is_dotenv_file(std::string_view path) {
+  const std::string_view base = basename_of(path);
+  return base == ".env" || base.starts_with(".env.");
+}
+
+// ---------------------------------------------------------------------------
+// Value filters
+
+std::size_t distinct_chars(std::string_view v) {
+  std::array<bool, 256> seen{};
+  std::size_t n = 0;
+  for (char c : v) {
+    auto& s = seen[static_cast<unsigned char>(c)];
+    if (!s) {
+      s = true;
+      ++n;
+    }
+  }
+  return n;
+}
+
+// A provider-format token whose body is obviously made up: "ghp_aaaa...", "AKIA0000...".
+bool low_diversity(std::string_view v) { return distinct_chars(v) < std::min<std::size_t>(10, v.size() / 3); }
+
+// "...XXXXXXXXXXXX", "...000000000000": a made-up tail; random bodies essentially never repeat a
+// character 8 times in a row.
+bool has_long_run(std::string_view v, std::size_t run = 8) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    n = (i > 0 && v[i] == v[i - 1]) ? n + 1 : 1;
+    if (n >= run) return true;
+  }
+  return false;
+}
+
+bool contains_ci(std::string_view haystack, std::string_view needle) { return text::icontains(haystack, needle); }
+
+// Values a human chose (passwords in URLs, .env files, Kafka configs): on top of the shared placeholders,
+// test values and the well-known defaults of local development setups.
+bool is_user_chosen_placeholder(std::string_view value) {
+  if (heur::is_placeholder(value)) return true;
+  for (std::string_view part : {"test", "mock"}) {
+    if (contains_ci(value, part)) return true;
+  }
+  static constexpr std::array<std::string_view, 16> kDefaults = {
+      "password", "passwd", "pass", "secret", "postgres", "root", "admin", "guest",
+      "mysql",    "redis",  "user", "pwd",    "default",  "empty", "123456", "12345678"};
+  const std::string lower = text::to_lower(value);
+  return std::find(kDefaults.begin(), kDefaults.end(), lower) != kDefaults.end();
+}
+
+bool is_uuid(std::string_view v) {
+  if (v.size() != 36) return false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+
+// `settings.SECRET_KEY`, `process.env.TOKEN`, `e.token`, `GITHUB_TOKEN`, `my_secret_name`: code, not a value.
+bool is_identifier_like(std::string_view v) {
+  if (v.empty() || std::isdigit(static_cast<unsigned char>(v.front()))) return false;
+  bool upper = false;
+  bool lower = false;
+  bool dot = false;
+  bool prev_dot = true;
+  for (char c : v) {
+    if (c == '.') {
+      if (prev_dot) return false;
+      dot = true;
+      prev_dot = true;
+      continue;
+    }
+    if (!is_ident_char(c)) return false;
+    if (prev_dot && std::isdigit(static_cast<unsigned char>(c))) return false;
+    prev_dot = false;
+    upper = upper || (c >= 'A' && c <= 'Z');
+    lower = lower || (c >= 'a' && c <= 'z');
+  }
+  if (prev_dot) return false;
+  if (dot) return true;  // a dotted path
+  // A snake_case / CONSTANT_CASE name (GITHUB_TOKEN, my_secret_name), not a hex string.
+  return v.find('_') != std::string_view::npos && !(upper && lower);
+}
+
+// The generic rule: a literal that looks machine-generated.
+bool looks_random(std::string_view v, bool quoted) {
+  if (v.size() < 12 || v.size() > 1024) return false;
+  if (heur::is_placeholder(v) || is_user_chosen_placeholder(v)) return false;
+  bool lower = false;
+  bool upper = false;
+  bool digit = false;
+  bool other = false;
+  for (char c : v) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= ' ' || u == 0x7f) return false;  // whitespace or control: prose, not a credential
+    if (c >= 'a' && c <= 'z') {
+      lower = true;
+    } else if (c >= 'A' && c <= 'Z') {
+      upper = true;
+    } else if (c >= '0' && c <= '9') {
+      digit = true;
+    } else {
+      other = true;
+    }
+  }
+  if (v.find("://") != std::string_view::npos) return false;
+  // Unquoted code, not a literal: `token === other.token`, `e.secret || o.secret`, `a && b`, `x => y`.
+  if (!quoted) {
+    if (v.front() == '=' || v.front() == '>') return false;
+    for (std::string_view op : {"==", "||", "&&", "=>", "?."}) {
+      if (v.find(op) != std::string_view::npos) return false;
+    }
+  }
+  if (v.front() == '/' || v.starts_with("./") || v.starts_with("~/") || v.starts_with("../")) return false;
+  if (is_uuid(v) || is_identifier_like(v) || has_long_run(v)) return false;
+  const int classes = int{lower} + int{upper} + int{digit} + int{other};
+  const double entropy = text::shannon_entropy(v);
+  if (classes >= 3 && entropy >= 3.0) return true;
+  return v.size() >= 20 && entropy >= 3.5 && digit && (lower || upper);
+}
+
+// Base64 key material between a BEGIN line and its END line (escaped "\n" in JSON strings included).
+bool has_key_material(std::string_view body) {
+  std::size_t b64 = 0;
+  std::string sample;
+  for (char c : body) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=') {
+      ++b64;
+      if (sample.size() < 4096) sample.push_back(c);
+    }
+  }
+  if (b64 < 64) return false;
+  return !heur::is_placeholder(sample) && text::shannon_entropy(sample) >= 4.0;
+}
+
+bool is_documented_sample(std::size_t rule, std::string_view value) {
+  switch (rule) {
+    case detail::kJwt:
+      // jwt.io's sample token (sub 1234567890, name John Doe).
+      return value.find(".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.") !=
+             std::string_view::npos;
+    case detail::kAzureStorageKey:
+      // The Azurite / storage emulator account key, published in Microsoft's documentation.
+      return value.starts_with("Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq");
+    default:
+      return false;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Vectorscan
+
+struct Candidate {
+  std::uint32_t detector;
+  std::size_t end;  // anchor end offset in the text
+};
+
+struct ScanContext {
+  std::size_t base = 0;
+  std::vector<Candidate>* out = nullptr;
+  std::vector<std::size_t>* last = nullptr;  // per detector: end of the last kept candidate + 1 (0 = none)
+  const std::vector<std::size_t>* step = nullptr;
+};
+
+int on_anchor(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
+              void* ctx) {
+  auto* c = static_cast<ScanContext*>(ctx);
+  const std::size_t end = c->base + static_cast<std::size_t>(to);
+  std::size_t& last = (*c->last)[id];
+  // A candidate within `step` bytes of the previous one of the same detector falls in the window that
+  // one validates: dense inputs ("password=password=...") stay linear.
+  if (last != 0 && end < last - 1 + (*c->step)[id]) return 0;
+  last = end + 1;
+  c->out->push_back({id, end});
+  return 0;
+}
+
+struct ScratchDeleter {
+  void operator()(hs_scratch_t* s) const {
+    if (s != nullptr) hs_free_scratch(s);
+  }
+};
+using ScratchPtr = std::unique_ptr<hs_scratch_t, ScratchDeleter>;
+
+struct RawMatch {
+  std::size_t rule;
+  std::size_t offset;
+  std::size_t length;
+};
+
+}  // namespace
+
+struct Scanner::Impl {
+  hs_database_t* db = nullptr;
+  hs_scratch_t* prototype = nullptr;
+  std::mutex clone_mutex;
+  std::string error;
+  std::vector<std::unique_ptr<RE2>> validators;  // per detector (nullptr for custom validation)
+  std::unique_ptr<RE2> dotenv;
+  std::vector<std::size_t> steps;
+
+  Impl() {
+    const auto detectors = detail::detector_table();
+    std::vector<const char*> expressions;
+    std::vector<unsigned int> flags;
+    std::vector<unsigned int> ids;
+    RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(64 << 20);
+    for (std::size_t i = 0; i < detectors.size(); ++i) {
+      const Detector& d = detectors[i];
+      expressions.push_back(d.anchor);
+      flags.push_back(d.caseless ? HS_FLAG_CASELESS : 0U);
+      ids.push_back(static_cast<unsigned int>(i));
+      steps.push_back(std::max<std::size_t>(1, std::min(d.back, d.fwd == 0 ? d.back : d.fwd) / 2));
+      if (d.validator != nullptr) {
+        auto re = std::make_unique<RE2>(d.validator, options);
+        if (!re->ok() && error.empty()) error = "validator of detector " + std::to_string(i) + ": " + re->error();
+        validators.push_back(std::move(re));
+      } else {
+        validators.push_back(nullptr);
+      }
+    }
+    dotenv = std::make_unique<RE2>(detail::dotenv_validator(), options);
+    if (!dotenv->ok() && error.empty()) error = "dotenv validator: " + dotenv->error();
+
+    hs_compile_error_t* compile_error = nullptr;
+    if (hs_compile_multi(expressions.data(), flags.data(), ids.data(), static_cast<unsigned int>(expressions.size()),
+                         HS_MODE_BLOCK, nullptr, &db, &compile_error) != HS_SUCCESS) {
+      if (error.empty()) {
+        error = "anchor " + std::to_string(compile_error != nullptr ? compile_error->expression : -1) + ": " +
+                (compile_error != nullptr && compile_error->message != nullptr ? compile_error->message : "?");
+      }
+      hs_free_compile_error(compile_error);
+      db = nullptr;
+      return;
+    }
+    if (hs_alloc_scratch(db, &prototype) != HS_SUCCESS) {
+      if (error.empty()) error = "cannot allocate Vectorscan scratch space";
+      prototype = nullptr;
+    }
+  }
+
+  ~Impl() {
+    if (prototype != nullptr) hs_free_scratch(prototype);
+    if (db != nullptr) hs_free_database(db);
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  // The calling thread's scratch space, cloned once per thread from the prototype.
+  hs_scratch_t* scratch() {
+    thread_local ScratchPtr mine;
+    thread_local const Impl* owner = nullptr;
+    if (mine == nullptr || owner != this) {
+      hs_scratch_t* clone = nullptr;
+      {
+        std::lock_guard lock(clone_mutex);
+        if (hs_clone_scratch(prototype, &clone) != HS_SUCCESS) return nullptr;
+      }
+      mine.reset(clone);
+      owner = this;
+    }
+    return mine.get();
+  }
+
+  // Candidates of every detector, in text order per detector, from one Vectorscan pass (chunked only past
+  // 1 GiB, the block-mode length limit being 32 bits).
+  std::vector<Candidate> anchors(std::string_view text) {
+    std::vector<Candidate> out;
+    hs_scratch_t* s = scratch();
+    if (db == nullptr || s == nullptr) return out;
+    std::vector<std::size_t> last(steps.size(), 0);
+    ScanContext ctx{0, &out, &last, &steps};
+    constexpr std::size_t kChunk = std::size_t{1} << 30;
+    constexpr std::size_t kOverlap = 8192;
+    for (std::size_t start = 0; start < text.size() || start == 0;) {
+      const std::size_t len = std::min(kChunk, text.size() - start);
+      ctx.base = start;
+      hs_scan(db, text.data() + start, static_cast<unsigned int>(len), 0, s, on_anchor, &ctx);
+      if (start + len >= text.size()) break;
+      start += len - kOverlap;
+    }
+    return out;
+  }
+
+  void validate(std::string_view text, const Candidate& c, bool dotenv_file, std::vector<RawMatch>& out,
+                std::size_t& end_cache_from, std::size_t& end_cache_to, std::size_t& end_cache_found) const;
+};
+
+namespace {
+
+// The first "-----END " starting in [from, limit), or npos. The cache remembers that no marker starts in
+// [cache_from, cache_found) (or [cache_from, cache_to) when none was found), so that a file full of BEGIN
+// lines is still read once.
+std::size_t find_end_marker(std::string_view text, std::size_t from, std::size_t limit, std::size_t& cache_from,
+                            std::size_t& cache_to, std::size_t& cache_found) {
+  constexpr std::string_view kEnd = "-----END ";
+  constexpr std::size_t npos = std::string_view::npos;
+  const bool cached = cache_from != npos && cache_from <= from;
+  if (cached && cache_found != npos && cache_found >= from) return cache_found < limit ? cache_found : npos;
+  if (cached && cache_found == npos && cache_to >= limit) return npos;
+  std::size_t search_from = from;
+  if (cached && cache_found == npos && cache_to > from) {
+    search_from = cache_to;  // continue where the previous search stopped
+  } else {
+    cache_from = from;
+  }
+  std::size_t found = npos;
+  if (search_from < limit && search_from < text.size()) {
+    const std::size_t window_end = std::min(text.size(), limit + kEnd.size() - 1);
+    const std::size_t pos = text.substr(search_from, window_end - search_from).find(kEnd);
+    if (pos != npos) found = search_from + pos;
+  }
+  cache_to = limit;
+  cache_found = found;
+  return found;
+}
+
+}  // namespace
+
+void Scanner::Impl::validate(std::string_view text, const Candidate& c, bool dotenv_file,
+                             std::vector<RawMatch>& out, std::size_t& end_cache_from, std::size_t& end_cache_to,
+                             std::size_t& end_cache_found) const {
+  const Detector& d = detail::detector_table()[c.detector];
+  const std::size_t win_begin = c.end > d.back ? c.end - d.back : 0;
+  const std::size_t win_end = std::min(text.size(), c.end + d.fwd);
+
+  if (d.kind == Kind::PrivateKey) {
+    const std::string_view before = text.substr(win_begin, c.end - win_begin);
+    const std::size_t begin_rel = before.rfind("-----BEGIN ");
+    if (begin_rel == std::string_view::npos) return;
+    const std::size_t begin = win_begin + begin_rel;
+    constexpr std::size_t kMaxBlock = 64 * 1024;
+    const std::size_t end_marker =
+        find_end_marker(text, c.end, std::min(text.size(), c.end + kMaxBlock), end_cache_from, end_cache_to,
+                        end_cache_found);
+    if (end_marker == std::string_view::npos) return;
+    const std::size_t close_search = end_marker + 9;
+    if (close_search > text.size()) return;
+    const std::size_t close = text.substr(close_search, std::min<std::size_t>(64, text.size() - close_search))
+                                  .find("-----");
+    if (close == std::string_view::npos) return;
+    const std::size_t end = close_search + close + 5;
+    const std::string_view end_line = text.substr(end_marker, end - end_marker);
+    if (end_line.find("PRIVATE KEY") == std::string_view::npos) return;
+    if (!has_key_material(text.substr(c.end, end_marker - c.end))) return;
+    out.push_back({d.rule, begin, end - begin});
+    return;
+  }
+
+  const RE2* re = dotenv_file && d.kind == Kind::Assignment ? dotenv.get() : validators[c.detector].get();
+  if (re == nullptr) return;
+  const int groups = re->NumberOfCapturingGroups();
+  if (groups < 1 || groups > 8) return;
+  std::array<re2::StringPiece, 9> sub;
+  const re2::StringPiece input(text.data(), text.size());
+  std::size_t pos = win_begin;
+  while (pos <= win_end &&
+         re->Match(input, pos, win_end, RE2::UNANCHORED, sub.data(), groups + 1)) {
+    const std::size_t match_end = static_cast<std::size_t>(sub[0].data() - text.data()) + sub[0].size();
+    pos = std::max(match_end, pos + 1);
+    const int first = d.kind == Kind::Assignment ? (dotenv_file ? 2 : d.first_value_group) : d.first_value_group;
+    re2::StringPiece value_piece;
+    bool found = false;
+    bool last_group = false;  // the unquoted alternative of assignments
+    for (int g = first; g <= groups; ++g) {
+      if (sub[static_cast<std::size_t>(g)].data() != nullptr) {
+        value_piece = sub[static_cast<std::size_t>(g)];
+        found = true;
+        last_group = g == groups;
+        break;
+      }
+    }
+    if (!found) continue;
+    const std::string_view value(value_piece.data(), value_piece.size());
+    const std::size_t offset = static_cast<std::size_t>(value_piece.data() - text.data());
+    std::size_t rule = d.rule;
+    switch (d.kind) {
+      case Kind::Token:
+      case Kind::AwsSecret:
+        if (value.empty() || heur::is_placeholder(value) || low_diversity(value) || has_long_run(value) ||
+            is_documented_sample(rule, value)) {
+          continue;
+        }
+        if (d.kind == Kind::AwsSecret && text::shannon_entropy(value) < 3.5) continue;
+        break;
+      case Kind::GcpServiceAccount:
+        if (value.find("PRIVATE KEY") == std::string_view::npos || !has_key_material(value)) continue;
+        break;
+      case Kind::DatabaseUrl: {
+        if (value.empty() || is_user_chosen_placeholder(value) || heur::is_variable_reference(value)) continue;
+        const std::string_view host(sub[4].data(), sub[4].size());
+        if (ends_with_ci(host, ".neon.tech") || ends_with_ci(host, ".neon.build")) rule = detail::kNeonDatabaseUrl;
+        break;
+      }
+      case Kind::UserChosen:
+        if (value.empty() || is_user_chosen_placeholder(value)) continue;
+        break;
+      case Kind::Assignment: {
+        const std::string_view key(sub[1].data(), sub[1].size());
+        if (!heur::is_secret_name(key)) continue;
+        if (dotenv_file) {
+          if (value.empty() || is_user_chosen_placeholder(value)) continue;
+          rule = detail::kDotenvSecret;
+        } else if (!looks_random(value, !last_group)) {
+          continue;
+        }
+        break;
+      }
+      case Kind::PrivateKey:
+        continue;
+    }
+    out.push_back({rule, offset, value.size()});
+  }
+}
+
+Scanner::Scanner() : impl_(std::make_unique<Impl>()) {}
+Scanner::~Scanner() = default;
+
+const Scanner& Scanner::builtin() {
+  static const Scanner scanner;
+  return scanner;
+}
+
+std::span<const Rule> Scanner::rules() const { return detail::rule_table(); }
+
+std::vector<Match> Scanner::scan(std::string_view text, std::string_view path) const {
+  std::vector<Match> matches;
+  if (text.empty() || is_placeholder_file(path)) return matches;
+  const bool dotenv_file = is_dotenv_file(path);
+
+  const std::vector<Candidate> candidates = impl_->anchors(text);
+  std::vector<RawMatch> raw;
+  std::size_t cache_from = std::string_view::npos;
+  std::size_t cache_to = 0;
+  std::size_t cache_found = std::string_view::npos;
+  for (const Candidate& c : candidates) impl_->validate(text, c, dotenv_file, raw, cache_from, cache_to, cache_found);
+  if (raw.empty()) return matches;
+
+  // Overlaps: the most specific rule (lowest index) wins, then the longest value, then the earliest.
+  std::sort(raw.begin(), raw.end(), [](const RawMatch& a, const RawMatch& b) {
+    if (a.rule != b.rule) return a.rule < b.rule;
+    if (a.length != b.length) return a.length > b.length;
+    return a.offset < b.offset;
+  });
+  std::map<std::size_t, std::size_t> taken;  // offset -> end of accepted matches
+  std::vector<RawMatch> kept;
+  for (const RawMatch& m : raw) {
+    if (m.length == 0) continue;
+    const std::size_t end = m.offset + m.length;
+    auto next = taken.lower_bound(m.offset);
+    if (next != taken.end() && next->first < end) continue;
+    if (next != taken.begin() && std::prev(next)->second > m.offset) continue;
+    taken.emplace(m.offset, end);
+    kept.push_back(m);
+  }
+  std::sort(kept.begin(), kept.end(), [](const RawMatch& a, const RawMatch& b) { return a.offset < b.offset; });
+
+  // Lines and columns, in one forward walk; "\r\n", "\n" and a lone "\r" end a line (as text::split_lines).
+  const auto& table = detail::rule_table();
+  std::size_t pos = 0;
+  int line = 1;
+  std::size_t line_start = 0;
+  auto advance = [&](std::size_t target) {
+    for (; pos < target; ++pos) {
+      const char ch = text[pos];
+      if (ch == '\n' || (ch == '\r' && (pos + 1 >= text.size() || text[pos + 1] != '\n'))) {
+        ++line;
+        line_start = pos + 1;
+      }
+    }
+  };
+  matches.reserve(kept.size());
+  for (const RawMatch& m : kept) {
+    Match out;
+    out.rule_id = table[m.rule].id;
+    out.rule_name = table[m.rule].name;
+    out.offset = m.offset;
+    out.length = m.length;
+    advance(m.offset);
+    out.line = line;
+    out.column = static_cast<int>(m.offset - line_start + 1);
+    advance(m.offset + m.length);
+    out.end_line = line;
+    out.end_column = static_cast<int>(m.offset + m.length - line_start + 1);
+    out.entropy = text::shannon_entropy(text.substr(m.offset, m.length));
+    matches.push_back(out);
+  }
+  return matches;
+}
+
+std::string value_fingerprint(std::string_view value) {
+  // FNV-1a seeded with a constable-specific key: stable across runs and versions, never the value itself.
+  constexpr std::uint64_t kSeed = 0x636f6e737461626cULL ^ 0x7365637265747331ULL;  // "constabl" ^ "secrets1"
+  return text::hex64(text::fnv1a64(value, kSeed));
+}
+
+}  // namespace constable::secrets
