@@ -47,6 +47,7 @@ struct CheckOptions : CommonOptions {
   std::optional<std::string> diff_base;            // report only findings new since this revision
   std::string commits;                             // "BASE..HEAD": check these commit messages
   bool all_branches = false;                       // branch naming for every local branch
+  bool history = false;                            // also scan every blob in git history
   std::optional<std::string> fail_on;  // critical|high|medium|low|none
   unsigned jobs = 0;
   bool stats = false;

@@ -50,8 +50,8 @@ Result<CheckRun> run_check(const CheckOptions& options) {
   // options require one.
   if (auto repository = git::Repository::discover(run.session.workspace.root)) {
     run.repository = std::move(*repository);
-  } else if (options.diff_base || !options.commits.empty()) {
-    return fail(fmt::format("--diff and --commits need a git repository: {}", repository.error().message),
+  } else if (options.diff_base || !options.commits.empty() || options.history) {
+    return fail(fmt::format("--diff, --commits and --history need a git repository: {}", repository.error().message),
                 run.session.workspace.root.string());
   }
 
@@ -63,6 +63,10 @@ Result<CheckRun> run_check(const CheckOptions& options) {
   const auto check_start = Clock::now();
   run.result = engine::run(run.session.plan, run.session.constitution, run.session.config, run.session.workspace,
                            run_options);
+  if (options.history) {
+    if (auto ok = add_history_findings(run.session, *run.repository, run_options, run.result); !ok)
+      return std::unexpected(ok.error());
+  }
   if (options.diff_base) {
     if (auto ok = keep_findings_new_since(run.session, *run.repository, *options.diff_base, run_options, run.result);
         !ok)

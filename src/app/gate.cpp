@@ -1,11 +1,14 @@
 #include "app/gate.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "engine/baseline.hpp"
+#include "engine/catalog.hpp"
+#include "workspace/workspace.hpp"
 
 namespace constable::app {
 
@@ -121,6 +124,89 @@ Result<void> keep_findings_new_since(const Session& session, const git::Reposito
   result.notes.push_back({std::string(base), fmt::format("diff: {} changed file(s) checked against {}; findings "
                                                          "that were already there are not reported",
                                                          changed.size(), base)});
+  std::sort(result.notes.begin(), result.notes.end());
+  return {};
+}
+
+}  // namespace constable::app
+
+namespace constable::app {
+
+namespace {
+
+std::string commit_date(std::int64_t seconds) {
+  return Date::from_days_since_epoch(static_cast<long>(seconds / 86400)).to_string();
+}
+
+}  // namespace
+
+Result<void> add_history_findings(const Session& session, const git::Repository& repository,
+                                  const engine::RunOptions& options, engine::RunResult& result) {
+  engine::RunOptions history_options = options;
+  history_options.repository_checks = false;
+  history_options.file_kind_checks = false;
+
+  std::set<std::string> present;  // fingerprints the working tree still has
+  for (const auto& f : result.findings) present.insert(f.check_id + '\0' + f.fingerprint);
+  std::set<std::string> reported;
+  std::vector<engine::Finding> found;
+
+  // Blobs are checked in batches with distinct paths (findings name a path),
+  // in the order history introduced them, so the first finding of a
+  // fingerprint is the oldest.
+  workspace::Workspace batch;
+  batch.root = session.workspace.root;
+  batch.stack = session.workspace.stack;
+  std::map<std::string, git::Commit> introduced_by;
+  std::uintmax_t batch_bytes = 0;
+  std::size_t blobs = 0;
+  Error failure;
+  bool failed = false;
+  auto flush = [&] {
+    if (batch.files.empty()) return;
+    auto run = engine::run(session.plan, session.constitution, session.config, batch, history_options);
+    for (auto& f : run.findings) {
+      if (f.check_id == engine::rules::kUnreadableFile.id || f.check_id == engine::rules::kParseError.id) continue;
+      if (!reported.insert(f.check_id + '\0' + f.fingerprint).second) continue;
+      const auto& commit = introduced_by.at(f.path);
+      const bool still_there = present.contains(f.check_id + '\0' + f.fingerprint);
+      f.message += fmt::format("; introduced in commit {} by {} on {}{}", commit.short_id, commit.author.name,
+                               commit_date(commit.author.time),
+                               still_there ? ", still in the working tree"
+                                           : ", since removed from the working tree but still in history: rotate it");
+      found.push_back(std::move(f));
+    }
+    batch.files.clear();
+    introduced_by.clear();
+    batch_bytes = 0;
+  };
+  auto walked = repository.walk_history_blobs([&](const git::HistoryBlob& blob) {
+    if (introduced_by.contains(blob.path) || batch_bytes > (64u << 20)) flush();
+    auto content = repository.read_blob(blob.blob_id);
+    if (!content) {
+      failure = content.error();
+      failed = true;
+      return false;
+    }
+    ++blobs;
+    if (content->size() > session.config.max_file_size) return true;
+    workspace::File file;
+    file.path = blob.path;
+    file.size = content->size();
+    file.kind = workspace::classify(blob.path);
+    batch_bytes += content->size();
+    file.content = std::move(*content);
+    batch.files.push_back(std::move(file));
+    introduced_by.emplace(blob.path, blob.introduced_by);
+    return true;
+  });
+  if (!walked) return std::unexpected(walked.error());
+  if (failed) return std::unexpected(failure);
+  flush();
+  for (auto& f : found) result.findings.push_back(std::move(f));
+  std::sort(result.findings.begin(), result.findings.end(), engine::report_order);
+  result.notes.push_back({".git", fmt::format("history: {} blob(s) scanned once each; {} finding(s) in history",
+                                              blobs, reported.size())});
   std::sort(result.notes.begin(), result.notes.end());
   return {};
 }

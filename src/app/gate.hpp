@@ -25,4 +25,11 @@ Result<void> keep_findings_new_since(const Session& session, const git::Reposito
                                      std::string_view base, const engine::RunOptions& options,
                                      engine::RunResult& result);
 
+// With --history: the every-text-file checks (secret scanning) run once over
+// every blob reachable in history; each finding is reported once, at the
+// oldest commit that introduced it, saying whether the working tree still has
+// it. Appended to `result`.
+Result<void> add_history_findings(const Session& session, const git::Repository& repository,
+                                  const engine::RunOptions& options, engine::RunResult& result);
+
 }  // namespace constable::app

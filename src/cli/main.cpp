@@ -62,6 +62,7 @@ int run(int argc, char** argv) {
   check_cmd->add_option("--diff", check.diff_base, "Report only findings new since this git revision (PR gate)");
   check_cmd->add_option("--commits", check.commits, "Check these commits' messages, as BASE..HEAD");
   check_cmd->add_flag("--all-branches", check.all_branches, "Check the names of all local branches");
+  check_cmd->add_flag("--history", check.history, "Also scan every blob in git history for secrets, once each");
 
   app::CheckOptions baseline;
   std::string baseline_today, baseline_file;

@@ -104,8 +104,8 @@ std::string make_snippet(std::string_view line, int line_number, const std::vect
   std::sort(on_line.begin(), on_line.end());
   for (const auto& s : on_line) {
     const auto begin = std::min(line.size(), static_cast<std::size_t>(s.column - 1));
-    const auto end = s.end_column > s.column ? std::min(line.size(), static_cast<std::size_t>(s.end_column - 1))
-                                             : line.size();
+    const bool to_line_end = s.end_line > s.line || s.end_column <= s.column;
+    const auto end = to_line_end ? line.size() : std::min(line.size(), static_cast<std::size_t>(s.end_column - 1));
     if (begin < cursor) continue;
     shown.append(line.substr(cursor, begin - cursor));
     shown += text::redact(line.substr(begin, end - begin));
@@ -138,6 +138,7 @@ class Runner {
       : plan_(plan), constitution_(constitution), config_(config), workspace_(workspace), options_(options) {
     for (const auto& binding : plan_.bindings) {
       if (binding.status != BindingStatus::active) continue;
+      if (!options.file_kind_checks && binding.check->info().scope != Scope::every_text_file) continue;
       switch (binding.check->info().scope) {
         case Scope::files_of_kind: by_kind_[binding.check->info().file_kind].push_back(&binding); break;
         case Scope::every_text_file: every_file_.push_back(&binding); break;

@@ -20,6 +20,7 @@ struct RunOptions {
   const git::Repository* repository = nullptr;  // for repository-scope checks; null outside git
   GitOptions git;
   bool repository_checks = true;  // false when re-checking old file versions (--diff)
+  bool file_kind_checks = true;   // false to run only every-text-file checks (--history)
 };
 
 struct PhaseTimes {

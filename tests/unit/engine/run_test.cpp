@@ -254,13 +254,24 @@ TEST(EngineRun, ReadsAndParsesOnlyWhatActiveChecksNeedOnce) {
   many_dockerfiles_repo(repo, 10);
   const auto checked = check_repo(repo, 4);
   EXPECT_EQ(checked.result.stats.files_discovered, 21u);  // 10 Dockerfiles, 10 READMEs, the constitution
-  EXPECT_EQ(checked.result.stats.files_checked, 10u);
+  EXPECT_EQ(checked.result.stats.files_checked, 21u) << "secret scanning reads every text file";
   EXPECT_EQ(checked.result.stats.documents_parsed, 10u) << "each Dockerfile parsed exactly once";
 
-  // Deselect every docker check: nothing is read at all.
+  // Deselect secret scanning: only the Dockerfiles are read.
+  app::CommonOptions docker_only;
+  docker_only.path = repo.path();
+  docker_only.ignore = {"secrets"};
+  auto docker_session = app::open_session(docker_only);
+  ASSERT_TRUE(docker_session) << docker_session.error().to_string();
+  const auto docker_result = engine::run(docker_session->plan, docker_session->constitution, docker_session->config,
+                                         docker_session->workspace, {});
+  EXPECT_EQ(docker_result.stats.files_checked, 10u);
+  EXPECT_EQ(docker_result.stats.documents_parsed, 10u);
+
+  // Deselect both: nothing is read at all.
   app::CommonOptions options;
   options.path = repo.path();
-  options.ignore = {"docker"};
+  options.ignore = {"docker", "secrets"};
   auto session = app::open_session(options);
   ASSERT_TRUE(session) << session.error().to_string();
   const auto result = engine::run(session->plan, session->constitution, session->config, session->workspace, {});

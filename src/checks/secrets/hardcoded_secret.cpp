@@ -1,0 +1,68 @@
+// secrets/hardcoded-secret: no credential, key or token is committed, in any
+// text file (one Vectorscan pass per file; see src/secrets/).
+
+#include <fmt/format.h>
+
+#include "checks/secrets/secrets_checks.hpp"
+#include "core/text.hpp"
+#include "secrets/scanner.hpp"
+#include "workspace/glob.hpp"
+
+namespace constable::checks::secrets {
+
+namespace {
+
+constexpr engine::CheckInfo kInfo{
+    .id = "secrets/hardcoded-secret",
+    .domain = "secrets",
+    .nature = Nature::security,
+    .summary = "Never commit secrets: keys, tokens, passwords and credentials in URLs",
+    .rationale = "A secret in version control is readable by everyone with access to the repository, forever: "
+                 "clones, forks, CI logs and backups keep it even after the line is deleted.",
+    .remediation = "Revoke and rotate the secret now, remove it from the file, and load it at run time from a "
+                   "secret manager or the environment (e.g. ${DB_PASSWORD}); --history shows whether older commits "
+                   "still hold it. A false positive goes in secrets.allowlist in .constable.yaml, with a reason.",
+    .bad_example = "database:\n  url: postgresql://app:Zq8mW2rT5vL9xKp4@db.internal:5432/orders\n",
+    .good_example = "database:\n  url: postgresql://app:${DB_PASSWORD}@db.internal:5432/orders\n",
+    .parameters = "",
+    .clause = {.section = "secret", .text = "never.*commit|commit.*(prohibited|never)"},
+    .file_kind = FileKind::other,
+    .stack = "",
+    .scope = engine::Scope::every_text_file,
+};
+
+bool allowed(const ::constable::secrets::Match& match, std::string_view value, std::string_view path,
+             const engine::Config& config) {
+  for (const auto& allowance : config.secret_allowlist) {
+    if (!allowance.rule.empty() && allowance.rule != match.rule_id) continue;
+    if (!allowance.path.empty() && !workspace::glob_matches(allowance.path, path)) continue;
+    if (!allowance.fingerprint.empty() && allowance.fingerprint != ::constable::secrets::value_fingerprint(value))
+      continue;
+    return true;
+  }
+  return false;
+}
+
+class HardcodedSecretCheck final : public engine::Check {
+ public:
+  const engine::CheckInfo& info() const override { return kInfo; }
+
+  void check(const engine::FileContext& file, engine::Emitter& out) const override {
+    const std::string_view text = file.text();
+    for (const auto& match : ::constable::secrets::Scanner::builtin().scan(text, file.file().path)) {
+      const std::string_view value = text.substr(match.offset, match.length);
+      if (allowed(match, value, file.file().path, file.config())) continue;
+      const SourceRange range{match.line, match.column, match.end_line, match.end_column};
+      out.emit({.range = range,
+                .message = fmt::format("{} committed in the file ({}); fingerprint {}", match.rule_name,
+                                       text::redact(value), ::constable::secrets::value_fingerprint(value)),
+                .secrets = {range}});
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<engine::Check> make_hardcoded_secret_check() { return engine::make_check<HardcodedSecretCheck>(); }
+
+}  // namespace constable::checks::secrets

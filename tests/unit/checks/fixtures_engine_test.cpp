@@ -1,0 +1,123 @@
+// Every check fixture of every domain through the whole engine: discovery,
+// the real constitution parser and binding, the runner (parse once,
+// suppressions, de-duplication) and findings as users see them.
+//
+// tests/fixtures/<domain>/<check>/ holds fixtures named fire* or silent*: a
+// file, or a directory whose files keep their names (for `.env`-style names).
+// Expectations are `# expect: <check-id>[, ...]` comments on the line before;
+// `# config: approved_registries=a,b` lines configure the docker options.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "app/app.hpp"
+#include "core/text.hpp"
+#include "engine/run.hpp"
+#include "support/test_support.hpp"
+#include "unit/checks/fixture_expectations.hpp"
+
+namespace constable::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// "docker/non-root-user/fire.Dockerfile", "secrets/hardcoded-secret/fire-dotenv", ...
+std::vector<std::string> all_fixtures() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& domain : fs::directory_iterator(fixtures_dir(), ec)) {
+    if (!domain.is_directory() || domain.path().filename() == "constitution") continue;
+    for (const auto& check : fs::directory_iterator(domain.path(), ec)) {
+      if (!check.is_directory()) continue;
+      for (const auto& fixture : fs::directory_iterator(check.path(), ec)) {
+        const auto name = fixture.path().filename().string();
+        if (name.starts_with("fire") || name.starts_with("silent"))
+          out.push_back(fs::relative(fixture.path(), fixtures_dir()).generic_string());
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The fixture's files: relative name -> content.
+std::vector<std::pair<std::string, std::string>> fixture_files(const fs::path& fixture) {
+  std::vector<std::pair<std::string, std::string>> files;
+  if (fs::is_regular_file(fixture)) {
+    files.emplace_back(fixture.filename().string(), read_file(fixture));
+    return files;
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(fixture))
+    if (entry.is_regular_file())
+      files.emplace_back(fs::relative(entry.path(), fixture).generic_string(), read_file(entry.path()));
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<std::string> split_list(std::string_view value) {
+  std::vector<std::string> out;
+  for (std::string_view item : text::split(value, ','))
+    if (!text::trim(item).empty()) out.emplace_back(text::trim(item));
+  return out;
+}
+
+class CheckFixture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CheckFixture, FindingsMatchExpectationsThroughTheEngine) {
+  const fs::path fixture = fixtures_dir() / GetParam();
+  TempDir repo;
+  repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "docker-reference.md"));
+  std::string config;
+  std::map<std::string, FixtureExpectations> expected;
+  for (const auto& [name, content] : fixture_files(fixture)) {
+    repo.write(name, content);
+    expected[name] = parse_expectations(content, "#");
+    for (const auto& error : expected[name].errors) ADD_FAILURE() << name << ": " << error;
+    for (const auto& [key, value] : expected[name].config) {
+      config += fmt::format("docker:\n  {}:\n", key);
+      for (const std::string& item : split_list(value)) config += fmt::format("    - \"{}\"\n", item);
+    }
+  }
+  repo.write(".constable.yaml", config);
+
+  app::CommonOptions options;
+  options.path = repo.path();
+  options.today = Date::parse("2026-11-22");
+  auto session = app::open_session(options);
+  ASSERT_TRUE(session) << session.error().to_string();
+  const auto result = engine::run(session->plan, session->constitution, session->config, session->workspace, {});
+
+  bool any_expected = false;
+  for (const auto& [name, expectations] : expected) {
+    any_expected = any_expected || !expectations.findings.empty();
+    std::vector<ActualFinding> actual;
+    for (const engine::Finding& f : result.findings)
+      if (f.path == name && !f.suppressed()) actual.push_back({f.range.line, f.check_id, f.message});
+    const std::string content = read_file(repo.path() / name);
+    const std::string diff = compare_findings(expectations, actual, text::split_lines(text::strip_bom(content)));
+    EXPECT_EQ(diff, "") << GetParam() << " (" << name << ") does not match its expectations:\n" << diff;
+  }
+  for (const engine::Finding& f : result.findings)
+    EXPECT_TRUE(expected.contains(f.path) || f.path == "CONSTITUTION.md")
+        << "finding outside the fixture: " << f.path << " " << f.check_id;
+  const std::string name = fixture.filename().string();
+  if (name.starts_with("silent")) EXPECT_FALSE(any_expected) << "a silent fixture expects no finding";
+  else EXPECT_TRUE(any_expected) << "a fire fixture expects findings";
+}
+
+std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name;
+  for (char c : info.param) name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, CheckFixture, ::testing::ValuesIn(all_fixtures()), test_name);
+
+}  // namespace
+}  // namespace constable::testing
