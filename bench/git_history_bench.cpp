@@ -6,7 +6,7 @@
 // adds a line with a fake token to one file and commit 7,500 removes it. The
 // objects are written to an in-memory pack and indexed once, as a cloned
 // repository would be. It is built once and cached under
-// /tmp/constable-bench-history-10000 (delete the directory to rebuild).
+// /tmp/constable-bench-history-10000-v2 (delete the directory to rebuild).
 
 #include <benchmark/benchmark.h>
 #include <git2/sys/commit.h>
@@ -60,7 +60,8 @@ std::string file_content(int file, int version, bool with_token) {
     out += "setting_" + std::to_string(line) + " = " + std::to_string((file * 31 + line * 7 + version) % 1000) + "\n";
   }
   out += "version = " + std::to_string(version) + "\n";
-  if (with_token) out += "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n";
+  // A real-format key (AWS's documented AKIA...EXAMPLE is a placeholder the scanner rightly ignores).
+  if (with_token) out += "aws_access_key_id = " + std::string("AK") + "IAQ3EGRTSWM5LZJ7HX\n";
   return out;
 }
 
@@ -192,7 +193,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 const fs::path& history_repo() {
   static const fs::path root = [] {
-    const fs::path dir = fs::temp_directory_path() / "constable-bench-history-10000";
+    const fs::path dir = fs::temp_directory_path() / "constable-bench-history-10000-v2";
     if (fs::exists(dir / kCompleteMarker)) return dir;
     fs::remove_all(dir);
     const auto start = std::chrono::steady_clock::now();
