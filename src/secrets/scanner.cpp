@@ -214,20 +214,33 @@ struct Candidate {
 };
 
 struct ScanContext {
+  const char* text = nullptr;
   std::size_t base = 0;
+  bool dotenv_file = false;
   std::vector<Candidate>* out = nullptr;
   std::vector<std::size_t>* last = nullptr;  // per detector: end of the last kept candidate + 1 (0 = none)
   const std::vector<std::size_t>* step = nullptr;
 };
 
+bool has_line_break(const char* p, std::size_t n) {
+  return std::memchr(p, '\n', n) != nullptr || std::memchr(p, '\r', n) != nullptr;
+}
+
 int on_anchor(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
               void* ctx) {
   auto* c = static_cast<ScanContext*>(ctx);
+  const Detector& d = detail::detector_table()[id];
+  if (d.kind == Kind::Dotenv && !c->dotenv_file) return 0;
   const std::size_t end = c->base + static_cast<std::size_t>(to);
   std::size_t& last = (*c->last)[id];
-  // A candidate within `step` bytes of the previous one of the same detector falls in the window that
-  // one validates: dense inputs ("password=password=...") stay linear.
-  if (last != 0 && end < last - 1 + (*c->step)[id]) return 0;
+  // A candidate within `step` bytes of the previous one of the same detector (and on the same line, for
+  // line windows) falls in the window that one validates: dense inputs ("password=password=...") stay
+  // linear in time and in memory.
+  if (last != 0) {
+    const std::size_t prev = last - 1;
+    if (end <= prev) return 0;  // chunk overlap
+    if (end < prev + (*c->step)[id] && (!d.line_window || !has_line_break(c->text + prev, end - prev))) return 0;
+  }
   last = end + 1;
   c->out->push_back({id, end});
   return 0;
@@ -249,12 +262,14 @@ struct RawMatch {
 }  // namespace
 
 struct Scanner::Impl {
+  // Two databases: every detector but the .env one, and all of them (for .env files only, so that other
+  // texts do not pay for `KEY=value` anchors). Each text gets exactly one Vectorscan pass.
   hs_database_t* db = nullptr;
-  hs_scratch_t* prototype = nullptr;
+  hs_database_t* dotenv_db = nullptr;
+  hs_scratch_t* prototype = nullptr;  // sized for both databases
   std::mutex clone_mutex;
   std::string error;
   std::vector<std::unique_ptr<RE2>> validators;  // per detector (nullptr for custom validation)
-  std::unique_ptr<RE2> dotenv;
   std::vector<std::size_t> steps;
 
   Impl() {
@@ -279,29 +294,47 @@ struct Scanner::Impl {
         validators.push_back(nullptr);
       }
     }
-    dotenv = std::make_unique<RE2>(detail::dotenv_validator(), options);
-    if (!dotenv->ok() && error.empty()) error = "dotenv validator: " + dotenv->error();
 
+    // The main database leaves the .env detectors out.
+    std::vector<const char*> main_expressions;
+    std::vector<unsigned int> main_flags;
+    std::vector<unsigned int> main_ids;
+    for (std::size_t i = 0; i < detectors.size(); ++i) {
+      if (detectors[i].kind == Kind::Dotenv) continue;
+      main_expressions.push_back(expressions[i]);
+      main_flags.push_back(flags[i]);
+      main_ids.push_back(ids[i]);
+    }
+    db = compile(main_expressions, main_flags, main_ids);
+    dotenv_db = compile(expressions, flags, ids);
+    if (db == nullptr || dotenv_db == nullptr) return;
+    if (hs_alloc_scratch(db, &prototype) != HS_SUCCESS || hs_alloc_scratch(dotenv_db, &prototype) != HS_SUCCESS) {
+      if (error.empty()) error = "cannot allocate Vectorscan scratch space";
+      if (prototype != nullptr) hs_free_scratch(prototype);
+      prototype = nullptr;
+    }
+  }
+
+  hs_database_t* compile(const std::vector<const char*>& expressions, const std::vector<unsigned int>& flags,
+                         const std::vector<unsigned int>& ids) {
+    hs_database_t* out = nullptr;
     hs_compile_error_t* compile_error = nullptr;
     if (hs_compile_multi(expressions.data(), flags.data(), ids.data(), static_cast<unsigned int>(expressions.size()),
-                         HS_MODE_BLOCK, nullptr, &db, &compile_error) != HS_SUCCESS) {
+                         HS_MODE_BLOCK, nullptr, &out, &compile_error) != HS_SUCCESS) {
       if (error.empty()) {
         error = "anchor " + std::to_string(compile_error != nullptr ? compile_error->expression : -1) + ": " +
                 (compile_error != nullptr && compile_error->message != nullptr ? compile_error->message : "?");
       }
       hs_free_compile_error(compile_error);
-      db = nullptr;
-      return;
+      return nullptr;
     }
-    if (hs_alloc_scratch(db, &prototype) != HS_SUCCESS) {
-      if (error.empty()) error = "cannot allocate Vectorscan scratch space";
-      prototype = nullptr;
-    }
+    return out;
   }
 
   ~Impl() {
     if (prototype != nullptr) hs_free_scratch(prototype);
     if (db != nullptr) hs_free_database(db);
+    if (dotenv_db != nullptr) hs_free_database(dotenv_db);
   }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
@@ -311,6 +344,7 @@ struct Scanner::Impl {
     thread_local ScratchPtr mine;
     thread_local const Impl* owner = nullptr;
     if (mine == nullptr || owner != this) {
+      if (prototype == nullptr) return nullptr;
       hs_scratch_t* clone = nullptr;
       {
         std::lock_guard lock(clone_mutex);
@@ -324,25 +358,26 @@ struct Scanner::Impl {
 
   // Candidates of every detector, in text order per detector, from one Vectorscan pass (chunked only past
   // 1 GiB, the block-mode length limit being 32 bits).
-  std::vector<Candidate> anchors(std::string_view text) {
+  std::vector<Candidate> anchors(std::string_view text, bool dotenv_file) {
     std::vector<Candidate> out;
+    hs_database_t* const database = dotenv_file ? dotenv_db : db;
     hs_scratch_t* s = scratch();
-    if (db == nullptr || s == nullptr) return out;
+    if (database == nullptr || s == nullptr) return out;
     std::vector<std::size_t> last(steps.size(), 0);
-    ScanContext ctx{0, &out, &last, &steps};
+    ScanContext ctx{text.data(), 0, dotenv_file, &out, &last, &steps};
     constexpr std::size_t kChunk = std::size_t{1} << 30;
     constexpr std::size_t kOverlap = 8192;
     for (std::size_t start = 0; start < text.size() || start == 0;) {
       const std::size_t len = std::min(kChunk, text.size() - start);
       ctx.base = start;
-      hs_scan(db, text.data() + start, static_cast<unsigned int>(len), 0, s, on_anchor, &ctx);
+      hs_scan(database, text.data() + start, static_cast<unsigned int>(len), 0, s, on_anchor, &ctx);
       if (start + len >= text.size()) break;
       start += len - kOverlap;
     }
     return out;
   }
 
-  void validate(std::string_view text, const Candidate& c, bool dotenv_file, std::vector<RawMatch>& out,
+  void validate(std::string_view text, const Candidate& c, std::vector<RawMatch>& out,
                 std::size_t& end_cache_from, std::size_t& end_cache_to, std::size_t& end_cache_found) const;
 };
 
@@ -377,12 +412,25 @@ std::size_t find_end_marker(std::string_view text, std::size_t from, std::size_t
 
 }  // namespace
 
-void Scanner::Impl::validate(std::string_view text, const Candidate& c, bool dotenv_file,
-                             std::vector<RawMatch>& out, std::size_t& end_cache_from, std::size_t& end_cache_to,
+void Scanner::Impl::validate(std::string_view text, const Candidate& c, std::vector<RawMatch>& out, std::size_t& end_cache_from, std::size_t& end_cache_to,
                              std::size_t& end_cache_found) const {
   const Detector& d = detail::detector_table()[c.detector];
-  const std::size_t win_begin = c.end > d.back ? c.end - d.back : 0;
-  const std::size_t win_end = std::min(text.size(), c.end + d.fwd);
+  std::size_t win_begin = c.end > d.back ? c.end - d.back : 0;
+  std::size_t win_end = std::min(text.size(), c.end + d.fwd);
+  if (d.line_window) {
+    for (std::size_t i = c.end; i > win_begin; --i) {
+      if (text[i - 1] == '\n' || text[i - 1] == '\r') {
+        win_begin = i;
+        break;
+      }
+    }
+    for (std::size_t i = c.end; i < win_end; ++i) {
+      if (text[i] == '\n' || text[i] == '\r') {
+        win_end = i + 1;  // the terminator stays visible: RE2's `$` does not match at an inner endpos
+        break;
+      }
+    }
+  }
 
   if (d.kind == Kind::PrivateKey) {
     const std::string_view before = text.substr(win_begin, c.end - win_begin);
@@ -407,7 +455,7 @@ void Scanner::Impl::validate(std::string_view text, const Candidate& c, bool dot
     return;
   }
 
-  const RE2* re = dotenv_file && d.kind == Kind::Assignment ? dotenv.get() : validators[c.detector].get();
+  const RE2* re = validators[c.detector].get();
   if (re == nullptr) return;
   const int groups = re->NumberOfCapturingGroups();
   if (groups < 1 || groups > 8) return;
@@ -418,7 +466,7 @@ void Scanner::Impl::validate(std::string_view text, const Candidate& c, bool dot
          re->Match(input, pos, win_end, RE2::UNANCHORED, sub.data(), groups + 1)) {
     const std::size_t match_end = static_cast<std::size_t>(sub[0].data() - text.data()) + sub[0].size();
     pos = std::max(match_end, pos + 1);
-    const int first = d.kind == Kind::Assignment ? (dotenv_file ? 2 : d.first_value_group) : d.first_value_group;
+    const int first = d.first_value_group;
     re2::StringPiece value_piece;
     bool found = false;
     bool last_group = false;  // the unquoted alternative of assignments
@@ -457,13 +505,12 @@ void Scanner::Impl::validate(std::string_view text, const Candidate& c, bool dot
         break;
       case Kind::Assignment: {
         const std::string_view key(sub[1].data(), sub[1].size());
-        if (!heur::is_secret_name(key)) continue;
-        if (dotenv_file) {
-          if (value.empty() || is_user_chosen_placeholder(value)) continue;
-          rule = detail::kDotenvSecret;
-        } else if (!looks_random(value, !last_group)) {
-          continue;
-        }
+        if (!heur::is_secret_name(key) || !looks_random(value, !last_group)) continue;
+        break;
+      }
+      case Kind::Dotenv: {
+        const std::string_view key(sub[1].data(), sub[1].size());
+        if (!heur::is_secret_name(key) || value.empty() || is_user_chosen_placeholder(value)) continue;
         break;
       }
       case Kind::PrivateKey:
@@ -488,12 +535,12 @@ std::vector<Match> Scanner::scan(std::string_view text, std::string_view path) c
   if (text.empty() || is_placeholder_file(path)) return matches;
   const bool dotenv_file = is_dotenv_file(path);
 
-  const std::vector<Candidate> candidates = impl_->anchors(text);
+  const std::vector<Candidate> candidates = impl_->anchors(text, dotenv_file);
   std::vector<RawMatch> raw;
   std::size_t cache_from = std::string_view::npos;
   std::size_t cache_to = 0;
   std::size_t cache_found = std::string_view::npos;
-  for (const Candidate& c : candidates) impl_->validate(text, c, dotenv_file, raw, cache_from, cache_to, cache_found);
+  for (const Candidate& c : candidates) impl_->validate(text, c, raw, cache_from, cache_to, cache_found);
   if (raw.empty()) return matches;
 
   // Overlaps: the most specific rule (lowest index) wins, then the longest value, then the earliest.
@@ -520,7 +567,18 @@ std::vector<Match> Scanner::scan(std::string_view text, std::string_view path) c
   std::size_t pos = 0;
   int line = 1;
   std::size_t line_start = 0;
+  const bool has_cr = std::memchr(text.data(), '\r', text.size()) != nullptr;
   auto advance = [&](std::size_t target) {
+    while (!has_cr && pos < target) {  // fast path: memchr from newline to newline
+      const void* nl = std::memchr(text.data() + pos, '\n', target - pos);
+      if (nl == nullptr) {
+        pos = target;
+        break;
+      }
+      ++line;
+      pos = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+      line_start = pos;
+    }
     for (; pos < target; ++pos) {
       const char ch = text[pos];
       if (ch == '\n' || (ch == '\r' && (pos + 1 >= text.size() || text[pos + 1] != '\n'))) {
