@@ -44,33 +44,43 @@ constexpr std::string_view kAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq
 constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr std::string_view kHex = "0123456789abcdef";
 
+// Ordinary lines; some mention passwords and tokens. The corpus holds one secret-like word (pass, secret,
+// token, cred) per ~750 bytes, about 4 times the density measured on 256 MB of real C, C++, Python, Go,
+// JavaScript, JSON and YAML files (one per ~3.3 KB): every such word is an anchor candidate, so this is
+// deliberately pessimistic.
 constexpr std::string_view kCode[] = {
     "    for (std::size_t i = 0; i < values.size(); ++i) total += values[i] * weights[i];\n",
-    "    if (token.empty()) return std::nullopt;  // no credentials configured\n",
     "def load_config(path: str) -> dict:\n    with open(path, encoding=\"utf-8\") as handle:\n",
     "        return yaml.safe_load(handle) or {}\n",
-    "const password = process.env.DB_PASSWORD;\nconst client = new Client({ host, port, user, password });\n",
     "export async function fetchUser(id) { const res = await fetch(`/api/users/${id}`); return res.json(); }\n",
     "func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {\n\tctx := r.Context()\n",
-    "    auth_token = request.headers.get(\"Authorization\", \"\").removeprefix(\"Bearer \")\n",
-    "public static final String SECRET_HEADER = \"X-Api-Key\"; // header name, not a secret\n",
     "  }\n}\n\n",
     "    logger.info(\"processed %d records in %.2f seconds\", count, elapsed)\n",
+    "#include <algorithm>\n#include <string>\n#include <vector>\n",
+    "    if (err != nil) {\n\t\treturn fmt.Errorf(\"open %s: %w\", path, err)\n\t}\n",
+    "class OrderRepository:\n    \"\"\"Reads and writes orders in the primary database.\"\"\"\n",
+    "    const std::size_t n = std::min(buffer.size(), static_cast<std::size_t>(limit));\n",
+    "  return items.filter((item) => item.active && item.quantity > 0).map(toViewModel);\n",
+    "    self.assertEqual(response.status_code, 200, msg=response.content.decode())\n",
+    "static int compare_entries(const void *a, const void *b) { return strcmp(*(char **)a, *(char **)b); }\n",
+    "  /**\n   * Returns the number of bytes written, or -1 on error (errno is set).\n   */\n",
+    "\tcase http.MethodGet:\n\t\th.list(w, r)\n\tcase http.MethodPost:\n\t\th.create(w, r)\n",
+    "    auth_token = request.headers.get(\"Authorization\", \"\").removeprefix(\"Bearer \")\n",
 };
 constexpr std::string_view kConfig[] = {
     "server:\n  port: 8443\n  host: 0.0.0.0\n",
-    "database:\n  host: db.internal\n  user: orders\n  password: ${DB_PASSWORD}\n  pool_size: 20\n",
-    "  password_file: /run/secrets/db-password\n  timeout: 30s\n",
     "[logging]\nlevel = info\nformat = json\n",
     "image:\n  repository: ghcr.io/acme/orders\n  tag: \"1.14.2\"\n  pullPolicy: IfNotPresent\n",
-    "  token: \"{{ .Values.apiToken }}\"\n  api_key: changeme\n",
-    "DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app\n",
+    "resources:\n  limits:\n    cpu: 500m\n    memory: 512Mi\n",
+    "  \"scripts\": {\n    \"build\": \"tsc -p .\",\n    \"test\": \"vitest run\"\n  },\n",
+    "  - name: checkout\n    uses: actions/checkout@v4\n",
+    "database:\n  host: db.internal\n  user: orders\n  password: ${DB_PASSWORD}\n  pool_size: 20\n",
 };
 constexpr std::string_view kProse[] = {
     "The scanner reads every blob once and reports findings with their line and column.\n",
-    "Never commit a password or an API token; use the secret store and reference it by name.\n",
     "Rotating credentials regularly limits the blast radius of an accidental leak.\n",
-    "See the deployment guide for how tokens are injected at runtime by the platform.\n",
+    "Each release is built from a tagged commit and signed by the release workflow.\n",
+    "Run the test suite before opening a pull request; CI runs it again on every push.\n",
 };
 
 std::string fake_secret(Rng& rng) {
@@ -91,20 +101,20 @@ std::string synthetic_file(Rng& rng, std::size_t size) {
   std::string out;
   out.reserve(size + 512);
   while (out.size() < size) {
-    const std::size_t kind = rng.below(100);
-    if (kind < 45) {
+    const std::size_t kind = rng.below(1000);
+    if (kind < 560) {
       out += kCode[rng.below(std::size(kCode))];
-    } else if (kind < 65) {
+    } else if (kind < 720) {
       out += kConfig[rng.below(std::size(kConfig))];
-    } else if (kind < 75) {
+    } else if (kind < 800) {
       out += "      \"integrity\": \"sha512-" + rng.chars(86, kBase64) + "==\",\n";
-    } else if (kind < 80) {
+    } else if (kind < 840) {
       out += "github.com/acme/mod v1.2.3 h1:" + rng.chars(43, kBase64) + "=\n";
-    } else if (kind < 83) {
+    } else if (kind < 870) {
       out += "checksum = \"" + rng.chars(64, kHex) + "\"\n";
-    } else if (kind < 85) {
-      out += "var e=" + rng.chars(200, kAlnum) + ";function t(n){return n.token||n.apiKey}\n";
-    } else if (kind < 86 && rng.below(20) == 0) {
+    } else if (kind < 890) {
+      out += "var e=" + rng.chars(200, kAlnum) + ";function t(n){return n.id||n.key}\n";
+    } else if (kind < 892) {
       out += fake_secret(rng);
     } else {
       out += kProse[rng.below(std::size(kProse))];
@@ -162,7 +172,7 @@ void BM_SecretsScan(benchmark::State& state) {
   state.counters["matches"] = static_cast<double>(total);
   state.counters["files"] = static_cast<double>(corpus().size());
 }
-BENCHMARK(BM_SecretsScan)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_SecretsScan)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 
 // One 64 MiB text: the Vectorscan pass without per-file overhead.
 void BM_SecretsScanOneBigText(benchmark::State& state) {
@@ -179,7 +189,7 @@ void BM_SecretsScanOneBigText(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(big.size()) * static_cast<std::int64_t>(state.iterations()));
   state.counters["matches"] = static_cast<double>(matches);
 }
-BENCHMARK(BM_SecretsScanOneBigText)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_SecretsScanOneBigText)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 
 }  // namespace
 

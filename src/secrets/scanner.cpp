@@ -3,6 +3,10 @@
 #include <hs/hs.h>
 #include <re2/re2.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -207,6 +211,21 @@ bool is_documented_sample(std::size_t rule, std::string_view value) {
 
 // ---------------------------------------------------------------------------
 // Vectorscan
+
+// Number of '\n' bytes in [p, p + n), 16 bytes at a time where SSE2 is available.
+std::size_t count_newlines(const char* p, std::size_t n) {
+  std::size_t count = 0;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    count += static_cast<std::size_t>(__builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, nl)))));
+  }
+#endif
+  for (; i < n; ++i) count += p[i] == '\n' ? 1U : 0U;
+  return count;
+}
 
 struct Candidate {
   std::uint32_t detector;
@@ -569,15 +588,15 @@ std::vector<Match> Scanner::scan(std::string_view text, std::string_view path) c
   std::size_t line_start = 0;
   const bool has_cr = std::memchr(text.data(), '\r', text.size()) != nullptr;
   auto advance = [&](std::size_t target) {
-    while (!has_cr && pos < target) {  // fast path: memchr from newline to newline
-      const void* nl = std::memchr(text.data() + pos, '\n', target - pos);
-      if (nl == nullptr) {
-        pos = target;
-        break;
+    if (!has_cr && pos < target) {  // fast path: count newlines in bulk, then find the last one
+      const std::size_t newlines = count_newlines(text.data() + pos, target - pos);
+      if (newlines > 0) {
+        line += static_cast<int>(newlines);
+        std::size_t i = target;
+        while (text[i - 1] != '\n') --i;
+        line_start = i;
       }
-      ++line;
-      pos = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
-      line_start = pos;
+      pos = target;
     }
     for (; pos < target; ++pos) {
       const char ch = text[pos];
