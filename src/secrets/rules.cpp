@@ -89,8 +89,9 @@ constexpr std::array<Rule, kRuleCount> kRules = {{
      "A literal assigned to a secret-like name (password=, passwd:, secret:, token:, api_key = \"...\", "
      "clientSecret: ...) in YAML, JSON, .env, ini or code, but only when the value looks random: at least 12 "
      "characters, no whitespace, Shannon entropy >= 3 bits/char with 3 character classes (or >= 3.5 bits with "
-     "letters and digits and 20+ characters). Identifiers (settings.SECRET_KEY, GITHUB_TOKEN, e.token), paths, "
-     "URLs and UUIDs do not fire." CONSTABLE_PLACEHOLDERS},
+     "letters and digits and 20+ characters). Identifiers and code (settings.SECRET_KEY, GITHUB_TOKEN, e.token, "
+     "Pass::run, a ? b : c), values made of words (V1SecretReference, Hardware-backed), secret manager references "
+     "(arn:..., projects/.../secrets/..., op://...), elided values (eyJ...), paths, URLs and UUIDs do not fire." CONSTABLE_PLACEHOLDERS},
 }};
 
 #undef CONSTABLE_PLACEHOLDERS
@@ -154,8 +155,8 @@ constexpr Detector kDetectors[] = {
      R"re((?i:kafka_sasl_password|sasl[._]password)["']?[ \t]*(?::=|=>|=|:)[ \t]*(?:"([^"\r\n]*)"|'([^'\r\n]*)'|([^\s"'`,;#]+)))re",
      1, 256, 512, true},
     {kGenericAssignment, Kind::Assignment,
-     // The value must start like a literal (not ${VAR}, <...>, {{ }}, %s, ****) and have 12+ characters.
-     "(" CONSTABLE_SECRET_WORD ")[A-Za-z0-9_.\\-]*[\"']?[ \\t]*(:=|=>|=|:)[ \\t]*[\"'`]?[^\\s\"'`$<{%*][^\\s\"'`]{11}",
+     // The value must start like a literal (not ${VAR}, <...>, {{ }}) and have 12+ characters.
+     "(" CONSTABLE_SECRET_WORD ")[A-Za-z0-9_.\\-]*[\"']?[ \\t]*(:=|=>|=|:)[ \\t]*[\"'`]?[^\\s\"'`$<{][^\\s\"'`]{11}",
      true,
      "([A-Za-z0-9_.\\-]*(?i:" CONSTABLE_SECRET_WORD
      ")[A-Za-z0-9_.\\-]*)[\"']?[ \\t]*(?::=|=>|=|:)[ \\t]*(?:\"([^\"\\r\\n]*)\"|'([^'\\r\\n]*)'|`([^`\\r\\n]*)`|"

@@ -144,10 +144,90 @@ bool is_identifier_like(std::string_view v) {
   return v.find('_') != std::string_view::npos && !(upper && lower);
 }
 
+bool is_vowel(char c) {
+  switch (c | 0x20) {
+    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': return true;
+    default: return false;
+  }
+}
+
+// A pronounceable word of an identifier: 4+ letters, a quarter of them vowels, no 4 consonants in a row.
+bool is_word(std::string_view token) {
+  if (token.size() < 4) return false;
+  std::size_t vowels = 0;
+  std::size_t consonant_run = 0;
+  for (char c : token) {
+    if (is_vowel(c)) {
+      ++vowels;
+      consonant_run = 0;
+    } else if (++consonant_run >= 4) {
+      return false;
+    }
+  }
+  return vowels * 4 >= token.size();
+}
+
+// `V1LocalObjectReference`, `Hardware-backed`, `SHA224Password`, `oauth2client:secrets#ns`: most letters
+// belong to words (split at non-letters and camelCase humps). Random tokens almost never do.
+bool is_wordy(std::string_view v) {
+  const auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  std::size_t letters = 0;
+  std::size_t word_letters = 0;
+  std::size_t i = 0;
+  const std::size_t n = v.size();
+  while (i < n) {
+    if (!upper(v[i]) && !lower(v[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    if (upper(v[i])) {
+      std::size_t j = i;
+      while (j < n && upper(v[j])) ++j;
+      if (j < n && lower(v[j])) {
+        if (j - i > 1) {
+          end = j - 1;  // an acronym, then a Title-case word
+        } else {
+          end = j;
+          while (end < n && lower(v[end])) ++end;
+        }
+      } else {
+        end = j;
+      }
+    } else {
+      while (end < n && lower(v[end])) ++end;
+    }
+    const std::string_view token = v.substr(i, end - i);
+    letters += token.size();
+    if (is_word(token)) word_letters += token.size();
+    i = end;
+  }
+  return letters > 0 && word_letters * 10 >= letters * 6;
+}
+
+// A reference to a secret manager entry, not the secret: ARNs, GCP resource names, 1Password and Vault refs.
+bool is_secret_reference(std::string_view v) {
+  for (std::string_view prefix : {"arn:", "projects/", "roles/", "organizations/", "op://", "vault:", "ref+",
+                                  "sm://", "secretsmanager:", "ssm:", "keyvault:", "akv:", "gcp:", "azure:"}) {
+    if (v.size() >= prefix.size() && text::iequals(v.substr(0, prefix.size()), prefix)) return true;
+  }
+  return false;
+}
+
+// An unquoted value in a URL query stops at the next parameter: "abc123&token_type=Bearer" -> "abc123".
+std::string_view before_query_parameter(std::string_view v) {
+  for (std::size_t amp = v.find('&'); amp != std::string_view::npos; amp = v.find('&', amp + 1)) {
+    std::size_t i = amp + 1;
+    while (i < v.size() && (std::isalnum(static_cast<unsigned char>(v[i])) || v[i] == '_' || v[i] == '-')) ++i;
+    if (i > amp + 1 && i < v.size() && v[i] == '=') return v.substr(0, amp);
+  }
+  return v;
+}
+
 // The generic rule: a literal that looks machine-generated.
 bool looks_random(std::string_view v, bool quoted) {
-  if (v.size() < 12 || v.size() > 1024) return false;
-  if (heur::is_placeholder(v) || is_user_chosen_placeholder(v)) return false;
+  if (v.size() < 12 || v.size() > 256) return false;
   bool lower = false;
   bool upper = false;
   bool digit = false;
@@ -168,30 +248,50 @@ bool looks_random(std::string_view v, bool quoted) {
   if (v.find("://") != std::string_view::npos) return false;
   // Unquoted code, not a literal: `token === other.token`, `e.secret || o.secret`, `a && b`, `x => y`.
   if (!quoted) {
-    if (v.front() == '=' || v.front() == '>') return false;
-    for (std::string_view op : {"==", "||", "&&", "=>", "?."}) {
+    if (v.front() == '=' || v.front() == '>' || v.front() == ':') return false;  // `==`, `=>`, C++ `Pass::run`
+    for (std::string_view op : {"==", "||", "&&", "=>", "?.", "::", "->"}) {
       if (v.find(op) != std::string_view::npos) return false;
     }
+    // `_PasswordType`, `getToken`: a name (random bare literals have digits).
+    if (!digit && std::all_of(v.begin(), v.end(), is_ident_char)) return false;
+    // `r?r.index:-1`: a conditional expression.
+    if (v.find('?') != std::string_view::npos && v.find(':') != std::string_view::npos) return false;
+    // `f.onMatch=f.token`, `this.$x`: member access.
+    static const RE2 kMember(R"((?:^|[^A-Za-z0-9_$])[A-Za-z_$][A-Za-z0-9_$]*\.[a-z_$][A-Za-z0-9_$]{2,})");
+    if (RE2::PartialMatch(v, kMember)) return false;
   }
   if (v.front() == '/' || v.starts_with("./") || v.starts_with("~/") || v.starts_with("../")) return false;
-  if (is_uuid(v) || is_identifier_like(v) || has_long_run(v)) return false;
+  if (is_uuid(v) || is_identifier_like(v) || has_long_run(v) || is_secret_reference(v)) return false;
+  // 2016-09-24T16:18:07Z and other dates.
+  if (v.size() >= 10 && std::isdigit(static_cast<unsigned char>(v[0])) && v[4] == '-' && v[7] == '-' &&
+      std::isdigit(static_cast<unsigned char>(v[5])) && std::isdigit(static_cast<unsigned char>(v[8]))) {
+    return false;
+  }
+  // "eyJ2Ijoi...": elided; "\x07MESSAGE\x12": escaped bytes of generated code.
+  for (std::string_view part : {"...", "\\x", "\\n", "\\t", "\\u"}) {
+    if (v.find(part) != std::string_view::npos) return false;
+  }
   const int classes = int{lower} + int{upper} + int{digit} + int{other};
   const double entropy = text::shannon_entropy(v);
-  if (classes >= 3 && entropy >= 3.0) return true;
-  return v.size() >= 20 && entropy >= 3.5 && digit && (lower || upper);
+  const bool random = (classes >= 3 && entropy >= 3.0) || (v.size() >= 20 && entropy >= 3.5 && digit && (lower || upper));
+  return random && !is_wordy(v) && !is_user_chosen_placeholder(v);
 }
 
 // Base64 key material between a BEGIN line and its END line (escaped "\n" in JSON strings included).
 bool has_key_material(std::string_view body) {
+  if (body.find("-----BEGIN") != std::string_view::npos) return false;  // a header quoted in prose or code
   std::size_t b64 = 0;
+  std::size_t other = 0;
   std::string sample;
   for (char c : body) {
     if (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=') {
       ++b64;
       if (sample.size() < 4096) sample.push_back(c);
+    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\\') {
+      ++other;  // header lines (Proc-Type: 4,ENCRYPTED) are allowed, code around a mention is not
     }
   }
-  if (b64 < 64) return false;
+  if (b64 < 64 || other * 10 > b64) return false;
   return !heur::is_placeholder(sample) && text::shannon_entropy(sample) >= 4.0;
 }
 
@@ -396,7 +496,8 @@ struct Scanner::Impl {
     return out;
   }
 
-  void validate(std::string_view text, const Candidate& c, std::vector<RawMatch>& out,
+  // Returns the end of the last validator match in the window (0 if none).
+  std::size_t validate(std::string_view text, const Candidate& c, std::vector<RawMatch>& out,
                 std::size_t& end_cache_from, std::size_t& end_cache_to, std::size_t& end_cache_found) const;
 };
 
@@ -431,7 +532,7 @@ std::size_t find_end_marker(std::string_view text, std::size_t from, std::size_t
 
 }  // namespace
 
-void Scanner::Impl::validate(std::string_view text, const Candidate& c, std::vector<RawMatch>& out, std::size_t& end_cache_from, std::size_t& end_cache_to,
+std::size_t Scanner::Impl::validate(std::string_view text, const Candidate& c, std::vector<RawMatch>& out, std::size_t& end_cache_from, std::size_t& end_cache_to,
                              std::size_t& end_cache_found) const {
   const Detector& d = detail::detector_table()[c.detector];
   std::size_t win_begin = c.end > d.back ? c.end - d.back : 0;
@@ -454,37 +555,49 @@ void Scanner::Impl::validate(std::string_view text, const Candidate& c, std::vec
   if (d.kind == Kind::PrivateKey) {
     const std::string_view before = text.substr(win_begin, c.end - win_begin);
     const std::size_t begin_rel = before.rfind("-----BEGIN ");
-    if (begin_rel == std::string_view::npos) return;
-    const std::size_t begin = win_begin + begin_rel;
+    if (begin_rel == std::string_view::npos) return 0;
+    std::size_t begin = win_begin + begin_rel;
     constexpr std::size_t kMaxBlock = 64 * 1024;
     const std::size_t end_marker =
         find_end_marker(text, c.end, std::min(text.size(), c.end + kMaxBlock), end_cache_from, end_cache_to,
                         end_cache_found);
-    if (end_marker == std::string_view::npos) return;
+    if (end_marker == std::string_view::npos) return 0;
     const std::size_t close_search = end_marker + 9;
-    if (close_search > text.size()) return;
+    if (close_search > text.size()) return 0;
     const std::size_t close = text.substr(close_search, std::min<std::size_t>(64, text.size() - close_search))
                                   .find("-----");
-    if (close == std::string_view::npos) return;
+    if (close == std::string_view::npos) return 0;
     const std::size_t end = close_search + close + 5;
     const std::string_view end_line = text.substr(end_marker, end - end_marker);
-    if (end_line.find("PRIVATE KEY") == std::string_view::npos) return;
-    if (!has_key_material(text.substr(c.end, end_marker - c.end))) return;
+    // Every candidate before this END line ends up judging the same block: consume up to it.
+    if (end_line.find("PRIVATE KEY") == std::string_view::npos) return end_marker;
+    // The block starts at the last BEGIN before its END ("-----BEGIN ... -----BEGIN ...\n<key>\n-----END").
+    std::size_t header_end = c.end;
+    const std::size_t inner = text.substr(c.end, end_marker - c.end).rfind("-----BEGIN ");
+    if (inner != std::string_view::npos) {
+      begin = c.end + inner;
+      const std::size_t close_header = text.substr(begin + 11, end_marker - begin - 11).find("-----");
+      if (close_header == std::string_view::npos) return end_marker;
+      header_end = begin + 11 + close_header + 5;
+    }
+    if (!has_key_material(text.substr(header_end, end_marker - header_end))) return end_marker;
     out.push_back({d.rule, begin, end - begin});
-    return;
+    return end;
   }
 
   const RE2* re = validators[c.detector].get();
-  if (re == nullptr) return;
+  if (re == nullptr) return 0;
   const int groups = re->NumberOfCapturingGroups();
-  if (groups < 1 || groups > 8) return;
+  if (groups < 1 || groups > 8) return 0;
   std::array<re2::StringPiece, 9> sub;
   const re2::StringPiece input(text.data(), text.size());
   std::size_t pos = win_begin;
+  std::size_t consumed = 0;
   while (pos <= win_end &&
          re->Match(input, pos, win_end, RE2::UNANCHORED, sub.data(), groups + 1)) {
     const std::size_t match_end = static_cast<std::size_t>(sub[0].data() - text.data()) + sub[0].size();
     pos = std::max(match_end, pos + 1);
+    consumed = match_end;
     const int first = d.first_value_group;
     re2::StringPiece value_piece;
     bool found = false;
@@ -498,7 +611,8 @@ void Scanner::Impl::validate(std::string_view text, const Candidate& c, std::vec
       }
     }
     if (!found) continue;
-    const std::string_view value(value_piece.data(), value_piece.size());
+    std::string_view value(value_piece.data(), value_piece.size());
+    if (d.kind == Kind::Assignment && last_group) value = before_query_parameter(value);
     const std::size_t offset = static_cast<std::size_t>(value_piece.data() - text.data());
     std::size_t rule = d.rule;
     switch (d.kind) {
@@ -510,9 +624,15 @@ void Scanner::Impl::validate(std::string_view text, const Candidate& c, std::vec
         }
         if (d.kind == Kind::AwsSecret && text::shannon_entropy(value) < 3.5) continue;
         break;
-      case Kind::GcpServiceAccount:
-        if (value.find("PRIVATE KEY") == std::string_view::npos || !has_key_material(value)) continue;
+      case Kind::GcpServiceAccount: {
+        const std::size_t header = value.find("PRIVATE KEY-----");
+        const std::size_t footer = value.find("-----END");
+        if (header == std::string_view::npos || footer == std::string_view::npos || footer < header + 16 ||
+            !has_key_material(value.substr(header + 16, footer - header - 16))) {
+          continue;
+        }
         break;
+      }
       case Kind::DatabaseUrl: {
         if (value.empty() || is_user_chosen_placeholder(value) || heur::is_variable_reference(value)) continue;
         const std::string_view host(sub[4].data(), sub[4].size());
@@ -537,6 +657,7 @@ void Scanner::Impl::validate(std::string_view text, const Candidate& c, std::vec
     }
     out.push_back({rule, offset, value.size()});
   }
+  return consumed;
 }
 
 Scanner::Scanner() : impl_(std::make_unique<Impl>()) {}
@@ -559,7 +680,14 @@ std::vector<Match> Scanner::scan(std::string_view text, std::string_view path) c
   std::size_t cache_from = std::string_view::npos;
   std::size_t cache_to = 0;
   std::size_t cache_found = std::string_view::npos;
-  for (const Candidate& c : candidates) impl_->validate(text, c, raw, cache_from, cache_to, cache_found);
+  // A candidate whose anchor lies inside what the previous window of its detector already matched was
+  // judged with that match ("password=password=..."): skip it.
+  std::vector<std::size_t> consumed(detail::detector_table().size(), 0);
+  for (const Candidate& c : candidates) {
+    std::size_t& until = consumed[c.detector];
+    if (c.end <= until) continue;
+    until = std::max(until, impl_->validate(text, c, raw, cache_from, cache_to, cache_found));
+  }
   if (raw.empty()) return matches;
 
   // Overlaps: the most specific rule (lowest index) wins, then the longest value, then the earliest.

@@ -99,6 +99,8 @@ TEST(SecretsFalsePositives, MinifiedJavaScript) {
       "var e={apiKey:n.apiKey,authToken:t.authToken,password:r.password};function t(e){return e.token||"
       "e.accessToken||\"\"}var n=\"" + random_string(120, kAlnum, 9001) + "\";";
   js += "var r=function(e){return e.secret=e.secret||o.secret,e};";
+  js += "var r=e.getTokenAt(t,n);this.$tokenIndex=r?r.index:-1;";
+  js += "f.token&&(c>1?f.onMatch=this.$applyToken:f.onMatch=f.token);";
   for (int i = 0; i < 20; ++i) {
     js += "function f" + std::to_string(i) + "(a,b){var c=\"" + random_string(60, kBase64Url, static_cast<std::uint64_t>(9100 + i)) +
           "\";return a.token===b.token?c:a.passwordHash}";

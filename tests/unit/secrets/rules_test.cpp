@@ -277,12 +277,23 @@ TEST(SecretsRules, GenericAssignments) {
         "\"your_api_key_here_1\"", "\"REDACTED-Value-123\"", "os.environ[\"TOKEN\"]",
         "\"6f1c2b7e-8d3a-4c5b-9e0f-1a2b3c4d5e6f\"", "\"Must contain 8+ chars, 1 digit\"", "/run/secrets/db_password",
         "\"https://vault.internal/v1/secret/data/app\"", "e.token||\"\"", "process.env.API_TOKEN",
-        "\"my_secret_token_name_2\"", "\"aaaaaaaaaaaaaaaaaaaaaaaa\""}) {
+        "\"my_secret_token_name_2\"", "\"aaaaaaaaaaaaaaaaaaaaaaaa\"", "_PasswordType | None = None",
+        "r?r.index:-1", "f.onMatch=f.token", "this.$applyToken"}) {
     expect_silent("password: " + std::string(value) + "\n", "config.yaml");
   }
   // Values that would fire are silent in documentation copies of a configuration.
   for (std::string_view path : {"config.yaml.example", "settings.py.sample", "app.ini.template", "phpunit.xml.dist"}) {
     expect_silent("password: \"" + v1 + "\"\n", path);
+  }
+  // A URL query: the value stops at the next parameter.
+  const std::string query_value = random_string(20, kAlnum, 163);
+  expect_single("callback: https://app.internal/cb?access_token=" + query_value + "&token_type=Bearer\n", "c.yaml",
+                "generic-assignment", query_value);
+  // Dates, words, secret manager references.
+  for (std::string_view value : {"2016-09-24T16:18:07Z", "V1LocalObjectReference", "Hardware-backed",
+                                 "arn:aws:iam::aws:policy/SecretsManagerReadWrite",
+                                 "projects/acme/secrets/db-password/versions/3", "op://vault/db/password"}) {
+    expect_silent("password: \"" + std::string(value) + "\"\n", "config.yaml");
   }
   // A secret-looking name is required.
   expect_silent("checksum: \"" + v1 + "\"\n", "config.yaml");
