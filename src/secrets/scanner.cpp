@@ -225,6 +225,23 @@ std::string_view before_query_parameter(std::string_view v) {
   return v;
 }
 
+// An unquoted value that is code rather than a literal.
+bool is_code_expression(std::string_view v) {
+  if (v.empty()) return false;
+  if (v.front() == '=' || v.front() == '>' || v.front() == ':') return true;  // `==`, `=>`, C++ `Pass::run`
+  for (std::string_view op : {"==", "||", "&&", "=>", "?.", "::", "->"}) {
+    if (v.find(op) != std::string_view::npos) return true;
+  }
+  // `_PasswordType`, `getToken`, `args`: a name (random bare literals have digits).
+  const bool digit = std::any_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digit && std::all_of(v.begin(), v.end(), is_ident_char)) return true;
+  // `r?r.index:-1`: a conditional expression.
+  if (v.find('?') != std::string_view::npos && v.find(':') != std::string_view::npos) return true;
+  // `f.onMatch=f.token`, `this.$x`, `args.sasl_password`: member access.
+  static const RE2 kMember(R"((?:^|[^A-Za-z0-9_$])[A-Za-z_$][A-Za-z0-9_$]*\.[a-z_$][A-Za-z0-9_$]{2,})");
+  return RE2::PartialMatch(v, kMember) || is_identifier_like(v);
+}
+
 // The generic rule: a literal that looks machine-generated.
 bool looks_random(std::string_view v, bool quoted) {
   if (v.size() < 12 || v.size() > 256) return false;
@@ -247,19 +264,7 @@ bool looks_random(std::string_view v, bool quoted) {
   }
   if (v.find("://") != std::string_view::npos) return false;
   // Unquoted code, not a literal: `token === other.token`, `e.secret || o.secret`, `a && b`, `x => y`.
-  if (!quoted) {
-    if (v.front() == '=' || v.front() == '>' || v.front() == ':') return false;  // `==`, `=>`, C++ `Pass::run`
-    for (std::string_view op : {"==", "||", "&&", "=>", "?.", "::", "->"}) {
-      if (v.find(op) != std::string_view::npos) return false;
-    }
-    // `_PasswordType`, `getToken`: a name (random bare literals have digits).
-    if (!digit && std::all_of(v.begin(), v.end(), is_ident_char)) return false;
-    // `r?r.index:-1`: a conditional expression.
-    if (v.find('?') != std::string_view::npos && v.find(':') != std::string_view::npos) return false;
-    // `f.onMatch=f.token`, `this.$x`: member access.
-    static const RE2 kMember(R"((?:^|[^A-Za-z0-9_$])[A-Za-z_$][A-Za-z0-9_$]*\.[a-z_$][A-Za-z0-9_$]{2,})");
-    if (RE2::PartialMatch(v, kMember)) return false;
-  }
+  if (!quoted && is_code_expression(v)) return false;
   if (v.front() == '/' || v.starts_with("./") || v.starts_with("~/") || v.starts_with("../")) return false;
   if (is_uuid(v) || is_identifier_like(v) || has_long_run(v) || is_secret_reference(v)) return false;
   // 2016-09-24T16:18:07Z and other dates.
@@ -640,7 +645,7 @@ std::size_t Scanner::Impl::validate(std::string_view text, const Candidate& c, s
         break;
       }
       case Kind::UserChosen:
-        if (value.empty() || is_user_chosen_placeholder(value)) continue;
+        if (value.empty() || is_user_chosen_placeholder(value) || (last_group && is_code_expression(value))) continue;
         break;
       case Kind::Assignment: {
         const std::string_view key(sub[1].data(), sub[1].size());

@@ -240,6 +240,7 @@ TEST(SecretsRules, KafkaSasl) {
                 "username=\"svc\" password=\"${KAFKA_PASSWORD}\";\n",
                 "config/consumer.properties");
   expect_silent("environment:\n  KAFKA_SASL_PASSWORD: changeme\n", "docker-compose.yml");
+  expect_silent("    client = Kafka(sasl_password=args.sasl_password)\n", "tools/kafka.py");
 }
 
 TEST(SecretsRules, DotenvFiles) {
