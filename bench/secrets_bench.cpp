@@ -2,8 +2,9 @@
 // source code, configuration, lock-file hashes, prose, minified code and a
 // sprinkling of real-format fake secrets, split into file-sized texts.
 //
-//   cmake -S . -B build/rel -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONSTABLE_UNIT_TESTS_ONLY=OFF -DCONSTABLE_BUILD_BENCH=ON
-//   ninja -C build/rel -j2 constable_secrets_bench && ./build/rel/bench/constable_secrets_bench
+//   cmake -S . -B build/rel -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONSTABLE_UNIT_TESTS_ONLY=OFF
+//   -DCONSTABLE_BUILD_BENCH=ON ninja -C build/rel -j2 constable_secrets_bench &&
+//   ./build/rel/bench/constable_secrets_bench
 
 #include <benchmark/benchmark.h>
 
@@ -85,14 +86,25 @@ constexpr std::string_view kProse[] = {
 
 std::string fake_secret(Rng& rng) {
   switch (rng.below(8)) {
-    case 0: return "GH_TOKEN: ghp_" + rng.chars(36, kAlnum) + "\n";
-    case 1: return "aws_access_key_id = AKIA" + rng.chars(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") + "\n";
-    case 2: return "  password: \"" + rng.chars(24, kAlnum) + "!\"\n";
-    case 3: return "DATABASE_URL=postgres://app:" + rng.chars(18, kAlnum) + "@db.internal:5432/app\n";
-    case 4: return "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJ" + rng.chars(40, kAlnum) + "." + rng.chars(43, kAlnum) + "\n";
-    case 5: return "STRIPE_KEY=sk_" "live_" + rng.chars(24, kAlnum) + "\n";
-    case 6: return "npm_token: npm_" + rng.chars(36, kAlnum) + "\n";
-    default: return "slack: xoxb-" + rng.chars(12, "0123456789") + "-" + rng.chars(24, kAlnum) + "\n";
+    case 0:
+      return "GH_TOKEN: ghp_" + rng.chars(36, kAlnum) + "\n";
+    case 1:
+      return "aws_access_key_id = AKIA" + rng.chars(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") + "\n";
+    case 2:
+      return "  password: \"" + rng.chars(24, kAlnum) + "!\"\n";
+    case 3:
+      return "DATABASE_URL=postgres://app:" + rng.chars(18, kAlnum) + "@db.internal:5432/app\n";
+    case 4:
+      return "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJ" + rng.chars(40, kAlnum) + "." + rng.chars(43, kAlnum) +
+             "\n";
+    case 5:
+      return "STRIPE_KEY=sk_"
+             "live_" +
+             rng.chars(24, kAlnum) + "\n";
+    case 6:
+      return "npm_token: npm_" + rng.chars(36, kAlnum) + "\n";
+    default:
+      return "slack: xoxb-" + rng.chars(12, "0123456789") + "-" + rng.chars(24, kAlnum) + "\n";
   }
 }
 
@@ -172,7 +184,13 @@ void BM_SecretsScan(benchmark::State& state) {
   state.counters["matches"] = static_cast<double>(total);
   state.counters["files"] = static_cast<double>(corpus().size());
 }
-BENCHMARK(BM_SecretsScan)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_SecretsScan)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
 
 // One 64 MiB text: the Vectorscan pass without per-file overhead.
 void BM_SecretsScanOneBigText(benchmark::State& state) {

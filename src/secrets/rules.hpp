@@ -27,15 +27,15 @@ enum class Kind {
 };
 
 struct Detector {
-  std::size_t rule;     // index into rule_table()
+  std::size_t rule;  // index into rule_table()
   Kind kind;
-  const char* anchor;   // Vectorscan expression
-  bool caseless;        // HS_FLAG_CASELESS for the anchor
+  const char* anchor;     // Vectorscan expression
+  bool caseless;          // HS_FLAG_CASELESS for the anchor
   const char* validator;  // RE2; the value is the first non-empty group >= first_value_group
   int first_value_group;
-  std::size_t back;     // window: bytes before the anchor's end
-  std::size_t fwd;      // window: bytes after the anchor's end
-  bool line_window;     // the window also stops at the anchor's line ends (single-line formats)
+  std::size_t back;  // window: bytes before the anchor's end
+  std::size_t fwd;   // window: bytes after the anchor's end
+  bool line_window;  // the window also stops at the anchor's line ends (single-line formats)
 };
 
 // Indices into rule_table(), in priority order: when two matches overlap the

@@ -97,7 +97,7 @@ bool is_user_chosen_placeholder(std::string_view value) {
     if (contains_ci(value, part)) return true;
   }
   static constexpr std::array<std::string_view, 16> kDefaults = {
-      "password", "passwd", "pass", "secret", "postgres", "root", "admin", "guest",
+      "password", "passwd", "pass", "secret", "postgres", "root",  "admin",  "guest",
       "mysql",    "redis",  "user", "pwd",    "default",  "empty", "123456", "12345678"};
   const std::string lower = text::to_lower(value);
   return std::find(kDefaults.begin(), kDefaults.end(), lower) != kDefaults.end();
@@ -146,8 +146,15 @@ bool is_identifier_like(std::string_view v) {
 
 bool is_vowel(char c) {
   switch (c | 0x20) {
-    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': return true;
-    default: return false;
+    case 'a':
+    case 'e':
+    case 'i':
+    case 'o':
+    case 'u':
+    case 'y':
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -208,8 +215,8 @@ bool is_wordy(std::string_view v) {
 
 // A reference to a secret manager entry, not the secret: ARNs, GCP resource names, 1Password and Vault refs.
 bool is_secret_reference(std::string_view v) {
-  for (std::string_view prefix : {"arn:", "projects/", "roles/", "organizations/", "op://", "vault:", "ref+",
-                                  "sm://", "secretsmanager:", "ssm:", "keyvault:", "akv:", "gcp:", "azure:"}) {
+  for (std::string_view prefix : {"arn:", "projects/", "roles/", "organizations/", "op://", "vault:", "ref+", "sm://",
+                                  "secretsmanager:", "ssm:", "keyvault:", "akv:", "gcp:", "azure:"}) {
     if (v.size() >= prefix.size() && text::iequals(v.substr(0, prefix.size()), prefix)) return true;
   }
   return false;
@@ -278,7 +285,8 @@ bool looks_random(std::string_view v, bool quoted) {
   }
   const int classes = int{lower} + int{upper} + int{digit} + int{other};
   const double entropy = text::shannon_entropy(v);
-  const bool random = (classes >= 3 && entropy >= 3.0) || (v.size() >= 20 && entropy >= 3.5 && digit && (lower || upper));
+  const bool random =
+      (classes >= 3 && entropy >= 3.0) || (v.size() >= 20 && entropy >= 3.5 && digit && (lower || upper));
   return random && !is_wordy(v) && !is_user_chosen_placeholder(v);
 }
 
@@ -325,7 +333,8 @@ std::size_t count_newlines(const char* p, std::size_t n) {
   const __m128i nl = _mm_set1_epi8('\n');
   for (; i + 16 <= n; i += 16) {
     const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    count += static_cast<std::size_t>(__builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, nl)))));
+    count += static_cast<std::size_t>(
+        __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, nl)))));
   }
 #endif
   for (; i < n; ++i) count += p[i] == '\n' ? 1U : 0U;
@@ -350,8 +359,7 @@ bool has_line_break(const char* p, std::size_t n) {
   return std::memchr(p, '\n', n) != nullptr || std::memchr(p, '\r', n) != nullptr;
 }
 
-int on_anchor(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
-              void* ctx) {
+int on_anchor(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/, void* ctx) {
   auto* c = static_cast<ScanContext*>(ctx);
   const Detector& d = detail::detector_table()[id];
   if (d.kind == Kind::Dotenv && !c->dotenv_file) return 0;
@@ -503,7 +511,7 @@ struct Scanner::Impl {
 
   // Returns the end of the last validator match in the window (0 if none).
   std::size_t validate(std::string_view text, const Candidate& c, std::vector<RawMatch>& out,
-                std::size_t& end_cache_from, std::size_t& end_cache_to, std::size_t& end_cache_found) const;
+                       std::size_t& end_cache_from, std::size_t& end_cache_to, std::size_t& end_cache_found) const;
 };
 
 namespace {
@@ -537,8 +545,9 @@ std::size_t find_end_marker(std::string_view text, std::size_t from, std::size_t
 
 }  // namespace
 
-std::size_t Scanner::Impl::validate(std::string_view text, const Candidate& c, std::vector<RawMatch>& out, std::size_t& end_cache_from, std::size_t& end_cache_to,
-                             std::size_t& end_cache_found) const {
+std::size_t Scanner::Impl::validate(std::string_view text, const Candidate& c, std::vector<RawMatch>& out,
+                                    std::size_t& end_cache_from, std::size_t& end_cache_to,
+                                    std::size_t& end_cache_found) const {
   const Detector& d = detail::detector_table()[c.detector];
   std::size_t win_begin = c.end > d.back ? c.end - d.back : 0;
   std::size_t win_end = std::min(text.size(), c.end + d.fwd);
@@ -563,14 +572,13 @@ std::size_t Scanner::Impl::validate(std::string_view text, const Candidate& c, s
     if (begin_rel == std::string_view::npos) return 0;
     std::size_t begin = win_begin + begin_rel;
     constexpr std::size_t kMaxBlock = 64 * 1024;
-    const std::size_t end_marker =
-        find_end_marker(text, c.end, std::min(text.size(), c.end + kMaxBlock), end_cache_from, end_cache_to,
-                        end_cache_found);
+    const std::size_t end_marker = find_end_marker(text, c.end, std::min(text.size(), c.end + kMaxBlock),
+                                                   end_cache_from, end_cache_to, end_cache_found);
     if (end_marker == std::string_view::npos) return 0;
     const std::size_t close_search = end_marker + 9;
     if (close_search > text.size()) return 0;
-    const std::size_t close = text.substr(close_search, std::min<std::size_t>(64, text.size() - close_search))
-                                  .find("-----");
+    const std::size_t close =
+        text.substr(close_search, std::min<std::size_t>(64, text.size() - close_search)).find("-----");
     if (close == std::string_view::npos) return 0;
     const std::size_t end = close_search + close + 5;
     const std::string_view end_line = text.substr(end_marker, end - end_marker);
@@ -598,8 +606,7 @@ std::size_t Scanner::Impl::validate(std::string_view text, const Candidate& c, s
   const re2::StringPiece input(text.data(), text.size());
   std::size_t pos = win_begin;
   std::size_t consumed = 0;
-  while (pos <= win_end &&
-         re->Match(input, pos, win_end, RE2::UNANCHORED, sub.data(), groups + 1)) {
+  while (pos <= win_end && re->Match(input, pos, win_end, RE2::UNANCHORED, sub.data(), groups + 1)) {
     const std::size_t match_end = static_cast<std::size_t>(sub[0].data() - text.data()) + sub[0].size();
     pos = std::max(match_end, pos + 1);
     consumed = match_end;
