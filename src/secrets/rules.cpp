@@ -89,8 +89,9 @@ constexpr std::array<Rule, kRuleCount> kRules = {{
      "A literal assigned to a secret-like name (password=, passwd:, secret:, token:, api_key = \"...\", "
      "clientSecret: ...) in YAML, JSON, .env, ini or code, but only when the value looks random: at least 12 "
      "characters, no whitespace, Shannon entropy >= 3 bits/char with 3 character classes (or >= 3.5 bits with "
-     "letters and digits and 20+ characters). Identifiers (settings.SECRET_KEY, GITHUB_TOKEN, e.token), paths, "
-     "URLs and UUIDs do not fire." CONSTABLE_PLACEHOLDERS},
+     "letters and digits and 20+ characters). Identifiers and code (settings.SECRET_KEY, GITHUB_TOKEN, e.token, "
+     "Pass::run, a ? b : c), values made of words (V1SecretReference, Hardware-backed), secret manager references "
+     "(arn:..., projects/.../secrets/..., op://...), elided values (eyJ...), paths, URLs and UUIDs do not fire." CONSTABLE_PLACEHOLDERS},
 }};
 
 #undef CONSTABLE_PLACEHOLDERS
@@ -101,64 +102,70 @@ constexpr std::array<Rule, kRuleCount> kRules = {{
 
 constexpr Detector kDetectors[] = {
     {kPrivateKey, Kind::PrivateKey,
-     R"(-----BEGIN (RSA |EC |OPENSSH |DSA |PGP |ENCRYPTED )?PRIVATE KEY( BLOCK)?-----)", false, nullptr, 0, 128, 0},
+     R"(-----BEGIN (RSA |EC |OPENSSH |DSA |PGP |ENCRYPTED )?PRIVATE KEY( BLOCK)?-----)", false, nullptr, 0, 128, 0, false},
     {kGcpServiceAccount, Kind::GcpServiceAccount, R"("type"\s*:\s*"service_account")", false,
-     R"re("private_key"\s*:\s*"([^"]{64,})")re", 1, 16384, 16384},
+     R"re("private_key"\s*:\s*"([^"]{64,})")re", 1, 16384, 16384, false},
     {kAwsAccessKeyId, Kind::Token, R"((AKIA|ASIA)[A-Z2-7]{16})", false,
-     R"((?:^|[^A-Za-z0-9])((?:AKIA|ASIA)[A-Z2-7]{16})(?:[^A-Za-z0-9]|$))", 1, 256, 256},
+     R"((?:^|[^A-Za-z0-9])((?:AKIA|ASIA)[A-Z2-7]{16})(?:[^A-Za-z0-9]|$))", 1, 256, 256, true},
     {kAwsSecretAccessKey, Kind::AwsSecret, R"(secret_?access_?key)", true,
      R"re((?i:secret_?access_?key)["']?[ \t]*(?::=|=>|=|:)[ \t]*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$))re", 1,
-     256, 512},
+     256, 512, true},
     {kGcpApiKey, Kind::Token, R"(AIza[0-9A-Za-z_\-]{35})", false,
-     R"((?:^|[^0-9A-Za-z_\-])(AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_\-]|$))", 1, 256, 256},
+     R"((?:^|[^0-9A-Za-z_\-])(AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_\-]|$))", 1, 256, 256, true},
     {kAzureStorageKey, Kind::Token, R"((AccountKey|SharedAccessKey)=[A-Za-z0-9+/]{40})", false,
-     R"((?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{40,100}={0,2}))", 1, 256, 512},
+     R"((?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{40,100}={0,2}))", 1, 256, 512, true},
     {kGithubToken, Kind::Token, R"(gh[pousr]_[A-Za-z0-9]{36})", false,
-     R"((?:^|[^A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,251})(?:[^A-Za-z0-9_]|$))", 1, 256, 512},
+     R"((?:^|[^A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,251})(?:[^A-Za-z0-9_]|$))", 1, 256, 512, true},
     {kGithubToken, Kind::Token, R"(github_pat_[A-Za-z0-9_]{22})", false,
-     R"((?:^|[^A-Za-z0-9_])(github_pat_[A-Za-z0-9_]{22,244})(?:[^A-Za-z0-9_]|$))", 1, 256, 512},
+     R"((?:^|[^A-Za-z0-9_])(github_pat_[A-Za-z0-9_]{22,244})(?:[^A-Za-z0-9_]|$))", 1, 256, 512, true},
     {kGitlabToken, Kind::Token, R"(glpat-[A-Za-z0-9_\-]{20})", false,
-     R"((?:^|[^A-Za-z0-9_\-])(glpat-[A-Za-z0-9_\-]{20,250}))", 1, 256, 512},
+     R"((?:^|[^A-Za-z0-9_\-])(glpat-[A-Za-z0-9_\-]{20,250}))", 1, 256, 512, true},
     {kSlackToken, Kind::Token, R"(xox[baprs]-[A-Za-z0-9\-]{10})", false,
-     R"((?:^|[^A-Za-z0-9_\-])(xox[baprs]-[A-Za-z0-9][A-Za-z0-9\-]{9,250}))", 1, 256, 512},
+     R"((?:^|[^A-Za-z0-9_\-])(xox[baprs]-[A-Za-z0-9][A-Za-z0-9\-]{9,250}))", 1, 256, 512, true},
     {kSlackWebhook, Kind::Token, R"(hooks\.slack\.com/services/T)", false,
-     R"((https://hooks\.slack\.com/services/T[A-Za-z0-9_]{6,}/B[A-Za-z0-9_]{6,}/[A-Za-z0-9_]{20,}))", 1, 256, 512},
+     R"((https://hooks\.slack\.com/services/T[A-Za-z0-9_]{6,}/B[A-Za-z0-9_]{6,}/[A-Za-z0-9_]{20,}))", 1, 256, 512, true},
     {kStripeLiveKey, Kind::Token, R"([sr]k_live_[A-Za-z0-9]{16})", false,
-     R"((?:^|[^A-Za-z0-9_])((?:sk|rk)_live_[A-Za-z0-9]{16,247}))", 1, 256, 512},
+     R"((?:^|[^A-Za-z0-9_])((?:sk|rk)_live_[A-Za-z0-9]{16,247}))", 1, 256, 512, true},
     {kTwilioApiKey, Kind::Token, R"(SK[0-9a-f]{32})", false,
-     R"((?:^|[^A-Za-z0-9])(SK[0-9a-f]{32})(?:[^A-Za-z0-9]|$))", 1, 256, 256},
+     R"((?:^|[^A-Za-z0-9])(SK[0-9a-f]{32})(?:[^A-Za-z0-9]|$))", 1, 256, 256, true},
     {kTwilioAuthToken, Kind::Token, R"(AC[0-9a-f]{32})", false,
      R"re((?i:auth_?token)["']?[ \t]*(?::=|=>|=|:)[ \t]*["']?([0-9a-f]{32})(?:[^0-9A-Za-z]|$)|AC[0-9a-f]{32}["']?[ \t]*,[ \t]*["']([0-9a-f]{32})["'])re",
-     1, 1024, 1024},
+     1, 1024, 1024, false},
     {kSendgridApiKey, Kind::Token, R"(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})", false,
-     R"((?:^|[^A-Za-z0-9_\-])(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})(?:[^A-Za-z0-9_\-]|$))", 1, 256, 256},
+     R"((?:^|[^A-Za-z0-9_\-])(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})(?:[^A-Za-z0-9_\-]|$))", 1, 256, 256, true},
     {kAnthropicApiKey, Kind::Token, R"(sk-ant-[A-Za-z0-9_\-]{20})", false,
-     R"((?:^|[^A-Za-z0-9_\-])(sk-ant-[A-Za-z0-9_\-]{20,250}))", 1, 256, 512},
+     R"((?:^|[^A-Za-z0-9_\-])(sk-ant-[A-Za-z0-9_\-]{20,250}))", 1, 256, 512, true},
     {kOpenaiApiKey, Kind::Token, R"(sk-(proj|svcacct|admin)-[A-Za-z0-9_\-]{20})", false,
-     R"((?:^|[^A-Za-z0-9_\-])(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,250}))", 1, 256, 512},
+     R"((?:^|[^A-Za-z0-9_\-])(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,250}))", 1, 256, 512, true},
     {kOpenaiApiKey, Kind::Token, R"(sk-[A-Za-z0-9]{48})", false,
-     R"((?:^|[^A-Za-z0-9_\-])(sk-[A-Za-z0-9]{48})(?:[^A-Za-z0-9_\-]|$))", 1, 256, 256},
+     R"((?:^|[^A-Za-z0-9_\-])(sk-[A-Za-z0-9]{48})(?:[^A-Za-z0-9_\-]|$))", 1, 256, 256, true},
     {kNpmToken, Kind::Token, R"(npm_[A-Za-z0-9]{36})", false,
-     R"((?:^|[^A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?:[^A-Za-z0-9_]|$))", 1, 256, 256},
+     R"((?:^|[^A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?:[^A-Za-z0-9_]|$))", 1, 256, 256, true},
     {kPypiToken, Kind::Token, R"(pypi-AgEIcHlwaS5vcmc)", false, R"((pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}))", 1,
-     256, 1024},
+     256, 1024, true},
     {kJwt, Kind::Token, R"(eyJ[A-Za-z0-9_\-]{4,}\.eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{8})", false,
-     R"((?:^|[^A-Za-z0-9_\-])(eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,}))", 1, 4096, 4096},
+     R"((?:^|[^A-Za-z0-9_\-])(eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,}))", 1, 4096, 4096, true},
     {kDatabaseUrl, Kind::DatabaseUrl,
-     R"((postgres(ql)?|mysql|mariadb|mongodb(\+srv)?|rediss?|amqps?)://[^\s/@:"'<>]*:[^\s/@"'<>]+@)", true,
+     R"((postgres(ql)?|mysql|mariadb|mongodb(\+srv)?|rediss?|amqps?)://[^\s/@:"'<>]*:[^\s/@"'<>${%][^\s/@"'<>]*@)", true,
      R"re((?i:(postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?))://([^\s/@:"'<>]*):([^\s/@"'<>]+)@([^\s/:"'<>?#,;]*))re",
-     3, 512, 512},
+     3, 512, 512, true},
     {kKafkaSaslPassword, Kind::UserChosen, R"(sasl\.jaas\.config)", false,
-     R"re(sasl\.jaas\.config[^;]*?password[ \t]*=[ \t]*"([^"\r\n]*)")re", 1, 64, 2048},
+     R"re(sasl\.jaas\.config[^;]*?password[ \t]*=[ \t]*"([^"\r\n]*)")re", 1, 64, 2048, false},
     {kKafkaSaslPassword, Kind::UserChosen, R"(kafka_sasl_password|sasl[._]password)", true,
      R"re((?i:kafka_sasl_password|sasl[._]password)["']?[ \t]*(?::=|=>|=|:)[ \t]*(?:"([^"\r\n]*)"|'([^'\r\n]*)'|([^\s"'`,;#]+)))re",
-     1, 256, 512},
+     1, 256, 512, true},
     {kGenericAssignment, Kind::Assignment,
-     "(" CONSTABLE_SECRET_WORD ")[A-Za-z0-9_.\\-]*[\"']?[ \\t]*(:|=)", true,
+     // The value must start like a literal (not ${VAR}, <...>, {{ }}) and have 12+ characters.
+     "(" CONSTABLE_SECRET_WORD ")[A-Za-z0-9_.\\-]*[\"']?[ \\t]*(:=|=>|=|:)[ \\t]*[\"'`]?[^\\s\"'`$<{][^\\s\"'`]{11}",
+     true,
      "([A-Za-z0-9_.\\-]*(?i:" CONSTABLE_SECRET_WORD
      ")[A-Za-z0-9_.\\-]*)[\"']?[ \\t]*(?::=|=>|=|:)[ \\t]*(?:\"([^\"\\r\\n]*)\"|'([^'\\r\\n]*)'|`([^`\\r\\n]*)`|"
      "([^\\s\"'`,;#(){}\\[\\]<>]+))",
-     2, 256, 512},
+     2, 256, 512, true},
+    {kDotenvSecret, Kind::Dotenv,
+     "(" CONSTABLE_SECRET_WORD ")[A-Za-z0-9_.\\-]*[ \\t]*=[ \\t]*[\"']?[^\\s\"'#]", true,
+     R"re((?m)^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*=[ \t]*(?:"([^"\r\n]*)"|'([^'\r\n]*)'|([^\s#]*)))re",
+     2, 256, 512, true},
 };
 
 #undef CONSTABLE_SECRET_WORD
@@ -169,8 +176,5 @@ const std::array<Rule, kRuleCount>& rule_table() { return kRules; }
 
 std::span<const Detector> detector_table() { return kDetectors; }
 
-const char* dotenv_validator() {
-  return R"re((?m)^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*=[ \t]*(?:"([^"\r\n]*)"|'([^'\r\n]*)'|([^\s#]*)))re";
-}
 
 }  // namespace constable::secrets::detail

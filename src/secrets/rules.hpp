@@ -22,18 +22,20 @@ enum class Kind {
   GcpServiceAccount,  // the "private_key" string of a service-account JSON
   DatabaseUrl,        // scheme://user:password@host, password group 3, host group 4
   UserChosen,         // a password a human chose (Kafka SASL): placeholder filter only
-  Assignment,         // generic `secret-name = high-entropy literal`, or a .env line
+  Assignment,         // generic `secret-name = high-entropy literal`
+  Dotenv,             // `SECRET_NAME=literal` line of a .env file (ignored elsewhere)
 };
 
 struct Detector {
-  std::size_t rule;     // index into rule_table()
+  std::size_t rule;  // index into rule_table()
   Kind kind;
-  const char* anchor;   // Vectorscan expression
-  bool caseless;        // HS_FLAG_CASELESS for the anchor
+  const char* anchor;     // Vectorscan expression
+  bool caseless;          // HS_FLAG_CASELESS for the anchor
   const char* validator;  // RE2; the value is the first non-empty group >= first_value_group
   int first_value_group;
-  std::size_t back;     // window: bytes before the anchor's end
-  std::size_t fwd;      // window: bytes after the anchor's end
+  std::size_t back;  // window: bytes before the anchor's end
+  std::size_t fwd;   // window: bytes after the anchor's end
+  bool line_window;  // the window also stops at the anchor's line ends (single-line formats)
 };
 
 // Indices into rule_table(), in priority order: when two matches overlap the
@@ -68,8 +70,5 @@ enum RuleIndex : std::size_t {
 
 const std::array<Rule, kRuleCount>& rule_table();
 std::span<const Detector> detector_table();
-
-// The .env validator (used instead of the generic one in .env files).
-const char* dotenv_validator();
 
 }  // namespace constable::secrets::detail

@@ -3,6 +3,10 @@
 #include <hs/hs.h>
 #include <re2/re2.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -93,7 +97,7 @@ bool is_user_chosen_placeholder(std::string_view value) {
     if (contains_ci(value, part)) return true;
   }
   static constexpr std::array<std::string_view, 16> kDefaults = {
-      "password", "passwd", "pass", "secret", "postgres", "root", "admin", "guest",
+      "password", "passwd", "pass", "secret", "postgres", "root",  "admin",  "guest",
       "mysql",    "redis",  "user", "pwd",    "default",  "empty", "123456", "12345678"};
   const std::string lower = text::to_lower(value);
   return std::find(kDefaults.begin(), kDefaults.end(), lower) != kDefaults.end();
@@ -140,10 +144,114 @@ bool is_identifier_like(std::string_view v) {
   return v.find('_') != std::string_view::npos && !(upper && lower);
 }
 
+bool is_vowel(char c) {
+  switch (c | 0x20) {
+    case 'a':
+    case 'e':
+    case 'i':
+    case 'o':
+    case 'u':
+    case 'y':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A pronounceable word of an identifier: 4+ letters, a quarter of them vowels, no 4 consonants in a row.
+bool is_word(std::string_view token) {
+  if (token.size() < 4) return false;
+  std::size_t vowels = 0;
+  std::size_t consonant_run = 0;
+  for (char c : token) {
+    if (is_vowel(c)) {
+      ++vowels;
+      consonant_run = 0;
+    } else if (++consonant_run >= 4) {
+      return false;
+    }
+  }
+  return vowels * 4 >= token.size();
+}
+
+// `V1LocalObjectReference`, `Hardware-backed`, `SHA224Password`, `oauth2client:secrets#ns`: most letters
+// belong to words (split at non-letters and camelCase humps). Random tokens almost never do.
+bool is_wordy(std::string_view v) {
+  const auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  std::size_t letters = 0;
+  std::size_t word_letters = 0;
+  std::size_t i = 0;
+  const std::size_t n = v.size();
+  while (i < n) {
+    if (!upper(v[i]) && !lower(v[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    if (upper(v[i])) {
+      std::size_t j = i;
+      while (j < n && upper(v[j])) ++j;
+      if (j < n && lower(v[j])) {
+        if (j - i > 1) {
+          end = j - 1;  // an acronym, then a Title-case word
+        } else {
+          end = j;
+          while (end < n && lower(v[end])) ++end;
+        }
+      } else {
+        end = j;
+      }
+    } else {
+      while (end < n && lower(v[end])) ++end;
+    }
+    const std::string_view token = v.substr(i, end - i);
+    letters += token.size();
+    if (is_word(token)) word_letters += token.size();
+    i = end;
+  }
+  return letters > 0 && word_letters * 10 >= letters * 6;
+}
+
+// A reference to a secret manager entry, not the secret: ARNs, GCP resource names, 1Password and Vault refs.
+bool is_secret_reference(std::string_view v) {
+  for (std::string_view prefix : {"arn:", "projects/", "roles/", "organizations/", "op://", "vault:", "ref+", "sm://",
+                                  "secretsmanager:", "ssm:", "keyvault:", "akv:", "gcp:", "azure:"}) {
+    if (v.size() >= prefix.size() && text::iequals(v.substr(0, prefix.size()), prefix)) return true;
+  }
+  return false;
+}
+
+// An unquoted value in a URL query stops at the next parameter: "abc123&token_type=Bearer" -> "abc123".
+std::string_view before_query_parameter(std::string_view v) {
+  for (std::size_t amp = v.find('&'); amp != std::string_view::npos; amp = v.find('&', amp + 1)) {
+    std::size_t i = amp + 1;
+    while (i < v.size() && (std::isalnum(static_cast<unsigned char>(v[i])) || v[i] == '_' || v[i] == '-')) ++i;
+    if (i > amp + 1 && i < v.size() && v[i] == '=') return v.substr(0, amp);
+  }
+  return v;
+}
+
+// An unquoted value that is code rather than a literal.
+bool is_code_expression(std::string_view v) {
+  if (v.empty()) return false;
+  if (v.front() == '=' || v.front() == '>' || v.front() == ':') return true;  // `==`, `=>`, C++ `Pass::run`
+  for (std::string_view op : {"==", "||", "&&", "=>", "?.", "::", "->"}) {
+    if (v.find(op) != std::string_view::npos) return true;
+  }
+  // `_PasswordType`, `getToken`, `args`: a name (random bare literals have digits).
+  const bool digit = std::any_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digit && std::all_of(v.begin(), v.end(), is_ident_char)) return true;
+  // `r?r.index:-1`: a conditional expression.
+  if (v.find('?') != std::string_view::npos && v.find(':') != std::string_view::npos) return true;
+  // `f.onMatch=f.token`, `this.$x`, `args.sasl_password`: member access.
+  static const RE2 kMember(R"((?:^|[^A-Za-z0-9_$])[A-Za-z_$][A-Za-z0-9_$]*\.[a-z_$][A-Za-z0-9_$]{2,})");
+  return RE2::PartialMatch(v, kMember) || is_identifier_like(v);
+}
+
 // The generic rule: a literal that looks machine-generated.
 bool looks_random(std::string_view v, bool quoted) {
-  if (v.size() < 12 || v.size() > 1024) return false;
-  if (heur::is_placeholder(v) || is_user_chosen_placeholder(v)) return false;
+  if (v.size() < 12 || v.size() > 256) return false;
   bool lower = false;
   bool upper = false;
   bool digit = false;
@@ -163,31 +271,40 @@ bool looks_random(std::string_view v, bool quoted) {
   }
   if (v.find("://") != std::string_view::npos) return false;
   // Unquoted code, not a literal: `token === other.token`, `e.secret || o.secret`, `a && b`, `x => y`.
-  if (!quoted) {
-    if (v.front() == '=' || v.front() == '>') return false;
-    for (std::string_view op : {"==", "||", "&&", "=>", "?."}) {
-      if (v.find(op) != std::string_view::npos) return false;
-    }
-  }
+  if (!quoted && is_code_expression(v)) return false;
   if (v.front() == '/' || v.starts_with("./") || v.starts_with("~/") || v.starts_with("../")) return false;
-  if (is_uuid(v) || is_identifier_like(v) || has_long_run(v)) return false;
+  if (is_uuid(v) || is_identifier_like(v) || has_long_run(v) || is_secret_reference(v)) return false;
+  // 2016-09-24T16:18:07Z and other dates.
+  if (v.size() >= 10 && std::isdigit(static_cast<unsigned char>(v[0])) && v[4] == '-' && v[7] == '-' &&
+      std::isdigit(static_cast<unsigned char>(v[5])) && std::isdigit(static_cast<unsigned char>(v[8]))) {
+    return false;
+  }
+  // "eyJ2Ijoi...": elided; "\x07MESSAGE\x12": escaped bytes of generated code.
+  for (std::string_view part : {"...", "\\x", "\\n", "\\t", "\\u"}) {
+    if (v.find(part) != std::string_view::npos) return false;
+  }
   const int classes = int{lower} + int{upper} + int{digit} + int{other};
   const double entropy = text::shannon_entropy(v);
-  if (classes >= 3 && entropy >= 3.0) return true;
-  return v.size() >= 20 && entropy >= 3.5 && digit && (lower || upper);
+  const bool random =
+      (classes >= 3 && entropy >= 3.0) || (v.size() >= 20 && entropy >= 3.5 && digit && (lower || upper));
+  return random && !is_wordy(v) && !is_user_chosen_placeholder(v);
 }
 
 // Base64 key material between a BEGIN line and its END line (escaped "\n" in JSON strings included).
 bool has_key_material(std::string_view body) {
+  if (body.find("-----BEGIN") != std::string_view::npos) return false;  // a header quoted in prose or code
   std::size_t b64 = 0;
+  std::size_t other = 0;
   std::string sample;
   for (char c : body) {
     if (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=') {
       ++b64;
       if (sample.size() < 4096) sample.push_back(c);
+    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\\') {
+      ++other;  // header lines (Proc-Type: 4,ENCRYPTED) are allowed, code around a mention is not
     }
   }
-  if (b64 < 64) return false;
+  if (b64 < 64 || other * 10 > b64) return false;
   return !heur::is_placeholder(sample) && text::shannon_entropy(sample) >= 4.0;
 }
 
@@ -208,26 +325,54 @@ bool is_documented_sample(std::size_t rule, std::string_view value) {
 // ---------------------------------------------------------------------------
 // Vectorscan
 
+// Number of '\n' bytes in [p, p + n), 16 bytes at a time where SSE2 is available.
+std::size_t count_newlines(const char* p, std::size_t n) {
+  std::size_t count = 0;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    count += static_cast<std::size_t>(
+        __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, nl)))));
+  }
+#endif
+  for (; i < n; ++i) count += p[i] == '\n' ? 1U : 0U;
+  return count;
+}
+
 struct Candidate {
   std::uint32_t detector;
   std::size_t end;  // anchor end offset in the text
 };
 
 struct ScanContext {
+  const char* text = nullptr;
   std::size_t base = 0;
+  bool dotenv_file = false;
   std::vector<Candidate>* out = nullptr;
   std::vector<std::size_t>* last = nullptr;  // per detector: end of the last kept candidate + 1 (0 = none)
   const std::vector<std::size_t>* step = nullptr;
 };
 
-int on_anchor(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
-              void* ctx) {
+bool has_line_break(const char* p, std::size_t n) {
+  return std::memchr(p, '\n', n) != nullptr || std::memchr(p, '\r', n) != nullptr;
+}
+
+int on_anchor(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/, void* ctx) {
   auto* c = static_cast<ScanContext*>(ctx);
+  const Detector& d = detail::detector_table()[id];
+  if (d.kind == Kind::Dotenv && !c->dotenv_file) return 0;
   const std::size_t end = c->base + static_cast<std::size_t>(to);
   std::size_t& last = (*c->last)[id];
-  // A candidate within `step` bytes of the previous one of the same detector falls in the window that
-  // one validates: dense inputs ("password=password=...") stay linear.
-  if (last != 0 && end < last - 1 + (*c->step)[id]) return 0;
+  // A candidate within `step` bytes of the previous one of the same detector (and on the same line, for
+  // line windows) falls in the window that one validates: dense inputs ("password=password=...") stay
+  // linear in time and in memory.
+  if (last != 0) {
+    const std::size_t prev = last - 1;
+    if (end <= prev) return 0;  // chunk overlap
+    if (end < prev + (*c->step)[id] && (!d.line_window || !has_line_break(c->text + prev, end - prev))) return 0;
+  }
   last = end + 1;
   c->out->push_back({id, end});
   return 0;
@@ -249,12 +394,14 @@ struct RawMatch {
 }  // namespace
 
 struct Scanner::Impl {
+  // Two databases: every detector but the .env one, and all of them (for .env files only, so that other
+  // texts do not pay for `KEY=value` anchors). Each text gets exactly one Vectorscan pass.
   hs_database_t* db = nullptr;
-  hs_scratch_t* prototype = nullptr;
+  hs_database_t* dotenv_db = nullptr;
+  hs_scratch_t* prototype = nullptr;  // sized for both databases
   std::mutex clone_mutex;
   std::string error;
   std::vector<std::unique_ptr<RE2>> validators;  // per detector (nullptr for custom validation)
-  std::unique_ptr<RE2> dotenv;
   std::vector<std::size_t> steps;
 
   Impl() {
@@ -279,29 +426,47 @@ struct Scanner::Impl {
         validators.push_back(nullptr);
       }
     }
-    dotenv = std::make_unique<RE2>(detail::dotenv_validator(), options);
-    if (!dotenv->ok() && error.empty()) error = "dotenv validator: " + dotenv->error();
 
+    // The main database leaves the .env detectors out.
+    std::vector<const char*> main_expressions;
+    std::vector<unsigned int> main_flags;
+    std::vector<unsigned int> main_ids;
+    for (std::size_t i = 0; i < detectors.size(); ++i) {
+      if (detectors[i].kind == Kind::Dotenv) continue;
+      main_expressions.push_back(expressions[i]);
+      main_flags.push_back(flags[i]);
+      main_ids.push_back(ids[i]);
+    }
+    db = compile(main_expressions, main_flags, main_ids);
+    dotenv_db = compile(expressions, flags, ids);
+    if (db == nullptr || dotenv_db == nullptr) return;
+    if (hs_alloc_scratch(db, &prototype) != HS_SUCCESS || hs_alloc_scratch(dotenv_db, &prototype) != HS_SUCCESS) {
+      if (error.empty()) error = "cannot allocate Vectorscan scratch space";
+      if (prototype != nullptr) hs_free_scratch(prototype);
+      prototype = nullptr;
+    }
+  }
+
+  hs_database_t* compile(const std::vector<const char*>& expressions, const std::vector<unsigned int>& flags,
+                         const std::vector<unsigned int>& ids) {
+    hs_database_t* out = nullptr;
     hs_compile_error_t* compile_error = nullptr;
     if (hs_compile_multi(expressions.data(), flags.data(), ids.data(), static_cast<unsigned int>(expressions.size()),
-                         HS_MODE_BLOCK, nullptr, &db, &compile_error) != HS_SUCCESS) {
+                         HS_MODE_BLOCK, nullptr, &out, &compile_error) != HS_SUCCESS) {
       if (error.empty()) {
         error = "anchor " + std::to_string(compile_error != nullptr ? compile_error->expression : -1) + ": " +
                 (compile_error != nullptr && compile_error->message != nullptr ? compile_error->message : "?");
       }
       hs_free_compile_error(compile_error);
-      db = nullptr;
-      return;
+      return nullptr;
     }
-    if (hs_alloc_scratch(db, &prototype) != HS_SUCCESS) {
-      if (error.empty()) error = "cannot allocate Vectorscan scratch space";
-      prototype = nullptr;
-    }
+    return out;
   }
 
   ~Impl() {
     if (prototype != nullptr) hs_free_scratch(prototype);
     if (db != nullptr) hs_free_database(db);
+    if (dotenv_db != nullptr) hs_free_database(dotenv_db);
   }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
@@ -311,6 +476,7 @@ struct Scanner::Impl {
     thread_local ScratchPtr mine;
     thread_local const Impl* owner = nullptr;
     if (mine == nullptr || owner != this) {
+      if (prototype == nullptr) return nullptr;
       hs_scratch_t* clone = nullptr;
       {
         std::lock_guard lock(clone_mutex);
@@ -324,26 +490,28 @@ struct Scanner::Impl {
 
   // Candidates of every detector, in text order per detector, from one Vectorscan pass (chunked only past
   // 1 GiB, the block-mode length limit being 32 bits).
-  std::vector<Candidate> anchors(std::string_view text) {
+  std::vector<Candidate> anchors(std::string_view text, bool dotenv_file) {
     std::vector<Candidate> out;
+    hs_database_t* const database = dotenv_file ? dotenv_db : db;
     hs_scratch_t* s = scratch();
-    if (db == nullptr || s == nullptr) return out;
+    if (database == nullptr || s == nullptr) return out;
     std::vector<std::size_t> last(steps.size(), 0);
-    ScanContext ctx{0, &out, &last, &steps};
+    ScanContext ctx{text.data(), 0, dotenv_file, &out, &last, &steps};
     constexpr std::size_t kChunk = std::size_t{1} << 30;
     constexpr std::size_t kOverlap = 8192;
     for (std::size_t start = 0; start < text.size() || start == 0;) {
       const std::size_t len = std::min(kChunk, text.size() - start);
       ctx.base = start;
-      hs_scan(db, text.data() + start, static_cast<unsigned int>(len), 0, s, on_anchor, &ctx);
+      hs_scan(database, text.data() + start, static_cast<unsigned int>(len), 0, s, on_anchor, &ctx);
       if (start + len >= text.size()) break;
       start += len - kOverlap;
     }
     return out;
   }
 
-  void validate(std::string_view text, const Candidate& c, bool dotenv_file, std::vector<RawMatch>& out,
-                std::size_t& end_cache_from, std::size_t& end_cache_to, std::size_t& end_cache_found) const;
+  // Returns the end of the last validator match in the window (0 if none).
+  std::size_t validate(std::string_view text, const Candidate& c, std::vector<RawMatch>& out,
+                       std::size_t& end_cache_from, std::size_t& end_cache_to, std::size_t& end_cache_found) const;
 };
 
 namespace {
@@ -377,48 +545,72 @@ std::size_t find_end_marker(std::string_view text, std::size_t from, std::size_t
 
 }  // namespace
 
-void Scanner::Impl::validate(std::string_view text, const Candidate& c, bool dotenv_file,
-                             std::vector<RawMatch>& out, std::size_t& end_cache_from, std::size_t& end_cache_to,
-                             std::size_t& end_cache_found) const {
+std::size_t Scanner::Impl::validate(std::string_view text, const Candidate& c, std::vector<RawMatch>& out,
+                                    std::size_t& end_cache_from, std::size_t& end_cache_to,
+                                    std::size_t& end_cache_found) const {
   const Detector& d = detail::detector_table()[c.detector];
-  const std::size_t win_begin = c.end > d.back ? c.end - d.back : 0;
-  const std::size_t win_end = std::min(text.size(), c.end + d.fwd);
+  std::size_t win_begin = c.end > d.back ? c.end - d.back : 0;
+  std::size_t win_end = std::min(text.size(), c.end + d.fwd);
+  if (d.line_window) {
+    for (std::size_t i = c.end; i > win_begin; --i) {
+      if (text[i - 1] == '\n' || text[i - 1] == '\r') {
+        win_begin = i;
+        break;
+      }
+    }
+    for (std::size_t i = c.end; i < win_end; ++i) {
+      if (text[i] == '\n' || text[i] == '\r') {
+        win_end = i + 1;  // the terminator stays visible: RE2's `$` does not match at an inner endpos
+        break;
+      }
+    }
+  }
 
   if (d.kind == Kind::PrivateKey) {
     const std::string_view before = text.substr(win_begin, c.end - win_begin);
     const std::size_t begin_rel = before.rfind("-----BEGIN ");
-    if (begin_rel == std::string_view::npos) return;
-    const std::size_t begin = win_begin + begin_rel;
+    if (begin_rel == std::string_view::npos) return 0;
+    std::size_t begin = win_begin + begin_rel;
     constexpr std::size_t kMaxBlock = 64 * 1024;
-    const std::size_t end_marker =
-        find_end_marker(text, c.end, std::min(text.size(), c.end + kMaxBlock), end_cache_from, end_cache_to,
-                        end_cache_found);
-    if (end_marker == std::string_view::npos) return;
+    const std::size_t end_marker = find_end_marker(text, c.end, std::min(text.size(), c.end + kMaxBlock),
+                                                   end_cache_from, end_cache_to, end_cache_found);
+    if (end_marker == std::string_view::npos) return 0;
     const std::size_t close_search = end_marker + 9;
-    if (close_search > text.size()) return;
-    const std::size_t close = text.substr(close_search, std::min<std::size_t>(64, text.size() - close_search))
-                                  .find("-----");
-    if (close == std::string_view::npos) return;
+    if (close_search > text.size()) return 0;
+    const std::size_t close =
+        text.substr(close_search, std::min<std::size_t>(64, text.size() - close_search)).find("-----");
+    if (close == std::string_view::npos) return 0;
     const std::size_t end = close_search + close + 5;
     const std::string_view end_line = text.substr(end_marker, end - end_marker);
-    if (end_line.find("PRIVATE KEY") == std::string_view::npos) return;
-    if (!has_key_material(text.substr(c.end, end_marker - c.end))) return;
+    // Every candidate before this END line ends up judging the same block: consume up to it.
+    if (end_line.find("PRIVATE KEY") == std::string_view::npos) return end_marker;
+    // The block starts at the last BEGIN before its END ("-----BEGIN ... -----BEGIN ...\n<key>\n-----END").
+    std::size_t header_end = c.end;
+    const std::size_t inner = text.substr(c.end, end_marker - c.end).rfind("-----BEGIN ");
+    if (inner != std::string_view::npos) {
+      begin = c.end + inner;
+      const std::size_t close_header = text.substr(begin + 11, end_marker - begin - 11).find("-----");
+      if (close_header == std::string_view::npos) return end_marker;
+      header_end = begin + 11 + close_header + 5;
+    }
+    if (!has_key_material(text.substr(header_end, end_marker - header_end))) return end_marker;
     out.push_back({d.rule, begin, end - begin});
-    return;
+    return end;
   }
 
-  const RE2* re = dotenv_file && d.kind == Kind::Assignment ? dotenv.get() : validators[c.detector].get();
-  if (re == nullptr) return;
+  const RE2* re = validators[c.detector].get();
+  if (re == nullptr) return 0;
   const int groups = re->NumberOfCapturingGroups();
-  if (groups < 1 || groups > 8) return;
+  if (groups < 1 || groups > 8) return 0;
   std::array<re2::StringPiece, 9> sub;
   const re2::StringPiece input(text.data(), text.size());
   std::size_t pos = win_begin;
-  while (pos <= win_end &&
-         re->Match(input, pos, win_end, RE2::UNANCHORED, sub.data(), groups + 1)) {
+  std::size_t consumed = 0;
+  while (pos <= win_end && re->Match(input, pos, win_end, RE2::UNANCHORED, sub.data(), groups + 1)) {
     const std::size_t match_end = static_cast<std::size_t>(sub[0].data() - text.data()) + sub[0].size();
     pos = std::max(match_end, pos + 1);
-    const int first = d.kind == Kind::Assignment ? (dotenv_file ? 2 : d.first_value_group) : d.first_value_group;
+    consumed = match_end;
+    const int first = d.first_value_group;
     re2::StringPiece value_piece;
     bool found = false;
     bool last_group = false;  // the unquoted alternative of assignments
@@ -431,7 +623,8 @@ void Scanner::Impl::validate(std::string_view text, const Candidate& c, bool dot
       }
     }
     if (!found) continue;
-    const std::string_view value(value_piece.data(), value_piece.size());
+    std::string_view value(value_piece.data(), value_piece.size());
+    if (d.kind == Kind::Assignment && last_group) value = before_query_parameter(value);
     const std::size_t offset = static_cast<std::size_t>(value_piece.data() - text.data());
     std::size_t rule = d.rule;
     switch (d.kind) {
@@ -443,9 +636,15 @@ void Scanner::Impl::validate(std::string_view text, const Candidate& c, bool dot
         }
         if (d.kind == Kind::AwsSecret && text::shannon_entropy(value) < 3.5) continue;
         break;
-      case Kind::GcpServiceAccount:
-        if (value.find("PRIVATE KEY") == std::string_view::npos || !has_key_material(value)) continue;
+      case Kind::GcpServiceAccount: {
+        const std::size_t header = value.find("PRIVATE KEY-----");
+        const std::size_t footer = value.find("-----END");
+        if (header == std::string_view::npos || footer == std::string_view::npos || footer < header + 16 ||
+            !has_key_material(value.substr(header + 16, footer - header - 16))) {
+          continue;
+        }
         break;
+      }
       case Kind::DatabaseUrl: {
         if (value.empty() || is_user_chosen_placeholder(value) || heur::is_variable_reference(value)) continue;
         const std::string_view host(sub[4].data(), sub[4].size());
@@ -453,17 +652,16 @@ void Scanner::Impl::validate(std::string_view text, const Candidate& c, bool dot
         break;
       }
       case Kind::UserChosen:
-        if (value.empty() || is_user_chosen_placeholder(value)) continue;
+        if (value.empty() || is_user_chosen_placeholder(value) || (last_group && is_code_expression(value))) continue;
         break;
       case Kind::Assignment: {
         const std::string_view key(sub[1].data(), sub[1].size());
-        if (!heur::is_secret_name(key)) continue;
-        if (dotenv_file) {
-          if (value.empty() || is_user_chosen_placeholder(value)) continue;
-          rule = detail::kDotenvSecret;
-        } else if (!looks_random(value, !last_group)) {
-          continue;
-        }
+        if (!heur::is_secret_name(key) || !looks_random(value, !last_group)) continue;
+        break;
+      }
+      case Kind::Dotenv: {
+        const std::string_view key(sub[1].data(), sub[1].size());
+        if (!heur::is_secret_name(key) || value.empty() || is_user_chosen_placeholder(value)) continue;
         break;
       }
       case Kind::PrivateKey:
@@ -471,6 +669,7 @@ void Scanner::Impl::validate(std::string_view text, const Candidate& c, bool dot
     }
     out.push_back({rule, offset, value.size()});
   }
+  return consumed;
 }
 
 Scanner::Scanner() : impl_(std::make_unique<Impl>()) {}
@@ -488,12 +687,19 @@ std::vector<Match> Scanner::scan(std::string_view text, std::string_view path) c
   if (text.empty() || is_placeholder_file(path)) return matches;
   const bool dotenv_file = is_dotenv_file(path);
 
-  const std::vector<Candidate> candidates = impl_->anchors(text);
+  const std::vector<Candidate> candidates = impl_->anchors(text, dotenv_file);
   std::vector<RawMatch> raw;
   std::size_t cache_from = std::string_view::npos;
   std::size_t cache_to = 0;
   std::size_t cache_found = std::string_view::npos;
-  for (const Candidate& c : candidates) impl_->validate(text, c, dotenv_file, raw, cache_from, cache_to, cache_found);
+  // A candidate whose anchor lies inside what the previous window of its detector already matched was
+  // judged with that match ("password=password=..."): skip it.
+  std::vector<std::size_t> consumed(detail::detector_table().size(), 0);
+  for (const Candidate& c : candidates) {
+    std::size_t& until = consumed[c.detector];
+    if (c.end <= until) continue;
+    until = std::max(until, impl_->validate(text, c, raw, cache_from, cache_to, cache_found));
+  }
   if (raw.empty()) return matches;
 
   // Overlaps: the most specific rule (lowest index) wins, then the longest value, then the earliest.
@@ -520,7 +726,18 @@ std::vector<Match> Scanner::scan(std::string_view text, std::string_view path) c
   std::size_t pos = 0;
   int line = 1;
   std::size_t line_start = 0;
+  const bool has_cr = std::memchr(text.data(), '\r', text.size()) != nullptr;
   auto advance = [&](std::size_t target) {
+    if (!has_cr && pos < target) {  // fast path: count newlines in bulk, then find the last one
+      const std::size_t newlines = count_newlines(text.data() + pos, target - pos);
+      if (newlines > 0) {
+        line += static_cast<int>(newlines);
+        std::size_t i = target;
+        while (text[i - 1] != '\n') --i;
+        line_start = i;
+      }
+      pos = target;
+    }
     for (; pos < target; ++pos) {
       const char ch = text[pos];
       if (ch == '\n' || (ch == '\r' && (pos + 1 >= text.size() || text[pos + 1] != '\n'))) {

@@ -90,9 +90,11 @@ bool is_placeholder(std::string_view value) {
   if (v.size() >= 2 && std::all_of(v.begin(), v.end(), [&](char c) { return c == v.front(); })) return true;
   // A template or format slot: "{{ .Values.token }}", "{password}", "%s", "%(password)s".
   if (v.front() == '{' && v.back() == '}') return true;
-  static constexpr std::array<std::string_view, 17> kContains = {
+  // A printf / Python format slot: "%s", "Bearer %s", "%(password)s".
+  if (v == "%s" || v.ends_with(" %s") || (v.find("%(") != std::string::npos && v.ends_with(")s"))) return true;
+  static constexpr std::array<std::string_view, 15> kContains = {
       "changeme", "change_me", "change-me", "example", "placeholder", "dummy", "redacted", "your_", "your-",
-      "replace", "fake", "sample", "****", "{{", "%s", "%(", "<your"};
+      "replace", "fake", "sample", "****", "{{", "<your"};
   for (std::string_view part : kContains) {
     if (v.find(part) != std::string::npos) return true;
   }

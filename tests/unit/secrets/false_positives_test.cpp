@@ -28,10 +28,10 @@ TEST(SecretsFalsePositives, GoSumCargoLockPoetryLock) {
   std::string go_sum;
   for (int i = 0; i < 30; ++i) {
     const auto seed = static_cast<std::uint64_t>(2000 + i);
-    go_sum += "github.com/acme/module" + std::to_string(i) + " v1.2." + std::to_string(i) + " h1:" +
-              random_string(43, kBase64, seed) + "=\n";
-    go_sum += "github.com/acme/module" + std::to_string(i) + " v1.2." + std::to_string(i) + "/go.mod h1:" +
-              random_string(43, kBase64, seed + 100) + "=\n";
+    go_sum += "github.com/acme/module" + std::to_string(i) + " v1.2." + std::to_string(i) +
+              " h1:" + random_string(43, kBase64, seed) + "=\n";
+    go_sum += "github.com/acme/module" + std::to_string(i) + " v1.2." + std::to_string(i) +
+              "/go.mod h1:" + random_string(43, kBase64, seed + 100) + "=\n";
   }
   expect_silent(go_sum, "go.sum");
 
@@ -45,16 +45,17 @@ TEST(SecretsFalsePositives, GoSumCargoLockPoetryLock) {
 
   std::string poetry;
   for (int i = 0; i < 30; ++i) {
-    poetry += "[[package]]\nname = \"token-bucket" + std::to_string(i) + "\"\nversion = \"2.0\"\nfiles = [\n"
+    poetry += "[[package]]\nname = \"token-bucket" + std::to_string(i) +
+              "\"\nversion = \"2.0\"\nfiles = [\n"
               "    {file = \"token_bucket-2.0-py3-none-any.whl\", hash = \"sha256:" +
               random_string(64, kHex, static_cast<std::uint64_t>(4000 + i)) + "\"},\n]\n\n";
   }
   poetry += "[metadata]\ncontent-hash = \"" + random_string(64, kHex, 4999) + "\"\n";
   expect_silent(poetry, "poetry.lock");
   // A git SHA in prose and in a YAML key.
-  expect_silent("Fixed in commit " + random_string(40, kHex, 5000) + ".\nrevision: " + random_string(40, kHex, 5001) +
-                    "\n",
-                "CHANGELOG.md");
+  expect_silent(
+      "Fixed in commit " + random_string(40, kHex, 5000) + ".\nrevision: " + random_string(40, kHex, 5001) + "\n",
+      "CHANGELOG.md");
 }
 
 TEST(SecretsFalsePositives, DockerfileDigests) {
@@ -70,7 +71,8 @@ TEST(SecretsFalsePositives, DockerfileDigests) {
 TEST(SecretsFalsePositives, HtmlWithBase64Image) {
   std::string html = "<!doctype html>\n<html><head><title>Sign in</title></head><body>\n";
   html += "<img alt=\"logo\" src=\"data:image/png;base64," + random_string(6000, kBase64, 7001) + "=\">\n";
-  html += "<form><label>Password</label><input type=\"password\" name=\"password\" autocomplete=\"current-password\">\n";
+  html +=
+      "<form><label>Password</label><input type=\"password\" name=\"password\" autocomplete=\"current-password\">\n";
   html += "<input type=\"hidden\" name=\"csrf_token\" value=\"{{ csrf_token }}\"></form>\n";
   html += "<link rel=\"icon\" href=\"data:image/svg+xml;base64," + random_string(400, kBase64, 7002) + "\">\n";
   html += "</body></html>\n";
@@ -86,8 +88,8 @@ TEST(SecretsFalsePositives, UuidsInJson) {
   for (int i = 0; i < 50; ++i) {
     const auto seed = static_cast<std::uint64_t>(8000 + 3 * i);
     json += "  {\"id\": \"" + uuid(seed) + "\", \"requestId\": \"" + uuid(seed + 1) + "\", \"tokenId\": \"" +
-            uuid(seed + 2) + "\", \"session_token\": \"" + uuid(seed + 3) + "\", \"name\": \"item" +
-            std::to_string(i) + "\"},\n";
+            uuid(seed + 2) + "\", \"session_token\": \"" + uuid(seed + 3) + "\", \"name\": \"item" + std::to_string(i) +
+            "\"},\n";
   }
   json += "  {}\n]\n";
   expect_silent(json, "fixtures/items.json");
@@ -97,10 +99,14 @@ TEST(SecretsFalsePositives, MinifiedJavaScript) {
   std::string js =
       "!function(e,t){\"object\"==typeof exports?module.exports=t():e.Auth=t()}(this,function(){\"use strict\";"
       "var e={apiKey:n.apiKey,authToken:t.authToken,password:r.password};function t(e){return e.token||"
-      "e.accessToken||\"\"}var n=\"" + random_string(120, kAlnum, 9001) + "\";";
+      "e.accessToken||\"\"}var n=\"" +
+      random_string(120, kAlnum, 9001) + "\";";
   js += "var r=function(e){return e.secret=e.secret||o.secret,e};";
+  js += "var r=e.getTokenAt(t,n);this.$tokenIndex=r?r.index:-1;";
+  js += "f.token&&(c>1?f.onMatch=this.$applyToken:f.onMatch=f.token);";
   for (int i = 0; i < 20; ++i) {
-    js += "function f" + std::to_string(i) + "(a,b){var c=\"" + random_string(60, kBase64Url, static_cast<std::uint64_t>(9100 + i)) +
+    js += "function f" + std::to_string(i) + "(a,b){var c=\"" +
+          random_string(60, kBase64Url, static_cast<std::uint64_t>(9100 + i)) +
           "\";return a.token===b.token?c:a.passwordHash}";
   }
   js += "return{getToken:t,tokenize:function(e){return e.split(/\\s+/)}}});\n";

@@ -90,7 +90,8 @@ TEST(SecretsRobustness, DenseOverlappingCandidates) {
 
 TEST(SecretsRobustness, ManySecretsInOneFile) {
   std::string text;
-  for (int i = 0; i < 2000; ++i) text += "k" + std::to_string(i) + ": ghp_" + random_string(36, kAlnum, 100 + static_cast<std::uint64_t>(i)) + "\n";
+  for (int i = 0; i < 2000; ++i)
+    text += "k" + std::to_string(i) + ": ghp_" + random_string(36, kAlnum, 100 + static_cast<std::uint64_t>(i)) + "\n";
   const auto m = scan(text, "many.yaml");
   ASSERT_EQ(m.size(), 2000U);
   for (std::size_t i = 0; i < m.size(); ++i) EXPECT_EQ(m[i].line, static_cast<int>(i + 1));
@@ -108,7 +109,8 @@ TEST(SecretsConcurrency, TwoThreadsScanAtOnce) {
   for (int i = 0; i < 300; ++i) {
     text += "line " + std::to_string(i) + ": value\n";
     if (i % 10 == 0) text += "token: ghp_" + random_string(36, kAlnum, 500 + static_cast<std::uint64_t>(i)) + "\n";
-    if (i % 15 == 0) text += "password: \"" + random_string(24, kPassword, 900 + static_cast<std::uint64_t>(i)) + "\"\n";
+    if (i % 15 == 0)
+      text += "password: \"" + random_string(24, kPassword, 900 + static_cast<std::uint64_t>(i)) + "\"\n";
   }
   const auto expected = scan(text, "c.yaml");
   ASSERT_EQ(expected.size(), 30U + 20U);

@@ -20,12 +20,30 @@ TEST(SecretsRules, TableIsCompleteAndDescribed) {
     EXPECT_NE(rule.description.find("Placeholders never fire"), std::string_view::npos) << rule.id;
     EXPECT_TRUE(ids.insert(rule.id).second) << "duplicate " << rule.id;
   }
-  for (std::string_view id :
-       {"private-key", "gcp-service-account", "aws-access-key-id", "aws-secret-access-key", "gcp-api-key",
-        "azure-storage-key", "github-token", "gitlab-token", "slack-token", "slack-webhook", "stripe-live-key",
-        "twilio-api-key", "twilio-auth-token", "sendgrid-api-key", "anthropic-api-key", "openai-api-key",
-        "npm-token", "pypi-token", "jwt", "neon-database-url", "database-url", "kafka-sasl-password",
-        "dotenv-secret", "generic-assignment"}) {
+  for (std::string_view id : {"private-key",
+                              "gcp-service-account",
+                              "aws-access-key-id",
+                              "aws-secret-access-key",
+                              "gcp-api-key",
+                              "azure-storage-key",
+                              "github-token",
+                              "gitlab-token",
+                              "slack-token",
+                              "slack-webhook",
+                              "stripe-live-key",
+                              "twilio-api-key",
+                              "twilio-auth-token",
+                              "sendgrid-api-key",
+                              "anthropic-api-key",
+                              "openai-api-key",
+                              "npm-token",
+                              "pypi-token",
+                              "jwt",
+                              "neon-database-url",
+                              "database-url",
+                              "kafka-sasl-password",
+                              "dotenv-secret",
+                              "generic-assignment"}) {
     EXPECT_TRUE(ids.contains(id)) << id;
   }
 }
@@ -37,11 +55,12 @@ TEST(SecretsRules, PrivateKeyBlock) {
     const std::string block = begin + "\n" + pem_body(5, 11) + end;
     expect_single("# deploy key\n" + block + "\n", "deploy/id_rsa", "private-key", block);
   }
-  const std::string pgp = "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n" + pem_body(6, 3) + "=AbCd\n" +
-                          "-----END PGP PRIVATE KEY BLOCK-----";
+  const std::string pgp =
+      "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n" + pem_body(6, 3) + "=AbCd\n" + "-----END PGP PRIVATE KEY BLOCK-----";
   expect_single("key: |\n" + pgp + "\n", "keys.asc", "private-key", pgp);
   // CRLF line ends.
-  const std::string crlf = "-----BEGIN RSA PRIVATE KEY-----\r\n" + pem_body(4, 5, "\r\n") + "-----END RSA PRIVATE KEY-----";
+  const std::string crlf =
+      "-----BEGIN RSA PRIVATE KEY-----\r\n" + pem_body(4, 5, "\r\n") + "-----END RSA PRIVATE KEY-----";
   expect_single("a: b\r\n" + crlf + "\r\n", "k.pem", "private-key", crlf);
 }
 
@@ -61,10 +80,15 @@ TEST(SecretsRules, GcpServiceAccountJson) {
   const std::string key = "-----BEGIN PRIVATE KEY-----\\n" + random_string(64, kBase64, 1) + "\\n" +
                           random_string(64, kBase64, 2) + "\\n" + random_string(40, kBase64, 3) +
                           "\\n-----END PRIVATE KEY-----\\n";
-  const std::string json = "{\n  \"type\": \"service_account\",\n  \"project_id\": \"acme-prod\",\n"
-                           "  \"private_key_id\": \"" + random_string(40, kHex, 4) + "\",\n"
-                           "  \"private_key\": \"" + key + "\",\n"
-                           "  \"client_email\": \"deployer@acme-prod.iam.gserviceaccount.com\"\n}\n";
+  const std::string json =
+      "{\n  \"type\": \"service_account\",\n  \"project_id\": \"acme-prod\",\n"
+      "  \"private_key_id\": \"" +
+      random_string(40, kHex, 4) +
+      "\",\n"
+      "  \"private_key\": \"" +
+      key +
+      "\",\n"
+      "  \"client_email\": \"deployer@acme-prod.iam.gserviceaccount.com\"\n}\n";
   expect_single(json, "ci/gcp-key.json", "gcp-service-account", key);
   std::string placeholder = json;
   placeholder.replace(placeholder.find(key), key.size(),
@@ -109,8 +133,9 @@ TEST(SecretsRules, AzureStorageKey) {
   expect_single(conn, "deploy/app.env", "azure-storage-key", key);
   expect_silent("conn: DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=<your-account-key>\n");
   expect_silent("conn: DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${ACCOUNT_KEY}\n");
-  expect_silent("conn: AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/"
-                "K1SZFPTOtr/KBHBeksoGMGw==\n");
+  expect_silent(
+      "conn: AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/"
+      "K1SZFPTOtr/KBHBeksoGMGw==\n");
 }
 
 TEST(SecretsRules, GithubTokens) {
@@ -134,8 +159,8 @@ TEST(SecretsRules, GitlabToken) {
 }
 
 TEST(SecretsRules, SlackTokenAndWebhook) {
-  const std::string token =
-      "xoxb-" + random_string(12, kDigits, 71) + "-" + random_string(13, kDigits, 72) + "-" + random_string(24, kAlnum, 73);
+  const std::string token = "xoxb-" + random_string(12, kDigits, 71) + "-" + random_string(13, kDigits, 72) + "-" +
+                            random_string(24, kAlnum, 73);
   expect_single("slack:\n  bot_token: " + token + "\n", "chart/values.yaml", "slack-token", token);
   const std::string hook = "https://hooks.slack.com/services/T" + random_string(8, kUpperDigits, 74) + "/B" +
                            random_string(8, kUpperDigits, 75) + "/" + random_string(24, kAlnum, 76);
@@ -145,13 +170,28 @@ TEST(SecretsRules, SlackTokenAndWebhook) {
 }
 
 TEST(SecretsRules, StripeLiveKeysOnly) {
-  const std::string live = "sk_" "live_" + random_string(24, kAlnum, 81);
+  const std::string live =
+      "sk_"
+      "live_" +
+      random_string(24, kAlnum, 81);
   expect_single("STRIPE_KEY = '" + live + "'\n", "billing/settings.py", "stripe-live-key", live);
-  const std::string restricted = "rk_" "live_" + random_string(24, kAlnum, 82);
+  const std::string restricted =
+      "rk_"
+      "live_" +
+      random_string(24, kAlnum, 82);
   expect_single("key: " + restricted + "\n", "billing.yaml", "stripe-live-key", restricted);
-  expect_silent("STRIPE_KEY = 'sk_" "test_" + random_string(24, kAlnum, 83) + "'\n");
-  expect_silent("STRIPE_PUBLISHABLE = 'pk_" "live_" + random_string(24, kAlnum, 84) + "'\n");
-  expect_silent("STRIPE_KEY = 'sk_" "live_" + std::string(24, 'x') + "'\n");
+  expect_silent(
+      "STRIPE_KEY = 'sk_"
+      "test_" +
+      random_string(24, kAlnum, 83) + "'\n");
+  expect_silent(
+      "STRIPE_PUBLISHABLE = 'pk_"
+      "live_" +
+      random_string(24, kAlnum, 84) + "'\n");
+  expect_silent(
+      "STRIPE_KEY = 'sk_"
+      "live_" +
+      std::string(24, 'x') + "'\n");
 }
 
 TEST(SecretsRules, TwilioApiKeyAndAuthToken) {
@@ -175,14 +215,25 @@ TEST(SecretsRules, SendgridApiKey) {
 }
 
 TEST(SecretsRules, OpenAiAndAnthropicKeys) {
-  const std::string project = "sk-" "proj-" + random_string(64, kBase64Url, 111);
+  const std::string project =
+      "sk-"
+      "proj-" +
+      random_string(64, kBase64Url, 111);
   expect_single("OPENAI_API_KEY: " + project + "\n", "ai.yaml", "openai-api-key", project);
   const std::string legacy = "sk-" + random_string(48, kAlnum, 112);
   expect_single("openai.api_key = \"" + legacy + "\"\n", "bot.py", "openai-api-key", legacy);
-  const std::string anthropic = "sk-" "ant-api03-" + random_string(93, kBase64Url, 113) + "AA";
+  const std::string anthropic =
+      "sk-"
+      "ant-api03-" +
+      random_string(93, kBase64Url, 113) + "AA";
   expect_single("ANTHROPIC_API_KEY: " + anthropic + "\n", "ai.yaml", "anthropic-api-key", anthropic);
-  expect_silent("OPENAI_API_KEY: sk-" "proj-your_api_key_goes_here_123456\n");
-  expect_silent("ANTHROPIC_API_KEY: sk-" "ant-api03-" + std::string(40, 'x') + "\n");
+  expect_silent(
+      "OPENAI_API_KEY: sk-"
+      "proj-your_api_key_goes_here_123456\n");
+  expect_silent(
+      "ANTHROPIC_API_KEY: sk-"
+      "ant-api03-" +
+      std::string(40, 'x') + "\n");
   expect_silent("disk-" + random_string(48, kAlnum, 114) + "\n");
 }
 
@@ -191,9 +242,16 @@ TEST(SecretsRules, NpmAndPypiTokens) {
   expect_single("//registry.npmjs.org/:_authToken=" + npm + "\n", ".npmrc", "npm-token", npm);
   expect_silent("//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n", ".npmrc");
   expect_silent("//registry.npmjs.org/:_authToken=npm_" + std::string(36, '0') + "\n", ".npmrc");
-  const std::string pypi = "pypi-" "AgEIcHlwaS5vcmc" + random_string(70, kBase64Url, 122);
+  const std::string pypi =
+      "pypi-"
+      "AgEIcHlwaS5vcmc" +
+      random_string(70, kBase64Url, 122);
   expect_single("[pypi]\nusername = __token__\npassword = " + pypi + "\n", ".pypirc", "pypi-token", pypi);
-  expect_silent("[pypi]\npassword = pypi-" "AgEIcHlwaS5vcmc" + std::string(70, 'x') + "\n", ".pypirc");
+  expect_silent(
+      "[pypi]\npassword = pypi-"
+      "AgEIcHlwaS5vcmc" +
+          std::string(70, 'x') + "\n",
+      ".pypirc");
 }
 
 TEST(SecretsRules, JsonWebToken) {
@@ -201,9 +259,10 @@ TEST(SecretsRules, JsonWebToken) {
                           random_string(43, kBase64Url, 132);
   expect_single("headers:\n  Authorization: Bearer " + jwt + "\n", "http/requests.yaml", "jwt", jwt);
   // jwt.io's documented sample, and an unsigned token.
-  expect_silent("Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
-                "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
-                "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n");
+  expect_silent(
+      "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+      "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
+      "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n");
   expect_silent("Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.\n");
 }
 
@@ -215,12 +274,11 @@ TEST(SecretsRules, DatabaseUrls) {
     expect_single("DATABASE_URL: " + url + "\n", "deploy/app.yaml", "database-url", pw);
   }
   expect_single("REDIS_URL=redis://:" + pw + "@cache:6379/0\n", "compose.env.sh", "database-url", pw);
-  const std::string neon = "postgresql://neondb_owner:" + pw +
-                           "@ep-cool-darkness-123456.us-east-2.aws.neon.tech/neondb?sslmode=require";
+  const std::string neon =
+      "postgresql://neondb_owner:" + pw + "@ep-cool-darkness-123456.us-east-2.aws.neon.tech/neondb?sslmode=require";
   expect_single("url = \"" + neon + "\"\n", "drizzle.config.ts", "neon-database-url", pw);
-  for (std::string_view password :
-       {"${DB_PASSWORD}", "$DB_PASSWORD", "changeme", "password", "postgres", "{password}", "%s", "<password>",
-        "test", "testing123", "****"}) {
+  for (std::string_view password : {"${DB_PASSWORD}", "$DB_PASSWORD", "changeme", "password", "postgres", "{password}",
+                                    "%s", "<password>", "test", "testing123", "****"}) {
     expect_silent("DATABASE_URL: postgres://app:" + std::string(password) + "@db:5432/app\n");
   }
   expect_silent("DATABASE_URL: postgres://db.internal:5432/app\n");
@@ -231,15 +289,18 @@ TEST(SecretsRules, KafkaSasl) {
   const std::string pw = random_string(20, kAlnum, 151);
   const std::string jaas =
       "sasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required "
-      "username=\"svc-orders\" password=\"" + pw + "\";\n";
+      "username=\"svc-orders\" password=\"" +
+      pw + "\";\n";
   expect_single(jaas, "config/consumer.properties", "kafka-sasl-password", pw);
   // A weak, human-chosen password still fires in this context.
   expect_single("environment:\n  KAFKA_SASL_PASSWORD: Orders2024\n", "docker-compose.yml", "kafka-sasl-password",
                 "Orders2024");
-  expect_silent("sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required "
-                "username=\"svc\" password=\"${KAFKA_PASSWORD}\";\n",
-                "config/consumer.properties");
+  expect_silent(
+      "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required "
+      "username=\"svc\" password=\"${KAFKA_PASSWORD}\";\n",
+      "config/consumer.properties");
   expect_silent("environment:\n  KAFKA_SASL_PASSWORD: changeme\n", "docker-compose.yml");
+  expect_silent("    client = Kafka(sasl_password=args.sasl_password)\n", "tools/kafka.py");
 }
 
 TEST(SecretsRules, DotenvFiles) {
@@ -254,8 +315,8 @@ TEST(SecretsRules, DotenvFiles) {
   expect_silent(body, "config/settings.ini");
   for (std::string_view line :
        {"DB_PASSWORD=\n", "DB_PASSWORD=changeme\n", "API_KEY=${API_KEY}\n", "TOKEN_FILE=/run/secrets/token\n",
-        "SECRET_PATH=/etc/app/secret\n", "DB_PASSWORD=<your-password>\n", "DB_PASSWORD=test\n",
-        "DB_PASSWORD=\"\"\n", "AUTH_TOKEN=xxxxxxxx\n"}) {
+        "SECRET_PATH=/etc/app/secret\n", "DB_PASSWORD=<your-password>\n", "DB_PASSWORD=test\n", "DB_PASSWORD=\"\"\n",
+        "AUTH_TOKEN=xxxxxxxx\n"}) {
     expect_silent(line, ".env");
   }
 }
@@ -270,19 +331,51 @@ TEST(SecretsRules, GenericAssignments) {
   const std::string hex = random_string(40, kHex, 162);
   expect_single("  passwd: " + hex + "\n", "config.yaml", "generic-assignment", hex);
 
-  for (std::string_view value :
-       {"hunter2", "changeme", "${TOKEN}", "\"{{ .Values.password }}\"", "settings.SECRET_KEY", "GITHUB_TOKEN",
-        "xxxxxxxxxxxxxxxx", "\"<your-password>\"", "\"%s\"", "\"****************\"", "\"example-Secret-123\"",
-        "\"dummy-Secret-123\"", "\"fake-Secret-12345\"", "\"sample-Secret-123\"", "\"Placeholder-Value-1\"",
-        "\"your_api_key_here_1\"", "\"REDACTED-Value-123\"", "os.environ[\"TOKEN\"]",
-        "\"6f1c2b7e-8d3a-4c5b-9e0f-1a2b3c4d5e6f\"", "\"Must contain 8+ chars, 1 digit\"", "/run/secrets/db_password",
-        "\"https://vault.internal/v1/secret/data/app\"", "e.token||\"\"", "process.env.API_TOKEN",
-        "\"my_secret_token_name_2\"", "\"aaaaaaaaaaaaaaaaaaaaaaaa\""}) {
+  for (std::string_view value : {"hunter2",
+                                 "changeme",
+                                 "${TOKEN}",
+                                 "\"{{ .Values.password }}\"",
+                                 "settings.SECRET_KEY",
+                                 "GITHUB_TOKEN",
+                                 "xxxxxxxxxxxxxxxx",
+                                 "\"<your-password>\"",
+                                 "\"%s\"",
+                                 "\"****************\"",
+                                 "\"example-Secret-123\"",
+                                 "\"dummy-Secret-123\"",
+                                 "\"fake-Secret-12345\"",
+                                 "\"sample-Secret-123\"",
+                                 "\"Placeholder-Value-1\"",
+                                 "\"your_api_key_here_1\"",
+                                 "\"REDACTED-Value-123\"",
+                                 "os.environ[\"TOKEN\"]",
+                                 "\"6f1c2b7e-8d3a-4c5b-9e0f-1a2b3c4d5e6f\"",
+                                 "\"Must contain 8+ chars, 1 digit\"",
+                                 "/run/secrets/db_password",
+                                 "\"https://vault.internal/v1/secret/data/app\"",
+                                 "e.token||\"\"",
+                                 "process.env.API_TOKEN",
+                                 "\"my_secret_token_name_2\"",
+                                 "\"aaaaaaaaaaaaaaaaaaaaaaaa\"",
+                                 "_PasswordType | None = None",
+                                 "r?r.index:-1",
+                                 "f.onMatch=f.token",
+                                 "this.$applyToken"}) {
     expect_silent("password: " + std::string(value) + "\n", "config.yaml");
   }
   // Values that would fire are silent in documentation copies of a configuration.
   for (std::string_view path : {"config.yaml.example", "settings.py.sample", "app.ini.template", "phpunit.xml.dist"}) {
     expect_silent("password: \"" + v1 + "\"\n", path);
+  }
+  // A URL query: the value stops at the next parameter.
+  const std::string query_value = random_string(20, kAlnum, 163);
+  expect_single("callback: https://app.internal/cb?access_token=" + query_value + "&token_type=Bearer\n", "c.yaml",
+                "generic-assignment", query_value);
+  // Dates, words, secret manager references.
+  for (std::string_view value : {"2016-09-24T16:18:07Z", "V1LocalObjectReference", "Hardware-backed",
+                                 "arn:aws:iam::aws:policy/SecretsManagerReadWrite",
+                                 "projects/acme/secrets/db-password/versions/3", "op://vault/db/password"}) {
+    expect_silent("password: \"" + std::string(value) + "\"\n", "config.yaml");
   }
   // A secret-looking name is required.
   expect_silent("checksum: \"" + v1 + "\"\n", "config.yaml");

@@ -22,7 +22,7 @@ inline constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi
 inline constexpr std::string_view kBase64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 inline constexpr std::string_view kHex = "0123456789abcdef";
 inline constexpr std::string_view kDigits = "0123456789";
-inline constexpr std::string_view kPassword = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrsuvwxyz23456789!%&*+-=?@^_";
+inline constexpr std::string_view kPassword = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrsuvwxyz23456789!%*+-=?@^_";
 
 // `n` characters of `alphabet`, deterministic for a given seed.
 inline std::string random_string(std::size_t n, std::string_view alphabet, std::uint64_t seed) {
