@@ -68,11 +68,22 @@ bool is_secret_name(std::string_view name) {
          contains_pair(words, "CLIENT", "SECRET");
 }
 
+// "${DB_PASSWORD}", "$DB_PASSWORD" as the whole value, or an upper-case
+// environment name inside one ("postgres://app:$DB_PASSWORD@db"). A '$'
+// inside random text ("v9#Lq2$Tz8!...") is not a reference.
 bool is_variable_reference(std::string_view value) {
+  if (value.find("${") != std::string_view::npos) return true;
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   for (std::size_t i = 0; i + 1 < value.size(); ++i) {
-    if (value[i] != '$') continue;
-    const char next = value[i + 1];
-    if (next == '{' || next == '_' || (next >= 'A' && next <= 'Z') || (next >= 'a' && next <= 'z')) return true;
+    if (value[i] != '$' || !(std::isalpha(static_cast<unsigned char>(value[i + 1])) || value[i + 1] == '_')) continue;
+    std::size_t end = i + 1;
+    while (end < value.size() && ident(value[end])) ++end;
+    const std::string_view name = value.substr(i + 1, end - i - 1);
+    if (i == 0 && end == value.size()) return true;
+    const bool environment_style = name.size() >= 2 && std::none_of(name.begin(), name.end(), [](char c) {
+      return std::islower(static_cast<unsigned char>(c)) != 0;
+    });
+    if (environment_style) return true;
   }
   return false;
 }
@@ -80,7 +91,7 @@ bool is_variable_reference(std::string_view value) {
 bool is_placeholder(std::string_view value) {
   const std::string v = text::to_lower(text::trim(value));
   if (v.empty()) return true;
-  if (is_variable_reference(v)) return true;
+  if (is_variable_reference(text::trim(value))) return true;  // case matters: $DB_PASSWORD vs $Tz8
   if (v.front() == '<' && v.back() == '>') return true;
   if (v.size() >= 3 && std::all_of(v.begin(), v.end(), [](char c) { return c == 'x' || c == '*' || c == '.'; })) {
     return true;
