@@ -46,6 +46,9 @@ struct CheckInfo {
   FileKind file_kind = FileKind::other;
   std::string_view stack;  // stack fact the check needs to apply, "" for any repository
   Scope scope = Scope::files_of_kind;
+  // A more general check this one refines: where both report the same line,
+  // only this one's finding is kept (one secret, one finding).
+  std::string_view supersedes = {};
 };
 
 // Everything a check may look at for one file. Parsed documents are parsed

@@ -285,16 +285,21 @@ class Runner {
     return outcome;
   }
 
-  // A clause broken at one line is reported once: a check made for this kind
-  // of file (collected[0, specific)) wins over one that reads every file.
+  // One problem at one line is reported once: a check made for this kind of
+  // file (collected[0, specific)) wins over one that reads every file when
+  // they enforce the same clause, and a check wins over the one it declares
+  // it supersedes.
   static void drop_repeated_clauses(std::vector<Collected>& collected, std::size_t specific) {
+    auto repeats = [&](const Collected& general, const Collected& precise) {
+      if (general.emission.range.line != precise.emission.range.line) return false;
+      const bool same_clause = general.clause != nullptr && general.clause == precise.clause;
+      return same_clause || precise.info->supersedes == general.info->id;
+    };
     std::vector<Collected> kept(std::make_move_iterator(collected.begin()),
                                 std::make_move_iterator(collected.begin() + static_cast<long>(specific)));
     for (std::size_t i = specific; i < collected.size(); ++i) {
       bool repeated = false;
-      for (std::size_t k = 0; k < specific && !repeated; ++k)
-        repeated = collected[i].clause != nullptr && collected[k].clause == collected[i].clause &&
-                   collected[k].emission.range.line == collected[i].emission.range.line;
+      for (std::size_t k = 0; k < specific && !repeated; ++k) repeated = repeats(collected[i], collected[k]);
       if (!repeated) kept.push_back(std::move(collected[i]));
     }
     collected = std::move(kept);

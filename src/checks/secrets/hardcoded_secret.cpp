@@ -3,10 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "checks/secrets/secret_findings.hpp"
 #include "checks/secrets/secrets_checks.hpp"
-#include "core/text.hpp"
-#include "secrets/scanner.hpp"
-#include "workspace/glob.hpp"
 
 namespace constable::checks::secrets {
 
@@ -31,33 +29,12 @@ constexpr engine::CheckInfo kInfo{
     .scope = engine::Scope::every_text_file,
 };
 
-bool allowed(const ::constable::secrets::Match& match, std::string_view value, std::string_view path,
-             const engine::Config& config) {
-  for (const auto& allowance : config.secret_allowlist) {
-    if (!allowance.rule.empty() && allowance.rule != match.rule_id) continue;
-    if (!allowance.path.empty() && !workspace::glob_matches(allowance.path, path)) continue;
-    if (!allowance.fingerprint.empty() && allowance.fingerprint != ::constable::secrets::value_fingerprint(value))
-      continue;
-    return true;
-  }
-  return false;
-}
-
 class HardcodedSecretCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
-    const std::string_view text = file.text();
-    for (const auto& match : ::constable::secrets::Scanner::builtin().scan(text, file.file().path)) {
-      const std::string_view value = text.substr(match.offset, match.length);
-      if (allowed(match, value, file.file().path, file.config())) continue;
-      const SourceRange range{match.line, match.column, match.end_line, match.end_column};
-      out.emit({.range = range,
-                .message = fmt::format("{} committed in the file ({}); fingerprint {}", match.rule_name,
-                                       text::redact(value), ::constable::secrets::value_fingerprint(value)),
-                .secrets = {range}});
-    }
+    report_secrets(file, out, "committed in the file");
   }
 };
 

@@ -41,7 +41,7 @@ class CollectingEmitter final : public engine::Emitter {
 const constitution::Constitution& reference_constitution() {
   static const constitution::Constitution parsed = [] {
     const auto file = shared_file("reference-constitution.md")
-                          .value_or(fixtures_dir() / "constitution" / "docker-reference.md");
+                          .value_or(fixtures_dir() / "constitution" / "reference-excerpt.md");
     auto loaded = constitution::load(file);
     if (!loaded) throw std::runtime_error(loaded.error().to_string());
     return std::move(*loaded);

@@ -72,7 +72,7 @@ class CheckFixture : public ::testing::TestWithParam<std::string> {};
 TEST_P(CheckFixture, FindingsMatchExpectationsThroughTheEngine) {
   const fs::path fixture = fixtures_dir() / GetParam();
   TempDir repo;
-  repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "docker-reference.md"));
+  repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "reference-excerpt.md"));
   std::string config;
   std::map<std::string, FixtureExpectations> expected;
   for (const auto& [name, content] : fixture_files(fixture)) {
