@@ -32,6 +32,17 @@ void write_base(const TempDir& repo) {
                                 "HEALTHCHECK CMD [\"true\"]\n");
 }
 
+// Runs `constable check` on the repository as an unprivileged user when the
+// tests run as root (root reads anything), so that permissions really bite.
+CommandResult check_without_privileges(const TempDir& repo) {
+  std::vector<std::string> argv = {CONSTABLE_BINARY, "check", repo.path().string()};
+  if (geteuid() == 0) {
+    fs::permissions(repo.path(), fs::perms::owner_all | fs::perms::others_read | fs::perms::others_exec);
+    argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+  }
+  return run_command(argv, {}, {"CONSTABLE_TODAY=2026-11-22"});
+}
+
 void expect_rest_of_run(const CommandResult& r) {
   EXPECT_NE(r.out.find("root/Dockerfile"), std::string::npos) << "the valid violation must still be reported:\n"
                                                               << r.out << r.err;
@@ -93,13 +104,7 @@ TEST(CliBadInput, UnreadableFileIsAFindingAndTheRunGoesOn) {
   write_base(repo);
   const auto locked = repo.write("locked/Dockerfile", "FROM alpine:3.20\n");
   fs::permissions(locked, fs::perms::none);
-  std::vector<std::string> argv = {CONSTABLE_BINARY, "check", repo.path().string()};
-  if (geteuid() == 0) {
-    // Root reads anything: run as nobody so the permission really bites.
-    fs::permissions(repo.path(), fs::perms::owner_all | fs::perms::others_read | fs::perms::others_exec);
-    argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
-  }
-  auto r = run_command(argv, {}, {"CONSTABLE_TODAY=2026-11-22"});
+  auto r = check_without_privileges(repo);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("constable/unreadable-file"), std::string::npos) << r.out << r.err;
   EXPECT_NE(r.out.find("Permission denied"), std::string::npos) << r.out;
@@ -111,12 +116,7 @@ TEST(CliBadInput, UnreadableDirectoryIsANoteAndTheRunGoesOn) {
   write_base(repo);
   repo.write("vault/Dockerfile", "FROM alpine:3.20\n");
   fs::permissions(repo.path() / "vault", fs::perms::none);
-  std::vector<std::string> argv = {CONSTABLE_BINARY, "check", repo.path().string()};
-  if (geteuid() == 0) {
-    fs::permissions(repo.path(), fs::perms::owner_all | fs::perms::others_read | fs::perms::others_exec);
-    argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
-  }
-  auto r = run_command(argv, {}, {"CONSTABLE_TODAY=2026-11-22"});
+  auto r = check_without_privileges(repo);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("vault: skipped: cannot read directory"), std::string::npos) << r.out;
   expect_rest_of_run(r);

@@ -24,13 +24,6 @@ constexpr std::string_view kCompliant =
     "FROM alpine:3.20 AS build\nRUN make\n\nFROM alpine:3.20\nCOPY --from=build /out /app\nUSER app\n"
     "HEALTHCHECK CMD [\"/app/health\"]\n";
 
-void git(const TempDir& repo, std::vector<std::string> args) {
-  args.insert(args.begin(), {"git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c",
-                             "init.defaultBranch=main", "-c", "commit.gpgsign=false"});
-  auto r = run_command(args, repo.path(), {"GIT_AUTHOR_DATE=2026-11-01T00:00:00Z", "GIT_COMMITTER_DATE=2026-11-01T00:00:00Z"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-}
-
 // A committed repository with 50 findings in 10 Dockerfiles and one compliant one.
 void make_repository(const TempDir& repo) {
   repo.write("CONSTITUTION.md", kConstitution);

@@ -14,13 +14,6 @@ constexpr std::string_view kConstitution =
     "- Commit messages MUST follow Conventional Commits specification\n"
     "### Release Management\n#### Versioning\n- Semantic Versioning MUST be used: MAJOR.MINOR.PATCH\n";
 
-void git(const TempDir& repo, std::vector<std::string> args) {
-  args.insert(args.begin(), {"git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c",
-                             "init.defaultBranch=main", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"});
-  auto r = run_command(args, repo.path(), {"GIT_AUTHOR_DATE=2026-11-01T00:00:00Z", "GIT_COMMITTER_DATE=2026-11-01T00:00:00Z"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-}
-
 void commit(const TempDir& repo, const std::string& file, const std::string& message) {
   repo.write(file, message + "\n");
   git(repo, {"add", "-A"});

@@ -16,13 +16,6 @@ std::string fake_github_token(char variant) {
   return "gh" + std::string("p_") + "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5" + std::string(1, variant);
 }
 
-void git(const TempDir& repo, std::vector<std::string> args, std::string date = "2026-11-01T00:00:00Z") {
-  args.insert(args.begin(), {"git", "-c", "user.name=Alice Example", "-c", "user.email=alice@example.com", "-c",
-                             "init.defaultBranch=main", "-c", "commit.gpgsign=false"});
-  auto r = run_command(args, repo.path(), {"GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-}
-
 void commit(const TempDir& repo, const std::string& message, const std::string& date) {
   git(repo, {"add", "-A"});
   git(repo, {"commit", "-q", "-m", message}, date);
