@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev
-  libvectorscan-dev libgit2-dev
+  libvectorscan-dev libgit2-dev libyaml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema
 )

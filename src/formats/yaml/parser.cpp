@@ -1,0 +1,425 @@
+// libyaml events → a node tree with byte-column marks, built iteratively so
+// that no input can exhaust the stack.
+
+#include <yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <memory>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "core/text.hpp"
+#include "formats/yaml/yaml.hpp"
+
+namespace constable::yaml {
+
+namespace {
+
+constexpr std::string_view kMergeTag = "tag:yaml.org,2002:merge";
+constexpr std::string_view kStrTag = "tag:yaml.org,2002:str";
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool parse_integer(std::string_view text, long long& out) {
+  std::string digits;
+  bool negative = false;
+  std::size_t i = 0;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
+  for (; i < text.size(); ++i)
+    if (text[i] != '_') digits += text[i];
+  if (digits.empty()) return false;
+  int base = 10;
+  std::string_view body = digits;
+  if (body.starts_with("0x")) {
+    base = 16;
+    body.remove_prefix(2);
+  } else if (body.starts_with("0o")) {
+    base = 8;
+    body.remove_prefix(2);
+  } else if (body.starts_with("0b")) {
+    base = 2;
+    body.remove_prefix(2);
+  } else if (body.size() > 1 && body[0] == '0') {
+    base = 8;
+    body.remove_prefix(1);
+  }
+  if (body.empty()) return false;
+  unsigned long long magnitude = 0;
+  const auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), magnitude, base);
+  if (ec != std::errc{} || ptr != body.data() + body.size()) return false;
+  if (magnitude > static_cast<unsigned long long>(INT64_MAX) + (negative ? 1 : 0)) return false;
+  out = negative ? static_cast<long long>(0ULL - magnitude) : static_cast<long long>(magnitude);
+  return true;
+}
+
+bool parse_float(std::string_view text, double& out) {
+  const std::string l = lower(text);
+  std::string_view t = l;
+  bool negative = false;
+  if (!t.empty() && (t[0] == '+' || t[0] == '-')) {
+    negative = t[0] == '-';
+    t.remove_prefix(1);
+  }
+  if (t == ".inf") {
+    out = negative ? -HUGE_VAL : HUGE_VAL;
+    return true;
+  }
+  if (l == ".nan") {
+    out = std::nan("");
+    return true;
+  }
+  // [digits][.digits][e[+-]digits], at least one digit, a dot or exponent.
+  std::string plain;
+  for (char c : t)
+    if (c != '_') plain += c;
+  if (plain.empty() || plain.find_first_not_of("0123456789.e+-") != std::string::npos) return false;
+  if (plain.find_first_of("0123456789") == std::string::npos) return false;
+  if (plain.find_first_of(".e") == std::string::npos) return false;
+  double value = 0;
+  const auto [ptr, ec] = std::from_chars(plain.data(), plain.data() + plain.size(), value);
+  if (ec != std::errc{} || ptr != plain.data() + plain.size()) return false;
+  out = negative ? -value : value;
+  return true;
+}
+
+std::optional<bool> parse_bool(std::string_view text) {
+  static constexpr std::string_view kTrue[] = {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
+  static constexpr std::string_view kFalse[] = {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"};
+  for (auto t : kTrue)
+    if (text == t) return true;
+  for (auto f : kFalse)
+    if (text == f) return false;
+  return std::nullopt;
+}
+
+// Converts libyaml's character columns to byte columns, one line at a time.
+class Columns {
+ public:
+  explicit Columns(std::string_view text) : text_(text) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n') line_starts_.push_back(i + 1);
+  }
+  Mark mark(const yaml_mark_t& m) const {
+    const int line = static_cast<int>(m.line) + 1;
+    if (m.line >= line_starts_.size()) return {line, static_cast<int>(m.column) + 1};
+    std::size_t byte = line_starts_[m.line];
+    for (std::size_t chars = 0; chars < m.column && byte < text_.size() && text_[byte] != '\n'; ++chars) {
+      const auto lead = static_cast<unsigned char>(text_[byte]);
+      byte += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    }
+    return {line, static_cast<int>(byte - line_starts_[m.line]) + 1};
+  }
+
+ private:
+  std::string_view text_;
+  std::vector<std::size_t> line_starts_;
+};
+
+struct Parser {
+  yaml_parser_t parser{};
+  Parser() { yaml_parser_initialize(&parser); }
+  ~Parser() { yaml_parser_delete(&parser); }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+};
+
+struct Event {
+  yaml_event_t event{};
+  bool live = false;
+  ~Event() {
+    if (live) yaml_event_delete(&event);
+  }
+};
+
+std::string to_string(const yaml_char_t* s) { return s == nullptr ? std::string{} : std::string(reinterpret_cast<const char*>(s)); }
+
+// Per node, while building: its expanded size and height, aliases included.
+struct Measure {
+  std::uint64_t size = 1;
+  int height = 1;
+};
+
+}  // namespace
+
+ScalarType resolve_plain(std::string_view text) {
+  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") return ScalarType::null;
+  if (parse_bool(text)) return ScalarType::boolean;
+  long long i = 0;
+  if (parse_integer(text, i)) return ScalarType::integer;
+  double d = 0;
+  if (parse_float(text, d)) return ScalarType::floating;
+  return ScalarType::string;
+}
+
+ScalarType Node::scalar_type() const {
+  if (kind != NodeKind::scalar) return ScalarType::string;
+  if (tag == kStrTag) return ScalarType::string;
+  if (!tag.empty()) {
+    if (tag.ends_with(":null")) return ScalarType::null;
+    if (tag.ends_with(":bool")) return ScalarType::boolean;
+    if (tag.ends_with(":int")) return ScalarType::integer;
+    if (tag.ends_with(":float")) return ScalarType::floating;
+    return ScalarType::string;
+  }
+  if (style != ScalarStyle::plain) return ScalarType::string;
+  return resolve_plain(value);
+}
+
+const Entry* Node::find(std::string_view key) const {
+  if (kind != NodeKind::mapping) return nullptr;
+  for (const auto& e : entries)
+    if (e.key->kind == NodeKind::scalar && e.key->value == key) return &e;
+  return nullptr;
+}
+
+const Node* Node::get(std::string_view key) const {
+  const Entry* e = find(key);
+  return e != nullptr ? e->value : nullptr;
+}
+
+std::optional<bool> Node::as_bool() const {
+  if (kind != NodeKind::scalar || scalar_type() != ScalarType::boolean) return std::nullopt;
+  return parse_bool(value);
+}
+
+std::optional<long long> Node::as_int() const {
+  if (kind != NodeKind::scalar || scalar_type() != ScalarType::integer) return std::nullopt;
+  long long out = 0;
+  if (!parse_integer(value, out)) return std::nullopt;
+  return out;
+}
+
+std::optional<double> Node::as_double() const {
+  if (kind != NodeKind::scalar) return std::nullopt;
+  const auto type = scalar_type();
+  if (type == ScalarType::integer) {
+    if (auto i = as_int()) return static_cast<double>(*i);
+    return std::nullopt;
+  }
+  double out = 0;
+  if (type != ScalarType::floating || !parse_float(value, out)) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string_view> Node::as_string() const {
+  if (kind != NodeKind::scalar) return std::nullopt;
+  return std::string_view(value);
+}
+
+std::string_view Node::str() const {
+  if (kind != NodeKind::scalar || is_null()) return {};
+  return value;
+}
+
+bool Stream::ok() const {
+  return std::none_of(errors.begin(), errors.end(), [](const ParseError& e) { return e.fatal; });
+}
+
+Stream parse(std::string_view text, const Limits& limits) {
+  Stream stream;
+  const Columns columns(text);
+  Parser p;
+  yaml_parser_set_input_string(&p.parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  yaml_parser_set_encoding(&p.parser, YAML_UTF8_ENCODING);
+
+  struct Open {
+    Node* node;
+    Measure measure;
+    const Node* pending_key = nullptr;
+  };
+  std::vector<Open> open;
+  std::unordered_map<std::string, const Node*> anchors;
+  std::unordered_map<const Node*, Measure> measures;  // of anchored nodes, for aliases
+  Document document;
+  std::uint64_t own_nodes = 0;
+  std::uint64_t expanded = 0;
+  bool in_document = false;
+
+  auto fail = [&](std::string message, Mark mark) { stream.errors.push_back({std::move(message), mark, true}); };
+
+  // Adds a completed node to its parent (or makes it the document root).
+  // Returns false when a limit is exceeded.
+  auto attach = [&](const Node* node, Measure measure, bool alias) -> bool {
+    if (measure.height > limits.max_depth) {
+      fail(fmt::format("nesting deeper than {} levels", limits.max_depth), node->start);
+      return false;
+    }
+    if (open.empty()) {
+      document.root = node;
+      return true;
+    }
+    Open& parent = open.back();
+    parent.measure.size = std::min<std::uint64_t>(parent.measure.size + measure.size, UINT64_MAX / 2);
+    parent.measure.height = std::max(parent.measure.height, measure.height + 1);
+    if (parent.node->kind == NodeKind::sequence) {
+      parent.node->items.push_back(node);
+    } else if (parent.pending_key == nullptr) {
+      parent.pending_key = node;
+    } else {
+      parent.node->entries.push_back({parent.pending_key, node});
+      parent.pending_key = nullptr;
+    }
+    expanded = std::min<std::uint64_t>(expanded + (alias ? measure.size : 1), UINT64_MAX / 2);
+    if (expanded > limits.max_expansion && expanded > 20 * own_nodes) {
+      fail(fmt::format("aliases expand to more than {} nodes (an alias bomb?)", limits.max_expansion), node->start);
+      return false;
+    }
+    return true;
+  };
+
+  auto new_node = [&](NodeKind kind, const yaml_event_t& e) {
+    Node& n = stream.nodes_.emplace_back();
+    n.kind = kind;
+    n.start = columns.mark(e.start_mark);
+    n.end = columns.mark(e.end_mark);
+    ++own_nodes;
+    return &n;
+  };
+
+  auto register_anchor = [&](const Node* node, Measure measure) {
+    if (node->anchor.empty()) return;
+    anchors[node->anchor] = node;
+    measures[node] = measure;
+  };
+
+  // `<<: *base` / `<<: [*a, *b]`: copy in the entries whose key is not set.
+  auto resolve_merges = [&](Node& mapping) {
+    std::vector<Entry> own;
+    std::vector<const Node*> sources;
+    for (const auto& e : mapping.entries) {
+      const bool merge = e.key->kind == NodeKind::scalar &&
+                         ((e.key->style == ScalarStyle::plain && e.key->value == "<<" && e.key->tag.empty()) ||
+                          e.key->tag == kMergeTag);
+      if (!merge) {
+        own.push_back(e);
+      } else if (e.value->is_mapping()) {
+        sources.push_back(e.value);
+      } else if (e.value->is_sequence()) {
+        for (const Node* item : e.value->items)
+          if (item->is_mapping()) sources.push_back(item);
+      }
+    }
+    if (sources.empty()) return;
+    mapping.entries = std::move(own);
+    for (const Node* source : sources)
+      for (const auto& e : source->entries)
+        if (e.key->kind != NodeKind::scalar || mapping.find(e.key->value) == nullptr) mapping.entries.push_back(e);
+  };
+
+  auto check_duplicates = [&](const Node& mapping) {
+    std::unordered_map<std::string_view, const Node*> seen;
+    for (const auto& e : mapping.entries) {
+      if (e.key->kind != NodeKind::scalar) continue;
+      auto [it, inserted] = seen.emplace(e.key->value, e.key);
+      if (!inserted)
+        stream.errors.push_back({fmt::format("duplicate key '{}' (first at line {})", text::sanitize_utf8(e.key->value),
+                                             it->second->start.line),
+                                 e.key->start, false});
+    }
+  };
+
+  while (true) {
+    Event ev;
+    if (yaml_parser_parse(&p.parser, &ev.event) == 0) {
+      const yaml_mark_t& m = p.parser.problem_mark;
+      std::string message = p.parser.problem != nullptr ? p.parser.problem : "invalid YAML";
+      if (p.parser.context != nullptr) message = fmt::format("{} {}", p.parser.context, message);
+      fail(text::sanitize_utf8(message), columns.mark(m));
+      break;
+    }
+    ev.live = true;
+    const yaml_event_t& e = ev.event;
+    bool stop = false;
+    switch (e.type) {
+      case YAML_STREAM_START_EVENT:
+      case YAML_NO_EVENT: break;
+      case YAML_STREAM_END_EVENT: stop = true; break;
+      case YAML_DOCUMENT_START_EVENT:
+        document = Document{};
+        document.start = columns.mark(e.start_mark);
+        document.index = static_cast<int>(stream.documents.size());
+        anchors.clear();
+        measures.clear();
+        own_nodes = 0;
+        expanded = 0;
+        in_document = true;
+        break;
+      case YAML_DOCUMENT_END_EVENT:
+        document.end = columns.mark(e.end_mark);
+        stream.documents.push_back(document);
+        in_document = false;
+        break;
+      case YAML_SCALAR_EVENT: {
+        Node* n = new_node(NodeKind::scalar, e);
+        n->value.assign(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
+        n->tag = to_string(e.data.scalar.tag);
+        n->anchor = to_string(e.data.scalar.anchor);
+        switch (e.data.scalar.style) {
+          case YAML_SINGLE_QUOTED_SCALAR_STYLE: n->style = ScalarStyle::single_quoted; break;
+          case YAML_DOUBLE_QUOTED_SCALAR_STYLE: n->style = ScalarStyle::double_quoted; break;
+          case YAML_LITERAL_SCALAR_STYLE: n->style = ScalarStyle::literal; break;
+          case YAML_FOLDED_SCALAR_STYLE: n->style = ScalarStyle::folded; break;
+          default: n->style = ScalarStyle::plain; break;
+        }
+        // `!` (non-specific tag) on a plain scalar means "string".
+        if (n->tag == "!") n->tag = std::string(kStrTag);
+        register_anchor(n, Measure{});
+        stop = !attach(n, Measure{}, false);
+        break;
+      }
+      case YAML_ALIAS_EVENT: {
+        const std::string name = to_string(e.data.alias.anchor);
+        const auto it = anchors.find(name);
+        if (it == anchors.end()) {
+          fail(fmt::format("unknown alias '*{}'", text::sanitize_utf8(name)), columns.mark(e.start_mark));
+          stop = true;
+          break;
+        }
+        stop = !attach(it->second, measures[it->second], true);
+        break;
+      }
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT: {
+        const bool sequence = e.type == YAML_SEQUENCE_START_EVENT;
+        Node* n = new_node(sequence ? NodeKind::sequence : NodeKind::mapping, e);
+        n->tag = to_string(sequence ? e.data.sequence_start.tag : e.data.mapping_start.tag);
+        n->anchor = to_string(sequence ? e.data.sequence_start.anchor : e.data.mapping_start.anchor);
+        n->flow = sequence ? e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+                           : e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
+        if (static_cast<int>(open.size()) >= limits.max_depth) {
+          fail(fmt::format("nesting deeper than {} levels", limits.max_depth), n->start);
+          stop = true;
+          break;
+        }
+        open.push_back({n, Measure{}, nullptr});
+        break;
+      }
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: {
+        Open done = open.back();
+        open.pop_back();
+        done.node->end = columns.mark(e.end_mark);
+        if (done.node->is_mapping()) {
+          check_duplicates(*done.node);
+          resolve_merges(*done.node);
+        }
+        register_anchor(done.node, done.measure);
+        stop = !attach(done.node, done.measure, false);
+        break;
+      }
+    }
+    if (stop) break;
+  }
+  (void)in_document;
+  return stream;
+}
+
+}  // namespace constable::yaml

@@ -1,0 +1,124 @@
+#pragma once
+// YAML (and JSON, which is parsed as YAML) with source positions, built on
+// libyaml's event parser. Every node knows where it starts and ends; aliases
+// point at their anchor's node (never copied); merge keys (`<<`) are
+// resolved into the mapping that uses them.
+//
+// Bad input is bounded, not fatal: nesting deeper than Limits::max_depth or
+// alias expansion beyond Limits::max_expansion (a "billion laughs" bomb)
+// ends the stream with an error at the offending position, and the
+// documents before it stay usable. Consumers may therefore recurse over a
+// tree (aliases included) without guarding against depth or blow-up.
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace constable::yaml {
+
+// 1-based line; 1-based byte column on that line.
+struct Mark {
+  int line = 0;
+  int column = 0;
+  friend bool operator==(const Mark&, const Mark&) = default;
+};
+
+enum class NodeKind : std::uint8_t { scalar, sequence, mapping };
+enum class ScalarStyle : std::uint8_t { plain, single_quoted, double_quoted, literal, folded };
+
+// What a scalar means, resolved as go-yaml v2 does (Kubernetes and Helm use
+// it): plain `~`, `null`, "" are null; true/false/yes/no/on/off (any common
+// case) are booleans; decimal, 0x, 0o and leading-0 octal integers; floats
+// incl. .inf/.nan. Quoted scalars and explicit !!str are strings.
+enum class ScalarType : std::uint8_t { null, boolean, integer, floating, string };
+
+struct Node;
+struct Entry {
+  const Node* key = nullptr;
+  const Node* value = nullptr;
+};
+
+struct Node {
+  NodeKind kind = NodeKind::scalar;
+  ScalarStyle style = ScalarStyle::plain;  // scalars only
+  bool flow = false;                       // collections written [..] / {..}
+  std::string tag;                         // explicit tag, resolved ("tag:yaml.org,2002:str"), "" if none
+  std::string anchor;                      // "" if none
+  std::string value;                       // scalars: the value after unescaping/folding
+  Mark start;
+  Mark end;
+  std::vector<const Node*> items;  // sequence
+  std::vector<Entry> entries;      // mapping, own entries first, then those merged in by `<<`
+
+  bool is_scalar() const { return kind == NodeKind::scalar; }
+  bool is_sequence() const { return kind == NodeKind::sequence; }
+  bool is_mapping() const { return kind == NodeKind::mapping; }
+  ScalarType scalar_type() const;
+  bool is_null() const { return is_scalar() && scalar_type() == ScalarType::null; }
+
+  // Mapping lookup by scalar key (first match); null when absent or not a mapping.
+  const Node* get(std::string_view key) const;
+  // The entry (key and value) for `key`, for locating the key itself.
+  const Entry* find(std::string_view key) const;
+  // Path lookup: get("spec", "template", "spec").
+  template <class... Keys>
+  const Node* at(std::string_view first, Keys... rest) const {
+    const Node* n = get(first);
+    if constexpr (sizeof...(rest) == 0) {
+      return n;
+    } else {
+      return n != nullptr ? n->at(rest...) : nullptr;
+    }
+  }
+
+  // Typed views of scalars; nullopt when the node is not a scalar of that type.
+  std::optional<bool> as_bool() const;
+  std::optional<long long> as_int() const;
+  std::optional<double> as_double() const;
+  // The scalar text (any type) or nullopt for collections.
+  std::optional<std::string_view> as_string() const;
+  // Non-null scalar text, else "" (convenience for optional string fields).
+  std::string_view str() const;
+};
+
+struct Document {
+  const Node* root = nullptr;  // null for an empty document
+  Mark start;                  // of the document (its `---` if any)
+  Mark end;
+  int index = 0;  // 0-based position in the stream
+};
+
+struct ParseError {
+  std::string message;
+  Mark mark;
+  bool fatal = true;  // false: the document was still built (e.g. a duplicate key)
+};
+
+struct Limits {
+  int max_depth = 1000;                   // nesting, aliases expanded
+  std::uint64_t max_expansion = 1000000;  // nodes reachable through aliases, per document, beyond 20x its own nodes
+};
+
+class Stream {
+ public:
+  std::vector<Document> documents;
+  std::vector<ParseError> errors;
+  bool ok() const;  // no fatal error
+
+ private:
+  friend Stream parse(std::string_view text, const Limits& limits);
+  std::deque<Node> nodes_;
+};
+
+// Parses a whole stream of documents. Never throws; stops at the first
+// syntax error (libyaml cannot resume), keeping the documents before it.
+Stream parse(std::string_view text, const Limits& limits = {});
+
+// Scalar resolution as go-yaml v2, for a plain scalar's text.
+ScalarType resolve_plain(std::string_view text);
+
+}  // namespace constable::yaml

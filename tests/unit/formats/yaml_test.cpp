@@ -1,0 +1,136 @@
+#include "formats/yaml/yaml.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace constable::yaml {
+namespace {
+
+TEST(YamlTest, MultiDocumentStreamWithMarks) {
+  const auto stream = parse("apiVersion: v1\nkind: Service\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n");
+  ASSERT_TRUE(stream.ok());
+  ASSERT_EQ(stream.documents.size(), 2u);
+  const Node* second = stream.documents[1].root;
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->get("kind")->value, "Deployment");
+  const Node* name = second->at("metadata", "name");
+  ASSERT_NE(name, nullptr);
+  EXPECT_EQ(name->value, "web");
+  EXPECT_EQ(name->start, (Mark{7, 9}));
+  EXPECT_EQ(second->find("metadata")->key->start, (Mark{6, 1}));
+  EXPECT_EQ(stream.documents[1].index, 1);
+}
+
+TEST(YamlTest, ColumnsAreBytesAfterMultiByteCharacters) {
+  const auto stream = parse("k: {é: ü, x: 1}\n");
+  ASSERT_TRUE(stream.ok());
+  const Node* x = stream.documents[0].root->at("k", "x");
+  ASSERT_NE(x, nullptr);
+  // "k: {é: ü, x: " is 15 bytes (é and ü take two each), so the value is at byte 16.
+  EXPECT_EQ(x->start.column, 16);
+}
+
+TEST(YamlTest, ScalarResolutionFollowsGoYamlV2) {
+  EXPECT_EQ(resolve_plain("~"), ScalarType::null);
+  EXPECT_EQ(resolve_plain(""), ScalarType::null);
+  EXPECT_EQ(resolve_plain("yes"), ScalarType::boolean);
+  EXPECT_EQ(resolve_plain("Off"), ScalarType::boolean);
+  EXPECT_EQ(resolve_plain("0x1F"), ScalarType::integer);
+  EXPECT_EQ(resolve_plain("-12_000"), ScalarType::integer);
+  EXPECT_EQ(resolve_plain("1.5e3"), ScalarType::floating);
+  EXPECT_EQ(resolve_plain(".inf"), ScalarType::floating);
+  EXPECT_EQ(resolve_plain("25%"), ScalarType::string);
+  EXPECT_EQ(resolve_plain("1.2.3"), ScalarType::string);
+  const auto stream = parse("a: \"true\"\nb: true\nc: 010\nd: !!str 5\ne: 3\n");
+  const Node* root = stream.documents[0].root;
+  EXPECT_EQ(root->get("a")->scalar_type(), ScalarType::string);
+  EXPECT_EQ(root->get("b")->as_bool(), true);
+  EXPECT_EQ(root->get("c")->as_int(), 8);
+  EXPECT_EQ(root->get("d")->as_int(), std::nullopt);
+  EXPECT_EQ(root->get("e")->as_double(), 3.0);
+}
+
+TEST(YamlTest, AnchorsAliasesAndMergeKeys) {
+  const auto stream = parse(
+      "base: &base\n  cpu: 100m\n  memory: 64Mi\nother: &other\n  memory: 1Gi\n  gpu: 1\n"
+      "use:\n  <<: [*base, *other]\n  cpu: 200m\nlist:\n  - *base\n");
+  ASSERT_TRUE(stream.ok());
+  const Node* use = stream.documents[0].root->get("use");
+  EXPECT_EQ(use->get("cpu")->value, "200m");     // own key wins
+  EXPECT_EQ(use->get("memory")->value, "64Mi");  // first merge source wins
+  EXPECT_EQ(use->get("gpu")->value, "1");
+  EXPECT_EQ(use->get("<<"), nullptr);
+  const Node* aliased = stream.documents[0].root->get("list")->items[0];
+  EXPECT_EQ(aliased, stream.documents[0].root->get("base"));
+}
+
+TEST(YamlTest, AliasBombIsAnErrorNotAHang) {
+  std::string bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  for (char c = 'b'; c <= 'j'; ++c) {
+    const char prev = static_cast<char>(c - 1);
+    bomb += std::string(1, c) + ": &" + c + " [*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" +
+        prev + ",*" + prev + ",*" + prev + ",*" + prev + "]\n";
+  }
+  const auto stream = parse(bomb);
+  EXPECT_FALSE(stream.ok());
+  ASSERT_FALSE(stream.errors.empty());
+  EXPECT_NE(stream.errors[0].message.find("alias"), std::string::npos);
+  EXPECT_GT(stream.errors[0].mark.line, 1);
+}
+
+TEST(YamlTest, DeepNestingIsAnErrorWithALocation) {
+  std::string deep;
+  for (int i = 0; i < 10000; ++i) deep += "- ";
+  deep += "x\n";
+  const auto stream = parse(deep);
+  EXPECT_FALSE(stream.ok());
+  EXPECT_NE(stream.errors[0].message.find("nesting deeper than"), std::string::npos);
+  EXPECT_EQ(stream.errors[0].mark.line, 1);
+
+  std::string flow(10000, '[');
+  flow += std::string(10000, ']');
+  EXPECT_FALSE(parse(flow).ok());
+}
+
+TEST(YamlTest, SyntaxErrorKeepsEarlierDocuments) {
+  const auto stream = parse("a: 1\n---\nb: [1, 2\nc: 3\n");
+  EXPECT_FALSE(stream.ok());
+  ASSERT_EQ(stream.documents.size(), 1u);
+  ASSERT_EQ(stream.errors.size(), 1u);
+  EXPECT_GE(stream.errors[0].mark.line, 3);
+}
+
+TEST(YamlTest, NotYamlAtAll) {
+  const auto stream = parse("{{- if .Values.enabled }}\nkind: {{ .Values.kind }\n");
+  EXPECT_FALSE(stream.ok());
+  EXPECT_EQ(parse("\x01\x02 binary: [").ok(), false);
+}
+
+TEST(YamlTest, DuplicateKeysAreReportedButTheDocumentIsKept) {
+  const auto stream = parse("name: a\nname: b\n");
+  ASSERT_EQ(stream.documents.size(), 1u);
+  ASSERT_EQ(stream.errors.size(), 1u);
+  EXPECT_FALSE(stream.errors[0].fatal);
+  EXPECT_TRUE(stream.ok());
+  EXPECT_EQ(stream.errors[0].mark, (Mark{2, 1}));
+  EXPECT_EQ(stream.errors[0].message, "duplicate key 'name' (first at line 1)");
+}
+
+TEST(YamlTest, JsonWithTabsParses) {
+  const auto stream = parse("{\n\t\"kind\": \"Pod\",\n\t\"spec\": {\"containers\": [{\"name\": \"a\"}]}\n}\n");
+  ASSERT_TRUE(stream.ok()) << stream.errors[0].message;
+  EXPECT_EQ(stream.documents[0].root->at("spec", "containers")->items[0]->get("name")->value, "a");
+  EXPECT_EQ(stream.documents[0].root->get("kind")->start, (Mark{2, 10}));
+}
+
+TEST(YamlTest, EmptyDocumentsAndComments) {
+  const auto stream = parse("# only a comment\n---\n---\nkind: A\n");
+  ASSERT_TRUE(stream.ok());
+  ASSERT_EQ(stream.documents.size(), 2u);
+  EXPECT_TRUE(stream.documents[0].root == nullptr || stream.documents[0].root->is_null());
+  EXPECT_EQ(stream.documents[1].root->get("kind")->value, "A");
+}
+
+}  // namespace
+}  // namespace constable::yaml
