@@ -14,6 +14,9 @@ std::string_view fence_language(FileKind kind) {
     case FileKind::yaml: return "yaml";
     case FileKind::json: return "json";
     case FileKind::markdown: return "markdown";
+    case FileKind::helm_template: return "yaml";
+    case FileKind::gherkin: return "gherkin";
+    case FileKind::source: return "text";
     case FileKind::other: return "text";
   }
   return "text";

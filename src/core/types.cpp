@@ -40,6 +40,9 @@ std::string_view to_string(FileKind kind) {
     case FileKind::yaml: return "yaml";
     case FileKind::json: return "json";
     case FileKind::markdown: return "markdown";
+    case FileKind::helm_template: return "helm-template";
+    case FileKind::gherkin: return "gherkin";
+    case FileKind::source: return "source";
   }
   return "other";
 }

@@ -23,7 +23,9 @@ inline constexpr Nature kAllNatures[] = {Nature::security, Nature::data_loss, Na
 std::string_view to_string(Nature nature);
 
 // What a file is, decided from its path alone (content is read lazily).
-enum class FileKind : std::uint8_t { other, dockerfile, yaml, json, markdown };
+// helm_template: any file under a chart's templates/ (Go templates, not YAML).
+// source: program source code (Python, TypeScript, C++, Go, ...).
+enum class FileKind : std::uint8_t { other, dockerfile, yaml, json, markdown, helm_template, gherkin, source };
 std::string_view to_string(FileKind kind);
 
 // 1-based lines and columns; columns count Unicode code points once a finding

@@ -27,6 +27,12 @@ FileKind kind_from_extension(std::string_view lower_name) {
   if (ext == "yaml" || ext == "yml") return FileKind::yaml;
   if (ext == "json") return FileKind::json;
   if (ext == "md" || ext == "markdown") return FileKind::markdown;
+  if (ext == "feature") return FileKind::gherkin;
+  static constexpr std::string_view kSourceExtensions[] = {
+      "py", "pyi", "ts", "tsx", "js", "jsx", "mjs", "cjs", "go", "java", "kt", "rs", "rb", "cs", "c", "h",
+      "cc", "cpp", "cxx", "hh", "hpp", "hxx", "swift", "scala", "php", "sh", "bash"};
+  for (auto source : kSourceExtensions)
+    if (ext == source) return FileKind::source;
   return FileKind::other;
 }
 
@@ -123,6 +129,25 @@ FileKind classify(std::string_view relative_path) {
   if (lower.empty()) return FileKind::other;
   if (is_dockerfile_name(lower)) return FileKind::dockerfile;
   return kind_from_extension(lower);
+}
+
+void mark_chart_templates(std::vector<File>& files) {
+  std::vector<std::string> chart_dirs;  // "charts/web/" or "" for a chart at the root
+  for (const auto& file : files) {
+    const auto name = basename(file.path);
+    if (name == "Chart.yaml" || name == "Chart.yml")
+      chart_dirs.push_back(file.path.substr(0, file.path.size() - name.size()));
+  }
+  if (chart_dirs.empty()) return;
+  for (auto& file : files) {
+    for (const auto& dir : chart_dirs) {
+      if (!file.path.starts_with(dir)) continue;
+      if (std::string_view(file.path).substr(dir.size()).starts_with("templates/")) {
+        file.kind = FileKind::helm_template;
+        break;
+      }
+    }
+  }
 }
 
 StackFacts detect_stack(const std::vector<File>& files) {

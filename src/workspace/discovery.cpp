@@ -200,6 +200,7 @@ class Walker {
     std::sort(workspace_.notes.begin(), workspace_.notes.end());
     workspace_.notes.erase(std::unique(workspace_.notes.begin(), workspace_.notes.end()), workspace_.notes.end());
     workspace_.root = root_;
+    mark_chart_templates(workspace_.files);
     workspace_.stack = detect_stack(workspace_.files);
     return std::move(workspace_);
   }
@@ -211,6 +212,7 @@ class Walker {
     const auto st = fs::status(absolute, ec);
     if (!ec) add_file(absolute, name, st);
     workspace_.root = root_;
+    mark_chart_templates(workspace_.files);
     workspace_.stack = detect_stack(workspace_.files);
     return std::move(workspace_);
   }

@@ -62,6 +62,10 @@ Result<Workspace> discover(const std::filesystem::path& root, const DiscoveryOpt
 // Dockerfile.*, Containerfile -> dockerfile; *.yaml/*.yml -> yaml; ...
 FileKind classify(std::string_view relative_path);
 
+// Re-kinds every file under a chart's templates/ (a directory next to a
+// Chart.yaml) as FileKind::helm_template: they are Go templates, not YAML.
+void mark_chart_templates(std::vector<File>& files);
+
 // Stack facts implied by the files' paths.
 StackFacts detect_stack(const std::vector<File>& files);
 

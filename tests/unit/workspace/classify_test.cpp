@@ -35,7 +35,9 @@ TEST(WorkspaceClassifyTest, Table) {
       {"package.json", FileKind::json},
       {"README.md", FileKind::markdown},
       {"docs/guide.markdown", FileKind::markdown},
-      {"main.py", FileKind::other},
+      {"main.py", FileKind::source},
+      {"web/app/page.tsx", FileKind::source},
+      {"features/checkout.feature", FileKind::gherkin},
       {"Makefile", FileKind::other},
       {".yaml", FileKind::yaml},
       {"noext", FileKind::other},
@@ -52,6 +54,18 @@ std::vector<File> files_of(const std::vector<std::string>& paths) {
   std::vector<File> files;
   for (const auto& path : paths) files.push_back(File{path, path, 1, classify(path)});
   return files;
+}
+
+TEST(WorkspaceClassifyTest, FilesUnderAChartsTemplatesAreHelmTemplates) {
+  auto files = files_of({"charts/web/Chart.yaml", "charts/web/templates/deployment.yaml",
+                         "charts/web/templates/_helpers.tpl", "charts/web/templates/tests/test.yaml",
+                         "charts/web/values.yaml", "templates/email.yaml", "k8s/templates/deploy.yaml"});
+  mark_chart_templates(files);
+  std::vector<std::string> templates;
+  for (const auto& f : files)
+    if (f.kind == FileKind::helm_template) templates.push_back(f.path);
+  EXPECT_EQ(templates, (std::vector<std::string>{"charts/web/templates/deployment.yaml", "charts/web/templates/_helpers.tpl",
+                                                  "charts/web/templates/tests/test.yaml"}));
 }
 
 std::set<std::string> facts_of(const std::vector<std::string>& paths) { return detect_stack(files_of(paths)).facts; }
