@@ -6,6 +6,7 @@
 // file, or a directory whose files keep their names (for `.env`-style names).
 // Expectations are `# expect: <check-id>[, ...]` comments on the line before;
 // `# config: approved_registries=a,b` lines configure the docker options.
+// Repository-scope checks run only on fixtures of their own domain.
 
 #include <gtest/gtest.h>
 
@@ -18,6 +19,7 @@
 
 #include "app/app.hpp"
 #include "core/text.hpp"
+#include "engine/catalog.hpp"
 #include "engine/run.hpp"
 #include "support/test_support.hpp"
 #include "unit/checks/fixture_expectations.hpp"
@@ -84,6 +86,15 @@ TEST_P(CheckFixture, FindingsMatchExpectationsThroughTheEngine) {
       for (const std::string& item : split_list(value)) config += fmt::format("    - \"{}\"\n", item);
     }
   }
+  // Checks that look at the repository as a whole (a missing README, the CI
+  // pipeline) would fire on every fixture: only those of the fixture's own
+  // domain run.
+  const std::string domain = GetParam().substr(0, GetParam().find('/'));
+  std::string ignored;
+  for (const engine::CheckInfo* info : engine::Catalog::builtin().infos())
+    if (info->scope == engine::Scope::repository && info->domain != domain)
+      ignored += fmt::format("  - \"{}\"\n", info->id);
+  if (!ignored.empty()) config += "ignore:\n" + ignored;
   repo.write(".constable.yaml", config);
 
   app::CommonOptions options;
