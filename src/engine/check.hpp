@@ -108,6 +108,14 @@ class Check {
     (void)config;
     return {};
   }
+  // Called after bind() with every clause of the bound clause's section (the
+  // bound one included, in document order), for checks whose parameters are
+  // spread over sibling clauses: the tagging scheme's examples, the CI
+  // pipeline's numbered stages.
+  virtual Result<void> bind_section(const std::vector<const constitution::Clause*>& section) {
+    (void)section;
+    return {};
+  }
   // The parameters bind() captured, for `coverage` and `explain`; "" if none.
   virtual std::string bound_parameters() const { return {}; }
   // Called for each file in scope (files_of_kind, every_text_file); must be

@@ -77,7 +77,12 @@ Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& cons
     if (binding.clause == nullptr) {
       binding.status = BindingStatus::no_clause;
     } else {
-      if (auto bound = binding.check->bind(*binding.clause, config); !bound) {
+      std::vector<const constitution::Clause*> section;
+      for (const auto& other : constitution.clauses)
+        if (other.section_path == binding.clause->section_path) section.push_back(&other);
+      auto bound = binding.check->bind(*binding.clause, config);
+      if (bound) bound = binding.check->bind_section(section);
+      if (!bound) {
         return fail(fmt::format("check {} cannot enforce clause {}: {}", info.id, binding.clause->id,
                                 bound.error().message),
                     constitution.path, binding.clause->line);
