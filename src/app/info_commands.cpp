@@ -131,6 +131,8 @@ Outcome print_config(const CommonOptions& options) {
                              c.fail_on ? to_string(*c.fail_on) : "low", c.max_file_size, c.sprint_days);
   outcome.out += fmt::format("docker:\n  approved_registries: {}\n  official_registries: {}\n",
                              list(c.docker.approved_registries), list(c.docker.official_registries));
+  outcome.out += fmt::format("production:\n  paths: {}\n  namespaces: {}\n", list(c.production.paths),
+                             list(c.production.namespaces));
   outcome.out += fmt::format("waivers: {}\n", c.waivers.size());
   for (const auto& w : c.waivers)
     outcome.out += fmt::format("  - {{check: {}, path: \"{}\", owner: {}, expires: {}, reason: \"{}\"}}\n", w.check,

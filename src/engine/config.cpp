@@ -126,7 +126,7 @@ Result<Config> read_config(const Reader& r, const YAML::Node& root) {
   if (!root.IsMap()) return r.error(root, "the configuration must be a mapping of keys to values");
   if (auto ok = r.only_keys(root,
                             {"constitution", "exclude", "select", "ignore", "fail_on", "max_file_size",
-                             "sprint_days", "docker", "git", "secrets", "waivers"},
+                             "sprint_days", "docker", "git", "secrets", "production", "waivers"},
                             "the configuration");
       !ok)
     return std::unexpected(ok.error());
@@ -185,6 +185,19 @@ Result<Config> read_config(const Reader& r, const YAML::Node& root) {
     for (auto [key, target] : {std::pair{"commit_types", &config.git.commit_types}, std::pair{"trunk", &config.git.trunk},
                                std::pair{"extra_branch_prefixes", &config.git.extra_branch_prefixes}}) {
       if (const auto n = git[key]) {
+        auto v = r.string_list(n, key);
+        if (!v) return std::unexpected(v.error());
+        *target = std::move(*v);
+      }
+    }
+  }
+  if (const auto production = root["production"]) {
+    if (!production.IsMap()) return r.error(production, "'production' must be a mapping");
+    if (auto ok = r.only_keys(production, {"paths", "namespaces"}, "'production'"); !ok)
+      return std::unexpected(ok.error());
+    for (auto [key, target] : {std::pair{"paths", &config.production.paths},
+                               std::pair{"namespaces", &config.production.namespaces}}) {
+      if (const auto n = production[key]) {
         auto v = r.string_list(n, key);
         if (!v) return std::unexpected(v.error());
         *target = std::move(*v);

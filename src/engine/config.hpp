@@ -56,6 +56,14 @@ struct SecretAllowance {
   int line = 0;
 };
 
+// What counts as production, for clauses that speak of production
+// ("latest tag is PROHIBITED in production"). Built-in rules (values-prod.yaml,
+// overlays and namespaces named prod/production) always apply; these add more.
+struct ProductionRules {
+  std::vector<std::string> paths;       // gitignore-style globs of production files or directories
+  std::vector<std::string> namespaces;  // namespaces that are production, e.g. "live"
+};
+
 struct Config {
   std::string source;  // the file it was read from, "" for defaults only
   std::optional<std::string> constitution;
@@ -68,6 +76,7 @@ struct Config {
   DockerOptions docker;
   GitConventions git;
   std::vector<SecretAllowance> secret_allowlist;
+  ProductionRules production;
   std::vector<Waiver> waivers;
 };
 

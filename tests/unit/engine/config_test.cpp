@@ -16,6 +16,9 @@ max_file_size: 2MiB
 sprint_days: 10
 docker:
   approved_registries: [registry.example.com, ghcr.io/acme]
+production:
+  paths: ["deploy/live/**"]
+  namespaces: [live]
 waivers:
   - check: docker/healthcheck
     path: "jobs/**"
@@ -37,7 +40,9 @@ waivers:
   ASSERT_EQ(config->waivers.size(), 1u);
   EXPECT_EQ(config->waivers[0].path, "jobs/**");
   EXPECT_EQ(config->waivers[0].expires, *Date::parse("2027-01-31"));
-  EXPECT_EQ(config->waivers[0].line, 11);
+  EXPECT_EQ(config->waivers[0].line, 14);
+  EXPECT_EQ(config->production.paths, std::vector<std::string>{"deploy/live/**"});
+  EXPECT_EQ(config->production.namespaces, std::vector<std::string>{"live"});
 }
 
 TEST(EngineConfig, EmptyFileMeansDefaults) {
