@@ -17,6 +17,11 @@
 
 namespace constable::dockerfile { struct Dockerfile; }
 namespace constable::git { class Repository; }
+namespace constable::yaml { class Stream; }
+namespace constable::kube {
+class ManifestSet;
+class ProductionRules;
+}
 
 namespace constable::engine {
 
@@ -28,9 +33,11 @@ struct ClauseMatcher {
   std::string_view text;
 };
 
-// What a check looks at: files of one kind, every text file, or the
-// repository as a whole (its history, branches and tags).
-enum class Scope : std::uint8_t { files_of_kind, every_text_file, repository };
+// What a check looks at: files of one kind, every text file, the
+// repository as a whole (its history, branches and tags), or every
+// Kubernetes object of the run at once (manifests, kustomizations, rendered
+// charts), for rules that relate objects to each other.
+enum class Scope : std::uint8_t { files_of_kind, every_text_file, repository, manifests };
 
 struct CheckInfo {
   std::string_view id;      // "<domain>/<name>", e.g. "docker/non-root-user"
@@ -61,6 +68,9 @@ class FileContext {
   virtual const std::vector<std::string_view>& lines() const = 0;
   virtual const Config& config() const = 0;
   virtual const dockerfile::Dockerfile& dockerfile() const = 0;
+  // YAML and JSON files as a stream of documents with positions; syntax
+  // errors become constable/parse-error findings.
+  virtual const yaml::Stream& yaml() const = 0;
 };
 
 struct Emission {
@@ -96,6 +106,17 @@ class RepositoryContext {
   virtual const GitOptions& git_options() const = 0;
 };
 
+// What a manifests-scope check may look at. Findings name the object's
+// source with Emission::path_override.
+class ManifestContext {
+ public:
+  virtual ~ManifestContext() = default;
+  virtual const kube::ManifestSet& manifests() const = 0;
+  virtual const kube::ProductionRules& production() const = 0;
+  virtual const Config& config() const = 0;
+  virtual const workspace::Workspace& workspace() const = 0;
+};
+
 class Check {
  public:
   virtual ~Check() = default;
@@ -128,6 +149,11 @@ class Check {
   // Emission::path_override.
   virtual void check_repository(const RepositoryContext& repository, Emitter& out) const {
     (void)repository;
+    (void)out;
+  }
+  // Called once for manifests-scope checks, possibly concurrently with others.
+  virtual void check_manifests(const ManifestContext& manifests, Emitter& out) const {
+    (void)manifests;
     (void)out;
   }
 };

@@ -15,6 +15,9 @@
 #include "core/text.hpp"
 #include "engine/suppression.hpp"
 #include "formats/dockerfile/dockerfile.hpp"
+#include "formats/yaml/yaml.hpp"
+#include "kube/manifests.hpp"
+#include "kube/production.hpp"
 #include "workspace/glob.hpp"
 
 namespace constable::engine {
@@ -43,11 +46,27 @@ class LazyFileContext final : public FileContext {
     }
     return *dockerfile_;
   }
+  const yaml::Stream& yaml() const override {
+    if (!yaml_) {
+      yaml_ = yaml::parse(text_);
+      ++documents_parsed_;
+    }
+    return *yaml_;
+  }
+  bool yaml_parsed() const { return yaml_.has_value(); }
 
   std::size_t documents_parsed() const { return documents_parsed_; }
   // Parse errors of every document that was parsed, as (message, line, column).
   std::vector<dockerfile::ParseError> parse_errors() const {
-    return dockerfile_ ? dockerfile_->errors : std::vector<dockerfile::ParseError>{};
+    std::vector<dockerfile::ParseError> errors;
+    if (dockerfile_) errors = dockerfile_->errors;
+    if (yaml_) {
+      const std::string_view what = file_.kind == FileKind::json ? "JSON" : "YAML";
+      for (const auto& e : yaml_->errors)
+        errors.push_back({fmt::format("{}{}", e.fatal ? fmt::format("invalid {}: ", what) : "", e.message),
+                          e.mark.line, e.mark.column});
+    }
+    return errors;
   }
 
  private:
@@ -57,6 +76,7 @@ class LazyFileContext final : public FileContext {
   std::string_view text_;
   std::vector<std::string_view> lines_;
   mutable std::optional<dockerfile::Dockerfile> dockerfile_;
+  mutable std::optional<yaml::Stream> yaml_;
   mutable std::size_t documents_parsed_ = 0;
 };
 
@@ -131,6 +151,36 @@ struct FileOutcome {
   std::uintmax_t bytes_read = 0;
 };
 
+// A file whose findings are collected but not yet final: manifests-scope
+// checks may still add to them before suppressions and fingerprints apply.
+struct PendingFile {
+  std::unique_ptr<LazyFileContext> context;  // null when the file could not be read
+  std::vector<Collected> collected;
+  FileOutcome outcome;
+  bool in_manifest_set = false;
+};
+
+// Runs `task(i)` for i in [0, count) on up to `jobs` threads.
+template <class Task>
+void parallel_for(std::size_t count, unsigned jobs, Task task) {
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < count; i = next++) task(i);
+  };
+  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, count)));
+  std::vector<std::jthread> threads;
+  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  worker();
+}
+
+// Documents that may be Kubernetes objects or kustomizations.
+bool has_manifest_documents(const yaml::Stream& stream) {
+  for (const auto& doc : stream.documents)
+    if (doc.root != nullptr && doc.root->is_mapping() && (doc.root->get("kind") != nullptr || doc.root->get("resources") != nullptr))
+      return true;
+  return false;
+}
+
 class Runner {
  public:
   Runner(const Plan& plan, const constitution::Constitution& constitution, const Config& config,
@@ -143,6 +193,7 @@ class Runner {
         case Scope::files_of_kind: by_kind_[binding.check->info().file_kind].push_back(&binding); break;
         case Scope::every_text_file: every_file_.push_back(&binding); break;
         case Scope::repository: repository_.push_back(&binding); break;
+        case Scope::manifests: manifests_.push_back(&binding); break;
       }
       active_ids_.push_back(std::string(binding.check->info().id));
     }
@@ -154,21 +205,21 @@ class Runner {
     RunResult result;
     std::vector<const workspace::File*> work;
     for (const auto& file : workspace_.files)
-      if (!every_file_.empty() || by_kind_.contains(file.kind)) work.push_back(&file);
+      if (!every_file_.empty() || by_kind_.contains(file.kind) || wants_manifest(file)) work.push_back(&file);
 
-    std::vector<FileOutcome> outcomes(work.size());
-    std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-      for (std::size_t i = next++; i < work.size(); i = next++) outcomes[i] = check_file(*work[i]);
-    };
-    unsigned jobs = options_.jobs != 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
-    jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, work.size())));
-    {
-      std::vector<std::jthread> threads;
-      for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);
-      worker();
-    }
+    const unsigned jobs = options_.jobs != 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<PendingFile> pending(work.size());
+    parallel_for(work.size(), jobs, [&](std::size_t i) {
+      pending[i] = collect(*work[i]);
+      if (!pending[i].in_manifest_set) finalize(pending[i]);
+    });
+    std::vector<Finding> unplaced;
+    if (!manifests_.empty()) check_manifests(work, pending, jobs, unplaced);
 
+    std::vector<FileOutcome> outcomes;
+    outcomes.reserve(pending.size());
+    for (auto& p : pending) outcomes.push_back(std::move(p.outcome));
+    for (auto& f : unplaced) result.findings.push_back(std::move(f));
     for (auto& outcome : outcomes) {
       for (auto& f : outcome.findings) result.findings.push_back(std::move(f));
       for (auto& n : outcome.notes) result.notes.push_back(std::move(n));
@@ -222,17 +273,24 @@ class Runner {
     return buffer.str();
   }
 
-  FileOutcome check_file(const workspace::File& file) const {
-    FileOutcome outcome;
+  bool wants_manifest(const workspace::File& file) const {
+    return !manifests_.empty() && (file.kind == FileKind::yaml || file.kind == FileKind::json);
+  }
+
+  // Reads a file and runs the checks that look at it alone.
+  PendingFile collect(const workspace::File& file) const {
+    PendingFile pending;
+    FileOutcome& outcome = pending.outcome;
     int read_error = 0;
     auto content = read_content(file, read_error);
     if (!content) {
       outcome.findings.push_back(make_finding(rules::kUnreadableFile, nullptr, file.path, SourceRange::whole_file(),
                                               fmt::format("cannot read the file: {}", std::strerror(read_error)), {}));
       fingerprint(outcome.findings, {});
-      return outcome;
+      return pending;
     }
-    LazyFileContext context(file, config_, std::move(*content));
+    pending.context = std::make_unique<LazyFileContext>(file, config_, std::move(*content));
+    const LazyFileContext& context = *pending.context;
     outcome.bytes_read = context.text().size();
     if (auto bad = text::first_invalid_utf8(context.text())) {
       const auto before = context.text().substr(0, *bad);
@@ -243,7 +301,7 @@ class Runner {
                                "invalid UTF-8; shown with replacement characters"});
     }
 
-    std::vector<Collected> collected;
+    std::vector<Collected>& collected = pending.collected;
     if (const auto kind_checks = by_kind_.find(file.kind); kind_checks != by_kind_.end()) {
       for (const Binding* binding : kind_checks->second) {
         CollectingEmitter emitter(collected, binding->check->info(), binding->clause);
@@ -258,14 +316,25 @@ class Runner {
       }
       drop_repeated_clauses(collected, specific);
     }
+    if (wants_manifest(file) && !text::looks_binary(context.text()))
+      pending.in_manifest_set = has_manifest_documents(context.yaml()) || context.yaml().errors.size() > 0;
     for (const auto& error : context.parse_errors()) {
       collected.push_back({&rules::kParseError, nullptr,
                            Emission{{error.line, error.column, error.line, 0}, error.message, {}, {}, {}}});
     }
     outcome.documents_parsed = context.documents_parsed();
+    return pending;
+  }
 
+  // Turns collected emissions into findings: snippets, inline suppressions,
+  // fingerprints. Frees the file's content.
+  void finalize(PendingFile& pending) const {
+    if (!pending.context) return;
+    const LazyFileContext& context = *pending.context;
+    FileOutcome& outcome = pending.outcome;
+    const workspace::File& file = context.file();
     const auto& lines = context.lines();
-    for (auto& c : collected) {
+    for (auto& c : pending.collected) {
       SourceRange range = c.emission.range;
       std::string snippet;
       if (range.line > 0 && static_cast<std::size_t>(range.line) <= lines.size()) {
@@ -282,7 +351,60 @@ class Runner {
     }
     apply_inline_suppressions(context, outcome.findings);
     fingerprint(outcome.findings, lines);
-    return outcome;
+    pending.collected.clear();
+    pending.context.reset();
+  }
+
+  class ManifestView final : public ManifestContext {
+   public:
+    ManifestView(const Runner& runner, const kube::ManifestSet& set, const kube::ProductionRules& production)
+        : runner_(runner), set_(set), production_(production) {}
+    const kube::ManifestSet& manifests() const override { return set_; }
+    const kube::ProductionRules& production() const override { return production_; }
+    const Config& config() const override { return runner_.config_; }
+    const workspace::Workspace& workspace() const override { return runner_.workspace_; }
+
+   private:
+    const Runner& runner_;
+    const kube::ManifestSet& set_;
+    const kube::ProductionRules& production_;
+  };
+
+  // Manifests-scope checks over every object of the run; their findings join
+  // the files they point at, which are then finalised.
+  void check_manifests(const std::vector<const workspace::File*>& work, std::vector<PendingFile>& pending, unsigned jobs,
+                       std::vector<Finding>& unplaced) const {
+    std::vector<kube::ParsedFile> parsed;
+    std::map<std::string, std::size_t, std::less<>> by_path;
+    for (std::size_t i = 0; i < work.size(); ++i) {
+      if (!pending[i].in_manifest_set) continue;
+      by_path.emplace(work[i]->path, i);
+      parsed.push_back({work[i]->path, &pending[i].context->yaml(), {}, {}});
+    }
+    const kube::ProductionRules production(config_.production);
+    const kube::ManifestSet set = kube::ManifestSet::build(parsed, production);
+    const ManifestView view(*this, set, production);
+    std::vector<std::vector<Collected>> per_check(manifests_.size());
+    parallel_for(manifests_.size(), jobs, [&](std::size_t i) {
+      CollectingEmitter emitter(per_check[i], manifests_[i]->check->info(), manifests_[i]->clause);
+      manifests_[i]->check->check_manifests(view, emitter);
+    });
+    for (auto& collected : per_check) {
+      for (auto& c : collected) {
+        const auto target = by_path.find(c.emission.path_override);
+        if (target != by_path.end()) {
+          pending[target->second].collected.push_back(std::move(c));
+          continue;
+        }
+        Finding f = make_finding(*c.info, c.clause, c.emission.path_override, c.emission.range,
+                                 std::move(c.emission.message), std::move(c.emission.remediation));
+        f.fingerprint = text::hex64(text::fnv1a64(f.check_id + '\0' + f.path + '\0' + f.message));
+        unplaced.push_back(std::move(f));
+      }
+    }
+    parallel_for(pending.size(), jobs, [&](std::size_t i) {
+      if (pending[i].in_manifest_set) finalize(pending[i]);
+    });
   }
 
   // One problem at one line is reported once: a check made for this kind of
@@ -451,6 +573,7 @@ class Runner {
   std::map<FileKind, std::vector<const Binding*>> by_kind_;
   std::vector<const Binding*> every_file_;
   std::vector<const Binding*> repository_;
+  std::vector<const Binding*> manifests_;
   std::vector<std::string> active_ids_;
   std::vector<std::string> known_ids_;
 };

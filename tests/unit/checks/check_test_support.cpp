@@ -24,6 +24,11 @@ const dockerfile::Dockerfile& TestFileContext::dockerfile() const {
   return *dockerfile_;
 }
 
+const yaml::Stream& TestFileContext::yaml() const {
+  if (!yaml_) yaml_ = yaml::parse(text_);
+  return *yaml_;
+}
+
 namespace {
 
 class CollectingEmitter final : public engine::Emitter {

@@ -12,6 +12,7 @@
 #include "engine/check.hpp"
 #include "engine/config.hpp"
 #include "formats/dockerfile/dockerfile.hpp"
+#include "formats/yaml/yaml.hpp"
 #include "workspace/workspace.hpp"
 
 namespace constable::testing {
@@ -27,6 +28,7 @@ class TestFileContext final : public engine::FileContext {
   const std::vector<std::string_view>& lines() const override { return lines_; }
   const engine::Config& config() const override { return config_; }
   const dockerfile::Dockerfile& dockerfile() const override;
+  const yaml::Stream& yaml() const override;
 
  private:
   workspace::File file_;
@@ -34,6 +36,7 @@ class TestFileContext final : public engine::FileContext {
   std::vector<std::string_view> lines_;
   engine::Config config_;
   mutable std::optional<dockerfile::Dockerfile> dockerfile_;
+  mutable std::optional<yaml::Stream> yaml_;
 };
 
 // The constitution check tests bind against: the reference constitution

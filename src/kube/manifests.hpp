@@ -1,0 +1,141 @@
+#pragma once
+// Kubernetes objects as constable sees them: every object of every manifest
+// (multi-document YAML, JSON, `List` items, rendered streams), where it comes
+// from, and where it is deployed — its namespace and whether that placement
+// is production — through the kustomizations that include it.
+//
+// Objects point into parsed YAML trees owned by the caller; a ManifestSet is
+// built once per run and read by every Kubernetes check.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/types.hpp"
+#include "formats/yaml/yaml.hpp"
+#include "kube/production.hpp"
+
+namespace constable::kube {
+
+// Where a manifest stream comes from.
+struct Source {
+  std::string path;  // workspace-relative file, "<stdin>", or the template that produced it
+  const yaml::Stream* stream = nullptr;
+  // Rendered streams (a Helm chart): the environment ("default", "prod") it
+  // was rendered for, "" for files in the repository.
+  std::string environment{};
+  std::optional<std::string> production{};  // why a rendered stream is production
+};
+
+// One way an object is deployed.
+struct Placement {
+  std::string namespace_name;                   // "" when nothing sets one
+  std::optional<std::string> production{};      // why this placement is production
+  std::string via{};                            // "k8s/overlays/prod/kustomization.yaml", "" when applied directly
+};
+
+struct Object {
+  const Source* source = nullptr;
+  const yaml::Node* root = nullptr;
+  int document = 0;
+  std::string api_version;
+  std::string kind;
+  std::string name;  // metadata.name ("" for generateName-only objects)
+  const yaml::Node* metadata = nullptr;
+  std::vector<Placement> placements;  // at least one
+
+  std::string_view declared_namespace() const;
+  const yaml::Node* labels() const;       // metadata.labels or null
+  const yaml::Node* annotations() const;  // metadata.annotations or null
+  // The first production placement's reason, or nullopt.
+  std::optional<std::string> production() const;
+  // "Deployment/web" (with the namespace when declared: "Deployment/shop/web").
+  std::string display_name() const;
+};
+
+// A `configMapGenerator` / `secretGenerator` entry.
+struct Generator {
+  std::string kind;  // "ConfigMap" or "Secret"
+  std::string name;
+  bool hashed = true;  // false when generatorOptions/options disable the name suffix hash
+  yaml::Mark mark;
+};
+
+struct Kustomization {
+  std::string path;  // of kustomization.yaml
+  std::string dir;   // "" for the root
+  const yaml::Node* root = nullptr;
+  std::string namespace_name;
+  std::vector<std::string> resources;  // workspace-relative files or directories, as resolved
+  std::vector<Generator> generators;
+};
+
+// Pod template of a workload: metadata and spec (the PodSpec).
+struct PodTemplate {
+  const yaml::Node* metadata = nullptr;  // may be null (a Pod's own metadata is the object's)
+  const yaml::Node* spec = nullptr;
+};
+
+// Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController,
+// Job, CronJob (its jobTemplate's pod template), Pod, PodTemplate.
+std::optional<PodTemplate> pod_template(const Object& object);
+bool is_workload(std::string_view kind);
+// Workloads whose pods are expected to keep running (not Job/CronJob/Pod-run-once).
+bool is_long_running(std::string_view kind);
+
+struct Container {
+  const yaml::Node* node = nullptr;
+  std::string name;
+  bool init = false;
+};
+// Regular and init containers of a pod spec, in that order.
+std::vector<Container> containers(const yaml::Node* pod_spec);
+
+// Kubernetes label-selector semantics: matchLabels and matchExpressions (In,
+// NotIn, Exists, DoesNotExist), ANDed. An empty selector matches every label
+// set; a null or malformed one matches nothing.
+bool selector_matches(const yaml::Node* selector, const yaml::Node* labels);
+
+// An IntOrString such as maxUnavailable: "25%" -> 25% of `replicas`
+// (rounded as Kubernetes rounds: `round_up` for maxSurge, down for
+// maxUnavailable); 2 -> 2. nullopt when malformed.
+struct IntOrPercent {
+  bool percent = false;
+  double value = 0;
+};
+std::optional<IntOrPercent> parse_int_or_percent(const yaml::Node* node);
+
+struct ParsedFile {
+  std::string path;
+  const yaml::Stream* stream = nullptr;
+  std::string environment{};                // rendered streams only
+  std::optional<std::string> production{};  // rendered streams only: why they are production
+};
+
+class ManifestSet {
+ public:
+  // `files`: every parsed YAML/JSON stream; kustomization files are
+  // recognised by name (kustomization.yaml|yml, Kustomization) or kind.
+  static ManifestSet build(const std::vector<ParsedFile>& files, const ProductionRules& production);
+
+  const std::vector<Object>& objects() const { return objects_; }
+  const std::vector<Kustomization>& kustomizations() const { return kustomizations_; }
+  const std::vector<Source>& sources() const { return sources_; }
+  // Objects of one kind.
+  std::vector<const Object*> of_kind(std::string_view kind) const;
+
+ private:
+  std::vector<Source> sources_;  // stable: reserved before objects point into it
+  std::vector<Object> objects_;
+  std::vector<Kustomization> kustomizations_;
+};
+
+// The range a finding about `node` reports: its start, to its end when on
+// the same line.
+SourceRange range_of(const yaml::Node* node);
+// The key of `entry` in `mapping`, for findings about a field; falls back to the mapping.
+SourceRange key_range(const yaml::Node* mapping, std::string_view key);
+
+}  // namespace constable::kube
