@@ -3,6 +3,7 @@
 
 #include "checks/docker/docker_checks.hpp"
 #include "checks/git/git_checks.hpp"
+#include "checks/kubernetes/kubernetes_checks.hpp"
 #include "checks/secrets/secrets_checks.hpp"
 #include "engine/catalog.hpp"
 
@@ -11,7 +12,8 @@ namespace constable::engine {
 const Catalog& Catalog::builtin() {
   static const Catalog catalog = [] {
     std::vector<CheckFactory> factories;
-    for (auto* domain : {&checks::docker::docker_checks, &checks::git::git_checks, &checks::secrets::secrets_checks}) {
+    for (auto* domain : {&checks::docker::docker_checks, &checks::git::git_checks, &checks::kubernetes::kubernetes_checks,
+                         &checks::secrets::secrets_checks}) {
       const auto checks = domain();
       factories.insert(factories.end(), checks.begin(), checks.end());
     }

@@ -393,7 +393,11 @@ class Runner {
       for (auto& c : collected) {
         const auto target = by_path.find(c.emission.path_override);
         if (target != by_path.end()) {
-          pending[target->second].collected.push_back(std::move(c));
+          auto& collected_here = pending[target->second].collected;
+          std::erase_if(collected_here, [&](const Collected& other) {
+            return other.info->id == c.info->supersedes && other.emission.range.line == c.emission.range.line;
+          });
+          collected_here.push_back(std::move(c));
           continue;
         }
         Finding f = make_finding(*c.info, c.clause, c.emission.path_override, c.emission.range,

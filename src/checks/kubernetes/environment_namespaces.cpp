@@ -1,0 +1,104 @@
+// kubernetes/environment-namespaces: "Environment isolation: dev, staging,
+// production namespaces". Two things break isolation mechanically: deploying
+// into the catch-all `default` namespace, and two environments' overlays
+// deploying into one namespace.
+
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "checks/kubernetes/kubernetes_checks.hpp"
+#include "checks/kubernetes/kubernetes_support.hpp"
+#include "constitution/parameters.hpp"
+#include "core/text.hpp"
+
+namespace constable::checks::kubernetes {
+
+namespace {
+
+constexpr engine::CheckInfo kInfo{
+    .id = "kubernetes/environment-namespaces",
+    .domain = "kubernetes",
+    .nature = Nature::security,
+    .summary = "Give each environment its own namespace, never `default`",
+    .rationale = "Quotas, network policies and RBAC are per namespace: environments that share one (or share "
+                 "`default` with everything else) share blast radius, credentials and capacity.",
+    .remediation = "Deploy each environment into its own namespace (e.g. shop-dev, shop-staging, shop-production), "
+                   "set by the environment's kustomize overlay or Helm release namespace.",
+    .bad_example = "metadata:\n  name: web\n  namespace: default\n",
+    .good_example = "metadata:\n  name: web\n  namespace: shop-production\n",
+    .parameters = "the environments the clause lists, e.g. \"dev, staging, production namespaces\"",
+    .clause = {.section = "namespace|kubernetes", .text = "environment isolation"},
+    .file_kind = FileKind::yaml,
+    .stack = "",  // applies wherever a Kubernetes object is found, whatever the paths say
+    .scope = engine::Scope::manifests,
+};
+
+class EnvironmentNamespacesCheck final : public engine::Check {
+ public:
+  const engine::CheckInfo& info() const override { return kInfo; }
+
+  Result<void> bind(const constitution::Clause& clause, const engine::Config&) override {
+    environments_.clear();
+    std::string_view listed = clause.text;
+    if (const auto colon = listed.find(':'); colon != std::string_view::npos) listed = listed.substr(colon + 1);
+    for (auto item : constitution::capture_list(listed)) {
+      std::string word = text::to_lower(text::trim(item));
+      if (const auto space = word.find(' '); space != std::string::npos) word.resize(space);  // "production namespaces"
+      if (!word.empty()) environments_.push_back(word);
+    }
+    if (environments_.size() < 2) return fail("the clause lists no environments, e.g. \"dev, staging, production\"");
+    return {};
+  }
+  std::string bound_parameters() const override { return fmt::format("environments: {}", join_and(environments_)); }
+
+  void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
+    // namespace -> environment -> the overlay that deploys it there
+    std::map<std::string, std::map<std::string, std::pair<const kube::Object*, std::string>>> deployed;
+    for (const auto& object : context.manifests().objects()) {
+      if (object.metadata != nullptr)
+        if (const yaml::Node* ns = object.metadata->get("namespace"); ns != nullptr && ns->str() == "default")
+          report(out, object, ns,
+                 fmt::format("{} is deployed to the default namespace, shared with everything else", object.display_name()));
+      for (const auto& p : object.placements) {
+        if (p.via.empty() || p.namespace_name.empty()) continue;
+        const std::string env = environment_of(p.via);
+        if (!env.empty()) deployed[p.namespace_name].emplace(env, std::pair{&object, p.via});
+      }
+    }
+    for (const auto& [ns, envs] : deployed) {
+      if (envs.size() < 2) continue;
+      std::vector<std::string> names;
+      for (const auto& [env, where] : envs) names.push_back(fmt::format("{} ({})", env, where.second));
+      report(out, *envs.begin()->second.first, nullptr,
+             fmt::format("environments {} all deploy into namespace '{}'", join_and(names), ns));
+    }
+  }
+
+ private:
+  // The environment a kustomization path belongs to: a directory segment
+  // naming one of the clause's environments (or a common short form).
+  std::string environment_of(std::string_view path) const {
+    for (std::string_view segment : text::split(path, '/')) {
+      const std::string s = text::to_lower(segment);
+      for (const auto& env : environments_) {
+        if (s == env) return env;
+        if ((env == "production" && s == "prod") || (env == "development" && s == "dev") ||
+            (env == "staging" && s == "stage") || (env == "dev" && s == "development") || (env == "prod" && s == "production"))
+          return env;
+      }
+    }
+    return {};
+  }
+
+  std::vector<std::string> environments_;
+};
+
+}  // namespace
+
+std::unique_ptr<engine::Check> make_environment_namespaces_check() {
+  return engine::make_check<EnvironmentNamespacesCheck>();
+}
+
+}  // namespace constable::checks::kubernetes

@@ -1,0 +1,68 @@
+#include "checks/kubernetes/kubernetes_support.hpp"
+
+#include <cctype>
+
+#include <re2/re2.h>
+
+#include <fmt/format.h>
+
+namespace constable::checks::kubernetes {
+
+void report(engine::Emitter& out, const kube::Object& object, const yaml::Node* node, std::string message,
+            std::string remediation) {
+  SourceRange range = node != nullptr ? kube::range_of(node) : kube::key_range(object.root, "kind");
+  engine::Emission e;
+  e.range = range;
+  e.message = std::move(message);
+  e.remediation = std::move(remediation);
+  e.path_override = object.source->path;
+  out.emit(std::move(e));
+}
+
+std::string production_note(const std::string& reason) { return fmt::format(" (production: {})", reason); }
+
+const yaml::Node* container_anchor(const kube::Container& container) {
+  if (const yaml::Entry* e = container.node->find("name")) return e->value;
+  return container.node;
+}
+
+void for_each_pod_template(const kube::ManifestSet& set,
+                           const std::function<void(const kube::Object&, const kube::PodTemplate&)>& visit) {
+  for (const auto& object : set.objects())
+    if (auto tmpl = kube::pod_template(object)) visit(object, *tmpl);
+}
+
+void for_each_image(const yaml::Node* pod_spec,
+                    const std::function<void(const kube::Container&, const yaml::Node&)>& visit) {
+  for (const auto& c : kube::containers(pod_spec)) {
+    const yaml::Node* image = c.node->get("image");
+    if (image != nullptr && image->is_scalar() && !image->is_null()) visit(c, *image);
+  }
+}
+
+bool is_sensitive_name(std::string_view name) {
+  // dbPassword -> db_password, so one pattern covers camelCase and snake_case.
+  std::string words;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    if (std::isupper(static_cast<unsigned char>(c)) && i > 0 && std::islower(static_cast<unsigned char>(name[i - 1])))
+      words += '_';
+    words += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  static const RE2 sensitive(
+      R"((^|[_.-])(pass(word|wd|phrase)?|pwd|secret|token|api[_.-]?key|apikey|private[_.-]?key|credentials?|client[_.-]?secret|access[_.-]?key|auth[_.-]?key|dsn|connection[_.-]?string|database[_.-]?url|db[_.-]?url)([_.-]|$))");
+  // Names of references to secrets, not secrets: DB_SECRET_NAME, TOKEN_FILE, API_KEY_ID.
+  static const RE2 reference(R"([_.-](name|ref|file|path|id|arn|enabled|length|ttl|header|expiry|expiration|url_path|secret_ref)$)");
+  return RE2::PartialMatch(words, sensitive) && !RE2::PartialMatch(words, reference);
+}
+
+std::string join_and(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) out += i + 1 == items.size() ? " and " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+}  // namespace constable::checks::kubernetes

@@ -1,0 +1,39 @@
+#pragma once
+// What the Kubernetes checks share: reporting at a node of an object, the
+// production suffix every production finding carries, and the object walks
+// (pod templates with their containers) most checks start from.
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "engine/check.hpp"
+#include "kube/manifests.hpp"
+
+namespace constable::checks::kubernetes {
+
+// Reports at `node` (or the object's `kind:` when null) in the object's source.
+void report(engine::Emitter& out, const kube::Object& object, const yaml::Node* node, std::string message,
+            std::string remediation = {});
+
+// " (production: it is deployed to namespace 'prod')", for messages.
+std::string production_note(const std::string& reason);
+
+// The node a finding about a missing field of `container` points at: its name.
+const yaml::Node* container_anchor(const kube::Container& container);
+
+// Every workload object with a pod template, with it.
+void for_each_pod_template(const kube::ManifestSet& set,
+                           const std::function<void(const kube::Object&, const kube::PodTemplate&)>& visit);
+
+// Image references of every container of a pod spec: (container, image node).
+void for_each_image(const yaml::Node* pod_spec,
+                    const std::function<void(const kube::Container&, const yaml::Node&)>& visit);
+
+// Names that suggest a secret: password, token, api_key, private_key, ...
+bool is_sensitive_name(std::string_view name);
+
+// "a, b and c"
+std::string join_and(const std::vector<std::string>& items);
+
+}  // namespace constable::checks::kubernetes

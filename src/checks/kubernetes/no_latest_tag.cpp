@@ -1,0 +1,50 @@
+// kubernetes/no-latest-tag: "latest tag is PROHIBITED in production". An
+// image with no tag is pulled as :latest.
+
+#include <fmt/format.h>
+
+#include "checks/kubernetes/image_tags.hpp"
+#include "checks/kubernetes/kubernetes_checks.hpp"
+#include "checks/kubernetes/kubernetes_support.hpp"
+
+namespace constable::checks::kubernetes {
+
+namespace {
+
+constexpr engine::CheckInfo kInfo{
+    .id = "kubernetes/no-latest-tag",
+    .domain = "kubernetes",
+    .nature = Nature::reliability,
+    .summary = "Never deploy the latest tag (or no tag) to production",
+    .rationale = "`latest` names whatever was pushed last: two nodes can run different code under one name, a "
+                 "restart silently upgrades, and a rollback has nothing to roll back to.",
+    .remediation = "Deploy a release tag (v1.2.3) or a digest (@sha256:...) in production.",
+    .bad_example = "image: registry.example.com/web:latest\n",
+    .good_example = "image: registry.example.com/web:v1.2.3\n",
+    .parameters = "",
+    .clause = {.section = "tagging|kubernetes", .text = "latest.*(prohibited|must not|never)"},
+    .file_kind = FileKind::yaml,
+    .stack = "",  // applies wherever a Kubernetes object is found, whatever the paths say
+    .scope = engine::Scope::manifests,
+};
+
+class NoLatestTagCheck final : public engine::Check {
+ public:
+  const engine::CheckInfo& info() const override { return kInfo; }
+
+  void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
+    for_each_production_image(context.manifests(), [&](const ProductionImage& p) {
+      if (!uses_latest(p.image)) return;
+      report(out, p.object, &p.node,
+             fmt::format("container '{}' of {} runs {} {}{}", p.container.name, p.object.display_name(),
+                         p.node.value, p.image.tag.empty() ? "with no tag (pulled as latest)" : "(the latest tag)",
+                         production_note(p.production)));
+    });
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<engine::Check> make_no_latest_tag_check() { return engine::make_check<NoLatestTagCheck>(); }
+
+}  // namespace constable::checks::kubernetes
