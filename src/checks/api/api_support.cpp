@@ -1,0 +1,80 @@
+#include "checks/api/api_support.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace constable::checks::api {
+
+namespace {
+
+constexpr std::uintmax_t kMaxReferencedBytes = 4ULL * 1024 * 1024;
+
+std::optional<std::string> read_from_disk(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || size > kMaxReferencedBytes) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return buffer.str();
+}
+
+}  // namespace
+
+const yaml::Node* ApiDocument::resolve(const yaml::Node* node, const std::string& document) const {
+  if (node == nullptr) return nullptr;
+  auto r = resolver->resolve({node, document});
+  return r ? r->node : nullptr;
+}
+
+std::optional<ApiDocument> load(const engine::FileContext& file) {
+  const FileKind kind = file.file().kind;
+  if (kind != FileKind::yaml && kind != FileKind::json) return std::nullopt;
+  const std::string_view text = file.text();
+  if (text.find("openapi") == std::string_view::npos) return std::nullopt;  // cheap pre-filter
+  ApiDocument doc;
+  doc.stream = yaml::parse(text);
+  if (!doc.stream.ok() || doc.stream.documents.empty()) return std::nullopt;
+  doc.root = doc.stream.documents.front().root;
+  const yaml::Entry* version = openapi::version_entry(doc.root);
+  if (version == nullptr || version->key->value != "openapi") return std::nullopt;
+  // Referenced files are read from disk next to the checked file.
+  doc.path = file.file().absolute.lexically_normal().generic_string();
+  doc.resolver = std::make_unique<openapi::Resolver>(doc.path, doc.root, &read_from_disk);
+  doc.operations = openapi::operations(doc.root, doc.path, *doc.resolver);
+  return doc;
+}
+
+SourceRange key_range(const yaml::Node* key) {
+  const int end = key->end.line == key->start.line ? key->end.column : 0;
+  return {key->start.line, key->start.column, key->start.line, end};
+}
+
+bool in_this_file(const ApiDocument& doc, const openapi::Operation& op) { return op.document == doc.path; }
+
+std::vector<Response> responses(const ApiDocument& doc, const openapi::Operation& op) {
+  std::vector<Response> out;
+  const yaml::Node* operation = doc.resolve(op.operation, op.document);
+  const yaml::Node* all = operation != nullptr && operation->is_mapping() ? operation->get("responses") : nullptr;
+  if (all == nullptr || !all->is_mapping()) return out;
+  for (const yaml::Entry& e : all->entries) {
+    auto resolved = doc.resolver->resolve({e.value, op.document});
+    out.push_back({&e, resolved ? resolved->node : nullptr, resolved ? resolved->document : op.document});
+  }
+  return out;
+}
+
+const yaml::Node* media_schema(const ApiDocument& doc, const yaml::Node* media_type, std::string& document) {
+  if (media_type == nullptr || !media_type->is_mapping()) return nullptr;
+  const yaml::Node* schema = media_type->get("schema");
+  if (schema == nullptr) return nullptr;
+  auto resolved = doc.resolver->resolve({schema, document});
+  if (!resolved) return nullptr;
+  document = resolved->document;
+  return resolved->node;
+}
+
+}  // namespace constable::checks::api
