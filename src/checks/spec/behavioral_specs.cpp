@@ -132,7 +132,11 @@ class BehavioralSpecsCheck final : public engine::Check {
       return;
     }
     if (!RE2::PartialMatch(content, message)) {
-      out.emit(at(path, 1, 0, "the Protobuf file declares no message"));
+      re2::StringPiece line;
+      static const RE2 syntax_line(R"((?m)^(\s*(?:syntax|edition)\s*=))");
+      RE2::PartialMatch(content, syntax_line, &line);
+      out.emit(at(path, line_at(content, static_cast<std::size_t>(line.data() - content.data())), 0,
+                  "the Protobuf file declares no message"));
       return;
     }
     ++found.events;

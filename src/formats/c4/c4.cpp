@@ -200,10 +200,13 @@ std::vector<Diagram> detect(std::string_view path, std::string_view content) {
         if (n >= fence && text::trim(c.substr(n)).empty()) break;
         ++close;
       }
-      if (info == "mermaid") {
-        if (auto d = mermaid(lines, i + 1, close)) out.push_back(*d);
-      } else if (info == "plantuml" || info == "puml") {
-        if (auto d = plantuml(lines, i + 1, close)) out.push_back(*d);
+      // A fenced diagram is located at its opening fence.
+      std::optional<Diagram> d;
+      if (info == "mermaid") d = mermaid(lines, i + 1, close);
+      else if (info == "plantuml" || info == "puml") d = plantuml(lines, i + 1, close);
+      if (d) {
+        d->line = static_cast<int>(i) + 1;
+        out.push_back(*d);
       }
       i = close;
     }
