@@ -14,7 +14,7 @@ namespace {
 constexpr engine::CheckInfo kInfo{
     .id = "spec/deployment-specs",
     .domain = "spec",
-    .nature = Nature::reliability,
+    .nature = Nature::documentation,
     .summary = "Specify the deployment as a Helm chart (Chart.yaml and values) or Kubernetes manifests",
     .rationale =
         "A deployment that is not written down is re-invented at every release. A Helm chart is a Chart.yaml with "

@@ -15,7 +15,7 @@ namespace {
 constexpr engine::CheckInfo kInfo{
     .id = "spec/security-specs",
     .domain = "spec",
-    .nature = Nature::security,
+    .nature = Nature::documentation,
     .summary = "Write down a threat model (naming its method) and the compliance requirements",
     .rationale =
         "A threat model records which attacks were considered and how each is mitigated; compliance requirements "
