@@ -2,7 +2,9 @@
 // order; domains are listed here in alphabetical order.
 
 #include "checks/api/api_checks.hpp"
+#include "checks/ci/ci_checks.hpp"
 #include "checks/docker/docker_checks.hpp"
+#include "checks/docs/docs_checks.hpp"
 #include "checks/git/git_checks.hpp"
 #include "checks/kubernetes/kubernetes_checks.hpp"
 #include "checks/secrets/secrets_checks.hpp"
@@ -14,9 +16,9 @@ namespace constable::engine {
 const Catalog& Catalog::builtin() {
   static const Catalog catalog = [] {
     std::vector<CheckFactory> factories;
-    for (auto* domain : {&checks::api::api_checks, &checks::docker::docker_checks, &checks::git::git_checks,
-                         &checks::kubernetes::kubernetes_checks, &checks::secrets::secrets_checks,
-                         &checks::spec::spec_checks}) {
+    for (auto* domain : {&checks::api::api_checks, &checks::ci::ci_checks, &checks::docker::docker_checks,
+                         &checks::docs::docs_checks, &checks::git::git_checks, &checks::kubernetes::kubernetes_checks,
+                         &checks::secrets::secrets_checks, &checks::spec::spec_checks}) {
       const auto checks = domain();
       factories.insert(factories.end(), checks.begin(), checks.end());
     }

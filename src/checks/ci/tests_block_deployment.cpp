@@ -1,0 +1,124 @@
+// ci/tests-block-deployment: a job that publishes or deploys runs only after
+// tests have passed.
+
+#include <fmt/format.h>
+
+#include "checks/ci/ci_checks.hpp"
+#include "checks/ci/ci_support.hpp"
+#include "core/text.hpp"
+
+namespace constable::checks::ci {
+
+namespace {
+
+constexpr engine::CheckInfo kInfo{
+    .id = "ci/tests-block-deployment",
+    .domain = "ci",
+    .nature = Nature::reliability,
+    .summary = "Make publish and deploy jobs wait for passing tests",
+    .rationale =
+        "A deployment that does not wait for the tests ships whatever the tests would have caught. A job "
+        "publishes or deploys when it runs a publish tool (docker push, npm publish, twine upload, helm push, "
+        "gh release, goreleaser, ...), a deploy tool (kubectl apply, helm upgrade, terraform apply, ...) or "
+        "declares an environment. It is blocked by test failures when it depends (GitHub `needs`, "
+        "transitively; GitLab a later stage or `needs`) on a job that runs tests, or when a test step comes "
+        "before it in the same job, and neither the tests nor the job opt out: `continue-on-error` / "
+        "`allow_failure` on the tests, `if: always()`, `failure()` or `cancelled()` on the deploying job. "
+        "A workflow started by `workflow_run` is gated by the workflow it follows and is not reported.",
+    .remediation = "Add `needs: [test]` (GitHub) or put the deploy job in a stage after the tests (GitLab), "
+                   "and remove `continue-on-error`, `allow_failure` or `if: always()` from that path.",
+    .bad_example = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{run: pytest}]\n"
+                   "  release:\n    runs-on: ubuntu-latest\n    steps: [{run: twine upload dist/*}]\n",
+    .good_example = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{run: pytest}]\n"
+                    "  release:\n    needs: test\n    runs-on: ubuntu-latest\n    steps: [{run: twine upload dist/*}]\n",
+    .parameters = "",
+    .clause = {.section = "test automation", .text = "test failures must block"},
+    .file_kind = FileKind::other,
+    .stack = "",
+    .scope = engine::Scope::repository,
+};
+
+Activities test_activities() {
+  Activities tests;
+  tests.set(bit(Activity::unit_tests)).set(bit(Activity::integration_tests)).set(bit(Activity::contract_tests));
+  return tests;
+}
+
+bool runs_despite_failure(const constable::ci::Job& job) {
+  const std::string condition = text::to_lower(job.condition);
+  return condition.find("always()") != std::string::npos || condition.find("failure()") != std::string::npos ||
+         condition.find("cancelled()") != std::string::npos;
+}
+
+// A test job whose failure fails the job (none of its test steps continue on error).
+bool blocking_test_job(const constable::ci::Job& job) {
+  if (job.allow_failure) return false;
+  bool any = false;
+  for (const auto& step : job.steps) {
+    if ((classify(step, job) & test_activities()).none()) continue;
+    if (step.continue_on_error) return false;
+    any = true;
+  }
+  return any;
+}
+
+class TestsBlockDeploymentCheck final : public engine::Check {
+ public:
+  const engine::CheckInfo& info() const override { return kInfo; }
+
+  void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
+    Activities ships;
+    ships.set(bit(Activity::publish)).set(bit(Activity::deploy));
+    for (const auto& workflow : load_pipeline(repo.workspace()).workflows) {
+      bool follows_another = false;
+      for (const auto& trigger : workflow.triggers) follows_another = follows_another || trigger == "workflow_run";
+      if (follows_another) continue;
+      const auto after = workflow.runs_after();
+      for (std::size_t j = 0; j < workflow.jobs.size(); ++j) {
+        const auto& job = workflow.jobs[j];
+        if ((classify(job) & ships).none()) continue;
+        if (runs_despite_failure(job)) {
+          emit_at(out, workflow.path, job.line,
+                  fmt::format("job '{}' publishes or deploys with 'if: {}', so it runs even when tests fail", job.id,
+                              job.condition));
+          continue;
+        }
+        if (gated_inside(job)) continue;
+        bool gated = false;
+        std::string lenient;
+        for (std::size_t k = 0; k < workflow.jobs.size() && !gated; ++k) {
+          if (!after[j][k] || (classify(workflow.jobs[k]) & test_activities()).none()) continue;
+          if (blocking_test_job(workflow.jobs[k])) gated = true;
+          else lenient = workflow.jobs[k].id;
+        }
+        if (gated) continue;
+        emit_at(out, workflow.path, job.line,
+                lenient.empty()
+                    ? fmt::format("job '{}' publishes or deploys without waiting for a test job", job.id)
+                    : fmt::format("job '{}' publishes or deploys after test job '{}', whose failures are allowed",
+                                  job.id, lenient));
+      }
+    }
+  }
+
+ private:
+  // A blocking test step before the job's first publish or deploy step.
+  static bool gated_inside(const constable::ci::Job& job) {
+    Activities ships;
+    ships.set(bit(Activity::publish)).set(bit(Activity::deploy));
+    for (const auto& step : job.steps) {
+      const Activities activities = classify(step, job);
+      if ((activities & test_activities()).any() && !step.continue_on_error && !job.allow_failure) return true;
+      if ((activities & ships).any()) return false;
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<engine::Check> make_tests_block_deployment_check() {
+  return engine::make_check<TestsBlockDeploymentCheck>();
+}
+
+}  // namespace constable::checks::ci

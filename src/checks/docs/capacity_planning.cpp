@@ -1,0 +1,37 @@
+// docs/capacity-planning: Write capacity planning documents.
+
+#include "checks/docs/docs_checks.hpp"
+#include "checks/docs/operational_docs.hpp"
+
+namespace constable::checks::docs {
+
+namespace {
+
+constexpr engine::CheckInfo kInfo{
+    .id = "docs/capacity-planning",
+    .domain = "docs",
+    .nature = Nature::documentation,
+    .summary = "Write capacity planning documents",
+    .rationale = "Capacity that is not planned is discovered during an outage; the document states expected load, limits per component and when to scale. Applies to repositories that deploy something (a Dockerfile, Kubernetes manifests, a Helm "
+                 "chart or Terraform). Recognised: a .md, .markdown, .rst, .adoc or .txt file whose path matches "
+                 "`capacity`, or a Markdown heading matching `\\bcapacity\\b`.",
+    .remediation = "Add docs/capacity-planning.md: current and expected load, resource requests and limits per component, scaling thresholds and the review cadence.",
+    .bad_example = "Dockerfile\nREADME.md\n",
+    .good_example = "Dockerfile\nREADME.md\ndocs/capacity-planning.md\n",
+    .parameters = "",
+    .clause = {.section = "operational documentation|documentation", .text = "capacity planning"},
+    .file_kind = FileKind::other,
+    .stack = "",
+    .scope = engine::Scope::repository,
+};
+
+}  // namespace
+
+std::unique_ptr<engine::Check> make_capacity_planning_check() {
+  return make_operational_doc_check(kInfo, {.name = "capacity planning",
+                                            .path_pattern = R"(capacity)",
+                                            .heading_pattern = R"(\bcapacity\b)",
+                                            .expected_path = "docs/capacity-planning.md"});
+}
+
+}  // namespace constable::checks::docs

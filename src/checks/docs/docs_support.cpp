@@ -1,0 +1,97 @@
+#include "checks/docs/docs_support.hpp"
+
+#include <re2/re2.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/text.hpp"
+
+namespace constable::checks::docs {
+
+std::vector<Heading> headings(std::string_view markdown) {
+  std::vector<Heading> out;
+  const auto lines = text::split_lines(text::strip_bom(markdown));
+  bool in_fence = false;
+  std::string fence;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string_view line = lines[i];
+    const std::string_view trimmed = text::trim(line);
+    if (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+      const std::string marker(trimmed.substr(0, 3));
+      if (!in_fence) in_fence = true, fence = marker;
+      else if (marker == fence) in_fence = false;
+      continue;
+    }
+    if (in_fence || line.starts_with("    ")) continue;
+    std::size_t level = 0;
+    while (level < trimmed.size() && trimmed[level] == '#') ++level;
+    if (level >= 1 && level <= 6 && (level == trimmed.size() || trimmed[level] == ' ')) {
+      std::string_view rest = text::trim(trimmed.substr(level));
+      while (rest.ends_with('#')) rest.remove_suffix(1);
+      out.push_back({static_cast<int>(level), std::string(text::trim(rest)), static_cast<int>(i) + 1});
+      continue;
+    }
+    // Setext: a paragraph line underlined with === or ---.
+    if (i + 1 < lines.size() && !trimmed.empty() && !trimmed.starts_with('-') && !trimmed.starts_with('*')) {
+      const std::string_view under = text::trim(lines[i + 1]);
+      const bool all_eq = !under.empty() && under.find_first_not_of('=') == std::string_view::npos;
+      const bool all_dash = under.size() >= 2 && under.find_first_not_of('-') == std::string_view::npos;
+      if (all_eq || all_dash) out.push_back({all_eq ? 1 : 2, std::string(trimmed), static_cast<int>(i) + 1});
+    }
+  }
+  return out;
+}
+
+std::string read_file(const workspace::File& file) {
+  if (file.content) return *file.content;
+  std::ifstream in(file.absolute, std::ios::binary);
+  std::ostringstream buffer;
+  if (in) buffer << in.rdbuf();
+  return std::string(text::strip_bom(buffer.str()));
+}
+
+const workspace::File* find_file(const workspace::Workspace& workspace, std::string_view path) {
+  for (const auto& file : workspace.files)
+    if (file.path == path) return &file;
+  return nullptr;
+}
+
+const workspace::File* find_document(const workspace::Workspace& workspace, std::string_view name, bool elsewhere) {
+  for (std::string_view dir : {"", "docs/", ".github/", "doc/"}) {
+    if (!dir.empty() && !elsewhere) break;
+    for (const auto& file : workspace.files) {
+      if (!file.path.starts_with(dir)) continue;
+      const std::string_view rest = std::string_view(file.path).substr(dir.size());
+      if (rest.find('/') == std::string_view::npos && text::iequals(rest, name)) return &file;
+    }
+  }
+  return nullptr;
+}
+
+bool is_adr_path(std::string_view path) {
+  static const RE2 kAdr(
+      R"((?i)(?:^|.*/)(?:docs?/(?:architecture/)?(?:adrs?|decisions)|adrs?|decisions|docs/architecture-decisions)/(?:[^/]+/)?([^/]+)\.(?:md|markdown))");
+  std::string name;
+  if (!RE2::FullMatch(path, kAdr, &name)) return false;
+  const std::string lower = text::to_lower(name);
+  return lower != "readme" && lower != "index" && lower.find("template") == std::string::npos && lower != "adr-log" &&
+         lower != "toc";
+}
+
+std::string adr_number(std::string_view path) {
+  static const RE2 kNumber(R"((?:^|.*/)(?i:adr[-_]?)?(\d{1,5})[-_ .][^/]*)");
+  std::string number;
+  if (!RE2::FullMatch(path, kNumber, &number)) return {};
+  return number;
+}
+
+void emit_at(engine::Emitter& out, std::string path, int line, std::string message) {
+  engine::Emission emission;
+  emission.range = SourceRange::at_line(line);
+  emission.message = std::move(message);
+  emission.path_override = std::move(path);
+  out.emit(std::move(emission));
+}
+
+}  // namespace constable::checks::docs

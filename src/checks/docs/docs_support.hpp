@@ -1,0 +1,40 @@
+#pragma once
+// What the documentation checks share: reading workspace files, Markdown
+// headings, and where Architectural Decision Records live.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/check.hpp"
+#include "workspace/workspace.hpp"
+
+namespace constable::checks::docs {
+
+struct Heading {
+  int level = 0;
+  std::string text{};
+  int line = 0;
+};
+
+// ATX and setext headings outside fenced code blocks, in order.
+std::vector<Heading> headings(std::string_view markdown);
+
+// A file's content as the engine would read it ("" when unreadable).
+std::string read_file(const workspace::File& file);
+// The workspace file at `path` (exact), or null.
+const workspace::File* find_file(const workspace::Workspace& workspace, std::string_view path);
+// The first file named `name` (case-insensitive) at the root, or in docs/ or .github/ when `elsewhere`.
+const workspace::File* find_document(const workspace::Workspace& workspace, std::string_view name, bool elsewhere);
+
+// ADR directories: docs/adr, doc/adr, docs/adrs, docs/decisions,
+// docs/architecture/decisions, adr, adrs, decisions (at any depth for the
+// docs/... forms); an ADR is a Markdown file there other than README,
+// index and template files.
+bool is_adr_path(std::string_view path);
+// The ADR's number from its file name ("0007-use-kafka.md" -> "0007"), "" if none.
+std::string adr_number(std::string_view path);
+
+void emit_at(engine::Emitter& out, std::string path, int line, std::string message);
+
+}  // namespace constable::checks::docs

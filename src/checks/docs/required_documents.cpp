@@ -1,0 +1,75 @@
+// docs/required-documents: the project documents the constitution lists
+// (ARCHITECTURE.md, CONTRIBUTING.md, CHANGELOG.md, ...) exist.
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include "checks/docs/docs_checks.hpp"
+#include "checks/docs/docs_support.hpp"
+#include "core/text.hpp"
+
+namespace constable::checks::docs {
+
+namespace {
+
+constexpr engine::CheckInfo kInfo{
+    .id = "docs/required-documents",
+    .domain = "docs",
+    .nature = Nature::documentation,
+    .summary = "Maintain the project documents the constitution lists",
+    .rationale = "Design, contribution rules and history each have one agreed place, so nobody has to ask and "
+                 "tools can link to them. The documents are the file names the Project Documentation list "
+                 "starts its items with (ARCHITECTURE.md, CONTRIBUTING.md, CHANGELOG.md; README.md is "
+                 "docs/readme-quickstart's), looked up case-insensitively at the root, in docs/, doc/ and "
+                 ".github/. An empty file does not count.",
+    .remediation = "Add the missing document at the repository root: ARCHITECTURE.md (system design overview), "
+                   "CONTRIBUTING.md (how to build, test and propose changes), CHANGELOG.md (Keep a Changelog).",
+    .bad_example = "README.md\nCHANGELOG.md\n",
+    .good_example = "README.md\nARCHITECTURE.md\nCONTRIBUTING.md\nCHANGELOG.md\n",
+    .parameters = "the document file names, from the section's list",
+    .clause = {.section = "project documentation|documentation", .text = "architecture\\.md"},
+    .file_kind = FileKind::other,
+    .stack = "",
+    .scope = engine::Scope::repository,
+};
+
+class RequiredDocumentsCheck final : public engine::Check {
+ public:
+  const engine::CheckInfo& info() const override { return kInfo; }
+
+  Result<void> bind_section(const std::vector<const constitution::Clause*>& section) override {
+    static const RE2 kFile(R"(^\s*([A-Za-z0-9_-]+\.md)\b.*)");
+    documents_.clear();
+    for (const constitution::Clause* clause : section) {
+      std::string name;
+      if (RE2::FullMatch(clause->text, kFile, &name) && !text::iequals(name, "README.md")) documents_.push_back(name);
+    }
+    if (documents_.empty()) return fail("docs/required-documents: the section names no document (NAME.md ...)");
+    return {};
+  }
+
+  std::string bound_parameters() const override {
+    std::string out;
+    for (const auto& d : documents_) out += (out.empty() ? "" : ", ") + d;
+    return out;
+  }
+
+  void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
+    for (const std::string& name : documents_) {
+      const workspace::File* file = find_document(repo.workspace(), name, true);
+      if (file == nullptr)
+        emit_at(out, name, 0, fmt::format("the repository has no {}", name));
+      else if (text::trim(read_file(*file)).empty())
+        emit_at(out, file->path, 0, fmt::format("{} is empty", file->path));
+    }
+  }
+
+ private:
+  std::vector<std::string> documents_;
+};
+
+}  // namespace
+
+std::unique_ptr<engine::Check> make_required_documents_check() { return engine::make_check<RequiredDocumentsCheck>(); }
+
+}  // namespace constable::checks::docs

@@ -1,0 +1,37 @@
+// docs/runbooks: Write runbooks for common operational tasks.
+
+#include "checks/docs/docs_checks.hpp"
+#include "checks/docs/operational_docs.hpp"
+
+namespace constable::checks::docs {
+
+namespace {
+
+constexpr engine::CheckInfo kInfo{
+    .id = "docs/runbooks",
+    .domain = "docs",
+    .nature = Nature::documentation,
+    .summary = "Write runbooks for common operational tasks",
+    .rationale = "A runbook turns a 3 a.m. page into a checklist; without one the fix lives in one person's head. Applies to repositories that deploy something (a Dockerfile, Kubernetes manifests, a Helm "
+                 "chart or Terraform). Recognised: a .md, .markdown, .rst, .adoc or .txt file whose path matches "
+                 "`run-?books?|playbooks?`, or a Markdown heading matching `\\brun-?books?\\b|\\bplaybooks?\\b`.",
+    .remediation = "Add docs/runbooks/ with one page per operational task (restart, scale, rotate credentials, restore), each with steps and checks.",
+    .bad_example = "Dockerfile\nREADME.md\n",
+    .good_example = "Dockerfile\nREADME.md\ndocs/runbooks/\n",
+    .parameters = "",
+    .clause = {.section = "operational documentation|documentation", .text = "runbook"},
+    .file_kind = FileKind::other,
+    .stack = "",
+    .scope = engine::Scope::repository,
+};
+
+}  // namespace
+
+std::unique_ptr<engine::Check> make_runbooks_check() {
+  return make_operational_doc_check(kInfo, {.name = "runbook",
+                                            .path_pattern = R"(run-?books?|playbooks?)",
+                                            .heading_pattern = R"(\brun-?books?\b|\bplaybooks?\b)",
+                                            .expected_path = "docs/runbooks/"});
+}
+
+}  // namespace constable::checks::docs
