@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <map>
 
 #include "checks/docs/adr_support.hpp"
@@ -56,6 +57,8 @@ std::vector<long> referenced_numbers(std::string_view text) {
     const std::string& digits = !a.empty() ? a : (!b.empty() ? b : c);
     if (!digits.empty()) out.push_back(std::stol(digits));
   }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

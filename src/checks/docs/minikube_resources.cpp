@@ -70,9 +70,10 @@ class MinikubeResourcesCheck final : public engine::Check {
     const bool cpu = RE2::PartialMatch(content, kCpu), memory = RE2::PartialMatch(content, kMemory);
     if (cpu && memory) return;
     int line = 1;
+    static const RE2 kMention(R"((?i)(^|[\s`(])minikube\b)");
     const auto lines = text::split_lines(content);
     for (std::size_t i = 0; i < lines.size(); ++i)
-      if (text::icontains(lines[i], "minikube")) {
+      if (RE2::PartialMatch(lines[i], kMention)) {
         line = static_cast<int>(i) + 1;
         break;
       }

@@ -32,8 +32,12 @@ class Resolver {
 
   const yaml::Node* lookup(const yaml::Node& job, std::string_view key, bool use_default = true) const {
     if (const yaml::Node* found = through_extends(job, key, 0)) return found;
-    if (use_default && default_ != nullptr && default_->is_mapping())
+    if (!use_default) return nullptr;
+    if (default_ != nullptr && default_->is_mapping())
       if (const yaml::Node* found = default_->get(key)) return found;
+    // The deprecated global form of the `default:` keywords.
+    for (std::string_view global : {"cache", "before_script", "after_script", "image", "services"})
+      if (key == global) return root_.get(key);
     return nullptr;
   }
 
