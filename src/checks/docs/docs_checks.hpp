@@ -1,7 +1,7 @@
 #pragma once
 // The documentation checks (domain "docs"), one per file, registered in id
 // order: project documents, CHANGELOG format, ADRs, operational documents,
-// TODO comments and the Minikube resources in the README.
+// owners and dates of to-do comments, and the Minikube resources in the README.
 
 #include <memory>
 #include <vector>

@@ -170,8 +170,8 @@ class TodoOwnerDateCheck final : public engine::Check {
       re2::StringPiece tail;
       if (!RE2::PartialMatch(input, kTodo, &tail)) continue;
       rest = std::string_view(tail.data(), tail.size());
-      // A marker starts the comment or is written TODO: / TODO( / TODO[; prose
-      // that mentions "TODO comments" is not one.
+      // A marker starts the comment or is followed by a colon, a parenthesis
+      // or a bracket; prose that mentions the word is not one.
       const std::string_view before = comment.text.substr(0, static_cast<std::size_t>(rest.data() - comment.text.data()) - 4);
       const bool starts = before.find_first_not_of("/*#!- \t") == std::string_view::npos;
       if (!starts && !(rest.starts_with(':') || rest.starts_with('(') || rest.starts_with('['))) continue;
