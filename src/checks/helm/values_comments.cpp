@@ -1,0 +1,142 @@
+// helm/values-comments: every configurable option in a chart's values.yaml
+// is explained by a comment.
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include <set>
+
+#include "checks/helm/helm_checks.hpp"
+#include "checks/helm/helm_support.hpp"
+#include "core/text.hpp"
+
+namespace constable::checks::helm {
+
+namespace {
+
+constexpr engine::CheckInfo kInfo{
+    .id = "helm/values-comments",
+    .domain = "helm",
+    .nature = Nature::documentation,
+    .summary = "Explain every option of a chart's values.yaml with a comment",
+    .rationale = "values.yaml is the chart's interface: users override what it documents, and `helm show "
+                 "values` prints the comments. The rule: every key of the top two levels (the sections and "
+                 "their options) and every leaf (a key whose value is a scalar, a list or an empty map) needs "
+                 "a comment on the line directly above it (no blank line between) or at the end of its line; "
+                 "deeper sections are explained by their parent's comment. A `## @param <path>` line (the "
+                 "readme-generator-for-helm convention) anywhere in the file documents <path>, and `## @skip "
+                 "<path>` exempts a subtree. Keys inside list items are the list's content, not options. A "
+                 "values.yaml that does not parse is reported here.",
+    .remediation = "Add a comment saying what the option does and which values it accepts, on the line above "
+                   "the key (e.g. `# -- Number of pod replicas`) or at the end of its line.",
+    .bad_example = "replicaCount: 1\nimage:\n  repository: nginx\n",
+    .good_example = "# Number of pod replicas\nreplicaCount: 1\n# Container image\nimage:\n"
+                    "  repository: nginx  # registry/repository of the image\n",
+    .parameters = "",
+    .clause = {.section = "helm|values", .text = R"(comments?.*(explain|document).*(option|values?))"},
+    .file_kind = FileKind::other,
+    .stack = "helm",
+    .scope = engine::Scope::repository,
+};
+
+struct DocBlocks {
+  std::set<std::string> params;  // paths named by "@param"
+  std::vector<std::string> skipped;  // subtrees named by "@skip"
+  bool skips(const std::string& path) const {
+    for (const auto& skip : skipped)
+      if (path == skip || path.starts_with(skip + ".")) return true;
+    return false;
+  }
+};
+
+DocBlocks doc_blocks(const std::vector<std::string_view>& lines) {
+  static const RE2 kDoc(R"(^\s*#+\s*@(param|skip)\s+([^\s]+))");
+  DocBlocks out;
+  for (std::string_view line : lines) {
+    std::string kind, path;
+    if (!RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), kDoc, &kind, &path)) continue;
+    if (kind == "param") out.params.insert(path);
+    else out.skipped.push_back(path);
+  }
+  return out;
+}
+
+bool is_comment_line(std::string_view line) { return text::trim(line).starts_with('#'); }
+
+// A '#' starting a comment: at the start or after a space or tab.
+bool has_trailing_comment(std::string_view rest) {
+  for (std::size_t i = 0; i < rest.size(); ++i)
+    if (rest[i] == '#' && (i == 0 || rest[i - 1] == ' ' || rest[i - 1] == '\t')) return true;
+  return false;
+}
+
+class ValuesCommentsCheck final : public engine::Check {
+ public:
+  const engine::CheckInfo& info() const override { return kInfo; }
+
+  void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
+    for (const Chart& chart : find_charts(repo.workspace())) {
+      const workspace::File* values = find_file(repo.workspace(), chart.dir + "values.yaml");
+      if (values == nullptr) continue;
+      const auto yaml = load_yaml(*values);
+      if (!yaml) continue;
+      if (const yaml::ParseError* error = yaml->error()) {
+        out.emit({.range = SourceRange::at_line(error->mark.line),
+                  .message = fmt::format("values.yaml does not parse ({}), so its comments cannot be checked",
+                                         error->message),
+                  .path_override = values->path});
+        continue;
+      }
+      const yaml::Node* root = yaml->root();
+      if (root == nullptr || !root->is_mapping()) continue;
+      Walk walk{yaml->lines(), doc_blocks(yaml->lines()), values->path, out, {}};
+      walk.mapping(*root, "", 1);
+    }
+  }
+
+ private:
+  struct Walk {
+    std::vector<std::string_view> lines;
+    DocBlocks docs;
+    std::string path;
+    engine::Emitter& out;
+    std::set<const yaml::Node*> walked;  // an aliased mapping is checked once, where it is written
+
+    void mapping(const yaml::Node& node, const std::string& prefix, int depth) {
+      if (!walked.insert(&node).second) return;
+      for (const yaml::Entry& entry : node.entries) {
+        if (!entry.key->is_scalar()) continue;
+        const std::string key_path = prefix.empty() ? entry.key->value : prefix + "." + entry.key->value;
+        if (docs.skips(key_path) || entry.key->value == "<<") continue;
+        // Entries merged in by `<<: *defaults` are written at their anchor, earlier in the file, and
+        // checked there.
+        if (std::pair(entry.key->start.line, entry.key->start.column) < std::pair(node.start.line, node.start.column))
+          continue;
+        const bool section = entry.value->is_mapping() && !entry.value->entries.empty();
+        if ((depth <= 2 || !section) && !documented(entry, key_path))
+          out.emit({.range = node_range(*entry.key),
+                    .message = fmt::format("option '{}' has no comment explaining it", key_path),
+                    .path_override = path});
+        if (section) mapping(*entry.value, key_path, depth + 1);
+      }
+    }
+
+    bool documented(const yaml::Entry& entry, const std::string& key_path) const {
+      if (docs.params.contains(key_path)) return true;
+      const int line = entry.key->start.line;
+      if (line < 1 || static_cast<std::size_t>(line) > lines.size()) return true;  // cannot tell: do not accuse
+      if (line >= 2 && is_comment_line(lines[static_cast<std::size_t>(line - 2)])) return true;
+      // After the value when it ends on the key's line, else after the key (`key: |  # ...`).
+      const yaml::Node& last = entry.value->end.line == line ? *entry.value : *entry.key;
+      const std::string_view text = lines[static_cast<std::size_t>(line - 1)];
+      const auto from = static_cast<std::size_t>(std::max(0, last.end.column - 1));
+      return from <= text.size() && has_trailing_comment(text.substr(from));
+    }
+  };
+};
+
+}  // namespace
+
+std::unique_ptr<engine::Check> make_values_comments_check() { return engine::make_check<ValuesCommentsCheck>(); }
+
+}  // namespace constable::checks::helm
