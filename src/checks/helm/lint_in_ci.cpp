@@ -80,7 +80,7 @@ Makefile parse_makefile(std::string_view content) {
     std::string targets, rest;
     if (!RE2::FullMatch(re2::StringPiece(line.data(), line.size()), kRule, &targets, &rest)) continue;
     std::vector<std::string> prerequisites;
-    std::string_view prereq_text = rest.substr(0, rest.find_first_of(";#"));
+    const std::string_view prereq_text = std::string_view(rest).substr(0, rest.find_first_of(";#"));
     for (std::string_view p : text::split(prereq_text, ' '))
       if (!text::trim(p).empty()) prerequisites.emplace_back(text::trim(p));
     for (std::string_view t : text::split(targets, ' ')) {

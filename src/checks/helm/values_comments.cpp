@@ -24,8 +24,8 @@ constexpr engine::CheckInfo kInfo{
                  "their options) and every leaf (a key whose value is a scalar, a list or an empty map) needs "
                  "a comment on the line directly above it (no blank line between) or at the end of its line; "
                  "deeper sections are explained by their parent's comment. A `## @param <path>` line (the "
-                 "readme-generator-for-helm convention) anywhere in the file documents <path>, and `## @skip "
-                 "<path>` exempts a subtree. Keys inside list items are the list's content, not options. A "
+                 "readme-generator-for-helm convention) anywhere in the file documents <path> and the sections "
+                 "above it, and `## @skip <path>` exempts a subtree. Keys inside list items are the list's content, not options. A "
                  "values.yaml that does not parse is reported here.",
     .remediation = "Add a comment saying what the option does and which values it accepts, on the line above "
                    "the key (e.g. `# -- Number of pod replicas`) or at the end of its line.",
@@ -42,6 +42,13 @@ constexpr engine::CheckInfo kInfo{
 struct DocBlocks {
   std::set<std::string> params;  // paths named by "@param"
   std::vector<std::string> skipped;  // subtrees named by "@skip"
+  // A path named by @param, or a section with a @param for one of its options.
+  bool documents(const std::string& path) const {
+    if (params.contains(path)) return true;
+    const std::string section = path + ".";
+    const auto it = params.lower_bound(section);
+    return it != params.end() && it->starts_with(section);
+  }
   bool skips(const std::string& path) const {
     for (const auto& skip : skipped)
       if (path == skip || path.starts_with(skip + ".")) return true;
@@ -122,7 +129,7 @@ class ValuesCommentsCheck final : public engine::Check {
     }
 
     bool documented(const yaml::Entry& entry, const std::string& key_path) const {
-      if (docs.params.contains(key_path)) return true;
+      if (docs.documents(key_path)) return true;
       const int line = entry.key->start.line;
       if (line < 1 || static_cast<std::size_t>(line) > lines.size()) return true;  // cannot tell: do not accuse
       if (line >= 2 && is_comment_line(lines[static_cast<std::size_t>(line - 2)])) return true;
