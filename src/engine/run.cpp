@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -203,17 +204,39 @@ class Runner {
 
   RunResult run() {
     RunResult result;
+    // Repository-scope checks run first: their findings about a file join
+    // that file's, to get snippets, suppressions and fingerprints like any.
+    std::vector<Finding> unplaced;
+    std::map<std::string, std::vector<Collected>, std::less<>> repository_findings;
+    if (options_.repository_checks) {
+      std::set<std::string_view> files;
+      for (const auto& file : workspace_.files) files.insert(file.path);
+      for (auto& c : check_repository()) {
+        if (files.contains(c.emission.path_override)) {
+          repository_findings[c.emission.path_override].push_back(std::move(c));
+          continue;
+        }
+        Finding f = make_finding(*c.info, c.clause, c.emission.path_override, c.emission.range,
+                                 std::move(c.emission.message), std::move(c.emission.remediation));
+        f.fingerprint = text::hex64(text::fnv1a64(f.check_id + '\0' + f.path + '\0' + f.message));
+        unplaced.push_back(std::move(f));
+      }
+    }
+
     std::vector<const workspace::File*> work;
     for (const auto& file : workspace_.files)
-      if (!every_file_.empty() || by_kind_.contains(file.kind) || wants_manifest(file)) work.push_back(&file);
+      if (!every_file_.empty() || by_kind_.contains(file.kind) || wants_manifest(file) ||
+          repository_findings.contains(file.path))
+        work.push_back(&file);
 
     const unsigned jobs = options_.jobs != 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
     std::vector<PendingFile> pending(work.size());
     parallel_for(work.size(), jobs, [&](std::size_t i) {
       pending[i] = collect(*work[i]);
+      if (const auto found = repository_findings.find(work[i]->path); found != repository_findings.end())
+        for (const auto& c : found->second) pending[i].collected.push_back(c);
       if (!pending[i].in_manifest_set) finalize(pending[i]);
     });
-    std::vector<Finding> unplaced;
     if (!manifests_.empty()) check_manifests(work, pending, jobs, unplaced);
 
     std::vector<FileOutcome> outcomes;
@@ -226,8 +249,6 @@ class Runner {
       result.stats.documents_parsed += outcome.documents_parsed;
       result.stats.bytes_read += outcome.bytes_read;
     }
-    if (options_.repository_checks)
-      for (auto& f : check_repository()) result.findings.push_back(std::move(f));
     apply_waivers(result.findings);
     for (const auto& n : workspace_.notes) result.notes.push_back(n);
     std::sort(result.findings.begin(), result.findings.end(), report_order);
@@ -444,21 +465,14 @@ class Runner {
   };
 
   // Repository-scope checks, once each, on the calling thread.
-  std::vector<Finding> check_repository() const {
+  std::vector<Collected> check_repository() const {
     std::vector<Collected> collected;
     const RepositoryView view(*this);
     for (const Binding* binding : repository_) {
       CollectingEmitter emitter(collected, binding->check->info(), binding->clause);
       binding->check->check_repository(view, emitter);
     }
-    std::vector<Finding> findings;
-    for (auto& c : collected) {
-      Finding f = make_finding(*c.info, c.clause, c.emission.path_override, c.emission.range,
-                               std::move(c.emission.message), std::move(c.emission.remediation));
-      f.fingerprint = text::hex64(text::fnv1a64(f.check_id + '\0' + f.path + '\0' + f.message));
-      findings.push_back(std::move(f));
-    }
-    return findings;
+    return collected;
   }
 
   bool known(std::string_view selector) const {
