@@ -48,6 +48,9 @@ struct CheckOptions : CommonOptions {
   std::string commits;                             // "BASE..HEAD": check these commit messages
   bool all_branches = false;                       // branch naming for every local branch
   bool history = false;                            // also scan every blob in git history
+  // Rendered manifests to check with the repository's ("-" for standard
+  // input), e.g. the output of `helm template`; findings point into them.
+  std::vector<std::string> manifests;
   std::optional<std::string> fail_on;  // critical|high|medium|low|none
   unsigned jobs = 0;
   bool stats = false;

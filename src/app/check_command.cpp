@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <iostream>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -41,10 +43,37 @@ struct CheckRun {
   engine::RunResult result;
 };
 
+// Rendered manifests join the workspace as YAML files with their content in
+// memory, named as given ("<stdin>" for "-"), so findings point into them.
+Result<void> add_manifests(const std::vector<std::string>& sources, workspace::Workspace& workspace) {
+  for (const auto& source : sources) {
+    std::string content;
+    std::string name = source;
+    if (source == "-") {
+      name = "<stdin>";
+      content.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+      std::error_code ec;
+      if (std::filesystem::is_directory(source, ec)) return fail("--manifests takes a file, not a directory", source);
+      std::ifstream in(source, std::ios::binary);
+      if (!in) return fail("cannot read the manifests file", source);
+      content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    workspace::File file{name, source == "-" ? std::filesystem::path{} : std::filesystem::path(source), content.size(),
+                         FileKind::yaml, std::move(content)};
+    std::erase_if(workspace.files, [&](const workspace::File& f) { return f.path == name; });
+    workspace.files.push_back(std::move(file));
+  }
+  std::sort(workspace.files.begin(), workspace.files.end(),
+            [](const workspace::File& a, const workspace::File& b) { return a.path < b.path; });
+  return {};
+}
+
 Result<CheckRun> run_check(const CheckOptions& options) {
   auto session = open_session(options);
   if (!session) return std::unexpected(session.error());
   CheckRun run{std::move(*session), std::nullopt, {}};
+  if (auto added = add_manifests(options.manifests, run.session.workspace); !added) return std::unexpected(added.error());
 
   // Repository-scope checks use git when there is a repository; the git
   // options require one.

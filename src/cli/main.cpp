@@ -63,6 +63,9 @@ int run(int argc, char** argv) {
   check_cmd->add_option("--commits", check.commits, "Check these commits' messages, as BASE..HEAD");
   check_cmd->add_flag("--all-branches", check.all_branches, "Check the names of all local branches");
   check_cmd->add_flag("--history", check.history, "Also scan every blob in git history for secrets, once each");
+  check_cmd->add_option("--manifests", check.manifests,
+                        "Also check these rendered Kubernetes manifests (e.g. helm template output); - for stdin")
+      ->allow_extra_args(false);
 
   app::CheckOptions baseline;
   std::string baseline_today, baseline_file;

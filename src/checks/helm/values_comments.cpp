@@ -21,9 +21,10 @@ constexpr engine::CheckInfo kInfo{
     .summary = "Explain every option of a chart's values.yaml with a comment",
     .rationale = "values.yaml is the chart's interface: users override what it documents, and `helm show "
                  "values` prints the comments. The rule: every key of the top two levels (the sections and "
-                 "their options) and every leaf (a key whose value is a scalar, a list or an empty map) needs "
-                 "a comment on the line directly above it (no blank line between) or at the end of its line; "
-                 "deeper sections are explained by their parent's comment. A `## @param <path>` line (the "
+                 "their options) and every deeper leaf (a key whose value is a scalar, a list or an empty map) "
+                 "of an undocumented section needs a comment on the line directly above it (no blank line "
+                 "between) or at the end of its line; deeper sections and the leaves of a documented section "
+                 "(`requests:` with `cpu` and `memory` under it) are explained by their parent's comment. A `## @param <path>` line (the "
                  "readme-generator-for-helm convention) anywhere in the file documents <path> and the sections "
                  "above it, and `## @skip <path>` exempts a subtree. Keys inside list items are the list's content, not options. A "
                  "values.yaml that does not parse is reported here.",
@@ -97,7 +98,7 @@ class ValuesCommentsCheck final : public engine::Check {
       const yaml::Node* root = yaml->root();
       if (root == nullptr || !root->is_mapping()) continue;
       Walk walk{yaml->lines(), doc_blocks(yaml->lines()), values->path, out, {}};
-      walk.mapping(*root, "", 1);
+      walk.mapping(*root, "", 1, false);
     }
   }
 
@@ -109,7 +110,7 @@ class ValuesCommentsCheck final : public engine::Check {
     engine::Emitter& out;
     std::set<const yaml::Node*> walked;  // an aliased mapping is checked once, where it is written
 
-    void mapping(const yaml::Node& node, const std::string& prefix, int depth) {
+    void mapping(const yaml::Node& node, const std::string& prefix, int depth, bool parent_documented) {
       if (!walked.insert(&node).second) return;
       for (const yaml::Entry& entry : node.entries) {
         if (!entry.key->is_scalar()) continue;
@@ -120,11 +121,13 @@ class ValuesCommentsCheck final : public engine::Check {
         if (std::pair(entry.key->start.line, entry.key->start.column) < std::pair(node.start.line, node.start.column))
           continue;
         const bool section = entry.value->is_mapping() && !entry.value->entries.empty();
-        if ((depth <= 2 || !section) && !documented(entry, key_path))
+        const bool needs_comment = depth <= 2 || (!section && !parent_documented);
+        const bool has_comment = documented(entry, key_path);
+        if (needs_comment && !has_comment)
           out.emit({.range = node_range(*entry.key),
                     .message = fmt::format("option '{}' has no comment explaining it", key_path),
                     .path_override = path});
-        if (section) mapping(*entry.value, key_path, depth + 1);
+        if (section) mapping(*entry.value, key_path, depth + 1, has_comment);
       }
     }
 

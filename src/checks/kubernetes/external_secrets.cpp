@@ -48,7 +48,7 @@ class ExternalSecretsCheck final : public engine::Check {
         if (entry == nullptr || !has_entries(entry->value)) continue;
         engine::Emission e;
         e.range = kube::range_of(entry->key);
-        e.message = fmt::format("Secret {} is committed with {} key(s) of {}; use an ExternalSecret",
+        e.message = fmt::format("{} is committed with {} key(s) of {}; use an ExternalSecret",
                                 object->display_name(), entry->value->entries.size(), key);
         e.path_override = object->source->path;
         for (const auto& item : entry->value->entries) e.secrets.push_back(kube::range_of(item.value));
