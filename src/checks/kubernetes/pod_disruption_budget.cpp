@@ -2,6 +2,8 @@
 // services". A PDB protects a workload only when its selector really selects
 // the workload's pods, in the same namespace.
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include "checks/kubernetes/kubernetes_checks.hpp"
@@ -35,19 +37,19 @@ class PodDisruptionBudgetCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
-    const auto budgets = context.manifests().of_kind("PodDisruptionBudget");
+    // Selectors of the budgets, by the namespace they are deployed to.
+    std::multimap<std::string, const yaml::Node*, std::less<>> budgets;
+    for (const kube::Object* pdb : context.manifests().of_kind("PodDisruptionBudget"))
+      for (const auto& placement : pdb->placements)
+        budgets.emplace(placement.namespace_name, pdb->root->at("spec", "selector"));
     for_each_pod_template(context.manifests(), [&](const kube::Object& object, const kube::PodTemplate& tmpl) {
       if (object.kind != "Deployment" && object.kind != "StatefulSet") return;
       const yaml::Node* labels = tmpl.metadata != nullptr ? tmpl.metadata->get("labels") : nullptr;
       for (const auto& placement : object.placements) {
         if (!placement.production) continue;
         bool covered = false;
-        for (const kube::Object* pdb : budgets) {
-          for (const auto& pdb_placement : pdb->placements) {
-            covered = covered || (pdb_placement.namespace_name == placement.namespace_name &&
-                                  kube::selector_matches(pdb->root->at("spec", "selector"), labels));
-          }
-        }
+        const auto [first, last] = budgets.equal_range(placement.namespace_name);
+        for (auto it = first; it != last && !covered; ++it) covered = kube::selector_matches(it->second, labels);
         if (covered) continue;
         report(out, object, nullptr,
                fmt::format("no PodDisruptionBudget selects the pods of {}{}{}", object.display_name(),

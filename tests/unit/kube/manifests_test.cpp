@@ -1,0 +1,93 @@
+#include "kube/manifests.hpp"
+
+#include <gtest/gtest.h>
+
+namespace constable::kube {
+namespace {
+
+const yaml::Node* node(const yaml::Stream& s) { return s.documents.at(0).root; }
+
+TEST(KubeSelectorTest, MatchLabelsAndExpressionsAreAnded) {
+  const auto labels = yaml::parse("app: web\ntier: frontend\n");
+  auto matches = [&](const char* selector) { return selector_matches(node(yaml::parse(selector)), node(labels)); };
+  EXPECT_TRUE(matches("matchLabels: {app: web}\n"));
+  EXPECT_FALSE(matches("matchLabels: {app: api}\n"));
+  EXPECT_TRUE(matches("matchExpressions:\n  - {key: app, operator: In, values: [web, api]}\n"));
+  EXPECT_FALSE(matches("matchExpressions:\n  - {key: app, operator: NotIn, values: [web]}\n"));
+  EXPECT_TRUE(matches("matchExpressions:\n  - {key: tier, operator: Exists}\n  - {key: canary, operator: DoesNotExist}\n"));
+  EXPECT_FALSE(matches("matchLabels: {app: web}\nmatchExpressions:\n  - {key: tier, operator: In, values: [backend]}\n"));
+  EXPECT_TRUE(matches("{}\n")) << "an empty selector selects everything";
+  EXPECT_FALSE(matches("matchExpressions:\n  - {key: app, operator: Matches, values: [web]}\n"));
+  EXPECT_FALSE(selector_matches(nullptr, node(labels))) << "a missing selector selects nothing";
+}
+
+TEST(KubePodTemplateTest, EveryWorkloadKindIncludingCronJobs) {
+  const auto stream = yaml::parse(
+      "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: report}\nspec:\n  jobTemplate:\n    spec:\n      template:\n"
+      "        metadata: {labels: {app: report}}\n        spec:\n          initContainers: [{name: init}]\n"
+      "          containers: [{name: main}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+      "  containers: [{name: c}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n");
+  std::vector<ParsedFile> files = {{"all.yaml", &stream, {}, {}}};
+  const engine::ProductionRules none;
+  const auto set = ManifestSet::build(files, ProductionRules(none));
+  ASSERT_EQ(set.objects().size(), 3u);
+  const auto cron = pod_template(set.objects()[0]);
+  ASSERT_TRUE(cron);
+  const auto cs = containers(cron->spec);
+  ASSERT_EQ(cs.size(), 2u);
+  EXPECT_EQ(cs[0].name, "main");
+  EXPECT_TRUE(cs[1].init);
+  EXPECT_TRUE(pod_template(set.objects()[1]));
+  EXPECT_FALSE(pod_template(set.objects()[2]));
+  EXPECT_FALSE(is_long_running("CronJob"));
+  EXPECT_TRUE(is_long_running("StatefulSet"));
+}
+
+TEST(KubeManifestSetTest, ListsAreExpandedAndKustomizeOverlaysPlaceObjects) {
+  const auto base_kustomization = yaml::parse("resources:\n  - deploy.yaml\n");
+  const auto deploy = yaml::parse(
+      "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n"
+      "  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: web, namespace: ignored}\n");
+  const auto dev = yaml::parse("namespace: shop-dev\nresources: [../../base]\n");
+  const auto prod = yaml::parse("namespace: shop-prod\nresources: [../../base]\npatches:\n  - path: patch.yaml\n"
+                                "configMapGenerator:\n  - name: cfg\ngeneratorOptions: {disableNameSuffixHash: true}\n");
+  const auto patch = yaml::parse("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 5}\n");
+  const auto loose = yaml::parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loose, namespace: production}\n");
+  std::vector<ParsedFile> files = {{"k8s/base/kustomization.yaml", &base_kustomization, {}, {}},
+                                   {"k8s/base/deploy.yaml", &deploy, {}, {}},
+                                   {"k8s/overlays/dev/kustomization.yaml", &dev, {}, {}},
+                                   {"k8s/overlays/prod/kustomization.yaml", &prod, {}, {}},
+                                   {"k8s/overlays/prod/patch.yaml", &patch, {}, {}},
+                                   {"loose.yaml", &loose, {}, {}}};
+  const engine::ProductionRules none;
+  const auto set = ManifestSet::build(files, ProductionRules(none));
+  ASSERT_EQ(set.objects().size(), 3u) << "the List's two items and the loose ConfigMap; the patch is not an object";
+  const Object& web = set.objects()[0];
+  EXPECT_EQ(web.kind, "Deployment");
+  ASSERT_EQ(web.placements.size(), 2u);
+  EXPECT_EQ(web.placements[0].namespace_name, "shop-dev");
+  EXPECT_FALSE(web.placements[0].production);
+  EXPECT_EQ(web.placements[1].namespace_name, "shop-prod");
+  EXPECT_EQ(web.placements[1].via, "k8s/overlays/prod/kustomization.yaml");
+  ASSERT_TRUE(web.production());
+  EXPECT_EQ(*web.production(), "kustomize overlay k8s/overlays/prod: it is under the 'k8s/overlays/prod' directory");
+  EXPECT_EQ(set.objects()[1].placements[0].namespace_name, "shop-dev") << "the overlay's namespace wins";
+  EXPECT_EQ(set.objects()[2].production(), "it is deployed to namespace 'production'");
+  ASSERT_EQ(set.kustomizations().size(), 3u);
+  const auto& generators = set.kustomizations()[2].generators;
+  ASSERT_EQ(generators.size(), 1u);
+  EXPECT_FALSE(generators[0].hashed);
+}
+
+TEST(KubeIntOrPercentTest, PercentagesAndNumbers) {
+  const auto s = yaml::parse("a: 25%\nb: 2\nc: \"3\"\nd: lots\n");
+  const yaml::Node* root = node(s);
+  EXPECT_TRUE(parse_int_or_percent(root->get("a"))->percent);
+  EXPECT_EQ(parse_int_or_percent(root->get("a"))->value, 25);
+  EXPECT_FALSE(parse_int_or_percent(root->get("b"))->percent);
+  EXPECT_FALSE(parse_int_or_percent(root->get("c"))) << "a quoted number is a string the API server rejects";
+  EXPECT_FALSE(parse_int_or_percent(root->get("d")));
+}
+
+}  // namespace
+}  // namespace constable::kube
