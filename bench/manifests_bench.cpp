@@ -4,11 +4,10 @@
 // of parsing every file once.
 
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "app/app.hpp"
 #include "engine/run.hpp"
@@ -24,13 +23,16 @@ constexpr int kManifests = 5000;
 std::string deployment(int i, const std::string& ns) {
   return fmt::format(
       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-{0}\n{1}  labels: {{app: svc-{0}}}\nspec:\n"
-      "  replicas: {2}\n  revisionHistoryLimit: 10\n  strategy:\n    rollingUpdate: {{maxUnavailable: 25%, maxSurge: {3}}}\n"
+      "  replicas: {2}\n  revisionHistoryLimit: 10\n  strategy:\n    rollingUpdate: {{maxUnavailable: 25%, maxSurge: "
+      "{3}}}\n"
       "  selector:\n    matchLabels: {{app: svc-{0}}}\n  template:\n    metadata:\n      labels: {{app: svc-{0}}}\n"
       "      annotations: {{checksum/config: abc{0}}}\n    spec:\n      securityContext: {{runAsNonRoot: true}}\n"
       "      containers:\n        - name: app\n          image: registry.example.com/svc-{0}:{4}\n"
       "          envFrom: [{{configMapRef: {{name: svc-{0}}}}}]\n"
-      "          securityContext:\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: {5}\n"
-      "            capabilities: {{drop: [ALL]}}\n          resources:\n            requests: {{cpu: 100m, memory: 128Mi}}\n"
+      "          securityContext:\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: "
+      "{5}\n"
+      "            capabilities: {{drop: [ALL]}}\n          resources:\n            requests: {{cpu: 100m, memory: "
+      "128Mi}}\n"
       "            limits: {{cpu: 500m{6}}}\n          livenessProbe: {{httpGet: {{path: /healthz, port: 8080}}}}\n"
       "          readinessProbe: {{httpGet: {{path: /ready, port: 8080}}}}\n",
       i, ns.empty() ? "" : fmt::format("  namespace: {}\n", ns), 2 + i % 6, i % 7 == 0 ? "2" : "1",
@@ -61,15 +63,17 @@ const fs::path& repo() {
       const int team = i % 50;
       const bool kustomized = (i / 50) % 4 == 0;  // every team has some services in kustomize
       const std::string ns = kustomized ? "" : fmt::format("team-{}-prod", team);
-      const fs::path file = kustomized ? dir / "apps" / fmt::format("team-{}", team) / "base" / fmt::format("svc-{}.yaml", i)
-                                       : dir / "manifests" / fmt::format("team-{}", team) / fmt::format("svc-{}.yaml", i);
+      const fs::path file = kustomized
+                                ? dir / "apps" / fmt::format("team-{}", team) / "base" / fmt::format("svc-{}.yaml", i)
+                                : dir / "manifests" / fmt::format("team-{}", team) / fmt::format("svc-{}.yaml", i);
       fs::create_directories(file.parent_path());
       std::ofstream(file) << deployment(i, ns) << companions(i, ns);
     }
     for (int team = 0; team < 50; ++team) {
       const fs::path base = dir / "apps" / fmt::format("team-{}", team) / "base";
       std::string resources;
-      for (const auto& entry : fs::directory_iterator(base)) resources += "  - " + entry.path().filename().string() + "\n";
+      for (const auto& entry : fs::directory_iterator(base))
+        resources += "  - " + entry.path().filename().string() + "\n";
       std::ofstream(base / "kustomization.yaml") << "resources:\n" << resources;
       for (const char* env : {"dev", "prod"}) {
         const fs::path overlay = base.parent_path() / "overlays" / env;
@@ -78,13 +82,14 @@ const fs::path& repo() {
             << fmt::format("namespace: team-{}-{}\nresources:\n  - ../../base\n  - policies.yaml\n", team, env);
         std::ofstream(overlay / "policies.yaml")
             << "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: quota}\nspec: {hard: {pods: \"50\"}}\n---\n"
-               "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec: {podSelector: {}}\n";
+               "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec: {podSelector: "
+               "{}}\n";
       }
-      std::ofstream(dir / "manifests" / fmt::format("team-{}", team) / "policies.yaml")
-          << fmt::format("apiVersion: v1\nkind: ResourceQuota\nmetadata: {{name: quota, namespace: team-{0}-prod}}\n"
-                         "spec: {{hard: {{pods: \"50\"}}}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
-                         "metadata: {{name: deny, namespace: team-{0}-prod}}\nspec: {{podSelector: {{}}}}\n",
-                         team);
+      std::ofstream(dir / "manifests" / fmt::format("team-{}", team) / "policies.yaml") << fmt::format(
+          "apiVersion: v1\nkind: ResourceQuota\nmetadata: {{name: quota, namespace: team-{0}-prod}}\n"
+          "spec: {{hard: {{pods: \"50\"}}}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+          "metadata: {{name: deny, namespace: team-{0}-prod}}\nspec: {{podSelector: {{}}}}\n",
+          team);
     }
     return dir;
   }();
@@ -119,12 +124,13 @@ void BM_ManifestsEndToEnd(benchmark::State& state) {
     auto session = app::open_session(options);
     engine::RunOptions run_options;
     run_options.jobs = static_cast<unsigned>(state.range(0));
-    const auto result = engine::run(session->plan, session->constitution, session->config, session->workspace, run_options);
+    const auto result =
+        engine::run(session->plan, session->constitution, session->config, session->workspace, run_options);
     findings = result.findings.size();
   }
   state.counters["findings"] = static_cast<double>(findings);
-  state.counters["manifests/s"] = benchmark::Counter(static_cast<double>(kManifests) * static_cast<double>(state.iterations()),
-                                                     benchmark::Counter::kIsRate);
+  state.counters["manifests/s"] = benchmark::Counter(
+      static_cast<double>(kManifests) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ManifestsEndToEnd)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -337,8 +337,12 @@ class Runner {
       }
       drop_repeated_clauses(collected, specific);
     }
-    if (wants_manifest(file) && !text::looks_binary(context.text()))
-      pending.in_manifest_set = has_manifest_documents(context.yaml()) || context.yaml().errors.size() > 0;
+    // Every YAML file is parsed (a broken one is a finding); a JSON file only
+    // when it may hold an object, so lock files and data are not parsed for nothing.
+    const bool may_hold_objects =
+        file.kind == FileKind::yaml || context.text().find("\"apiVersion\"") != std::string_view::npos;
+    if (wants_manifest(file) && may_hold_objects && !text::looks_binary(context.text()))
+      pending.in_manifest_set = has_manifest_documents(context.yaml()) || !context.yaml().errors.empty();
     for (const auto& error : context.parse_errors()) {
       collected.push_back({&rules::kParseError, nullptr,
                            Emission{{error.line, error.column, error.line, 0}, error.message, {}, {}, {}}});

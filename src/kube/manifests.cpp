@@ -1,12 +1,12 @@
 #include "kube/manifests.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <functional>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "core/text.hpp"
 
@@ -66,7 +66,10 @@ std::vector<const yaml::Node*> string_items(const yaml::Node* list) {
 
 }  // namespace
 
-std::string_view Object::declared_namespace() const { return metadata != nullptr ? metadata->get("namespace") ? metadata->get("namespace")->str() : std::string_view{} : std::string_view{}; }
+std::string_view Object::declared_namespace() const {
+  return metadata != nullptr ? metadata->get("namespace") ? metadata->get("namespace")->str() : std::string_view{}
+                             : std::string_view{};
+}
 
 const yaml::Node* Object::labels() const { return metadata != nullptr ? metadata->get("labels") : nullptr; }
 
@@ -104,9 +107,12 @@ std::optional<PodTemplate> pod_template(const Object& object) {
     if (spec == nullptr || !spec->is_mapping()) return std::nullopt;
     return PodTemplate{object.metadata, spec};
   }
-  if (kind == "CronJob") tmpl = root->at("spec", "jobTemplate", "spec", "template");
-  else if (kind == "PodTemplate") tmpl = root->get("template");
-  else if (is_workload(kind)) tmpl = root->at("spec", "template");
+  if (kind == "CronJob")
+    tmpl = root->at("spec", "jobTemplate", "spec", "template");
+  else if (kind == "PodTemplate")
+    tmpl = root->get("template");
+  else if (is_workload(kind))
+    tmpl = root->at("spec", "template");
   if (tmpl == nullptr || !tmpl->is_mapping()) return std::nullopt;
   const yaml::Node* spec = tmpl->get("spec");
   if (spec == nullptr || !spec->is_mapping()) return std::nullopt;
@@ -216,7 +222,8 @@ Kustomization read_kustomization(const ParsedFile& file, const yaml::Node* root)
   }
   bool hashed_by_default = true;
   if (const yaml::Node* options = root->get("generatorOptions"))
-    if (const yaml::Node* disable = options->get("disableNameSuffixHash")) hashed_by_default = !disable->as_bool().value_or(false);
+    if (const yaml::Node* disable = options->get("disableNameSuffixHash"))
+      hashed_by_default = !disable->as_bool().value_or(false);
   for (auto [key, kind] : {std::pair{"configMapGenerator", "ConfigMap"}, std::pair{"secretGenerator", "Secret"}}) {
     const yaml::Node* list = root->get(key);
     if (list == nullptr || !list->is_sequence()) continue;
@@ -224,7 +231,8 @@ Kustomization read_kustomization(const ParsedFile& file, const yaml::Node* root)
       if (!g->is_mapping() || g->get("name") == nullptr) continue;
       bool hashed = hashed_by_default;
       if (const yaml::Node* options = g->get("options"))
-        if (const yaml::Node* disable = options->get("disableNameSuffixHash")) hashed = !disable->as_bool().value_or(false);
+        if (const yaml::Node* disable = options->get("disableNameSuffixHash"))
+          hashed = !disable->as_bool().value_or(false);
       k.generators.push_back({kind, std::string(g->get("name")->str()), hashed, g->start});
     }
   }
@@ -312,14 +320,16 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
       if (by_dir.contains(r)) included_dirs.insert(r);
   std::vector<std::vector<Placement>> placements(set.objects_.size());
   std::vector<bool> reached(set.objects_.size(), false);
-  std::function<void(const Kustomization&, const std::string&, const std::optional<std::string>&, const std::string&, int)> walk =
-      [&](const Kustomization& k, const std::string& outer_namespace, const std::optional<std::string>& outer_production,
-          const std::string& via, int depth) {
+  std::function<void(const Kustomization&, const std::string&, const std::optional<std::string>&, const std::string&,
+                     int)>
+      walk = [&](const Kustomization& k, const std::string& outer_namespace,
+                 const std::optional<std::string>& outer_production, const std::string& via, int depth) {
         if (depth > 32) return;  // a cycle of kustomizations
         const std::string ns = outer_namespace.empty() ? k.namespace_name : outer_namespace;
         std::optional<std::string> prod = outer_production;
         if (!prod)
-          if (auto reason = production.for_path(k.path)) prod = fmt::format("kustomize overlay {}: {}", k.dir.empty() ? "." : k.dir, *reason);
+          if (auto reason = production.for_path(k.path))
+            prod = fmt::format("kustomize overlay {}: {}", k.dir.empty() ? "." : k.dir, *reason);
         for (const auto& resource : k.resources) {
           if (const auto sub = by_dir.find(resource); sub != by_dir.end()) {
             walk(*sub->second, ns, prod, via, depth + 1);

@@ -31,9 +31,9 @@ struct Source {
 
 // One way an object is deployed.
 struct Placement {
-  std::string namespace_name;                   // "" when nothing sets one
-  std::optional<std::string> production{};      // why this placement is production
-  std::string via{};                            // "k8s/overlays/prod/kustomization.yaml", "" when applied directly
+  std::string namespace_name;               // "" when nothing sets one
+  std::optional<std::string> production{};  // why this placement is production
+  std::string via{};                        // "k8s/overlays/prod/kustomization.yaml", "" when applied directly
 };
 
 struct Object {

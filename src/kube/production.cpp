@@ -22,9 +22,12 @@ ProductionRules::ProductionRules(const engine::ProductionRules& configured) : co
 std::string ProductionRules::values_environment(std::string_view path) {
   const std::string name = text::to_lower(basename(path));
   std::string_view stem = name;
-  if (stem.ends_with(".yaml")) stem.remove_suffix(5);
-  else if (stem.ends_with(".yml")) stem.remove_suffix(4);
-  else return {};
+  if (stem.ends_with(".yaml"))
+    stem.remove_suffix(5);
+  else if (stem.ends_with(".yml"))
+    stem.remove_suffix(4);
+  else
+    return {};
   if (!stem.starts_with("values") || stem.size() < 8) return {};
   const char separator = stem[6];
   if (separator != '-' && separator != '.' && separator != '_') return {};
@@ -40,11 +43,13 @@ std::optional<std::string> ProductionRules::for_path(std::string_view path) cons
     if (slash == std::string_view::npos) break;  // the last segment is the file itself
     const std::string segment = text::to_lower(rest.substr(0, slash));
     if (is_production_word(segment))
-      return fmt::format("it is under the '{}' directory", path.substr(0, static_cast<std::size_t>(rest.data() - path.data()) + slash));
+      return fmt::format("it is under the '{}' directory",
+                         path.substr(0, static_cast<std::size_t>(rest.data() - path.data()) + slash));
     rest.remove_prefix(slash + 1);
   }
   for (const auto& glob : configured_.paths)
-    if (workspace::glob_matches(glob, path)) return fmt::format("it matches production path '{}' in .constable.yaml", glob);
+    if (workspace::glob_matches(glob, path))
+      return fmt::format("it matches production path '{}' in .constable.yaml", glob);
   return std::nullopt;
 }
 

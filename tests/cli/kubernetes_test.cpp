@@ -2,14 +2,13 @@
 // rendered manifests on standard input, hostile YAML, and parameters read
 // from the constitution.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>
 #include <regex>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "cli/cli_support.hpp"
 
@@ -80,8 +79,9 @@ TEST(CliKubernetes, HostileYamlIsAFindingWithALocationNeverACrashOrAHang) {
   for (int i = 0; i < 10000; ++i) deep += "- ";
   repo.write("k8s/deep.yaml", deep + "x\n");
   repo.write("k8s/template.yaml", "kind: {{ .Values.kind }\nmetadata: [\n");
-  repo.write("k8s/pod.yaml",
-             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: x:v1.0.0\n");
+  repo.write(
+      "k8s/pod.yaml",
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: x:v1.0.0\n");
   const auto started = std::chrono::steady_clock::now();
   const auto r = constable({"check", repo.path().string(), "--select", "kubernetes"});
   const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -110,20 +110,22 @@ std::string amended_constitution(const std::string& from, const std::string& to)
 
 TEST(CliKubernetes, AmendingTheDeploymentPatternsChangesTheFindings) {
   TempDir repo;
-  repo.write("deployment.yaml",
-             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 10\n"
-             "  revisionHistoryLimit: 10\n  strategy:\n    rollingUpdate:\n      maxUnavailable: 20%\n      maxSurge: 1\n");
+  repo.write(
+      "deployment.yaml",
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 10\n"
+      "  revisionHistoryLimit: 10\n  strategy:\n    rollingUpdate:\n      maxUnavailable: 20%\n      maxSurge: 1\n");
   auto findings = [&](const std::string& constitution) {
     repo.write("CONSTITUTION.md", constitution);
-    const auto r = constable({"check", repo.path().string(), "--select",
-                              "kubernetes/max-unavailable,kubernetes/revision-history-limit"});
+    const auto r = constable(
+        {"check", repo.path().string(), "--select", "kubernetes/max-unavailable,kubernetes/revision-history-limit"});
     return one_line_per_finding(r.out);
   };
   EXPECT_EQ(findings(amended_constitution("Maximum unavailable pods: 25%", "Maximum unavailable pods: 25%")), "");
   EXPECT_EQ(findings(amended_constitution("Maximum unavailable pods: 25%", "Maximum unavailable pods: 10%")),
             "deployment.yaml:10 kubernetes/max-unavailable\n");
-  EXPECT_EQ(findings(amended_constitution("Deployment history limit: 10 revisions", "Deployment history limit: 5 revisions")),
-            "deployment.yaml:7 kubernetes/revision-history-limit\n");
+  EXPECT_EQ(
+      findings(amended_constitution("Deployment history limit: 10 revisions", "Deployment history limit: 5 revisions")),
+      "deployment.yaml:7 kubernetes/revision-history-limit\n");
 }
 
 }  // namespace

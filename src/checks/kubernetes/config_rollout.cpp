@@ -3,9 +3,9 @@
 // only if it changes the pod template: a checksum annotation, a kustomize
 // generator's hash suffix, or a reloader that restarts them.
 
-#include <set>
-
 #include <fmt/format.h>
+
+#include <set>
 
 #include "checks/kubernetes/kubernetes_checks.hpp"
 #include "checks/kubernetes/kubernetes_support.hpp"
@@ -19,14 +19,17 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::reliability,
     .summary = "Roll workloads when the ConfigMaps and Secrets they use change",
-    .rationale = "Editing a ConfigMap does not restart the pods that use it: they keep the old configuration "
-                 "until something else restarts them, so a change is deployed at an unknown time.",
-    .remediation = "Annotate the pod template with a checksum of the configuration (Helm: checksum/config: "
-                   "{{ include (print $.Template.BasePath \"/configmap.yaml\") . | sha256sum }}), generate the "
-                   "ConfigMap with kustomize's configMapGenerator (hash suffix), or use a reloader annotation.",
+    .rationale =
+        "Editing a ConfigMap does not restart the pods that use it: they keep the old configuration "
+        "until something else restarts them, so a change is deployed at an unknown time.",
+    .remediation =
+        "Annotate the pod template with a checksum of the configuration (Helm: checksum/config: "
+        "{{ include (print $.Template.BasePath \"/configmap.yaml\") . | sha256sum }}), generate the "
+        "ConfigMap with kustomize's configMapGenerator (hash suffix), or use a reloader annotation.",
     .bad_example = "template:\n  spec:\n    containers:\n      - envFrom: [{configMapRef: {name: web-config}}]\n",
-    .good_example = "template:\n  metadata:\n    annotations:\n      checksum/config: 5e1f...\n  spec:\n"
-                    "    containers:\n      - envFrom: [{configMapRef: {name: web-config}}]\n",
+    .good_example =
+        "template:\n  metadata:\n    annotations:\n      checksum/config: 5e1f...\n  spec:\n"
+        "    containers:\n      - envFrom: [{configMapRef: {name: web-config}}]\n",
     .parameters = "",
     .clause = {.section = "kubernetes|configuration", .text = "configuration changes.*(trigger|roll)"},
     .file_kind = FileKind::yaml,
@@ -41,7 +44,8 @@ struct Reference {
 };
 
 void add(std::vector<Reference>& out, const char* kind, const yaml::Node* name) {
-  if (name != nullptr && name->is_scalar() && !name->str().empty()) out.push_back({kind, std::string(name->str()), name});
+  if (name != nullptr && name->is_scalar() && !name->str().empty())
+    out.push_back({kind, std::string(name->str()), name});
 }
 
 std::vector<Reference> references(const yaml::Node* pod_spec) {
@@ -80,8 +84,9 @@ bool rolls_on_change(const yaml::Node* annotations) {
   for (const auto& e : annotations->entries) {
     const std::string_view key = e.key->str();
     if (key.starts_with("checksum/") || key.find("checksum") != std::string_view::npos ||
-        key.find("config-hash") != std::string_view::npos || key.find("reloader.stakater.com") != std::string_view::npos ||
-        key.starts_with("secret.reloader") || key.starts_with("configmap.reloader"))
+        key.find("config-hash") != std::string_view::npos ||
+        key.find("reloader.stakater.com") != std::string_view::npos || key.starts_with("secret.reloader") ||
+        key.starts_with("configmap.reloader"))
       return true;
   }
   return false;

@@ -17,10 +17,12 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::security,
     .summary = "Keep credentials out of ConfigMaps",
-    .rationale = "ConfigMaps are readable by anyone who can read the namespace's configuration, are not "
-                 "encrypted at rest and end up in logs and dashboards; credentials in them are disclosed.",
-    .remediation = "Move the value to a Secret (created by the External Secrets Operator) and reference it with "
-                   "secretKeyRef or a secret volume.",
+    .rationale =
+        "ConfigMaps are readable by anyone who can read the namespace's configuration, are not "
+        "encrypted at rest and end up in logs and dashboards; credentials in them are disclosed.",
+    .remediation =
+        "Move the value to a Secret (created by the External Secrets Operator) and reference it with "
+        "secretKeyRef or a secret volume.",
     .bad_example = "kind: ConfigMap\ndata:\n  DB_PASSWORD: hunter2-but-longer\n",
     .good_example = "kind: ConfigMap\ndata:\n  LOG_LEVEL: info\n",
     .parameters = "",

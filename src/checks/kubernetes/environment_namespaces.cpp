@@ -3,10 +3,10 @@
 // into the catch-all `default` namespace, and two environments' overlays
 // deploying into one namespace.
 
+#include <fmt/format.h>
+
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "checks/kubernetes/kubernetes_checks.hpp"
 #include "checks/kubernetes/kubernetes_support.hpp"
@@ -22,10 +22,12 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::security,
     .summary = "Give each environment its own namespace, never `default`",
-    .rationale = "Quotas, network policies and RBAC are per namespace: environments that share one (or share "
-                 "`default` with everything else) share blast radius, credentials and capacity.",
-    .remediation = "Deploy each environment into its own namespace (e.g. shop-dev, shop-staging, shop-production), "
-                   "set by the environment's kustomize overlay or Helm release namespace.",
+    .rationale =
+        "Quotas, network policies and RBAC are per namespace: environments that share one (or share "
+        "`default` with everything else) share blast radius, credentials and capacity.",
+    .remediation =
+        "Deploy each environment into its own namespace (e.g. shop-dev, shop-staging, shop-production), "
+        "set by the environment's kustomize overlay or Helm release namespace.",
     .bad_example = "metadata:\n  name: web\n  namespace: default\n",
     .good_example = "metadata:\n  name: web\n  namespace: shop-production\n",
     .parameters = "the environments the clause lists, e.g. \"dev, staging, production namespaces\"",
@@ -60,7 +62,8 @@ class EnvironmentNamespacesCheck final : public engine::Check {
       if (object.metadata != nullptr)
         if (const yaml::Node* ns = object.metadata->get("namespace"); ns != nullptr && ns->str() == "default")
           report(out, object, ns,
-                 fmt::format("{} is deployed to the default namespace, shared with everything else", object.display_name()));
+                 fmt::format("{} is deployed to the default namespace, shared with everything else",
+                             object.display_name()));
       for (const auto& p : object.placements) {
         if (p.via.empty() || p.namespace_name.empty()) continue;
         const std::string env = environment_of(p.via);
@@ -85,7 +88,8 @@ class EnvironmentNamespacesCheck final : public engine::Check {
       for (const auto& env : environments_) {
         if (s == env) return env;
         if ((env == "production" && s == "prod") || (env == "development" && s == "dev") ||
-            (env == "staging" && s == "stage") || (env == "dev" && s == "development") || (env == "prod" && s == "production"))
+            (env == "staging" && s == "stage") || (env == "dev" && s == "development") ||
+            (env == "prod" && s == "production"))
           return env;
       }
     }

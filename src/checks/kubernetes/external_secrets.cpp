@@ -16,14 +16,17 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::security,
     .summary = "Commit ExternalSecrets, not Secrets with data",
-    .rationale = "base64 is an encoding, not encryption: a Secret manifest with data discloses the credential to "
-                 "everyone with the repository, forever. The External Secrets Operator creates the Secret in the "
-                 "cluster from the cloud provider's secret store.",
-    .remediation = "Replace the Secret with an ExternalSecret (external-secrets.io) whose secretStoreRef names a "
-                   "SecretStore or ClusterSecretStore, and rotate the committed value.",
+    .rationale =
+        "base64 is an encoding, not encryption: a Secret manifest with data discloses the credential to "
+        "everyone with the repository, forever. The External Secrets Operator creates the Secret in the "
+        "cluster from the cloud provider's secret store.",
+    .remediation =
+        "Replace the Secret with an ExternalSecret (external-secrets.io) whose secretStoreRef names a "
+        "SecretStore or ClusterSecretStore, and rotate the committed value.",
     .bad_example = "kind: Secret\ndata:\n  password: aHVudGVyMg==\n",
-    .good_example = "kind: ExternalSecret\nspec:\n  secretStoreRef: {name: aws, kind: ClusterSecretStore}\n"
-                    "  data:\n    - secretKey: password\n      remoteRef: {key: prod/orders/db}\n",
+    .good_example =
+        "kind: ExternalSecret\nspec:\n  secretStoreRef: {name: aws, kind: ClusterSecretStore}\n"
+        "  data:\n    - secretKey: password\n      remoteRef: {key: prod/orders/db}\n",
     .parameters = "",
     .clause = {.section = "kubernetes", .text = "external secrets operator"},
     .file_kind = FileKind::yaml,
@@ -41,15 +44,16 @@ class ExternalSecretsCheck final : public engine::Check {
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
     for (const kube::Object* object : context.manifests().of_kind("Secret")) {
       // Service-account tokens are filled in by the cluster, not committed values.
-      if (const yaml::Node* type = object->root->get("type"); type != nullptr && type->str() == "kubernetes.io/service-account-token")
+      if (const yaml::Node* type = object->root->get("type");
+          type != nullptr && type->str() == "kubernetes.io/service-account-token")
         continue;
       for (const char* key : {"data", "stringData"}) {
         const yaml::Entry* entry = object->root->find(key);
         if (entry == nullptr || !has_entries(entry->value)) continue;
         engine::Emission e;
         e.range = kube::range_of(entry->key);
-        e.message = fmt::format("{} is committed with {} key(s) of {}; use an ExternalSecret",
-                                object->display_name(), entry->value->entries.size(), key);
+        e.message = fmt::format("{} is committed with {} key(s) of {}; use an ExternalSecret", object->display_name(),
+                                entry->value->entries.size(), key);
         e.path_override = object->source->path;
         for (const auto& item : entry->value->entries) e.secrets.push_back(kube::range_of(item.value));
         out.emit(std::move(e));
@@ -64,7 +68,8 @@ class ExternalSecretsCheck final : public engine::Check {
         const yaml::Node* list = spec->get(key);
         if (list == nullptr || !list->is_sequence()) continue;
         for (const yaml::Node* item : list->items)
-          per_source_store = per_source_store || (item->is_mapping() && item->at("sourceRef", "storeRef", "name") != nullptr);
+          per_source_store =
+              per_source_store || (item->is_mapping() && item->at("sourceRef", "storeRef", "name") != nullptr);
       }
       if ((store == nullptr || store->str().empty()) && !per_source_store)
         report(out, *object, nullptr,

@@ -21,8 +21,9 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::reliability,
     .summary = "Deploy production images by an immutable tag from the tagging scheme, or by digest",
-    .rationale = "A tag like `stable` or `main` can be re-pushed: what runs in production then depends on when "
-                 "each node pulled. Release and commit tags name one build for good.",
+    .rationale =
+        "A tag like `stable` or `main` can be re-pushed: what runs in production then depends on when "
+        "each node pulled. Release and commit tags name one build for good.",
     .remediation = "Tag production images with the tagging scheme (e.g. v1.2.3 or sha-abc1234) or pin a digest.",
     .bad_example = "image: registry.example.com/web:stable\n",
     .good_example = "image: registry.example.com/web:v1.2.3\n",
@@ -93,10 +94,11 @@ class ImmutableImageTagsCheck final : public engine::Check {
       if (uses_latest(p.image) || !p.image.digest.empty()) return;  // no-latest-tag's, or pinned
       for (const auto& pattern : patterns_)
         if (RE2::FullMatch(p.image.tag, *pattern)) return;
-      report(out, p.object, &p.node,
-             fmt::format("container '{}' of {} runs tag '{}', which is not an immutable tag of the tagging scheme ({}){}",
-                         p.container.name, p.object.display_name(), p.image.tag,
-                         examples_.empty() ? "a digest" : join_and(examples_), production_note(p.production)));
+      report(
+          out, p.object, &p.node,
+          fmt::format("container '{}' of {} runs tag '{}', which is not an immutable tag of the tagging scheme ({}){}",
+                      p.container.name, p.object.display_name(), p.image.tag,
+                      examples_.empty() ? "a digest" : join_and(examples_), production_note(p.production)));
     });
   }
 

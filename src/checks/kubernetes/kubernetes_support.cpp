@@ -1,10 +1,9 @@
 #include "checks/kubernetes/kubernetes_support.hpp"
 
-#include <cctype>
-
+#include <fmt/format.h>
 #include <re2/re2.h>
 
-#include <fmt/format.h>
+#include <cctype>
 
 namespace constable::checks::kubernetes {
 
@@ -52,7 +51,8 @@ bool is_sensitive_name(std::string_view name) {
   static const RE2 sensitive(
       R"((^|[_.-])(pass(word|wd|phrase)?|pwd|secret|token|api[_.-]?key|apikey|private[_.-]?key|credentials?|client[_.-]?secret|access[_.-]?key|auth[_.-]?key|dsn|connection[_.-]?string|database[_.-]?url|db[_.-]?url)([_.-]|$))");
   // Names of references to secrets, not secrets: DB_SECRET_NAME, TOKEN_FILE, API_KEY_ID.
-  static const RE2 reference(R"([_.-](name|ref|file|path|id|arn|enabled|length|ttl|header|expiry|expiration|url_path|secret_ref)$)");
+  static const RE2 reference(
+      R"([_.-](name|ref|file|path|id|arn|enabled|length|ttl|header|expiry|expiration|url_path|secret_ref)$)");
   return RE2::PartialMatch(words, sensitive) && !RE2::PartialMatch(words, reference);
 }
 

@@ -12,10 +12,12 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::reliability,
     .summary = "Keep a rolling update's maxSurge within the constitution's percentage",
-    .rationale = "maxSurge is how many extra pods a rollout may start; above the agreed share a deploy can "
-                 "exhaust the namespace's quota or the cluster's headroom.",
-    .remediation = "Set spec.strategy.rollingUpdate.maxSurge to the constitution's percentage or less (as a "
-                   "percentage, or a number of pods no larger than that share of replicas, rounded up).",
+    .rationale =
+        "maxSurge is how many extra pods a rollout may start; above the agreed share a deploy can "
+        "exhaust the namespace's quota or the cluster's headroom.",
+    .remediation =
+        "Set spec.strategy.rollingUpdate.maxSurge to the constitution's percentage or less (as a "
+        "percentage, or a number of pods no larger than that share of replicas, rounded up).",
     .bad_example = "strategy:\n  rollingUpdate:\n    maxSurge: 100%\n",
     .good_example = "strategy:\n  rollingUpdate:\n    maxSurge: 25%\n",
     .parameters = "the percentage in the clause, e.g. \"Maximum surge pods: 25%\"",

@@ -12,10 +12,12 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::reliability,
     .summary = "Keep a rolling update's maxUnavailable within the constitution's percentage",
-    .rationale = "maxUnavailable is how much capacity a rollout may remove; above the agreed share a deploy "
-                 "under load degrades the service.",
-    .remediation = "Set spec.strategy.rollingUpdate.maxUnavailable to the constitution's percentage or less "
-                   "(as a percentage, or a number of pods no larger than that share of replicas, rounded down).",
+    .rationale =
+        "maxUnavailable is how much capacity a rollout may remove; above the agreed share a deploy "
+        "under load degrades the service.",
+    .remediation =
+        "Set spec.strategy.rollingUpdate.maxUnavailable to the constitution's percentage or less "
+        "(as a percentage, or a number of pods no larger than that share of replicas, rounded down).",
     .bad_example = "strategy:\n  rollingUpdate:\n    maxUnavailable: 50%\n",
     .good_example = "strategy:\n  rollingUpdate:\n    maxUnavailable: 25%\n",
     .parameters = "the percentage in the clause, e.g. \"Maximum unavailable pods: 25%\"",

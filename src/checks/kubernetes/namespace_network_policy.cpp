@@ -13,13 +13,16 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::security,
     .summary = "Isolate every namespace you deploy to with a NetworkPolicy",
-    .rationale = "Kubernetes lets every pod reach every other pod by default; without a policy a compromised "
-                 "pod in one namespace can talk to every service in all the others.",
-    .remediation = "Add a default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress]) to the "
-                   "namespace, then allow the traffic each workload needs.",
+    .rationale =
+        "Kubernetes lets every pod reach every other pod by default; without a policy a compromised "
+        "pod in one namespace can talk to every service in all the others.",
+    .remediation =
+        "Add a default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress]) to the "
+        "namespace, then allow the traffic each workload needs.",
     .bad_example = "kind: Namespace\nmetadata: {name: shop}\n",
-    .good_example = "kind: NetworkPolicy\nmetadata: {name: default-deny, namespace: shop}\nspec:\n  podSelector: {}\n"
-                    "  policyTypes: [Ingress, Egress]\n",
+    .good_example =
+        "kind: NetworkPolicy\nmetadata: {name: default-deny, namespace: shop}\nspec:\n  podSelector: {}\n"
+        "  policyTypes: [Ingress, Egress]\n",
     .parameters = "",
     .clause = {.section = "namespace|kubernetes", .text = "network polic(y|ies)"},
     .file_kind = FileKind::yaml,

@@ -1,9 +1,9 @@
 #include "checks/kubernetes/namespace_policy.hpp"
 
+#include <fmt/format.h>
+
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "checks/kubernetes/kubernetes_support.hpp"
 
@@ -52,7 +52,8 @@ class NamespacePolicyCheck final : public engine::Check {
 
 }  // namespace
 
-std::unique_ptr<engine::Check> make_namespace_policy_check(const engine::CheckInfo& info, std::string_view required_kind) {
+std::unique_ptr<engine::Check> make_namespace_policy_check(const engine::CheckInfo& info,
+                                                           std::string_view required_kind) {
   return std::make_unique<NamespacePolicyCheck>(info, required_kind);
 }
 

@@ -9,6 +9,7 @@
 
 namespace constable::checks::kubernetes {
 
-std::unique_ptr<engine::Check> make_namespace_policy_check(const engine::CheckInfo& info, std::string_view required_kind);
+std::unique_ptr<engine::Check> make_namespace_policy_check(const engine::CheckInfo& info,
+                                                           std::string_view required_kind);
 
 }  // namespace constable::checks::kubernetes

@@ -13,12 +13,16 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::reliability,
     .summary = "Define a ResourceQuota in every namespace you deploy to",
-    .rationale = "Without a quota one team's runaway deployment (or a rollout's surge) can take the whole "
-                 "cluster's capacity from every other namespace.",
-    .remediation = "Add a ResourceQuota to the namespace (requests.cpu, requests.memory, limits.cpu, "
-                   "limits.memory, pods), next to its Namespace object or in its kustomize overlay.",
+    .rationale =
+        "Without a quota one team's runaway deployment (or a rollout's surge) can take the whole "
+        "cluster's capacity from every other namespace.",
+    .remediation =
+        "Add a ResourceQuota to the namespace (requests.cpu, requests.memory, limits.cpu, "
+        "limits.memory, pods), next to its Namespace object or in its kustomize overlay.",
     .bad_example = "kind: Namespace\nmetadata: {name: shop}\n",
-    .good_example = "kind: ResourceQuota\nmetadata: {name: shop, namespace: shop}\nspec:\n  hard: {requests.cpu: \"8\", requests.memory: 16Gi}\n",
+    .good_example =
+        "kind: ResourceQuota\nmetadata: {name: shop, namespace: shop}\nspec:\n  hard: {requests.cpu: \"8\", "
+        "requests.memory: 16Gi}\n",
     .parameters = "",
     .clause = {.section = "namespace|kubernetes", .text = "resource quotas?"},
     .file_kind = FileKind::yaml,

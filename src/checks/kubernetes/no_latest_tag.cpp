@@ -16,8 +16,9 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::reliability,
     .summary = "Never deploy the latest tag (or no tag) to production",
-    .rationale = "`latest` names whatever was pushed last: two nodes can run different code under one name, a "
-                 "restart silently upgrades, and a rollback has nothing to roll back to.",
+    .rationale =
+        "`latest` names whatever was pushed last: two nodes can run different code under one name, a "
+        "restart silently upgrades, and a rollback has nothing to roll back to.",
     .remediation = "Deploy a release tag (v1.2.3) or a digest (@sha256:...) in production.",
     .bad_example = "image: registry.example.com/web:latest\n",
     .good_example = "image: registry.example.com/web:v1.2.3\n",
@@ -36,8 +37,8 @@ class NoLatestTagCheck final : public engine::Check {
     for_each_production_image(context.manifests(), [&](const ProductionImage& p) {
       if (!uses_latest(p.image)) return;
       report(out, p.object, &p.node,
-             fmt::format("container '{}' of {} runs {} {}{}", p.container.name, p.object.display_name(),
-                         p.node.value, p.image.tag.empty() ? "with no tag (pulled as latest)" : "(the latest tag)",
+             fmt::format("container '{}' of {} runs {} {}{}", p.container.name, p.object.display_name(), p.node.value,
+                         p.image.tag.empty() ? "with no tag (pulled as latest)" : "(the latest tag)",
                          production_note(p.production)));
     });
   }

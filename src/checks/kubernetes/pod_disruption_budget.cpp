@@ -2,9 +2,9 @@
 // services". A PDB protects a workload only when its selector really selects
 // the workload's pods, in the same namespace.
 
-#include <map>
-
 #include <fmt/format.h>
+
+#include <map>
 
 #include "checks/kubernetes/kubernetes_checks.hpp"
 #include "checks/kubernetes/kubernetes_support.hpp"
@@ -18,13 +18,16 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::reliability,
     .summary = "Cover every production Deployment and StatefulSet with a PodDisruptionBudget",
-    .rationale = "Node drains and cluster upgrades evict pods voluntarily; without a budget they may evict every "
-                 "replica of a service at once.",
-    .remediation = "Add a policy/v1 PodDisruptionBudget in the same namespace whose selector matches the pod "
-                   "template's labels, with minAvailable or maxUnavailable.",
+    .rationale =
+        "Node drains and cluster upgrades evict pods voluntarily; without a budget they may evict every "
+        "replica of a service at once.",
+    .remediation =
+        "Add a policy/v1 PodDisruptionBudget in the same namespace whose selector matches the pod "
+        "template's labels, with minAvailable or maxUnavailable.",
     .bad_example = "kind: Deployment\nmetadata: {name: web, namespace: prod}\n",
-    .good_example = "kind: PodDisruptionBudget\nmetadata: {name: web, namespace: prod}\nspec:\n  maxUnavailable: 1\n"
-                    "  selector:\n    matchLabels: {app: web}\n",
+    .good_example =
+        "kind: PodDisruptionBudget\nmetadata: {name: web, namespace: prod}\nspec:\n  maxUnavailable: 1\n"
+        "  selector:\n    matchLabels: {app: web}\n",
     .parameters = "",
     .clause = {.section = "kubernetes", .text = "disruption budgets?"},
     .file_kind = FileKind::yaml,
@@ -52,9 +55,10 @@ class PodDisruptionBudgetCheck final : public engine::Check {
         for (auto it = first; it != last && !covered; ++it) covered = kube::selector_matches(it->second, labels);
         if (covered) continue;
         report(out, object, nullptr,
-               fmt::format("no PodDisruptionBudget selects the pods of {}{}{}", object.display_name(),
-                           placement.namespace_name.empty() ? "" : fmt::format(" in namespace '{}'", placement.namespace_name),
-                           production_note(*placement.production)));
+               fmt::format(
+                   "no PodDisruptionBudget selects the pods of {}{}{}", object.display_name(),
+                   placement.namespace_name.empty() ? "" : fmt::format(" in namespace '{}'", placement.namespace_name),
+                   production_note(*placement.production)));
         break;  // one finding per object
       }
     });

@@ -17,13 +17,16 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::reliability,
     .summary = "Give every long-running container liveness and readiness probes",
-    .rationale = "Without a readiness probe traffic reaches pods that cannot serve it, during rollouts too; "
-                 "without a liveness probe a hung process is never restarted.",
-    .remediation = "Add livenessProbe and readinessProbe (httpGet, grpc, tcpSocket or exec) to each container of "
-                   "Deployments, StatefulSets, DaemonSets and ReplicaSets.",
+    .rationale =
+        "Without a readiness probe traffic reaches pods that cannot serve it, during rollouts too; "
+        "without a liveness probe a hung process is never restarted.",
+    .remediation =
+        "Add livenessProbe and readinessProbe (httpGet, grpc, tcpSocket or exec) to each container of "
+        "Deployments, StatefulSets, DaemonSets and ReplicaSets.",
     .bad_example = "containers:\n  - name: web\n    image: registry.example.com/web:v1.2.3\n",
-    .good_example = "containers:\n  - name: web\n    livenessProbe: {httpGet: {path: /healthz, port: 8080}}\n"
-                    "    readinessProbe: {httpGet: {path: /ready, port: 8080}}\n",
+    .good_example =
+        "containers:\n  - name: web\n    livenessProbe: {httpGet: {path: /healthz, port: 8080}}\n"
+        "    readinessProbe: {httpGet: {path: /ready, port: 8080}}\n",
     .parameters = "the probe kinds the clause names (liveness, readiness, startup)",
     .clause = {.section = "kubernetes", .text = "(liveness|readiness).*probes?"},
     .file_kind = FileKind::yaml,

@@ -18,13 +18,16 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::reliability,
     .summary = "Set CPU and memory requests and limits on every container",
-    .rationale = "Without requests the scheduler packs pods blindly and the pod gets the BestEffort QoS class, "
-                 "first to be evicted; without limits one container can starve its node.",
-    .remediation = "Add resources.requests and resources.limits for each resource the constitution names, sized "
-                   "from observed usage.",
+    .rationale =
+        "Without requests the scheduler packs pods blindly and the pod gets the BestEffort QoS class, "
+        "first to be evicted; without limits one container can starve its node.",
+    .remediation =
+        "Add resources.requests and resources.limits for each resource the constitution names, sized "
+        "from observed usage.",
     .bad_example = "containers:\n  - name: web\n    image: registry.example.com/web:v1.2.3\n",
-    .good_example = "containers:\n  - name: web\n    image: registry.example.com/web:v1.2.3\n    resources:\n"
-                    "      requests: {cpu: 100m, memory: 128Mi}\n      limits: {cpu: 500m, memory: 256Mi}\n",
+    .good_example =
+        "containers:\n  - name: web\n    image: registry.example.com/web:v1.2.3\n    resources:\n"
+        "      requests: {cpu: 100m, memory: 128Mi}\n      limits: {cpu: 500m, memory: 256Mi}\n",
     .parameters = "the resources named in the clause's parenthesis, e.g. \"(CPU and memory)\"",
     .clause = {.section = "kubernetes", .text = "resource requests and limits"},
     .file_kind = FileKind::yaml,
@@ -39,7 +42,8 @@ class ResourceRequestsLimitsCheck final : public engine::Check {
   Result<void> bind(const constitution::Clause& clause, const engine::Config&) override {
     resources_.clear();
     for (const auto& remark : constitution::capture_parentheticals(clause.text))
-      for (const auto& item : constitution::capture_list(remark)) resources_.push_back(text::to_lower(text::trim(item)));
+      for (const auto& item : constitution::capture_list(remark))
+        resources_.push_back(text::to_lower(text::trim(item)));
     if (resources_.empty()) resources_ = {"cpu", "memory"};
     return {};
   }

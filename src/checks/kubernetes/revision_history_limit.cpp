@@ -17,8 +17,9 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::maintainability,
     .summary = "Keep the constitution's number of Deployment revisions",
-    .rationale = "Old ReplicaSets are what `kubectl rollout undo` rolls back to; too few and a bad release "
-                 "cannot be undone, too many and the namespace fills with dead ReplicaSets.",
+    .rationale =
+        "Old ReplicaSets are what `kubectl rollout undo` rolls back to; too few and a bad release "
+        "cannot be undone, too many and the namespace fills with dead ReplicaSets.",
     .remediation = "Set spec.revisionHistoryLimit to the constitution's number (Kubernetes defaults to 10).",
     .bad_example = "kind: Deployment\nspec:\n  revisionHistoryLimit: 2\n",
     .good_example = "kind: Deployment\nspec:\n  revisionHistoryLimit: 10\n",

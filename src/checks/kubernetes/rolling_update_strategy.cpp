@@ -16,10 +16,12 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::reliability,
     .summary = "Update workloads with rolling updates",
-    .rationale = "Recreate stops every pod before starting the new version (downtime on each deploy); OnDelete "
-                 "never updates pods until someone deletes them.",
-    .remediation = "Use strategy.type: RollingUpdate (Deployment) or updateStrategy.type: RollingUpdate "
-                   "(StatefulSet, DaemonSet), or leave the type unset: RollingUpdate is the default.",
+    .rationale =
+        "Recreate stops every pod before starting the new version (downtime on each deploy); OnDelete "
+        "never updates pods until someone deletes them.",
+    .remediation =
+        "Use strategy.type: RollingUpdate (Deployment) or updateStrategy.type: RollingUpdate "
+        "(StatefulSet, DaemonSet), or leave the type unset: RollingUpdate is the default.",
     .bad_example = "kind: Deployment\nspec:\n  strategy:\n    type: Recreate\n",
     .good_example = "kind: Deployment\nspec:\n  strategy:\n    type: RollingUpdate\n",
     .parameters = "",
@@ -35,9 +37,9 @@ class RollingUpdateStrategyCheck final : public engine::Check {
 
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
     for (const auto& object : context.manifests().objects()) {
-      const char* key = object.kind == "Deployment" ? "strategy"
+      const char* key = object.kind == "Deployment"                                  ? "strategy"
                         : object.kind == "StatefulSet" || object.kind == "DaemonSet" ? "updateStrategy"
-                                                                                      : nullptr;
+                                                                                     : nullptr;
       if (key == nullptr) continue;
       const yaml::Node* type = object.root->at("spec", key, "type");
       if (type == nullptr || type->is_null() || type->str() == "RollingUpdate") continue;

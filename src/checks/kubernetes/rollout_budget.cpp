@@ -1,8 +1,8 @@
 #include "checks/kubernetes/rollout_budget.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "checks/kubernetes/kubernetes_support.hpp"
 #include "constitution/parameters.hpp"
@@ -44,7 +44,8 @@ class RolloutBudgetCheck final : public engine::Check {
       }
       const auto parsed = kube::parse_int_or_percent(value);
       if (!parsed) {
-        report(out, *object, value, fmt::format("{} of {} is neither a number nor a percentage", budget_.field, object->display_name()));
+        report(out, *object, value,
+               fmt::format("{} of {} is neither a number nor a percentage", budget_.field, object->display_name()));
         continue;
       }
       if (parsed->percent) {

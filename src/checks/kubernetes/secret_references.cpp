@@ -16,12 +16,15 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::security,
     .summary = "Give containers credentials through Secrets, not literal env values",
-    .rationale = "A literal env value is part of the manifest: it is committed, shown by `kubectl describe` and "
-                 "never encrypted at rest; a Secret reference keeps the value in the secret store's hands.",
-    .remediation = "Replace `value:` with valueFrom.secretKeyRef (or envFrom.secretRef) pointing at a Secret "
-                   "synchronised by the External Secrets Operator.",
+    .rationale =
+        "A literal env value is part of the manifest: it is committed, shown by `kubectl describe` and "
+        "never encrypted at rest; a Secret reference keeps the value in the secret store's hands.",
+    .remediation =
+        "Replace `value:` with valueFrom.secretKeyRef (or envFrom.secretRef) pointing at a Secret "
+        "synchronised by the External Secrets Operator.",
     .bad_example = "env:\n  - name: DB_PASSWORD\n    value: s3cr3t-value\n",
-    .good_example = "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: {name: orders-db, key: password}\n",
+    .good_example =
+        "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: {name: orders-db, key: password}\n",
     .parameters = "",
     .clause = {.section = "kubernetes", .text = "secrets for sensitive data"},
     .file_kind = FileKind::yaml,

@@ -17,15 +17,19 @@ constexpr engine::CheckInfo kInfo{
     .domain = "kubernetes",
     .nature = Nature::security,
     .summary = "Run every container with a least-privilege security context",
-    .rationale = "A container running as root, able to escalate privileges, with a writable root filesystem, "
-                 "Linux capabilities or the host's namespaces turns any code-execution bug into a node compromise.",
-    .remediation = "Set runAsNonRoot: true (pod or container), and per container allowPrivilegeEscalation: false, "
-                   "readOnlyRootFilesystem: true and capabilities.drop: [ALL]; remove privileged, hostNetwork, "
-                   "hostPID, hostIPC and hostPath volumes.",
-    .bad_example = "spec:\n  hostNetwork: true\n  containers:\n    - name: web\n      securityContext: {privileged: true}\n",
-    .good_example = "spec:\n  securityContext: {runAsNonRoot: true}\n  containers:\n    - name: web\n"
-                    "      securityContext:\n        allowPrivilegeEscalation: false\n"
-                    "        readOnlyRootFilesystem: true\n        capabilities: {drop: [ALL]}\n",
+    .rationale =
+        "A container running as root, able to escalate privileges, with a writable root filesystem, "
+        "Linux capabilities or the host's namespaces turns any code-execution bug into a node compromise.",
+    .remediation =
+        "Set runAsNonRoot: true (pod or container), and per container allowPrivilegeEscalation: false, "
+        "readOnlyRootFilesystem: true and capabilities.drop: [ALL]; remove privileged, hostNetwork, "
+        "hostPID, hostIPC and hostPath volumes.",
+    .bad_example =
+        "spec:\n  hostNetwork: true\n  containers:\n    - name: web\n      securityContext: {privileged: true}\n",
+    .good_example =
+        "spec:\n  securityContext: {runAsNonRoot: true}\n  containers:\n    - name: web\n"
+        "      securityContext:\n        allowPrivilegeEscalation: false\n"
+        "        readOnlyRootFilesystem: true\n        capabilities: {drop: [ALL]}\n",
     .parameters = "",
     .clause = {.section = "kubernetes", .text = "security contexts?.*(least privilege|least-privilege)"},
     .file_kind = FileKind::yaml,
@@ -49,8 +53,10 @@ class SecurityContextCheck final : public engine::Check {
       const yaml::Node* pod = tmpl.spec->get("securityContext");
       for (const char* host : {"hostNetwork", "hostPID", "hostIPC"}) {
         const yaml::Node* n = tmpl.spec->get(host);
-        if (is_true(n)) report(out, object, n, fmt::format("{} shares the host's {} namespace ({}: true)", object.display_name(),
-                                                          std::string_view(host).substr(4), host));
+        if (is_true(n))
+          report(out, object, n,
+                 fmt::format("{} shares the host's {} namespace ({}: true)", object.display_name(),
+                             std::string_view(host).substr(4), host));
       }
       if (const yaml::Node* volumes = tmpl.spec->get("volumes"); volumes != nullptr && volumes->is_sequence()) {
         for (const yaml::Node* v : volumes->items) {
@@ -64,14 +70,17 @@ class SecurityContextCheck final : public engine::Check {
       for (const auto& c : kube::containers(tmpl.spec)) {
         const yaml::Node* own = c.node->get("securityContext");
         if (const yaml::Node* privileged = field(own, "privileged"); is_true(privileged)) {
-          report(out, object, privileged, fmt::format("container '{}' of {} is privileged", c.name, object.display_name()));
+          report(out, object, privileged,
+                 fmt::format("container '{}' of {} is privileged", c.name, object.display_name()));
         }
         std::vector<std::string> missing;
         // Container settings override the pod's.
-        const yaml::Node* non_root = field(own, "runAsNonRoot") != nullptr ? field(own, "runAsNonRoot") : field(pod, "runAsNonRoot");
+        const yaml::Node* non_root =
+            field(own, "runAsNonRoot") != nullptr ? field(own, "runAsNonRoot") : field(pod, "runAsNonRoot");
         const yaml::Node* user = field(own, "runAsUser") != nullptr ? field(own, "runAsUser") : field(pod, "runAsUser");
         const bool root_user = user != nullptr && user->as_int() == 0;
-        if (root_user) missing.push_back("runAsUser is 0 (root)");
+        if (root_user)
+          missing.push_back("runAsUser is 0 (root)");
         else if (!is_true(non_root) && !(user != nullptr && user->as_int().value_or(0) > 0))
           missing.push_back("runAsNonRoot: true");
         if (!is_false(field(own, "allowPrivilegeEscalation"))) missing.push_back("allowPrivilegeEscalation: false");

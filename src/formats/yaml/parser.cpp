@@ -1,6 +1,7 @@
 // libyaml events → a node tree with byte-column marks, built iteratively so
 // that no input can exhaust the stack.
 
+#include <fmt/format.h>
 #include <yaml.h>
 
 #include <algorithm>
@@ -8,8 +9,6 @@
 #include <cmath>
 #include <memory>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "core/text.hpp"
 #include "formats/yaml/yaml.hpp"
@@ -23,7 +22,8 @@ constexpr std::string_view kStrTag = "tag:yaml.org,2002:str";
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -91,7 +91,8 @@ bool parse_float(std::string_view text, double& out) {
 
 std::optional<bool> parse_bool(std::string_view text) {
   static constexpr std::string_view kTrue[] = {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
-  static constexpr std::string_view kFalse[] = {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"};
+  static constexpr std::string_view kFalse[] = {"n",     "N",     "no",  "No",  "NO", "false",
+                                                "False", "FALSE", "off", "Off", "OFF"};
   for (auto t : kTrue)
     if (text == t) return true;
   for (auto f : kFalse)
@@ -139,7 +140,9 @@ struct Event {
   }
 };
 
-std::string to_string(const yaml_char_t* s) { return s == nullptr ? std::string{} : std::string(reinterpret_cast<const char*>(s)); }
+std::string to_string(const yaml_char_t* s) {
+  return s == nullptr ? std::string{} : std::string(reinterpret_cast<const char*>(s));
+}
 
 // Per node, while building: its expanded size and height, aliases included.
 struct Measure {
@@ -340,8 +343,11 @@ Stream parse(std::string_view text, const Limits& limits) {
     bool stop = false;
     switch (e.type) {
       case YAML_STREAM_START_EVENT:
-      case YAML_NO_EVENT: break;
-      case YAML_STREAM_END_EVENT: stop = true; break;
+      case YAML_NO_EVENT:
+        break;
+      case YAML_STREAM_END_EVENT:
+        stop = true;
+        break;
       case YAML_DOCUMENT_START_EVENT:
         document = Document{};
         document.start = columns.mark(e.start_mark);
@@ -363,11 +369,21 @@ Stream parse(std::string_view text, const Limits& limits) {
         n->tag = to_string(e.data.scalar.tag);
         n->anchor = to_string(e.data.scalar.anchor);
         switch (e.data.scalar.style) {
-          case YAML_SINGLE_QUOTED_SCALAR_STYLE: n->style = ScalarStyle::single_quoted; break;
-          case YAML_DOUBLE_QUOTED_SCALAR_STYLE: n->style = ScalarStyle::double_quoted; break;
-          case YAML_LITERAL_SCALAR_STYLE: n->style = ScalarStyle::literal; break;
-          case YAML_FOLDED_SCALAR_STYLE: n->style = ScalarStyle::folded; break;
-          default: n->style = ScalarStyle::plain; break;
+          case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+            n->style = ScalarStyle::single_quoted;
+            break;
+          case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+            n->style = ScalarStyle::double_quoted;
+            break;
+          case YAML_LITERAL_SCALAR_STYLE:
+            n->style = ScalarStyle::literal;
+            break;
+          case YAML_FOLDED_SCALAR_STYLE:
+            n->style = ScalarStyle::folded;
+            break;
+          default:
+            n->style = ScalarStyle::plain;
+            break;
         }
         // `!` (non-specific tag) on a plain scalar means "string".
         if (n->tag == "!") n->tag = std::string(kStrTag);

@@ -8,7 +8,8 @@ namespace constable::yaml {
 namespace {
 
 TEST(YamlTest, MultiDocumentStreamWithMarks) {
-  const auto stream = parse("apiVersion: v1\nkind: Service\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n");
+  const auto stream =
+      parse("apiVersion: v1\nkind: Service\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n");
   ASSERT_TRUE(stream.ok());
   ASSERT_EQ(stream.documents.size(), 2u);
   const Node* second = stream.documents[1].root;
@@ -69,8 +70,8 @@ TEST(YamlTest, AliasBombIsAnErrorNotAHang) {
   std::string bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
   for (char c = 'b'; c <= 'j'; ++c) {
     const char prev = static_cast<char>(c - 1);
-    bomb += std::string(1, c) + ": &" + c + " [*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" +
-        prev + ",*" + prev + ",*" + prev + ",*" + prev + "]\n";
+    bomb += std::string(1, c) + ": &" + c + " [*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev +
+            ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + "]\n";
   }
   const auto stream = parse(bomb);
   EXPECT_FALSE(stream.ok());

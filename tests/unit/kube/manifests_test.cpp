@@ -14,8 +14,10 @@ TEST(KubeSelectorTest, MatchLabelsAndExpressionsAreAnded) {
   EXPECT_FALSE(matches("matchLabels: {app: api}\n"));
   EXPECT_TRUE(matches("matchExpressions:\n  - {key: app, operator: In, values: [web, api]}\n"));
   EXPECT_FALSE(matches("matchExpressions:\n  - {key: app, operator: NotIn, values: [web]}\n"));
-  EXPECT_TRUE(matches("matchExpressions:\n  - {key: tier, operator: Exists}\n  - {key: canary, operator: DoesNotExist}\n"));
-  EXPECT_FALSE(matches("matchLabels: {app: web}\nmatchExpressions:\n  - {key: tier, operator: In, values: [backend]}\n"));
+  EXPECT_TRUE(
+      matches("matchExpressions:\n  - {key: tier, operator: Exists}\n  - {key: canary, operator: DoesNotExist}\n"));
+  EXPECT_FALSE(
+      matches("matchLabels: {app: web}\nmatchExpressions:\n  - {key: tier, operator: In, values: [backend]}\n"));
   EXPECT_TRUE(matches("{}\n")) << "an empty selector selects everything";
   EXPECT_FALSE(matches("matchExpressions:\n  - {key: app, operator: Matches, values: [web]}\n"));
   EXPECT_FALSE(selector_matches(nullptr, node(labels))) << "a missing selector selects nothing";
@@ -23,7 +25,8 @@ TEST(KubeSelectorTest, MatchLabelsAndExpressionsAreAnded) {
 
 TEST(KubePodTemplateTest, EveryWorkloadKindIncludingCronJobs) {
   const auto stream = yaml::parse(
-      "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: report}\nspec:\n  jobTemplate:\n    spec:\n      template:\n"
+      "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: report}\nspec:\n  jobTemplate:\n    spec:\n      "
+      "template:\n"
       "        metadata: {labels: {app: report}}\n        spec:\n          initContainers: [{name: init}]\n"
       "          containers: [{name: main}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
       "  containers: [{name: c}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n");
@@ -49,8 +52,9 @@ TEST(KubeManifestSetTest, ListsAreExpandedAndKustomizeOverlaysPlaceObjects) {
       "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n"
       "  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: web, namespace: ignored}\n");
   const auto dev = yaml::parse("namespace: shop-dev\nresources: [../../base]\n");
-  const auto prod = yaml::parse("namespace: shop-prod\nresources: [../../base]\npatches:\n  - path: patch.yaml\n"
-                                "configMapGenerator:\n  - name: cfg\ngeneratorOptions: {disableNameSuffixHash: true}\n");
+  const auto prod = yaml::parse(
+      "namespace: shop-prod\nresources: [../../base]\npatches:\n  - path: patch.yaml\n"
+      "configMapGenerator:\n  - name: cfg\ngeneratorOptions: {disableNameSuffixHash: true}\n");
   const auto patch = yaml::parse("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 5}\n");
   const auto loose = yaml::parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loose, namespace: production}\n");
   std::vector<ParsedFile> files = {{"k8s/base/kustomization.yaml", &base_kustomization, {}, {}},
