@@ -81,13 +81,16 @@ struct Emission {
   std::vector<SourceRange> secrets{};
   // Another file than the one checked (repository checks), "" for the checked file.
   std::string path_override{};
+  // The environment a rendered manifest was rendered for ("default", "prod");
+  // the same finding in several environments is reported once, labelled with all.
+  std::string environment{};
 };
 
 class Emitter {
  public:
   virtual ~Emitter() = default;
   virtual void emit(Emission emission) = 0;
-  void report(SourceRange range, std::string message) { emit({range, std::move(message), {}, {}, {}}); }
+  void report(SourceRange range, std::string message) { emit({range, std::move(message), {}, {}, {}, {}}); }
 };
 
 // What a repository-scope check may look at.

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <tuple>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -345,7 +346,7 @@ class Runner {
       pending.in_manifest_set = has_manifest_documents(context.yaml()) || !context.yaml().errors.empty();
     for (const auto& error : context.parse_errors()) {
       collected.push_back({&rules::kParseError, nullptr,
-                           Emission{{error.line, error.column, error.line, 0}, error.message, {}, {}, {}}});
+                           Emission{{error.line, error.column, error.line, 0}, error.message, {}, {}, {}, {}}});
     }
     outcome.documents_parsed = context.documents_parsed();
     return pending;
@@ -414,26 +415,67 @@ class Runner {
       CollectingEmitter emitter(per_check[i], manifests_[i]->check->info(), manifests_[i]->clause);
       manifests_[i]->check->check_manifests(view, emitter);
     });
-    for (auto& collected : per_check) {
-      for (auto& c : collected) {
-        const auto target = by_path.find(c.emission.path_override);
-        if (target != by_path.end()) {
-          auto& collected_here = pending[target->second].collected;
-          std::erase_if(collected_here, [&](const Collected& other) {
-            return other.info->id == c.info->supersedes && other.emission.range.line == c.emission.range.line;
-          });
-          collected_here.push_back(std::move(c));
-          continue;
-        }
-        Finding f = make_finding(*c.info, c.clause, c.emission.path_override, c.emission.range,
-                                 std::move(c.emission.message), std::move(c.emission.remediation));
-        f.fingerprint = text::hex64(text::fnv1a64(f.check_id + '\0' + f.path + '\0' + f.message));
-        unplaced.push_back(std::move(f));
+    // Files findings point at that the file phase did not read (a chart's
+    // templates, for rendered manifests) are read now.
+    std::map<std::string, const workspace::File*, std::less<>> workspace_files;
+    for (const auto& file : workspace_.files) workspace_files.emplace(file.path, &file);
+    std::vector<PendingFile> late;
+    std::map<std::string, std::size_t, std::less<>> late_by_path;
+    for (auto& c : merge_environments(per_check)) {
+      if (const auto target = by_path.find(c.emission.path_override); target != by_path.end()) {
+        auto& collected_here = pending[target->second].collected;
+        std::erase_if(collected_here, [&](const Collected& other) {
+          return other.info->id == c.info->supersedes && other.emission.range.line == c.emission.range.line;
+        });
+        collected_here.push_back(std::move(c));
+        continue;
       }
+      if (const auto file = workspace_files.find(c.emission.path_override); file != workspace_files.end()) {
+        auto [at, added] = late_by_path.emplace(file->first, late.size());
+        if (added) late.push_back(collect(*file->second));
+        late[at->second].collected.push_back(std::move(c));
+        continue;
+      }
+      Finding f = make_finding(*c.info, c.clause, c.emission.path_override, c.emission.range,
+                               std::move(c.emission.message), std::move(c.emission.remediation));
+      f.fingerprint = text::hex64(text::fnv1a64(f.check_id + '\0' + f.path + '\0' + f.message));
+      unplaced.push_back(std::move(f));
     }
     parallel_for(pending.size(), jobs, [&](std::size_t i) {
       if (pending[i].in_manifest_set) finalize(pending[i]);
     });
+    for (auto& file : late) {
+      finalize(file);
+      for (auto& f : file.outcome.findings) unplaced.push_back(std::move(f));
+    }
+  }
+
+  // A chart rendered for several environments reports the same problem once
+  // per environment: keep one finding, labelled with every environment.
+  static std::vector<Collected> merge_environments(std::vector<std::vector<Collected>>& per_check) {
+    std::vector<Collected> merged;
+    std::vector<std::vector<std::string>> environments;
+    std::map<std::tuple<const CheckInfo*, std::string, int, std::string>, std::size_t> index;
+    for (auto& collected : per_check) {
+      for (auto& c : collected) {
+        auto key = std::tuple{c.info, c.emission.path_override, c.emission.range.line, c.emission.message};
+        const auto [at, added] = index.emplace(std::move(key), merged.size());
+        if (added) {
+          environments.emplace_back();
+          merged.push_back(std::move(c));
+        }
+        auto& envs = environments[at->second];
+        const std::string& env = added ? merged.back().emission.environment : c.emission.environment;
+        if (!env.empty() && std::find(envs.begin(), envs.end(), env) == envs.end()) envs.push_back(env);
+      }
+    }
+    for (std::size_t i = 0; i < merged.size(); ++i) {
+      if (environments[i].empty()) continue;
+      std::string label;
+      for (const auto& env : environments[i]) label += (label.empty() ? "" : ", ") + env;
+      merged[i].emission.message += fmt::format(" [rendered with {}]", label);
+    }
+    return merged;
   }
 
   // One problem at one line is reported once: a check made for this kind of

@@ -286,7 +286,7 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
   std::map<std::string, std::vector<std::size_t>> objects_by_file;  // path -> object indexes
   for (const auto& file : files) {
     if (file.stream == nullptr) continue;
-    set.sources_.push_back({file.path, file.stream, file.environment, file.production});
+    set.sources_.push_back({file.path, file.stream, file.environment, file.production, file.origins});
     const Source& source = set.sources_.back();
     for (const auto& doc : file.stream->documents) {
       if (doc.root == nullptr || !doc.root->is_mapping()) continue;

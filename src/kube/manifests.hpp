@@ -19,6 +19,16 @@
 
 namespace constable::kube {
 
+// Where a line of a rendered manifest came from: the template line that
+// wrote it and, when a value was interpolated there, the values file line.
+struct Origin {
+  std::string path;  // workspace-relative template
+  int line = 0;
+  int column = 0;
+  std::string value_path{};
+  int value_line = 0;
+};
+
 // Where a manifest stream comes from.
 struct Source {
   std::string path;  // workspace-relative file, "<stdin>", or the template that produced it
@@ -27,6 +37,7 @@ struct Source {
   // was rendered for, "" for files in the repository.
   std::string environment{};
   std::optional<std::string> production{};  // why a rendered stream is production
+  const std::vector<Origin>* origins = nullptr;  // rendered streams: one per line of the stream
 };
 
 // One way an object is deployed.
@@ -110,8 +121,9 @@ std::optional<IntOrPercent> parse_int_or_percent(const yaml::Node* node);
 struct ParsedFile {
   std::string path;
   const yaml::Stream* stream = nullptr;
-  std::string environment{};                // rendered streams only
-  std::optional<std::string> production{};  // rendered streams only: why they are production
+  std::string environment{};                     // rendered streams only
+  std::optional<std::string> production{};       // rendered streams only: why they are production
+  const std::vector<Origin>* origins = nullptr;  // rendered streams only
 };
 
 class ManifestSet {

@@ -54,12 +54,10 @@ class ConfigMapSensitiveDataCheck final : public engine::Check {
         const bool named = is_sensitive_name(key) && holds_a_value(value);
         const bool scanned = !named && !secrets::Scanner::builtin().scan(value, {}).empty();
         if (!named && !scanned) continue;
-        engine::Emission e;
-        e.range = kube::range_of(entry.key);
-        e.message = fmt::format("ConfigMap {} holds {} under '{}'", object->display_name(),
-                                named ? "a credential-like value" : "a secret", key);
-        e.path_override = object->source->path;
-        e.secrets.push_back(kube::range_of(entry.value));
+        engine::Emission e = emission_at(*object, entry.key,
+                                         fmt::format("ConfigMap {} holds {} under '{}'", object->display_name(),
+                                                     named ? "a credential-like value" : "a secret", key));
+        if (object->source->origins == nullptr) e.secrets.push_back(kube::range_of(entry.value));
         out.emit(std::move(e));
       }
     }

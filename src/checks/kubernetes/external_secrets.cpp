@@ -50,12 +50,11 @@ class ExternalSecretsCheck final : public engine::Check {
       for (const char* key : {"data", "stringData"}) {
         const yaml::Entry* entry = object->root->find(key);
         if (entry == nullptr || !has_entries(entry->value)) continue;
-        engine::Emission e;
-        e.range = kube::range_of(entry->key);
-        e.message = fmt::format("{} is committed with {} key(s) of {}; use an ExternalSecret", object->display_name(),
-                                entry->value->entries.size(), key);
-        e.path_override = object->source->path;
-        for (const auto& item : entry->value->entries) e.secrets.push_back(kube::range_of(item.value));
+        engine::Emission e = emission_at(*object, entry->key,
+                                         fmt::format("{} is committed with {} key(s) of {}; use an ExternalSecret",
+                                                     object->display_name(), entry->value->entries.size(), key));
+        if (object->source->origins == nullptr)
+          for (const auto& item : entry->value->entries) e.secrets.push_back(kube::range_of(item.value));
         out.emit(std::move(e));
       }
     }

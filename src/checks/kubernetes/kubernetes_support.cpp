@@ -7,14 +7,26 @@
 
 namespace constable::checks::kubernetes {
 
+engine::Emission emission_at(const kube::Object& object, const yaml::Node* node, std::string message) {
+  engine::Emission e;
+  e.range = node != nullptr ? kube::range_of(node) : kube::key_range(object.root, "kind");
+  e.message = std::move(message);
+  e.path_override = object.source->path;
+  e.environment = object.source->environment;
+  const auto* origins = object.source->origins;
+  if (origins != nullptr && e.range.line > 0 && static_cast<std::size_t>(e.range.line) <= origins->size()) {
+    const kube::Origin& origin = (*origins)[static_cast<std::size_t>(e.range.line - 1)];
+    e.path_override = origin.path;
+    e.range = {origin.line, origin.column, origin.line, 0};
+    if (!origin.value_path.empty()) e.message += fmt::format(" (value from {}:{})", origin.value_path, origin.value_line);
+  }
+  return e;
+}
+
 void report(engine::Emitter& out, const kube::Object& object, const yaml::Node* node, std::string message,
             std::string remediation) {
-  SourceRange range = node != nullptr ? kube::range_of(node) : kube::key_range(object.root, "kind");
-  engine::Emission e;
-  e.range = range;
-  e.message = std::move(message);
+  engine::Emission e = emission_at(object, node, std::move(message));
   e.remediation = std::move(remediation);
-  e.path_override = object.source->path;
   out.emit(std::move(e));
 }
 

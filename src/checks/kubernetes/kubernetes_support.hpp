@@ -12,6 +12,11 @@
 
 namespace constable::checks::kubernetes {
 
+// The finding about `node` (or the object's `kind:` when null): at the node
+// in the object's file or, for a rendered manifest, at the template line that
+// wrote it, naming the values file line a value came from.
+engine::Emission emission_at(const kube::Object& object, const yaml::Node* node, std::string message);
+
 // Reports at `node` (or the object's `kind:` when null) in the object's source.
 void report(engine::Emitter& out, const kube::Object& object, const yaml::Node* node, std::string message,
             std::string remediation = {});

@@ -48,12 +48,11 @@ class SecretReferencesCheck final : public engine::Check {
           const yaml::Node* value = var->get("value");
           if (name == nullptr || value == nullptr || value->str().empty() || !is_sensitive_name(name->str())) continue;
           if (value->str().starts_with("$(")) continue;  // a reference to another variable
-          engine::Emission e;
-          e.range = kube::range_of(value);
-          e.message = fmt::format("container '{}' of {} sets {} to a literal value instead of a Secret reference",
-                                  c.name, object.display_name(), name->str());
-          e.path_override = object.source->path;
-          e.secrets.push_back(kube::range_of(value));
+          engine::Emission e = emission_at(
+              object, value,
+              fmt::format("container '{}' of {} sets {} to a literal value instead of a Secret reference", c.name,
+                          object.display_name(), name->str()));
+          if (object.source->origins == nullptr) e.secrets.push_back(kube::range_of(value));
           out.emit(std::move(e));
         }
       }
