@@ -1,0 +1,104 @@
+#pragma once
+// The function table: every function a template can call, with Go-typed
+// parameters so that argument errors read as Go's do ("wrong type for value;
+// expected string; got int"). Families register themselves from their own
+// files (functions_*.cpp); `standard_functions()` gathers them.
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "helm/value.hpp"
+
+namespace constable::helm::tmpl {
+
+class Evaluator;
+struct Pos;
+
+enum class ErrorKind : std::uint8_t {
+  render,            // an execution error
+  fail,              // `fail` / `required`: the user's own message
+  unknown_function,  // parse-time: a function no table has
+  unsupported,       // a function constable deliberately does not implement (genCA, ...)
+  limit,             // depth, step or output budget exhausted
+  parse,             // any other syntax error
+};
+
+struct TemplateError {
+  ErrorKind kind = ErrorKind::render;
+  std::string message;
+  std::string file;  // empty until the evaluator attaches the call site
+  int line = 0;
+  int column = 0;
+};
+
+template <class T>
+using Expected = std::expected<T, TemplateError>;
+
+inline std::unexpected<TemplateError> func_error(std::string message, ErrorKind kind = ErrorKind::render) {
+  return std::unexpected(TemplateError{kind, std::move(message), {}, 0, 0});
+}
+
+// Go parameter types, as far as they matter for argument checking.
+enum class Param : std::uint8_t { any, string, go_int, go_int64, float64, boolean, dict, list, raw };
+
+// Deterministic stand-ins for time and randomness.
+struct Determinism {
+  bool enabled = true;
+  std::int64_t now_unix = 0;  // seconds; used when enabled
+  std::uint64_t seed = 0x5eed;
+};
+
+// What a function sees of the call.
+struct Call {
+  Evaluator* evaluator = nullptr;
+  std::string_view name;
+  std::uint64_t* random_state = nullptr;
+  const Determinism* determinism = nullptr;
+  std::size_t max_items = 0;  // cap on generated lists and strings
+};
+
+using FunctionImpl = std::function<Expected<Value>(Call&, std::span<const Value>)>;
+
+struct Function {
+  Function() = default;
+  Function(std::vector<Param> p, bool v, FunctionImpl i, bool r = false)
+      : params(std::move(p)), variadic(v), impl(std::move(i)), raw(r) {}
+  std::vector<Param> params;
+  bool variadic = false;  // the last param repeats
+  FunctionImpl impl;
+  bool raw = false;  // and/or: short-circuit evaluation done by the evaluator
+};
+
+using FunctionTable = std::unordered_map<std::string, Function>;
+
+// Registration, one per family.
+void add_builtin_functions(FunctionTable& table);   // Go's text/template builtins
+void add_string_functions(FunctionTable& table);    // Sprig strings
+void add_list_functions(FunctionTable& table);      // Sprig lists and dicts
+void add_math_functions(FunctionTable& table);      // Sprig math, logic and type conversion
+void add_encoding_functions(FunctionTable& table);  // toYaml/toJson/..., base64, hashes
+void add_regex_functions(FunctionTable& table);     // Sprig regex (RE2)
+void add_semver_functions(FunctionTable& table);    // semver, semverCompare
+void add_time_functions(FunctionTable& table);      // dates, uuids, random strings
+void add_helm_functions(FunctionTable& table);      // include, tpl, required, fail, lookup, unsupported crypto
+
+// Every family above, built once.
+const FunctionTable& standard_functions();
+
+// Go type names of parameters, for messages.
+std::string_view param_type_name(Param p);
+
+// Helpers shared by the families.
+std::int64_t to_int64(const Value& v);      // spf13/cast ToInt64 (strings parsed, floats truncated, nil 0)
+double to_float64(const Value& v);          // cast.ToFloat64
+std::vector<std::string> to_strings(const Value& v);  // Sprig strslice
+Value make_strings(std::vector<std::string> items);   // a []string value
+std::string go_quote(std::string_view s);   // strconv.Quote / %q
+
+}  // namespace constable::helm::tmpl

@@ -1,0 +1,55 @@
+#pragma once
+// Splits a Go text/template into tokens: text between actions (already
+// trimmed by `{{-` / `-}}`), and the items inside actions. Mirrors
+// text/template/parse's lexer, including its error messages.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace constable::helm::tmpl {
+
+enum class Tok : std::uint8_t {
+  text,
+  left_delim,
+  right_delim,
+  space,
+  identifier,  // function names and keywords
+  field,       // .Name
+  variable,    // $ or $name
+  dot,
+  string,      // value already unquoted
+  char_constant,
+  number,
+  boolean,
+  pipe,
+  left_paren,
+  right_paren,
+  declare,  // :=
+  assign,   // =
+  comma,
+  eof,
+  error,  // text is the message
+};
+
+struct Token {
+  Tok type = Tok::eof;
+  std::string text;
+  std::size_t offset = 0;  // byte offset in the template
+};
+
+// Tokenizes the whole template; the last token is eof or error.
+std::vector<Token> lex(std::string_view input);
+
+// 1-based line and byte column of an offset.
+struct LineIndex {
+  explicit LineIndex(std::string_view text);
+  int line(std::size_t offset) const;
+  int column(std::size_t offset) const;
+
+ private:
+  std::vector<std::size_t> starts_;
+};
+
+}  // namespace constable::helm::tmpl

@@ -1,0 +1,215 @@
+#include "helm/template/semver.hpp"
+
+#include <re2/re2.h>
+
+#include <charconv>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace constable::helm::tmpl {
+
+namespace {
+
+std::string trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+std::vector<std::string> split(std::string_view s, std::string_view sep) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t at = s.find(sep, pos);
+    if (at == std::string_view::npos) {
+      out.emplace_back(s.substr(pos));
+      return out;
+    }
+    out.emplace_back(s.substr(pos, at - pos));
+    pos = at + sep.size();
+  }
+}
+
+bool numeric(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int compare_prerelease(std::string_view a, std::string_view b) {
+  if (a == b) return 0;
+  if (a.empty()) return 1;
+  if (b.empty()) return -1;
+  const auto pa = split(a, "."), pb = split(b, ".");
+  for (std::size_t i = 0; i < std::max(pa.size(), pb.size()); ++i) {
+    if (i >= pa.size()) return -1;
+    if (i >= pb.size()) return 1;
+    const bool na = numeric(pa[i]), nb = numeric(pb[i]);
+    if (na && nb) {
+      const auto x = std::stoull(pa[i]), y = std::stoull(pb[i]);
+      if (x != y) return x < y ? -1 : 1;
+    } else if (na != nb) {
+      return na ? -1 : 1;
+    } else if (pa[i] != pb[i]) {
+      return pa[i] < pb[i] ? -1 : 1;
+    }
+  }
+  return 0;
+}
+
+struct Term {
+  std::string op;
+  SemVersion version;
+  bool wild_major = false, wild_minor = false, wild_patch = false;
+  bool has_minor = true, has_patch = true;
+};
+
+std::optional<Term> parse_term(std::string_view text, std::string* error) {
+  static const RE2 re(R"(\s*(=|!=|>=|=>|<=|=<|>|<|~>|~|\^)?\s*v?([0-9]+|[xX*])(?:\.([0-9]+|[xX*]))?(?:\.([0-9]+|[xX*]))?(?:-([0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*))?(?:\+([0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*))?\s*)");
+  std::string op, major, minor, patch, pre, meta;
+  if (!RE2::FullMatch(re2::StringPiece(text.data(), text.size()), re, &op, &major, &minor, &patch, &pre, &meta)) {
+    if (error) *error = fmt::format("improper constraint: {}", trim(text));
+    return std::nullopt;
+  }
+  Term t;
+  t.op = op == "=>" ? ">=" : op == "=<" ? "<=" : op == "~>" ? "~" : op;
+  auto wild = [](const std::string& s) { return s == "x" || s == "X" || s == "*"; };
+  t.wild_major = wild(major);
+  t.has_minor = !minor.empty();
+  t.has_patch = !patch.empty();
+  t.wild_minor = t.wild_major || !t.has_minor || wild(minor);
+  t.wild_patch = t.wild_minor || !t.has_patch || wild(patch);
+  if (!t.wild_major) t.version.major = std::stoull(major);
+  if (t.has_minor && !wild(minor)) t.version.minor = std::stoull(minor);
+  if (t.has_patch && !wild(patch)) t.version.patch = std::stoull(patch);
+  t.version.prerelease = pre;
+  t.version.metadata = meta;
+  return t;
+}
+
+bool check_term(const Term& t, const SemVersion& v) {
+  // Prereleases only satisfy constraints that mention one.
+  if (!v.prerelease.empty() && t.version.prerelease.empty()) return false;
+  const int c = compare_semver(v, t.version);
+  const bool dirty = t.wild_minor || t.wild_patch;
+  auto upper_bound = [&](bool by_minor) {
+    SemVersion u = t.version;
+    u.prerelease.clear();
+    if (by_minor) {
+      u.major += 1;
+      u.minor = 0;
+      u.patch = 0;
+    } else {
+      u.minor += 1;
+      u.patch = 0;
+    }
+    return u;
+  };
+  if (t.wild_major) return t.op.empty() || t.op == "=" || t.op == ">=" || t.op == "<=" || t.op == "~" || t.op == "^";
+  if (t.op.empty() || t.op == "=") {
+    if (!dirty) return c == 0;
+    return c >= 0 && compare_semver(v, upper_bound(t.wild_minor)) < 0;
+  }
+  if (t.op == "!=") {
+    if (!dirty) return c != 0;
+    return c < 0 || compare_semver(v, upper_bound(t.wild_minor)) >= 0;
+  }
+  if (t.op == ">") {
+    if (!dirty) return c > 0;
+    return compare_semver(v, upper_bound(t.wild_minor)) >= 0;
+  }
+  if (t.op == ">=") return c >= 0;
+  if (t.op == "<") return c < 0;
+  if (t.op == "<=") {
+    if (!dirty) return c <= 0;
+    return compare_semver(v, upper_bound(t.wild_minor)) < 0;
+  }
+  if (t.op == "~") {
+    // ~1.2.3 := >=1.2.3 <1.3.0; ~1 := >=1.0.0 <2.0.0
+    return c >= 0 && compare_semver(v, upper_bound(!t.has_minor)) < 0;
+  }
+  if (t.op == "^") {
+    if (c < 0) return false;
+    SemVersion u = t.version;
+    u.prerelease.clear();
+    if (t.version.major > 0 || !t.has_minor) {
+      u = upper_bound(true);
+    } else if (t.version.minor > 0 || !t.has_patch) {
+      u.minor += 1;
+      u.patch = 0;
+    } else {
+      u.patch += 1;
+    }
+    return compare_semver(v, u) < 0;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string SemVersion::to_string() const {
+  std::string s = fmt::format("{}.{}.{}", major, minor, patch);
+  if (!prerelease.empty()) s += "-" + prerelease;
+  if (!metadata.empty()) s += "+" + metadata;
+  return s;
+}
+
+std::optional<SemVersion> parse_semver(std::string_view text) {
+  static const RE2 re(R"(v?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?(?:-([0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*))?(?:\+([0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*))?)");
+  std::string major, minor, patch, pre, meta;
+  if (!RE2::FullMatch(re2::StringPiece(text.data(), text.size()), re, &major, &minor, &patch, &pre, &meta))
+    return std::nullopt;
+  SemVersion v;
+  try {
+    v.major = std::stoull(major);
+    v.minor = minor.empty() ? 0 : std::stoull(minor);
+    v.patch = patch.empty() ? 0 : std::stoull(patch);
+  } catch (...) {
+    return std::nullopt;
+  }
+  v.prerelease = pre;
+  v.metadata = meta;
+  v.original = std::string(text);
+  return v;
+}
+
+int compare_semver(const SemVersion& a, const SemVersion& b) {
+  if (a.major != b.major) return a.major < b.major ? -1 : 1;
+  if (a.minor != b.minor) return a.minor < b.minor ? -1 : 1;
+  if (a.patch != b.patch) return a.patch < b.patch ? -1 : 1;
+  return compare_prerelease(a.prerelease, b.prerelease);
+}
+
+std::optional<bool> semver_satisfies(std::string_view constraint, const SemVersion& v, std::string* error) {
+  bool any = false;
+  for (const auto& alternative : split(constraint, "||")) {
+    std::string alt = trim(alternative);
+    // Hyphen ranges: "1.2 - 1.4.5" => ">= 1.2, <= 1.4.5".
+    static const RE2 hyphen(R"(\s*(\S+)\s+-\s+(\S+)\s*)");
+    std::string lo, hi;
+    if (RE2::FullMatch(alt, hyphen, &lo, &hi)) alt = ">=" + lo + "," + "<=" + hi;
+    // AND: commas, or spaces between terms (an operator may be followed by a space).
+    static const RE2 op_space(R"((=|!=|>=|=>|<=|=<|>|<|~>|~|\^)\s+)");
+    RE2::GlobalReplace(&alt, op_space, "\\1");
+    std::vector<std::string> terms;
+    for (auto& part : split(alt, ",")) {
+      std::string p = trim(part);
+      for (auto& word : split(p, " "))
+        if (!trim(word).empty()) terms.push_back(trim(word));
+    }
+    if (terms.empty()) {
+      if (error) *error = fmt::format("improper constraint: {}", constraint);
+      return std::nullopt;
+    }
+    bool all = true;
+    for (const auto& term_text : terms) {
+      auto term = parse_term(term_text, error);
+      if (!term) return std::nullopt;
+      if (!check_term(*term, v)) all = false;
+    }
+    if (all) any = true;
+  }
+  return any;
+}
+
+}  // namespace constable::helm::tmpl
