@@ -1,0 +1,157 @@
+#include "helm/chart.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "formats/yaml/yaml.hpp"
+#include "helm/values.hpp"
+
+namespace constable::helm {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uintmax_t kMaxFileSize = 8u * 1024 * 1024;
+
+std::optional<std::string> read_text(const fs::path& p) {
+  std::error_code ec;
+  if (fs::file_size(p, ec) > kMaxFileSize || ec) return std::nullopt;
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> string_list(const yaml::Node* n) {
+  std::vector<std::string> out;
+  if (n != nullptr && n->is_sequence())
+    for (const auto* item : n->items)
+      if (item->is_scalar()) out.push_back(item->value);
+  return out;
+}
+
+}  // namespace
+
+Result<Chart> load_chart(const fs::path& dir, std::string display_prefix) {
+  Chart chart;
+  chart.display_prefix = std::move(display_prefix);
+  const auto chart_yaml = read_text(dir / "Chart.yaml");
+  if (!chart_yaml) return fail("Chart.yaml file is missing", chart.display_prefix + "Chart.yaml");
+  const auto stream = yaml::parse(*chart_yaml);
+  if (!stream.ok() || stream.documents.empty() || stream.documents[0].root == nullptr ||
+      !stream.documents[0].root->is_mapping()) {
+    const auto mark = stream.errors.empty() ? yaml::Mark{1, 1} : stream.errors.front().mark;
+    return fail(stream.errors.empty() ? "Chart.yaml is not a mapping" : stream.errors.front().message,
+                chart.display_prefix + "Chart.yaml", mark.line, mark.column);
+  }
+  const yaml::Node* meta = stream.documents[0].root;
+  chart.name = std::string(meta->get("name") ? meta->get("name")->str() : "");
+  chart.version = std::string(meta->get("version") ? meta->get("version")->str() : "");
+  chart.app_version = std::string(meta->get("appVersion") ? meta->get("appVersion")->str() : "");
+  chart.api_version = std::string(meta->get("apiVersion") ? meta->get("apiVersion")->str() : "v1");
+  chart.type = std::string(meta->get("type") ? meta->get("type")->str() : "application");
+  if (chart.type.empty()) chart.type = "application";
+  if (chart.name.empty())
+    chart.problems.push_back(Problem{Problem::Kind::chart, "validation: chart.metadata.name is required",
+                                     chart.display_prefix + "Chart.yaml", 1, 1});
+  // Chart.yaml keeps its strings as strings (appVersion: 1.0 stays "1.0").
+  Dict metadata;
+  for (const auto& e : meta->entries) {
+    if (e.key == nullptr || e.value == nullptr) continue;
+    metadata[e.key->value] = e.value->is_scalar() ? Value::of(e.value->value) : value_from_yaml(e.value, nullptr);
+  }
+  chart.metadata = Value::of(std::move(metadata));
+
+  // Dependencies: Chart.yaml (v2) or requirements.yaml (v1).
+  const yaml::Node* deps = meta->get("dependencies");
+  yaml::Stream requirements;
+  if (deps == nullptr) {
+    if (auto req = read_text(dir / "requirements.yaml")) {
+      requirements = yaml::parse(*req);
+      if (!requirements.documents.empty() && requirements.documents[0].root != nullptr)
+        deps = requirements.documents[0].root->get("dependencies");
+    }
+  }
+  if (deps != nullptr && deps->is_sequence()) {
+    for (const auto* d : deps->items) {
+      if (!d->is_mapping()) continue;
+      Dependency dep;
+      auto str = [&](const char* key) { return std::string(d->get(key) ? d->get(key)->str() : ""); };
+      dep.name = str("name");
+      dep.version = str("version");
+      dep.repository = str("repository");
+      dep.condition = str("condition");
+      dep.alias = str("alias");
+      dep.tags = string_list(d->get("tags"));
+      chart.dependencies.push_back(std::move(dep));
+    }
+  }
+
+  if (auto values = read_text(dir / "values.yaml")) {
+    chart.values_text = std::move(*values);
+    chart.has_values_file = true;
+  }
+  if (auto schema = read_text(dir / "values.schema.json")) chart.schema_text = std::move(*schema);
+
+  std::error_code ec;
+  std::vector<fs::path> entries;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end; it != end;
+       it.increment(ec)) {
+    if (ec) break;
+    const fs::path rel = fs::relative(it->path(), dir, ec);
+    const std::string rel_s = rel.generic_string();
+    if (rel_s == "charts" || rel_s.starts_with("charts/")) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_symlink()) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;  // symlinks are not followed
+    }
+    if (!it->is_regular_file()) continue;
+    const auto first = rel.begin()->string();
+    if (first == ".git") continue;
+    auto text = read_text(it->path());
+    if (!text) {
+      chart.problems.push_back(Problem{Problem::Kind::chart, "file is too large or unreadable", chart.display_prefix + rel_s, 0, 0});
+      continue;
+    }
+    if (rel_s.starts_with("templates/")) {
+      chart.templates.push_back(ChartFile{rel_s, std::move(*text)});
+    } else if (rel_s != "Chart.yaml" && rel_s != "values.yaml" && rel_s != "values.schema.json" &&
+               rel_s != "requirements.yaml" && rel_s != "requirements.lock" && rel_s != "Chart.lock") {
+      chart.files.push_back(ChartFile{rel_s, std::move(*text)});
+    }
+  }
+  auto by_name = [](const ChartFile& a, const ChartFile& b) { return a.name < b.name; };
+  std::sort(chart.templates.begin(), chart.templates.end(), by_name);
+  std::sort(chart.files.begin(), chart.files.end(), by_name);
+
+  // Subcharts.
+  std::vector<fs::path> subdirs;
+  if (fs::is_directory(dir / "charts", ec))
+    for (const auto& e : fs::directory_iterator(dir / "charts", ec)) {
+      if (e.is_directory() && !e.is_symlink()) subdirs.push_back(e.path());
+      else if (e.path().extension() == ".tgz" || e.path().string().ends_with(".tar.gz"))
+        chart.archived_subcharts.push_back(chart.display_prefix + "charts/" + e.path().filename().string());
+    }
+  std::sort(subdirs.begin(), subdirs.end());
+  std::sort(chart.archived_subcharts.begin(), chart.archived_subcharts.end());
+  for (const auto& sub : subdirs) {
+    auto loaded = load_chart(sub, chart.display_prefix + "charts/" + sub.filename().string() + "/");
+    if (!loaded) {
+      chart.problems.push_back(Problem{Problem::Kind::chart, loaded.error().message, loaded.error().path,
+                                       loaded.error().line, loaded.error().column});
+      continue;
+    }
+    chart.subcharts.push_back(std::move(*loaded));
+  }
+  return chart;
+}
+
+}  // namespace constable::helm

@@ -1,0 +1,74 @@
+#pragma once
+// A Helm chart read from a directory: Chart.yaml, values.yaml,
+// values.schema.json, templates/, other files (for .Files) and subcharts
+// under charts/ (directories; .tgz archives are listed as not rendered).
+// Every path is workspace-relative: load_chart(dir, "charts/web/") makes
+// "charts/web/templates/deployment.yaml".
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "helm/value.hpp"
+
+namespace constable::helm {
+
+struct Problem {
+  enum class Kind : std::uint8_t {
+    chart,             // Chart.yaml or chart layout
+    values,            // a values file or --set that does not parse
+    schema,            // values.schema.json violation
+    parse,             // template syntax error
+    unknown_function,  // template calls a function that does not exist
+    render,            // template execution error
+    fail,              // `fail` / `required` message
+    unsupported,       // a function or feature constable does not implement
+    limit,             // depth, step or output budget exhausted
+    manifest,          // rendered output is not valid YAML
+  };
+  Kind kind = Kind::render;
+  std::string message;
+  std::string file;  // workspace-relative
+  int line = 0;      // 1-based, 0 unknown
+  int column = 0;    // 1-based byte column, 0 unknown
+};
+
+struct ChartFile {
+  std::string name;     // relative to the chart root: "templates/deployment.yaml"
+  std::string content;
+};
+
+struct Dependency {
+  std::string name;
+  std::string version;
+  std::string repository;
+  std::string condition;  // comma-separated value paths
+  std::vector<std::string> tags;
+  std::string alias;
+};
+
+struct Chart {
+  std::string display_prefix;  // "charts/web/"
+  std::string name;
+  std::string version;
+  std::string app_version;
+  std::string api_version;  // v1 or v2
+  std::string type;         // "application" or "library"
+  bool is_library() const { return type == "library"; }
+  Value metadata;           // Chart.yaml as values (for .Chart)
+  std::vector<Dependency> dependencies;
+  std::string values_text;  // values.yaml ("" if absent)
+  bool has_values_file = false;
+  std::string schema_text;  // values.schema.json ("" if absent)
+  std::vector<ChartFile> templates;  // under templates/, sorted
+  std::vector<ChartFile> files;      // every other file (.Files), sorted
+  std::vector<Chart> subcharts;      // charts/<dir>, sorted by directory
+  std::vector<std::string> archived_subcharts;  // charts/*.tgz (not rendered)
+  std::vector<Problem> problems;     // non-fatal load problems
+};
+
+// Reads the chart at `dir`. Fails when Chart.yaml is missing or unreadable.
+Result<Chart> load_chart(const std::filesystem::path& dir, std::string display_prefix);
+
+}  // namespace constable::helm

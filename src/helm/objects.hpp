@@ -1,0 +1,18 @@
+#pragma once
+// The Go objects Helm puts in a template's data: .Chart (*chart.Metadata),
+// .Files (chartutil.Files), .Capabilities (*chartutil.Capabilities).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "helm/chart.hpp"
+#include "helm/value.hpp"
+
+namespace constable::helm {
+
+Value make_chart_object(const Chart& chart);
+Value make_files_object(std::vector<ChartFile> files);
+Value make_capabilities_object(const std::string& kube_version, const std::vector<std::string>& extra_api_versions);
+
+}  // namespace constable::helm
