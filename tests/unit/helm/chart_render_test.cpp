@@ -1,0 +1,175 @@
+// Whole charts rendered as `helm template` prints them: byte-for-byte
+// fixtures, values layering, line mapping and problems with locations.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "helm/chart.hpp"
+#include "helm/render.hpp"
+#include "helm/values.hpp"
+#include "support/test_support.hpp"
+
+namespace constable::helm {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path fixture(std::string_view name) { return testing::fixtures_dir() / "helm-render" / name; }
+
+RenderResult render_fixture(std::string_view name, RenderOptions options = {}) {
+  auto chart = load_chart(fixture(name), "charts/" + std::string(name) + "/");
+  EXPECT_TRUE(chart.has_value()) << (chart ? "" : chart.error().to_string());
+  if (!chart) return {};
+  return render(*chart, options);
+}
+
+std::string problems_text(const RenderResult& r) {
+  std::string out;
+  for (const auto& p : r.problems) out += p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + p.message + "\n";
+  return out;
+}
+
+class FixtureChart : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FixtureChart, RendersByteForByteLikeHelmTemplate) {
+  const auto result = render_fixture(GetParam());
+  EXPECT_TRUE(result.problems.empty()) << problems_text(result);
+  EXPECT_EQ(helm_template_output(result), testing::read_file(fixture(GetParam() + ".expected.yaml")));
+}
+
+INSTANTIATE_TEST_SUITE_P(Charts, FixtureChart, ::testing::Values("web", "app-config", "platform"));
+
+const Manifest* find(const RenderResult& r, std::string_view kind) {
+  for (const auto& m : r.manifests)
+    if (m.kind == kind) return &m;
+  return nullptr;
+}
+
+TEST(ChartRender, ValuesFilesAndSetLayerAsHelmDoes) {
+  RenderOptions options;
+  options.base_dir = fixture("web");
+  options.value_files = {"values-prod.yaml"};
+  options.set_values = {"image.tag=1.0.0,service.port=8080"};
+  options.set_string_values = {"config.LOG_LEVEL=5"};
+  const auto r = render_fixture("web", options);
+  ASSERT_TRUE(r.problems.empty()) << problems_text(r);
+  EXPECT_EQ(find(r, "HorizontalPodAutoscaler"), nullptr);  // autoscaling.enabled: false
+  const Manifest* deployment = find(r, "Deployment");
+  ASSERT_NE(deployment, nullptr);
+  EXPECT_NE(deployment->content.find("\n  replicas: 5\n"), std::string::npos);
+  EXPECT_NE(deployment->content.find("image: \"nginx:1.0.0\""), std::string::npos);
+  EXPECT_NE(deployment->content.find("containerPort: 8080\n"), std::string::npos);  // int64 from --set
+  EXPECT_NE(deployment->content.find("      nodeSelector:\n        disktype: ssd"), std::string::npos);
+  const Manifest* ingress = find(r, "Ingress");
+  ASSERT_NE(ingress, nullptr);
+  EXPECT_EQ(ingress->content.find("annotations:"), std::string::npos);  // null removed the default
+  EXPECT_NE(ingress->content.find("  tls:\n    - hosts:\n        - \"web.example.com\"\n      secretName: web-tls\n"),
+            std::string::npos);
+  const Manifest* config = find(r, "ConfigMap");
+  ASSERT_NE(config, nullptr);
+  EXPECT_NE(config->content.find("LOG_LEVEL: \"5\""), std::string::npos);
+}
+
+TEST(ChartRender, EveryLineMapsToItsTemplateAndValue) {
+  const auto r = render_fixture("web");
+  const Manifest* deployment = find(r, "Deployment");
+  ASSERT_NE(deployment, nullptr);
+  const auto& content = deployment->content;
+  ASSERT_EQ(static_cast<std::size_t>(std::count(content.begin(), content.end(), '\n')) + 1, deployment->lines.size());
+  std::size_t line_index = 0;
+  for (std::size_t pos = 0; pos < content.find("containerPort: 80"); ++pos)
+    if (content[pos] == '\n') ++line_index;
+  const LineOrigin& port = deployment->lines[line_index];
+  EXPECT_EQ(port.template_file, "charts/web/templates/deployment.yaml");
+  EXPECT_EQ(port.template_line, 30);
+  EXPECT_EQ(port.template_column, 15);
+  EXPECT_EQ(port.value_file, "charts/web/values.yaml");
+  EXPECT_EQ(port.value_line, 10);
+  // A line written by an action inside a helper maps to the include's call site.
+  EXPECT_EQ(deployment->lines[0].template_line, 1);
+  EXPECT_EQ(deployment->lines[5].template_file, "charts/web/templates/deployment.yaml");
+  EXPECT_EQ(deployment->lines[5].template_line, 6);
+  EXPECT_EQ(deployment->template_file, "charts/web/templates/deployment.yaml");
+}
+
+TEST(ChartRender, ProblemsCarryLocationsAndOtherTemplatesStillRender) {
+  testing::TempDir dir;
+  dir.write("Chart.yaml", "apiVersion: v2\nname: bad\nversion: 0.1.0\n");
+  dir.write("values.yaml", "replicas: many\nname: x\n");
+  dir.write("values.schema.json", R"({"type": "object", "required": ["image"],
+    "properties": {"replicas": {"type": "integer"}, "name": {"type": "string", "enum": ["x", "y"]}}})");
+  dir.write("templates/ok.yaml", "kind: ConfigMap\nname: {{ .Values.name }}\n");
+  dir.write("templates/fail.yaml", "kind: A\n{{ required \"image is required\" .Values.image }}\n");
+  dir.write("templates/unknown.yaml", "kind: B\n\n  {{ nope 1 }}\n");
+  dir.write("templates/nil.yaml", "kind: C\n{{ .Values.a.b }}\n");
+  dir.write("templates/badyaml.yaml", "kind: D\n  x: [\n");
+  dir.write("charts/dep-1.0.0.tgz", "not really an archive");
+  auto chart = load_chart(dir.path(), "deploy/bad/");
+  ASSERT_TRUE(chart.has_value());
+  const auto r = render(*chart, {});
+  const std::string text = problems_text(r);
+  EXPECT_NE(text.find("deploy/bad/templates/fail.yaml:2:4: execution error at (deploy/bad/templates/fail.yaml:2:4): image is required"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("deploy/bad/templates/unknown.yaml:3:6: parse error at (bad/templates/unknown.yaml:3): function \"nope\" not defined"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("deploy/bad/templates/nil.yaml:2:4: executing \"bad/templates/nil.yaml\" at <.Values.a.b>: nil pointer evaluating interface {}.b"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("deploy/bad/values.yaml:1:0: values don't meet the specifications of the schema(s) in the following chart(s):\nbad:\n- replicas: Invalid type. Expected: integer, given: string"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("- (root): image is required"), std::string::npos) << text;
+  EXPECT_NE(text.find("deploy/bad/charts/dep-1.0.0.tgz:0:0: packaged subchart (.tgz) is not rendered"), std::string::npos) << text;
+  EXPECT_NE(text.find("YAML parse error on bad/templates/badyaml.yaml"), std::string::npos) << text;
+  const auto kinds = [&] {
+    std::string k;
+    for (const auto& m : r.manifests) k += m.kind + ";";
+    return k;
+  }();
+  EXPECT_EQ(kinds, "ConfigMap;;");  // ok.yaml, and badyaml.yaml kept without a kind
+  const auto unknown = std::find_if(r.problems.begin(), r.problems.end(), [](const Problem& p) { return p.kind == Problem::Kind::unknown_function; });
+  EXPECT_NE(unknown, r.problems.end());
+}
+
+TEST(ChartRender, MissingChartYamlFails) {
+  testing::TempDir dir;
+  const auto chart = load_chart(dir.path(), "x/");
+  ASSERT_FALSE(chart.has_value());
+  EXPECT_EQ(chart.error().path, "x/Chart.yaml");
+}
+
+TEST(ChartRender, SetSyntaxFollowsStrvals) {
+  Dict values;
+  ASSERT_TRUE(apply_set(values, "a.b=c,list={x,y},arr[1].k=v,esc=a\\,b,dot\\.key=1,n=0123,t=true,z=null", false, {}));
+  const Value v = Value::of(values);
+  EXPECT_EQ(format_v(v), "map[a:map[b:c] arr:[<nil> map[k:v]] dot.key:1 esc:a,b list:[x y] n:0123 t:true z:<nil>]");
+  EXPECT_EQ(type_name((*values.find("dot.key")).second), "int64");
+  EXPECT_FALSE(apply_set(values, "novalue", false, {}));
+}
+
+}  // namespace
+}  // namespace constable::helm
+
+namespace constable::helm {
+namespace {
+
+TEST(ChartRenderLimits, RunawayRecursionAndLoopsBecomeProblems) {
+  testing::TempDir dir;
+  dir.write("Chart.yaml", "apiVersion: v2\nname: loop\nversion: 0.1.0\n");
+  dir.write("templates/_r.tpl", "{{ define \"r\" }}{{ include \"r\" . }}{{ end }}");
+  dir.write("templates/recurse.yaml", "{{ include \"r\" . }}");
+  dir.write("templates/spin.yaml", "{{ range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}");
+  auto chart = load_chart(dir.path(), "");
+  ASSERT_TRUE(chart.has_value());
+  RenderOptions options;
+  options.limits.max_steps = 2'000'000;
+  const auto r = render(*chart, options);
+  ASSERT_EQ(r.problems.size(), 2u);
+  EXPECT_EQ(r.problems[0].kind, Problem::Kind::limit);
+  EXPECT_NE(r.problems[0].message.find("exceeded maximum template depth (1000)"), std::string::npos) << r.problems[0].message;
+  EXPECT_EQ(r.problems[1].kind, Problem::Kind::limit);
+  EXPECT_NE(r.problems[1].message.find("step budget"), std::string::npos) << r.problems[1].message;
+}
+
+}  // namespace
+}  // namespace constable::helm
