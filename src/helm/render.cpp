@@ -51,7 +51,7 @@ class Renderer {
     ChartNode root = build(top_, top_.name, top_.name);
     // Dependency conditions and tags are decided on the coalesced values.
     {
-      Value probe = Value::of(deep_copy(Value::of(user)).dict ? *deep_copy(Value::of(user)).dict : Dict{});
+      Value probe = deep_copy(Value::of(user));
       coalesce(root, *probe.dict);
       prune(root, probe, *probe.dict);
     }

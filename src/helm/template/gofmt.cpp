@@ -64,7 +64,7 @@ std::string format_int(std::int64_t i, const Spec& spec) {
   if (spec.precision >= 0 && digits.size() < static_cast<std::size_t>(spec.precision))
     digits = std::string(static_cast<std::size_t>(spec.precision) - digits.size(), '0') + digits;
   if (spec.precision == 0 && u == 0) digits.clear();
-  std::string prefix;
+  std::string_view prefix;
   if (spec.sharp) {
     if (spec.verb == 'x') prefix = "0x";
     if (spec.verb == 'X') prefix = "0X";
@@ -72,16 +72,22 @@ std::string format_int(std::int64_t i, const Spec& spec) {
     if (spec.verb == 'b') prefix = "0b";
   }
   if (spec.verb == 'O') prefix = "0o";
-  std::string sign = negative ? "-" : spec.plus ? "+" : spec.space ? " " : "";
+  const std::string_view sign = negative ? "-" : spec.plus ? "+" : spec.space ? " " : "";
+  auto joined = [&]() {
+    std::string out;
+    out.reserve(sign.size() + prefix.size() + digits.size());
+    out.append(sign).append(prefix).append(digits);
+    return out;
+  };
   Spec padded = spec;
   if (spec.precision >= 0) padded.zero = false;
   if (padded.zero && !padded.minus && padded.width > 0) {
     const std::size_t used = sign.size() + prefix.size() + digits.size();
     if (used < static_cast<std::size_t>(padded.width))
       digits = std::string(static_cast<std::size_t>(padded.width) - used, '0') + digits;
-    return sign + prefix + digits;
+    return joined();
   }
-  return pad(sign + prefix + digits, padded);
+  return pad(joined(), padded);
 }
 
 std::string format_float(double f, const Spec& spec) {
