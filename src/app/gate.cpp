@@ -89,6 +89,7 @@ Result<void> keep_findings_new_since(const Session& session, const git::Reposito
 
   engine::RunOptions base_options = options;
   base_options.repository_checks = false;
+  base_options.render_charts = false;  // charts are read from disk, not from the base revision
   const auto earlier = engine::run(session.plan, session.constitution, session.config, before, base_options);
   std::vector<engine::BaselineEntry> earlier_entries;
   for (const auto& f : earlier.findings)
@@ -144,6 +145,7 @@ Result<void> add_history_findings(const Session& session, const git::Repository&
                                   const engine::RunOptions& options, engine::RunResult& result) {
   engine::RunOptions history_options = options;
   history_options.repository_checks = false;
+  history_options.render_charts = false;
   history_options.file_kind_checks = false;
 
   std::set<std::string> present;  // fingerprints the working tree still has

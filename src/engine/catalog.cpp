@@ -22,6 +22,25 @@ const CheckInfo kParseError{
     .stack = "",
 };
 
+const CheckInfo kRenderError{
+    .id = "constable/render-error",
+    .domain = "constable",
+    .nature = Nature::reliability,
+    .summary = "Helm charts must render",
+    .rationale = "constable renders every chart with its default values and with each values-<env>.yaml, as "
+                 "`helm template` would, to check what the chart really deploys. A template that fails to "
+                 "render (an unknown function, a `required` value, a schema violation) fails `helm install` "
+                 "too, and hides its manifests from every Kubernetes check.",
+    .remediation = "Fix the template or the values at the reported location; run `helm template` with the "
+                   "same values file to reproduce.",
+    .bad_example = "image: {{ .Values.image.tag | upcase }}\n",
+    .good_example = "image: {{ .Values.image.tag | upper }}\n",
+    .parameters = "",
+    .clause = {},
+    .file_kind = FileKind::helm_template,
+    .stack = "",
+};
+
 const CheckInfo kUnreadableFile{
     .id = "constable/unreadable-file",
     .domain = "constable",
@@ -72,7 +91,8 @@ const CheckInfo kExpiredWaiver{
 };
 
 std::span<const CheckInfo* const> all() {
-  static const CheckInfo* const kAll[] = {&kExpiredWaiver, &kInvalidSuppression, &kParseError, &kUnreadableFile};
+  static const CheckInfo* const kAll[] = {&kExpiredWaiver, &kInvalidSuppression, &kParseError, &kRenderError,
+                                          &kUnreadableFile};
   return kAll;
 }
 

@@ -13,6 +13,7 @@ namespace constable::engine {
 // Rules reported by the engine rather than by a check.
 namespace rules {
 extern const CheckInfo kParseError;          // constable/parse-error
+extern const CheckInfo kRenderError;         // constable/render-error
 extern const CheckInfo kUnreadableFile;      // constable/unreadable-file
 extern const CheckInfo kInvalidSuppression;  // constable/invalid-suppression
 extern const CheckInfo kExpiredWaiver;       // constable/expired-waiver

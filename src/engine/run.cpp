@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "core/text.hpp"
+#include "engine/charts.hpp"
 #include "engine/suppression.hpp"
 #include "formats/dockerfile/dockerfile.hpp"
 #include "formats/yaml/yaml.hpp"
@@ -159,7 +160,8 @@ struct PendingFile {
   std::unique_ptr<LazyFileContext> context;  // null when the file could not be read
   std::vector<Collected> collected;
   FileOutcome outcome;
-  bool in_manifest_set = false;
+  bool in_manifest_set = false;   // its YAML documents join the manifest set
+  bool awaits_manifests = false;  // manifests-scope findings may still point at it (a chart template)
 };
 
 // Runs `task(i)` for i in [0, count) on up to `jobs` threads.
@@ -236,9 +238,9 @@ class Runner {
       pending[i] = collect(*work[i]);
       if (const auto found = repository_findings.find(work[i]->path); found != repository_findings.end())
         for (const auto& c : found->second) pending[i].collected.push_back(c);
-      if (!pending[i].in_manifest_set) finalize(pending[i]);
+      if (!pending[i].awaits_manifests) finalize(pending[i]);
     });
-    if (!manifests_.empty()) check_manifests(work, pending, jobs, unplaced);
+    if (!manifests_.empty()) check_manifests(work, pending, jobs, unplaced, result.notes);
 
     std::vector<FileOutcome> outcomes;
     outcomes.reserve(pending.size());
@@ -344,6 +346,7 @@ class Runner {
         file.kind == FileKind::yaml || context.text().find("\"apiVersion\"") != std::string_view::npos;
     if (wants_manifest(file) && may_hold_objects && !text::looks_binary(context.text()))
       pending.in_manifest_set = has_manifest_documents(context.yaml()) || !context.yaml().errors.empty();
+    pending.awaits_manifests = pending.in_manifest_set || (!manifests_.empty() && file.kind == FileKind::helm_template);
     for (const auto& error : context.parse_errors()) {
       collected.push_back({&rules::kParseError, nullptr,
                            Emission{{error.line, error.column, error.line, 0}, error.message, {}, {}, {}, {}}});
@@ -399,15 +402,19 @@ class Runner {
   // Manifests-scope checks over every object of the run; their findings join
   // the files they point at, which are then finalised.
   void check_manifests(const std::vector<const workspace::File*>& work, std::vector<PendingFile>& pending, unsigned jobs,
-                       std::vector<Finding>& unplaced) const {
+                       std::vector<Finding>& unplaced, std::vector<workspace::Note>& notes) const {
     std::vector<kube::ParsedFile> parsed;
     std::map<std::string, std::size_t, std::less<>> by_path;
     for (std::size_t i = 0; i < work.size(); ++i) {
-      if (!pending[i].in_manifest_set) continue;
+      if (!pending[i].awaits_manifests) continue;
       by_path.emplace(work[i]->path, i);
-      parsed.push_back({work[i]->path, &pending[i].context->yaml(), {}, {}});
+      if (pending[i].in_manifest_set) parsed.push_back({work[i]->path, &pending[i].context->yaml(), {}, {}});
     }
     const kube::ProductionRules production(config_.production);
+    const RenderedCharts charts =
+        options_.render_charts ? render_charts(workspace_, production) : RenderedCharts{};
+    for (const auto& manifest : charts.manifests) parsed.push_back(manifest->file);
+    notes.insert(notes.end(), charts.notes.begin(), charts.notes.end());
     const kube::ManifestSet set = kube::ManifestSet::build(parsed, production);
     const ManifestView view(*this, set, production);
     std::vector<std::vector<Collected>> per_check(manifests_.size());
@@ -415,6 +422,9 @@ class Runner {
       CollectingEmitter emitter(per_check[i], manifests_[i]->check->info(), manifests_[i]->clause);
       manifests_[i]->check->check_manifests(view, emitter);
     });
+    per_check.emplace_back();
+    for (const auto& problem : charts.problems)
+      per_check.back().push_back({&rules::kRenderError, nullptr, Emission{problem.range, problem.message, {}, {}, problem.path, {}}});
     // Files findings point at that the file phase did not read (a chart's
     // templates, for rendered manifests) are read now.
     std::map<std::string, const workspace::File*, std::less<>> workspace_files;
@@ -442,7 +452,7 @@ class Runner {
       unplaced.push_back(std::move(f));
     }
     parallel_for(pending.size(), jobs, [&](std::size_t i) {
-      if (pending[i].in_manifest_set) finalize(pending[i]);
+      if (pending[i].awaits_manifests) finalize(pending[i]);
     });
     for (auto& file : late) {
       finalize(file);

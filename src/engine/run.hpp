@@ -21,6 +21,7 @@ struct RunOptions {
   GitOptions git;
   bool repository_checks = true;  // false when re-checking old file versions (--diff)
   bool file_kind_checks = true;   // false to run only every-text-file checks (--history)
+  bool render_charts = true;      // false when the workspace is not the working tree (--diff's base)
 };
 
 struct PhaseTimes {

@@ -399,16 +399,20 @@ class Renderer {
         }
       }
     }
-    // The first interpolated value on the line.
+    // The value that explains the line best: the last one interpolated there
+    // from an override (-f values-prod.yaml, --set), else the last default.
     auto it = std::upper_bound(out.spans.begin(), out.spans.end(), line_begin,
                                [](std::size_t off, const tmpl::Span& s) { return off < s.begin; });
     if (it != out.spans.begin()) --it;
+    bool from_override = false;
     for (; it != out.spans.end() && it->begin < line_end; ++it) {
-      if (it->value) {
-        o.value_file = *it->value.file;
-        o.value_line = it->value.line;
-        break;
-      }
+      if (!it->value) continue;
+      const std::string& file = *it->value.file;
+      const bool is_override = std::string_view(file).substr(file.rfind('/') + 1) != "values.yaml";
+      if (from_override && !is_override) continue;
+      o.value_file = file;
+      o.value_line = it->value.line;
+      from_override = is_override;
     }
     return o;
   }

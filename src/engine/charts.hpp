@@ -1,0 +1,47 @@
+#pragma once
+// Every Helm chart of the workspace, rendered in-process as `helm template`
+// would: once with its default values and once with each values-<env>.yaml
+// beside its Chart.yaml. The rendered manifests join the manifest set, so
+// Kubernetes checks see what a chart really deploys, and their findings
+// point at the template line (and values line) that produced them.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/types.hpp"
+#include "formats/yaml/yaml.hpp"
+#include "kube/manifests.hpp"
+#include "kube/production.hpp"
+#include "workspace/workspace.hpp"
+
+namespace constable::engine {
+
+struct RenderedManifest {
+  yaml::Stream stream;
+  std::vector<kube::Origin> origins;  // one per line of the rendered document
+  kube::ParsedFile file;              // points at stream and origins
+};
+
+// A chart that does not render; the same problem in several renders is one.
+struct ChartProblem {
+  std::string path;
+  SourceRange range;
+  std::string message;  // ends with the values files it happened with
+};
+
+struct RenderedCharts {
+  // Stable addresses: ParsedFile points into each element.
+  std::vector<std::unique_ptr<RenderedManifest>> manifests;
+  std::vector<ChartProblem> problems;
+  // What was left out and why: dependencies not vendored under charts/
+  // (`helm dependency build` fetches them), .tgz subcharts.
+  std::vector<workspace::Note> notes;
+};
+
+// Top-level charts only: a chart under another chart's charts/ directory is
+// rendered as that chart's subchart. Test hooks (helm.sh/hook: test) are left
+// out: `helm install` does not deploy them.
+RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production);
+
+}  // namespace constable::engine
