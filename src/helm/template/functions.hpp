@@ -81,6 +81,7 @@ using FunctionTable = std::unordered_map<std::string, Function>;
 void add_builtin_functions(FunctionTable& table);   // Go's text/template builtins
 void add_string_functions(FunctionTable& table);    // Sprig strings
 void add_list_functions(FunctionTable& table);      // Sprig lists and dicts
+void add_path_functions(FunctionTable& table);      // Sprig paths: base, dir, ext, clean, isAbs
 void add_math_functions(FunctionTable& table);      // Sprig math, logic and type conversion
 void add_encoding_functions(FunctionTable& table);  // toYaml/toJson/..., base64, hashes
 void add_regex_functions(FunctionTable& table);     // Sprig regex (RE2)

@@ -420,6 +420,7 @@ const FunctionTable& standard_functions() {
     add_builtin_functions(t);
     add_string_functions(t);
     add_list_functions(t);
+    add_path_functions(t);
     add_math_functions(t);
     add_encoding_functions(t);
     add_regex_functions(t);

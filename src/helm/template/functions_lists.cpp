@@ -275,6 +275,9 @@ void add_list_functions(FunctionTable& t) {
                         for (const auto& v : *r->list) out += (out.empty() ? "" : " ") + std::to_string(v.integer);
                         return Value::of(std::move(out));
                       }};
+  // Sprig's must* variants return an error instead of panicking; ours never panic.
+  for (const char* name : {"first", "last", "rest", "initial", "prepend", "has", "without", "uniq", "compact", "reverse"})
+    if (t.contains(name)) t[std::string("must") + static_cast<char>(name[0] - 'a' + 'A') + (name + 1)] = t[name];
 }
 
 }  // namespace constable::helm::tmpl

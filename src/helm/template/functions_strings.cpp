@@ -200,6 +200,7 @@ void add_string_functions(FunctionTable& t) {
                             while (!s.empty() && cut.find(s.back()) != std::string::npos) s.remove_suffix(1);
                             return Value::of(std::string(s));
                           }};
+  t["trimall"] = t["trimAll"];  // Sprig's deprecated spelling
   t["trimPrefix"] = Function{{P::string, P::string}, false, [](Call&, Args a) -> Expected<Value> {
                                std::string_view s = a[1].string;
                                if (s.starts_with(a[0].string)) s.remove_prefix(a[0].string.size());

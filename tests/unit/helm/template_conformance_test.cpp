@@ -153,6 +153,13 @@ const Case kFunctions[] = {
      "\"a\\\"b\" \"1\" \"8080\" [] 'x'"},
     {"trim_family", "[{{ trim \"  a \" }}][{{ trimAll \"$\" \"$5.00$\" }}][{{ trimPrefix \"-\" \"-x\" }}][{{ trimSuffix \".y\" \"x.y\" }}]", "",
      "[a][5.00][x][x]"},
+    {"paths",
+     "{{ base \"/etc/app/config.yaml\" }} {{ base \"dir/\" }} {{ dir \"/etc/app/config.yaml\" }} {{ dir \"file\" }} "
+     "{{ ext \"archive.tar.gz\" }} [{{ ext \"dir.d/file\" }}] {{ clean \"a//b/./c/../d/\" }} {{ clean \"/../x\" }} "
+     "{{ clean \"\" }} {{ isAbs \"/x\" }} {{ isAbs \"x\" }}",
+     "", "config.yaml dir /etc/app . .gz [] a/b/d /x . true false"},
+    {"must_aliases", "{{ list 1 2 3 | mustFirst }} {{ list 1 2 3 | mustLast }} {{ list 1 1 2 | mustUniq | len }} {{ trimall \"-\" \"-a-\" }}",
+     "", "1 3 2 a"},
     {"trunc", "{{ trunc 3 \"abcdef\" }} {{ trunc -2 \"abcdef\" }} {{ trunc 63 \"ab\" }}", "", "abc ef ab"},
     {"case", "{{ lower \"AbC\" }} {{ upper \"AbC\" }} {{ title \"hello world-wide\" }} {{ untitle \"Hello World\" }}", "",
      "abc ABC Hello World-Wide hello world"},
