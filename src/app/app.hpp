@@ -51,6 +51,7 @@ struct CheckOptions : CommonOptions {
   // Rendered manifests to check with the repository's ("-" for standard
   // input), e.g. the output of `helm template`; findings point into them.
   std::vector<std::string> manifests;
+  bool require_attestations = false;               // unenforced, unattested clauses are findings
   std::optional<std::string> fail_on;  // critical|high|medium|low|none
   unsigned jobs = 0;
   bool stats = false;

@@ -89,6 +89,7 @@ Result<CheckRun> run_check(const CheckOptions& options) {
   run_options.today = run.session.today;
   run_options.repository = run.repository ? &*run.repository : nullptr;
   run_options.git = {options.commits, options.all_branches};
+  run_options.require_attestations = options.require_attestations;
   const auto check_start = Clock::now();
   run.result = engine::run(run.session.plan, run.session.constitution, run.session.config, run.session.workspace,
                            run_options);

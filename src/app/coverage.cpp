@@ -6,62 +6,93 @@
 
 #include "app/app.hpp"
 #include "core/text.hpp"
+#include "engine/attestation.hpp"
 
 namespace constable::app {
 
 namespace {
 
-enum class ClauseStatus { enforced, not_applicable, disabled, not_enforced };
+using engine::ClauseEnforcement;
 
-std::string_view label(ClauseStatus s) {
-  switch (s) {
-    case ClauseStatus::enforced: return "enforced";
-    case ClauseStatus::not_applicable: return "not applicable";
-    case ClauseStatus::disabled: return "disabled";
-    case ClauseStatus::not_enforced: return "not enforced";
+std::string_view label(ClauseEnforcement e) {
+  switch (e) {
+    case ClauseEnforcement::by_check:
+    case ClauseEnforcement::by_engine: return "enforced";
+    case ClauseEnforcement::attested: return "attested";
+    case ClauseEnforcement::not_applicable: return "not applicable";
+    case ClauseEnforcement::disabled: return "disabled";
+    case ClauseEnforcement::not_enforced: return "not enforced";
   }
   return "not enforced";
 }
 
 struct Row {
   const constitution::Clause* clause;
-  ClauseStatus status;
+  ClauseEnforcement status;
   std::vector<std::string> checks;  // checks bound to it (any status)
   std::vector<std::string> parameters;
+  const engine::Attestation* attestation = nullptr;  // any, valid or not
+  engine::AttestationState attestation_state = engine::AttestationState::valid;
 };
 
 struct Totals {
-  std::size_t clauses = 0, enforced = 0, not_applicable = 0, disabled = 0, not_enforced = 0;
-  double bound_percent() const {
-    return clauses == 0 ? 0.0 : 100.0 * static_cast<double>(clauses - not_enforced) / static_cast<double>(clauses);
+  std::size_t clauses = 0, by_checks = 0, by_engine = 0, attested = 0, not_applicable = 0, disabled = 0,
+              not_enforced = 0, bound = 0;
+  static double percent(std::size_t part, std::size_t whole) {
+    return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
   }
+  std::size_t enforced() const { return by_checks + by_engine; }
+  // Clauses that something verifies in this repository: a check, constable itself or an attestation.
+  double enforced_percent() const { return percent(enforced() + attested, clauses); }
+  double bound_percent() const { return percent(bound, clauses); }
 };
+
+// Attestations whose clause is not in the constitution: they attest nothing.
+std::vector<const engine::Attestation*> stray_attestations(const Session& s) {
+  std::vector<const engine::Attestation*> out;
+  for (const auto& a : s.config.attestations)
+    if (s.constitution.find(a.clause) == nullptr) out.push_back(&a);
+  return out;
+}
 
 std::vector<Row> rows_of(const Session& s, Totals& totals) {
   std::vector<Row> rows;
   for (const auto& clause : s.constitution.clauses) {
-    Row row{&clause, ClauseStatus::not_enforced, {}, {}};
-    bool any_active = false, any_applicable_elsewhere = false, any_disabled = false;
+    Row row{&clause,
+            engine::enforcement_of(clause, s.constitution, s.plan, s.config, s.workspace.root, s.today),
+            {},
+            {},
+            engine::attestation_for(s.config, clause.id),
+            engine::AttestationState::valid};
+    if (row.attestation != nullptr)
+      row.attestation_state = engine::assess(*row.attestation, s.constitution, s.workspace.root, s.today);
     for (const auto* b : s.plan.for_clause(clause.id)) {
       row.checks.emplace_back(b->check->info().id);
       if (!b->parameters.empty()) row.parameters.push_back(b->parameters);
-      any_active = any_active || b->status == engine::BindingStatus::active;
-      any_applicable_elsewhere = any_applicable_elsewhere || b->status == engine::BindingStatus::not_applicable;
-      any_disabled = any_disabled || b->status == engine::BindingStatus::deselected;
     }
-    if (any_active) row.status = ClauseStatus::enforced;
-    else if (any_applicable_elsewhere) row.status = ClauseStatus::not_applicable;
-    else if (any_disabled) row.status = ClauseStatus::disabled;
     ++totals.clauses;
+    if (!row.checks.empty()) ++totals.bound;
     switch (row.status) {
-      case ClauseStatus::enforced: ++totals.enforced; break;
-      case ClauseStatus::not_applicable: ++totals.not_applicable; break;
-      case ClauseStatus::disabled: ++totals.disabled; break;
-      case ClauseStatus::not_enforced: ++totals.not_enforced; break;
+      case ClauseEnforcement::by_check: ++totals.by_checks; break;
+      case ClauseEnforcement::by_engine: ++totals.by_engine; break;
+      case ClauseEnforcement::attested: ++totals.attested; break;
+      case ClauseEnforcement::not_applicable: ++totals.not_applicable; break;
+      case ClauseEnforcement::disabled: ++totals.disabled; break;
+      case ClauseEnforcement::not_enforced: ++totals.not_enforced; break;
     }
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+constexpr std::string_view kEngineApplies = "constable (severity policy: sets every finding's severity and due date)";
+
+std::string attestation_summary(const Row& row) {
+  const engine::Attestation& a = *row.attestation;
+  const std::string what = fmt::format("owner {}, attested {}, expires {}, evidence {}", a.owner, a.date.to_string(),
+                                       a.expires.to_string(), a.evidence);
+  if (row.attestation_state == engine::AttestationState::valid) return what;
+  return fmt::format("{} ({})", what, to_string(row.attestation_state));
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
@@ -74,9 +105,10 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
 }
 
 std::string summary_line(const Totals& t) {
-  return fmt::format("{} clauses: {} enforced, {} not applicable to this repository, {} disabled, {} not enforced; "
-                     "{:.1f}% bound to checks",
-                     t.clauses, t.enforced, t.not_applicable, t.disabled, t.not_enforced, t.bound_percent());
+  return fmt::format("{} clauses: {} enforced ({} by checks, {} by constable), {} attested, {} not applicable to this "
+                     "repository, {} disabled, {} not enforced; {:.1f}% enforced or attested, {:.1f}% bound to checks",
+                     t.clauses, t.enforced(), t.by_checks, t.by_engine, t.attested, t.not_applicable, t.disabled,
+                     t.not_enforced, t.enforced_percent(), t.bound_percent());
 }
 
 std::string heading(const Session& s) {
@@ -96,7 +128,13 @@ std::string render_text(const Session& s, const std::vector<Row>& rows, const To
     if (!row.checks.empty())
       out += fmt::format("  {:<15}       by {}{}\n", "", join(row.checks, ", "),
                          row.parameters.empty() ? "" : " (" + join(row.parameters, "; ") + ")");
+    if (row.status == ClauseEnforcement::by_engine) out += fmt::format("  {:<15}       by {}\n", "", kEngineApplies);
+    if (row.attestation != nullptr)
+      out += fmt::format("  {:<15}       attestation: {}\n", "", attestation_summary(row));
   }
+  for (const auto* a : stray_attestations(s))
+    out += fmt::format("\nattestation at {}:{} names no clause of this constitution: {}\n", s.config.source, a->line,
+                       a->clause);
   out += fmt::format("\n{}\n", summary_line(totals));
   return out;
 }
@@ -114,18 +152,25 @@ std::string md_escape(std::string_view s) {
 std::string render_markdown(const Session& s, const std::vector<Row>& rows, const Totals& totals) {
   std::string out = fmt::format("# Constitution coverage\n\n{}\n\n", md_escape(heading(s)));
   out += "| Status | Clauses |\n|---|---:|\n";
-  out += fmt::format("| enforced | {} |\n| not applicable | {} |\n| disabled | {} |\n| not enforced | {} |\n| **total** "
-                     "| **{}** |\n\n{:.1f}% of clauses are bound to checks.\n",
-                     totals.enforced, totals.not_applicable, totals.disabled, totals.not_enforced, totals.clauses,
-                     totals.bound_percent());
+  out += fmt::format("| enforced by checks | {} |\n| enforced by constable | {} |\n| attested | {} |\n| not applicable | "
+                     "{} |\n| disabled | {} |\n| not enforced | {} |\n| **total** | **{}** |\n\n{:.1f}% of clauses are "
+                     "enforced or attested; {:.1f}% are bound to checks.\n",
+                     totals.by_checks, totals.by_engine, totals.attested, totals.not_applicable, totals.disabled,
+                     totals.not_enforced, totals.clauses, totals.enforced_percent(), totals.bound_percent());
+  for (const auto* a : stray_attestations(s))
+    out += fmt::format("\nThe attestation at {}:{} names no clause of this constitution: `{}`.\n",
+                       md_escape(s.config.source), a->line, md_escape(a->clause));
   std::string section;
   for (const auto& row : rows) {
     if (row.clause->section_joined() != section) {
       section = row.clause->section_joined();
       out += fmt::format("\n## {}\n\n| Status | Line | Clause | Checks |\n|---|---:|---|---|\n", md_escape(section));
     }
+    std::string by = join(row.checks, ", ");
+    if (row.status == ClauseEnforcement::by_engine) by = std::string(kEngineApplies);
+    if (row.attestation != nullptr) by += (by.empty() ? "" : "<br>") + ("attestation: " + attestation_summary(row));
     out += fmt::format("| {} | {} | `{}`<br>{} | {} |\n", label(row.status), row.clause->line, row.clause->id,
-                       md_escape(row.clause->text.substr(0, 200)), md_escape(join(row.checks, ", ")));
+                       md_escape(row.clause->text.substr(0, 200)), md_escape(by));
   }
   return out;
 }
@@ -135,24 +180,40 @@ std::string render_json(const Session& s, const std::vector<Row>& rows, const To
   doc["version"] = 1;
   doc["constitution"] = {{"path", s.constitution.path},
                          {"version", s.constitution.version ? s.constitution.version->version : ""}};
+  const auto rounded = [](double percent) { return std::round(percent * 10.0) / 10.0; };
   doc["totals"] = {{"clauses", totals.clauses},
-                   {"enforced", totals.enforced},
+                   {"enforced", totals.enforced()},
+                   {"enforced_by_checks", totals.by_checks},
+                   {"enforced_by_constable", totals.by_engine},
+                   {"attested", totals.attested},
                    {"not_applicable", totals.not_applicable},
                    {"disabled", totals.disabled},
                    {"not_enforced", totals.not_enforced},
-                   {"bound_percent", std::round(totals.bound_percent() * 10.0) / 10.0}};
+                   {"enforced_percent", rounded(totals.enforced_percent())},
+                   {"bound_percent", rounded(totals.bound_percent())}};
   auto& clauses = doc["clauses"] = nlohmann::ordered_json::array();
   for (const auto& row : rows) {
-    clauses.push_back({{"id", row.clause->id},
-                       {"line", row.clause->line},
-                       {"section", row.clause->section_joined()},
-                       {"text", row.clause->text},
-                       {"modality", to_string(row.clause->modality)},
-                       {"modality_inherited", row.clause->modality_inherited},
-                       {"status", label(row.status)},
-                       {"checks", row.checks},
-                       {"parameters", row.parameters}});
+    nlohmann::ordered_json entry = {{"id", row.clause->id},
+                                    {"line", row.clause->line},
+                                    {"section", row.clause->section_joined()},
+                                    {"text", row.clause->text},
+                                    {"modality", to_string(row.clause->modality)},
+                                    {"modality_inherited", row.clause->modality_inherited},
+                                    {"status", label(row.status)},
+                                    {"checks", row.checks},
+                                    {"parameters", row.parameters}};
+    if (row.status == ClauseEnforcement::by_engine) entry["enforced_by"] = "constable";
+    if (row.attestation != nullptr) {
+      const auto& a = *row.attestation;
+      entry["attestation"] = {{"state", to_string(row.attestation_state)}, {"evidence", a.evidence},
+                              {"owner", a.owner},  {"date", a.date.to_string()},
+                              {"expires", a.expires.to_string()}, {"note", a.note},
+                              {"line", a.line}};
+    }
+    clauses.push_back(std::move(entry));
   }
+  auto& stray = doc["unknown_attestations"] = nlohmann::ordered_json::array();
+  for (const auto* a : stray_attestations(s)) stray.push_back({{"clause", a->clause}, {"line", a->line}});
   return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 

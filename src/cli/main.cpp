@@ -66,6 +66,8 @@ int run(int argc, char** argv) {
   check_cmd->add_option("--manifests", check.manifests,
                         "Also check these rendered Kubernetes manifests (e.g. helm template output); - for stdin")
       ->allow_extra_args(false);
+  check_cmd->add_flag("--require-attestations", check.require_attestations,
+                      "Report every clause no check enforces and no attestation covers (low)");
 
   app::CheckOptions baseline;
   std::string baseline_today, baseline_file;

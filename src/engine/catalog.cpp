@@ -90,8 +90,89 @@ const CheckInfo kExpiredWaiver{
     .stack = "",
 };
 
+const CheckInfo kExpiredAttestation{
+    .id = "constable/expired-attestation",
+    .domain = "constable",
+    .nature = Nature::maintainability,
+    .summary = "Attestations in .constable.yaml must not be past their expiry date",
+    .rationale = "An attestation stands in for a check on a clause no file can show (training, a review board, an "
+                 "audit). Once it expires nobody vouches for the clause any more: it is renewed with fresh "
+                 "evidence or the clause is no longer enforced.",
+    .remediation = "Renew the attestation: update the evidence, the date and a new expiry, or remove it.",
+    .bad_example = "attestations:\n"
+                   "  - clause: kubectl-ai-standards/training-and-governance/team-members-must-complete-kubectl-ai\n"
+                   "    evidence: docs/training/kubectl-ai.md\n"
+                   "    owner: platform-team\n"
+                   "    date: 2025-01-10\n"
+                   "    expires: 2025-07-10\n",
+    .good_example = "attestations:\n"
+                    "  - clause: kubectl-ai-standards/training-and-governance/team-members-must-complete-kubectl-ai\n"
+                    "    evidence: docs/training/kubectl-ai.md\n"
+                    "    owner: platform-team\n"
+                    "    date: 2026-09-01\n"
+                    "    expires: 2027-03-01\n",
+    .parameters = "",
+    .clause = {},
+    .file_kind = FileKind::other,
+    .stack = "",
+};
+
+const CheckInfo kInvalidAttestation{
+    .id = "constable/invalid-attestation",
+    .domain = "constable",
+    .nature = Nature::maintainability,
+    .summary = "Attestations must name a clause of the constitution and evidence that exists",
+    .rationale = "An attestation whose clause id has a typo, or whose clause was amended away, attests nothing; "
+                 "one whose evidence file is missing vouches for a clause with nothing to show for it.",
+    .remediation = "Copy the clause id from `constable coverage` or `constable explain`, and commit the evidence "
+                   "file (or point at a URL).",
+    .bad_example = "attestations:\n"
+                   "  - clause: human-review/architecture-review-board-meets-weekly\n"
+                   "    evidence: docs/governance/missing.md\n"
+                   "    owner: cto-office\n"
+                   "    date: 2026-09-01\n"
+                   "    expires: 2027-03-01\n",
+    .good_example = "attestations:\n"
+                    "  - clause: compliance-verification/human-review/architecture-review-board-meets-bi-weekly\n"
+                    "    evidence: docs/governance/architecture-review-board.md\n"
+                    "    owner: cto-office\n"
+                    "    date: 2026-09-01\n"
+                    "    expires: 2027-03-01\n",
+    .parameters = "",
+    .clause = {},
+    .file_kind = FileKind::other,
+    .stack = "",
+};
+
+const CheckInfo kUnattestedClause{
+    .id = "constable/unattested-clause",
+    .domain = "constable",
+    .nature = Nature::documentation,
+    .summary = "With --require-attestations, every clause no check enforces must be attested",
+    .rationale = "The constitution is only executable when every clause is either checked or vouched for. A "
+                 "clause with neither is a rule nobody verifies; --require-attestations makes each one a finding "
+                 "at its line in the constitution (clauses that only permit, with MAY, are left out).",
+    .remediation = "Attest the clause in .constable.yaml (clause, evidence, owner, date, expires), or ask for a "
+                   "check that enforces it.",
+    .bad_example = "#### Human Review\n"
+                   "- Architecture review board meets bi-weekly\n"
+                   "(and no attestation of it in .constable.yaml)\n",
+    .good_example = "attestations:\n"
+                    "  - clause: compliance-verification/human-review/architecture-review-board-meets-bi-weekly\n"
+                    "    evidence: docs/governance/architecture-review-board.md\n"
+                    "    owner: cto-office\n"
+                    "    date: 2026-09-01\n"
+                    "    expires: 2027-03-01\n",
+    .parameters = "",
+    .clause = {},
+    .file_kind = FileKind::other,
+    .stack = "",
+};
+
 std::span<const CheckInfo* const> all() {
-  static const CheckInfo* const kAll[] = {&kExpiredWaiver, &kInvalidSuppression, &kParseError, &kRenderError,
+  static const CheckInfo* const kAll[] = {&kExpiredAttestation, &kExpiredWaiver,    &kInvalidAttestation,
+                                          &kInvalidSuppression, &kParseError,       &kRenderError,
+                                          &kUnattestedClause,
                                           &kUnreadableFile};
   return kAll;
 }

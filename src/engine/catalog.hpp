@@ -17,6 +17,9 @@ extern const CheckInfo kRenderError;         // constable/render-error
 extern const CheckInfo kUnreadableFile;      // constable/unreadable-file
 extern const CheckInfo kInvalidSuppression;  // constable/invalid-suppression
 extern const CheckInfo kExpiredWaiver;       // constable/expired-waiver
+extern const CheckInfo kExpiredAttestation;  // constable/expired-attestation
+extern const CheckInfo kInvalidAttestation;  // constable/invalid-attestation
+extern const CheckInfo kUnattestedClause;    // constable/unattested-clause (--require-attestations)
 std::span<const CheckInfo* const> all();
 }  // namespace rules
 

@@ -119,6 +119,70 @@ Result<Waiver> read_waiver(const Reader& r, const YAML::Node& node) {
   return w;
 }
 
+// Evidence is a URL or a path inside the repository: absolute paths and ".."
+// would let an attestation point at a file nobody reviewing the repository sees.
+bool valid_evidence_path(std::string_view path) {
+  if (path.empty() || path.starts_with('/') || path.starts_with('\\') || path.find(':') != std::string_view::npos)
+    return false;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const auto end = std::min(path.find_first_of("/\\", start), path.size());
+    if (path.substr(start, end - start) == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+Result<Attestation> read_attestation(const Reader& r, const YAML::Node& node) {
+  if (!node.IsMap())
+    return r.error(node, "each attestation must be a mapping with clause, evidence, owner, date, expires");
+  if (auto ok = r.only_keys(node, {"clause", "evidence", "owner", "date", "expires", "note"}, "attestation"); !ok)
+    return std::unexpected(ok.error());
+  Attestation a;
+  a.line = line_of(node);
+  for (std::string_view required : {"clause", "evidence", "owner", "date", "expires"}) {
+    if (!node[std::string(required)])
+      return r.error(node, fmt::format("attestation is missing '{}' (clause, evidence, owner, date and expires are "
+                                       "required)",
+                                       required));
+  }
+  const auto non_empty = [&](std::string_view key, std::string& target) -> Result<void> {
+    const YAML::Node value = node[std::string(key)];
+    auto v = r.scalar(value, key);
+    if (!v) return std::unexpected(v.error());
+    if (text::trim(*v).empty()) return r.error(value, fmt::format("attestation '{}' must not be empty", key));
+    target = std::string(text::trim(*v));
+    return {};
+  };
+  for (auto [key, target] : {std::pair{"clause", &a.clause}, std::pair{"evidence", &a.evidence},
+                             std::pair{"owner", &a.owner}}) {
+    if (auto ok = non_empty(key, *target); !ok) return std::unexpected(ok.error());
+  }
+  a.clause_line = line_of(node["clause"]);
+  a.evidence_line = line_of(node["evidence"]);
+  if (!a.evidence_is_url() && !valid_evidence_path(a.evidence))
+    return r.error(node["evidence"], fmt::format("attestation 'evidence' must be a path inside the repository or an "
+                                                 "http(s) URL, got '{}'",
+                                                 a.evidence));
+  if (a.evidence_is_url() && a.evidence.find("://") + 3 >= a.evidence.size())
+    return r.error(node["evidence"], fmt::format("attestation 'evidence' URL has no host: '{}'", a.evidence));
+  auto date = r.date(node["date"], "date");
+  if (!date) return std::unexpected(date.error());
+  a.date = *date;
+  auto expires = r.date(node["expires"], "expires");
+  if (!expires) return std::unexpected(expires.error());
+  a.expires = *expires;
+  if (!(a.date < a.expires))
+    return r.error(node["expires"], fmt::format("attestation 'expires' ({}) must be after its 'date' ({})",
+                                                a.expires.to_string(), a.date.to_string()));
+  if (const auto n = node["note"]) {
+    auto note = r.scalar(n, "note");
+    if (!note) return std::unexpected(note.error());
+    a.note = *note;
+  }
+  return a;
+}
+
 Result<Config> read_config(const Reader& r, const YAML::Node& root) {
   Config config;
   config.source = r.path();
@@ -126,7 +190,7 @@ Result<Config> read_config(const Reader& r, const YAML::Node& root) {
   if (!root.IsMap()) return r.error(root, "the configuration must be a mapping of keys to values");
   if (auto ok = r.only_keys(root,
                             {"constitution", "exclude", "select", "ignore", "fail_on", "max_file_size",
-                             "sprint_days", "docker", "git", "secrets", "production", "waivers"},
+                             "sprint_days", "docker", "git", "secrets", "production", "waivers", "attestations"},
                             "the configuration");
       !ok)
     return std::unexpected(ok.error());
@@ -237,6 +301,17 @@ Result<Config> read_config(const Reader& r, const YAML::Node& root) {
       auto w = read_waiver(r, node);
       if (!w) return std::unexpected(w.error());
       config.waivers.push_back(std::move(*w));
+    }
+  }
+  if (const auto attestations = root["attestations"]) {
+    if (!attestations.IsSequence()) return r.error(attestations, "'attestations' must be a list");
+    for (const auto& node : attestations) {
+      auto a = read_attestation(r, node);
+      if (!a) return std::unexpected(a.error());
+      for (const auto& earlier : config.attestations)
+        if (earlier.clause == a->clause)
+          return r.error(node, fmt::format("clause '{}' is already attested at line {}", a->clause, earlier.line));
+      config.attestations.push_back(std::move(*a));
     }
   }
   return config;

@@ -26,6 +26,24 @@ struct Waiver {
   int line = 0;  // in the config file
 };
 
+// A clause no file can show ("Team members MUST complete kubectl-ai training")
+// is enforced by an attestation: someone owns it, points at evidence and
+// renews it before it expires. An expired attestation, or one whose evidence
+// is missing or whose clause does not exist, is itself a finding.
+struct Attestation {
+  std::string clause;    // clause id, as `constable coverage` shows it
+  std::string evidence;  // repository-relative path, or an http(s) URL
+  std::string owner;
+  Date date;             // when it was attested
+  Date expires;
+  std::string note;      // optional
+  int line = 0;           // of the entry in the config file
+  int evidence_line = 0;  // of its 'evidence' value
+  int clause_line = 0;    // of its 'clause' value
+
+  bool evidence_is_url() const { return evidence.starts_with("https://") || evidence.starts_with("http://"); }
+};
+
 struct DockerOptions {
   // Registries (and registry/namespace prefixes) the organisation approves,
   // e.g. "registry.example.com", "ghcr.io/acme".
@@ -78,6 +96,7 @@ struct Config {
   std::vector<SecretAllowance> secret_allowlist;
   ProductionRules production;
   std::vector<Waiver> waivers;
+  std::vector<Attestation> attestations;
 };
 
 Result<Config> parse_config(std::string_view yaml, std::string path);

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "core/text.hpp"
+#include "engine/attestation.hpp"
 #include "engine/charts.hpp"
 #include "engine/suppression.hpp"
 #include "formats/dockerfile/dockerfile.hpp"
@@ -252,6 +253,10 @@ class Runner {
       result.stats.documents_parsed += outcome.documents_parsed;
       result.stats.bytes_read += outcome.bytes_read;
     }
+    // About the configuration and the constitution, not the files: once per
+    // run, not again for old versions (--diff) or history blobs.
+    if (options_.repository_checks)
+      for (auto& f : check_attestations()) result.findings.push_back(std::move(f));
     apply_waivers(result.findings);
     for (const auto& n : workspace_.notes) result.notes.push_back(n);
     std::sort(result.findings.begin(), result.findings.end(), report_order);
@@ -581,14 +586,72 @@ class Runner {
     for (auto& p : problems) findings.push_back(std::move(p));
   }
 
+  std::string config_display_path() const { return display_path(config_.source, workspace_.root); }
+
+  Finding unplaced_finding(const CheckInfo& info, const std::string& path, int line, std::string message,
+                           std::string_view identity) const {
+    Finding f = make_finding(info, nullptr, path, SourceRange::at_line(line), std::move(message), {});
+    f.fingerprint = text::hex64(text::fnv1a64(f.check_id + '\0' + std::string(identity)));
+    return f;
+  }
+
+  // Attestations that do not hold are findings at their config line; with
+  // --require-attestations, so is every clause nothing enforces.
+  std::vector<Finding> check_attestations() const {
+    std::vector<Finding> findings;
+    const std::string config_path = config_display_path();
+    for (const auto& a : config_.attestations) {
+      switch (assess(a, constitution_, workspace_.root, options_.today)) {
+        case AttestationState::valid: break;
+        case AttestationState::unknown_clause:
+          findings.push_back(unplaced_finding(
+              rules::kInvalidAttestation, config_path, a.clause_line,
+              fmt::format("attestation names clause '{}', which the constitution does not have (see `constable "
+                          "coverage` for clause ids); it attests nothing",
+                          a.clause),
+              "clause\0" + a.clause));
+          break;
+        case AttestationState::missing_evidence:
+          findings.push_back(unplaced_finding(
+              rules::kInvalidAttestation, config_path, a.evidence_line,
+              fmt::format("evidence '{}' of the attestation of {} (owner {}) does not exist in the repository",
+                          a.evidence, a.clause, a.owner),
+              "evidence\0" + a.clause + '\0' + a.evidence));
+          break;
+        case AttestationState::expired:
+          findings.push_back(unplaced_finding(
+              rules::kExpiredAttestation, config_path, a.line,
+              fmt::format("attestation of {} (owner {}, attested {}) expired on {}", a.clause, a.owner,
+                          a.date.to_string(), a.expires.to_string()),
+              a.clause));
+          break;
+      }
+    }
+    if (!options_.require_attestations) return findings;
+    const std::string constitution_path = display_path(constitution_.path, workspace_.root);
+    for (const auto& clause : constitution_.clauses) {
+      // A MAY grants a permission: there is nothing to attest.
+      if (clause.modality == constitution::Modality::may) continue;
+      if (enforcement_of(clause, constitution_, plan_, config_, workspace_.root, options_.today) !=
+          ClauseEnforcement::not_enforced)
+        continue;
+      Finding f = unplaced_finding(rules::kUnattestedClause, constitution_path, clause.line,
+                                   fmt::format("clause {} is enforced by no check and attested by no one", clause.id),
+                                   clause.id);
+      f.clause_id = clause.id;
+      f.clause_text = clause.text;
+      f.clause_section = clause.section_joined();
+      f.clause_line = clause.line;
+      findings.push_back(std::move(f));
+    }
+    return findings;
+  }
+
   // Findings of a waived check under a waived path are suppressed until the
   // waiver expires; an expired waiver is itself a finding, at its config line.
   void apply_waivers(std::vector<Finding>& findings) const {
     if (config_.waivers.empty()) return;
-    std::string config_path = config_.source;
-    std::error_code ec;
-    const auto relative = std::filesystem::relative(config_.source, workspace_.root, ec);
-    if (!ec && !relative.empty() && !relative.string().starts_with("..")) config_path = relative.generic_string();
+    const std::string config_path = config_display_path();
     std::vector<Finding> expired;
     for (const auto& waiver : config_.waivers) {
       if (waiver.expires < options_.today) {

@@ -22,6 +22,9 @@ struct RunOptions {
   bool repository_checks = true;  // false when re-checking old file versions (--diff)
   bool file_kind_checks = true;   // false to run only every-text-file checks (--history)
   bool render_charts = true;      // false when the workspace is not the working tree (--diff's base)
+  // Every clause no check enforces and no valid attestation covers becomes a
+  // constable/unattested-clause finding at its line in the constitution.
+  bool require_attestations = false;
 };
 
 struct PhaseTimes {

@@ -1,0 +1,73 @@
+#include "engine/attestation.hpp"
+
+#include "core/text.hpp"
+
+namespace constable::engine {
+
+std::string_view to_string(AttestationState state) {
+  switch (state) {
+    case AttestationState::valid: return "valid";
+    case AttestationState::unknown_clause: return "unknown clause";
+    case AttestationState::missing_evidence: return "missing evidence";
+    case AttestationState::expired: return "expired";
+  }
+  return "valid";
+}
+
+AttestationState assess(const Attestation& attestation, const constitution::Constitution& constitution,
+                        const std::filesystem::path& root, Date today) {
+  if (constitution.find(attestation.clause) == nullptr) return AttestationState::unknown_clause;
+  if (!attestation.evidence_is_url()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(root / attestation.evidence, ec)) return AttestationState::missing_evidence;
+  }
+  if (attestation.expires < today) return AttestationState::expired;
+  return AttestationState::valid;
+}
+
+const Attestation* attestation_for(const Config& config, std::string_view clause_id) {
+  for (const auto& a : config.attestations)
+    if (a.clause == clause_id) return &a;
+  return nullptr;
+}
+
+bool applied_by_engine(const constitution::Constitution& constitution, const constitution::Clause& clause) {
+  if (!constitution.severity.from_constitution) return false;
+  // The parser reads the policy from list items "Severity: description" under
+  // a heading about violations, remediation or severity (constitution/parser.cpp).
+  bool in_policy = false;
+  for (const auto& heading : clause.section_path)
+    in_policy = in_policy || text::icontains(heading, "violation") || text::icontains(heading, "remediation") ||
+                text::icontains(heading, "severity");
+  const bool item =
+      clause.kind == constitution::ClauseKind::list_item || clause.kind == constitution::ClauseKind::standard_item;
+  if (!in_policy || !item) return false;
+  const auto colon = clause.text.find(':');
+  return colon != std::string::npos && parse_severity(text::trim(std::string_view(clause.text).substr(0, colon)));
+}
+
+ClauseEnforcement enforcement_of(const constitution::Clause& clause, const constitution::Constitution& constitution,
+                                 const Plan& plan, const Config& config, const std::filesystem::path& root, Date today) {
+  bool any_not_applicable = false, any_disabled = false;
+  for (const Binding* b : plan.for_clause(clause.id)) {
+    if (b->status == BindingStatus::active) return ClauseEnforcement::by_check;
+    any_not_applicable = any_not_applicable || b->status == BindingStatus::not_applicable;
+    any_disabled = any_disabled || b->status == BindingStatus::deselected;
+  }
+  if (applied_by_engine(constitution, clause)) return ClauseEnforcement::by_engine;
+  if (const Attestation* a = attestation_for(config, clause.id);
+      a != nullptr && assess(*a, constitution, root, today) == AttestationState::valid)
+    return ClauseEnforcement::attested;
+  if (any_not_applicable) return ClauseEnforcement::not_applicable;
+  if (any_disabled) return ClauseEnforcement::disabled;
+  return ClauseEnforcement::not_enforced;
+}
+
+std::string display_path(const std::filesystem::path& path, const std::filesystem::path& root) {
+  std::error_code ec;
+  const auto relative = std::filesystem::relative(path, root, ec);
+  if (!ec && !relative.empty() && !relative.string().starts_with("..")) return relative.generic_string();
+  return path.string();
+}
+
+}  // namespace constable::engine
