@@ -85,6 +85,7 @@ std::vector<Row> rows_of(const Session& s, Totals& totals) {
   return rows;
 }
 
+constexpr std::string_view kItemsEnforce = "the checks of the items it introduces";
 constexpr std::string_view kEngineApplies = "constable (severity policy: sets every finding's severity and due date)";
 
 std::string attestation_summary(const Row& row) {
@@ -129,6 +130,8 @@ std::string render_text(const Session& s, const std::vector<Row>& rows, const To
       out += fmt::format("  {:<15}       by {}{}\n", "", join(row.checks, ", "),
                          row.parameters.empty() ? "" : " (" + join(row.parameters, "; ") + ")");
     if (row.status == ClauseEnforcement::by_engine) out += fmt::format("  {:<15}       by {}\n", "", kEngineApplies);
+    if (row.status == ClauseEnforcement::by_check && row.checks.empty())
+      out += fmt::format("  {:<15}       by {}\n", "", kItemsEnforce);
     if (row.attestation != nullptr)
       out += fmt::format("  {:<15}       attestation: {}\n", "", attestation_summary(row));
   }
@@ -168,6 +171,7 @@ std::string render_markdown(const Session& s, const std::vector<Row>& rows, cons
     }
     std::string by = join(row.checks, ", ");
     if (row.status == ClauseEnforcement::by_engine) by = std::string(kEngineApplies);
+    if (row.status == ClauseEnforcement::by_check && row.checks.empty()) by = std::string(kItemsEnforce);
     if (row.attestation != nullptr) by += (by.empty() ? "" : "<br>") + ("attestation: " + attestation_summary(row));
     out += fmt::format("| {} | {} | `{}`<br>{} | {} |\n", label(row.status), row.clause->line, row.clause->id,
                        md_escape(row.clause->text.substr(0, 200)), md_escape(by));
@@ -203,6 +207,7 @@ std::string render_json(const Session& s, const std::vector<Row>& rows, const To
                                     {"checks", row.checks},
                                     {"parameters", row.parameters}};
     if (row.status == ClauseEnforcement::by_engine) entry["enforced_by"] = "constable";
+    if (row.status == ClauseEnforcement::by_check && row.checks.empty()) entry["enforced_by"] = "items";
     if (row.attestation != nullptr) {
       const auto& a = *row.attestation;
       entry["attestation"] = {{"state", to_string(row.attestation_state)}, {"evidence", a.evidence},

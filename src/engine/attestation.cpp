@@ -46,8 +46,35 @@ bool applied_by_engine(const constitution::Constitution& constitution, const con
   return colon != std::string::npos && parse_severity(text::trim(std::string_view(clause.text).substr(0, colon)));
 }
 
+namespace {
+
+// The items that take their modality from `clause` ("Every project MUST
+// include:" and the list under it).
+std::vector<const constitution::Clause*> items_of_lead_in(const constitution::Clause& clause,
+                                                          const constitution::Constitution& constitution) {
+  std::vector<const constitution::Clause*> items;
+  if (!clause.text.ends_with(':')) return items;
+  for (const auto& other : constitution.clauses)
+    if (&other != &clause && other.modality_inherited && other.section_path == clause.section_path &&
+        other.line > clause.line && other.lead_in == clause.text)
+      items.push_back(&other);
+  return items;
+}
+
+}  // namespace
+
 ClauseEnforcement enforcement_of(const constitution::Clause& clause, const constitution::Constitution& constitution,
                                  const Plan& plan, const Config& config, const std::filesystem::path& root, Date today) {
+  // A lead-in says nothing its items do not: it is enforced when every item is
+  // enforced by a check or by constable.
+  if (const auto items = items_of_lead_in(clause, constitution); !items.empty() && plan.for_clause(clause.id).empty()) {
+    bool all = true;
+    for (const auto* item : items) {
+      const auto e = enforcement_of(*item, constitution, plan, config, root, today);
+      all = all && (e == ClauseEnforcement::by_check || e == ClauseEnforcement::by_engine);
+    }
+    if (all) return ClauseEnforcement::by_check;
+  }
   bool any_not_applicable = false, any_disabled = false;
   for (const Binding* b : plan.for_clause(clause.id)) {
     if (b->status == BindingStatus::active) return ClauseEnforcement::by_check;
