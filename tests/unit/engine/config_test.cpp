@@ -45,6 +45,39 @@ waivers:
   EXPECT_EQ(config->production.namespaces, std::vector<std::string>{"live"});
 }
 
+TEST(EngineConfig, ReadsAttestations) {
+  const auto config = parse_config(R"(sprint_days: 14
+attestations:
+  - clause: compliance-verification/human-review/architecture-review-board-meets-bi-weekly
+    evidence: docs/governance/board.md
+    owner: cto-office
+    date: 2026-09-01
+    expires: 2027-03-01
+    note: minutes in the wiki
+  - clause: kubectl-ai-standards/training-and-governance/team-members-must-complete-kubectl-ai-training
+    evidence: https://learning.example.com/courses/kai-101
+    owner: platform-team
+    date: 2026-09-01
+    expires: 2027-09-01
+)",
+                                   ".constable.yaml");
+  ASSERT_TRUE(config) << config.error().to_string();
+  ASSERT_EQ(config->attestations.size(), 2u);
+  const auto& board = config->attestations[0];
+  EXPECT_EQ(board.clause, "compliance-verification/human-review/architecture-review-board-meets-bi-weekly");
+  EXPECT_EQ(board.evidence, "docs/governance/board.md");
+  EXPECT_FALSE(board.evidence_is_url());
+  EXPECT_EQ(board.owner, "cto-office");
+  EXPECT_EQ(board.date, *Date::parse("2026-09-01"));
+  EXPECT_EQ(board.expires, *Date::parse("2027-03-01"));
+  EXPECT_EQ(board.note, "minutes in the wiki");
+  EXPECT_EQ(board.line, 3);
+  EXPECT_EQ(board.clause_line, 3);
+  EXPECT_EQ(board.evidence_line, 4);
+  EXPECT_TRUE(config->attestations[1].evidence_is_url());
+  EXPECT_TRUE(config->attestations[1].note.empty());
+}
+
 TEST(EngineConfig, EmptyFileMeansDefaults) {
   const auto config = parse_config("", "c.yaml");
   ASSERT_TRUE(config);
@@ -82,6 +115,34 @@ INSTANTIATE_TEST_SUITE_P(
                       BadConfig{"waivers:\n  - check: a\n    reason: r\n    owner: o\n    expires: 2027-02-30\n", 5,
                                 "must be a date"},
                       BadConfig{"key: [unclosed\n", 2, ""},
+                      BadConfig{"attestations: {clause: a}\n", 1, "'attestations' must be a list"},
+                      BadConfig{"attestations:\n  - clause: a/b/c\n    evidence: x.md\n    owner: me\n    date: 2026-01-01\n",
+                                2, "missing 'expires'"},
+                      BadConfig{"attestations:\n  - clause: a/b/c\n    evidence: x.md\n    owner: \"  \"\n    date: "
+                                "2026-01-01\n    expires: 2027-01-01\n",
+                                4, "'owner' must not be empty"},
+                      BadConfig{"attestations:\n  - clause: a/b/c\n    evidence: x.md\n    owner: me\n    date: "
+                                "2026-06-01\n    expires: 2026-06-01\n",
+                                6, "must be after its 'date'"},
+                      BadConfig{"attestations:\n  - clause: a/b/c\n    evidence: ../outside.md\n    owner: me\n    date: "
+                                "2026-01-01\n    expires: 2027-01-01\n",
+                                3, "path inside the repository or an http(s) URL"},
+                      BadConfig{"attestations:\n  - clause: a/b/c\n    evidence: /etc/passwd\n    owner: me\n    date: "
+                                "2026-01-01\n    expires: 2027-01-01\n",
+                                3, "path inside the repository"},
+                      BadConfig{"attestations:\n  - clause: a/b/c\n    evidence: https://\n    owner: me\n    date: "
+                                "2026-01-01\n    expires: 2027-01-01\n",
+                                3, "has no host"},
+                      BadConfig{"attestations:\n  - clause: a/b/c\n    evidence: x.md\n    owner: me\n    date: "
+                                "2026-13-01\n    expires: 2027-01-01\n",
+                                5, "must be a date"},
+                      BadConfig{"attestations:\n  - clause: a/b/c\n    evidence: x.md\n    owner: me\n    date: "
+                                "2026-01-01\n    expires: 2027-01-01\n    reviewer: you\n",
+                                7, "unknown key 'reviewer'"},
+                      BadConfig{"attestations:\n  - {clause: a/b/c, evidence: x.md, owner: me, date: 2026-01-01, expires: "
+                                "2027-01-01}\n  - {clause: a/b/c, evidence: y.md, owner: you, date: 2026-01-01, expires: "
+                                "2027-01-01}\n",
+                                3, "already attested at line 2"},
                       BadConfig{"- just\n- a list\n", 1, "must be a mapping"}));
 
 TEST(EngineConfig, LoadRejectsBinaryAndInvalidUtf8) {
