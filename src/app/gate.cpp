@@ -169,8 +169,12 @@ Result<void> add_history_findings(const Session& session, const git::Repository&
     auto run = engine::run(session.plan, session.constitution, session.config, batch, history_options);
     for (auto& f : run.findings) {
       if (f.check_id == engine::rules::kUnreadableFile.id || f.check_id == engine::rules::kParseError.id) continue;
+      // Findings about no blob of the batch (an expired waiver in the
+      // configuration) belong to the working tree's run, reported already.
+      const auto introduced = introduced_by.find(f.path);
+      if (introduced == introduced_by.end()) continue;
       if (!reported.insert(f.check_id + '\0' + f.fingerprint).second) continue;
-      const auto& commit = introduced_by.at(f.path);
+      const auto& commit = introduced->second;
       const bool still_there = present.contains(f.check_id + '\0' + f.fingerprint);
       f.message += fmt::format("; introduced in commit {} by {} on {}{}", commit.short_id, commit.author.name,
                                commit_date(commit.author.time),

@@ -140,6 +140,10 @@ class Check {
     (void)section;
     return {};
   }
+  // The sibling clauses bind_section() read rules from (the CI stages, the
+  // tagging scheme's examples): the check enforces them too, and `coverage`
+  // says so.
+  virtual std::vector<const constitution::Clause*> also_enforced() const { return {}; }
   // The parameters bind() captured, for `coverage` and `explain`; "" if none.
   virtual std::string bound_parameters() const { return {}; }
   // Called for each file in scope (files_of_kind, every_text_file); must be

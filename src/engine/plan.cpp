@@ -60,7 +60,10 @@ const Binding* Plan::find(std::string_view check_id) const {
 std::vector<const Binding*> Plan::for_clause(std::string_view clause_id) const {
   std::vector<const Binding*> out;
   for (const auto& b : bindings)
-    if (b.clause != nullptr && b.clause->id == clause_id) out.push_back(&b);
+    if ((b.clause != nullptr && b.clause->id == clause_id) ||
+        std::any_of(b.also_enforces.begin(), b.also_enforces.end(),
+                    [&](const constitution::Clause* c) { return c->id == clause_id; }))
+      out.push_back(&b);
   return out;
 }
 
@@ -88,6 +91,8 @@ Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& cons
                     constitution.path, binding.clause->line);
       }
       binding.parameters = binding.check->bound_parameters();
+      for (const constitution::Clause* c : binding.check->also_enforced())
+        if (c != binding.clause) binding.also_enforces.push_back(c);
       if (!selected(info.id, selection)) {
         binding.status = BindingStatus::deselected;
       } else if (!info.stack.empty() && !stack.has(info.stack)) {

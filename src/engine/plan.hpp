@@ -26,6 +26,8 @@ struct Binding {
   const constitution::Clause* clause = nullptr;  // null when no_clause
   BindingStatus status = BindingStatus::no_clause;
   std::string parameters;  // what bind() captured, for coverage and explain
+  // Sibling clauses the check also enforces (Check::also_enforced), besides `clause`.
+  std::vector<const constitution::Clause*> also_enforces;
 };
 
 struct Selection {

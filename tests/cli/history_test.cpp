@@ -59,6 +59,26 @@ TEST(CliHistory, FindsASecretAddedAndLaterRemoved) {
   EXPECT_EQ(count, 2u) << history.out;
 }
 
+TEST(CliHistory, AnExpiredWaiverIsReportedOnceNotPerHistoryBatch) {
+  TempDir repo;
+  repo.write("CONSTITUTION.md", kConstitution);
+  repo.write("config.yaml", "github_token: " + fake_github_token('c') + "\n");
+  git(repo, {"init", "-q"});
+  commit(repo, "feat: config", "2026-10-01T00:00:00Z");
+  // Not committed: the history has no blob at the waiver's location.
+  repo.write(".constable.yaml",
+             "waivers:\n  - {check: secrets/hardcoded-secret, path: \"old/**\", reason: migration, owner: ops, "
+             "expires: 2026-01-01}\n");
+  auto r = constable({"check", repo.path().string(), "--history", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
+  std::size_t expired = 0;
+  for (std::size_t at = r.out.find("constable/expired-waiver\""); at != std::string::npos;
+       at = r.out.find("constable/expired-waiver\"", at + 1))
+    ++expired;
+  EXPECT_GE(expired, 1u) << r.out;
+}
+
 TEST(CliHistory, NeedsARepository) {
   TempDir plain;
   plain.write("CONSTITUTION.md", kConstitution);

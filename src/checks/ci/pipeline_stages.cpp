@@ -112,9 +112,11 @@ class PipelineStagesCheck final : public engine::Check {
 
   Result<void> bind_section(const std::vector<const constitution::Clause*>& section) override {
     stages_.clear();
+    stage_clauses_.clear();
     for (const constitution::Clause* clause : section) {
       if (clause->kind != constitution::ClauseKind::list_item && clause->kind != constitution::ClauseKind::standard_item)
         continue;
+      stage_clauses_.push_back(clause);
       auto stage = stage_of(clause->text);
       if (!stage)
         return fail(fmt::format("ci/pipeline-stages: cannot tell which CI stage '{}' is (expected words like lint, "
@@ -126,6 +128,8 @@ class PipelineStagesCheck final : public engine::Check {
     if (stages_.empty()) return fail("ci/pipeline-stages: the CI stages section lists no stage");
     return {};
   }
+
+  std::vector<const constitution::Clause*> also_enforced() const override { return stage_clauses_; }
 
   std::string bound_parameters() const override {
     std::string out;
@@ -218,6 +222,7 @@ class PipelineStagesCheck final : public engine::Check {
   }
 
   std::vector<RequiredStage> stages_;
+  std::vector<const constitution::Clause*> stage_clauses_;
 };
 
 }  // namespace

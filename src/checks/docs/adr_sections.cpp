@@ -56,17 +56,21 @@ class AdrSectionsCheck final : public engine::Check {
 
   Result<void> bind_section(const std::vector<const constitution::Clause*>& section) override {
     sections_.clear();
+    section_clauses_.clear();
     for (const constitution::Clause* clause : section) {
       if (clause->kind != constitution::ClauseKind::list_item) continue;
       const auto colon = clause->text.find(':');
       const std::string name(text::trim(std::string_view(clause->text).substr(0, colon)));
       if (name.empty() || name.find(' ') != std::string::npos) continue;
       sections_.push_back(name);
+      section_clauses_.push_back(clause);
     }
     if (sections_.empty())
       return fail("docs/adr-sections: the ADR requirements list no section ('Context: ...')", "", section.front()->line);
     return {};
   }
+
+  std::vector<const constitution::Clause*> also_enforced() const override { return section_clauses_; }
 
   std::string bound_parameters() const override {
     std::string out;
@@ -102,6 +106,7 @@ class AdrSectionsCheck final : public engine::Check {
 
  private:
   std::vector<std::string> sections_;
+  std::vector<const constitution::Clause*> section_clauses_;
 };
 
 }  // namespace

@@ -40,13 +40,19 @@ class RequiredDocumentsCheck final : public engine::Check {
   Result<void> bind_section(const std::vector<const constitution::Clause*>& section) override {
     static const RE2 kFile(R"(^\s*([A-Za-z0-9_-]+\.md)\b.*)");
     documents_.clear();
+    document_clauses_.clear();
     for (const constitution::Clause* clause : section) {
       std::string name;
-      if (RE2::FullMatch(clause->text, kFile, &name) && !text::iequals(name, "README.md")) documents_.push_back(name);
+      if (RE2::FullMatch(clause->text, kFile, &name) && !text::iequals(name, "README.md")) {
+        documents_.push_back(name);
+        document_clauses_.push_back(clause);
+      }
     }
     if (documents_.empty()) return fail("docs/required-documents: the section names no document (NAME.md ...)");
     return {};
   }
+
+  std::vector<const constitution::Clause*> also_enforced() const override { return document_clauses_; }
 
   std::string bound_parameters() const override {
     std::string out;
@@ -66,6 +72,7 @@ class RequiredDocumentsCheck final : public engine::Check {
 
  private:
   std::vector<std::string> documents_;
+  std::vector<const constitution::Clause*> document_clauses_;
 };
 
 }  // namespace

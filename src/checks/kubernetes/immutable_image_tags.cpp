@@ -71,12 +71,15 @@ class ImmutableImageTagsCheck final : public engine::Check {
   Result<void> bind_section(const std::vector<const constitution::Clause*>& section) override {
     examples_.clear();
     patterns_.clear();
+    example_clauses_.clear();
     // "Semantic versioning for releases: v1.2.3": the example follows the colon.
     static const RE2 example(R"(:\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*$)");
     for (const auto* clause : section) {
       std::string value;
-      if (RE2::PartialMatch(clause->text, example, &value) && value.find_first_of("0123456789") != std::string::npos)
+      if (RE2::PartialMatch(clause->text, example, &value) && value.find_first_of("0123456789") != std::string::npos) {
         examples_.push_back(value);
+        example_clauses_.push_back(clause);
+      }
     }
     for (const auto& e : examples_) {
       patterns_.push_back(std::make_unique<RE2>("^" + pattern_from_example(e) + "$"));
@@ -84,6 +87,8 @@ class ImmutableImageTagsCheck final : public engine::Check {
     }
     return {};
   }
+  std::vector<const constitution::Clause*> also_enforced() const override { return example_clauses_; }
+
   std::string bound_parameters() const override {
     if (examples_.empty()) return "tags: a digest (the section gives no example tags)";
     return fmt::format("tags like {}, or a digest", join_and(examples_));
@@ -104,6 +109,7 @@ class ImmutableImageTagsCheck final : public engine::Check {
 
  private:
   std::vector<std::string> examples_;
+  std::vector<const constitution::Clause*> example_clauses_;
   std::vector<std::unique_ptr<RE2>> patterns_;
 };
 

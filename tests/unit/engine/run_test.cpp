@@ -380,3 +380,30 @@ TEST(EngineRun, SecretsNeverAppearInAnyFormat) {
 
 }  // namespace
 }  // namespace constable
+
+namespace constable {
+namespace {
+
+TEST(EnginePlan, ClausesABindSectionCheckReadsCountAsEnforcedByIt) {
+  auto parsed = constitution::parse(
+      "# C\n## Docker Standards\n### Image Tagging\n- Semantic versioning for releases: v1.2.3\n"
+      "- Git commit SHA for development: sha-abc1234\n- Immutable tags MUST be used for production deployments\n"
+      "- Unused images MUST be pruned regularly\n",
+      "C.md");
+  ASSERT_TRUE(parsed) << parsed.error().to_string();
+  auto plan = engine::bind(engine::Catalog::builtin(), *parsed, {}, {}, {});
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  auto enforcers = [&](std::string_view id) {
+    std::vector<std::string> out;
+    for (const auto* b : plan->for_clause(id)) out.emplace_back(b->check->info().id);
+    return out;
+  };
+  const std::vector<std::string> tags = {"kubernetes/immutable-image-tags"};
+  EXPECT_EQ(enforcers("docker-standards/image-tagging/semantic-versioning-for-releases-v1-2-3"), tags);
+  EXPECT_EQ(enforcers("docker-standards/image-tagging/git-commit-sha-for-development-sha-abc1234"), tags);
+  EXPECT_EQ(enforcers("docker-standards/image-tagging/immutable-tags-must-be-used-for-production-deployments"), tags);
+  EXPECT_TRUE(enforcers("docker-standards/image-tagging/unused-images-must-be-pruned-regularly").empty());
+}
+
+}  // namespace
+}  // namespace constable
