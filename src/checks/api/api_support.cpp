@@ -36,9 +36,9 @@ std::optional<ApiDocument> load(const engine::FileContext& file) {
   const std::string_view text = file.text();
   if (text.find("openapi") == std::string_view::npos) return std::nullopt;  // cheap pre-filter
   ApiDocument doc;
-  doc.stream = yaml::parse(text);
-  if (!doc.stream.ok() || doc.stream.documents.empty()) return std::nullopt;
-  doc.root = doc.stream.documents.front().root;
+  const yaml::Stream& stream = file.yaml();
+  if (!stream.ok() || stream.documents.empty()) return std::nullopt;
+  doc.root = stream.documents.front().root;
   const yaml::Entry* version = openapi::version_entry(doc.root);
   if (version == nullptr || version->key->value != "openapi") return std::nullopt;
   // Referenced files are read from disk next to the checked file.

@@ -15,8 +15,7 @@
 namespace constable::checks::api {
 
 struct ApiDocument {
-  yaml::Stream stream;
-  const yaml::Node* root = nullptr;
+  const yaml::Node* root = nullptr;  // in the checked file's stream (FileContext::yaml), parsed once for all checks
   std::string path;  // the document's own path, for resolving relative $refs
   std::unique_ptr<openapi::Resolver> resolver;
   std::vector<openapi::Operation> operations;
