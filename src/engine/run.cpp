@@ -4,12 +4,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <tuple>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -290,18 +288,6 @@ class Runner {
     return f;
   }
 
-  static std::optional<std::string> read_content(const workspace::File& file, int& error) {
-    if (file.content) return *file.content;
-    std::ifstream in(file.absolute, std::ios::binary);
-    std::ostringstream buffer;
-    if (in) buffer << in.rdbuf();
-    if (!in || in.bad()) {
-      error = errno;
-      return std::nullopt;
-    }
-    return buffer.str();
-  }
-
   bool wants_manifest(const workspace::File& file) const {
     return !manifests_.empty() && (file.kind == FileKind::yaml || file.kind == FileKind::json);
   }
@@ -310,11 +296,10 @@ class Runner {
   PendingFile collect(const workspace::File& file) const {
     PendingFile pending;
     FileOutcome& outcome = pending.outcome;
-    int read_error = 0;
-    auto content = read_content(file, read_error);
+    auto content = workspace::read_content(file);
     if (!content) {
       outcome.findings.push_back(make_finding(rules::kUnreadableFile, nullptr, file.path, SourceRange::whole_file(),
-                                              fmt::format("cannot read the file: {}", std::strerror(read_error)), {}));
+                                              fmt::format("cannot read the file: {}", content.error().message), {}));
       fingerprint(outcome.findings, {});
       return pending;
     }

@@ -62,6 +62,10 @@ Result<Workspace> discover(const std::filesystem::path& root, const DiscoveryOpt
 // Dockerfile.*, Containerfile -> dockerfile; *.yaml/*.yml -> yaml; ...
 FileKind classify(std::string_view relative_path);
 
+// The file's content: in memory for a file taken from a git revision or
+// standard input, else read from disk. Never throws; the error says why.
+Result<std::string> read_content(const File& file);
+
 // Re-kinds every file under a chart's templates/ (a directory next to a
 // Chart.yaml) as FileKind::helm_template: they are Go templates, not YAML.
 void mark_chart_templates(std::vector<File>& files);

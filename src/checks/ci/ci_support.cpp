@@ -3,9 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "core/text.hpp"
 
@@ -193,11 +191,8 @@ bool is_workflow_path(std::string_view path) {
 }
 
 std::string read_file(const workspace::File& file) {
-  if (file.content) return *file.content;
-  std::ifstream in(file.absolute, std::ios::binary);
-  std::ostringstream buffer;
-  if (in) buffer << in.rdbuf();
-  return std::string(text::strip_bom(buffer.str()));
+  const auto content = workspace::read_content(file);
+  return content ? std::string(text::strip_bom(*content)) : std::string{};
 }
 
 Pipeline load_pipeline(const workspace::Workspace& workspace) {

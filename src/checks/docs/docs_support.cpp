@@ -2,8 +2,6 @@
 
 #include <re2/re2.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "core/text.hpp"
 
@@ -44,11 +42,8 @@ std::vector<Heading> headings(std::string_view markdown) {
 }
 
 std::string read_file(const workspace::File& file) {
-  if (file.content) return *file.content;
-  std::ifstream in(file.absolute, std::ios::binary);
-  std::ostringstream buffer;
-  if (in) buffer << in.rdbuf();
-  return std::string(text::strip_bom(buffer.str()));
+  const auto content = workspace::read_content(file);
+  return content ? std::string(text::strip_bom(*content)) : std::string{};
 }
 
 const workspace::File* find_file(const workspace::Workspace& workspace, std::string_view path) {

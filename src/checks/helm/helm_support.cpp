@@ -3,8 +3,6 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "core/text.hpp"
 
@@ -50,17 +48,9 @@ std::span<const workspace::File> files_under(const workspace::Workspace& workspa
 }
 
 std::optional<std::string> read_text(const workspace::File& file) {
-  std::string content;
-  if (file.content) {
-    content = *file.content;
-  } else {
-    std::ifstream in(file.absolute, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) return std::nullopt;
-    content = buffer.str();
-  }
+  auto read = workspace::read_content(file);
+  if (!read) return std::nullopt;
+  std::string content = std::move(*read);
   if (text::looks_binary(content)) return std::nullopt;
   const std::string_view stripped = text::strip_bom(content);
   if (stripped.size() != content.size()) content.erase(0, content.size() - stripped.size());

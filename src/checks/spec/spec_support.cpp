@@ -2,24 +2,16 @@
 
 #include <re2/re2.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "core/text.hpp"
 
 namespace constable::checks::spec {
 
 std::optional<std::string> read(const workspace::File& file) {
-  if (file.content) return *file.content;
-  if (file.size > kMaxSpecFileBytes) return std::nullopt;
-  std::ifstream in(file.absolute, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  std::string out = buffer.str();
-  if (out.size() > kMaxSpecFileBytes) return std::nullopt;
-  return out;
+  if (!file.content && file.size > kMaxSpecFileBytes) return std::nullopt;
+  auto content = workspace::read_content(file);
+  if (!content || content->size() > kMaxSpecFileBytes) return std::nullopt;
+  return std::move(*content);
 }
 
 openapi::Loader workspace_loader(const workspace::Workspace& workspace) {
