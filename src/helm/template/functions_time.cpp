@@ -1,6 +1,6 @@
 // Sprig's time and randomness: now, date, dateInZone, htmlDate,
 // htmlDateInZone, toDate, unixEpoch, uuidv4, randAlphaNum, randAlpha,
-// randNumeric, randAscii. With Determinism::enabled (constable's default),
+// randNumeric, randAscii, shuffle. With Determinism::enabled (constable's default),
 // `now` is a fixed instant and random values come from a seeded generator,
 // so a render is reproducible. Only the UTC zone is supported.
 
@@ -238,6 +238,25 @@ void add_time_functions(FunctionTable& t) {
                               return random_string(c, a[0].integer,
                                                    "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
                             }};
+  // The string's code points in random order (UTF-8 stays valid), from the
+  // same seeded source. Bitnami's common chart uses it for strong passwords.
+  t["shuffle"] = Function{{P::string}, false, [](Call& c, Args a) -> Expected<Value> {
+                            std::vector<std::string> chars;
+                            const std::string& s = a[0].string;
+                            for (std::size_t i = 0; i < s.size();) {
+                              std::size_t n = 1;
+                              const auto lead = static_cast<unsigned char>(s[i]);
+                              if (lead >= 0xF0) n = 4;
+                              else if (lead >= 0xE0) n = 3;
+                              else if (lead >= 0xC0) n = 2;
+                              chars.push_back(s.substr(i, n));
+                              i += n;
+                            }
+                            for (std::size_t i = chars.size(); i > 1; --i) std::swap(chars[i - 1], chars[next_random(c) % i]);
+                            std::string out;
+                            for (const auto& ch : chars) out += ch;
+                            return Value::of(std::move(out));
+                          }};
 }
 
 }  // namespace constable::helm::tmpl

@@ -158,6 +158,7 @@ const Case kFunctions[] = {
      "{{ ext \"archive.tar.gz\" }} [{{ ext \"dir.d/file\" }}] {{ clean \"a//b/./c/../d/\" }} {{ clean \"/../x\" }} "
      "{{ clean \"\" }} {{ isAbs \"/x\" }} {{ isAbs \"x\" }}",
      "", "config.yaml dir /etc/app . .gz [] a/b/d /x . true false"},
+    {"shuffle_keeps_every_character", "{{ shuffle \"aé1\" | len }} {{ shuffle \"\" }}[{{ shuffle \"x\" }}]", "", "4 [x]"},
     {"must_aliases", "{{ list 1 2 3 | mustFirst }} {{ list 1 2 3 | mustLast }} {{ list 1 1 2 | mustUniq | len }} {{ trimall \"-\" \"-a-\" }}",
      "", "1 3 2 a"},
     {"trunc", "{{ trunc 3 \"abcdef\" }} {{ trunc -2 \"abcdef\" }} {{ trunc 63 \"ab\" }}", "", "abc ef ab"},
