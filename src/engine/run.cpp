@@ -218,10 +218,7 @@ class Runner {
           repository_findings[c.emission.path_override].push_back(std::move(c));
           continue;
         }
-        Finding f = make_finding(*c.info, c.clause, c.emission.path_override, c.emission.range,
-                                 std::move(c.emission.message), std::move(c.emission.remediation));
-        f.fingerprint = text::hex64(text::fnv1a64(f.check_id + '\0' + f.path + '\0' + f.message));
-        unplaced.push_back(std::move(f));
+        unplaced.push_back(finding_without_line_content(std::move(c)));
       }
     }
 
@@ -288,6 +285,15 @@ class Runner {
     return f;
   }
 
+  // A finding about a file that was not read (a missing file, a directory,
+  // an unreadable one): no snippet; the fingerprint hashes its message.
+  Finding finding_without_line_content(Collected&& c) const {
+    Finding f = make_finding(*c.info, c.clause, c.emission.path_override, c.emission.range,
+                             std::move(c.emission.message), std::move(c.emission.remediation));
+    f.fingerprint = text::hex64(text::fnv1a64(f.check_id + '\0' + f.path + '\0' + f.message));
+    return f;
+  }
+
   bool wants_manifest(const workspace::File& file) const {
     return !manifests_.empty() && (file.kind == FileKind::yaml || file.kind == FileKind::json);
   }
@@ -348,7 +354,15 @@ class Runner {
   // Turns collected emissions into findings: snippets, inline suppressions,
   // fingerprints. Frees the file's content.
   void finalize(PendingFile& pending) const {
-    if (!pending.context) return;
+    if (!pending.context) {
+      // An unreadable file: findings other scopes made about it keep their
+      // location, without a snippet.
+      for (auto& c : pending.collected) {
+        pending.outcome.findings.push_back(finding_without_line_content(std::move(c)));
+      }
+      pending.collected.clear();
+      return;
+    }
     const LazyFileContext& context = *pending.context;
     FileOutcome& outcome = pending.outcome;
     const workspace::File& file = context.file();
@@ -436,10 +450,7 @@ class Runner {
         late[at->second].collected.push_back(std::move(c));
         continue;
       }
-      Finding f = make_finding(*c.info, c.clause, c.emission.path_override, c.emission.range,
-                               std::move(c.emission.message), std::move(c.emission.remediation));
-      f.fingerprint = text::hex64(text::fnv1a64(f.check_id + '\0' + f.path + '\0' + f.message));
-      unplaced.push_back(std::move(f));
+      unplaced.push_back(finding_without_line_content(std::move(c)));
     }
     parallel_for(pending.size(), jobs, [&](std::size_t i) {
       if (pending[i].awaits_manifests) finalize(pending[i]);
