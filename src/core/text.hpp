@@ -49,4 +49,9 @@ std::string hex64(std::uint64_t value);
 // Shannon entropy in bits per character.
 double shannon_entropy(std::string_view s);
 
+// Workspace paths are relative and '/'-separated: "a/b/c.yaml" has the
+// basename "c.yaml" and the dirname "a/b" ("" for a file at the root).
+std::string_view basename(std::string_view path);
+std::string_view dirname(std::string_view path);
+
 }  // namespace constable::text

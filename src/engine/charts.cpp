@@ -1,10 +1,11 @@
 #include "engine/charts.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <tuple>
 
-#include <fmt/format.h>
-
+#include "core/text.hpp"
 #include "helm/chart.hpp"
 #include "helm/render.hpp"
 
@@ -12,22 +13,18 @@ namespace constable::engine {
 
 namespace {
 
-std::string_view basename(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-std::string dirname(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string{} : std::string(path.substr(0, slash + 1));
+// "charts/web/" for "charts/web/Chart.yaml", "" at the root.
+std::string directory_prefix(std::string_view path) {
+  const std::string_view dir = text::dirname(path);
+  return dir.empty() ? std::string{} : std::string(dir) + "/";
 }
 
 // "charts/web/" for every Chart.yaml that is not a subchart of another.
 std::vector<std::string> top_level_charts(const workspace::Workspace& workspace) {
   std::vector<std::string> dirs;
   for (const auto& file : workspace.files) {
-    const auto name = basename(file.path);
-    if (name == "Chart.yaml" || name == "Chart.yml") dirs.push_back(dirname(file.path));
+    const auto name = text::basename(file.path);
+    if (name == "Chart.yaml" || name == "Chart.yml") dirs.push_back(directory_prefix(file.path));
   }
   std::sort(dirs.begin(), dirs.end());
   std::vector<std::string> top;
@@ -65,8 +62,7 @@ void add_render(RenderedCharts& out, const helm::Chart& chart, const std::string
   options.base_dir = workspace.root;
   if (!values_file.empty()) options.value_files.push_back(values_file);
   const helm::RenderResult result = helm::render(chart, options);
-  const std::string environment =
-      values_file.empty() ? chart.display_prefix + "values.yaml" : std::string(values_file);
+  const std::string environment = values_file.empty() ? chart.display_prefix + "values.yaml" : std::string(values_file);
   const std::optional<std::string> production_reason =
       values_file.empty() ? std::nullopt : production.for_path(values_file);
   for (const auto& problem : result.problems) {
@@ -82,10 +78,10 @@ void add_render(RenderedCharts& out, const helm::Chart& chart, const std::string
     if (!rendered->stream.ok()) continue;  // the renderer reported it as a problem
     if (is_test_hook(rendered->stream)) continue;
     for (const auto& line : manifest.lines)
-      rendered->origins.push_back({line.template_file, line.template_line, line.template_column, line.value_file,
-                                   line.value_line});
-    rendered->file = {manifest.template_file, &rendered->stream, std::string(basename(environment)), production_reason,
-                      &rendered->origins};
+      rendered->origins.push_back(
+          {line.template_file, line.template_line, line.template_column, line.value_file, line.value_line});
+    rendered->file = {manifest.template_file, &rendered->stream, std::string(text::basename(environment)),
+                      production_reason, &rendered->origins};
     out.manifests.push_back(std::move(rendered));
   }
 }
@@ -104,7 +100,8 @@ RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::
     for (const auto& problem : chart->problems)
       out.problems.push_back({problem.file, {problem.line, problem.column, problem.line, 0}, problem.message});
     add_render(out, *chart, {}, workspace, production);
-    for (const auto& values : environment_values(workspace, dir)) add_render(out, *chart, values, workspace, production);
+    for (const auto& values : environment_values(workspace, dir))
+      add_render(out, *chart, values, workspace, production);
   }
   // Each render reports the chart's template errors again: keep one of each.
   std::sort(out.problems.begin(), out.problems.end(), [](const ChartProblem& a, const ChartProblem& b) {

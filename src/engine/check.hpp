@@ -107,6 +107,11 @@ class RepositoryContext {
   // The git repository holding the workspace, or null when there is none.
   virtual const git::Repository* repository() const = 0;
   virtual const GitOptions& git_options() const = 0;
+  // A file's text (BOM stripped) and its YAML/JSON documents, each read or
+  // parsed once per run, shared by every repository check and handed on to
+  // the file phase; null when the file cannot be read.
+  virtual const std::string* text(const workspace::File& file) const = 0;
+  virtual const yaml::Stream* yaml(const workspace::File& file) const = 0;
 };
 
 // What a manifests-scope check may look at. Findings name the object's

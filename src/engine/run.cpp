@@ -31,8 +31,9 @@ constexpr std::size_t kMaxSnippetBytes = 240;
 // Reads a file and parses its documents lazily, at most once each.
 class LazyFileContext final : public FileContext {
  public:
-  LazyFileContext(const workspace::File& file, const Config& config, std::string content)
-      : file_(file), config_(config), content_(std::move(content)) {
+  LazyFileContext(const workspace::File& file, const Config& config, std::string content,
+                  std::optional<yaml::Stream> parsed = std::nullopt)
+      : file_(file), config_(config), content_(std::move(content)), yaml_(std::move(parsed)) {
     text_ = text::strip_bom(content_);
     lines_ = text::split_lines(text_);
   }
@@ -155,6 +156,13 @@ struct FileOutcome {
 
 // A file whose findings are collected but not yet final: manifests-scope
 // checks may still add to them before suppressions and fingerprints apply.
+// A file a repository-scope check read: its text and, once asked for, its
+// documents. The file phase takes both over instead of reading again.
+struct SharedFile {
+  std::optional<std::string> text;  // BOM stripped; nullopt when unreadable
+  std::optional<yaml::Stream> stream;
+};
+
 struct PendingFile {
   std::unique_ptr<LazyFileContext> context;  // null when the file could not be read
   std::vector<Collected> collected;
@@ -302,14 +310,24 @@ class Runner {
   PendingFile collect(const workspace::File& file) const {
     PendingFile pending;
     FileOutcome& outcome = pending.outcome;
-    auto content = workspace::read_content(file);
+    // A file a repository check already read (and maybe parsed) is taken
+    // over: each worker moves out its own entry; the map itself is not changed.
+    std::optional<yaml::Stream> parsed;
+    Result<std::string> content = fail("");
+    if (const auto shared = shared_files_.find(file.path); shared != shared_files_.end() && shared->second.text) {
+      content = std::move(*shared->second.text);
+      parsed = std::move(shared->second.stream);
+      shared->second.text.reset();
+    } else {
+      content = workspace::read_content(file);
+    }
     if (!content) {
       outcome.findings.push_back(make_finding(rules::kUnreadableFile, nullptr, file.path, SourceRange::whole_file(),
                                               fmt::format("cannot read the file: {}", content.error().message), {}));
       fingerprint(outcome.findings, {});
       return pending;
     }
-    pending.context = std::make_unique<LazyFileContext>(file, config_, std::move(*content));
+    pending.context = std::make_unique<LazyFileContext>(file, config_, std::move(*content), std::move(parsed));
     const LazyFileContext& context = *pending.context;
     outcome.bytes_read = context.text().size();
     if (auto bad = text::first_invalid_utf8(context.text())) {
@@ -516,10 +534,29 @@ class Runner {
     const Config& config() const override { return runner_.config_; }
     const git::Repository* repository() const override { return runner_.options_.repository; }
     const GitOptions& git_options() const override { return runner_.options_.git; }
+    const std::string* text(const workspace::File& file) const override {
+      SharedFile& shared = runner_.shared(file);
+      return shared.text ? &*shared.text : nullptr;
+    }
+    const yaml::Stream* yaml(const workspace::File& file) const override {
+      SharedFile& shared = runner_.shared(file);
+      if (!shared.text) return nullptr;
+      if (!shared.stream) shared.stream = yaml::parse(*shared.text);
+      return &*shared.stream;
+    }
 
    private:
     const Runner& runner_;
   };
+
+  // Only repository checks (run serially, before the file phase) add entries.
+  SharedFile& shared(const workspace::File& file) const {
+    auto [it, added] = shared_files_.try_emplace(file.path);
+    if (added) {
+      if (auto content = workspace::read_content(file)) it->second.text = std::string(text::strip_bom(*content));
+    }
+    return it->second;
+  }
 
   // Repository-scope checks, once each, on the calling thread.
   std::vector<Collected> check_repository() const {
@@ -707,6 +744,7 @@ class Runner {
   std::vector<const Binding*> every_file_;
   std::vector<const Binding*> repository_;
   std::vector<const Binding*> manifests_;
+  mutable std::map<std::string, SharedFile, std::less<>> shared_files_;
   std::vector<std::string> active_ids_;
   std::vector<std::string> known_ids_;
 };

@@ -14,18 +14,8 @@ namespace constable::kube {
 
 namespace {
 
-std::string_view basename(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-std::string dirname(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string{} : std::string(path.substr(0, slash));
-}
-
 bool is_kustomization_name(std::string_view path) {
-  const auto name = basename(path);
+  const auto name = text::basename(path);
   return name == "kustomization.yaml" || name == "kustomization.yml" || name == "Kustomization";
 }
 
@@ -71,7 +61,6 @@ std::string_view Object::declared_namespace() const {
                              : std::string_view{};
 }
 
-const yaml::Node* Object::labels() const { return metadata != nullptr ? metadata->get("labels") : nullptr; }
 
 const yaml::Node* Object::annotations() const { return metadata != nullptr ? metadata->get("annotations") : nullptr; }
 
@@ -212,7 +201,7 @@ namespace {
 Kustomization read_kustomization(const ParsedFile& file, const yaml::Node* root) {
   Kustomization k;
   k.path = file.path;
-  k.dir = dirname(file.path);
+  k.dir = text::dirname(file.path);
   k.root = root;
   if (const yaml::Node* ns = root->get("namespace")) k.namespace_name = std::string(ns->str());
   for (const char* key : {"resources", "bases", "components"}) {
@@ -233,7 +222,7 @@ Kustomization read_kustomization(const ParsedFile& file, const yaml::Node* root)
       if (const yaml::Node* options = g->get("options"))
         if (const yaml::Node* disable = options->get("disableNameSuffixHash"))
           hashed = !disable->as_bool().value_or(false);
-      k.generators.push_back({kind, std::string(g->get("name")->str()), hashed, g->start});
+      k.generators.push_back({kind, std::string(g->get("name")->str()), hashed});
     }
   }
   return k;
@@ -256,20 +245,19 @@ std::set<std::string> patch_files(const Kustomization& k) {
   return out;
 }
 
-void add_object(std::vector<Object>& objects, const Source& source, const yaml::Node* root, int document) {
+void add_object(std::vector<Object>& objects, const Source& source, const yaml::Node* root) {
   const yaml::Node* api = root->get("apiVersion");
   const yaml::Node* kind = root->get("kind");
   if (api == nullptr || kind == nullptr || !api->is_scalar() || !kind->is_scalar()) return;
   const yaml::Node* items = root->get("items");
   if (std::string_view(kind->value).ends_with("List") && items != nullptr && items->is_sequence()) {
     for (const yaml::Node* item : items->items)
-      if (item->is_mapping()) add_object(objects, source, item, document);
+      if (item->is_mapping()) add_object(objects, source, item);
     return;
   }
   Object o;
   o.source = &source;
   o.root = root;
-  o.document = document;
   o.api_version = api->value;
   o.kind = kind->value;
   o.metadata = root->get("metadata");
@@ -300,7 +288,7 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
         continue;
       }
       const std::size_t before = set.objects_.size();
-      add_object(set.objects_, source, doc.root, doc.index);
+      add_object(set.objects_, source, doc.root);
       for (std::size_t i = before; i < set.objects_.size(); ++i) objects_by_file[file.path].push_back(i);
     }
   }

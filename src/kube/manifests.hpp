@@ -50,7 +50,6 @@ struct Placement {
 struct Object {
   const Source* source = nullptr;
   const yaml::Node* root = nullptr;
-  int document = 0;
   std::string api_version;
   std::string kind;
   std::string name;  // metadata.name ("" for generateName-only objects)
@@ -58,7 +57,6 @@ struct Object {
   std::vector<Placement> placements;  // at least one
 
   std::string_view declared_namespace() const;
-  const yaml::Node* labels() const;       // metadata.labels or null
   const yaml::Node* annotations() const;  // metadata.annotations or null
   // The first production placement's reason, or nullopt.
   std::optional<std::string> production() const;
@@ -71,7 +69,6 @@ struct Generator {
   std::string kind;  // "ConfigMap" or "Secret"
   std::string name;
   bool hashed = true;  // false when generatorOptions/options disable the name suffix hash
-  yaml::Mark mark;
 };
 
 struct Kustomization {
@@ -134,7 +131,6 @@ class ManifestSet {
 
   const std::vector<Object>& objects() const { return objects_; }
   const std::vector<Kustomization>& kustomizations() const { return kustomizations_; }
-  const std::vector<Source>& sources() const { return sources_; }
   // Objects of one kind.
   std::vector<const Object*> of_kind(std::string_view kind) const;
 

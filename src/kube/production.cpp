@@ -10,17 +10,12 @@ namespace {
 
 bool is_production_word(std::string_view word) { return word == "prod" || word == "production"; }
 
-std::string_view basename(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 }  // namespace
 
 ProductionRules::ProductionRules(const engine::ProductionRules& configured) : configured_(configured) {}
 
 std::string ProductionRules::values_environment(std::string_view path) {
-  const std::string name = text::to_lower(basename(path));
+  const std::string name = text::to_lower(text::basename(path));
   std::string_view stem = name;
   if (stem.ends_with(".yaml"))
     stem.remove_suffix(5);
@@ -36,7 +31,7 @@ std::string ProductionRules::values_environment(std::string_view path) {
 
 std::optional<std::string> ProductionRules::for_path(std::string_view path) const {
   if (is_production_word(values_environment(path)))
-    return fmt::format("'{}' is a production values file", basename(path));
+    return fmt::format("'{}' is a production values file", text::basename(path));
   std::string_view rest = path;
   while (!rest.empty()) {
     const auto slash = rest.find('/');

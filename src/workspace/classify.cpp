@@ -14,11 +14,6 @@ namespace constable::workspace {
 
 namespace {
 
-std::string_view basename(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 // Kind from the (lower-case) extension alone; other when unknown.
 FileKind kind_from_extension(std::string_view lower_name) {
   const auto dot = lower_name.rfind('.');
@@ -125,7 +120,7 @@ const std::vector<CompiledRule>& compiled_rules() {
 }  // namespace
 
 FileKind classify(std::string_view relative_path) {
-  const std::string lower = text::to_lower(basename(relative_path));
+  const std::string lower = text::to_lower(text::basename(relative_path));
   if (lower.empty()) return FileKind::other;
   if (is_dockerfile_name(lower)) return FileKind::dockerfile;
   return kind_from_extension(lower);
@@ -134,7 +129,7 @@ FileKind classify(std::string_view relative_path) {
 void mark_chart_templates(std::vector<File>& files) {
   std::vector<std::string> chart_dirs;  // "charts/web/" or "" for a chart at the root
   for (const auto& file : files) {
-    const auto name = basename(file.path);
+    const auto name = text::basename(file.path);
     if (name == "Chart.yaml" || name == "Chart.yml")
       chart_dirs.push_back(file.path.substr(0, file.path.size() - name.size()));
   }

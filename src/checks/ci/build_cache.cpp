@@ -79,7 +79,7 @@ class BuildCacheCheck final : public engine::Check {
     Activities heavy;
     heavy.set(bit(Activity::build)).set(bit(Activity::image_build)).set(bit(Activity::unit_tests))
         .set(bit(Activity::integration_tests));
-    for (const auto& workflow : load_pipeline(repo.workspace()).workflows) {
+    for (const auto& workflow : load_pipeline(repo).workflows) {
       bool needs_cache = false, cached = false;
       for (const auto& job : workflow.jobs) {
         needs_cache = needs_cache || (classify(job) & heavy).any();

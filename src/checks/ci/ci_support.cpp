@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/text.hpp"
+#include "formats/yaml/yaml.hpp"
 
 namespace constable::checks::ci {
 
@@ -195,17 +196,19 @@ std::string read_file(const workspace::File& file) {
   return content ? std::string(text::strip_bom(*content)) : std::string{};
 }
 
-Pipeline load_pipeline(const workspace::Workspace& workspace) {
+Pipeline load_pipeline(const engine::RepositoryContext& repo) {
   Pipeline pipeline;
-  for (const workspace::File& file : workspace.files) {
+  static const yaml::Stream kUnreadable = yaml::parse("");
+  for (const workspace::File& file : repo.workspace().files) {
     if (file.path == ".github/dependabot.yml" || file.path == ".github/dependabot.yaml")
       pipeline.dependabot_path = file.path;
     if (!is_workflow_path(file.path)) continue;
-    const std::string content = read_file(file);
+    const yaml::Stream* stream = repo.yaml(file);
+    const yaml::Stream& parsed = stream != nullptr ? *stream : kUnreadable;
     if (file.path.starts_with(".gitlab-ci"))
-      pipeline.workflows.push_back(constable::ci::parse_gitlab_ci(file.path, content));
+      pipeline.workflows.push_back(constable::ci::parse_gitlab_ci(file.path, parsed));
     else
-      pipeline.workflows.push_back(constable::ci::parse_github_workflow(file.path, content));
+      pipeline.workflows.push_back(constable::ci::parse_github_workflow(file.path, parsed));
   }
   return pipeline;
 }

@@ -57,7 +57,8 @@ struct Pipeline {
 };
 
 bool is_workflow_path(std::string_view path);
-Pipeline load_pipeline(const workspace::Workspace& workspace);
+// Every workflow of the repository, from the run's shared parse of each file.
+Pipeline load_pipeline(const engine::RepositoryContext& repo);
 
 // A file's content as the engine would read it ("" when unreadable).
 std::string read_file(const workspace::File& file);

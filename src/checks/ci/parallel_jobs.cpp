@@ -55,7 +55,7 @@ class ParallelJobsCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    for (const auto& workflow : load_pipeline(repo.workspace()).workflows) {
+    for (const auto& workflow : load_pipeline(repo).workflows) {
       for (const auto& job : workflow.jobs) {
         if (!reads_source_only(job)) continue;
         for (const auto& need : job.needs) {

@@ -56,7 +56,7 @@ class PipelineDurationCheck final : public engine::Check {
   std::string bound_parameters() const override { return fmt::format("limit: {}", minutes_text(limit_minutes_)); }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    for (const auto& workflow : load_pipeline(repo.workspace()).workflows) {
+    for (const auto& workflow : load_pipeline(repo).workflows) {
       const std::size_t n = workflow.jobs.size();
       std::vector<bool> too_long(n, false);
       for (std::size_t i = 0; i < n; ++i) {

@@ -69,7 +69,7 @@ class TestsBlockDeploymentCheck final : public engine::Check {
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     Activities ships;
     ships.set(bit(Activity::publish)).set(bit(Activity::deploy));
-    for (const auto& workflow : load_pipeline(repo.workspace()).workflows) {
+    for (const auto& workflow : load_pipeline(repo).workflows) {
       bool follows_another = false;
       for (const auto& trigger : workflow.triggers) follows_another = follows_another || trigger == "workflow_run";
       if (follows_another) continue;

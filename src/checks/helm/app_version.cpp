@@ -147,7 +147,7 @@ class AppVersionCheck final : public engine::Check {
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     for (const Chart& chart : find_charts(repo.workspace())) {
-      const auto metadata = load_metadata(chart);
+      const auto metadata = load_metadata(repo, chart);
       if (!metadata || metadata->yaml.root() == nullptr || !metadata->yaml.root()->is_mapping()) continue;
       const auto application = application_version(repo, chart);
       if (!application) continue;

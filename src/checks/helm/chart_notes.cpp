@@ -37,7 +37,7 @@ class ChartNotesCheck final : public engine::Check {
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     for (const Chart& chart : find_charts(repo.workspace())) {
-      const auto metadata = load_metadata(chart);
+      const auto metadata = load_metadata(repo, chart);
       if (metadata && metadata->is_library()) continue;
       const std::string notes_path = chart.dir + "templates/NOTES.txt";
       const workspace::File* notes = find_file(repo.workspace(), notes_path);

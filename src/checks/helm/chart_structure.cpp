@@ -61,7 +61,7 @@ class ChartStructureCheck final : public engine::Check {
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     const auto& workspace = repo.workspace();
     for (const Chart& chart : find_charts(workspace)) {
-      const auto metadata = load_metadata(chart);
+      const auto metadata = load_metadata(repo, chart);
       if (metadata && metadata->is_library()) continue;
       const SourceRange anchor = chart_anchor(metadata ? &metadata->yaml : nullptr);
       std::vector<std::string> missing_dirs;

@@ -46,7 +46,7 @@ class ChartTestsCheck final : public engine::Check {
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     for (const Chart& chart : find_charts(repo.workspace())) {
-      const auto metadata = load_metadata(chart);
+      const auto metadata = load_metadata(repo, chart);
       if (metadata && metadata->is_library()) continue;
       bool found = false;
       for (const auto& file : files_under(repo.workspace(), chart.dir + "templates/")) {

@@ -36,7 +36,7 @@ class ChartVersionSemverCheck final : public engine::Check {
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     for (const Chart& chart : find_charts(repo.workspace())) {
-      const auto metadata = load_metadata(chart);
+      const auto metadata = load_metadata(repo, chart);
       if (!metadata) continue;
       const auto report = [&](SourceRange range, std::string message) {
         out.emit({.range = range, .message = std::move(message), .path_override = chart.chart_file->path});

@@ -50,7 +50,7 @@ class DependencyVersionConstraintsCheck final : public engine::Check {
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     for (const Chart& chart : find_charts(repo.workspace())) {
-      const auto metadata = load_metadata(chart);
+      const auto metadata = load_metadata(repo, chart);
       if (!metadata) continue;
       const yaml::Node* root = metadata->yaml.root();
       if (root == nullptr || !root->is_mapping()) continue;
@@ -59,7 +59,7 @@ class DependencyVersionConstraintsCheck final : public engine::Check {
       if (root->get("apiVersion") != nullptr && root->get("apiVersion")->str() == "v1") {
         const workspace::File* requirements = find_file(repo.workspace(), chart.dir + "requirements.yaml");
         if (requirements == nullptr) continue;
-        const auto parsed = load_yaml(*requirements);
+        const auto parsed = load_yaml(repo, *requirements);
         const yaml::Node* requirements_root = parsed ? parsed->root() : nullptr;
         if (requirements_root != nullptr && requirements_root->is_mapping())
           check_dependencies(requirements_root->get("dependencies"), requirements->path, out);

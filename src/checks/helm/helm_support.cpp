@@ -10,23 +10,18 @@ namespace constable::checks::helm {
 
 namespace {
 
-std::string_view basename(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 }  // namespace
 
 std::string Chart::name() const {
   if (dir.empty()) return ".";
   const std::string_view trimmed = std::string_view(dir).substr(0, dir.size() - 1);
-  return std::string(basename(trimmed));
+  return std::string(text::basename(trimmed));
 }
 
 std::vector<Chart> find_charts(const workspace::Workspace& workspace) {
   std::vector<Chart> charts;
   for (const auto& file : workspace.files) {
-    if (basename(file.path) != "Chart.yaml") continue;
+    if (text::basename(file.path) != "Chart.yaml") continue;
     charts.push_back({file.path.substr(0, file.path.size() - std::string_view("Chart.yaml").size()), &file});
   }
   return charts;
@@ -57,25 +52,22 @@ std::optional<std::string> read_text(const workspace::File& file) {
   return content;
 }
 
-std::vector<std::string_view> YamlFile::lines() const { return text::split_lines(text); }
+std::vector<std::string_view> YamlFile::lines() const { return text::split_lines(*text); }
 
 const yaml::Node* YamlFile::root() const {
-  return stream.documents.empty() ? nullptr : stream.documents.front().root;
+  return stream->documents.empty() ? nullptr : stream->documents.front().root;
 }
 
 const yaml::ParseError* YamlFile::error() const {
-  for (const auto& error : stream.errors)
+  for (const auto& error : stream->errors)
     if (error.fatal) return &error;
   return nullptr;
 }
 
-std::optional<YamlFile> load_yaml(const workspace::File& file) {
-  auto content = read_text(file);
-  if (!content) return std::nullopt;
-  YamlFile out;
-  out.text = std::move(*content);
-  out.stream = yaml::parse(out.text);
-  return out;
+std::optional<YamlFile> load_yaml(const engine::RepositoryContext& repo, const workspace::File& file) {
+  const std::string* content = repo.text(file);
+  if (content == nullptr || text::looks_binary(*content)) return std::nullopt;
+  return YamlFile{content, repo.yaml(file)};
 }
 
 bool ChartMetadata::is_library() const {
@@ -84,8 +76,8 @@ bool ChartMetadata::is_library() const {
   return type != nullptr && text::iequals(type->str(), "library");
 }
 
-std::optional<ChartMetadata> load_metadata(const Chart& chart) {
-  auto yaml = load_yaml(*chart.chart_file);
+std::optional<ChartMetadata> load_metadata(const engine::RepositoryContext& repo, const Chart& chart) {
+  auto yaml = load_yaml(repo, *chart.chart_file);
   if (!yaml) return std::nullopt;
   return ChartMetadata{std::move(*yaml)};
 }

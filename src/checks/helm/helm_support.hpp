@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/types.hpp"
+#include "engine/check.hpp"
 #include "formats/yaml/yaml.hpp"
 #include "workspace/workspace.hpp"
 
@@ -33,19 +34,19 @@ std::span<const workspace::File> files_under(const workspace::Workspace& workspa
 // A file's text (BOM stripped), or nullopt when it cannot be read or is binary.
 std::optional<std::string> read_text(const workspace::File& file);
 
-// A YAML file read and parsed once, with its raw lines for comment lookups.
+// A YAML file as the run read and parsed it (once, for every check), with
+// its raw lines for comment lookups.
 struct YamlFile {
-  std::string text;
-  yaml::Stream stream;
-  // The raw lines (views into `text`: take them after the file has its final place).
+  const std::string* text = nullptr;  // owned by the run (RepositoryContext)
+  const yaml::Stream* stream = nullptr;
   std::vector<std::string_view> lines() const;
   // The first document's root, or null when empty or unparsable.
   const yaml::Node* root() const;
   // The first fatal parse error, or null.
   const yaml::ParseError* error() const;
 };
-// Reads and parses `file`; nullopt when it cannot be read.
-std::optional<YamlFile> load_yaml(const workspace::File& file);
+// `file` as the run read and parsed it; nullopt when it cannot be read or is binary.
+std::optional<YamlFile> load_yaml(const engine::RepositoryContext& repo, const workspace::File& file);
 
 // Chart metadata (Chart.yaml) of a chart.
 struct ChartMetadata {
@@ -54,7 +55,7 @@ struct ChartMetadata {
   // application layout do not apply to them.
   bool is_library() const;
 };
-std::optional<ChartMetadata> load_metadata(const Chart& chart);
+std::optional<ChartMetadata> load_metadata(const engine::RepositoryContext& repo, const Chart& chart);
 
 // Where a finding about a whole chart (a missing file, no tests) points: the
 // `name:` key of its Chart.yaml, or the first key, or line 1. A real line, so

@@ -124,7 +124,7 @@ class LintInCiCheck final : public engine::Check {
       const auto content = read_text(file);
       if (content && (runs_lint(*content) || follows_to_lint(repo.workspace(), *content))) return;
     }
-    const auto metadata = load_metadata(charts.front());
+    const auto metadata = load_metadata(repo, charts.front());
     out.emit({.range = chart_anchor(metadata ? &metadata->yaml : nullptr),
               .message = ci_files.empty()
                              ? std::string("the repository has Helm charts but no CI configuration to run helm lint")

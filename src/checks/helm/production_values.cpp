@@ -85,7 +85,7 @@ class ProductionValuesCheck final : public engine::Check {
     for (const Chart& chart : charts) {
       const workspace::File* defaults_file = find_file(repo.workspace(), chart.dir + "values.yaml");
       if (defaults_file == nullptr) continue;
-      const auto defaults = load_yaml(*defaults_file);
+      const auto defaults = load_yaml(repo, *defaults_file);
       if (!defaults || defaults->root() == nullptr || !defaults->root()->is_mapping()) continue;
       std::vector<Required> required;
       KeyPath prefix;
@@ -95,7 +95,7 @@ class ProductionValuesCheck final : public engine::Check {
         if (!is_chart_values_file(file.path, chart, charts)) continue;
         const auto reason = rules.for_path(file.path);
         if (!reason) continue;
-        check_production_file(file, *reason, required, out);
+        check_production_file(repo, file, *reason, required, out);
       }
     }
   }
@@ -112,9 +112,10 @@ class ProductionValuesCheck final : public engine::Check {
     return name.starts_with("values") && (name.ends_with(".yaml") || name.ends_with(".yml"));
   }
 
-  static void check_production_file(const workspace::File& file, const std::string& reason,
+  static void check_production_file(const engine::RepositoryContext& repo, const workspace::File& file,
+                                    const std::string& reason,
                                     const std::vector<Required>& required, engine::Emitter& out) {
-    const auto production = load_yaml(file);
+    const auto production = load_yaml(repo, file);
     if (!production) return;
     if (const yaml::ParseError* error = production->error()) {
       out.emit({.range = SourceRange::at_line(error->mark.line),

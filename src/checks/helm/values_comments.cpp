@@ -86,7 +86,7 @@ class ValuesCommentsCheck final : public engine::Check {
     for (const Chart& chart : find_charts(repo.workspace())) {
       const workspace::File* values = find_file(repo.workspace(), chart.dir + "values.yaml");
       if (values == nullptr) continue;
-      const auto yaml = load_yaml(*values);
+      const auto yaml = load_yaml(repo, *values);
       if (!yaml) continue;
       if (const yaml::ParseError* error = yaml->error()) {
         out.emit({.range = SourceRange::at_line(error->mark.line),

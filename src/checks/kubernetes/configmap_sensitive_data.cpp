@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "checks/common/secret_heuristics.hpp"
 #include "checks/kubernetes/kubernetes_checks.hpp"
 #include "checks/kubernetes/kubernetes_support.hpp"
 #include "secrets/scanner.hpp"
@@ -33,13 +34,6 @@ constexpr engine::CheckInfo kInfo{
     .supersedes = "secrets/hardcoded-secret",
 };
 
-// A value that is empty, a placeholder or a reference is not a credential.
-bool holds_a_value(std::string_view value) {
-  if (value.empty() || value.size() < 4) return false;
-  return !(value.starts_with("${") || value.starts_with("$(") || value.starts_with("<") || value == "changeme" ||
-           value == "CHANGEME" || value.starts_with("/"));
-}
-
 class ConfigMapSensitiveDataCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
@@ -51,8 +45,8 @@ class ConfigMapSensitiveDataCheck final : public engine::Check {
       for (const auto& entry : data->entries) {
         const std::string_view key = entry.key->str();
         const std::string_view value = entry.value->str();
-        const bool named = is_sensitive_name(key) && holds_a_value(value);
-        const bool scanned = !named && !secrets::Scanner::builtin().scan(value, {}).empty();
+        const bool named = secrets::is_secret_name(key) && !secrets::is_placeholder(value);
+        const bool scanned = !named && !constable::secrets::Scanner::builtin().scan(value, {}).empty();
         if (!named && !scanned) continue;
         engine::Emission e = emission_at(*object, entry.key,
                                          fmt::format("ConfigMap {} holds {} under '{}'", object->display_name(),

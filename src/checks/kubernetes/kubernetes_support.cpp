@@ -1,9 +1,6 @@
 #include "checks/kubernetes/kubernetes_support.hpp"
 
 #include <fmt/format.h>
-#include <re2/re2.h>
-
-#include <cctype>
 
 namespace constable::checks::kubernetes {
 
@@ -18,7 +15,8 @@ engine::Emission emission_at(const kube::Object& object, const yaml::Node* node,
     const kube::Origin& origin = (*origins)[static_cast<std::size_t>(e.range.line - 1)];
     e.path_override = origin.path;
     e.range = {origin.line, origin.column, origin.line, 0};
-    if (!origin.value_path.empty()) e.message += fmt::format(" (value from {}:{})", origin.value_path, origin.value_line);
+    if (!origin.value_path.empty())
+      e.message += fmt::format(" (value from {}:{})", origin.value_path, origin.value_line);
   }
   return e;
 }
@@ -49,23 +47,6 @@ void for_each_image(const yaml::Node* pod_spec,
     const yaml::Node* image = c.node->get("image");
     if (image != nullptr && image->is_scalar() && !image->is_null()) visit(c, *image);
   }
-}
-
-bool is_sensitive_name(std::string_view name) {
-  // dbPassword -> db_password, so one pattern covers camelCase and snake_case.
-  std::string words;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    if (std::isupper(static_cast<unsigned char>(c)) && i > 0 && std::islower(static_cast<unsigned char>(name[i - 1])))
-      words += '_';
-    words += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  static const RE2 sensitive(
-      R"((^|[_.-])(pass(word|wd|phrase)?|pwd|secret|token|api[_.-]?key|apikey|private[_.-]?key|credentials?|client[_.-]?secret|access[_.-]?key|auth[_.-]?key|dsn|connection[_.-]?string|database[_.-]?url|db[_.-]?url)([_.-]|$))");
-  // Names of references to secrets, not secrets: DB_SECRET_NAME, TOKEN_FILE, API_KEY_ID.
-  static const RE2 reference(
-      R"([_.-](name|ref|file|path|id|arn|enabled|length|ttl|header|expiry|expiration|url_path|secret_ref)$)");
-  return RE2::PartialMatch(words, sensitive) && !RE2::PartialMatch(words, reference);
 }
 
 std::string join_and(const std::vector<std::string>& items) {

@@ -35,8 +35,6 @@ void for_each_pod_template(const kube::ManifestSet& set,
 void for_each_image(const yaml::Node* pod_spec,
                     const std::function<void(const kube::Container&, const yaml::Node&)>& visit);
 
-// Names that suggest a secret: password, token, api_key, private_key, ...
-bool is_sensitive_name(std::string_view name);
 
 // "a, b and c"
 std::string join_and(const std::vector<std::string>& items);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "checks/common/secret_heuristics.hpp"
 #include "checks/kubernetes/kubernetes_checks.hpp"
 #include "checks/kubernetes/kubernetes_support.hpp"
 
@@ -46,12 +47,13 @@ class SecretReferencesCheck final : public engine::Check {
           if (!var->is_mapping()) continue;
           const yaml::Node* name = var->get("name");
           const yaml::Node* value = var->get("value");
-          if (name == nullptr || value == nullptr || value->str().empty() || !is_sensitive_name(name->str())) continue;
+          if (name == nullptr || value == nullptr || value->str().empty() || !secrets::is_secret_name(name->str()))
+            continue;
           if (value->str().starts_with("$(")) continue;  // a reference to another variable
-          engine::Emission e = emission_at(
-              object, value,
-              fmt::format("container '{}' of {} sets {} to a literal value instead of a Secret reference", c.name,
-                          object.display_name(), name->str()));
+          engine::Emission e =
+              emission_at(object, value,
+                          fmt::format("container '{}' of {} sets {} to a literal value instead of a Secret reference",
+                                      c.name, object.display_name(), name->str()));
           if (object.source->origins == nullptr) e.secrets.push_back(kube::range_of(value));
           out.emit(std::move(e));
         }

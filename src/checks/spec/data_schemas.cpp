@@ -67,7 +67,7 @@ class DataSchemasCheck final : public engine::Check {
         continue;
       }
       if (!json_schema_ || (file.kind != FileKind::json && file.kind != FileKind::yaml)) continue;
-      schemas += validate_schema_file(workspace, file, out) ? 1 : 0;
+      schemas += validate_schema_file(repo, file, out) ? 1 : 0;
     }
     if (schemas > 0) return;
     std::string looked;
@@ -79,14 +79,15 @@ class DataSchemasCheck final : public engine::Check {
 
  private:
   // Validates a JSON Schema document; false when the file is not one.
-  static bool validate_schema_file(const workspace::Workspace& workspace, const workspace::File& file,
+  static bool validate_schema_file(const engine::RepositoryContext& repo, const workspace::File& file,
                                    engine::Emitter& out) {
+    const workspace::Workspace& workspace = repo.workspace();
     const std::string name = lower_basename(file.path);
     const bool named = name.ends_with(".schema.json") || name.ends_with(".schema.yaml") || name.ends_with(".schema.yml");
-    const auto content = read(file);
-    if (!content) return false;
+    const std::string* content = repo.text(file);
+    if (content == nullptr) return false;
     if (!named && content->find("json-schema.org") == std::string::npos) return false;
-    const yaml::Stream stream = yaml::parse(*content);
+    const yaml::Stream& stream = *repo.yaml(file);
     if (!stream.ok() || stream.documents.empty() || stream.documents.front().root == nullptr) {
       if (!named) return false;  // only a mention of json-schema.org: not known to be a schema
       const yaml::ParseError error =

@@ -47,9 +47,9 @@ class DeploymentSpecsCheck final : public engine::Check {
     for (const auto& file : files) {
       if (file.kind != FileKind::yaml) continue;
       const std::string name = lower_basename(file.path);
-      const auto content = read(file);
-      if (!content) continue;
-      const yaml::Stream stream = yaml::parse(*content);
+      const yaml::Stream* parsed = repo.yaml(file);
+      if (parsed == nullptr) continue;
+      const yaml::Stream& stream = *parsed;
       if (name == "chart.yaml" || name == "chart.yml") {
         const yaml::Node* root = stream.documents.empty() ? nullptr : stream.documents.front().root;
         if (root == nullptr || !root->is_mapping() || root->get("apiVersion") == nullptr || root->get("name") == nullptr) {

@@ -95,10 +95,13 @@ Job job_of(const yaml::Entry& entry, std::vector<ParseError>& errors) {
 }  // namespace
 
 Workflow parse_github_workflow(std::string path, std::string_view text) {
+  return parse_github_workflow(std::move(path), yaml::parse(text));
+}
+
+Workflow parse_github_workflow(std::string path, const yaml::Stream& stream) {
   Workflow workflow;
   workflow.provider = Provider::github_actions;
   workflow.path = std::move(path);
-  const yaml::Stream stream = yaml::parse(text);
   for (const yaml::ParseError& error : stream.errors)
     if (error.fatal) workflow.errors.push_back({error.message, error.mark.line, error.mark.column});
   if (stream.documents.empty() || stream.documents.front().root == nullptr) {

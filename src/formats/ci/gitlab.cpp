@@ -112,11 +112,14 @@ Job job_of(const yaml::Entry& entry, const Resolver& resolver) {
 }  // namespace
 
 Workflow parse_gitlab_ci(std::string path, std::string_view text) {
+  return parse_gitlab_ci(std::move(path), yaml::parse(text));
+}
+
+Workflow parse_gitlab_ci(std::string path, const yaml::Stream& stream) {
   Workflow workflow;
   workflow.provider = Provider::gitlab_ci;
   workflow.path = std::move(path);
   workflow.stages = {".pre", "build", "test", "deploy", ".post"};
-  const yaml::Stream stream = yaml::parse(text);
   for (const yaml::ParseError& error : stream.errors)
     if (error.fatal) workflow.errors.push_back({error.message, error.mark.line, error.mark.column});
   // A CI/CD component's header (`spec:` then `---`) comes first: the jobs are in the last document.

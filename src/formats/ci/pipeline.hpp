@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "formats/yaml/yaml.hpp"
+
 namespace constable::ci {
 
 enum class Provider : std::uint8_t { github_actions, gitlab_ci };
@@ -83,9 +85,11 @@ struct Workflow {
 // Parses a GitHub Actions workflow. Never throws; syntax errors and shapes
 // that are not a workflow are reported in `errors` with positions.
 Workflow parse_github_workflow(std::string path, std::string_view text);
+Workflow parse_github_workflow(std::string path, const yaml::Stream& stream);
 // Parses a .gitlab-ci.yml: stages, jobs (hidden `.templates` resolved through
 // `extends`), `default:` and global keywords.
 Workflow parse_gitlab_ci(std::string path, std::string_view text);
+Workflow parse_gitlab_ci(std::string path, const yaml::Stream& stream);
 
 // "1h 30m", "90 minutes", "2 hours", "45m", "3600s", "1 day" -> minutes;
 // nullopt when not a GitLab duration.
