@@ -48,6 +48,20 @@ void expect_rest_of_run(const CommandResult& r) {
                                                               << r.out << r.err;
 }
 
+// Regression: OpenAPI documents were parsed into a vector that moved the
+// parsed streams, leaving pointers to freed nodes (SIGSEGV on any repository
+// with two or more documents).
+TEST(CliBadInput, SeveralOpenApiDocumentsAreAllChecked) {
+  TempDir repo;
+  write_base(repo);
+  for (const char* name : {"a.yaml", "b.yaml", "c.yaml", "api/d.json"})
+    repo.write(name, std::string(name).ends_with(".json") ? "{\"openapi\": \"3.1.0\", \"paths\": {}}\n"
+                                                          : "openapi: 3.1.0\ninfo: {title: a, version: '1'}\npaths: {}\n");
+  auto r = constable({"check", repo.path().string(), "--constitution", (source_dir() / "tests/fixtures/constitution/reference-excerpt.md").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  expect_rest_of_run(r);
+}
+
 TEST(CliBadInput, BinaryContentNamedDockerfile) {
   TempDir repo;
   write_base(repo);

@@ -279,7 +279,7 @@ Stream parse(std::string_view text, const Limits& limits) {
   };
 
   auto new_node = [&](NodeKind kind, const yaml_event_t& e) {
-    Node& n = stream.nodes_.emplace_back();
+    Node& n = stream.nodes_->emplace_back();
     n.kind = kind;
     n.start = columns.mark(e.start_mark);
     n.end = columns.mark(e.end_mark);

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -103,15 +104,24 @@ struct Limits {
   std::uint64_t max_expansion = 1000000;  // nodes reachable through aliases, per document, beyond 20x its own nodes
 };
 
+// Move-only: documents and entries point into the node storage, which lives
+// on the heap so that moving a Stream (e.g. when a vector of them grows)
+// never moves a node. A copy would leave the pointers aimed at the original.
 class Stream {
  public:
+  Stream() = default;
+  Stream(Stream&&) noexcept = default;
+  Stream& operator=(Stream&&) noexcept = default;
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
   std::vector<Document> documents;
   std::vector<ParseError> errors;
   bool ok() const;  // no fatal error
 
  private:
   friend Stream parse(std::string_view text, const Limits& limits);
-  std::deque<Node> nodes_;
+  std::unique_ptr<std::deque<Node>> nodes_ = std::make_unique<std::deque<Node>>();
 };
 
 // Parses a whole stream of documents. Never throws; stops at the first

@@ -3,9 +3,29 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <type_traits>
+#include <vector>
 
 namespace constable::yaml {
 namespace {
+
+// Documents point into the stream's node storage: growing a vector of streams
+// (moving them) must not move a node. This crashed on every repository with
+// two or more OpenAPI documents.
+TEST(YamlTest, StreamsKeepTheirNodesWhenMoved) {
+  static_assert(std::is_nothrow_move_constructible_v<Stream>);
+  static_assert(!std::is_copy_constructible_v<Stream>);
+  std::vector<Stream> streams;
+  std::vector<const Node*> roots;
+  for (int i = 0; i < 64; ++i) {
+    streams.push_back(parse("openapi: 3.1.0\ninfo: {title: t" + std::to_string(i) + "}\n"));
+    roots.push_back(streams.back().documents.front().root);
+  }
+  for (int i = 0; i < 64; ++i) {
+    ASSERT_EQ(streams[i].documents.front().root, roots[i]);
+    EXPECT_EQ(roots[i]->at("info", "title")->str(), "t" + std::to_string(i));
+  }
+}
 
 TEST(YamlTest, MultiDocumentStreamWithMarks) {
   const auto stream =
