@@ -6,7 +6,7 @@ CONSTABLE := $(BUILD_DIR)/src/constable
 DEMO := examples/demo-repo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build constable demo test unit-sanitize docs docs-check bench clean
+.PHONY: all deps configure build constable demo test sanitize docs docs-check bench clean
 
 all: build
 
@@ -32,14 +32,19 @@ demo: constable
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
-	@$(MAKE) --no-print-directory unit-sanitize
+	@$(MAKE) --no-print-directory sanitize
+	@$(MAKE) --no-print-directory fuzz-smoke
 
-# The unit tests again, built with AddressSanitizer and UndefinedBehaviorSanitizer.
-unit-sanitize: deps
+SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# The CLI and every suite again (unit and end to end), built with
+# AddressSanitizer and UndefinedBehaviorSanitizer, then every bundled example
+# through the sanitized binary in every output format.
+sanitize: deps
 	@cmake --preset sanitize >/dev/null
-	@cmake --build --preset sanitize -j $(JOBS) --target constable_unit_tests
-	@cd build/sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS)
+	@cmake --build --preset sanitize -j $(JOBS)
+	@cd build/sanitize && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS)
+	@$(SANITIZER_ENV) bash scripts/check-examples.sh build/sanitize/src/constable
 
 docs: constable
 	@$(CONSTABLE) docs --output docs/checks
@@ -52,3 +57,21 @@ bench: build
 
 clean:
 	rm -rf build
+
+# libFuzzer harnesses (fuzz/), built with clang, ASan and UBSan in build/fuzz.
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 20
+.PHONY: fuzz-build fuzz fuzz-smoke
+
+fuzz-build: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+
+# Every harness for FUZZ_SECONDS each; the corpus grows in build/fuzz/corpus.
+fuzz: fuzz-build
+	@bash fuzz/run.sh $(FUZZ_SECONDS)
+
+# Every committed regression input, then every harness for FUZZ_SMOKE_SECONDS
+# from the seeds alone; fails on any crash, leak or timeout.
+fuzz-smoke: fuzz-build
+	@bash fuzz/run.sh --smoke $(FUZZ_SMOKE_SECONDS)

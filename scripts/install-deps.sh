@@ -6,10 +6,12 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libcmark-gfm-dev libcmark-gfm-extensions-dev
-  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev
-  libvectorscan-dev libgit2-dev libyaml-dev
+  nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev
+  libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema
+  # the fuzz harnesses: clang 16 (14 and 15 cannot compile std::expected), libFuzzer, llvm-symbolizer
+  clang-16 libclang-rt-16-dev llvm
 )
 
 missing=()

@@ -1,13 +1,14 @@
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <iostream>
-#include <iterator>
 
 #include <fmt/format.h>
 
 #include "app/app.hpp"
 #include "app/gate.hpp"
+#include "core/files.hpp"
 #include "engine/baseline.hpp"
 #include "engine/catalog.hpp"
 #include "engine/run.hpp"
@@ -45,21 +46,28 @@ struct CheckRun {
 
 // Rendered manifests join the workspace as YAML files with their content in
 // memory, named as given ("<stdin>" for "-"), so findings point into them.
-Result<void> add_manifests(const std::vector<std::string>& sources, workspace::Workspace& workspace) {
+// Each is read as any file is: a regular file (or standard input) of at most
+// `max_size` bytes, the repository's file size limit.
+Result<void> add_manifests(const std::vector<std::string>& sources, std::uintmax_t max_size,
+                           workspace::Workspace& workspace) {
   for (const auto& source : sources) {
-    std::string content;
-    std::string name = source;
-    if (source == "-") {
-      name = "<stdin>";
-      content.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    } else {
-      std::error_code ec;
-      if (std::filesystem::is_directory(source, ec)) return fail("--manifests takes a file, not a directory", source);
-      std::ifstream in(source, std::ios::binary);
-      if (!in) return fail("cannot read the manifests file", source);
-      content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    const bool standard_input = source == "-";
+    const std::string name = standard_input ? "<stdin>" : source;
+    std::error_code ec;
+    if (!standard_input && std::filesystem::is_directory(source, ec))
+      return fail("--manifests takes a file, not a directory", source);
+    auto read = standard_input ? files::read_descriptor(STDIN_FILENO, max_size, name)
+                               : files::read(source, {.max_size = max_size, .confine_to = {}, .display = source});
+    if (!read) {
+      Error error = std::move(read.error().error);
+      error.message = fmt::format("cannot read the manifests: {}{}", error.message,
+                                  read.error().problem == files::Problem::too_large
+                                      ? " (raise max_file_size in .constable.yaml to read more)"
+                                      : "");
+      return std::unexpected(std::move(error));
     }
-    workspace::File file{name, source == "-" ? std::filesystem::path{} : std::filesystem::path(source), content.size(),
+    std::string content = std::move(*read);
+    workspace::File file{name, standard_input ? std::filesystem::path{} : std::filesystem::path(source), content.size(),
                          FileKind::yaml, std::move(content)};
     std::erase_if(workspace.files, [&](const workspace::File& f) { return f.path == name; });
     workspace.files.push_back(std::move(file));
@@ -73,7 +81,8 @@ Result<CheckRun> run_check(const CheckOptions& options) {
   auto session = open_session(options);
   if (!session) return std::unexpected(session.error());
   CheckRun run{std::move(*session), std::nullopt, {}};
-  if (auto added = add_manifests(options.manifests, run.session.workspace); !added) return std::unexpected(added.error());
+  if (auto added = add_manifests(options.manifests, run.session.config.max_file_size, run.session.workspace); !added)
+    return std::unexpected(added.error());
 
   // Repository-scope checks use git when there is a repository; the git
   // options require one.

@@ -1,12 +1,12 @@
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "app/app.hpp"
 #include "app/check_pages.hpp"
+#include "core/files.hpp"
 #include "core/text.hpp"
 #include "engine/catalog.hpp"
 
@@ -153,10 +153,8 @@ Outcome generate_docs(const fs::path& dir, bool check_only) {
 
   std::vector<std::string> stale;
   for (const auto& [path, content] : pages) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream current;
-    if (in) current << in.rdbuf();
-    if (in && current.str() == content) continue;
+    // A page that cannot be read (missing, not a file, far too large) is stale.
+    if (const auto current = files::read(path); current && *current == content) continue;
     if (check_only) {
       stale.push_back(path.string());
       continue;

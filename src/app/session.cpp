@@ -36,7 +36,7 @@ std::chrono::microseconds since(Clock::time_point start) {
 }
 
 // Ids named in --select/--ignore, the config or waivers must exist: a typo
-// would otherwise silently disable nothing.
+// would otherwise silently disable nothing. Every unknown id is reported.
 Result<void> validate_selectors(const engine::Config& config, const std::vector<std::string>& cli_select,
                                 const std::vector<std::string>& cli_ignore) {
   const auto& catalog = engine::Catalog::builtin();
@@ -48,15 +48,21 @@ Result<void> validate_selectors(const engine::Config& config, const std::vector<
       if (engine::selector_matches(selector, info->id)) return true;
     return false;
   };
+  std::vector<Error> errors;
   for (const auto* list : {&cli_select, &cli_ignore})
     for (const auto& s : *list)
-      if (!known(s)) return fail(fmt::format("unknown check or domain '{}' (see `constable checks`)", s));
+      if (!known(s)) errors.push_back({fmt::format("unknown check or domain '{}' (see `constable checks`)", s), {}, 0, 0});
   for (const auto* list : {&config.select, &config.ignore})
     for (const auto& s : *list)
-      if (!known(s)) return fail(fmt::format("unknown check or domain '{}' (see `constable checks`)", s), config.source);
+      if (!known(s))
+        errors.push_back({fmt::format("unknown check or domain '{}' (see `constable checks`)", s), config.source, 0, 0});
   for (const auto& w : config.waivers)
-    if (!known(w.check)) return fail(fmt::format("waiver names unknown check '{}'", w.check), config.source, w.line);
-  return {};
+    if (!known(w.check))
+      errors.push_back({fmt::format("waiver names unknown check '{}'", w.check), config.source, w.line, 0});
+  if (errors.empty()) return {};
+  Error first = std::move(errors.front());
+  for (std::size_t i = 1; i < errors.size(); ++i) first.message += "\n" + errors[i].to_string();
+  return std::unexpected(std::move(first));
 }
 
 }  // namespace
@@ -69,9 +75,18 @@ Result<Session> open_session(const CommonOptions& options) {
   session.root_display = options.path.string();
 
   // Layers: defaults, then the repository's file, then the command line.
-  fs::path config_file = options.config ? *options.config : root / ".constable.yaml";
-  if (options.config || fs::exists(config_file, ec)) {
-    auto loaded = engine::load_config(config_file);
+  // Files the repository names (its .constable.yaml, a constitution found by
+  // name or named in it) are confined to it, as the workspace's files are;
+  // files the user names on the command line may be anywhere.
+  const auto present = [&](const fs::path& file) {  // exists, even as a broken symlink or a FIFO
+    return fs::symlink_status(file, ec).type() != fs::file_type::not_found && !ec;
+  };
+  if (options.config) {
+    auto loaded = engine::load_config(*options.config);
+    if (!loaded) return std::unexpected(loaded.error());
+    session.config = std::move(*loaded);
+  } else if (const fs::path config_file = root / ".constable.yaml"; present(config_file)) {
+    auto loaded = engine::load_config(config_file, root);
     if (!loaded) return std::unexpected(loaded.error());
     session.config = std::move(*loaded);
   }
@@ -80,12 +95,15 @@ Result<Session> open_session(const CommonOptions& options) {
   session.today = options.today.value_or(Date::today());
 
   fs::path constitution_file;
+  fs::path confine_to;
   if (options.constitution) {
     constitution_file = *options.constitution;
   } else {
+    // A constitution named by a --config file is the user's choice too.
+    if (!options.config) confine_to = root;
     std::string looked;
     for (const auto& candidate : constitution_candidates(root, session.config)) {
-      if (fs::is_regular_file(candidate, ec)) {
+      if (present(candidate) && !fs::is_directory(fs::symlink_status(candidate, ec))) {
         constitution_file = candidate;
         break;
       }
@@ -97,7 +115,7 @@ Result<Session> open_session(const CommonOptions& options) {
                               (root / ".constable.yaml").string(), looked));
   }
   auto phase = Clock::now();
-  auto parsed = constitution::load(constitution_file);
+  auto parsed = constitution::load(constitution_file, confine_to);
   if (!parsed) return std::unexpected(parsed.error());
   session.constitution = std::move(*parsed);
   session.times.constitution = since(phase);

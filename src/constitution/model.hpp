@@ -11,6 +11,7 @@
 
 #include "core/date.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "core/types.hpp"
 
 namespace constable::constitution {
@@ -53,6 +54,9 @@ struct Clause {
   Modality modality = Modality::must;
   bool modality_inherited = false;  // true when it comes from a lead-in
   std::string lead_in;              // the lead-in sentence, when inherited
+  // For a lead-in ("Every project MUST include:"): how many clauses its list
+  // holds (its items and theirs), which follow it in Constitution::clauses.
+  std::size_t list_clauses = 0;
 
   std::string section_joined() const;  // "A > B > C"
 };
@@ -111,6 +115,15 @@ struct Constitution {
 // cannot be a constitution: binary, invalid UTF-8, no clause at all, a
 // malformed version footer or severity table.
 Result<Constitution> parse(std::string_view markdown, std::string path);
-Result<Constitution> load(const std::filesystem::path& file);
+
+// The constitution is read like any file constable reads (core/files.hpp):
+// a regular file of at most kMaxSize bytes.
+inline constexpr std::uintmax_t kMaxSize = files::kDefaultMaxSize;
+
+// Reads and parses `file`. A constitution the repository names (found by
+// name or through its configuration) is confined to the repository:
+// `confine_to` is its root. One the user named (--constitution) may be
+// anywhere: `confine_to` is empty.
+Result<Constitution> load(const std::filesystem::path& file, const std::filesystem::path& confine_to = {});
 
 }  // namespace constable::constitution

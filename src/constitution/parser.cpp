@@ -10,11 +10,9 @@
 // or removed before it.
 
 #include <algorithm>
-#include <fstream>
-#include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -34,17 +32,17 @@ constexpr int kMaxDepth = 64;  // nesting of lists and block quotes we descend i
 
 // ---------------------------------------------------------------- text helpers
 
+// Whitespace runs become one space; none at either end.
 std::string collapse(std::string_view s) {
+  static constexpr std::string_view kSpace = " \t\n\r\f\v";
   std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      space = !out.empty();
-    } else {
-      if (space) out += ' ';
-      space = false;
-      out += c;
-    }
+  out.reserve(s.size());
+  for (auto start = s.find_first_not_of(kSpace); start != std::string_view::npos;
+       start = s.find_first_not_of(kSpace, start)) {
+    const auto end = std::min(s.find_first_of(kSpace, start), s.size());
+    if (!out.empty()) out += ' ';
+    out.append(s.substr(start, end - start));
+    start = end;
   }
   return out;
 }
@@ -66,14 +64,13 @@ int line_of(std::string_view s, std::size_t offset) {
 std::string normalize_newlines(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\r') {
-      out += '\n';
-      if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
-    } else {
-      out += s[i];
-    }
+  std::size_t start = 0;
+  for (auto cr = s.find('\r'); cr != std::string_view::npos; cr = s.find('\r', start)) {
+    out.append(s.substr(start, cr - start));
+    out += '\n';
+    start = cr + 1 < s.size() && s[cr + 1] == '\n' ? cr + 2 : cr + 1;
   }
+  out.append(s.substr(start));
   return out;
 }
 
@@ -208,6 +205,7 @@ std::vector<Sentence> split_sentences(std::string_view raw) {
 struct LeadIn {
   Modality modality = Modality::must;
   std::string text;
+  std::optional<std::size_t> clause{};  // its own clause, an index into Constitution::clauses
 };
 
 enum class PolicyList : unsigned char { none, natures, timelines };
@@ -216,12 +214,12 @@ struct Heading {
   int level = 0;
   std::string text;
   int line = 0;
+  // Worked out once, when the heading is read.
+  std::string slug;           // "section" when the text has none
+  bool glossary = false;      // a glossary or definitions section: no clauses
+  bool policy = false;        // about violations, remediation or severity
 };
 
-struct PendingClause {
-  Clause clause;
-  std::string base_id;
-};
 
 class Walker {
  public:
@@ -255,18 +253,20 @@ class Walker {
   }
 
   Constitution finish() && {
-    // Disambiguate identical ids in document order.
-    std::map<std::string, int> seen;
-    for (PendingClause& pending : clauses_) {
-      const int n = ++seen[pending.base_id];
-      pending.clause.id = n == 1 ? pending.base_id : fmt::format("{}-{}", pending.base_id, n);
+    // Disambiguate identical ids in document order (clause i has base_ids_[i]).
+    std::unordered_map<std::string, int> seen;
+    seen.reserve(constitution_.clauses.size());
+    for (std::size_t i = 0; i < constitution_.clauses.size(); ++i) {
+      Clause& clause = constitution_.clauses[i];
+      const std::string& base = base_ids_[i];
+      const int n = ++seen[base];
+      clause.id = n == 1 ? base : fmt::format("{}-{}", base, n);
       // A suffixed id might collide with a genuine base id ("x-2"): keep going.
-      while (n > 1 && seen.contains(pending.clause.id)) {
-        pending.clause.id += "-";
-        pending.clause.id += std::to_string(n);
+      while (n > 1 && seen.contains(clause.id)) {
+        clause.id += "-";
+        clause.id += std::to_string(n);
       }
-      if (n > 1) seen[pending.clause.id] += 1;
-      constitution_.clauses.push_back(std::move(pending.clause));
+      if (n > 1) seen[clause.id] += 1;
     }
     constitution_.path = path_;
     return std::move(constitution_);
@@ -277,59 +277,81 @@ class Walker {
  private:
   // ---------------------------------------------------------- headings
 
+  // What every clause under the current headings shares is worked out once
+  // per heading, not once per clause: the work per clause stays constant
+  // however many headings and clauses there are.
   void heading(cmark_node* node) {
     const int level = cmark_node_get_heading_level(node);
     const int line = cmark_node_get_start_line(node);
     while (!headings_.empty() && headings_.back().level >= level) headings_.pop_back();
-    headings_.push_back({level, collapse(inline_text(node)), line});
+    Heading& added = headings_.emplace_back(Heading{level, collapse(inline_text(node)), line});
+    added.slug = text::slugify(added.text);
+    if (added.slug.empty()) added.slug = "section";
+    added.glossary = is_glossary(added.text);
+    added.policy = is_policy(added.text);
     Section section;
-    for (const Heading& h : headings_) section.path.push_back(h.text);
+    section.path = section_path();
     section.level = level;
     section.line = line;
     constitution_.sections.push_back(std::move(section));
+    in_glossary_ = in_glossary();
+    in_policy_ = in_policy();
+    heading_prefix_ = heading_prefix();
   }
 
   std::vector<std::string> section_path() const {
     std::vector<std::string> path;
+    path.reserve(headings_.size());
     for (const Heading& h : headings_) path.push_back(h.text);
     return path;
   }
 
-  bool in_glossary() const {
+  static bool is_glossary(std::string_view heading) {
     // "Glossary", "APPENDIX A: GLOSSARY", "Terminology", "Definitions",
     // "3. Terms and Definitions"; not "Resource Definitions".
     static const RE2 definitions(
         R"((?i)^(?:(?:appendix\s+\w+|[ivxlc0-9]+)\s*[:.)\-]?\s*)?(?:key\s+|terms\s+(?:and|&)\s+)?definitions?\b.*)");
-    return std::any_of(headings_.begin(), headings_.end(), [](const Heading& h) {
-      return text::icontains(h.text, "glossary") || text::icontains(h.text, "terminology") ||
-             RE2::FullMatch(h.text, definitions);
-    });
+    return text::icontains(heading, "glossary") || text::icontains(heading, "terminology") ||
+           RE2::FullMatch(re2::StringPiece(heading.data(), heading.size()), definitions);
   }
 
+  static bool is_policy(std::string_view heading) {
+    return text::icontains(heading, "violation") || text::icontains(heading, "remediation") ||
+           text::icontains(heading, "severity");
+  }
+
+  bool in_glossary() const {
+    return std::any_of(headings_.begin(), headings_.end(), [](const Heading& h) { return h.glossary; });
+  }
+
+  bool in_policy() const {
+    return std::any_of(headings_.begin(), headings_.end(), [](const Heading& h) { return h.policy; });
+  }
+
+  // The slugs of the two innermost headings (the title left out), each with a '/'.
   std::string heading_prefix() const {
-    std::vector<std::string> slugs;
-    for (const Heading& h : headings_) {
-      if (drop_title_ && h.level == 1) continue;
-      std::string slug = text::slugify(h.text);
-      slugs.push_back(slug.empty() ? std::string("section") : std::move(slug));
-    }
-    if (slugs.size() > 2) slugs.erase(slugs.begin(), slugs.end() - 2);
+    std::vector<const std::string*> slugs;
+    for (const Heading& h : headings_)
+      if (!(drop_title_ && h.level == 1)) slugs.push_back(&h.slug);
     std::string prefix;
-    for (const std::string& s : slugs) {
-      prefix += s;
+    for (std::size_t i = slugs.size() > 2 ? slugs.size() - 2 : 0; i < slugs.size(); ++i) {
+      prefix += *slugs[i];
       prefix += '/';
     }
     return prefix;
   }
 
-  void add(Clause clause, std::string_view slug_source) {
-    if (in_glossary()) return;
-    clause.section_path = section_path();
+  // The index of the clause added, or nullopt when none is (in a glossary).
+  std::optional<std::size_t> add(Clause clause, std::string_view slug_source) {
+    if (in_glossary_) return std::nullopt;
+    clause.section_path = constitution_.sections.empty() ? std::vector<std::string>{}
+                                                        : constitution_.sections.back().path;
     std::string slug = slug_source.empty() ? std::string("structure") : text::slugify(slug_source, 8);
     while (!slug.empty() && slug.back() == '-') slug.pop_back();  // slugify may end on a separator
     if (slug.empty()) slug = "clause";
-    std::string base = heading_prefix() + slug;
-    clauses_.push_back({std::move(clause), std::move(base)});
+    base_ids_.push_back(heading_prefix_ + slug);
+    constitution_.clauses.push_back(std::move(clause));
+    return constitution_.clauses.size() - 1;
   }
 
   // ---------------------------------------------------------- paragraphs
@@ -341,7 +363,9 @@ class Walker {
     if (footer(node, raw, start)) return std::nullopt;
 
     const std::vector<Sentence> sentences = split_sentences(raw);
+    std::optional<std::size_t> last_clause;  // of the last sentence
     for (const Sentence& sentence : sentences) {
+      last_clause.reset();
       const auto keyword = find_keyword(collapse(sentence.text));
       if (!keyword) continue;
       Clause clause;
@@ -351,14 +375,14 @@ class Walker {
       clause.kind = ClauseKind::sentence;
       clause.modality = *keyword;
       const std::string slug_source = clause.text;
-      add(std::move(clause), slug_source);
+      last_clause = add(std::move(clause), slug_source);
     }
     if (sentences.empty()) return std::nullopt;
     const std::string last = collapse(sentences.back().text);
     if (!last.ends_with(':')) return std::nullopt;
     const auto keyword = find_keyword(last);
     if (!keyword) return std::nullopt;
-    return LeadIn{*keyword, last};
+    return LeadIn{*keyword, last, last_clause};
   }
 
   // "**Version**: 2.0.0 | **Ratified**: 2026-01-03 | **Last Amended**: 2026-01-03"
@@ -414,11 +438,7 @@ class Walker {
   // ---------------------------------------------------------- lists
 
   PolicyList policy_list(std::string_view lead_text) const {
-    const bool in_policy = std::any_of(headings_.begin(), headings_.end(), [](const Heading& h) {
-      return text::icontains(h.text, "violation") || text::icontains(h.text, "remediation") ||
-             text::icontains(h.text, "severity");
-    });
-    if (!in_policy) return PolicyList::none;
+    if (!in_policy_) return PolicyList::none;
     const std::string& title = headings_.back().text;
     const auto mentions_deadline = [](std::string_view s) {
       return text::icontains(s, "timeline") || text::icontains(s, "deadline") || text::icontains(s, "resolution");
@@ -433,11 +453,8 @@ class Walker {
   }
 
   int policy_line() const {
-    for (const Heading& h : headings_) {
-      if (text::icontains(h.text, "violation") || text::icontains(h.text, "remediation") ||
-          text::icontains(h.text, "severity"))
-        return h.line;
-    }
+    for (const Heading& h : headings_)
+      if (h.policy) return h.line;
     return 0;
   }
 
@@ -480,6 +497,9 @@ class Walker {
       if (cmark_node_get_type(item) != CMARK_NODE_ITEM) continue;
       list_item(item, lead, policy, depth);
     }
+    // Every clause added since the lead-in's own belongs to its list.
+    if (lead != nullptr && lead->clause)
+      constitution_.clauses[*lead->clause].list_clauses = constitution_.clauses.size() - *lead->clause - 1;
   }
 
   void list_item(cmark_node* item, const LeadIn* lead, PolicyList policy, int depth) {
@@ -522,7 +542,8 @@ class Walker {
         policy_item(policy, item_text, first_line);
         if (error_) return;
       }
-      add(std::move(clause), item_text);
+      const auto added = add(std::move(clause), item_text);
+      if (nested_lead) nested_lead->clause = added;
     }
     // Nested blocks: sub-lists (under this item's lead-in), code, quotes.
     std::string previous_paragraph = item_text;
@@ -649,7 +670,10 @@ class Walker {
   bool drop_title_;
   Constitution constitution_;
   std::vector<Heading> headings_;
-  std::vector<PendingClause> clauses_;
+  bool in_glossary_ = false;    // of headings_
+  bool in_policy_ = false;      // of headings_
+  std::string heading_prefix_;  // of headings_
+  std::vector<std::string> base_ids_;  // of constitution_.clauses, before disambiguation
   std::optional<Error> error_;
 };
 
@@ -697,23 +721,17 @@ Result<Constitution> parse(std::string_view markdown, std::string path) {
   }
 }
 
-Result<Constitution> load(const std::filesystem::path& file) {
-  std::string path;
-  try {
-    path = file.string();
-    std::error_code ec;
-    if (std::filesystem::is_directory(file, ec)) return fail("is a directory, not a constitution file", path);
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return fail("cannot open the constitution file", path);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) return fail("cannot read the constitution file", path);
-    return parse(buffer.str(), path);
-  } catch (const std::exception& e) {
-    return fail(fmt::format("cannot read the constitution file: {}", e.what()), path);
-  } catch (...) {
-    return fail("cannot read the constitution file", path);
+Result<Constitution> load(const std::filesystem::path& file, const std::filesystem::path& confine_to) {
+  files::ReadOptions options;
+  options.max_size = kMaxSize;
+  options.confine_to = confine_to;
+  auto content = files::read(file, options);
+  if (!content) {
+    Error error = std::move(content.error().error);
+    error.message = fmt::format("cannot read the constitution: {}", error.message);
+    return std::unexpected(std::move(error));
   }
+  return parse(*content, file.string());
 }
 
 }  // namespace constable::constitution

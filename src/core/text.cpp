@@ -1,5 +1,6 @@
 #include "core/text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -168,6 +169,33 @@ std::string redact(std::string_view secret) {
   const std::size_t shown = std::min<std::size_t>(4, secret.size() / 4);
   std::string prefix = sanitize_utf8(secret.substr(0, shown));
   return fmt::format("{}…({} chars)", prefix, secret.size());
+}
+
+std::string redact_spans(std::string_view s, std::vector<std::pair<std::size_t, std::size_t>> spans,
+                         std::size_t limit) {
+  std::sort(spans.begin(), spans.end());
+  std::string out;
+  std::size_t cursor = 0;
+  // Appends s[cursor, to), but no more than one byte past the limit (called while out.size() <= limit).
+  auto keep_until = [&](std::size_t to) {
+    const std::size_t left = limit - out.size();
+    const std::size_t room = left == std::string::npos ? left : left + 1;
+    out.append(s.substr(cursor, std::min(to - cursor, room)));
+    cursor = to;
+  };
+  for (std::size_t i = 0; i < spans.size() && out.size() <= limit;) {
+    const std::size_t begin = std::min(spans[i].first, s.size());
+    std::size_t end = std::min(spans[i].second, s.size());
+    for (++i; i < spans.size() && std::min(spans[i].first, s.size()) < end; ++i)
+      end = std::max(end, std::min(spans[i].second, s.size()));
+    if (end <= begin) continue;
+    keep_until(begin);
+    if (out.size() > limit) return out;
+    out += redact(s.substr(begin, end - begin));
+    cursor = end;
+  }
+  if (out.size() <= limit) keep_until(s.size());
+  return out;
 }
 
 std::uint64_t fnv1a64(std::string_view data, std::uint64_t seed) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace constable::text {
@@ -41,6 +42,11 @@ std::string slugify(std::string_view s, std::size_t max_words = 0);
 // A secret, shortened so that it can be shown: a short prefix and the
 // length, e.g. "AKIA…(20 chars)". Never returns the whole value.
 std::string redact(std::string_view secret);
+// `s` with each byte span [begin, end) of `spans` redacted, once: spans that
+// overlap are redacted as one; ends past the end of `s` are clamped. Building
+// stops once the result is longer than `limit` bytes (for a bounded excerpt).
+std::string redact_spans(std::string_view s, std::vector<std::pair<std::size_t, std::size_t>> spans,
+                         std::size_t limit = std::string::npos);
 
 // Stable 64-bit FNV-1a hash, as 16 lower-case hex digits (fingerprints).
 std::uint64_t fnv1a64(std::string_view data, std::uint64_t seed = 0xcbf29ce484222325ULL);

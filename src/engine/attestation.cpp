@@ -1,5 +1,8 @@
 #include "engine/attestation.hpp"
 
+#include <functional>
+
+#include "core/files.hpp"
 #include "core/text.hpp"
 
 namespace constable::engine {
@@ -17,10 +20,10 @@ std::string_view to_string(AttestationState state) {
 AttestationState assess(const Attestation& attestation, const constitution::Constitution& constitution,
                         const std::filesystem::path& root, Date today) {
   if (constitution.find(attestation.clause) == nullptr) return AttestationState::unknown_clause;
-  if (!attestation.evidence_is_url()) {
-    std::error_code ec;
-    if (!std::filesystem::exists(root / attestation.evidence, ec)) return AttestationState::missing_evidence;
-  }
+  // Evidence must be in the repository, as the workspace sees it: a symlink
+  // to a file outside it (or a loop) is no evidence.
+  if (!attestation.evidence_is_url() && !files::locate(root / attestation.evidence, root))
+    return AttestationState::missing_evidence;
   if (attestation.expires < today) return AttestationState::expired;
   return AttestationState::valid;
 }
@@ -49,15 +52,21 @@ bool applied_by_engine(const constitution::Constitution& constitution, const con
 namespace {
 
 // The items that take their modality from `clause` ("Every project MUST
-// include:" and the list under it).
+// include:" and the list under it). They follow it in the constitution's
+// clauses: looking only there keeps this linear in the list, not the document.
 std::vector<const constitution::Clause*> items_of_lead_in(const constitution::Clause& clause,
                                                           const constitution::Constitution& constitution) {
   std::vector<const constitution::Clause*> items;
-  if (!clause.text.ends_with(':')) return items;
-  for (const auto& other : constitution.clauses)
-    if (&other != &clause && other.modality_inherited && other.section_path == clause.section_path &&
-        other.line > clause.line && other.lead_in == clause.text)
+  if (!clause.text.ends_with(':') || clause.list_clauses == 0) return items;
+  const auto& all = constitution.clauses;
+  const std::less<const constitution::Clause*> before;
+  if (all.empty() || before(&clause, all.data()) || !before(&clause, all.data() + all.size())) return items;
+  const auto at = static_cast<std::size_t>(&clause - all.data());
+  for (std::size_t i = at + 1; i <= at + clause.list_clauses && i < all.size(); ++i) {
+    const auto& other = all[i];
+    if (other.modality_inherited && other.section_path == clause.section_path && other.lead_in == clause.text)
       items.push_back(&other);
+  }
   return items;
 }
 

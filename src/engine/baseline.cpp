@@ -1,10 +1,9 @@
 #include "engine/baseline.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "core/files.hpp"
 
 namespace constable::engine {
 
@@ -31,9 +30,12 @@ std::string baseline_json(const std::vector<Finding>& findings, Date created) {
 Result<Baseline> parse_baseline(std::string_view json, const std::string& path) {
   const auto doc = nlohmann::json::parse(json, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return fail("not a JSON baseline (constable baseline write)", path);
-  if (doc.value("version", 0) != 1) return fail("unsupported baseline version (expected 1)", path);
+  // Typed lookups: json::value() throws when a key holds another type ("version": "1").
+  if (const auto version = doc.find("version"); version == doc.end() || !version->is_number() || *version != 1)
+    return fail("unsupported baseline version (expected 1)", path);
   Baseline baseline;
-  if (auto created = Date::parse(doc.value("created", std::string{}))) baseline.created = *created;
+  if (const auto created = doc.find("created"); created != doc.end() && created->is_string())
+    if (auto date = Date::parse(created->get<std::string>())) baseline.created = *date;
   const auto findings = doc.find("findings");
   if (findings == doc.end() || !findings->is_array()) return fail("baseline has no \"findings\" array", path);
   for (std::size_t i = 0; i < findings->size(); ++i) {
@@ -53,11 +55,16 @@ Result<Baseline> parse_baseline(std::string_view json, const std::string& path) 
 }
 
 Result<Baseline> load_baseline(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return fail("cannot read the baseline file", file.string());
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return parse_baseline(buffer.str(), file.string());
+  // A baseline grows with the findings it accepts (about 250 bytes each):
+  // this allows some 250,000 of them.
+  constexpr std::uintmax_t kMaxBaselineSize = 64ULL * 1024 * 1024;
+  auto content = files::read(file, {.max_size = kMaxBaselineSize});
+  if (!content) {
+    Error error = std::move(content.error().error);
+    error.message = fmt::format("cannot read the baseline: {}", error.message);
+    return std::unexpected(std::move(error));
+  }
+  return parse_baseline(*content, file.string());
 }
 
 Matching match_findings(const std::vector<Finding>& current, const std::vector<BaselineEntry>& earlier,

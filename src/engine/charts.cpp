@@ -91,9 +91,11 @@ void add_render(RenderedCharts& out, const helm::Chart& chart, const std::string
 RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production) {
   RenderedCharts out;
   for (const auto& dir : top_level_charts(workspace)) {
-    auto chart = helm::load_chart(workspace.root / dir, dir);
+    auto chart = helm::load_chart(workspace.root / dir, dir, workspace.root);
     if (!chart) {
-      out.problems.push_back({dir + "Chart.yaml", SourceRange::whole_file(), chart.error().message});
+      // The file at fault (values.yaml too large), else the chart's Chart.yaml.
+      const std::string& path = chart.error().path.empty() ? dir + "Chart.yaml" : chart.error().path;
+      out.problems.push_back({path, SourceRange::whole_file(), chart.error().message});
       continue;
     }
     if (chart->is_library()) continue;

@@ -84,13 +84,19 @@ struct Emission {
   // The environment a rendered manifest was rendered for ("default", "prod");
   // the same finding in several environments is reported once, labelled with all.
   std::string environment{};
+  // What the finding judges, stable when its line is edited: a stage, an
+  // object and container, a key path. When set, the fingerprint (baselines,
+  // --diff) hashes it instead of the line's text.
+  std::string anchor{};
 };
 
 class Emitter {
  public:
   virtual ~Emitter() = default;
   virtual void emit(Emission emission) = 0;
-  void report(SourceRange range, std::string message) { emit({range, std::move(message), {}, {}, {}, {}}); }
+  void report(SourceRange range, std::string message, std::string anchor = {}) {
+    emit({.range = range, .message = std::move(message), .anchor = std::move(anchor)});
+  }
 };
 
 // What a repository-scope check may look at.

@@ -1,122 +1,193 @@
 #include "engine/config.hpp"
 
-#include <fstream>
-#include <set>
-#include <sstream>
+#include <algorithm>
+#include <initializer_list>
+#include <tuple>
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
+#include "core/files.hpp"
 #include "core/text.hpp"
+#include "formats/yaml/yaml.hpp"
 
 namespace constable::engine {
 
 namespace {
 
-// yaml-cpp marks are 0-based; we report 1-based lines and columns.
-int line_of(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
-int column_of(const YAML::Node& node) { return node.Mark().column >= 0 ? node.Mark().column + 1 : 0; }
+// The configuration is a few levels deep; anything much deeper is a mistake
+// (or an attack) and is reported at the node that goes too deep.
+constexpr int kMaxConfigDepth = 32;
 
+// How a value from the file is quoted in a message: whole when it is short
+// and cannot be a credential, else redacted (a prefix and the length). The
+// file may hold secrets by mistake, and messages end up in CI logs.
+std::string excerpt(std::string_view value) {
+  constexpr std::size_t kMaxShown = 48;
+  constexpr std::size_t kCredentialRun = 16;  // letters and digits mixed, unbroken: a key or token
+  bool plain = value.size() <= kMaxShown;
+  std::size_t run = 0;
+  bool digit = false;
+  bool letter = false;
+  for (char c : value) {
+    if (c < 0x20 || c > 0x7e) plain = false;
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' ||
+                       c == '=' || c == '$';
+    if (!alnum) {
+      run = 0;
+      digit = letter = false;
+      continue;
+    }
+    ++run;
+    digit = digit || (c >= '0' && c <= '9');
+    letter = letter || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (run >= kCredentialRun && digit && letter) plain = false;
+  }
+  return plain ? std::string(value) : text::redact(value);
+}
+
+// Reads the configuration, recording every problem (with its position) and
+// going on, so that one run reports them all.
 class Reader {
  public:
   explicit Reader(std::string path) : path_(std::move(path)) {}
 
-  std::unexpected<Error> error(const YAML::Node& node, std::string message) const {
-    return fail(std::move(message), path_, line_of(node), column_of(node));
+  void error(const yaml::Node* node, std::string message) {
+    errors_.push_back(Error{std::move(message), path_, node != nullptr ? node->start.line : 0,
+                            node != nullptr ? node->start.column : 0});
+  }
+  void error_at(yaml::Mark mark, std::string message) {
+    errors_.push_back(Error{std::move(message), path_, mark.line, mark.column});
   }
 
-  Result<std::string> scalar(const YAML::Node& node, std::string_view key) const {
-    if (!node.IsScalar()) return error(node, fmt::format("'{}' must be a string", key));
-    return node.Scalar();
+  std::optional<std::string> scalar(const yaml::Node* node, std::string_view key) {
+    if (!node->is_scalar() || node->is_null()) {
+      error(node, fmt::format("'{}' must be a string", key));
+      return std::nullopt;
+    }
+    return node->value;
   }
 
-  Result<std::vector<std::string>> string_list(const YAML::Node& node, std::string_view key) const {
+  std::optional<std::vector<std::string>> string_list(const yaml::Node* node, std::string_view key) {
+    if (node->is_scalar() && !node->is_null()) return std::vector<std::string>{node->value};  // a one-item list
+    if (!node->is_sequence()) {
+      error(node, fmt::format("'{}' must be a list of strings", key));
+      return std::nullopt;
+    }
     std::vector<std::string> out;
-    if (node.IsScalar()) {  // a single value is accepted as a one-item list
-      out.push_back(node.Scalar());
-      return out;
+    bool ok = true;
+    for (const yaml::Node* item : node->items) {
+      if (!item->is_scalar() || item->is_null()) {
+        error(item, fmt::format("'{}' entries must be strings", key));
+        ok = false;
+        continue;
+      }
+      out.push_back(item->value);
     }
-    if (!node.IsSequence()) return error(node, fmt::format("'{}' must be a list of strings", key));
-    for (const auto& item : node) {
-      if (!item.IsScalar()) return error(item, fmt::format("'{}' entries must be strings", key));
-      out.push_back(item.Scalar());
-    }
+    if (!ok) return std::nullopt;
     return out;
   }
 
-  Result<int> positive_int(const YAML::Node& node, std::string_view key) const {
+  std::optional<int> positive_int(const yaml::Node* node, std::string_view key) {
     auto value = scalar(node, key);
-    if (!value) return std::unexpected(value.error());
+    if (!value) return std::nullopt;
     int n = 0;
+    bool ok = !value->empty();
     for (char c : *value) {
-      if (c < '0' || c > '9' || n > 100000) return error(node, fmt::format("'{}' must be a positive integer", key));
+      if (c < '0' || c > '9' || n > 100000) {
+        ok = false;
+        break;
+      }
       n = n * 10 + (c - '0');
     }
-    if (n <= 0) return error(node, fmt::format("'{}' must be a positive integer", key));
+    if (!ok || n <= 0) {
+      error(node, fmt::format("'{}' must be a positive integer, got '{}'", key, excerpt(*value)));
+      return std::nullopt;
+    }
     return n;
   }
 
-  Result<Date> date(const YAML::Node& node, std::string_view key) const {
+  std::optional<Date> date(const yaml::Node* node, std::string_view key) {
     auto value = scalar(node, key);
-    if (!value) return std::unexpected(value.error());
+    if (!value) return std::nullopt;
     auto parsed = Date::parse(*value);
-    if (!parsed) return error(node, fmt::format("'{}' must be a date (YYYY-MM-DD), got '{}'", key, *value));
-    return *parsed;
+    if (!parsed) error(node, fmt::format("'{}' must be a date (YYYY-MM-DD), got '{}'", key, excerpt(*value)));
+    return parsed;
   }
 
-  // Every key of `map` must be one of `known`.
-  Result<void> only_keys(const YAML::Node& map, std::initializer_list<std::string_view> known,
-                         std::string_view where) const {
-    for (const auto& entry : map) {
-      const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string("?");
-      bool ok = false;
-      for (auto k : known) ok = ok || key == k;
-      if (!ok) {
-        std::string list;
-        for (auto k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
-        return error(entry.first, fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, list));
-      }
+  // Every key of `map` must be one of `known`; true when they all are.
+  bool only_keys(const yaml::Node* map, std::initializer_list<std::string_view> known, std::string_view where) {
+    bool ok = true;
+    for (const yaml::Entry& entry : map->entries) {
+      const bool scalar_key = entry.key->is_scalar();
+      const std::string_view key = scalar_key ? std::string_view(entry.key->value) : std::string_view("?");
+      if (scalar_key && std::find(known.begin(), known.end(), key) != known.end()) continue;
+      std::string list;
+      for (auto k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
+      error(entry.key, fmt::format("unknown key '{}' in {} (expected one of: {})",
+                                   scalar_key ? excerpt(key) : std::string("a non-string key"), where, list));
+      ok = false;
     }
-    return {};
+    return ok;
   }
 
   const std::string& path() const { return path_; }
+  std::vector<Error> take_errors() && { return std::move(errors_); }
 
  private:
   std::string path_;
+  std::vector<Error> errors_;
 };
 
-Result<Waiver> read_waiver(const Reader& r, const YAML::Node& node) {
-  if (!node.IsMap()) return r.error(node, "each waiver must be a mapping with check, path, reason, owner, expires");
-  if (auto ok = r.only_keys(node, {"check", "path", "reason", "owner", "expires"}, "waiver"); !ok)
-    return std::unexpected(ok.error());
-  Waiver w;
-  w.line = line_of(node);
+// Assigns the value read by `read` (a Reader method) to `target` when it is valid.
+template <class T>
+void assign(std::optional<T> value, T& target) {
+  if (value) target = std::move(*value);
+}
+
+void read_waiver(Reader& r, const yaml::Node* node, Config& config) {
+  if (!node->is_mapping()) {
+    r.error(node, "each waiver must be a mapping with check, path, reason, owner, expires");
+    return;
+  }
+  bool ok = r.only_keys(node, {"check", "path", "reason", "owner", "expires"}, "waiver");
   for (std::string_view required : {"check", "reason", "owner", "expires"}) {
-    if (!node[std::string(required)])
-      return r.error(node, fmt::format("waiver is missing '{}' (check, reason, owner and expires are required)", required));
+    if (node->get(required) == nullptr) {
+      r.error(node, fmt::format("waiver is missing '{}' (check, reason, owner and expires are required)", required));
+      ok = false;
+    }
   }
-  auto check = r.scalar(node["check"], "check");
-  if (!check) return std::unexpected(check.error());
-  w.check = *check;
+  Waiver w;
+  w.line = node->start.line;
   w.path = "**";
-  if (node["path"]) {
-    auto p = r.scalar(node["path"], "path");
-    if (!p) return std::unexpected(p.error());
-    w.path = *p;
+  if (const auto* n = node->get("check")) {
+    auto check = r.scalar(n, "check");
+    ok = ok && check.has_value();
+    assign(std::move(check), w.check);
   }
-  auto reason = r.scalar(node["reason"], "reason");
-  if (!reason) return std::unexpected(reason.error());
-  if (text::trim(*reason).empty()) return r.error(node["reason"], "waiver 'reason' must not be empty");
-  w.reason = *reason;
-  auto owner = r.scalar(node["owner"], "owner");
-  if (!owner) return std::unexpected(owner.error());
-  if (text::trim(*owner).empty()) return r.error(node["owner"], "waiver 'owner' must not be empty");
-  w.owner = *owner;
-  auto expires = r.date(node["expires"], "expires");
-  if (!expires) return std::unexpected(expires.error());
-  w.expires = *expires;
-  return w;
+  if (const auto* n = node->get("path")) {
+    auto p = r.scalar(n, "path");
+    ok = ok && p.has_value();
+    assign(std::move(p), w.path);
+  }
+  for (auto [key, target] : {std::pair{"reason", &w.reason}, std::pair{"owner", &w.owner}}) {
+    const auto* n = node->get(key);
+    if (n == nullptr) continue;
+    auto v = r.scalar(n, key);
+    if (!v) {
+      ok = false;
+    } else if (text::trim(*v).empty()) {
+      r.error(n, fmt::format("waiver '{}' must not be empty", key));
+      ok = false;
+    } else {
+      *target = std::move(*v);
+    }
+  }
+  if (const auto* n = node->get("expires")) {
+    auto expires = r.date(n, "expires");
+    ok = ok && expires.has_value();
+    if (expires) w.expires = *expires;
+  }
+  if (ok) config.waivers.push_back(std::move(w));
 }
 
 // Evidence is a URL or a path inside the repository: absolute paths and ".."
@@ -133,188 +204,213 @@ bool valid_evidence_path(std::string_view path) {
   return true;
 }
 
-Result<Attestation> read_attestation(const Reader& r, const YAML::Node& node) {
-  if (!node.IsMap())
-    return r.error(node, "each attestation must be a mapping with clause, evidence, owner, date, expires");
-  if (auto ok = r.only_keys(node, {"clause", "evidence", "owner", "date", "expires", "note"}, "attestation"); !ok)
-    return std::unexpected(ok.error());
-  Attestation a;
-  a.line = line_of(node);
+void read_attestation(Reader& r, const yaml::Node* node, Config& config) {
+  if (!node->is_mapping()) {
+    r.error(node, "each attestation must be a mapping with clause, evidence, owner, date, expires");
+    return;
+  }
+  bool ok = r.only_keys(node, {"clause", "evidence", "owner", "date", "expires", "note"}, "attestation");
   for (std::string_view required : {"clause", "evidence", "owner", "date", "expires"}) {
-    if (!node[std::string(required)])
-      return r.error(node, fmt::format("attestation is missing '{}' (clause, evidence, owner, date and expires are "
-                                       "required)",
-                                       required));
+    if (node->get(required) == nullptr) {
+      r.error(node, fmt::format("attestation is missing '{}' (clause, evidence, owner, date and expires are required)",
+                                required));
+      ok = false;
+    }
   }
-  const auto non_empty = [&](std::string_view key, std::string& target) -> Result<void> {
-    const YAML::Node value = node[std::string(key)];
+  Attestation a;
+  a.line = node->start.line;
+  for (auto [key, target] :
+       {std::pair{"clause", &a.clause}, std::pair{"evidence", &a.evidence}, std::pair{"owner", &a.owner}}) {
+    const auto* value = node->get(key);
+    if (value == nullptr) continue;
     auto v = r.scalar(value, key);
-    if (!v) return std::unexpected(v.error());
-    if (text::trim(*v).empty()) return r.error(value, fmt::format("attestation '{}' must not be empty", key));
-    target = std::string(text::trim(*v));
-    return {};
-  };
-  for (auto [key, target] : {std::pair{"clause", &a.clause}, std::pair{"evidence", &a.evidence},
-                             std::pair{"owner", &a.owner}}) {
-    if (auto ok = non_empty(key, *target); !ok) return std::unexpected(ok.error());
+    if (!v) {
+      ok = false;
+    } else if (text::trim(*v).empty()) {
+      r.error(value, fmt::format("attestation '{}' must not be empty", key));
+      ok = false;
+    } else {
+      *target = std::string(text::trim(*v));
+    }
   }
-  a.clause_line = line_of(node["clause"]);
-  a.evidence_line = line_of(node["evidence"]);
-  if (!a.evidence_is_url() && !valid_evidence_path(a.evidence))
-    return r.error(node["evidence"], fmt::format("attestation 'evidence' must be a path inside the repository or an "
-                                                 "http(s) URL, got '{}'",
-                                                 a.evidence));
-  if (a.evidence_is_url() && a.evidence.find("://") + 3 >= a.evidence.size())
-    return r.error(node["evidence"], fmt::format("attestation 'evidence' URL has no host: '{}'", a.evidence));
-  auto date = r.date(node["date"], "date");
-  if (!date) return std::unexpected(date.error());
-  a.date = *date;
-  auto expires = r.date(node["expires"], "expires");
-  if (!expires) return std::unexpected(expires.error());
-  a.expires = *expires;
-  if (!(a.date < a.expires))
-    return r.error(node["expires"], fmt::format("attestation 'expires' ({}) must be after its 'date' ({})",
-                                                a.expires.to_string(), a.date.to_string()));
-  if (const auto n = node["note"]) {
+  if (const auto* n = node->get("clause")) a.clause_line = n->start.line;
+  if (const auto* evidence = node->get("evidence"); evidence != nullptr && !a.evidence.empty()) {
+    a.evidence_line = evidence->start.line;
+    if (!a.evidence_is_url() && !valid_evidence_path(a.evidence)) {
+      r.error(evidence, fmt::format("attestation 'evidence' must be a path inside the repository or an http(s) URL, "
+                                    "got '{}'",
+                                    excerpt(a.evidence)));
+      ok = false;
+    } else if (a.evidence_is_url() && a.evidence.find("://") + 3 >= a.evidence.size()) {
+      r.error(evidence, fmt::format("attestation 'evidence' URL has no host: '{}'", excerpt(a.evidence)));
+      ok = false;
+    }
+  }
+  std::optional<Date> date;
+  std::optional<Date> expires;
+  if (const auto* n = node->get("date")) date = r.date(n, "date");
+  if (const auto* n = node->get("expires")) expires = r.date(n, "expires");
+  ok = ok && date && expires;
+  if (date && expires && !(*date < *expires)) {
+    r.error(node->get("expires"), fmt::format("attestation 'expires' ({}) must be after its 'date' ({})",
+                                              expires->to_string(), date->to_string()));
+    ok = false;
+  }
+  if (const auto* n = node->get("note")) {
     auto note = r.scalar(n, "note");
-    if (!note) return std::unexpected(note.error());
-    a.note = *note;
+    ok = ok && note.has_value();
+    assign(std::move(note), a.note);
   }
-  return a;
+  if (!ok) return;
+  a.date = *date;
+  a.expires = *expires;
+  for (const auto& earlier : config.attestations) {
+    if (earlier.clause == a.clause) {
+      r.error(node, fmt::format("clause '{}' is already attested at line {}", a.clause, earlier.line));
+      return;
+    }
+  }
+  config.attestations.push_back(std::move(a));
 }
 
-Result<Config> read_config(const Reader& r, const YAML::Node& root) {
-  Config config;
-  config.source = r.path();
-  if (!root || root.IsNull()) return config;  // an empty file means defaults
-  if (!root.IsMap()) return r.error(root, "the configuration must be a mapping of keys to values");
-  if (auto ok = r.only_keys(root,
-                            {"constitution", "exclude", "select", "ignore", "fail_on", "max_file_size",
-                             "sprint_days", "docker", "git", "secrets", "production", "waivers", "attestations"},
-                            "the configuration");
-      !ok)
-    return std::unexpected(ok.error());
+void read_string_lists(Reader& r, const yaml::Node* map,
+                       std::initializer_list<std::pair<const char*, std::vector<std::string>*>> fields) {
+  for (auto [key, target] : fields)
+    if (const auto* n = map->get(key)) assign(r.string_list(n, key), *target);
+}
 
-  if (const auto n = root["constitution"]) {
-    auto v = r.scalar(n, "constitution");
-    if (!v) return std::unexpected(v.error());
-    config.constitution = *v;
+// A mapping under `key` of the root, or null (reported) when it is something else.
+const yaml::Node* section(Reader& r, const yaml::Node* root, const char* key) {
+  const yaml::Node* node = root->get(key);
+  if (node == nullptr) return nullptr;
+  if (!node->is_mapping()) {
+    r.error(node, fmt::format("'{}' must be a mapping", key));
+    return nullptr;
   }
-  for (auto [key, target] : {std::pair{"exclude", &config.exclude}, std::pair{"select", &config.select},
-                             std::pair{"ignore", &config.ignore}}) {
-    if (const auto n = root[key]) {
-      auto v = r.string_list(n, key);
-      if (!v) return std::unexpected(v.error());
-      *target = std::move(*v);
+  return node;
+}
+
+void read_allowlist(Reader& r, const yaml::Node* list, Config& config) {
+  if (!list->is_sequence()) {
+    r.error(list, "'allowlist' must be a list");
+    return;
+  }
+  for (const yaml::Node* item : list->items) {
+    if (!item->is_mapping()) {
+      r.error(item, "each allowlist entry is a mapping of rule, path, fingerprint, reason");
+      continue;
     }
-  }
-  if (const auto n = root["fail_on"]) {
-    auto v = r.scalar(n, "fail_on");
-    if (!v) return std::unexpected(v.error());
-    auto severity = parse_severity(*v);
-    if (!severity) return r.error(n, fmt::format("'fail_on' must be critical, high, medium or low, got '{}'", *v));
-    config.fail_on = severity;
-  }
-  if (const auto n = root["max_file_size"]) {
-    auto v = r.scalar(n, "max_file_size");
-    if (!v) return std::unexpected(v.error());
-    auto bytes = parse_byte_size(*v);
-    if (!bytes || *bytes == 0) return r.error(n, fmt::format("'max_file_size' must be a size such as 10MB, got '{}'", *v));
-    config.max_file_size = *bytes;
-  }
-  if (const auto n = root["sprint_days"]) {
-    auto v = r.positive_int(n, "sprint_days");
-    if (!v) return std::unexpected(v.error());
-    config.sprint_days = *v;
-  }
-  if (const auto docker = root["docker"]) {
-    if (!docker.IsMap()) return r.error(docker, "'docker' must be a mapping");
-    if (auto ok = r.only_keys(docker, {"approved_registries", "official_registries"}, "'docker'"); !ok)
-      return std::unexpected(ok.error());
-    if (const auto n = docker["approved_registries"]) {
-      auto v = r.string_list(n, "approved_registries");
-      if (!v) return std::unexpected(v.error());
-      config.docker.approved_registries = std::move(*v);
-    }
-    if (const auto n = docker["official_registries"]) {
-      auto v = r.string_list(n, "official_registries");
-      if (!v) return std::unexpected(v.error());
-      config.docker.official_registries = std::move(*v);
-    }
-  }
-  if (const auto git = root["git"]) {
-    if (!git.IsMap()) return r.error(git, "'git' must be a mapping");
-    if (auto ok = r.only_keys(git, {"commit_types", "trunk", "extra_branch_prefixes"}, "'git'"); !ok)
-      return std::unexpected(ok.error());
-    for (auto [key, target] : {std::pair{"commit_types", &config.git.commit_types}, std::pair{"trunk", &config.git.trunk},
-                               std::pair{"extra_branch_prefixes", &config.git.extra_branch_prefixes}}) {
-      if (const auto n = git[key]) {
-        auto v = r.string_list(n, key);
-        if (!v) return std::unexpected(v.error());
-        *target = std::move(*v);
+    bool ok = r.only_keys(item, {"rule", "path", "fingerprint", "reason"}, "an allowlist entry");
+    SecretAllowance allowance;
+    allowance.line = item->start.line;
+    for (auto [key, target] : {std::pair{"rule", &allowance.rule}, std::pair{"path", &allowance.path},
+                               std::pair{"fingerprint", &allowance.fingerprint},
+                               std::pair{"reason", &allowance.reason}}) {
+      if (const auto* n = item->get(key)) {
+        auto v = r.scalar(n, key);
+        ok = ok && v.has_value();
+        assign(std::move(v), *target);
       }
     }
+    const yaml::Node* reason = item->get("reason");
+    if (reason == nullptr || (reason->is_scalar() && !reason->is_null() && text::trim(reason->value).empty())) {
+      r.error(item, "an allowlist entry needs a reason");
+      ok = false;
+    }
+    if (allowance.rule.empty() && allowance.path.empty() && allowance.fingerprint.empty()) {
+      r.error(item, "an allowlist entry needs a rule, a path or a fingerprint");
+      ok = false;
+    }
+    if (ok) config.secret_allowlist.push_back(std::move(allowance));
   }
-  if (const auto production = root["production"]) {
-    if (!production.IsMap()) return r.error(production, "'production' must be a mapping");
-    if (auto ok = r.only_keys(production, {"paths", "namespaces"}, "'production'"); !ok)
-      return std::unexpected(ok.error());
-    for (auto [key, target] : {std::pair{"paths", &config.production.paths},
-                               std::pair{"namespaces", &config.production.namespaces}}) {
-      if (const auto n = production[key]) {
-        auto v = r.string_list(n, key);
-        if (!v) return std::unexpected(v.error());
-        *target = std::move(*v);
-      }
+}
+
+void read_config(Reader& r, const yaml::Node* root, Config& config) {
+  if (root == nullptr || root->is_null()) return;  // an empty file means defaults
+  if (!root->is_mapping()) {
+    r.error(root, "the configuration must be a mapping of keys to values");
+    return;
+  }
+  r.only_keys(root,
+              {"constitution", "exclude", "select", "ignore", "fail_on", "max_file_size", "sprint_days", "docker",
+               "git", "secrets", "production", "waivers", "attestations"},
+              "the configuration");
+
+  if (const auto* n = root->get("constitution")) {
+    if (auto v = r.scalar(n, "constitution")) config.constitution = std::move(*v);
+  }
+  read_string_lists(r, root, {{"exclude", &config.exclude}, {"select", &config.select}, {"ignore", &config.ignore}});
+  if (const auto* n = root->get("fail_on")) {
+    if (auto v = r.scalar(n, "fail_on")) {
+      config.fail_on = parse_severity(*v);
+      if (!config.fail_on)
+        r.error(n, fmt::format("'fail_on' must be critical, high, medium or low, got '{}'", excerpt(*v)));
     }
   }
-  if (const auto secrets = root["secrets"]) {
-    if (!secrets.IsMap()) return r.error(secrets, "'secrets' must be a mapping");
-    if (auto ok = r.only_keys(secrets, {"allowlist"}, "'secrets'"); !ok) return std::unexpected(ok.error());
-    if (const auto list = secrets["allowlist"]) {
-      if (!list.IsSequence()) return r.error(list, "'allowlist' must be a list");
-      for (const auto& item : list) {
-        if (!item.IsMap()) return r.error(item, "each allowlist entry is a mapping of rule, path, fingerprint, reason");
-        if (auto ok = r.only_keys(item, {"rule", "path", "fingerprint", "reason"}, "an allowlist entry"); !ok)
-          return std::unexpected(ok.error());
-        SecretAllowance allowance;
-        allowance.line = line_of(item);
-        for (auto [key, target] : {std::pair{"rule", &allowance.rule}, std::pair{"path", &allowance.path},
-                                   std::pair{"fingerprint", &allowance.fingerprint}, std::pair{"reason", &allowance.reason}}) {
-          if (const auto n = item[key]) {
-            auto v = r.scalar(n, key);
-            if (!v) return std::unexpected(v.error());
-            *target = *v;
-          }
-        }
-        if (text::trim(allowance.reason).empty())
-          return r.error(item, "an allowlist entry needs a reason");
-        if (allowance.rule.empty() && allowance.path.empty() && allowance.fingerprint.empty())
-          return r.error(item, "an allowlist entry needs a rule, a path or a fingerprint");
-        config.secret_allowlist.push_back(std::move(allowance));
-      }
+  if (const auto* n = root->get("max_file_size")) {
+    if (auto v = r.scalar(n, "max_file_size")) {
+      const auto bytes = parse_byte_size(*v);
+      if (!bytes || *bytes == 0)
+        r.error(n, fmt::format("'max_file_size' must be a size such as 10MB, got '{}'", excerpt(*v)));
+      else
+        config.max_file_size = *bytes;
     }
   }
-  if (const auto waivers = root["waivers"]) {
-    if (!waivers.IsSequence()) return r.error(waivers, "'waivers' must be a list");
-    for (const auto& node : waivers) {
-      auto w = read_waiver(r, node);
-      if (!w) return std::unexpected(w.error());
-      config.waivers.push_back(std::move(*w));
-    }
+  if (const auto* n = root->get("sprint_days")) assign(r.positive_int(n, "sprint_days"), config.sprint_days);
+  if (const auto* docker = section(r, root, "docker")) {
+    r.only_keys(docker, {"approved_registries", "official_registries"}, "'docker'");
+    read_string_lists(r, docker,
+                      {{"approved_registries", &config.docker.approved_registries},
+                       {"official_registries", &config.docker.official_registries}});
   }
-  if (const auto attestations = root["attestations"]) {
-    if (!attestations.IsSequence()) return r.error(attestations, "'attestations' must be a list");
-    for (const auto& node : attestations) {
-      auto a = read_attestation(r, node);
-      if (!a) return std::unexpected(a.error());
-      for (const auto& earlier : config.attestations)
-        if (earlier.clause == a->clause)
-          return r.error(node, fmt::format("clause '{}' is already attested at line {}", a->clause, earlier.line));
-      config.attestations.push_back(std::move(*a));
-    }
+  if (const auto* git = section(r, root, "git")) {
+    r.only_keys(git, {"commit_types", "trunk", "extra_branch_prefixes"}, "'git'");
+    read_string_lists(r, git,
+                      {{"commit_types", &config.git.commit_types},
+                       {"trunk", &config.git.trunk},
+                       {"extra_branch_prefixes", &config.git.extra_branch_prefixes}});
   }
-  return config;
+  if (const auto* production = section(r, root, "production")) {
+    r.only_keys(production, {"paths", "namespaces"}, "'production'");
+    read_string_lists(r, production,
+                      {{"paths", &config.production.paths}, {"namespaces", &config.production.namespaces}});
+  }
+  if (const auto* secrets = section(r, root, "secrets")) {
+    r.only_keys(secrets, {"allowlist"}, "'secrets'");
+    if (const auto* list = secrets->get("allowlist")) read_allowlist(r, list, config);
+  }
+  if (const auto* waivers = root->get("waivers")) {
+    if (!waivers->is_sequence())
+      r.error(waivers, "'waivers' must be a list");
+    else
+      for (const yaml::Node* node : waivers->items) read_waiver(r, node, config);
+  }
+  if (const auto* attestations = root->get("attestations")) {
+    if (!attestations->is_sequence())
+      r.error(attestations, "'attestations' must be a list");
+    else
+      for (const yaml::Node* node : attestations->items) read_attestation(r, node, config);
+  }
+}
+
+// Every error as one: the first located as usual, each further one on a line
+// of its own ("path:line:column: message"), in file order; past a screenful,
+// how many more there are.
+Error combine(std::vector<Error> errors) {
+  constexpr std::size_t kMaxShownErrors = 50;
+  std::stable_sort(errors.begin(), errors.end(), [](const Error& a, const Error& b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  });
+  errors.erase(std::unique(errors.begin(), errors.end(),
+                           [](const Error& a, const Error& b) {
+                             return a.line == b.line && a.column == b.column && a.message == b.message;
+                           }),
+               errors.end());
+  Error first = std::move(errors.front());
+  for (std::size_t i = 1; i < std::min(errors.size(), kMaxShownErrors); ++i) first.message += "\n" + errors[i].to_string();
+  if (errors.size() > kMaxShownErrors)
+    first.message += fmt::format("\n{}: {} more errors not shown", first.path, errors.size() - kMaxShownErrors);
+  return first;
 }
 
 }  // namespace
@@ -343,22 +439,34 @@ std::optional<std::uintmax_t> parse_byte_size(std::string_view input) {
 }
 
 Result<Config> parse_config(std::string_view yaml, std::string path) {
-  const Reader reader(path);
-  try {
-    const YAML::Node root = YAML::Load(std::string(yaml));
-    return read_config(reader, root);
-  } catch (const YAML::Exception& e) {
-    // yaml-cpp reports through exceptions; this is the boundary where they become values.
-    return fail(e.msg, path, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0);
+  Reader reader(path);
+  Config config;
+  config.source = path;
+  yaml::Limits limits;
+  limits.max_depth = kMaxConfigDepth;
+  const yaml::Stream stream = yaml::parse(yaml, limits);
+  for (const auto& e : stream.errors) reader.error_at(e.mark, e.message);
+  if (stream.ok()) {
+    if (stream.documents.size() > 1)
+      reader.error_at(stream.documents[1].start, "the configuration must be a single YAML document");
+    read_config(reader, stream.documents.empty() ? nullptr : stream.documents.front().root, config);
   }
+  std::vector<Error> errors = std::move(reader).take_errors();
+  if (!errors.empty()) return std::unexpected(combine(std::move(errors)));
+  return config;
 }
 
-Result<Config> load_config(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return fail("cannot read the configuration file", file.string());
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string content = buffer.str();
+Result<Config> load_config(const std::filesystem::path& file, const std::filesystem::path& confine_to) {
+  files::ReadOptions options;
+  options.max_size = kMaxConfigSize;
+  options.confine_to = confine_to;
+  auto read = files::read(file, options);
+  if (!read) {
+    Error error = std::move(read.error().error);
+    error.message = fmt::format("cannot read the configuration: {}", error.message);
+    return std::unexpected(std::move(error));
+  }
+  const std::string& content = *read;
   if (text::looks_binary(content)) return fail("the configuration file is binary, not YAML", file.string(), 1);
   if (auto bad = text::first_invalid_utf8(content)) {
     const auto line = 1 + std::count(content.begin(), content.begin() + static_cast<long>(*bad), '\n');

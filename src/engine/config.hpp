@@ -99,8 +99,18 @@ struct Config {
   std::vector<Attestation> attestations;
 };
 
+// Every problem of the file is reported, each with its line and column: the
+// error's message holds the first, then one "path:line:column: message" line
+// for each further one.
 Result<Config> parse_config(std::string_view yaml, std::string path);
-Result<Config> load_config(const std::filesystem::path& file);
+
+// The configuration file is small; a larger one is refused before it is parsed.
+inline constexpr std::uintmax_t kMaxConfigSize = 1024 * 1024;
+
+// Reads and parses `file`. The repository's own `.constable.yaml` is confined
+// to the repository (`confine_to` is its root: a symlink out of it is not
+// followed); a file the user named (--config) may be anywhere.
+Result<Config> load_config(const std::filesystem::path& file, const std::filesystem::path& confine_to = {});
 
 // "10MB", "512KiB", "1048576" -> bytes.
 std::optional<std::uintmax_t> parse_byte_size(std::string_view text);

@@ -33,6 +33,7 @@ struct Finding {
   std::string remediation;
   std::string snippet;      // the offending line (secrets redacted), "" for whole-file findings
   std::string fingerprint;  // stable across unrelated line shifts
+  std::string anchor;       // what the finding judges (Emission::anchor), hashed into the fingerprint; never shown
   std::optional<Suppression> suppression;
 
   bool suppressed() const { return suppression.has_value(); }

@@ -34,7 +34,9 @@ bool selected(std::string_view id, const Selection& selection) {
   return in;
 }
 
-Result<const constitution::Clause*> find_clause(const CheckInfo& info, const constitution::Constitution& c) {
+// `sections[i]` is c.clauses[i].section_joined(), joined once for every check.
+Result<const constitution::Clause*> find_clause(const CheckInfo& info, const constitution::Constitution& c,
+                                                const std::vector<std::string>& sections) {
   RE2::Options options;
   options.set_case_sensitive(false);
   options.set_log_errors(false);
@@ -43,8 +45,8 @@ Result<const constitution::Clause*> find_clause(const CheckInfo& info, const con
   if (!section.ok() || !text.ok())
     return fail(fmt::format("check {} has an invalid clause matcher: {}", info.id,
                             section.ok() ? text.error() : section.error()));
-  for (const auto& clause : c.clauses) {
-    if (RE2::PartialMatch(clause.section_joined(), section) && RE2::PartialMatch(clause.text, text)) return &clause;
+  for (std::size_t i = 0; i < c.clauses.size(); ++i) {
+    if (RE2::PartialMatch(sections[i], section) && RE2::PartialMatch(c.clauses[i].text, text)) return &c.clauses[i];
   }
   return nullptr;
 }
@@ -70,11 +72,14 @@ std::vector<const Binding*> Plan::for_clause(std::string_view clause_id) const {
 Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& constitution, const Config& config,
                   const workspace::StackFacts& stack, const Selection& selection) {
   Plan plan;
+  std::vector<std::string> sections;
+  sections.reserve(constitution.clauses.size());
+  for (const auto& clause : constitution.clauses) sections.push_back(clause.section_joined());
   for (CheckFactory make : catalog.factories()) {
     Binding binding;
     binding.check = make();
     const CheckInfo& info = binding.check->info();
-    auto clause = find_clause(info, constitution);
+    auto clause = find_clause(info, constitution, sections);
     if (!clause) return std::unexpected(clause.error());
     binding.clause = *clause;
     if (binding.clause == nullptr) {

@@ -15,6 +15,7 @@
 #include "core/text.hpp"
 #include "engine/attestation.hpp"
 #include "engine/charts.hpp"
+#include "engine/snippet.hpp"
 #include "engine/suppression.hpp"
 #include "formats/dockerfile/dockerfile.hpp"
 #include "formats/yaml/yaml.hpp"
@@ -26,7 +27,10 @@ namespace constable::engine {
 
 namespace {
 
-constexpr std::size_t kMaxSnippetBytes = 240;
+// The fingerprint of a finding without line content: its check, path and message.
+std::string message_fingerprint(const Finding& f) {
+  return text::hex64(text::fnv1a64(f.check_id + '\0' + f.path + '\0' + f.message));
+}
 
 // Reads a file and parses its documents lazily, at most once each.
 class LazyFileContext final : public FileContext {
@@ -117,36 +121,6 @@ std::string normalise_whitespace(std::string_view s) {
   return out;
 }
 
-// The offending line as shown to users: secrets redacted, valid UTF-8, bounded.
-std::string make_snippet(std::string_view line, int line_number, const std::vector<SourceRange>& secrets) {
-  std::string shown;
-  std::size_t cursor = 0;
-  std::vector<SourceRange> on_line;
-  for (const auto& s : secrets)
-    if (s.line == line_number && s.column > 0) on_line.push_back(s);
-  std::sort(on_line.begin(), on_line.end());
-  for (const auto& s : on_line) {
-    const auto begin = std::min(line.size(), static_cast<std::size_t>(s.column - 1));
-    const bool to_line_end = s.end_line > s.line || s.end_column <= s.column;
-    const auto end = to_line_end ? line.size() : std::min(line.size(), static_cast<std::size_t>(s.end_column - 1));
-    if (begin < cursor) continue;
-    shown.append(line.substr(cursor, begin - cursor));
-    shown += text::redact(line.substr(begin, end - begin));
-    cursor = end;
-  }
-  shown.append(line.substr(std::min(cursor, line.size())));
-  // A secret spanning lines: never show any of the line.
-  for (const auto& s : secrets)
-    if (s.line < line_number && s.end_line >= line_number) return "[redacted]";
-  std::string safe = text::sanitize_utf8(shown);
-  if (safe.size() > kMaxSnippetBytes) {
-    std::size_t cut = kMaxSnippetBytes;
-    while (cut > 0 && (static_cast<unsigned char>(safe[cut]) & 0xC0) == 0x80) --cut;
-    safe = safe.substr(0, cut) + "…";
-  }
-  return safe;
-}
-
 struct FileOutcome {
   std::vector<Finding> findings;
   std::vector<workspace::Note> notes;
@@ -231,10 +205,13 @@ class Runner {
     }
 
     std::vector<const workspace::File*> work;
-    for (const auto& file : workspace_.files)
-      if (!every_file_.empty() || by_kind_.contains(file.kind) || wants_manifest(file) ||
+    for (const auto& file : workspace_.files) {
+      const bool wanted = options_.file_phase_only == nullptr || options_.file_phase_only->contains(file.path);
+      if ((wanted && (!every_file_.empty() || by_kind_.contains(file.kind) || wants_manifest(file))) ||
           repository_findings.contains(file.path))
         work.push_back(&file);
+    }
+    release_shared_files_except(work);
 
     const unsigned jobs = options_.jobs != 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
     std::vector<PendingFile> pending(work.size());
@@ -274,8 +251,12 @@ class Runner {
  private:
   Severity severity_of(const CheckInfo& info) const { return constitution_.severity.severity_for(info.nature); }
 
+  // The message (and a remediation of its own) hides every secret it quotes:
+  // the emission's own (`known`), those of the file it is about, and any the
+  // scanner finds in it.
   Finding make_finding(const CheckInfo& info, const constitution::Clause* clause, const std::string& path,
-                       SourceRange range, std::string message, std::string remediation) const {
+                       SourceRange range, std::string message, std::string remediation,
+                       std::span<const std::string_view> known = {}, const FileSecrets* file_secrets = nullptr) const {
     Finding f;
     f.check_id = std::string(info.id);
     if (clause != nullptr) {
@@ -288,8 +269,9 @@ class Runner {
     f.due = constitution_.severity.due(f.severity, options_.today, config_.sprint_days);
     f.path = path;
     f.range = range;
-    f.message = text::sanitize_utf8(message);
-    f.remediation = remediation.empty() ? std::string(info.remediation) : std::move(remediation);
+    f.message = redact_message(message, known, file_secrets);
+    f.remediation =
+        remediation.empty() ? std::string(info.remediation) : redact_message(remediation, known, file_secrets);
     return f;
   }
 
@@ -298,7 +280,7 @@ class Runner {
   Finding finding_without_line_content(Collected&& c) const {
     Finding f = make_finding(*c.info, c.clause, c.emission.path_override, c.emission.range,
                              std::move(c.emission.message), std::move(c.emission.remediation));
-    f.fingerprint = text::hex64(text::fnv1a64(f.check_id + '\0' + f.path + '\0' + f.message));
+    f.fingerprint = message_fingerprint(f);
     return f;
   }
 
@@ -363,7 +345,7 @@ class Runner {
     pending.awaits_manifests = pending.in_manifest_set || (!manifests_.empty() && file.kind == FileKind::helm_template);
     for (const auto& error : context.parse_errors()) {
       collected.push_back({&rules::kParseError, nullptr,
-                           Emission{{error.line, error.column, error.line, 0}, error.message, {}, {}, {}, {}}});
+                           Emission{.range = {error.line, error.column, error.line, 0}, .message = error.message}});
     }
     outcome.documents_parsed = context.documents_parsed();
     return pending;
@@ -385,22 +367,27 @@ class Runner {
     FileOutcome& outcome = pending.outcome;
     const workspace::File& file = context.file();
     const auto& lines = context.lines();
+    // Snippets and messages hide every secret of the file, not only those
+    // the finding's own check marked.
+    const FileSecrets file_secrets(context.text(), file.path);
     for (auto& c : pending.collected) {
       SourceRange range = c.emission.range;
       std::string snippet;
       if (range.line > 0 && static_cast<std::size_t>(range.line) <= lines.size()) {
         const std::string_view line = lines[static_cast<std::size_t>(range.line - 1)];
-        snippet = make_snippet(line, range.line, c.emission.secrets);
+        snippet = make_snippet(line, range.line, c.emission.secrets, file_secrets.on_line(range.line));
         range.column = text::codepoint_column(line, range.column);
         if (range.end_line == 0) range.end_line = range.line;
         if (range.end_line == range.line) range.end_column = text::codepoint_column(line, range.end_column);
       }
       Finding f = make_finding(*c.info, c.clause, file.path, range, std::move(c.emission.message),
-                               std::move(c.emission.remediation));
+                               std::move(c.emission.remediation), values_in(c.emission.secrets, lines),
+                               &file_secrets);
       f.snippet = std::move(snippet);
+      f.anchor = std::move(c.emission.anchor);
       outcome.findings.push_back(std::move(f));
     }
-    apply_inline_suppressions(context, outcome.findings);
+    apply_inline_suppressions(context, file_secrets, outcome.findings);
     fingerprint(outcome.findings, lines);
     pending.collected.clear();
     pending.context.reset();
@@ -446,7 +433,7 @@ class Runner {
     });
     per_check.emplace_back();
     for (const auto& problem : charts.problems)
-      per_check.back().push_back({&rules::kRenderError, nullptr, Emission{problem.range, problem.message, {}, {}, problem.path, {}}});
+      per_check.back().push_back({&rules::kRenderError, nullptr, Emission{.range = problem.range, .message = problem.message, .path_override = problem.path}});
     // Files findings point at that the file phase did not read (a chart's
     // templates, for rendered manifests) are read now.
     std::map<std::string, const workspace::File*, std::less<>> workspace_files;
@@ -558,6 +545,19 @@ class Runner {
     return it->second;
   }
 
+  // Texts the repository checks read that the file phase will not take over
+  // are let go before it starts, so memory holds only what is still needed.
+  void release_shared_files_except(const std::vector<const workspace::File*>& work) const {
+    auto next = work.begin();  // both are sorted by path
+    for (auto it = shared_files_.begin(); it != shared_files_.end();) {
+      while (next != work.end() && (*next)->path < it->first) ++next;
+      if (next != work.end() && (*next)->path == it->first)
+        ++it;
+      else
+        it = shared_files_.erase(it);
+    }
+  }
+
   // Repository-scope checks, once each, on the calling thread.
   std::vector<Collected> check_repository() const {
     std::vector<Collected> collected;
@@ -580,7 +580,8 @@ class Runner {
     return false;
   }
 
-  void apply_inline_suppressions(const LazyFileContext& context, std::vector<Finding>& findings) const {
+  void apply_inline_suppressions(const LazyFileContext& context, const FileSecrets& file_secrets,
+                                 std::vector<Finding>& findings) const {
     const auto suppressions = find_suppressions(context.lines());
     std::vector<Finding> problems;
     for (const auto& s : suppressions) {
@@ -613,7 +614,7 @@ class Runner {
         const auto line = context.lines()[static_cast<std::size_t>(s.line - 1)];
         problems.back().range.column = text::codepoint_column(line, s.column);
         problems.back().range.end_column = text::codepoint_column(line, end);
-        problems.back().snippet = make_snippet(line, s.line, {});
+        problems.back().snippet = make_snippet(line, s.line, {}, file_secrets.on_line(s.line));
       }
     }
     for (auto& p : problems) findings.push_back(std::move(p));
@@ -712,8 +713,9 @@ class Runner {
   }
 
   // A fingerprint that survives line shifts and renames: it hashes the check
-  // and the offending line's normalised content (not its number, not the
-  // path), plus the occurrence index among identical lines of the file.
+  // and what the finding judges (its anchor: a stage, an object, so editing
+  // the line keeps it) or else the offending line's normalised content (not
+  // its number, not the path), plus the occurrence index among equals.
   // Baselines and --diff match by fingerprint, using the path only to pair
   // duplicates (engine/baseline.hpp).
   static void fingerprint(std::vector<Finding>& findings, const std::vector<std::string_view>& lines) {
@@ -721,7 +723,9 @@ class Runner {
     std::map<std::string, int> occurrences;
     for (auto& f : findings) {
       std::string content;
-      if (f.range.line > 0 && static_cast<std::size_t>(f.range.line) <= lines.size())
+      if (!f.anchor.empty())
+        content = "anchor\n" + f.anchor;
+      else if (f.range.line > 0 && static_cast<std::size_t>(f.range.line) <= lines.size())
         content = normalise_whitespace(lines[static_cast<std::size_t>(f.range.line - 1)]);
       else
         content = f.message;
@@ -754,6 +758,21 @@ class Runner {
 RunResult run(const Plan& plan, const constitution::Constitution& constitution, const Config& config,
               const workspace::Workspace& workspace, const RunOptions& options) {
   return Runner(plan, constitution, config, workspace, options).run();
+}
+
+Finding engine_finding(const CheckInfo& rule, const constitution::Constitution& constitution, const Config& config,
+                       const RunOptions& options, std::string path, SourceRange range, std::string message,
+                       std::string remediation) {
+  Finding f;
+  f.check_id = std::string(rule.id);
+  f.severity = constitution.severity.severity_for(rule.nature);
+  f.due = constitution.severity.due(f.severity, options.today, config.sprint_days);
+  f.path = std::move(path);
+  f.range = range;
+  f.message = redact_message(message, {}, nullptr);
+  f.remediation = remediation.empty() ? std::string(rule.remediation) : std::move(remediation);
+  f.fingerprint = message_fingerprint(f);
+  return f;
 }
 
 }  // namespace constable::engine

@@ -4,6 +4,8 @@
 // canonical order so output is identical whatever the thread count.
 
 #include <chrono>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "constitution/model.hpp"
@@ -25,6 +27,9 @@ struct RunOptions {
   // Every clause no check enforces and no valid attestation covers becomes a
   // constable/unattested-clause finding at its line in the constitution.
   bool require_attestations = false;
+  // When set, the file phase reads only these paths (and files repository
+  // findings point at): --diff's base needs no findings of unchanged files.
+  const std::set<std::string>* file_phase_only = nullptr;
 };
 
 struct PhaseTimes {
@@ -49,5 +54,14 @@ struct RunResult {
 
 RunResult run(const Plan& plan, const constitution::Constitution& constitution, const Config& config,
               const workspace::Workspace& workspace, const RunOptions& options);
+
+// A finding of the engine's own `rule` (engine/catalog.hpp) about something
+// only the caller saw, outside a run (a git object --diff or --history cannot
+// read): severity and due date as in a run, message redacted, no snippet, the
+// fingerprint of a finding without line content; the rule's remediation
+// unless `remediation` says more.
+Finding engine_finding(const CheckInfo& rule, const constitution::Constitution& constitution, const Config& config,
+                       const RunOptions& options, std::string path, SourceRange range, std::string message,
+                       std::string remediation = {});
 
 }  // namespace constable::engine

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
+#include "git/checked_objects.hpp"
 #include "git/libgit2_handles.hpp"
 
 namespace constable::git {
@@ -168,6 +170,7 @@ Result<Repository> Repository::discover(const fs::path& path) {
     }
     auto impl = std::make_unique<Impl>();
     impl->repo.reset(raw);
+    if (auto checked = use_checked_objects(raw); !checked) return std::unexpected(std::move(checked.error()));
     return Repository(std::move(impl));
   });
 }
@@ -308,7 +311,23 @@ Result<std::string> Repository::read_blob(std::string_view blob_id) const {
   });
 }
 
-Result<std::vector<FileDelta>> Repository::diff_to_workdir(std::string_view base) const {
+Result<std::uint64_t> Repository::blob_size(std::string_view blob_id) const {
+  return guarded([&]() -> Result<std::uint64_t> {
+    auto oid = parse_oid(blob_id);
+    if (!oid) return std::unexpected(std::move(oid.error()));
+    git_odb* odb = nullptr;
+    if (git_repository_odb(&odb, impl_->repo.get()) != 0) return git_fail("cannot open the object database");
+    OdbPtr owned(odb);
+    std::size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_read_header(&size, &type, owned.get(), &*oid) != 0)
+      return git_fail("cannot read blob " + in_quotes(blob_id));
+    return static_cast<std::uint64_t>(size);
+  });
+}
+
+Result<std::vector<FileDelta>> Repository::diff_to_workdir(std::string_view base,
+                                                           const UnreadableVisitor& unreadable) const {
   return guarded([&]() -> Result<std::vector<FileDelta>> {
     git_repository* repo = impl_->repo.get();
     if (git_repository_is_bare(repo) != 0) return fail("a bare repository has no working tree");
@@ -333,7 +352,10 @@ Result<std::vector<FileDelta>> Repository::diff_to_workdir(std::string_view base
     git_diff_find_options find;
     git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
     find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
-    if (git_diff_find_similar(diff.get(), &find) != 0) return git_fail("cannot detect renames");
+    if (git_diff_find_similar(diff.get(), &find) != 0) {
+      if (!unreadable) return git_fail("cannot detect renames");
+      unreadable(UnreadableObject{{}, {}, {}, last_error("cannot detect renames").message});
+    }
 
     std::vector<FileDelta> deltas;
     const std::size_t count = git_diff_num_deltas(diff.get());
@@ -372,7 +394,14 @@ Result<std::vector<FileDelta>> Repository::diff_to_workdir(std::string_view base
       if (has_new && (delta->flags & GIT_DIFF_FLAG_BINARY) == 0 && delta->new_file.mode != GIT_FILEMODE_COMMIT) {
         git_patch* patch_raw = nullptr;
         if (git_patch_from_diff(&patch_raw, diff.get(), i) != 0) {
-          return git_fail("cannot diff " + in_quotes(out.new_path));
+          if (!unreadable) return git_fail("cannot diff " + in_quotes(out.new_path));
+          // The old version cannot be read: nothing to compare with, every line is new.
+          unreadable(UnreadableObject{out.old_blob, out.old_path.empty() ? out.new_path : out.old_path, {},
+                                      last_error("cannot diff " + in_quotes(out.new_path)).message});
+          out.old_blob.clear();
+          out.added_lines = {Hunk{1, std::numeric_limits<int>::max()}};
+          deltas.push_back(std::move(out));
+          continue;
         }
         PatchPtr patch(patch_raw);
         if (patch != nullptr) {
@@ -393,7 +422,8 @@ Result<std::vector<FileDelta>> Repository::diff_to_workdir(std::string_view base
   });
 }
 
-Result<void> Repository::walk_history_blobs(const std::function<bool(const HistoryBlob&)>& visit) const {
+Result<void> Repository::walk_history_blobs(const std::function<bool(const HistoryBlob&)>& visit,
+                                            const UnreadableVisitor& unreadable) const {
   return guarded([&]() -> Result<void> {
     git_repository* repo = impl_->repo.get();
     git_revwalk* raw = nullptr;
@@ -402,11 +432,26 @@ Result<void> Repository::walk_history_blobs(const std::function<bool(const Histo
     if (git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE) != 0) {
       return git_fail("cannot walk history");
     }
+    // Reports an object that cannot be read, when the caller takes such
+    // reports (the walk then goes on); false when it does not.
+    auto report = [&](std::string object_id, git_commit* commit, std::string_view what) {
+      if (!unreadable) return false;
+      std::optional<Commit> described;
+      if (commit != nullptr) described = to_commit(commit);
+      unreadable(UnreadableObject{std::move(object_id), {}, std::move(described), last_error(what).message});
+      return true;
+    };
     // Every ref (non-commit targets are skipped by libgit2 for globs) plus HEAD.
-    if (git_revwalk_push_glob(walk.get(), "*") != 0) return git_fail("cannot walk the refs");
+    if (git_revwalk_push_glob(walk.get(), "*") != 0) {
+      if (report({}, nullptr, "cannot walk the refs")) return {};
+      return git_fail("cannot walk the refs");
+    }
     const int unborn = git_repository_head_unborn(repo);
     if (unborn < 0) return git_fail("cannot read HEAD");
-    if (unborn == 0 && git_revwalk_push_head(walk.get()) != 0) return git_fail("cannot walk from HEAD");
+    if (unborn == 0 && git_revwalk_push_head(walk.get()) != 0) {
+      if (report({}, nullptr, "cannot walk from HEAD")) return {};
+      return git_fail("cannot walk from HEAD");
+    }
 
     git_diff_options options;
     git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
@@ -417,28 +462,44 @@ Result<void> Repository::walk_history_blobs(const std::function<bool(const Histo
     int rc = 0;
     while ((rc = git_revwalk_next(&oid, walk.get())) == 0) {
       git_commit* commit_raw = nullptr;
-      if (git_commit_lookup(&commit_raw, repo, &oid) != 0) return git_fail("cannot read commit " + to_hex(oid));
+      if (git_commit_lookup(&commit_raw, repo, &oid) != 0) {
+        if (report(to_hex(oid), nullptr, "cannot read commit " + to_hex(oid))) continue;
+        return git_fail("cannot read commit " + to_hex(oid));
+      }
       CommitPtr commit(commit_raw);
       git_tree* tree_raw = nullptr;
-      if (git_commit_tree(&tree_raw, commit.get()) != 0) return git_fail("cannot read the tree of " + to_hex(oid));
+      if (git_commit_tree(&tree_raw, commit.get()) != 0) {
+        const std::string tree_id = to_hex(*git_commit_tree_id(commit.get()));
+        if (report(tree_id, commit.get(), "cannot read the tree of " + to_hex(oid))) continue;
+        return git_fail("cannot read the tree of " + to_hex(oid));
+      }
       TreePtr tree(tree_raw);
       TreePtr parent_tree;
       if (git_commit_parentcount(commit.get()) > 0) {
-        // Merges are compared with their first parent only.
+        // Merges are compared with their first parent only; a parent that
+        // cannot be read leaves the commit compared with nothing, so that
+        // its files are still scanned.
         git_commit* parent_raw = nullptr;
         if (git_commit_parent(&parent_raw, commit.get(), 0) != 0) {
-          return git_fail("cannot read the parent of " + to_hex(oid));
+          const std::string parent_id = to_hex(*git_commit_parent_id(commit.get(), 0));
+          if (!report(parent_id, commit.get(), "cannot read the parent of " + to_hex(oid)))
+            return git_fail("cannot read the parent of " + to_hex(oid));
+        } else {
+          CommitPtr parent(parent_raw);
+          git_tree* parent_tree_raw = nullptr;
+          if (git_commit_tree(&parent_tree_raw, parent.get()) != 0) {
+            const std::string parent_tree_id = to_hex(*git_commit_tree_id(parent.get()));
+            const std::string what = "cannot read the tree of " + to_hex(*git_commit_id(parent.get()));
+            if (!report(parent_tree_id, parent.get(), what)) return git_fail(what);
+          } else {
+            parent_tree.reset(parent_tree_raw);
+          }
         }
-        CommitPtr parent(parent_raw);
-        git_tree* parent_tree_raw = nullptr;
-        if (git_commit_tree(&parent_tree_raw, parent.get()) != 0) {
-          return git_fail("cannot read the tree of " + to_hex(*git_commit_id(parent.get())));
-        }
-        parent_tree.reset(parent_tree_raw);
       }
       // A tree-to-tree diff compares entries only: no blob is loaded.
       git_diff* diff_raw = nullptr;
       if (git_diff_tree_to_tree(&diff_raw, repo, parent_tree.get(), tree.get(), &options) != 0) {
+        if (report({}, commit.get(), "cannot diff commit " + to_hex(oid))) continue;
         return git_fail("cannot diff commit " + to_hex(oid));
       }
       DiffPtr diff(diff_raw);
@@ -465,7 +526,10 @@ Result<void> Repository::walk_history_blobs(const std::function<bool(const Histo
         if (!visit(blob)) return {};
       }
     }
-    if (rc != GIT_ITEROVER) return git_fail("cannot walk history");
+    if (rc != GIT_ITEROVER) {
+      if (report({}, nullptr, "cannot walk history")) return {};
+      return git_fail("cannot walk history");
+    }
     return {};
   });
 }

@@ -48,6 +48,15 @@ struct FileDelta {
   std::vector<Hunk> added_lines;  // ranges of lines added or changed in the new file
 };
 
+// An object git could not read (damaged or missing) where it was needed.
+struct UnreadableObject {
+  std::string object_id;         // hex id, "" when libgit2 does not say which
+  std::string path;              // the file it holds, "" when unknown (a tree, a commit)
+  std::optional<Commit> commit;  // the commit being read, when known
+  std::string reason;            // libgit2's message, with the object id
+};
+using UnreadableVisitor = std::function<void(const UnreadableObject&)>;
+
 // A blob as first seen while walking history from the oldest commit.
 struct HistoryBlob {
   std::string blob_id;
@@ -76,12 +85,22 @@ class Repository {
   // The blob content at `revision:path`, or nullopt when the path is absent there.
   Result<std::optional<std::string>> read_at(std::string_view revision, std::string_view path) const;
   Result<std::string> read_blob(std::string_view blob_id) const;
+  // The size of blob `blob_id` (a full hex id) from its header, without reading its content.
+  Result<std::uint64_t> blob_size(std::string_view blob_id) const;
   // Differences from `base` to the working tree (index and untracked files
-  // included), with renames detected.
-  Result<std::vector<FileDelta>> diff_to_workdir(std::string_view base) const;
+  // included), with renames detected. With `unreadable`, an old version that
+  // cannot be read is reported there and its delta has no old blob and every
+  // line added; a failed rename detection is reported and renames are not
+  // detected. Without it, either fails the diff.
+  Result<std::vector<FileDelta>> diff_to_workdir(std::string_view base, const UnreadableVisitor& unreadable = {}) const;
   // Every blob reachable from any ref, once each, in the order the oldest
-  // commit introduced it; `visit` returns false to stop early.
-  Result<void> walk_history_blobs(const std::function<bool(const HistoryBlob&)>& visit) const;
+  // commit introduced it; `visit` returns false to stop early. With
+  // `unreadable`, a commit, tree or parent that cannot be read is reported
+  // there and the walk goes on (a commit whose parent cannot be read is
+  // compared with nothing); a walk that cannot go on is reported and ends.
+  // Without it, any of these fails the walk.
+  Result<void> walk_history_blobs(const std::function<bool(const HistoryBlob&)>& visit,
+                                  const UnreadableVisitor& unreadable = {}) const;
   // Is blob `blob_id` (a full hex id) present anywhere in HEAD's tree? false when HEAD is unborn.
   Result<bool> head_contains_blob(std::string_view blob_id) const;
 

@@ -1,11 +1,10 @@
 #include "helm/chart.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
+#include "core/files.hpp"
 #include "formats/yaml/yaml.hpp"
 #include "helm/values.hpp"
 
@@ -15,16 +14,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::uintmax_t kMaxFileSize = 8u * 1024 * 1024;
-
-std::optional<std::string> read_text(const fs::path& p) {
-  std::error_code ec;
-  if (fs::file_size(p, ec) > kMaxFileSize || ec) return std::nullopt;
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+// A chart's files are read as the repository's own files are: regular files
+// inside the repository (a symlink out of it is not followed), bounded in size.
+files::Outcome<std::string> read_text(const fs::path& p, const fs::path& root, std::string display) {
+  return files::read(p, {.max_size = files::kDefaultMaxSize, .confine_to = root, .display = std::move(display)});
 }
 
 std::vector<std::string> string_list(const yaml::Node* n) {
@@ -37,11 +30,26 @@ std::vector<std::string> string_list(const yaml::Node* n) {
 
 }  // namespace
 
-Result<Chart> load_chart(const fs::path& dir, std::string display_prefix) {
+Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const fs::path& root) {
   Chart chart;
   chart.display_prefix = std::move(display_prefix);
-  const auto chart_yaml = read_text(dir / "Chart.yaml");
-  if (!chart_yaml) return fail("Chart.yaml file is missing", chart.display_prefix + "Chart.yaml");
+  const fs::path& confine_to = root.empty() ? dir : root;
+  const auto read = [&](std::string_view name) {
+    return read_text(dir / name, confine_to, chart.display_prefix + std::string(name));
+  };
+  // A file the chart may lack: absent is fine, anything else wrong with it is said.
+  const auto read_optional = [&](std::string_view name) -> Result<std::optional<std::string>> {
+    auto text = read(name);
+    if (text) return std::optional<std::string>(std::move(*text));
+    if (text.error().problem == files::Problem::missing) return std::optional<std::string>();
+    return std::unexpected(std::move(text.error().error));
+  };
+  const auto chart_yaml = read("Chart.yaml");
+  if (!chart_yaml) {
+    if (chart_yaml.error().problem == files::Problem::missing)
+      return fail("Chart.yaml file is missing", chart.display_prefix + "Chart.yaml");
+    return std::unexpected(chart_yaml.error().error);
+  }
   const auto stream = yaml::parse(*chart_yaml);
   if (!stream.ok() || stream.documents.empty() || stream.documents[0].root == nullptr ||
       !stream.documents[0].root->is_mapping()) {
@@ -71,8 +79,10 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix) {
   const yaml::Node* deps = meta->get("dependencies");
   yaml::Stream requirements;
   if (deps == nullptr) {
-    if (auto req = read_text(dir / "requirements.yaml")) {
-      requirements = yaml::parse(*req);
+    auto req = read_optional("requirements.yaml");
+    if (!req) chart.problems.push_back(Problem{Problem::Kind::chart, req.error().message, req.error().path, 0, 0});
+    if (req && *req) {
+      requirements = yaml::parse(**req);
       if (!requirements.documents.empty() && requirements.documents[0].root != nullptr)
         deps = requirements.documents[0].root->get("dependencies");
     }
@@ -92,11 +102,17 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix) {
     }
   }
 
-  if (auto values = read_text(dir / "values.yaml")) {
-    chart.values_text = std::move(*values);
+  // Rendered without its values, a chart would only produce misleading findings.
+  auto values = read_optional("values.yaml");
+  if (!values)
+    return fail(fmt::format("{}; the chart is not rendered", values.error().message), values.error().path);
+  if (*values) {
+    chart.values_text = std::move(**values);
     chart.has_values_file = true;
   }
-  if (auto schema = read_text(dir / "values.schema.json")) chart.schema_text = std::move(*schema);
+  auto schema = read_optional("values.schema.json");
+  if (!schema) chart.problems.push_back(Problem{Problem::Kind::chart, schema.error().message, schema.error().path, 0, 0});
+  if (schema && *schema) chart.schema_text = std::move(**schema);
 
   std::error_code ec;
   std::vector<fs::path> entries;
@@ -116,9 +132,10 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix) {
     if (!it->is_regular_file()) continue;
     const auto first = rel.begin()->string();
     if (first == ".git") continue;
-    auto text = read_text(it->path());
+    auto text = read_text(it->path(), confine_to, chart.display_prefix + rel_s);
     if (!text) {
-      chart.problems.push_back(Problem{Problem::Kind::chart, "file is too large or unreadable", chart.display_prefix + rel_s, 0, 0});
+      chart.problems.push_back(
+          Problem{Problem::Kind::chart, text.error().error.message, text.error().error.path, 0, 0});
       continue;
     }
     if (rel_s.starts_with("templates/")) {
@@ -143,7 +160,7 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix) {
   std::sort(subdirs.begin(), subdirs.end());
   std::sort(chart.archived_subcharts.begin(), chart.archived_subcharts.end());
   for (const auto& sub : subdirs) {
-    auto loaded = load_chart(sub, chart.display_prefix + "charts/" + sub.filename().string() + "/");
+    auto loaded = load_chart(sub, chart.display_prefix + "charts/" + sub.filename().string() + "/", confine_to);
     if (!loaded) {
       chart.problems.push_back(Problem{Problem::Kind::chart, loaded.error().message, loaded.error().path,
                                        loaded.error().line, loaded.error().column});

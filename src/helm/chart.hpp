@@ -68,7 +68,11 @@ struct Chart {
   std::vector<Problem> problems;     // non-fatal load problems
 };
 
-// Reads the chart at `dir`. Fails when Chart.yaml is missing or unreadable.
-Result<Chart> load_chart(const std::filesystem::path& dir, std::string display_prefix);
+// Reads the chart at `dir`. Fails when Chart.yaml is missing or unreadable,
+// or when values.yaml exists but cannot be read (too large, not a file).
+// Files are read only inside `root` (the repository; `dir` when empty): a
+// symlink out of it is not followed.
+Result<Chart> load_chart(const std::filesystem::path& dir, std::string display_prefix,
+                         const std::filesystem::path& root = {});
 
 }  // namespace constable::helm

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/files.hpp"
 #include "formats/yaml/yaml.hpp"
 #include "helm/objects.hpp"
 #include "helm/schema.hpp"
@@ -75,14 +76,15 @@ class Renderer {
     Dict user;
     for (const auto& file : options_.value_files) {
       const std::filesystem::path full = options_.base_dir.empty() ? std::filesystem::path(file) : options_.base_dir / file;
-      std::ifstream in(full, std::ios::binary);
-      if (!in) {
-        problem(Problem::Kind::values, "values file cannot be read", file);
+      // Read as the repository's files are: inside base_dir (when given), a regular file, bounded.
+      auto text =
+          files::read(full, {.max_size = files::kDefaultMaxSize, .confine_to = options_.base_dir, .display = file});
+      if (!text) {
+        problem(Problem::Kind::values, fmt::format("values file cannot be read: {}", text.error().error.message),
+                file);
         continue;
       }
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      auto parsed = parse_values(ss.str(), intern(file));
+      auto parsed = parse_values(*text, intern(file));
       if (!parsed) {
         problem(Problem::Kind::values, parsed.error().message, file, parsed.error().line, parsed.error().column);
         continue;

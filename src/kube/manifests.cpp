@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <set>
+#include <tuple>
 
 #include "core/text.hpp"
 
@@ -308,16 +309,24 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
       if (by_dir.contains(r)) included_dirs.insert(r);
   std::vector<std::vector<Placement>> placements(set.objects_.size());
   std::vector<bool> reached(set.objects_.size(), false);
+  // A kustomization on the current path is a cycle (kustomize rejects it);
+  // one already walked from this root with the same namespace and production
+  // reason places nothing new. Without both, a few kustomizations naming
+  // each other twice make the walk exponential.
+  std::set<std::string> on_path;
+  std::set<std::tuple<const Kustomization*, std::string, std::optional<std::string>>> walked;
   std::function<void(const Kustomization&, const std::string&, const std::optional<std::string>&, const std::string&,
                      int)>
       walk = [&](const Kustomization& k, const std::string& outer_namespace,
                  const std::optional<std::string>& outer_production, const std::string& via, int depth) {
-        if (depth > 32) return;  // a cycle of kustomizations
+        if (depth > 32) return;  // bounds the recursion: no real overlay is nested this deep
         const std::string ns = outer_namespace.empty() ? k.namespace_name : outer_namespace;
         std::optional<std::string> prod = outer_production;
         if (!prod)
           if (auto reason = production.for_path(k.path))
             prod = fmt::format("kustomize overlay {}: {}", k.dir.empty() ? "." : k.dir, *reason);
+        if (on_path.contains(k.dir) || !walked.emplace(&k, ns, prod).second) return;
+        on_path.insert(k.dir);
         for (const auto& resource : k.resources) {
           if (const auto sub = by_dir.find(resource); sub != by_dir.end()) {
             walk(*sub->second, ns, prod, via, depth + 1);
@@ -336,9 +345,13 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
             placements[i].push_back(std::move(p));
           }
         }
+        on_path.erase(k.dir);
       };
-  for (const auto& k : set.kustomizations_)
-    if (!included_dirs.contains(k.dir)) walk(k, "", std::nullopt, k.path, 0);
+  for (const auto& k : set.kustomizations_) {
+    if (included_dirs.contains(k.dir)) continue;
+    walked.clear();
+    walk(k, "", std::nullopt, k.path, 0);
+  }
 
   std::vector<Object> kept;
   for (std::size_t i = 0; i < set.objects_.size(); ++i) {

@@ -125,6 +125,14 @@ struct ParsedFile {
 
 class ManifestSet {
  public:
+  // Move-only: objects point into sources_, whose buffer a move keeps and a
+  // copy would not.
+  ManifestSet() = default;
+  ManifestSet(ManifestSet&&) noexcept = default;
+  ManifestSet& operator=(ManifestSet&&) noexcept = default;
+  ManifestSet(const ManifestSet&) = delete;
+  ManifestSet& operator=(const ManifestSet&) = delete;
+
   // `files`: every parsed YAML/JSON stream; kustomization files are
   // recognised by name (kustomization.yaml|yml, Kustomization) or kind.
   static ManifestSet build(const std::vector<ParsedFile>& files, const ProductionRules& production);

@@ -3,6 +3,8 @@
 
 #include "workspace/glob.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 
 #include "core/text.hpp"
@@ -245,6 +247,24 @@ bool GlobPattern::matches(std::string_view path, bool is_directory) const {
   return wildmatch(pattern_, relative);
 }
 
+std::string_view GlobPattern::literal_tail() const {
+  // After the last wildcard, class or escape; and after the last '/', since
+  // "**/" may match nothing ("**/b" matches "b").
+  const auto special = pattern_.find_last_of("*?[]\\/");
+  return special == std::string::npos ? std::string_view(pattern_) : std::string_view(pattern_).substr(special + 1);
+}
+
+void IgnoreRules::add(GlobPattern pattern) {
+  const std::string_view tail = pattern.literal_tail();
+  const std::size_t index = patterns_.size();
+  if (tail.empty()) {
+    without_tail_.push_back(index);
+  } else {
+    by_tail_end_[std::string(tail.substr(tail.size() - std::min(tail.size(), kKeyLength)))].push_back(index);
+  }
+  patterns_.push_back(std::move(pattern));
+}
+
 void IgnoreRules::add_lines(std::string_view content, const std::string& base) {
   for (const std::string_view line : text::split_lines(text::strip_bom(content))) {
     GlobPattern pattern;
@@ -253,10 +273,27 @@ void IgnoreRules::add_lines(std::string_view content, const std::string& base) {
 }
 
 std::optional<bool> IgnoreRules::ignored(std::string_view path, bool is_directory) const {
-  for (auto it = patterns_.rbegin(); it != patterns_.rend(); ++it) {
-    if (it->matches(path, is_directory)) return !it->negated();
+  // A pattern can match only if the path ends with its literal tail, hence
+  // with that tail's indexed end: the candidates are at most kKeyLength
+  // lists plus the patterns without a tail, merged so that the last pattern
+  // is tried first.
+  std::array<const std::vector<std::size_t>*, kKeyLength + 1> lists{};
+  std::array<std::size_t, kKeyLength + 1> left{};  // unvisited entries of each list
+  std::size_t count = 0;
+  lists[count++] = &without_tail_;
+  for (std::size_t length = 1; length <= kKeyLength && length <= path.size(); ++length) {
+    const auto found = by_tail_end_.find(std::string(path.substr(path.size() - length)));
+    if (found != by_tail_end_.end()) lists[count++] = &found->second;
   }
-  return std::nullopt;
+  for (std::size_t i = 0; i < count; ++i) left[i] = lists[i]->size();
+  while (true) {
+    std::size_t best = count;
+    for (std::size_t i = 0; i < count; ++i)
+      if (left[i] > 0 && (best == count || (*lists[i])[left[i] - 1] > (*lists[best])[left[best] - 1])) best = i;
+    if (best == count) return std::nullopt;
+    const GlobPattern& pattern = patterns_[(*lists[best])[--left[best]]];
+    if (pattern.matches(path, is_directory)) return !pattern.negated();
+  }
 }
 
 bool glob_matches(std::string_view pattern, std::string_view path) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace constable::workspace {
@@ -22,6 +23,9 @@ class GlobPattern {
   bool matches(std::string_view path, bool is_directory) const;
   bool negated() const { return negated_; }
   const std::string& text() const { return text_; }
+  // The literal text every path the pattern matches ends with ("" when the
+  // pattern ends with a wildcard): a cheap key that rules most patterns out.
+  std::string_view literal_tail() const;
 
  private:
   std::string text_;
@@ -33,16 +37,24 @@ class GlobPattern {
 };
 
 // An ordered list of patterns where the last match wins, as in git.
+// Patterns are indexed by the end of their literal tail, so that a path is
+// matched only against the patterns it could match: a .gitignore of 100,000
+// lines costs a few lookups per path, not 100,000 matches.
 class IgnoreRules {
  public:
-  void add(GlobPattern pattern) { patterns_.push_back(std::move(pattern)); }
+  void add(GlobPattern pattern);
   void add_lines(std::string_view content, const std::string& base);
   // nullopt when no pattern says anything about the path.
   std::optional<bool> ignored(std::string_view path, bool is_directory) const;
   bool empty() const { return patterns_.empty(); }
 
  private:
+  static constexpr std::size_t kKeyLength = 4;
   std::vector<GlobPattern> patterns_;
+  // Indexes into patterns_, ascending: patterns without a literal tail, and
+  // the others by the last kKeyLength characters of theirs (all of it when shorter).
+  std::vector<std::size_t> without_tail_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_tail_end_;
 };
 
 // Convenience: does `path` match the single glob `pattern` (anchored at root)?

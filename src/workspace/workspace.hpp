@@ -63,8 +63,15 @@ Result<Workspace> discover(const std::filesystem::path& root, const DiscoveryOpt
 FileKind classify(std::string_view relative_path);
 
 // The file's content: in memory for a file taken from a git revision or
-// standard input, else read from disk. Never throws; the error says why.
+// standard input, else read from disk through core/files.hpp (a regular file,
+// not a symlink, bounded in size). Never throws; the error says why.
 Result<std::string> read_content(const File& file);
+
+// The note discovery left about `path` when it skipped it ("skipped: 50.0 MiB
+// exceeds the 10.0 MiB file size limit"), or null. Such a path exists in the
+// repository although it is not among the files: checks that look for a file
+// by name say why it was not read rather than that it is missing.
+const Note* skipped(const Workspace& workspace, std::string_view path);
 
 // Re-kinds every file under a chart's templates/ (a directory next to a
 // Chart.yaml) as FileKind::helm_template: they are Go templates, not YAML.

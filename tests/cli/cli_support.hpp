@@ -18,6 +18,15 @@ inline CommandResult constable(std::vector<std::string> args, const std::filesys
   return run_command(args, cwd, env);
 }
 
+// `constable(...)`, measured: wall time and peak RSS of the run.
+inline MeasuredRun constable_measured(std::vector<std::string> args, const std::filesystem::path& cwd = {},
+                                      std::vector<std::string> env = {}, int seconds = 120) {
+  args.insert(args.begin(), CONSTABLE_BINARY);
+  env.push_back("CONSTABLE_TODAY=2026-11-22");
+  env.push_back("NO_COLOR=1");
+  return run_measured_command(args, cwd, env, seconds);
+}
+
 inline std::filesystem::path demo_repo() { return source_dir() / "examples" / "demo-repo"; }
 
 // Runs git in `repo` as "Alice Example" at a fixed date, with signing off and

@@ -121,6 +121,64 @@ TEST(CliGate, DiffReportsAFileAChangeMadeNonCompliant) {
       << renamed.out;
 }
 
+// A finding about a construct (the final stage has no HEALTHCHECK) keeps its
+// identity when the line it points at is edited: not "fixed" and "new" at once.
+TEST(CliGate, EditingTheLineAFindingPointsAtKeepsItsIdentity) {
+  TempDir repo;
+  make_repository(repo);
+  std::string no_healthcheck(kCompliant);
+  no_healthcheck.erase(no_healthcheck.find("HEALTHCHECK"));
+  repo.write("good/Dockerfile", no_healthcheck);
+  git(repo, {"commit", "-q", "-am", "chore: drop the health check"});
+  const auto baseline = repo.path() / "baseline.json";
+  ASSERT_EQ(constable({"baseline", "write", baseline.string(), repo.path().string()}).exit_code, 0);
+
+  std::string bumped = no_healthcheck;
+  bumped.replace(bumped.rfind("FROM alpine:3.20"), 16, "FROM alpine:3.21 AS runtime");
+  repo.write("good/Dockerfile", bumped);
+  auto gated = constable({"check", repo.path().string(), "--format", "json", "--baseline", baseline.string()});
+  EXPECT_EQ(gated.exit_code, 0) << gated.out << gated.err;
+  EXPECT_TRUE(finding_lines(gated).empty()) << gated.out;
+  EXPECT_NE(gated.out.find("51 known finding(s) not reported, 0 fixed"), std::string::npos) << gated.out;
+
+  auto diff = constable({"check", repo.path().string(), "--format", "json", "--diff", "HEAD"});
+  EXPECT_EQ(diff.exit_code, 0) << diff.out << diff.err;
+  EXPECT_TRUE(finding_lines(diff).empty()) << diff.out;
+}
+
+// Repository-level findings (a missing document, a missing specification)
+// are compared with the base too: a change that adds nothing new reports
+// nothing, and one that removes a required document reports just that.
+TEST(CliGate, RepositoryFindingsAreComparedWithTheBase) {
+  TempDir repo;
+  make_repository(repo);
+  repo.write("CONSTITUTION.md", read_file(source_dir() / "tests/fixtures/constitution/reference-excerpt.md"));
+  repo.write("README.md", "# Service\n\n## Quick start\n\n```sh\nmake run\n```\n");
+  repo.write("docs/notes.md", "# Notes\n");
+  git(repo, {"add", "-A"});
+  git(repo, {"commit", "-q", "-m", "docs: readme"});
+  const auto all = constable({"check", repo.path().string(), "--format", "json"});
+  ASSERT_NE(all.out.find("\"path\": \".\""), std::string::npos) << "expected repository-level findings:\n" << all.out;
+
+  auto unchanged = constable({"check", repo.path().string(), "--format", "json", "--diff", "HEAD"});
+  EXPECT_EQ(unchanged.exit_code, 0) << unchanged.out << unchanged.err;
+  EXPECT_TRUE(finding_lines(unchanged).empty()) << unchanged.out;
+
+  // A change elsewhere (a new note) still adds nothing.
+  repo.write("docs/more.md", "# More notes\n");
+  auto unrelated = constable({"check", repo.path().string(), "--format", "json", "--diff", "HEAD"});
+  EXPECT_EQ(unrelated.exit_code, 0) << unrelated.out << unrelated.err;
+  EXPECT_TRUE(finding_lines(unrelated).empty()) << unrelated.out;
+
+  // Deleting the README makes the repository lack it: that, and only that, is new.
+  std::filesystem::remove(repo.path() / "README.md");
+  auto removed = constable({"check", repo.path().string(), "--format", "json", "--diff", "HEAD"});
+  EXPECT_EQ(removed.exit_code, 1) << removed.out << removed.err;
+  const auto lines = finding_lines(removed);
+  ASSERT_FALSE(lines.empty()) << removed.out;
+  for (const auto& line : lines) EXPECT_NE(line.find("README.md"), std::string::npos) << line << "\n" << removed.out;
+}
+
 TEST(CliGate, ErrorsAreUsageErrors) {
   TempDir plain;
   plain.write("CONSTITUTION.md", kConstitution);

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,9 +66,10 @@ std::optional<fs::path> shared_file(std::string_view relative) {
   return std::nullopt;
 }
 
-CommandResult run_command(const std::vector<std::string>& argv, const fs::path& cwd,
-                          const std::vector<std::string>& env, int seconds) {
-  CommandResult result;
+MeasuredRun run_measured_command(const std::vector<std::string>& argv, const fs::path& cwd,
+                                 const std::vector<std::string>& env, int seconds) {
+  MeasuredRun result;
+  const auto start = std::chrono::steady_clock::now();
   int out_pipe[2];
   int err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return result;
@@ -97,6 +99,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const fs::path& 
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       kill(pid, SIGKILL);
+      result.timed_out = true;
       result.err += "\n[test harness: command timed out]";
       break;
     }
@@ -116,9 +119,18 @@ CommandResult run_command(const std::vector<std::string>& argv, const fs::path& 
   for (auto& fd : fds)
     if (fd.fd >= 0) close(fd.fd);
   int status = 0;
-  waitpid(pid, &status, 0);
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.max_rss_kb = usage.ru_maxrss;  // kilobytes on Linux
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+CommandResult run_command(const std::vector<std::string>& argv, const fs::path& cwd,
+                          const std::vector<std::string>& env, int seconds) {
+  MeasuredRun run = run_measured_command(argv, cwd, env, seconds);
+  return {run.exit_code, std::move(run.out), std::move(run.err)};
 }
 
 }  // namespace constable::testing

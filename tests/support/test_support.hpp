@@ -41,4 +41,18 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {},
                           const std::vector<std::string>& env = {}, int seconds = 120);
 
+// A run with what it cost: wall time and the child's peak resident set
+// (wait4), for tests that bound blow-ups (they are not benchmarks).
+struct MeasuredRun {
+  int exit_code = -1;  // 128 + signal when killed
+  std::string out;
+  std::string err;
+  double seconds = 0;
+  long max_rss_kb = 0;
+  bool timed_out = false;  // killed after `seconds`
+};
+// As run_command, measured.
+MeasuredRun run_measured_command(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {},
+                                 const std::vector<std::string>& env = {}, int seconds = 120);
+
 }  // namespace constable::testing

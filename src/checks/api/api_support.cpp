@@ -1,8 +1,8 @@
 #include "checks/api/api_support.hpp"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "core/files.hpp"
 
 namespace constable::checks::api {
 
@@ -10,16 +10,27 @@ namespace {
 
 constexpr std::uintmax_t kMaxReferencedBytes = 4ULL * 1024 * 1024;
 
-std::optional<std::string> read_from_disk(const std::string& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec || size > kMaxReferencedBytes) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return buffer.str();
+// The repository holding `file`: its absolute path without its relative one
+// (the file's own directory, or the current one, for a file from outside the
+// workspace such as --manifests).
+std::filesystem::path repository_root(const workspace::File& file) {
+  const std::string absolute = file.absolute.generic_string();
+  const std::string suffix = "/" + file.path;
+  if (absolute.size() > suffix.size() && absolute.ends_with(suffix))
+    return absolute.substr(0, absolute.size() - suffix.size());
+  const auto directory = file.absolute.parent_path();
+  return directory.empty() ? std::filesystem::path(".") : directory;
+}
+
+// Referenced documents are read as the repository's own files are: inside
+// the repository (a $ref to '../../etc/passwd' or through a symlink out of it
+// reads nothing), regular files, bounded in size.
+openapi::Loader loader_within(std::filesystem::path root) {
+  return [root = std::move(root)](const std::string& path) -> std::optional<std::string> {
+    auto content = files::read(path, {.max_size = kMaxReferencedBytes, .confine_to = root});
+    if (!content) return std::nullopt;
+    return std::move(*content);
+  };
 }
 
 }  // namespace
@@ -43,7 +54,7 @@ std::optional<ApiDocument> load(const engine::FileContext& file) {
   if (version == nullptr || version->key->value != "openapi") return std::nullopt;
   // Referenced files are read from disk next to the checked file.
   doc.path = file.file().absolute.lexically_normal().generic_string();
-  doc.resolver = std::make_unique<openapi::Resolver>(doc.path, doc.root, &read_from_disk);
+  doc.resolver = std::make_unique<openapi::Resolver>(doc.path, doc.root, loader_within(repository_root(file.file())));
   doc.operations = openapi::operations(doc.root, doc.path, *doc.resolver);
   return doc;
 }

@@ -191,9 +191,9 @@ bool is_workflow_path(std::string_view path) {
   return name.find('/') == std::string_view::npos && (name.ends_with(".yml") || name.ends_with(".yaml"));
 }
 
-std::string read_file(const workspace::File& file) {
-  const auto content = workspace::read_content(file);
-  return content ? std::string(text::strip_bom(*content)) : std::string{};
+std::string_view read_file(const engine::RepositoryContext& repo, const workspace::File& file) {
+  const std::string* content = repo.text(file);
+  return content != nullptr ? std::string_view(*content) : std::string_view{};
 }
 
 Pipeline load_pipeline(const engine::RepositoryContext& repo) {

@@ -60,8 +60,9 @@ bool is_workflow_path(std::string_view path);
 // Every workflow of the repository, from the run's shared parse of each file.
 Pipeline load_pipeline(const engine::RepositoryContext& repo);
 
-// A file's content as the engine would read it ("" when unreadable).
-std::string read_file(const workspace::File& file);
+// The file's text (BOM stripped), read once per run and shared with every
+// other check (RepositoryContext::text); "" when unreadable.
+std::string_view read_file(const engine::RepositoryContext& repo, const workspace::File& file);
 
 // Emits a finding at `path`:`line`.
 void emit_at(engine::Emitter& out, std::string path, int line, std::string message);

@@ -62,7 +62,7 @@ class ContractTestsCheck final : public engine::Check {
     for (const auto& file : repo.workspace().files) {
       if (!is_manifest(file.path)) continue;
       if (first_manifest.empty()) first_manifest = file.path;
-      if (RE2::PartialMatch(read_file(file), kFramework)) return;
+      if (RE2::PartialMatch(read_file(repo, file), kFramework)) return;
     }
     if (!pipeline.empty())
       emit_at(out, pipeline.anchor_path(), pipeline.anchor_line(),

@@ -33,19 +33,26 @@ const df::Stage* root_stage(const df::Dockerfile& file, const df::Stage& stage) 
 
 bool is_scratch(std::string_view image) { return text::iequals(text::trim(image), "scratch"); }
 
-const df::Stage* referenced_stage(const df::Dockerfile& file, std::string_view reference,
-                                  const df::Stage* current) {
+StageLookup::StageLookup(const df::Dockerfile& file) : file_(file) {
+  for (const df::Stage& stage : file.stages)
+    if (!stage.name.empty()) by_name_[text::to_lower(stage.name)].push_back(&stage);
+}
+
+const df::Stage* StageLookup::find(std::string_view reference, const df::Stage* current) const {
   const std::string_view ref = text::trim(reference);
   if (ref.empty()) return nullptr;
   int index = -1;
   const auto [ptr, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), index);
-  const bool numeric = ec == std::errc{} && ptr == ref.data() + ref.size();
-  for (const df::Stage& stage : file.stages) {
-    if (&stage == current) continue;
-    if (numeric ? stage.index == index : (!stage.name.empty() && text::iequals(stage.name, ref))) {
-      return &stage;
-    }
+  if (ec == std::errc{} && ptr == ref.data() + ref.size()) {
+    // The parser numbers stages by their position.
+    if (index < 0 || static_cast<std::size_t>(index) >= file_.stages.size()) return nullptr;
+    const df::Stage& stage = file_.stages[static_cast<std::size_t>(index)];
+    return &stage == current ? nullptr : &stage;
   }
+  const auto named = by_name_.find(text::to_lower(ref));
+  if (named == by_name_.end()) return nullptr;
+  for (const df::Stage* stage : named->second)
+    if (stage != current) return stage;
   return nullptr;
 }
 
@@ -100,37 +107,10 @@ SourceRange from_image_range(const df::Dockerfile& file, const df::Stage& stage)
   return token_range(file, from.line, from.args_column, image, from.column);
 }
 
-VariableScope::VariableScope(const df::Dockerfile& file) : file_(file), globals_(file.global_arg_defaults()) {}
-
-void VariableScope::enter_stage(bool inherit_env) {
-  if (!inherit_env) env_.clear();
-  vars_ = env_;
-}
-
-void VariableScope::apply(const df::Instruction& instruction) {
-  const bool is_arg = instruction.keyword == "ARG";
-  const bool is_env = instruction.keyword == "ENV";
-  if (!is_arg && !is_env) return;
-  for (const df::KeyValue& kv : df::key_values(instruction)) {
-    if (is_arg && !kv.has_value) {
-      // `ARG NAME` re-declares a global ARG in the stage, or leaves it unset.
-      if (const auto it = globals_.find(kv.key); it != globals_.end()) {
-        vars_[kv.key] = it->second;
-      }
-      continue;
-    }
-    std::string value = expand(kv.value);
-    if (is_env) env_[kv.key] = value;
-    vars_[kv.key] = std::move(value);
-  }
-}
-
-std::string VariableScope::expand(std::string_view word, bool* unresolved) const {
-  return df::expand_variables(word, vars_, file_.escape, unresolved);
-}
-
 std::vector<ImageSource> external_images(const df::Dockerfile& file) {
   std::vector<ImageSource> out;
+  VariableScope scope(file);  // one scope, hence one expansion budget, for the whole file
+  const StageLookup stages(file);
   for (const df::Stage& stage : file.stages) {
     if (stage.from < file.instructions.size()) {
       ImageSource source;
@@ -141,14 +121,13 @@ std::vector<ImageSource> external_images(const df::Dockerfile& file) {
       source.stage = &stage;
       const bool stage_ref =
           stage.parent_stage.has_value() ||
-          (!stage.unresolved && referenced_stage(file, stage.resolved_image, &stage) != nullptr &&
-           referenced_stage(file, stage.resolved_image, &stage)->index < stage.index);
+          (!stage.unresolved && stages.find(stage.resolved_image, &stage) != nullptr &&
+           stages.find(stage.resolved_image, &stage)->index < stage.index);
       if (!stage_ref && !(!stage.unresolved && is_scratch(stage.resolved_image))) {
         if (!source.unresolved) source.ref = formats::parse_image_ref(source.resolved);
         out.push_back(std::move(source));
       }
     }
-    VariableScope scope(file);
     scope.enter_stage(false);
     for (std::size_t i = stage.from + 1; i <= stage.last && i < file.instructions.size(); ++i) {
       const df::Instruction& instruction = file.instructions[i];
@@ -159,7 +138,7 @@ std::vector<ImageSource> external_images(const df::Dockerfile& file) {
         ImageSource source;
         source.written = flag.value;
         source.resolved = scope.expand(flag.value, &source.unresolved);
-        if (!source.unresolved && referenced_stage(file, source.resolved, &stage) != nullptr) continue;
+        if (!source.unresolved && stages.find(source.resolved, &stage) != nullptr) continue;
         if (!source.unresolved && !source.resolved.empty() &&
             std::all_of(source.resolved.begin(), source.resolved.end(),
                         [](char c) { return c >= '0' && c <= '9'; })) {

@@ -27,10 +27,19 @@ const dockerfile::Stage* root_stage(const dockerfile::Dockerfile& file, const do
 
 bool is_scratch(std::string_view image);
 
-// The stage a `--from=` / `from=` value names, by name (case-insensitive) or
-// by index, or nullptr when it names no stage of the file other than `current`.
-const dockerfile::Stage* referenced_stage(const dockerfile::Dockerfile& file, std::string_view reference,
-                                          const dockerfile::Stage* current);
+// Resolves `FROM x` and `--from=x` references to stages. Built once per file:
+// a scan per reference is quadratic in a Dockerfile of thousands of stages.
+class StageLookup {
+ public:
+  explicit StageLookup(const dockerfile::Dockerfile& file);
+  // The stage `reference` names, by name (case-insensitive) or by index, or
+  // nullptr when it names no stage of the file other than `current`.
+  const dockerfile::Stage* find(std::string_view reference, const dockerfile::Stage* current) const;
+
+ private:
+  const dockerfile::Dockerfile& file_;
+  std::map<std::string, std::vector<const dockerfile::Stage*>, std::less<>> by_name_;  // in file order
+};
 
 // The stage an instruction belongs to, or nullptr for global instructions.
 const dockerfile::Stage* stage_of(const dockerfile::Dockerfile& file, std::size_t instruction_index);
@@ -46,25 +55,8 @@ SourceRange token_range(const dockerfile::Dockerfile& file, int line, int column
 // The image token of a stage's FROM instruction.
 SourceRange from_image_range(const dockerfile::Dockerfile& file, const dockerfile::Stage& stage);
 
-// Variables visible at each point of a stage chain: global ARG defaults
-// re-declared by ARG, stage ARG defaults and ENV values, in order.
-class VariableScope {
- public:
-  explicit VariableScope(const dockerfile::Dockerfile& file);
-  // Applies an ARG or ENV instruction; other instructions are ignored.
-  void apply(const dockerfile::Instruction& instruction);
-  // Starts a new stage: ARGs are not inherited, ENV values are when
-  // `inherit_env` (a stage built FROM an earlier one).
-  void enter_stage(bool inherit_env);
-  std::string expand(std::string_view word, bool* unresolved = nullptr) const;
-  const std::map<std::string, std::string>& variables() const { return vars_; }
-
- private:
-  const dockerfile::Dockerfile& file_;
-  std::map<std::string, std::string> globals_;
-  std::map<std::string, std::string> env_;
-  std::map<std::string, std::string> vars_;
-};
+// Variables visible at each point of a stage chain (bounded expansion).
+using VariableScope = dockerfile::VariableScope;
 
 // An image a build pulls from outside the Dockerfile: a FROM that is neither
 // `scratch` nor an earlier stage, or a `COPY --from=` naming an image.

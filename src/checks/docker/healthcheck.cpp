@@ -45,7 +45,7 @@ class HealthcheckCheck final : public engine::Check {
       if (instruction->keyword == "HEALTHCHECK") last = instruction;
     }
     if (last == nullptr) {
-      out.report(from_image_range(df, *final_stage), "final stage has no HEALTHCHECK instruction");
+      out.report(from_image_range(df, *final_stage), "final stage has no HEALTHCHECK instruction", "final stage");
       return;
     }
     const std::string_view args = text::trim(last->arguments);

@@ -40,11 +40,13 @@ class MultiStageBuildCheck final : public engine::Check {
     if (final_stage == nullptr) return;
     if (df.stages.size() < 2) {
       out.report(from_image_range(df, *final_stage),
-                 "single-stage build: build in a separate stage and copy only the artifacts into the final one");
+                 "single-stage build: build in a separate stage and copy only the artifacts into the final one",
+                 "final stage");
       return;
     }
     const std::vector<const dockerfile::Stage*> chain = final_chain(df);
     if (chain.size() > 1) return;  // the final stage builds FROM an earlier stage
+    const StageLookup stages(df);
     for (const dockerfile::Stage* stage : chain) {
       VariableScope scope(df);
       scope.enter_stage(false);
@@ -54,7 +56,7 @@ class MultiStageBuildCheck final : public engine::Check {
           std::optional<std::string> from;
           if (instruction->keyword == "COPY" && flag.name == "from") from = flag.value;
           if (instruction->keyword == "RUN" && flag.name == "mount") from = mount_option(flag.value, "from");
-          if (from && referenced_stage(df, scope.expand(*from), stage) != nullptr) return;
+          if (from && stages.find(scope.expand(*from), stage) != nullptr) return;
         }
       }
     }
@@ -65,7 +67,7 @@ class MultiStageBuildCheck final : public engine::Check {
       names += stage.name.empty() ? fmt::format("#{}", stage.index) : fmt::format("'{}'", stage.name);
     }
     out.report(from_image_range(df, *final_stage),
-               fmt::format("final stage copies nothing from the build stages ({})", names));
+               fmt::format("final stage copies nothing from the build stages ({})", names), "final stage");
   }
 };
 

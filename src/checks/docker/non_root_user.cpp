@@ -77,7 +77,7 @@ class NonRootUserCheck final : public engine::Check {
     }
     if (last == nullptr) {
       if (!chain.empty() && defaults_to_non_root(*chain.front())) return;
-      out.report(from_image_range(df, *final_stage), "final stage runs as root: no USER instruction");
+      out.report(from_image_range(df, *final_stage), "final stage runs as root: no USER instruction", "final stage");
       return;
     }
     if (last_unresolved || !is_root(last_user)) return;  // an unknown user is given the benefit of the doubt

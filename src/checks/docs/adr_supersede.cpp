@@ -77,7 +77,7 @@ class AdrSupersedeCheck final : public engine::Check {
     std::vector<Adr> adrs;
     for (const auto& file : repo.workspace().files) {
       if (file.kind != FileKind::markdown || !is_adr_path(file.path)) continue;
-      Adr adr{.file = &file, .number = -1, .padded = adr_number(file.path), .text = read_file(file), .status = {}};
+      Adr adr{.file = &file, .number = -1, .padded = adr_number(file.path), .text = std::string(read_file(repo, file)), .status = {}};
       if (!adr.padded.empty()) adr.number = std::stol(adr.padded);
       adr.status = adr_status(adr.text);
       adrs.push_back(std::move(adr));

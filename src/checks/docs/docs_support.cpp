@@ -41,9 +41,9 @@ std::vector<Heading> headings(std::string_view markdown) {
   return out;
 }
 
-std::string read_file(const workspace::File& file) {
-  const auto content = workspace::read_content(file);
-  return content ? std::string(text::strip_bom(*content)) : std::string{};
+std::string_view read_file(const engine::RepositoryContext& repo, const workspace::File& file) {
+  const std::string* content = repo.text(file);
+  return content != nullptr ? std::string_view(*content) : std::string_view{};
 }
 
 const workspace::File* find_file(const workspace::Workspace& workspace, std::string_view path) {

@@ -20,8 +20,9 @@ struct Heading {
 // ATX and setext headings outside fenced code blocks, in order.
 std::vector<Heading> headings(std::string_view markdown);
 
-// A file's content as the engine would read it ("" when unreadable).
-std::string read_file(const workspace::File& file);
+// The file's text (BOM stripped), read once per run and shared with every
+// other check (RepositoryContext::text); "" when unreadable.
+std::string_view read_file(const engine::RepositoryContext& repo, const workspace::File& file);
 // The workspace file at `path` (exact), or null.
 const workspace::File* find_file(const workspace::Workspace& workspace, std::string_view path);
 // The first file named `name` (case-insensitive) at the root, or in docs/ or .github/ when `elsewhere`.

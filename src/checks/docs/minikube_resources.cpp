@@ -52,7 +52,7 @@ class MinikubeResourcesCheck final : public engine::Check {
     std::string user;
     for (const auto& file : repo.workspace().files) {
       if (!may_start_minikube(file) || file.size > 1024 * 1024) continue;
-      if (RE2::PartialMatch(read_file(file), kStart)) {
+      if (RE2::PartialMatch(read_file(repo, file), kStart)) {
         user = file.path;
         break;
       }
@@ -63,7 +63,7 @@ class MinikubeResourcesCheck final : public engine::Check {
       emit_at(out, "README.md", 0, fmt::format("{} starts Minikube but there is no README.md to document its resources", user));
       return;
     }
-    const std::string content = read_file(*readme);
+    const std::string_view content = read_file(repo, *readme);
     static const RE2 kCpu(R"((?i)(--cpus\b|\b\d+\s*(v?cpus?|cores?)\b|\bcpus?\s*[:=]\s*\d+))");
     static const RE2 kMemory(
         R"((?i)(--memory\b|\b\d+(\.\d+)?\s*(gb|gib|mb|mib|g|m)\b[^\n]*\b(memory|ram)\b|\b(memory|ram)\b[^\n]*\b\d+(\.\d+)?\s*(gb|gib|mb|mib|g|m)\b))");

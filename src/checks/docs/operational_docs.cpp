@@ -32,7 +32,7 @@ class OperationalDocCheck final : public engine::Check {
     }
     for (const auto& file : workspace.files) {
       if (file.kind != FileKind::markdown) continue;
-      for (const Heading& heading : headings(read_file(file)))
+      for (const Heading& heading : headings(read_file(repo, file)))
         if (RE2::PartialMatch(text::to_lower(heading.text), heading_)) return;
     }
     emit_at(out, std::string(topic_.expected_path), 0,

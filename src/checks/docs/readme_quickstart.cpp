@@ -42,7 +42,7 @@ class ReadmeQuickstartCheck final : public engine::Check {
     }
     static const RE2 kQuickstart(R"((?i)\b(quick[- ]?start|getting started)\b)");
     int title = 1;
-    const auto found = headings(read_file(*readme));
+    const auto found = headings(read_file(repo, *readme));
     for (const Heading& heading : found)
       if (RE2::PartialMatch(heading.text, kQuickstart)) return;
     if (!found.empty() && found.front().level == 1) title = found.front().line;

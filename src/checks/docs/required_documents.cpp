@@ -65,7 +65,7 @@ class RequiredDocumentsCheck final : public engine::Check {
       const workspace::File* file = find_document(repo.workspace(), name, true);
       if (file == nullptr)
         emit_at(out, name, 0, fmt::format("the repository has no {}", name));
-      else if (text::trim(read_file(*file)).empty())
+      else if (text::trim(read_file(repo, *file)).empty())
         emit_at(out, file->path, 0, fmt::format("{} is empty", file->path));
     }
   }

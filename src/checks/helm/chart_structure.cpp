@@ -80,9 +80,10 @@ class ChartStructureCheck final : public engine::Check {
   }
 
  private:
+  // A file discovery skipped (too large, say) exists: its note says why it was not read.
   static bool exists(const workspace::Workspace& workspace, const std::string& path, bool directory) {
     if (directory) return !files_under(workspace, path).empty();
-    return find_file(workspace, path) != nullptr;
+    return find_file(workspace, path) != nullptr || workspace::skipped(workspace, path) != nullptr;
   }
 
   // A chart-level tests/ path is also found under templates/tests/, Helm's convention.

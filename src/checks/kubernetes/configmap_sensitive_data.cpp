@@ -51,7 +51,7 @@ class ConfigMapSensitiveDataCheck final : public engine::Check {
         engine::Emission e = emission_at(*object, entry.key,
                                          fmt::format("ConfigMap {} holds {} under '{}'", object->display_name(),
                                                      named ? "a credential-like value" : "a secret", key));
-        if (object->source->origins == nullptr) e.secrets.push_back(kube::range_of(entry.value));
+        mark_secret(e, *object, entry.value);
         out.emit(std::move(e));
       }
     }

@@ -8,6 +8,9 @@ engine::Emission emission_at(const kube::Object& object, const yaml::Node* node,
   engine::Emission e;
   e.range = node != nullptr ? kube::range_of(node) : kube::key_range(object.root, "kind");
   e.message = std::move(message);
+  // The object and what the message says of it (it names the container and
+  // field), not the line, so editing the line keeps the finding's identity.
+  e.anchor = fmt::format("{}/{}/{}\n{}", object.kind, object.declared_namespace(), object.name, e.message);
   e.path_override = object.source->path;
   e.environment = object.source->environment;
   const auto* origins = object.source->origins;
@@ -19,6 +22,20 @@ engine::Emission emission_at(const kube::Object& object, const yaml::Node* node,
       e.message += fmt::format(" (value from {}:{})", origin.value_path, origin.value_line);
   }
   return e;
+}
+
+void mark_secret(engine::Emission& e, const kube::Object& object, const yaml::Node* value) {
+  if (value == nullptr) return;
+  const SourceRange range = kube::range_of(value);
+  const auto* origins = object.source->origins;
+  if (origins == nullptr) {
+    e.secrets.push_back(range);
+    return;
+  }
+  if (range.line < 1 || static_cast<std::size_t>(range.line) > origins->size()) return;
+  const kube::Origin& origin = (*origins)[static_cast<std::size_t>(range.line - 1)];
+  if (origin.value_path.empty() && origin.path == e.path_override)
+    e.secrets.push_back(SourceRange::at_line(origin.line));
 }
 
 void report(engine::Emitter& out, const kube::Object& object, const yaml::Node* node, std::string message,

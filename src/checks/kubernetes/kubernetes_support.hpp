@@ -17,6 +17,13 @@ namespace constable::checks::kubernetes {
 // wrote it, naming the values file line a value came from.
 engine::Emission emission_at(const kube::Object& object, const yaml::Node* node, std::string message);
 
+// Marks `value` as a secret of `e` (made by emission_at for the same object),
+// so that no snippet shows it: its range in a repository file; in a rendered
+// manifest, the whole template line that wrote it (the value's column there is
+// unknown) unless the value came from a values file (the line then shows the
+// expression, not the value).
+void mark_secret(engine::Emission& e, const kube::Object& object, const yaml::Node* value);
+
 // Reports at `node` (or the object's `kind:` when null) in the object's source.
 void report(engine::Emitter& out, const kube::Object& object, const yaml::Node* node, std::string message,
             std::string remediation = {});

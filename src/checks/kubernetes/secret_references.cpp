@@ -54,7 +54,7 @@ class SecretReferencesCheck final : public engine::Check {
               emission_at(object, value,
                           fmt::format("container '{}' of {} sets {} to a literal value instead of a Secret reference",
                                       c.name, object.display_name(), name->str()));
-          if (object.source->origins == nullptr) e.secrets.push_back(kube::range_of(value));
+          mark_secret(e, object, value);
           out.emit(std::move(e));
         }
       }

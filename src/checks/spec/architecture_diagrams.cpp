@@ -84,8 +84,8 @@ class ArchitectureDiagramsCheck final : public engine::Check {
     int first_line = 0;
     for (const auto& file : repo.workspace().files) {
       if (!may_hold_diagrams(file.path) || lower_basename(file.path).find("constitution") != std::string::npos) continue;
-      const auto content = read(file);
-      if (!content) continue;
+      const std::string* content = read(repo, file);
+      if (content == nullptr) continue;
       for (const c4::Diagram& d : c4::detect(file.path, *content)) {
         found.insert(d.level);
         if (first_file == nullptr && d.level != c4::Level::code) {

@@ -74,8 +74,8 @@ class BehavioralSpecsCheck final : public engine::Check {
                             ext == "json" || ext == "yaml" || ext == "yml" || ext == "ts" || ext == "js" ||
                             ext == "tsx" || ext == "jsx" || ext == "mjs";
       if (!relevant) continue;
-      const auto content = read(file);
-      if (!content) continue;
+      const std::string* content = read(repo, file);
+      if (content == nullptr) continue;
       inspect(file.path, ext, *content, found, out);
     }
     if (events_ && found.events == 0)

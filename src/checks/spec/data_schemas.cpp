@@ -63,7 +63,7 @@ class DataSchemasCheck final : public engine::Check {
     for (const auto& file : workspace.files) {
       if (file.kind == FileKind::source && sqlmodel_ && lower_extension(file.path) == "py") {
         static const RE2 table_model(R"(class\s+\w+\s*\([^)]*\bSQLModel\b[^)]*\btable\s*=\s*True)");
-        if (const auto content = read(file); content && RE2::PartialMatch(*content, table_model)) ++schemas;
+        if (const std::string* content = read(repo, file); content != nullptr && RE2::PartialMatch(*content, table_model)) ++schemas;
         continue;
       }
       if (!json_schema_ || (file.kind != FileKind::json && file.kind != FileKind::yaml)) continue;
@@ -81,7 +81,6 @@ class DataSchemasCheck final : public engine::Check {
   // Validates a JSON Schema document; false when the file is not one.
   static bool validate_schema_file(const engine::RepositoryContext& repo, const workspace::File& file,
                                    engine::Emitter& out) {
-    const workspace::Workspace& workspace = repo.workspace();
     const std::string name = lower_basename(file.path);
     const bool named = name.ends_with(".schema.json") || name.ends_with(".schema.yaml") || name.ends_with(".schema.yml");
     const std::string* content = repo.text(file);
@@ -109,7 +108,7 @@ class DataSchemasCheck final : public engine::Check {
     }
     if (!draft && !named) return false;
     if (openapi::version_entry(root) != nullptr || root->get("asyncapi") != nullptr) return false;
-    openapi::Resolver resolver(file.path, root, workspace_loader(workspace));
+    openapi::Resolver resolver(file.path, root, workspace_loader(repo));
     for (const auto& problem : jsonschema::validate(root, draft.value_or(jsonschema::Draft::draft2020_12), file.path,
                                                      resolver))
       out.emit(at(file.path, problem.mark.line, problem.mark.column,

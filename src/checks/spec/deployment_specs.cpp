@@ -57,10 +57,15 @@ class DeploymentSpecsCheck final : public engine::Check {
           continue;
         }
         const std::string dir = directory_of(file.path);
+        const auto is_values = [&](const std::string& path) {
+          return path.starts_with(dir) && lower_basename(path).starts_with("values") &&
+                 workspace::classify(path) == FileKind::yaml && path.find('/', dir.size()) == std::string::npos;
+        };
         bool values = false;
-        for (const auto& other : files)
-          values = values || (other.path.starts_with(dir) && lower_basename(other.path).starts_with("values") &&
-                              other.kind == FileKind::yaml && other.path.find('/', dir.size()) == std::string::npos);
+        for (const auto& other : files) values = values || is_values(other.path);
+        // A values file too large to read still exists: its note says why it was skipped.
+        for (const auto& note : repo.workspace().notes)
+          values = values || (is_values(note.path) && workspace::skipped(repo.workspace(), note.path) != nullptr);
         if (!values) {
           out.emit(at(file.path, root->start.line, 0, "the Helm chart has no values.yaml beside its Chart.yaml"));
           continue;

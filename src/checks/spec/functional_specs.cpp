@@ -66,12 +66,11 @@ class FunctionalSpecsCheck final : public engine::Check {
   }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    const auto& workspace = repo.workspace();
-    const std::vector<OpenApiFile> documents = openapi_files(workspace);
+    const std::vector<OpenApiFile> documents = openapi_files(repo);
     for (const OpenApiFile& doc : documents) {
       if (doc.root == nullptr) {
-        const yaml::ParseError error = doc.stream.errors.empty() ? yaml::ParseError{"no document", {1, 1}, true}
-                                                                 : doc.stream.errors.front();
+        const yaml::ParseError error = doc.stream->errors.empty() ? yaml::ParseError{"no document", {1, 1}, true}
+                                                                  : doc.stream->errors.front();
         out.emit(at(doc.file->path, error.mark.line, error.mark.column,
                     fmt::format("the OpenAPI document does not parse: {}", error.message)));
         continue;
@@ -85,7 +84,7 @@ class FunctionalSpecsCheck final : public engine::Check {
                                 version->value->value, minimum_.major, minimum_.minor)));
       }
     }
-    for (const ApiSource& api : detect_apis(workspace)) {
+    for (const ApiSource& api : detect_apis(repo)) {
       const std::string top = top_directory(api.path);
       bool covered = false;
       for (const OpenApiFile& doc : documents) {

@@ -52,8 +52,8 @@ class GherkinScenariosCheck final : public engine::Check {
     int features = 0;
     for (const auto& file : repo.workspace().files) {
       if (file.kind != FileKind::gherkin) continue;
-      const auto content = read(file);
-      if (!content) continue;
+      const std::string* content = read(repo, file);
+      if (content == nullptr) continue;
       ++features;
       const gherkin::Document doc = gherkin::parse(*content);
       for (const auto& error : doc.errors)

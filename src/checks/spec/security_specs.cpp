@@ -64,8 +64,8 @@ class SecuritySpecsCheck final : public engine::Check {
           ext != "yml")
         continue;
       if (lower_basename(file.path).find("constitution") != std::string::npos) continue;
-      const auto content = read(file);
-      if (!content) continue;
+      const std::string* content = read(repo, file);
+      if (content == nullptr) continue;
       threats = threats || (RE2::PartialMatch(*content, threat_model) && RE2::PartialMatch(*content, method));
       compliance = compliance || RE2::PartialMatch(*content, regime) || RE2::PartialMatch(*content, heading);
     }

@@ -7,19 +7,22 @@
 
 namespace constable::checks::spec {
 
-std::optional<std::string> read(const workspace::File& file) {
-  if (!file.content && file.size > kMaxSpecFileBytes) return std::nullopt;
-  auto content = workspace::read_content(file);
-  if (!content || content->size() > kMaxSpecFileBytes) return std::nullopt;
-  return std::move(*content);
+const std::string* read(const engine::RepositoryContext& repo, const workspace::File& file) {
+  if (!file.content && file.size > kMaxSpecFileBytes) return nullptr;
+  const std::string* content = repo.text(file);
+  if (content == nullptr || content->size() > kMaxSpecFileBytes) return nullptr;
+  return content;
 }
 
-openapi::Loader workspace_loader(const workspace::Workspace& workspace) {
-  return [&workspace](const std::string& path) -> std::optional<std::string> {
-    const auto it = std::lower_bound(workspace.files.begin(), workspace.files.end(), path,
+openapi::Loader workspace_loader(const engine::RepositoryContext& repo) {
+  return [&repo](const std::string& path) -> std::optional<std::string> {
+    const auto& files = repo.workspace().files;
+    const auto it = std::lower_bound(files.begin(), files.end(), path,
                                      [](const workspace::File& f, const std::string& p) { return f.path < p; });
-    if (it == workspace.files.end() || it->path != path) return std::nullopt;
-    return read(*it);
+    if (it == files.end() || it->path != path) return std::nullopt;
+    const std::string* content = read(repo, *it);
+    if (content == nullptr) return std::nullopt;
+    return *content;
   };
 }
 
@@ -79,15 +82,15 @@ std::optional<ApiSource> detect_api(std::string_view path, std::string_view cont
   return std::nullopt;
 }
 
-std::vector<ApiSource> detect_apis(const workspace::Workspace& workspace) {
+std::vector<ApiSource> detect_apis(const engine::RepositoryContext& repo) {
   std::vector<ApiSource> out;
-  for (const auto& file : workspace.files) {
+  for (const auto& file : repo.workspace().files) {
     if (file.kind != FileKind::source) continue;
     const std::string ext = lower_extension(file.path);
     if (ext != "py" && ext != "ts" && ext != "js" && ext != "mjs" && ext != "cjs" && ext != "tsx" && ext != "jsx")
       continue;
-    const auto content = read(file);
-    if (!content) continue;
+    const std::string* content = read(repo, file);
+    if (content == nullptr) continue;
     if (auto api = detect_api(file.path, *content)) out.push_back(std::move(*api));
   }
   return out;
@@ -98,17 +101,17 @@ bool mentions_openapi_key(std::string_view content) {
   return RE2::PartialMatch(content, key);
 }
 
-std::vector<OpenApiFile> openapi_files(const workspace::Workspace& workspace) {
+std::vector<OpenApiFile> openapi_files(const engine::RepositoryContext& repo) {
   std::vector<OpenApiFile> out;
-  for (const auto& file : workspace.files) {
+  for (const auto& file : repo.workspace().files) {
     if (file.kind != FileKind::yaml && file.kind != FileKind::json) continue;
     const std::string name = lower_basename(file.path);
     const bool named = name.starts_with("openapi.") || name.starts_with("swagger.");
-    const auto content = read(file);
-    if (!content || (!named && !mentions_openapi_key(*content))) continue;
-    OpenApiFile doc{.file = &file, .stream = yaml::parse(*content), .root = nullptr};
-    if (doc.stream.ok() && !doc.stream.documents.empty()) {
-      doc.root = doc.stream.documents.front().root;
+    const std::string* content = read(repo, file);
+    if (content == nullptr || (!named && !mentions_openapi_key(*content))) continue;
+    OpenApiFile doc{.file = &file, .stream = repo.yaml(file), .root = nullptr};
+    if (doc.stream->ok() && !doc.stream->documents.empty()) {
+      doc.root = doc.stream->documents.front().root;
       if (openapi::version_entry(doc.root) == nullptr) continue;  // a YAML file that only mentions the word
     }
     out.push_back(std::move(doc));

@@ -16,11 +16,12 @@ namespace constable::checks::spec {
 // Files larger than this are not read by the repository-wide specification checks.
 inline constexpr std::uintmax_t kMaxSpecFileBytes = 4ULL * 1024 * 1024;
 
-// The file's content (from its revision or from disk), nullopt when unreadable or too large.
-std::optional<std::string> read(const workspace::File& file);
+// The file's content, read once per run and shared with every other check
+// (RepositoryContext::text); null when unreadable or too large.
+const std::string* read(const engine::RepositoryContext& repo, const workspace::File& file);
 
 // Loads documents by workspace-relative path, for openapi::Resolver.
-openapi::Loader workspace_loader(const workspace::Workspace& workspace);
+openapi::Loader workspace_loader(const engine::RepositoryContext& repo);
 
 std::string lower_extension(std::string_view path);
 std::string lower_basename(std::string_view path);
@@ -32,7 +33,7 @@ struct ApiSource {
   int line = 0;
   std::string framework;  // "FastAPI", "Express", "Next.js route handler", "Next.js API route"
 };
-std::vector<ApiSource> detect_apis(const workspace::Workspace& workspace);
+std::vector<ApiSource> detect_apis(const engine::RepositoryContext& repo);
 // The APIs one source file exposes (used by detect_apis; exposed for tests).
 std::optional<ApiSource> detect_api(std::string_view path, std::string_view content);
 
@@ -40,10 +41,10 @@ std::optional<ApiSource> detect_api(std::string_view path, std::string_view cont
 // at the top level, or an openapi.*/swagger.* name), parsed.
 struct OpenApiFile {
   const workspace::File* file = nullptr;
-  yaml::Stream stream;
+  const yaml::Stream* stream = nullptr;  // the run's shared parse (RepositoryContext::yaml)
   const yaml::Node* root = nullptr;  // null when it does not parse
 };
-std::vector<OpenApiFile> openapi_files(const workspace::Workspace& workspace);
+std::vector<OpenApiFile> openapi_files(const engine::RepositoryContext& repo);
 
 // "openapi: 3.0.3" at the top level of the text (YAML or JSON), a cheap
 // pre-filter before parsing.

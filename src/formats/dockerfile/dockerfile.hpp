@@ -113,14 +113,65 @@ struct Dockerfile {
   std::vector<const Instruction*> stage_instructions(const Stage& stage) const;
   // Chain from the stage back through the stages it is built FROM: {stage, parent, ...}.
   std::vector<const Stage*> ancestry(const Stage& stage) const;
-  // Global ARG defaults (name -> value) for expanding FROM lines.
-  std::map<std::string, std::string> global_arg_defaults() const;
+  // Global ARG defaults (name -> value) for expanding FROM lines, expanded
+  // once by parse(). A value past the expansion limits is absent (unknown).
+  const std::map<std::string, std::string>& global_arg_defaults() const { return global_defaults_; }
+
+ private:
+  std::map<std::string, std::string> global_defaults_;
+};
+
+// Limits on variable expansion: each `ARG B=$A$A` doubles a value, so a few
+// hundred bytes of Dockerfile could otherwise expand to gigabytes.
+inline constexpr std::size_t kMaxExpandedValueBytes = 64 * 1024;  // one expanded word
+inline constexpr std::size_t kMaxExpansionBytes = 4 * 1024 * 1024;  // copied from variables, per budget
+
+// What the expansions sharing a budget (one VariableScope: a file's
+// variables) may still copy out of variables. A word that would go past a
+// limit is left as written and unresolved, and counted here.
+struct ExpansionBudget {
+  std::size_t remaining = kMaxExpansionBytes;
+  std::size_t values_too_large = 0;  // words stopped by kMaxExpandedValueBytes
+  std::size_t words_past_budget = 0;  // words stopped because `remaining` ran out
+  std::size_t overflows() const { return values_too_large + words_past_budget; }
 };
 
 // Shell-style expansion of $VAR, ${VAR}, ${VAR:-default}, ${VAR-default},
 // ${VAR:+alt} and ${VAR+alt}, with `escape` quoting the next character.
-// Unknown variables expand to "" and set *unresolved when given.
+// Unknown variables expand to "" and set *unresolved when given. Without a
+// budget, one word is still bounded by kMaxExpandedValueBytes.
 std::string expand_variables(std::string_view word, const std::map<std::string, std::string>& vars,
-                             char escape = '\\', bool* unresolved = nullptr);
+                             char escape = '\\', bool* unresolved = nullptr, ExpansionBudget* budget = nullptr);
+
+// Variables visible at each point of a stage chain, as a build sees them:
+// global ARG defaults re-declared by ARG, stage ARG defaults and ENV values,
+// in order. Every expansion of one scope shares one ExpansionBudget; a value
+// past the limits is dropped (later references to it are unresolved) and the
+// first such value is remembered as a located error.
+class VariableScope {
+ public:
+  explicit VariableScope(const Dockerfile& file) : VariableScope(file.escape, file.global_arg_defaults()) {}
+  // `globals` must outlive the scope.
+  VariableScope(char escape, const std::map<std::string, std::string>& globals) : escape_(escape), globals_(&globals) {}
+
+  // Applies an ARG or ENV instruction; other instructions are ignored.
+  void apply(const Instruction& instruction);
+  // Starts a new stage: ARGs are not inherited, ENV values are when
+  // `inherit_env` (a stage built FROM an earlier one).
+  void enter_stage(bool inherit_env);
+  std::string expand(std::string_view word, bool* unresolved = nullptr) const;
+  const std::map<std::string, std::string>& variables() const { return vars_; }
+  // The first ARG or ENV value dropped for going past the expansion limits.
+  const std::optional<ParseError>& limit_error() const { return limit_error_; }
+
+ private:
+  char escape_ = '\\';
+  const std::map<std::string, std::string>* globals_;
+  std::map<std::string, std::string> env_;
+  std::map<std::string, std::string> vars_;
+  // Charging the budget does not change the visible variables.
+  mutable ExpansionBudget budget_;
+  std::optional<ParseError> limit_error_;
+};
 
 }  // namespace constable::dockerfile

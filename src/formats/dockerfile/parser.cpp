@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,8 +13,19 @@
 
 #include "core/text.hpp"
 #include "formats/dockerfile/dockerfile.hpp"
+#include "formats/dockerfile/printable.hpp"
 
 namespace constable::dockerfile {
+
+std::string detail::printable(std::string_view s) {
+  std::string out;
+  for (char c : s.substr(0, std::min<std::size_t>(s.size(), 40))) {
+    const auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? '?' : c;
+  }
+  if (s.size() > 40) out += "...";
+  return out;
+}
 
 namespace {
 
@@ -32,16 +44,7 @@ std::string_view rtrim(std::string_view s) {
 
 int to_int(std::size_t v) { return v > 0x7fffffffU ? 0x7fffffff : static_cast<int>(v); }
 
-// Text shown in messages: bounded and free of control bytes.
-std::string printable(std::string_view s) {
-  std::string out;
-  for (char c : s.substr(0, std::min<std::size_t>(s.size(), 40))) {
-    const auto u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u == 0x7f) ? '?' : c;
-  }
-  if (s.size() > 40) out += "...";
-  return out;
-}
+using detail::printable;
 
 const char* const kKnownKeywords[] = {"FROM",   "RUN",        "CMD",    "LABEL", "MAINTAINER", "EXPOSE",
                                       "ENV",    "ADD",        "COPY",   "ENTRYPOINT", "VOLUME", "USER",
@@ -390,7 +393,8 @@ void parse_flags(std::string_view rest, std::size_t base, const std::vector<Segm
 }
 
 void build_stages(Dockerfile& df) {
-  const auto defaults = df.global_arg_defaults();
+  const auto& defaults = df.global_arg_defaults();
+  std::map<std::string, int, std::less<>> last_stage_named;  // a later stage of the same name wins
   for (std::size_t idx = 0; idx < df.instructions.size(); ++idx) {
     const Instruction& ins = df.instructions[idx];
     if (ins.keyword != "FROM") continue;
@@ -427,9 +431,10 @@ void build_stages(Dockerfile& df) {
       st.resolved_image = expand_variables(st.image, defaults, ins.escape, &unresolved);
       st.unresolved = unresolved;
       const std::string lowered = text::to_lower(st.resolved_image);
-      for (const Stage& earlier : df.stages)
-        if (!earlier.name.empty() && earlier.name == lowered) st.parent_stage = earlier.index;
+      if (const auto named = last_stage_named.find(lowered); named != last_stage_named.end())
+        st.parent_stage = named->second;
     }
+    if (!st.name.empty()) last_stage_named[st.name] = st.index;
     df.stages.push_back(std::move(st));
   }
   for (std::size_t s = 0; s < df.stages.size(); ++s) {
@@ -574,7 +579,27 @@ Dockerfile Dockerfile::parse(std::string_view input) {
                              it->line, it->column});
       }
     }
+    // Global ARG defaults, expanded once; a value past the expansion limits is reported.
+    const std::map<std::string, std::string> none;
+    VariableScope globals(escape, none);
+    for (std::size_t idx : df.global_args) globals.apply(df.instructions[idx]);
+    df.global_defaults_ = globals.variables();
+    if (globals.limit_error()) df.errors.push_back(*globals.limit_error());
     build_stages(df);
+    // Every stage's ARG and ENV values, expanded once as a build would, so
+    // that a value past the limits is reported where it is written.
+    if (!globals.limit_error()) {
+      VariableScope scope(df);
+      for (const Stage& stage : df.stages) {
+        scope.enter_stage(stage.parent_stage.has_value() && *stage.parent_stage == stage.index - 1);
+        for (std::size_t k = stage.from + 1; k <= stage.last && k < df.instructions.size(); ++k)
+          scope.apply(df.instructions[k]);
+        if (scope.limit_error()) {
+          df.errors.push_back(*scope.limit_error());
+          break;
+        }
+      }
+    }
   }
   return df;
 }
@@ -592,19 +617,6 @@ std::vector<const Stage*> Dockerfile::ancestry(const Stage& stage) const {
          static_cast<std::size_t>(*cur->parent_stage) < stages.size()) {
     cur = &stages[static_cast<std::size_t>(*cur->parent_stage)];
     out.push_back(cur);
-  }
-  return out;
-}
-
-std::map<std::string, std::string> Dockerfile::global_arg_defaults() const {
-  std::map<std::string, std::string> out;
-  for (std::size_t idx : global_args) {
-    if (idx >= instructions.size()) continue;
-    const Instruction& ins = instructions[idx];
-    for (const KeyValue& kv : key_values(ins)) {
-      if (!kv.has_value) continue;
-      out[kv.key] = expand_variables(kv.value, out, ins.escape);
-    }
   }
   return out;
 }

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <string>
 #include <utility>
 
 #include "core/text.hpp"
@@ -70,11 +72,41 @@ class Parser {
     const auto lines = text::split_lines(text::strip_bom(text));
     for (std::size_t i = 0; i < lines.size(); ++i) line(static_cast<int>(i) + 1, lines[i]);
     finish(static_cast<int>(lines.size()));
+    summarise_errors();
     return std::move(doc_);
   }
 
  private:
-  void error(int line, int column, std::string message) { doc_.errors.push_back({std::move(message), line, column}); }
+  // A file that is mostly wrong (another format, a generated file) must not
+  // become a finding per line: a repeated message is reported once, with the
+  // count of its repeats, and past kMaxErrors distinct errors the rest are
+  // only counted.
+  static constexpr std::size_t kMaxErrors = 50;
+  struct Repeats {
+    std::size_t index = 0;  // into doc_.errors
+    std::size_t more = 0;
+  };
+
+  void error(int line, int column, std::string message) {
+    if (const auto seen = repeats_.find(message); seen != repeats_.end()) {
+      ++seen->second.more;
+      return;
+    }
+    if (doc_.errors.size() >= kMaxErrors) {
+      ++unreported_;
+      return;
+    }
+    repeats_.emplace(message, Repeats{doc_.errors.size(), 0});
+    doc_.errors.push_back({std::move(message), line, column});
+  }
+
+  void summarise_errors() {
+    for (const auto& [message, repeats] : repeats_)
+      if (repeats.more > 0)
+        doc_.errors[repeats.index].message += fmt::format(" (and {} more like it)", repeats.more);
+    if (unreported_ > 0)
+      doc_.errors.back().message += fmt::format("; {} more errors in the file not reported", unreported_);
+  }
 
   void line(int number, std::string_view raw) {
     if (doc_string_) {
@@ -341,6 +373,8 @@ class Parser {
   }
 
   Document doc_;
+  std::map<std::string, Repeats, std::less<>> repeats_;  // by message
+  std::size_t unreported_ = 0;
   Where where_ = Where::start;
   std::vector<Tag> pending_tags_;
   bool description_open_ = false;

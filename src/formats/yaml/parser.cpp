@@ -317,15 +317,42 @@ Stream parse(std::string_view text, const Limits& limits) {
         if (e.key->kind != NodeKind::scalar || mapping.find(e.key->value) == nullptr) mapping.entries.push_back(e);
   };
 
+  // One error per duplicated key of a mapping, saying how often it repeats,
+  // and a bounded number per stream: a generated file repeating a key
+  // 100,000 times is one problem, not 100,000 findings.
+  constexpr std::size_t kMaxDuplicateKeyErrors = 20;
+  std::size_t duplicate_key_errors = 0;
+  std::size_t duplicate_keys_unreported = 0;
+  std::optional<Mark> first_unreported_duplicate;
   auto check_duplicates = [&](const Node& mapping) {
-    std::unordered_map<std::string_view, const Node*> seen;
+    struct Seen {
+      const Node* first = nullptr;
+      const Node* second = nullptr;
+      std::size_t repeats = 0;
+    };
+    std::unordered_map<std::string_view, Seen> seen;
+    std::vector<std::string_view> duplicated;  // in the order of their first repeat
     for (const auto& e : mapping.entries) {
       if (e.key->kind != NodeKind::scalar) continue;
-      auto [it, inserted] = seen.emplace(e.key->value, e.key);
-      if (!inserted)
-        stream.errors.push_back({fmt::format("duplicate key '{}' (first at line {})", text::sanitize_utf8(e.key->value),
-                                             it->second->start.line),
-                                 e.key->start, false});
+      auto [it, inserted] = seen.try_emplace(e.key->value, Seen{e.key});
+      if (inserted) continue;
+      if (it->second.repeats++ == 0) {
+        it->second.second = e.key;
+        duplicated.push_back(it->first);
+      }
+    }
+    for (const std::string_view key : duplicated) {
+      const Seen& s = seen.at(key);
+      if (duplicate_key_errors == kMaxDuplicateKeyErrors) {
+        ++duplicate_keys_unreported;
+        if (!first_unreported_duplicate) first_unreported_duplicate = s.second->start;
+        continue;
+      }
+      ++duplicate_key_errors;
+      const std::string shown = text::sanitize_utf8(key.substr(0, 80)) + (key.size() > 80 ? "..." : "");
+      std::string message = fmt::format("duplicate key '{}' (first at line {})", shown, s.first->start.line);
+      if (s.repeats > 1) message += fmt::format("; repeated {} more times in this mapping", s.repeats - 1);
+      stream.errors.push_back({std::move(message), s.second->start, false});
     }
   };
 
@@ -435,6 +462,9 @@ Stream parse(std::string_view text, const Limits& limits) {
     if (stop) break;
   }
   (void)in_document;
+  if (duplicate_keys_unreported > 0)
+    stream.errors.push_back({fmt::format("{} more duplicated keys not reported", duplicate_keys_unreported),
+                             *first_unreported_duplicate, false});
   return stream;
 }
 

@@ -33,7 +33,7 @@ struct Expr {
   Type type = Type::dot;
   Pos pos;
   std::vector<std::string> idents;
-  std::string text;  // string literal value; the source text of numbers and expressions
+  std::string text;  // string literal value; the source text of numbers and terms (not of `( pipeline )`)
   bool boolean = false;
   // Numbers: Go's NumberNode flags. A literal with an integral value is
   // also an int; prefer_float says it was written as a float ("1.0").
@@ -56,7 +56,6 @@ struct Pipeline {
   bool is_assign = false;          // `$x = ...` rather than `$x := ...`
   std::vector<std::string> decl;   // declared or assigned variables
   std::vector<Command> cmds;
-  std::string source;              // the action's text, for error contexts
 };
 
 struct Node {

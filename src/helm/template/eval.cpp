@@ -1,5 +1,7 @@
 #include "helm/template/eval.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "helm/template/parser.hpp"
@@ -59,52 +61,83 @@ namespace {
 
 std::string param_name(Param p) { return std::string(param_type_name(p)); }
 
+// At most `max` bytes of `s` (cut on a UTF-8 boundary), "..." when cut: what
+// a message quotes of a template's text, so that messages stay short.
+std::string excerpt(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return std::string(s);
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return std::string(s.substr(0, end)) + "...";
+}
+
+constexpr std::size_t kMaxContextBytes = 200;  // an action's source quoted in a message
+
+// Go's String() of a node, appended to `out`: linear in the node's size
+// however deep it nests.
+void append_source(std::string& out, const Pipeline& p);
+
+void append_source(std::string& out, const Expr& e) {
+  switch (e.type) {
+    case Expr::Type::field:
+      for (const auto& id : e.idents) out.append(".").append(id);
+      return;
+    case Expr::Type::variable:
+      out += e.idents[0];
+      for (std::size_t i = 1; i < e.idents.size(); ++i) out.append(".").append(e.idents[i]);
+      return;
+    case Expr::Type::identifier: out += e.idents[0]; return;
+    case Expr::Type::dot: out += '.'; return;
+    case Expr::Type::nil: out += "nil"; return;
+    case Expr::Type::boolean: out += e.boolean ? "true" : "false"; return;
+    case Expr::Type::number: out += e.text; return;
+    case Expr::Type::string: out += go_quote(e.text); return;
+    case Expr::Type::pipe:
+      out += '(';
+      append_source(out, *e.pipe);
+      out += ')';
+      return;
+    case Expr::Type::chain:
+      append_source(out, *e.operand);
+      for (const auto& id : e.idents) out.append(".").append(id);
+      return;
+  }
+}
+
+void append_source(std::string& out, const Command& c) {
+  for (std::size_t i = 0; i < c.args.size(); ++i) {
+    if (i > 0) out += ' ';
+    append_source(out, *c.args[i]);
+  }
+}
+
+void append_source(std::string& out, const Pipeline& p) {
+  if (!p.decl.empty()) {
+    for (std::size_t i = 0; i < p.decl.size(); ++i) out.append(i ? ", " : "").append(p.decl[i]);
+    out += p.is_assign ? " = " : " := ";
+  }
+  for (std::size_t i = 0; i < p.cmds.size(); ++i) {
+    if (i > 0) out += " | ";
+    append_source(out, p.cmds[i]);
+  }
+}
+
 }  // namespace
 
 std::string to_source(const Expr& e) {
-  switch (e.type) {
-    case Expr::Type::field: {
-      std::string s;
-      for (const auto& id : e.idents) s += "." + id;
-      return s;
-    }
-    case Expr::Type::variable: {
-      std::string s = e.idents[0];
-      for (std::size_t i = 1; i < e.idents.size(); ++i) s += "." + e.idents[i];
-      return s;
-    }
-    case Expr::Type::identifier: return e.idents[0];
-    case Expr::Type::dot: return ".";
-    case Expr::Type::nil: return "nil";
-    case Expr::Type::boolean: return e.boolean ? "true" : "false";
-    case Expr::Type::number: return e.text;
-    case Expr::Type::string: return go_quote(e.text);
-    case Expr::Type::pipe: return "(" + to_source(*e.pipe) + ")";
-    case Expr::Type::chain: {
-      std::string s = to_source(*e.operand);
-      for (const auto& id : e.idents) s += "." + id;
-      return s;
-    }
-  }
-  return {};
+  std::string s;
+  append_source(s, e);
+  return s;
 }
 
 std::string to_source(const Command& c) {
   std::string s;
-  for (const auto& a : c.args) {
-    if (!s.empty()) s += ' ';
-    s += to_source(*a);
-  }
+  append_source(s, c);
   return s;
 }
 
 std::string to_source(const Pipeline& p) {
   std::string s;
-  if (!p.decl.empty()) {
-    for (std::size_t i = 0; i < p.decl.size(); ++i) s += (i ? ", " : "") + p.decl[i];
-    s += p.is_assign ? " = " : " := ";
-  }
-  for (std::size_t i = 0; i < p.cmds.size(); ++i) s += (i ? " | " : "") + to_source(p.cmds[i]);
+  append_source(s, p);
   return s;
 }
 
@@ -116,7 +149,8 @@ TemplateError Evaluator::error_at(const Frame& f, Pos pos, std::string context, 
   e.line = pos.line;
   e.column = pos.column;
   if (kind == ErrorKind::render)
-    e.message = fmt::format("executing \"{}\" at <{}>: {}", f.tree->name, context, message);
+    e.message =
+        fmt::format("executing \"{}\" at <{}>: {}", f.tree->name, excerpt(context, kMaxContextBytes), message);
   else
     e.message = std::move(message);
   return e;
@@ -185,10 +219,22 @@ Expected<std::string> Evaluator::execute_text(std::string_view text, std::string
   --depth_;
   for (auto it = shadowed.rbegin(); it != shadowed.rend(); ++it) templates_.restore(it->first, std::move(it->second));
   if (!r) {
-    const auto& e = r.error();
-    return func_error(fmt::format("error during tpl function execution for {}: {}:{}:{}: {}", go_quote(text), e.file,
-                                  e.line, e.column, e.message),
-                      e.kind);
+    const TemplateError& e = r.error();
+    const std::string frame = fmt::format("error during tpl function execution for {}: {}:{}:{}: ",
+                                          go_quote(excerpt(text, kMaxContextBytes)), e.file, e.line, e.column);
+    TemplateError chained;
+    chained.kind = e.kind;
+    chained.tpl_frames = e.tpl_frames + 1;
+    if (e.tpl_frames < 2) {
+      chained.message = frame + e.message;
+      chained.outer_frame = frame.size();
+    } else {
+      // This frame, the count of those in between, then the innermost frame.
+      const std::string left_out = fmt::format("[{} nested tpl calls left out] ", e.tpl_frames - 1);
+      chained.message = frame + left_out + e.message.substr(std::min(e.outer_frame, e.message.size()));
+      chained.outer_frame = frame.size() + left_out.size();
+    }
+    return std::unexpected(std::move(chained));
   }
   std::string cleaned;
   cleaned.reserve(out.text.size());
@@ -201,7 +247,21 @@ Expected<std::string> Evaluator::execute_text(std::string_view text, std::string
   return cleaned;
 }
 
+Expected<void> Evaluator::enter(Frame& f, const Pos& pos) {
+  if (nesting_ >= limits_.max_nesting)
+    return std::unexpected(error_at(
+        f, pos, "", fmt::format("template execution nested deeper than {} levels (blocks and pipelines, across "
+                                "include, template and tpl)",
+                                limits_.max_nesting),
+        ErrorKind::limit));
+  ++nesting_;
+  return {};
+}
+
 Expected<Evaluator::Flow> Evaluator::run_list(Frame& f, const NodeList& list, const Value& dot) {
+  if (list.empty()) return Flow::normal;
+  if (auto entered = enter(f, list.front()->pos); !entered) return std::unexpected(entered.error());
+  const Leave leave{nesting_};
   for (const auto& node : list) {
     auto r = run_node(f, *node, dot);
     if (!r) return r;
@@ -369,6 +429,8 @@ Expected<void> Evaluator::run_template(Frame& f, const Node& node, const Value& 
 }
 
 Expected<Value> Evaluator::eval_pipeline(Frame& f, const Pipeline& pipe, const Value& dot) {
+  if (auto entered = enter(f, pipe.pos); !entered) return std::unexpected(entered.error());
+  const Leave leave{nesting_};
   Slot value;
   bool have = false;
   for (const auto& cmd : pipe.cmds) {
@@ -501,13 +563,14 @@ Expected<Evaluator::Slot> Evaluator::eval_function(Frame& f, const Expr& ident, 
   std::span<const std::unique_ptr<Expr>> arg_nodes;
   if (cmd.args.size() > 0 && cmd.args[0].get() == &ident) arg_nodes = std::span(cmd.args).subspan(1);
   const std::size_t count = arg_nodes.size() + (final != nullptr ? 1 : 0);
-  const std::string context = cmd.args.size() > 0 && cmd.args[0].get() == &ident ? to_source(cmd) : name;
+  // The error context, built only when there is an error.
+  const auto context = [&] { return cmd.args.size() > 0 && cmd.args[0].get() == &ident ? to_source(cmd) : name; };
   const Pos call_pos = cmd.args.size() > 0 && cmd.args[0].get() == &ident ? cmd.pos : ident.pos;
 
   if (fn.raw) {  // and / or: short-circuit, returning the deciding operand
     if (count == 0)
       return std::unexpected(
-          error_at(f, call_pos, context, fmt::format("wrong number of args for {}: want at least 1 got 0", name)));
+          error_at(f, call_pos, context(), fmt::format("wrong number of args for {}: want at least 1 got 0", name)));
     Value v;
     for (const auto& node : arg_nodes) {
       auto a = eval_arg(f, *node, Param::any, dot);
@@ -522,7 +585,7 @@ Expected<Evaluator::Slot> Evaluator::eval_function(Frame& f, const Expr& ident, 
   const std::size_t fixed = fn.variadic ? fn.params.size() - 1 : fn.params.size();
   if (fn.variadic ? count < fixed : count != fixed) {
     return std::unexpected(error_at(
-        f, call_pos, context,
+        f, call_pos, context(),
         fmt::format("wrong number of args for {}: want {}{} got {}", name, fn.variadic ? "at least " : "", fixed, count)));
   }
   std::vector<Value> args;
@@ -549,9 +612,14 @@ Expected<Evaluator::Slot> Evaluator::eval_function(Frame& f, const Expr& ident, 
   if (!result) {
     TemplateError e = std::move(result.error());
     if (!e.file.empty()) return std::unexpected(std::move(e));  // from a nested template: keep its location
-    if (e.kind == ErrorKind::render)
-      return std::unexpected(error_at(f, call_pos, context, fmt::format("error calling {}: {}", name, e.message)));
-    return std::unexpected(error_at(f, call_pos, context, std::move(e.message), e.kind));
+    const std::size_t inner_size = e.message.size();
+    TemplateError located = e.kind == ErrorKind::render
+                                ? error_at(f, call_pos, context(), fmt::format("error calling {}: {}", name, e.message))
+                                : error_at(f, call_pos, context(), std::move(e.message), e.kind);
+    // A tpl chain's frames move right by the prefix this call added.
+    located.tpl_frames = e.tpl_frames;
+    if (e.tpl_frames > 0) located.outer_frame = e.outer_frame + (located.message.size() - inner_size);
+    return std::unexpected(std::move(located));
   }
   Value v = std::move(*result);
   if (!v.origin)

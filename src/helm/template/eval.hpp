@@ -58,6 +58,10 @@ struct Limits {
   std::size_t max_output = 64u * 1024 * 1024;   // bytes per template file
   std::uint64_t max_steps = 20'000'000;         // nodes, iterations and calls per render
   std::size_t max_items = 1'000'000;            // generated list/string sizes (until, repeat, ...)
+  // Blocks and pipelines being executed inside each other, across include,
+  // template and tpl: the evaluator recurses once per level, and
+  // max_depth calls of 1000-deep trees would overflow any stack.
+  int max_nesting = 10'000;
 };
 
 class Evaluator {
@@ -99,6 +103,12 @@ class Evaluator {
   Expected<Value> eval_arg(Frame& f, const Expr& e, Param type, const Value& dot);
   Expected<Value> validate(Frame& f, const Expr& at, const Slot& slot, Param type);
   Expected<void> step(Frame& f, const Pos& pos);
+  // One more level of nesting (see Limits::max_nesting); Leave undoes it.
+  Expected<void> enter(Frame& f, const Pos& pos);
+  struct Leave {
+    int& nesting;
+    ~Leave() { --nesting; }
+  };
   TemplateError error_at(const Frame& f, Pos pos, std::string context, std::string message,
                          ErrorKind kind = ErrorKind::render) const;
   Value& lookup_var(Frame& f, std::string_view name);
@@ -110,6 +120,7 @@ class Evaluator {
   std::uint64_t steps_ = 0;
   std::uint64_t random_state_ = 0;
   int depth_ = 0;
+  int nesting_ = 0;
   std::unordered_map<std::string, int> included_;
 };
 

@@ -35,13 +35,20 @@ struct TemplateError {
   std::string file;  // empty until the evaluator attaches the call site
   int line = 0;
   int column = 0;
+  // Nested `tpl` calls wrap an error in one frame each. Past two frames the
+  // message keeps the outermost and the innermost and counts those left out.
+  int tpl_frames = 0;           // frames in the chain, shown or not
+  std::size_t outer_frame = 0;  // bytes of `message` before the innermost frame
 };
 
 template <class T>
 using Expected = std::expected<T, TemplateError>;
 
 inline std::unexpected<TemplateError> func_error(std::string message, ErrorKind kind = ErrorKind::render) {
-  return std::unexpected(TemplateError{kind, std::move(message), {}, 0, 0});
+  TemplateError error;
+  error.kind = kind;
+  error.message = std::move(message);
+  return std::unexpected(std::move(error));
 }
 
 // Go parameter types, as far as they matter for argument checking.

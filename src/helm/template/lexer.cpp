@@ -147,6 +147,8 @@ class Lexer {
       int paren_depth = 0;
       while (true) {
         if (pos_ >= in_.size()) return error("unclosed action", open);
+        if (out_.size() >= kMaxTokens)
+          return error(fmt::format("template too large: more than {} tokens", kMaxTokens), pos_);
         const int trim = right_delim_at(pos_);
         if (trim >= 0 && (trim == 1 || paren_depth == 0 || true)) {
           if (trim == 1 || in_.substr(pos_).starts_with(kRight)) {
@@ -244,18 +246,18 @@ class Lexer {
     while (i < in_.size() && in_[i] != '"') {
       if (in_[i] == '\\') ++i;
       if (i < in_.size() && in_[i] == '\n') {
-        error("unterminated quoted string", pos_);
+        emit(Tok::error, "unterminated quoted string", pos_);
         return false;
       }
       ++i;
     }
     if (i >= in_.size()) {
-      error("unterminated quoted string", pos_);
+      emit(Tok::error, "unterminated quoted string", pos_);
       return false;
     }
     std::string value;
     if (!unquote_go(in_.substr(pos_ + 1, i - pos_ - 1), '"', value)) {
-      error(fmt::format("invalid syntax: {}", in_.substr(pos_, i + 1 - pos_)), pos_);
+      emit(Tok::error, fmt::format("invalid syntax: {}", in_.substr(pos_, i + 1 - pos_)), pos_);
       return false;
     }
     emit(Tok::string, std::move(value), pos_);
@@ -271,12 +273,12 @@ class Lexer {
       ++i;
     }
     if (i >= in_.size() || in_[i] != '\'') {
-      error("unterminated character constant", pos_);
+      emit(Tok::error, "unterminated character constant", pos_);
       return false;
     }
     std::string value;
     if (!unquote_go(in_.substr(pos_ + 1, i - pos_ - 1), '\'', value) || value.empty()) {
-      error(fmt::format("malformed character constant: {}", in_.substr(pos_, i + 1 - pos_)), pos_);
+      emit(Tok::error, fmt::format("malformed character constant: {}", in_.substr(pos_, i + 1 - pos_)), pos_);
       return false;
     }
     emit(Tok::char_constant, std::string(in_.substr(pos_, i + 1 - pos_)), pos_);
@@ -312,7 +314,7 @@ class Lexer {
     if (i < in_.size() && in_[i] == 'i') ++i;
     if (i < in_.size() && is_alnum(in_[i])) {
       while (i < in_.size() && is_alnum(in_[i])) ++i;
-      error(fmt::format("bad number syntax: \"{}\"", in_.substr(pos_, i - pos_)), pos_);
+      emit(Tok::error, fmt::format("bad number syntax: \"{}\"", in_.substr(pos_, i - pos_)), pos_);
       return false;
     }
     emit(Tok::number, std::string(in_.substr(pos_, i - pos_)), pos_);
@@ -322,6 +324,9 @@ class Lexer {
 
   void emit(Tok type, std::string text, std::size_t offset) { out_.push_back(Token{type, std::move(text), offset}); }
 
+  // Ends lexing with an error token: `return error(...)` in run() only. The
+  // helpers that return false emit Tok::error themselves, since this hands
+  // the tokens over and would leave run() with none.
   std::vector<Token> error(std::string message, std::size_t offset) {
     emit(Tok::error, std::move(message), offset);
     return std::move(out_);

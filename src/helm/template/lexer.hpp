@@ -39,6 +39,11 @@ struct Token {
   std::size_t offset = 0;  // byte offset in the template
 };
 
+// Tokens one template may have: memory for tokens and the tree they make
+// grows with them (a megabyte of nested parentheses is half a million
+// levels), and real templates stay far below (tens of thousands).
+inline constexpr std::size_t kMaxTokens = 1'000'000;
+
 // Tokenizes the whole template; the last token is eof or error.
 std::vector<Token> lex(std::string_view input);
 

@@ -94,7 +94,7 @@ class Parser {
  public:
   Parser(std::string_view name, std::string_view file, std::string_view text,
          const std::function<bool(std::string_view)>& is_function)
-      : name_(name), file_(file), text_(text), lines_(text), is_function_(is_function), tokens_(lex(text)) {}
+      : name_(name), file_(file), lines_(text), is_function_(is_function), tokens_(lex(text)) {}
 
   Result<Parsed> run() {
     Parsed out;
@@ -120,6 +120,22 @@ class Parser {
   }
 
   Pos pos(std::size_t offset) const { return Pos{lines_.line(offset), lines_.column(offset)}; }
+
+  // Opens one level of nesting (a parenthesized pipeline or a block), or
+  // fails past kMaxNesting: deep input must not exhaust the stack, here or
+  // when the tree is executed. Leaving a level is Nesting's destructor.
+  struct Nesting {
+    int& depth;
+    ~Nesting() { --depth; }
+  };
+  bool enter(std::size_t offset) {
+    if (depth_ >= kMaxNesting)
+      return error(fmt::format("nesting deeper than {} levels (parentheses and if/range/with/define blocks)",
+                               kMaxNesting),
+                   offset);
+    ++depth_;
+    return true;
+  }
 
   const Token& peek() const { return tokens_[index_]; }
   const Token& next() { return tokens_[index_ < tokens_.size() - 1 ? index_++ : index_]; }
@@ -223,6 +239,8 @@ class Parser {
   }
 
   bool parse_define(std::size_t offset) {
+    if (!enter(offset)) return false;
+    const Nesting nesting{depth_};
     const Token& name = next_non_space();
     if (name.type != Tok::string) return error("name of define must be a string", name.offset);
     auto tree = std::make_shared<Tree>();
@@ -254,6 +272,8 @@ class Parser {
     }
     if (keyword == "block") {
       if (!top) return error("unexpected <block> in command", offset);
+      if (!enter(offset)) return false;
+      const Nesting nesting{depth_};
       auto tree = std::make_shared<Tree>();
       tree->name = node.text;
       tree->file = std::string(file_);
@@ -268,6 +288,8 @@ class Parser {
   }
 
   bool parse_control(Node& node, const std::string& keyword, std::size_t offset) {
+    if (!enter(offset)) return false;
+    const Nesting nesting{depth_};
     node.type = keyword == "if" ? Node::Type::if_ : keyword == "range" ? Node::Type::range : Node::Type::with;
     node.pos = pos(offset);
     const std::size_t vars_mark = vars_.size();
@@ -350,9 +372,6 @@ class Parser {
         return nullptr;
       }
       if (t.type == Tok::right_delim) {
-        pipe->source = std::string(text_.substr(start, t.offset - start));
-        while (!pipe->source.empty() && (pipe->source.back() == ' ' || pipe->source.back() == '\n'))
-          pipe->source.pop_back();
         next();
         break;
       }
@@ -502,14 +521,15 @@ class Parser {
         }
         return e;
       case Tok::left_paren: {
+        if (!enter(t.offset)) return nullptr;
+        const Nesting nesting{depth_};
         e->type = Expr::Type::pipe;
+        e->text.clear();  // the source is not copied at every level: parsing stays linear
         e->pipe = std::make_unique<Pipeline>();
         e->pipe->pos = e->pos;
-        const std::size_t start = peek_non_space().offset;
         while (true) {
           const Token& n = peek_non_space();
           if (n.type == Tok::right_paren) {
-            e->pipe->source = std::string(text_.substr(start, n.offset - start));
             next();
             break;
           }
@@ -527,7 +547,6 @@ class Parser {
           return nullptr;
         }
         if (!check_pipeline(*e->pipe)) return nullptr;
-        e->text = "(" + e->pipe->source + ")";
         return e;
       }
       default:
@@ -544,7 +563,6 @@ class Parser {
 
   std::string_view name_;
   std::string_view file_;
-  std::string_view text_;
   LineIndex lines_;
   const std::function<bool(std::string_view)>& is_function_;
   std::vector<Token> tokens_;
@@ -555,6 +573,7 @@ class Parser {
   End last_end_ = End::eof;
   std::size_t last_end_offset_ = 0;
   int range_depth_ = 0;
+  int depth_ = 0;  // open parentheses and blocks
   std::size_t term_offset_ = 0;
 };
 

@@ -24,6 +24,10 @@ struct Parsed {
 Result<Parsed> parse(std::string_view name, std::string_view file, std::string_view text,
                      const std::function<bool(std::string_view)>& is_function);
 
+// Parentheses and if/range/with/define/block blocks nest at most this deep;
+// deeper input is a parse error at the first level too many.
+inline constexpr int kMaxNesting = 1000;
+
 // Message prefix of the parse error for an unknown function.
 inline constexpr std::string_view kUnknownFunction = "function \"";
 

@@ -134,6 +134,23 @@ TEST(Gherkin, OutcomeNeedsThenAndConjunctionsFollowTheirStep) {
   EXPECT_EQ(kinds, expected);
 }
 
+TEST(Gherkin, AFileThatIsMostlyWrongGivesAFewErrorsNotOnePerLine) {
+  std::string steps = "Feature: F\n  Scenario Outline: O\n    Given <a>\n    Examples:\n      | a |\n      | 1 |\n";
+  for (int i = 0; i < 1000; ++i) steps += "    Given a step\n";
+  const Document repeated = parse(steps);
+  ASSERT_EQ(repeated.errors.size(), 1u);
+  EXPECT_EQ(repeated.errors.front().line, 7);
+  EXPECT_NE(repeated.errors.front().message.find("(and 999 more like it)"), std::string::npos)
+      << repeated.errors.front().message;
+
+  std::string tags = "Feature: F\n";
+  for (int i = 0; i < 200; ++i) tags += "  @ok bad" + std::to_string(i) + "\n  Scenario: S" + std::to_string(i) + "\n";
+  const Document distinct = parse(tags);
+  ASSERT_EQ(distinct.errors.size(), 50u);
+  EXPECT_NE(distinct.errors.back().message.find("150 more errors in the file not reported"), std::string::npos)
+      << distinct.errors.back().message;
+}
+
 TEST(Gherkin, BadInputNeverCrashes) {
   for (std::string_view text : {"\"\"\"", "|", "@", "Feature:\n|a|\n", "Feature: x\n  Scenario: y\n    Given z\n```",
                                 "\xef\xbb\xbf" "Feature: BOM\n", "Feature: x\r\n  Scenario: y\r\n    Then z\r\n"}) {

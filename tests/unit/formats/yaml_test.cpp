@@ -1,5 +1,6 @@
 #include "formats/yaml/yaml.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -136,6 +137,20 @@ TEST(YamlTest, DuplicateKeysAreReportedButTheDocumentIsKept) {
   EXPECT_TRUE(stream.ok());
   EXPECT_EQ(stream.errors[0].mark, (Mark{2, 1}));
   EXPECT_EQ(stream.errors[0].message, "duplicate key 'name' (first at line 1)");
+}
+
+// A generated file repeating keys by the thousand is a few errors with
+// counts, not one error per line.
+TEST(YamlTest, RepeatedDuplicateKeysAreCountedNotListed) {
+  std::string text = "data:\n";
+  for (int i = 0; i < 10000; ++i) text += "  key: value\n";
+  for (int i = 0; i < 30; ++i) text += fmt::format("  other{}: 1\n  other{}: 2\n", i, i);
+  const auto stream = parse(text);
+  ASSERT_TRUE(stream.ok());
+  ASSERT_EQ(stream.errors.size(), 21u);
+  EXPECT_EQ(stream.errors[0].message, "duplicate key 'key' (first at line 2); repeated 9998 more times in this mapping");
+  EXPECT_EQ(stream.errors[0].mark, (Mark{3, 3}));
+  EXPECT_EQ(stream.errors[20].message, "11 more duplicated keys not reported");
 }
 
 TEST(YamlTest, JsonWithTabsParses) {

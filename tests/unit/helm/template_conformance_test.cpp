@@ -143,6 +143,12 @@ const Case kLanguage[] = {
     {"step_budget", "{{ range until 10000 }}{{ range until 10000 }}{{ end }}{{ end }}", "", "ERROR 1:"},
     {"until_limit", "{{ until 1000000000 }}", "", "ERROR 1:4 until: 1000000000 elements exceed the limit"},
     {"recursion_limit", "{{ define \"r\" }}{{ include \"r\" . }}{{ end }}{{ include \"r\" . }}", "", "ERROR 1:"},
+    // Lexer errors inside an action (found by fuzz/helm_template_fuzzer: they used to leave no token at all).
+    {"unterminated_string", "{{ \"abc }}", "", "ERROR 1:4 unterminated quoted string"},
+    {"unterminated_string_at_eof", "{{\"", "", "ERROR 1:3 unterminated quoted string"},
+    {"bad_escape", "{{ \"\\q\" }}", "", "ERROR 1:4 invalid syntax"},
+    {"unterminated_char", "{{ 'a }}", "", "ERROR 1:4"},
+    {"bad_number", "x\n{{ 12ab }}", "", "ERROR 2:4 bad number syntax"},
 };
 INSTANTIATE_TEST_SUITE_P(Language, Conformance, ::testing::ValuesIn(kLanguage),
                          [](const auto& param_info) { return std::string(param_info.param.name); });

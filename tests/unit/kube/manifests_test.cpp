@@ -83,6 +83,25 @@ TEST(KubeManifestSetTest, ListsAreExpandedAndKustomizeOverlaysPlaceObjects) {
   EXPECT_FALSE(generators[0].hashed);
 }
 
+TEST(KubeManifestSetTest, KustomizationCyclesEndAndPlaceEachObjectOnce) {
+  // Under a root, a and b name each other (twice each, as kustomize would
+  // reject): the walk must stop at the cycle, not branch through it.
+  const auto root = yaml::parse("namespace: shop\nresources: [../a]\n");
+  const auto a = yaml::parse("resources: [../b, ../b/, ./../b, web.yaml]\n");
+  const auto b = yaml::parse("resources: [../a, ../a/, ../b]\n");
+  const auto web = yaml::parse("apiVersion: v1\nkind: Service\nmetadata: {name: web}\n");
+  std::vector<ParsedFile> files = {{"k8s/root/kustomization.yaml", &root, {}, {}},
+                                   {"k8s/a/kustomization.yaml", &a, {}, {}},
+                                   {"k8s/a/web.yaml", &web, {}, {}},
+                                   {"k8s/b/kustomization.yaml", &b, {}, {}}};
+  const engine::ProductionRules none;
+  const auto set = ManifestSet::build(files, ProductionRules(none));
+  ASSERT_EQ(set.objects().size(), 1u);
+  ASSERT_EQ(set.objects()[0].placements.size(), 1u);
+  EXPECT_EQ(set.objects()[0].placements[0].namespace_name, "shop");
+  EXPECT_EQ(set.objects()[0].placements[0].via, "k8s/root/kustomization.yaml");
+}
+
 TEST(KubeIntOrPercentTest, PercentagesAndNumbers) {
   const auto s = yaml::parse("a: 25%\nb: 2\nc: \"3\"\nd: lots\n");
   const yaml::Node* root = node(s);

@@ -198,6 +198,40 @@ TEST(GlobIgnoreRulesTest, LastMatchWins) {
   EXPECT_TRUE(IgnoreRules{}.empty());
 }
 
+TEST(GlobIgnoreRulesTest, IndexKeepsGitSemanticsAcrossPatternKinds) {
+  IgnoreRules rules;
+  // Patterns with and without a literal tail, anchored, negated, escaped.
+  rules.add_lines("*.log\n**/b\nout/*.tmp\n!important.log\nsecret\\*\n/only-root\n*\n!*.md\n!src\n!src/**\n", "");
+  EXPECT_EQ(rules.ignored("docs/README.md", false), std::optional<bool>(false)) << "the last pattern wins";
+  EXPECT_EQ(rules.ignored("src", true), std::optional<bool>(false));
+  EXPECT_EQ(rules.ignored("src/a/important.log", false), std::optional<bool>(false));
+  EXPECT_EQ(rules.ignored("x/b", false), std::optional<bool>(true)) << "'*' comes after '!important.log'";
+
+  IgnoreRules tails;
+  tails.add_lines("**/b\nsecret\\*\nout/*.tmp\n!keep/out/*.tmp\na/**/c\n", "");
+  EXPECT_EQ(tails.ignored("b", false), std::optional<bool>(true)) << "'**/' matches no directory too";
+  EXPECT_EQ(tails.ignored("secret*", false), std::optional<bool>(true));
+  EXPECT_EQ(tails.ignored("secrets", false), std::nullopt);
+  EXPECT_EQ(tails.ignored("out/x.tmp", false), std::optional<bool>(true));
+  EXPECT_EQ(tails.ignored("keep/out/x.tmp", false), std::optional<bool>(false));
+  EXPECT_EQ(tails.ignored("a/c", false), std::optional<bool>(true));
+  EXPECT_EQ(tails.ignored("a/x/y/c", true), std::optional<bool>(true));
+  EXPECT_EQ(tails.ignored("c", false), std::nullopt);
+}
+
+TEST(GlobIgnoreRulesTest, HundredThousandPatternsStillMeanLastMatchWins) {
+  std::string lines;
+  for (int i = 0; i < 100000; ++i) lines += "generated-" + std::to_string(i) + "/**/*.tmp" + std::to_string(i) + "\n";
+  lines += "*.tmp99999\n!keep/*.tmp99999\n";
+  IgnoreRules rules;
+  rules.add_lines(lines, "");
+  EXPECT_EQ(rules.ignored("src/a.txt", false), std::nullopt);
+  EXPECT_EQ(rules.ignored("generated-42/x/y.tmp42", false), std::optional<bool>(true));
+  EXPECT_EQ(rules.ignored("generated-42/x/y.tmp43", false), std::nullopt);
+  EXPECT_EQ(rules.ignored("any/z.tmp99999", false), std::optional<bool>(true));
+  EXPECT_EQ(rules.ignored("keep/z.tmp99999", false), std::optional<bool>(false));
+}
+
 TEST(GlobMatchesTest, ConfigGlobs) {
   EXPECT_TRUE(glob_matches("*.md", "README.md"));
   EXPECT_TRUE(glob_matches("*.md", "docs/guide/intro.md"));

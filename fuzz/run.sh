@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Runs the libFuzzer harnesses built by the `fuzz` preset (build/fuzz).
+#
+#   fuzz/run.sh [--smoke] SECONDS [HARNESS...]
+#
+# Each harness first replays its committed regression inputs
+# (fuzz/regressions/<harness>/*), then fuzzes for SECONDS from the seeds
+# fuzz/seeds.py writes from the fixtures. Without --smoke the corpus grows in
+# build/fuzz/corpus/<harness> across runs; with --smoke each run starts from
+# the seeds alone. Any crash, leak, timeout (10 s per input) or RSS above
+# 2 GB fails the run after every harness has had its turn; the reproducer is
+# in build/fuzz/artifacts/<harness>/ and the log in build/fuzz/logs/.
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+build=build/fuzz
+smoke=0
+if [ "${1:-}" = "--smoke" ]; then smoke=1; shift; fi
+seconds=${1:?usage: fuzz/run.sh [--smoke] SECONDS [HARNESS...]}
+shift
+harnesses=("$@")
+if [ ${#harnesses[@]} -eq 0 ]; then
+  for source in fuzz/*_fuzzer.cpp; do
+    name=$(basename "$source" .cpp)
+    harnesses+=("${name%_fuzzer}")
+  done
+fi
+
+dictionary_of() {
+  case "$1" in
+    dockerfile) echo fuzz/dicts/dockerfile.dict ;;
+    helm_template) echo fuzz/dicts/helm_template.dict ;;
+    yaml | manifests | ci | openapi | config | helm_values) echo fuzz/dicts/yaml.dict ;;
+  esac
+}
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# The sanitizers find llvm-symbolizer only when told where it is.
+if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && command -v llvm-symbolizer >/dev/null; then
+  export ASAN_SYMBOLIZER_PATH=$(readlink -f "$(command -v llvm-symbolizer)")
+fi
+common=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1)
+
+failed=()
+mkdir -p "$build/logs"
+python3 fuzz/seeds.py "$build/seeds" "${harnesses[@]}" >/dev/null || exit 2
+for harness in "${harnesses[@]}"; do
+  binary=$build/fuzz/${harness}_fuzzer
+  if [ ! -x "$binary" ]; then
+    echo "fuzz: $binary is missing (cmake --preset fuzz && cmake --build --preset fuzz)" >&2
+    exit 2
+  fi
+  log=$build/logs/$harness.log
+  artifacts=$build/artifacts/$harness/
+  mkdir -p "$artifacts"
+
+  regressions=(fuzz/regressions/"$harness"/*)
+  if [ -e "${regressions[0]}" ]; then
+    if ! "$binary" "${common[@]}" "${regressions[@]}" >"$log.regressions" 2>&1; then
+      echo "fuzz: $harness: a committed regression input fails again (see $log.regressions)"
+      failed+=("$harness (regression)")
+    fi
+  fi
+
+  corpus=$build/corpus/$harness
+  if [ $smoke -eq 1 ]; then corpus=$build/smoke-corpus/$harness; rm -rf "$corpus"; fi
+  mkdir -p "$corpus"
+  dictionary=$(dictionary_of "$harness")
+  "$binary" "${common[@]}" -max_total_time="$seconds" -artifact_prefix="$artifacts" \
+    ${dictionary:+-dict=$dictionary} "$corpus" "$build/seeds/$harness" >"$log" 2>&1
+  status=$?
+  executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  coverage=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*')
+  echo "fuzz: $harness: exit $status, ${executions:-?} executions, ${coverage:-no coverage line} (log: $log)"
+  if [ $status -ne 0 ]; then
+    grep -E '^(==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)' "$log" | head -5
+    failed+=("$harness")
+  fi
+done
+
+if [ ${#failed[@]} -ne 0 ]; then
+  echo "fuzz: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "fuzz: ${#harnesses[@]} harnesses, ${seconds}s each, no crash, leak or timeout"

@@ -1,0 +1,170 @@
+#include "core/files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include <fmt/format.h>
+
+namespace constable::files {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::unexpected<Failure> failure(Problem problem, std::string message, std::string path, std::uintmax_t size = 0) {
+  return std::unexpected(Failure{problem, size, Error{std::move(message), std::move(path), 0, 0}});
+}
+
+std::string_view describe_type(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "of an unknown type";
+}
+
+std::unexpected<Failure> not_regular(mode_t mode, std::string path) {
+  return failure(Problem::not_regular, fmt::format("not a regular file ({}): not read", describe_type(mode)),
+                 std::move(path));
+}
+
+std::unexpected<Failure> from_errno(int error, std::string path) {
+  switch (error) {
+    case ENOENT:
+    case ENOTDIR: return failure(Problem::missing, "no such file", std::move(path));
+    case ELOOP:
+      return failure(Problem::loop, "symlink loop (or a symlink where none may be): not read", std::move(path));
+    case ENXIO: return failure(Problem::not_regular, "not a regular file: not read", std::move(path));
+    default:
+      return failure(Problem::unreadable, fmt::format("cannot read it ({})", std::strerror(error)), std::move(path));
+  }
+}
+
+// Reads `fd` to the end, failing once more than `max_size` bytes came.
+Outcome<std::string> read_all(int fd, std::uintmax_t max_size, const std::string& path, std::uintmax_t reserve) {
+  std::string out;
+  out.reserve(static_cast<std::size_t>(std::min(reserve, max_size)));
+  std::array<char, 65536> buffer{};
+  while (true) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return from_errno(errno, path);
+    }
+    if (n == 0) return out;
+    if (out.size() + static_cast<std::size_t>(n) > max_size)
+      return failure(Problem::too_large,
+                     fmt::format("too large (more than the {} limit): not read", human_size(max_size)), path,
+                     max_size + 1);
+    out.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+}
+
+struct Descriptor {
+  int fd = -1;
+  ~Descriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+bool is_within(const fs::path& outer, const fs::path& inner) {
+  auto o = outer.begin();
+  auto i = inner.begin();
+  for (; o != outer.end(); ++o, ++i) {
+    if (o->empty()) continue;  // a trailing separator
+    if (i == inner.end() || *o != *i) return false;
+  }
+  return true;
+}
+
+std::string human_size(std::uintmax_t bytes) {
+  if (bytes < 1024) return fmt::format("{} {}", bytes, bytes == 1 ? "byte" : "bytes");
+  static constexpr std::array<const char*, 6> kUnits = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  auto value = static_cast<double>(bytes) / 1024.0;
+  std::size_t unit = 0;
+  while (value >= 1024.0 && unit + 1 < kUnits.size()) {
+    value /= 1024.0;
+    ++unit;
+  }
+  return fmt::format("{:.1f} {}", value, kUnits[unit]);
+}
+
+std::string too_large_message(std::uintmax_t size, std::uintmax_t limit) {
+  std::string shown_size = human_size(size);
+  std::string shown_limit = human_size(limit);
+  if (shown_size == shown_limit) {  // 10.0 MiB and 10.0 MiB + 1 byte
+    shown_size = fmt::format("{} bytes", size);
+    shown_limit = fmt::format("{} bytes", limit);
+  }
+  return fmt::format("file is too large ({}, limit {}): not read", shown_size, shown_limit);
+}
+
+Outcome<fs::path> locate(const fs::path& file, const fs::path& confine_to, std::string display) {
+  if (display.empty()) display = file.string();
+  std::error_code ec;
+  fs::path root = fs::canonical(confine_to, ec);
+  if (ec) root = fs::absolute(confine_to, ec).lexically_normal();
+  const fs::path resolved = fs::canonical(file, ec);
+  if (ec) {
+    if (ec == std::errc::too_many_symbolic_link_levels)
+      return failure(Problem::loop, "symlink loop: not read", display);
+    if (ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory) {
+      std::error_code link_ec;
+      const bool link = fs::is_symlink(fs::symlink_status(file, link_ec));
+      return failure(Problem::missing, link ? "broken symlink" : "no such file", display);
+    }
+    return failure(Problem::unreadable, fmt::format("cannot resolve it ({})", ec.message()), display);
+  }
+  if (!is_within(root, resolved))
+    return failure(Problem::outside, "points outside the repository (through a symlink or '..'): not read", display);
+  return resolved;
+}
+
+Outcome<std::string> read(const fs::path& file, const ReadOptions& options) {
+  const std::string display = options.display.empty() ? file.string() : options.display;
+  fs::path target = file;
+  int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (options.follow_symlinks ? 0 : O_NOFOLLOW);
+  if (!options.confine_to.empty()) {
+    auto located = locate(file, options.confine_to, display);
+    if (!located) return std::unexpected(std::move(located.error()));
+    target = std::move(*located);
+    flags |= O_NOFOLLOW;  // resolved already: a symlink here now was swapped in since
+  }
+  // Look before opening: opening some devices has effects of its own.
+  struct stat before {};
+  const int looked = (flags & O_NOFOLLOW) != 0 ? ::lstat(target.c_str(), &before) : ::stat(target.c_str(), &before);
+  if (looked != 0) return from_errno(errno, display);
+  if (S_ISLNK(before.st_mode))
+    return failure(Problem::not_regular, "a symlink here is not followed: not read", display);
+  if (!S_ISREG(before.st_mode)) return not_regular(before.st_mode, display);
+  const auto declared = static_cast<std::uintmax_t>(before.st_size);
+  if (declared > options.max_size)
+    return failure(Problem::too_large, too_large_message(declared, options.max_size), display, declared);
+
+  Descriptor descriptor{::open(target.c_str(), flags)};
+  if (descriptor.fd < 0) return from_errno(errno, display);
+  struct stat st {};
+  if (::fstat(descriptor.fd, &st) != 0) return from_errno(errno, display);
+  if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode, display);
+  const auto size = static_cast<std::uintmax_t>(st.st_size);
+  if (size > options.max_size)
+    return failure(Problem::too_large, too_large_message(size, options.max_size), display, size);
+  // The file may grow while it is read (or claim size 0, as /proc files do): the limit holds regardless.
+  return read_all(descriptor.fd, options.max_size, display, size);
+}
+
+Outcome<std::string> read_descriptor(int fd, std::uintmax_t max_size, std::string display) {
+  return read_all(fd, max_size, display, 0);
+}
+
+}  // namespace constable::files
