@@ -21,8 +21,8 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 // Blow-up bounds, not benchmarks.
-constexpr double kMaxSeconds = 10.0;
-constexpr long kMaxRssKb = 500L * 1024;
+constexpr double kMaxSeconds = 10.0 * kSanitizerSlowdown;
+constexpr long kMaxRssKb = 500L * 1024 * kSanitizerMemoryFactor;
 
 constexpr std::string_view kBadDockerfile = "FROM ubuntu:latest\n";  // no USER, no HEALTHCHECK, latest tag
 

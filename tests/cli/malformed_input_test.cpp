@@ -40,9 +40,9 @@ using Json = nlohmann::json;
 
 // Blow-up bounds, not benchmarks: a debug build checks any of these inputs
 // in well under a second.
-constexpr double kMaxSeconds = 10.0;
-constexpr long kMaxRssKib = 500L * 1024;
-constexpr int kKillAfterSeconds = 12;  // past the bound already: this only keeps a hanging suite moving
+constexpr double kMaxSeconds = 10.0 * kSanitizerSlowdown;
+constexpr long kMaxRssKib = 500L * 1024 * kSanitizerMemoryFactor;
+constexpr int kKillAfterSeconds = static_cast<int>(12 * kSanitizerSlowdown);  // past the bound already: this only keeps a hanging suite moving
 // No single message should be a wall of text (a template error chain, an
 // echoed file).
 constexpr std::size_t kMaxMessageBytes = 4096;
