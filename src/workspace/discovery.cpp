@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "core/files.hpp"
 #include "core/text.hpp"
 #include "workspace/glob.hpp"
 #include "workspace/workspace.hpp"
@@ -65,17 +66,7 @@ ReadStatus read_small_file(const fs::path& path, std::uintmax_t limit, std::stri
   return status;
 }
 
-std::string human_size(std::uintmax_t bytes) {
-  if (bytes < 1024) return fmt::format("{} {}", bytes, bytes == 1 ? "byte" : "bytes");
-  static constexpr std::array<const char*, 6> kUnits = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  auto value = static_cast<double>(bytes) / 1024.0;
-  std::size_t unit = 0;
-  while (value >= 1024.0 && unit + 1 < kUnits.size()) {
-    value /= 1024.0;
-    ++unit;
-  }
-  return fmt::format("{:.1f} {}", value, kUnits[unit]);
-}
+using files::human_size;
 
 std::string size_note(std::uintmax_t size, std::uintmax_t limit) {
   std::string shown_size = human_size(size);
