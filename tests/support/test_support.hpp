@@ -13,7 +13,7 @@ namespace constable::testing {
 // Tests bound blow-ups (not benchmarks) in time and memory; a sanitized
 // build runs several times slower and keeps shadow memory and a quarantine,
 // so its bounds are scaled by these.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(CONSTABLE_SANITIZED)
 inline constexpr double kSanitizerSlowdown = 5.0;
 inline constexpr long kSanitizerMemoryFactor = 4;
 #else
