@@ -72,7 +72,14 @@ struct Session {
   Date today;
   std::string root_display;
   engine::PhaseTimes times;  // constitution, discover and bind are filled in
+  // About the run itself, for every report: warnings about the constitution
+  // (at its path:line) and checks that cannot run here.
+  std::vector<workspace::Note> notes;
 };
+
+// The stack fact of a workspace inside a git repository: the git checks
+// (branches, tags, commits) apply only there.
+inline constexpr std::string_view kGitRepositoryFact = "git";
 
 // Where the constitution is looked for, in order, given the root and config.
 std::vector<std::filesystem::path> constitution_candidates(const std::filesystem::path& root,

@@ -102,6 +102,8 @@ Result<CheckRun> run_check(const CheckOptions& options) {
   const auto check_start = Clock::now();
   run.result = engine::run(run.session.plan, run.session.constitution, run.session.config, run.session.workspace,
                            run_options);
+  run.result.notes.insert(run.result.notes.end(), run.session.notes.begin(), run.session.notes.end());
+  std::sort(run.result.notes.begin(), run.result.notes.end());
   if (options.history) {
     if (auto ok = add_history_findings(run.session, *run.repository, run_options, run.result); !ok)
       return std::unexpected(ok.error());

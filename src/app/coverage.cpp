@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -33,7 +34,14 @@ struct Row {
   std::vector<std::string> parameters;
   const engine::Attestation* attestation = nullptr;  // any, valid or not
   engine::AttestationState attestation_state = engine::AttestationState::valid;
+  std::vector<std::string> not_run;  // why its not-applicable checks do not run here
 };
+
+// What a not-applicable check waits for, said as what this workspace lacks.
+std::string not_run_reason(std::string_view stack) {
+  if (stack == kGitRepositoryFact) return "no git repository";
+  return fmt::format("the repository does not use {}", stack);
+}
 
 struct Totals {
   std::size_t clauses = 0, by_checks = 0, by_engine = 0, attested = 0, not_applicable = 0, disabled = 0,
@@ -63,12 +71,19 @@ std::vector<Row> rows_of(const Session& s, Totals& totals) {
             {},
             {},
             engine::attestation_for(s.config, clause.id),
-            engine::AttestationState::valid};
+            engine::AttestationState::valid,
+            {}};
     if (row.attestation != nullptr)
       row.attestation_state = engine::assess(*row.attestation, s.constitution, s.workspace.root, s.today);
     for (const auto* b : s.plan.for_clause(clause.id)) {
       row.checks.emplace_back(b->check->info().id);
       if (!b->parameters.empty()) row.parameters.push_back(b->parameters);
+      if (const std::string_view stack = b->check->info().stack;
+          b->status == engine::BindingStatus::not_applicable && !stack.empty()) {
+        std::string reason = not_run_reason(stack);
+        if (std::find(row.not_run.begin(), row.not_run.end(), reason) == row.not_run.end())
+          row.not_run.push_back(std::move(reason));
+      }
     }
     ++totals.clauses;
     if (!row.checks.empty()) ++totals.bound;
@@ -134,10 +149,14 @@ std::string render_text(const Session& s, const std::vector<Row>& rows, const To
       out += fmt::format("  {:<15}       by {}\n", "", kItemsEnforce);
     if (row.attestation != nullptr)
       out += fmt::format("  {:<15}       attestation: {}\n", "", attestation_summary(row));
+    if (row.status == ClauseEnforcement::not_applicable && !row.not_run.empty())
+      out += fmt::format("  {:<15}       not run: {}\n", "", join(row.not_run, "; "));
   }
   for (const auto* a : stray_attestations(s))
     out += fmt::format("\nattestation at {}:{} names no clause of this constitution: {}\n", s.config.source, a->line,
                        a->clause);
+  if (!s.notes.empty()) out += '\n';
+  for (const auto& note : s.notes) out += fmt::format("note: {}: {}\n", note.path, note.message);
   out += fmt::format("\n{}\n", summary_line(totals));
   return out;
 }
@@ -163,6 +182,8 @@ std::string render_markdown(const Session& s, const std::vector<Row>& rows, cons
   for (const auto* a : stray_attestations(s))
     out += fmt::format("\nThe attestation at {}:{} names no clause of this constitution: `{}`.\n",
                        md_escape(s.config.source), a->line, md_escape(a->clause));
+  if (!s.notes.empty()) out += "\nNotes:\n\n";
+  for (const auto& note : s.notes) out += fmt::format("- `{}`: {}\n", md_escape(note.path), md_escape(note.message));
   std::string section;
   for (const auto& row : rows) {
     if (row.clause->section_joined() != section) {
@@ -173,6 +194,8 @@ std::string render_markdown(const Session& s, const std::vector<Row>& rows, cons
     if (row.status == ClauseEnforcement::by_engine) by = std::string(kEngineApplies);
     if (row.status == ClauseEnforcement::by_check && row.checks.empty()) by = std::string(kItemsEnforce);
     if (row.attestation != nullptr) by += (by.empty() ? "" : "<br>") + ("attestation: " + attestation_summary(row));
+    if (row.status == ClauseEnforcement::not_applicable && !row.not_run.empty())
+      by += (by.empty() ? "" : "<br>") + ("not run: " + join(row.not_run, "; "));
     out += fmt::format("| {} | {} | `{}`<br>{} | {} |\n", label(row.status), row.clause->line, row.clause->id,
                        md_escape(row.clause->text.substr(0, 200)), md_escape(by));
   }
@@ -208,6 +231,7 @@ std::string render_json(const Session& s, const std::vector<Row>& rows, const To
                                     {"parameters", row.parameters}};
     if (row.status == ClauseEnforcement::by_engine) entry["enforced_by"] = "constable";
     if (row.status == ClauseEnforcement::by_check && row.checks.empty()) entry["enforced_by"] = "items";
+    if (row.status == ClauseEnforcement::not_applicable && !row.not_run.empty()) entry["not_run"] = row.not_run;
     if (row.attestation != nullptr) {
       const auto& a = *row.attestation;
       entry["attestation"] = {{"state", to_string(row.attestation_state)}, {"evidence", a.evidence},
@@ -219,6 +243,8 @@ std::string render_json(const Session& s, const std::vector<Row>& rows, const To
   }
   auto& stray = doc["unknown_attestations"] = nlohmann::ordered_json::array();
   for (const auto* a : stray_attestations(s)) stray.push_back({{"clause", a->clause}, {"line", a->line}});
+  auto& notes = doc["notes"] = nlohmann::ordered_json::array();
+  for (const auto& note : s.notes) notes.push_back({{"path", note.path}, {"message", note.message}});
   return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 

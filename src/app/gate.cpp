@@ -123,6 +123,7 @@ Result<void> keep_findings_new_since(const Session& session, const git::Reposito
     }
     const auto new_path = in_workspace(delta.new_path);
     if (!new_path) continue;
+    if (session.workspace.is_set_aside(*new_path)) continue;  // not the project's own: judged in neither tree
     changed.insert(*new_path);
     added_lines[*new_path] = delta.added_lines;
     const auto old_path = in_workspace(delta.old_path);

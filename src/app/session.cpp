@@ -1,9 +1,14 @@
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "app/app.hpp"
+#include "app/constitution_discovery.hpp"
+#include "engine/attestation.hpp"
 #include "engine/catalog.hpp"
+#include "git/repository.hpp"
 
 namespace constable::app {
 
@@ -65,6 +70,38 @@ Result<void> validate_selectors(const engine::Config& config, const std::vector<
   return std::unexpected(std::move(first));
 }
 
+// Several projects below the root, each with its constitution: which one
+// applies is the user's choice, not constable's.
+Error several_constitutions(const fs::path& root, const std::vector<fs::path>& found) {
+  std::string message = fmt::format(
+      "no constitution at the top of {} and {} below it; choose one with --constitution PATH, or with "
+      "'constitution: PATH' (relative to the repository) in {}:",
+      root.string(), found.size(), (root / ".constable.yaml").string());
+  for (const auto& file : found) message += fmt::format("\n  {}", file.string());
+  return Error{std::move(message), {}, 0, 0};
+}
+
+// The constitution's warnings as notes at its path:line.
+void add_constitution_warnings(Session& session, const fs::path& root) {
+  const std::string path = engine::display_path(session.constitution.path, root);
+  for (const auto& warning : session.constitution.warnings)
+    session.notes.push_back({fmt::format("{}:{}", path, warning.line), warning.message});
+}
+
+// Git checks bound to a clause that cannot run for want of a repository say
+// so, rather than pass in silence.
+void add_git_checks_not_run(Session& session) {
+  std::vector<std::string_view> ids;
+  for (const auto& binding : session.plan.bindings)
+    if (binding.status == engine::BindingStatus::not_applicable &&
+        binding.check->info().stack == kGitRepositoryFact)
+      ids.push_back(binding.check->info().id);
+  if (ids.empty()) return;
+  session.notes.push_back({".git", fmt::format("git checks not run: {} is not in a git repository ({} check{}: {})",
+                                               session.root_display, ids.size(), ids.size() == 1 ? "" : "s",
+                                               fmt::join(ids, ", "))});
+}
+
 }  // namespace
 
 Result<Session> open_session(const CommonOptions& options) {
@@ -109,6 +146,16 @@ Result<Session> open_session(const CommonOptions& options) {
       }
       looked += fmt::format("\n  {}", candidate.string());
     }
+    if (constitution_file.empty() && !session.config.constitution) {
+      // A monorepo keeps it with its project, one or two directories down.
+      const NestedConstitutions nested = find_nested_constitutions(root);
+      if (nested.found.size() > 1) return std::unexpected(several_constitutions(root, nested.found));
+      if (nested.found.size() == 1) constitution_file = nested.found.front();
+      looked += fmt::format("\n  {}\n  {}{}", (root / "*" / kSpecKitConstitution).string(),
+                            (root / "*" / "*" / kSpecKitConstitution).string(),
+                            nested.truncated ? fmt::format(" (stopped after {} directory entries)", kMaxNestedEntries)
+                                             : std::string());
+    }
     if (constitution_file.empty())
       return fail(fmt::format("no constitution found; looked for (in order):\n  --constitution FILE\n  "
                               "'constitution:' in {}{}",
@@ -119,14 +166,18 @@ Result<Session> open_session(const CommonOptions& options) {
   if (!parsed) return std::unexpected(parsed.error());
   session.constitution = std::move(*parsed);
   session.times.constitution = since(phase);
+  add_constitution_warnings(session, root);
 
   workspace::DiscoveryOptions discovery;
   discovery.exclude = session.config.exclude;
+  discovery.include = session.config.include;
   discovery.max_file_size = session.config.max_file_size;
   phase = Clock::now();
   auto discovered = workspace::discover(options.path, discovery);
   if (!discovered) return std::unexpected(discovered.error());
   session.workspace = std::move(*discovered);
+  if (git::Repository::discover(session.workspace.root))
+    session.workspace.stack.facts.insert(std::string(kGitRepositoryFact));
   session.times.discover = since(phase);
 
   // --select replaces the file's selection; --ignore adds to the file's.
@@ -139,6 +190,8 @@ Result<Session> open_session(const CommonOptions& options) {
   if (!plan) return std::unexpected(plan.error());
   session.plan = std::move(*plan);
   session.times.bind = since(phase);
+  add_git_checks_not_run(session);
+  std::sort(session.notes.begin(), session.notes.end());
   return session;
 }
 

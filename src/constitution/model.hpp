@@ -100,6 +100,14 @@ struct SeverityPolicy {
   Date due(Severity severity, Date found, int sprint_days) const;
 };
 
+// Something in the constitution constable reads past instead of refusing it
+// (a malformed version footer): the run goes on and reports show it as a
+// note at the constitution's path and this line.
+struct Warning {
+  std::string message;  // says what was expected ("expected MAJOR.MINOR.PATCH")
+  int line = 0;
+};
+
 struct Constitution {
   std::string path;  // as given (used in messages)
   std::vector<Section> sections;
@@ -107,13 +115,15 @@ struct Constitution {
   std::optional<VersionFooter> version;
   std::optional<SyncImpactReport> sync_impact;
   SeverityPolicy severity = SeverityPolicy::defaults();
+  std::vector<Warning> warnings;  // in document order
 
   const Clause* find(std::string_view clause_id) const;
 };
 
 // Parses constitution Markdown. Fails (with path:line) only when the text
 // cannot be a constitution: binary, invalid UTF-8, no clause at all, a
-// malformed version footer or severity table.
+// malformed severity table. A malformed version footer is only a warning:
+// the version is metadata no check depends on.
 Result<Constitution> parse(std::string_view markdown, std::string path);
 
 // The constitution is read like any file constable reads (core/files.hpp):

@@ -29,6 +29,7 @@ namespace constable::constitution {
 namespace {
 
 constexpr int kMaxDepth = 64;  // nesting of lists and block quotes we descend into
+constexpr std::size_t kMaxWarnings = 20;  // then one more says how many were left out
 
 // ---------------------------------------------------------------- text helpers
 
@@ -268,6 +269,10 @@ class Walker {
       }
       if (n > 1) seen[clause.id] += 1;
     }
+    if (warnings_left_out_ > 0)
+      constitution_.warnings.push_back(
+          {fmt::format("{} more warnings about version footers not shown", warnings_left_out_),
+           constitution_.warnings.back().line});
     constitution_.path = path_;
     return std::move(constitution_);
   }
@@ -386,6 +391,9 @@ class Walker {
   }
 
   // "**Version**: 2.0.0 | **Ratified**: 2026-01-03 | **Last Amended**: 2026-01-03"
+  // A field that cannot be read ("**Version**: 5.0", an unfilled template's
+  // "[CONSTITUTION_VERSION]") is a warning and is left out: the footer is
+  // metadata, and the clauses above it are still the constitution.
   bool footer(cmark_node* node, const std::string& raw, int line) {
     static const RE2 version_line(R"((?i)^\s*version\s*:)");
     const std::string first_line = collapse(raw.substr(0, raw.find('\n')));
@@ -400,6 +408,7 @@ class Walker {
     VersionFooter result;
     result.line = line;
     bool have_version = false;
+    bool malformed_version = false;
     for (std::string_view field : text::split(first_line, '|')) {
       const auto colon = field.find(':');
       if (colon == std::string_view::npos) continue;
@@ -407,9 +416,12 @@ class Walker {
       const std::string value{text::trim(field.substr(colon + 1))};
       if (key == "version") {
         if (!RE2::FullMatch(value, semver)) {
-          error_ = Error{fmt::format("malformed version '{}' in the version footer: expected MAJOR.MINOR.PATCH", value),
-                         path_, line};
-          return true;
+          warn(fmt::format("malformed version '{}' in the version footer: expected MAJOR.MINOR.PATCH (e.g. 1.0.0); "
+                           "the constitution is read without a version",
+                           value),
+               line);
+          malformed_version = true;
+          continue;
         }
         result.version = value;
         have_version = true;
@@ -418,21 +430,29 @@ class Walker {
         if (!text::to_lower(value).starts_with("todo")) {
           date = Date::parse(value);
           if (!date) {
-            error_ = Error{fmt::format("malformed date '{}' for '{}' in the version footer: expected YYYY-MM-DD",
-                                       value, text::trim(field.substr(0, colon))),
-                           path_, line};
-            return true;
+            warn(fmt::format("malformed date '{}' for '{}' in the version footer: expected YYYY-MM-DD",
+                             value, text::trim(field.substr(0, colon))),
+                 line);
           }
         }
         (key == "ratified" ? result.ratified : result.last_amended) = date;
       }
     }
     if (!have_version) {
-      error_ = Error{"version footer without a version", path_, line};
+      if (!malformed_version)
+        warn("version footer without a version: expected **Version**: MAJOR.MINOR.PATCH", line);
       return true;
     }
     constitution_.version = std::move(result);
     return true;
+  }
+
+  void warn(std::string message, int line) {
+    if (constitution_.warnings.size() == kMaxWarnings) {
+      ++warnings_left_out_;
+      return;
+    }
+    constitution_.warnings.push_back({std::move(message), line});
   }
 
   // ---------------------------------------------------------- lists
@@ -675,6 +695,7 @@ class Walker {
   std::string heading_prefix_;  // of headings_
   std::vector<std::string> base_ids_;  // of constitution_.clauses, before disambiguation
   std::optional<Error> error_;
+  std::size_t warnings_left_out_ = 0;
 };
 
 struct DocumentDeleter {

@@ -56,6 +56,10 @@ struct CheckInfo {
   // A more general check this one refines: where both report the same line,
   // only this one's finding is kept (one secret, one finding).
   std::string_view supersedes = {};
+  // The check applies one rule to many places of a file (every CHANGELOG
+  // entry, every values key, every API operation): its findings in one file
+  // are one problem, reported once with every place it was seen.
+  bool one_finding_per_file = false;
 };
 
 // Everything a check may look at for one file. Parsed documents are parsed
@@ -88,6 +92,10 @@ struct Emission {
   // object and container, a key path. When set, the fingerprint (baselines,
   // --diff) hashes it instead of the line's text.
   std::string anchor{};
+  // The clause the finding breaks when it is a sibling of the bound one that
+  // the check read in bind_section() (one CI stage, one required document);
+  // null for the bound clause. Must be one of the check's also_enforced().
+  const constitution::Clause* clause = nullptr;
 };
 
 class Emitter {
@@ -96,6 +104,12 @@ class Emitter {
   virtual void emit(Emission emission) = 0;
   void report(SourceRange range, std::string message, std::string anchor = {}) {
     emit({.range = range, .message = std::move(message), .anchor = std::move(anchor)});
+  }
+  // A repository check's finding about `path` at `line` (0: the whole file),
+  // breaking `clause` (null: the bound one).
+  void report_at(std::string path, int line, std::string message, const constitution::Clause* clause = nullptr) {
+    emit({.range = SourceRange::at_line(line), .message = std::move(message), .path_override = std::move(path),
+          .clause = clause});
   }
 };
 

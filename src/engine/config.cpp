@@ -332,14 +332,18 @@ void read_config(Reader& r, const yaml::Node* root, Config& config) {
     return;
   }
   r.only_keys(root,
-              {"constitution", "exclude", "select", "ignore", "fail_on", "max_file_size", "sprint_days", "docker",
+              {"constitution", "exclude", "include", "select", "ignore", "fail_on", "max_file_size", "sprint_days", "docker",
                "git", "secrets", "production", "waivers", "attestations"},
               "the configuration");
 
   if (const auto* n = root->get("constitution")) {
     if (auto v = r.scalar(n, "constitution")) config.constitution = std::move(*v);
   }
-  read_string_lists(r, root, {{"exclude", &config.exclude}, {"select", &config.select}, {"ignore", &config.ignore}});
+  read_string_lists(r, root,
+                    {{"exclude", &config.exclude},
+                     {"include", &config.include},
+                     {"select", &config.select},
+                     {"ignore", &config.ignore}});
   if (const auto* n = root->get("fail_on")) {
     if (auto v = r.scalar(n, "fail_on")) {
       config.fail_on = parse_severity(*v);

@@ -86,6 +86,9 @@ struct Config {
   std::string source;  // the file it was read from, "" for defaults only
   std::optional<std::string> constitution;
   std::vector<std::string> exclude;
+  // Files that are not the project's own (vendored, generated, fixtures,
+  // documentation, binary) judged anyway: those names, or gitignore-style globs.
+  std::vector<std::string> include;
   std::vector<std::string> select;  // check ids or domains ("docker")
   std::vector<std::string> ignore;
   std::optional<Severity> fail_on;

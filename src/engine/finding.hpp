@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/date.hpp"
 #include "core/types.hpp"
@@ -17,6 +18,12 @@ struct Suppression {
   std::string owner;              // waivers only
   std::optional<Date> expires;
   std::string source;             // "path:line" of the comment or waiver
+};
+
+// One more place a finding was seen (Finding::also_at).
+struct RelatedLocation {
+  SourceRange range;
+  std::string message;
 };
 
 struct Finding {
@@ -34,6 +41,9 @@ struct Finding {
   std::string snippet;      // the offending line (secrets redacted), "" for whole-file findings
   std::string fingerprint;  // stable across unrelated line shifts
   std::string anchor;       // what the finding judges (Emission::anchor), hashed into the fingerprint; never shown
+  // For a check with one finding per file: every further place of the same
+  // problem in the file, in position order (the finding's own range is the first).
+  std::vector<RelatedLocation> also_at;
   std::optional<Suppression> suppression;
 
   bool suppressed() const { return suppression.has_value(); }

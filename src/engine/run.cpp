@@ -18,6 +18,7 @@
 #include "engine/snippet.hpp"
 #include "engine/suppression.hpp"
 #include "formats/dockerfile/dockerfile.hpp"
+#include "formats/yaml/lookalike.hpp"
 #include "formats/yaml/yaml.hpp"
 #include "kube/manifests.hpp"
 #include "kube/production.hpp"
@@ -69,9 +70,14 @@ class LazyFileContext final : public FileContext {
     if (dockerfile_) errors = dockerfile_->errors;
     if (yaml_) {
       const std::string_view what = file_.kind == FileKind::json ? "JSON" : "YAML";
+      // A .yaml file that is no YAML at all (a README, a template) is told
+      // what it looks like instead of where the parser gave up.
+      const auto looks_like = file_.kind == FileKind::yaml && !yaml_->ok() ? yaml::lookalike(text_) : std::nullopt;
+      if (looks_like) errors.push_back({looks_like->message, looks_like->line, 1});
       for (const auto& e : yaml_->errors)
-        errors.push_back({fmt::format("{}{}", e.fatal ? fmt::format("invalid {}: ", what) : "", e.message),
-                          e.mark.line, e.mark.column});
+        if (!(e.fatal && looks_like))
+          errors.push_back({fmt::format("{}{}", e.fatal ? fmt::format("invalid {}: ", what) : "", e.message),
+                            e.mark.line, e.mark.column});
     }
     return errors;
   }
@@ -97,7 +103,10 @@ class CollectingEmitter final : public Emitter {
  public:
   CollectingEmitter(std::vector<Collected>& out, const CheckInfo& info, const constitution::Clause* clause)
       : out_(out), info_(info), clause_(clause) {}
-  void emit(Emission emission) override { out_.push_back({&info_, clause_, std::move(emission)}); }
+  void emit(Emission emission) override {
+    const constitution::Clause* clause = emission.clause != nullptr ? emission.clause : clause_;
+    out_.push_back({&info_, clause, std::move(emission)});
+  }
 
  private:
   std::vector<Collected>& out_;
@@ -181,6 +190,7 @@ class Runner {
         case Scope::manifests: manifests_.push_back(&binding); break;
       }
       active_ids_.push_back(std::string(binding.check->info().id));
+      if (binding.check->info().one_finding_per_file) one_per_file_ids_.insert(std::string(binding.check->info().id));
     }
     for (const CheckInfo* info : Catalog::builtin().infos()) known_ids_.push_back(std::string(info->id));
     for (const CheckInfo* info : rules::all()) known_ids_.push_back(std::string(info->id));
@@ -241,6 +251,7 @@ class Runner {
     for (const auto& n : workspace_.notes) result.notes.push_back(n);
     std::sort(result.findings.begin(), result.findings.end(), report_order);
     std::sort(result.notes.begin(), result.notes.end());
+    result.not_judged = workspace_.set_aside_counts();
     result.stats.files_discovered = workspace_.files.size();
     result.stats.files_checked = work.size();
     result.stats.active_checks = active_ids_.size();
@@ -312,6 +323,16 @@ class Runner {
     pending.context = std::make_unique<LazyFileContext>(file, config_, std::move(*content), std::move(parsed));
     const LazyFileContext& context = *pending.context;
     outcome.bytes_read = context.text().size();
+    // Binary content under a name no parser reads (discovery already set
+    // aside images, archives and the like by their extension): said once,
+    // not checked, and not mistaken for text with encoding errors.
+    if (file.kind == FileKind::other && text::looks_binary(context.text())) {
+      const auto content = context.text();
+      const bool utf16 = content.starts_with("\xff\xfe") || content.starts_with("\xfe\xff");
+      outcome.notes.push_back(
+          {file.path, utf16 ? "UTF-16 text: not checked (constable reads UTF-8)" : "binary content: not checked"});
+      return pending;
+    }
     if (auto bad = text::first_invalid_utf8(context.text())) {
       const auto before = context.text().substr(0, *bad);
       const auto line = 1 + std::count(before.begin(), before.end(), '\n');
@@ -388,6 +409,7 @@ class Runner {
       outcome.findings.push_back(std::move(f));
     }
     apply_inline_suppressions(context, file_secrets, outcome.findings);
+    one_finding_per_file(outcome.findings);
     fingerprint(outcome.findings, lines);
     pending.collected.clear();
     pending.context.reset();
@@ -712,6 +734,39 @@ class Runner {
     for (auto& f : expired) findings.push_back(std::move(f));
   }
 
+  // The findings of a check that applies one rule to many places of a file
+  // become one finding that lists every place (a CHANGELOG with 1,500
+  // misplaced entries is one problem). Its identity is the check and the
+  // file, so a further place neither makes it new nor splits it; a place
+  // suppressed inline stays a finding of its own, flagged.
+  void one_finding_per_file(std::vector<Finding>& findings) const {
+    if (one_per_file_ids_.empty()) return;
+    std::sort(findings.begin(), findings.end(), report_order);
+    std::vector<Finding> kept;
+    kept.reserve(findings.size());
+    std::map<std::string, std::size_t, std::less<>> first_of_check;
+    for (auto& f : findings) {
+      if (f.suppressed() || !one_per_file_ids_.contains(f.check_id)) {
+        kept.push_back(std::move(f));
+        continue;
+      }
+      const auto [at, added] = first_of_check.emplace(f.check_id, kept.size());
+      if (added) {
+        f.anchor = "every place in the file";
+        kept.push_back(std::move(f));
+        continue;
+      }
+      kept[at->second].also_at.push_back(RelatedLocation{f.range, std::move(f.message)});
+    }
+    for (const auto& [id, index] : first_of_check) {
+      Finding& f = kept[index];
+      if (f.also_at.empty()) continue;
+      f.message += fmt::format(" (and {} more {} in this file)", f.also_at.size(),
+                               f.also_at.size() == 1 ? "place" : "places");
+    }
+    findings = std::move(kept);
+  }
+
   // A fingerprint that survives line shifts and renames: it hashes the check
   // and what the finding judges (its anchor: a stage, an object, so editing
   // the line keeps it) or else the offending line's normalised content (not
@@ -750,6 +805,7 @@ class Runner {
   std::vector<const Binding*> manifests_;
   mutable std::map<std::string, SharedFile, std::less<>> shared_files_;
   std::vector<std::string> active_ids_;
+  std::set<std::string, std::less<>> one_per_file_ids_;  // checks whose findings in a file are one
   std::vector<std::string> known_ids_;
 };
 

@@ -50,6 +50,9 @@ struct RunResult {
   std::vector<Finding> findings;  // report_order; suppressed ones included, flagged
   std::vector<workspace::Note> notes;
   Stats stats;
+  // Files in the repository that discovery set aside as not the project's
+  // own, by provenance.
+  workspace::ProvenanceCounts not_judged{};
 };
 
 RunResult run(const Plan& plan, const constitution::Constitution& constitution, const Config& config,

@@ -1,6 +1,10 @@
 #include "report/common.hpp"
 
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/text.hpp"
 
@@ -14,6 +18,29 @@ const std::vector<engine::Finding>& findings_of(const Report& report) {
 const std::vector<workspace::Note>& notes_of(const Report& report) {
   static const std::vector<workspace::Note> kNone;
   return report.result != nullptr ? report.result->notes : kNone;
+}
+
+workspace::ProvenanceCounts not_judged_of(const Report& report) {
+  return report.result != nullptr ? report.result->not_judged : workspace::ProvenanceCounts{};
+}
+
+std::string not_judged_sentence(const Report& report) {
+  const auto counts = not_judged_of(report);
+  std::vector<std::string> parts;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] == 0) continue;
+    total += counts[i];
+    parts.push_back(fmt::format("{} {}", counts[i], to_string(static_cast<workspace::Provenance>(i))));
+  }
+  if (parts.empty()) return {};
+  std::string listed = parts.back();
+  if (parts.size() > 1) {
+    parts.pop_back();
+    listed = fmt::format("{} and {}", fmt::join(parts, ", "), listed);
+  }
+  return fmt::format("Not judged (not the project's own): {} file{}; `include:` in .constable.yaml judges them.",
+                     listed, total == 1 ? "" : "s");
 }
 
 bool is_failing(const Report& report, Severity severity) {

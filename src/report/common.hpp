@@ -26,6 +26,13 @@ struct Summary {
 };
 Summary summarize(const Report& report);
 
+// Files in the repository that were not judged, by provenance (all zero
+// without a result), and the sentence that says so: "Not judged (not the
+// project's own): 3,214 vendored, 41 fixtures and 9 binary files; `include:`
+// in .constable.yaml judges them." ("" when every file was judged).
+workspace::ProvenanceCounts not_judged_of(const Report& report);
+std::string not_judged_sentence(const Report& report);
+
 // True when an unsuppressed finding of this severity fails the run.
 bool is_failing(const Report& report, Severity severity);
 // "high", or "none" when fail_on_none.

@@ -20,6 +20,14 @@ Json clause_json(const engine::Finding& finding) {
   return clause;
 }
 
+Json place_json(const SourceRange& range, std::string_view message) {
+  return Json{{"line", range.line},
+              {"column", range.column},
+              {"end_line", range.end_line},
+              {"end_column", range.end_column},
+              {"message", clean(message)}};
+}
+
 Json finding_json(const engine::Finding& finding) {
   Json out;
   out["check"] = clean(finding.check_id);
@@ -34,6 +42,13 @@ Json finding_json(const engine::Finding& finding) {
   location["end_column"] = finding.range.end_column;
   out["location"] = std::move(location);
   out["message"] = clean(finding.message);
+  // Every place of the problem, the finding's own first: more than one for
+  // a check that reports one finding per file.
+  Json places = Json::array();
+  places.push_back(place_json(finding.range, finding.message));
+  for (const engine::RelatedLocation& place : finding.also_at) places.push_back(place_json(place.range, place.message));
+  out["count"] = places.size();
+  out["locations"] = std::move(places);
   out["remediation"] = clean(finding.remediation);
   out["snippet"] = clean(finding.snippet);
   out["fingerprint"] = clean(finding.fingerprint);
@@ -103,6 +118,11 @@ std::string render_json(const Report& report, const RenderOptions& options) {
   summary_json["suppressed"] = summary.suppressed;
   summary_json["failing"] = summary.failing;
   summary_json["fail_on"] = detail::fail_on_label(report);
+  Json not_judged = Json::object();
+  const auto counts = detail::not_judged_of(report);
+  for (std::size_t i = 1; i < counts.size(); ++i)
+    not_judged[std::string(workspace::to_string(static_cast<workspace::Provenance>(i)))] = counts[i];
+  summary_json["not_judged"] = std::move(not_judged);
   doc["summary"] = std::move(summary_json);
 
   Json findings = Json::array();

@@ -44,6 +44,8 @@ std::string render_markdown(const Report& report) {
   }
   out += fmt::format("| **Total** | **{}** |\n", summary.total);
   out += fmt::format("| Suppressed | {} |\n\n", summary.suppressed);
+  if (const std::string not_judged = detail::not_judged_sentence(report); !not_judged.empty())
+    out += markdown_escape(not_judged) + "\n\n";
 
   if (summary.total == 0) {
     out += "✅ No violations found.\n";

@@ -1,5 +1,9 @@
 // SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
 
+#include <optional>
+#include <string_view>
+#include <utility>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -92,6 +96,43 @@ Json artifact_location(std::string_view path) {
   return out;
 }
 
+Json physical_location(std::string_view path, const SourceRange& range, std::string_view snippet) {
+  Json physical;
+  physical["artifactLocation"] = artifact_location(path);
+  if (range.line > 0) {
+    Json region;
+    region["startLine"] = range.line;
+    if (range.column > 0) region["startColumn"] = range.column;
+    if (range.end_line >= range.line) region["endLine"] = range.end_line;
+    if (range.end_column > 0) region["endColumn"] = range.end_column;
+    if (!snippet.empty()) region["snippet"] = Json{{"text", clean(snippet)}};
+    physical["region"] = std::move(region);
+  }
+  return physical;
+}
+
+// "values.yaml:4:7" -> ("values.yaml", line 4, column 7); a path without a
+// numeric suffix is the whole file.
+std::pair<std::string_view, SourceRange> split_position(std::string_view path) {
+  auto number_at_end = [](std::string_view& rest) -> std::optional<int> {
+    const auto colon = rest.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size() || rest.size() - colon > 10)
+      return std::nullopt;
+    int value = 0;
+    for (const char c : rest.substr(colon + 1)) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + (c - '0');
+    }
+    rest = rest.substr(0, colon);
+    return value;
+  };
+  std::string_view rest = path;
+  const auto last = number_at_end(rest);
+  if (!last) return {path, SourceRange::whole_file()};
+  if (const auto line = number_at_end(rest)) return {rest, SourceRange{*line, *last, *line, 0}};
+  return {rest, SourceRange::at_line(*last)};
+}
+
 Json result_json(const Report& report, const engine::Finding& finding) {
   Json out;
   out["ruleId"] = clean(finding.check_id);
@@ -102,21 +143,20 @@ Json result_json(const Report& report, const engine::Finding& finding) {
   if (!finding.clause_id.empty()) message += " (clause " + clean(finding.clause_id) + ")";
   out["message"] = Json{{"text", message}};
 
-  Json physical;
-  physical["artifactLocation"] = artifact_location(finding.path);
-  const SourceRange& range = finding.range;
-  if (range.line > 0) {
-    Json region;
-    region["startLine"] = range.line;
-    if (range.column > 0) region["startColumn"] = range.column;
-    if (range.end_line >= range.line) region["endLine"] = range.end_line;
-    if (range.end_column > 0) region["endColumn"] = range.end_column;
-    if (!finding.snippet.empty()) region["snippet"] = Json{{"text", clean(finding.snippet)}};
-    physical["region"] = std::move(region);
-  }
   Json location;
-  location["physicalLocation"] = std::move(physical);
+  location["physicalLocation"] = physical_location(finding.path, finding.range, finding.snippet);
   out["locations"] = Json::array({std::move(location)});
+  if (!finding.also_at.empty()) {
+    // Every further place of a problem reported once per file.
+    Json related = Json::array();
+    for (std::size_t i = 0; i < finding.also_at.size(); ++i) {
+      const engine::RelatedLocation& place = finding.also_at[i];
+      related.push_back(Json{{"id", i + 1},
+                             {"physicalLocation", physical_location(finding.path, place.range, {})},
+                             {"message", Json{{"text", clean(place.message)}}}});
+    }
+    out["relatedLocations"] = std::move(related);
+  }
 
   if (!finding.fingerprint.empty()) out["partialFingerprints"] = Json{{"constable/v1", clean(finding.fingerprint)}};
 
@@ -173,8 +213,10 @@ std::string render_sarif(const Report& report) {
     notification["level"] = "note";
     notification["message"] = Json{{"text", clean(note.message)}};
     if (!note.path.empty()) {
+      // A note about a place in a file names it "path:line[:column]".
+      const auto [path, range] = split_position(note.path);
       Json location;
-      location["physicalLocation"] = Json{{"artifactLocation", artifact_location(note.path)}};
+      location["physicalLocation"] = physical_location(path, range, {});
       notification["locations"] = Json::array({std::move(location)});
     }
     notifications.push_back(std::move(notification));

@@ -106,6 +106,17 @@ void render_finding(std::string& out, const engine::Finding& finding, const Pain
       }
     }
   }
+  if (!finding.also_at.empty()) {
+    // The first few further places; JSON and SARIF list them all.
+    constexpr std::size_t kShown = 5;
+    std::vector<std::string> shown;
+    for (std::size_t i = 0; i < std::min(kShown, finding.also_at.size()); ++i)
+      shown.push_back(location_label(finding.also_at[i].range));
+    std::string places = fmt::format("{}", fmt::join(shown, ", "));
+    if (finding.also_at.size() > kShown) places += fmt::format(" and {} more", finding.also_at.size() - kShown);
+    out += paint(kDim, fmt::format("      also at: {}", places));
+    out += '\n';
+  }
   if (!finding.clause_id.empty()) {
     out += paint(kDim, fmt::format("      clause: {} — \"{}\"", terminal_safe(finding.clause_id),
                                    terminal_safe(finding.clause_text)));
@@ -148,6 +159,8 @@ std::string render_text(const Report& report, const RenderOptions& options) {
     out += fmt::format("note: {}: {}\n", terminal_safe(note.path), terminal_safe(note.message));
   }
   if (!notes.empty()) out += '\n';
+  if (const std::string not_judged = detail::not_judged_sentence(report); !not_judged.empty())
+    out += not_judged + "\n";
 
   const detail::Summary summary = detail::summarize(report);
   std::string against = terminal_safe(report.constitution_path);

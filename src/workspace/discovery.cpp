@@ -120,6 +120,12 @@ struct Layer {
   IgnoreRules rules;
 };
 
+// One directory's .gitattributes, chained to its parents' like Layer.
+struct AttributeLayer {
+  std::shared_ptr<const AttributeLayer> parent;
+  AttributeRules rules;
+};
+
 // The entry's own type (symlinks not followed). libstdc++ caches readdir's
 // d_type for these queries, so on most file systems this costs no stat call,
 // unlike directory_entry::symlink_status().
@@ -173,7 +179,8 @@ std::optional<fs::path> common_git_dir(const fs::path& root) {
 
 class Walker {
  public:
-  Walker(fs::path root, const DiscoveryOptions& options) : root_(std::move(root)), options_(options) {
+  Walker(fs::path root, const DiscoveryOptions& options)
+      : root_(std::move(root)), options_(options), inclusion_(options.include) {
     for (const auto& glob : options_.exclude) {
       GlobPattern pattern;
       if (GlobPattern::parse(glob, "", pattern)) exclude_.add(std::move(pattern));
@@ -188,6 +195,8 @@ class Walker {
     walk(base);
     std::sort(workspace_.files.begin(), workspace_.files.end(),
               [](const File& a, const File& b) { return a.path < b.path; });
+    std::sort(workspace_.set_aside.begin(), workspace_.set_aside.end(),
+              [](const SetAsideFile& a, const SetAsideFile& b) { return a.path < b.path; });
     std::sort(workspace_.notes.begin(), workspace_.notes.end());
     workspace_.notes.erase(std::unique(workspace_.notes.begin(), workspace_.notes.end()), workspace_.notes.end());
     workspace_.root = root_;
@@ -201,7 +210,8 @@ class Walker {
     std::error_code ec;
     const fs::path absolute = root_ / name;
     const auto st = fs::status(absolute, ec);
-    if (!ec) add_file(absolute, name, st);
+    // A file named on the command line is judged whoever it belongs to.
+    if (!ec) add_file(absolute, name, st, std::nullopt, nullptr);
     workspace_.root = root_;
     mark_chart_templates(workspace_.files);
     workspace_.stack = detect_stack(workspace_.files);
@@ -213,6 +223,9 @@ class Walker {
     fs::path absolute;
     std::string relative;  // "" for the root
     std::shared_ptr<const Layer> layer;
+    std::shared_ptr<const AttributeLayer> attributes;
+    Provenance provenance = Provenance::project;  // what the directory's path says about its files
+    bool under_tests = false;
   };
 
   void note(std::string path, std::string message) {
@@ -238,15 +251,59 @@ class Walker {
     return layer;
   }
 
+  // `parent` extended with the linguist attributes of `file`, or `parent` if it sets none.
+  std::shared_ptr<const AttributeLayer> load_attributes(std::shared_ptr<const AttributeLayer> parent,
+                                                        const fs::path& file, const std::string& base,
+                                                        const std::string& shown) {
+    std::string content;
+    switch (read_small_file(file, kMaxIgnoreFileSize, content)) {
+      case ReadStatus::ok: break;
+      case ReadStatus::absent: return parent;
+      case ReadStatus::too_large:
+        note(shown, fmt::format("attributes file not read: larger than {}", human_size(kMaxIgnoreFileSize)));
+        return parent;
+      case ReadStatus::failed: note(shown, "attributes file not read: cannot read it"); return parent;
+    }
+    auto layer = std::make_shared<AttributeLayer>();
+    layer->parent = std::move(parent);
+    layer->rules.add_lines(content, base);
+    if (layer->rules.empty()) return layer->parent;
+    return layer;
+  }
+
+  // Whose file it is: its directory's verdict or its own name's, then the
+  // linguist attributes, deepest .gitattributes first.
+  static Provenance provenance_of(const std::string& relative, Provenance by_directory,
+                                  const AttributeLayer* attributes) {
+    Provenance by_path = by_directory;
+    if (by_path == Provenance::project) {
+      by_path = file_provenance(text::basename(relative));
+      // A file constable reads by name (a Dockerfile that is binary) is judged, and says why it cannot be.
+      if (by_path == Provenance::binary && classify(relative) != FileKind::other) by_path = Provenance::project;
+    }
+    if (attributes == nullptr) return by_path;
+    AttributeStates states{};
+    for (; attributes != nullptr; attributes = attributes->parent.get()) attributes->rules.apply(relative, states);
+    return resolve_provenance(by_path, states);
+  }
+
   bool ignored(const Layer* layer, const std::string& path, bool is_directory) const {
     if (exclude_.ignored(path, is_directory).value_or(false)) return true;
     return layered_ignored(layer, path, is_directory).value_or(false);
   }
 
-  void add_file(const fs::path& absolute, const std::string& relative, const fs::file_status& st) {
+  // `by_directory` is nullopt for a file judged whatever its provenance.
+  void add_file(const fs::path& absolute, const std::string& relative, const fs::file_status& st,
+                std::optional<Provenance> by_directory, const AttributeLayer* attributes) {
     std::error_code ec;
     switch (st.type()) {
       case fs::file_type::regular: {
+        if (const Provenance provenance =
+                by_directory ? provenance_of(relative, *by_directory, attributes) : Provenance::project;
+            !inclusion_.includes(provenance, relative)) {
+          workspace_.set_aside.push_back(SetAsideFile{relative, provenance});
+          return;
+        }
         const auto size = fs::file_size(absolute, ec);
         if (ec) {
           note(relative, fmt::format("skipped: cannot read its size ({})", ec.message()));
@@ -272,7 +329,7 @@ class Walker {
 
   void walk(std::shared_ptr<const Layer> base) {
     std::vector<Pending> pending;
-    pending.push_back(Pending{root_, "", std::move(base)});
+    pending.push_back(Pending{root_, "", std::move(base), nullptr});
     while (!pending.empty()) {
       Pending dir = std::move(pending.back());
       pending.pop_back();
@@ -287,6 +344,9 @@ class Walker {
         const std::string shown = dir.relative.empty() ? ".gitignore" : dir.relative + "/.gitignore";
         layer = load_layer(layer, dir.absolute / ".gitignore", dir.relative, shown);
       }
+      const std::shared_ptr<const AttributeLayer> attributes = load_attributes(
+          dir.attributes, dir.absolute / ".gitattributes", dir.relative,
+          dir.relative.empty() ? ".gitattributes" : dir.relative + "/.gitattributes");
       for (const fs::directory_iterator end; it != end;) {
         const fs::directory_entry& entry = *it;
         std::string name = entry.path().filename().string();
@@ -302,9 +362,11 @@ class Walker {
             const bool is_directory = st.type() == fs::file_type::directory;
             if (!ignored(layer.get(), relative, is_directory)) {
               if (is_directory) {
-                pending.push_back(Pending{entry.path(), std::move(relative), layer});
+                const Provenance provenance = directory_provenance(name, dir.provenance, dir.under_tests);
+                const bool under_tests = dir.under_tests || is_test_directory(name);
+                pending.push_back(Pending{entry.path(), std::move(relative), layer, attributes, provenance, under_tests});
               } else {
-                add_file(entry.path(), relative, st);
+                add_file(entry.path(), relative, st, dir.provenance, attributes.get());
               }
             }
           }
@@ -320,11 +382,24 @@ class Walker {
 
   fs::path root_;
   const DiscoveryOptions& options_;
+  Inclusion inclusion_;
   IgnoreRules exclude_;
   Workspace workspace_;
 };
 
 }  // namespace
+
+ProvenanceCounts Workspace::set_aside_counts() const {
+  ProvenanceCounts counts{};
+  for (const auto& file : set_aside) ++counts[static_cast<std::size_t>(file.provenance)];
+  return counts;
+}
+
+bool Workspace::is_set_aside(std::string_view path) const {
+  const auto it = std::lower_bound(set_aside.begin(), set_aside.end(), path,
+                                   [](const SetAsideFile& file, std::string_view p) { return file.path < p; });
+  return it != set_aside.end() && it->path == path;
+}
 
 Result<Workspace> discover(const fs::path& root, const DiscoveryOptions& options) {
   std::error_code ec;

@@ -2,6 +2,7 @@
 // The repository being checked: its files (discovered honouring .gitignore
 // and exclude globs), their kinds, and stack facts about the repository.
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "core/types.hpp"
+#include "workspace/provenance.hpp"
 
 namespace constable::workspace {
 
@@ -40,22 +42,39 @@ struct StackFacts {
   bool has(std::string_view fact) const { return facts.contains(std::string(fact)); }
 };
 
+// A file in the repository that is not the project's own (vendored,
+// generated, a test fixture, ...): not judged, counted in the summary.
+struct SetAsideFile {
+  std::string path;
+  Provenance provenance = Provenance::project;
+};
+
+using ProvenanceCounts = std::array<std::size_t, kProvenanceCount>;
+
 struct Workspace {
   std::filesystem::path root;
   std::vector<File> files;  // sorted by path
   StackFacts stack;
   std::vector<Note> notes;  // sorted
+  std::vector<SetAsideFile> set_aside;  // sorted by path
+
+  ProvenanceCounts set_aside_counts() const;
+  bool is_set_aside(std::string_view path) const;
 };
 
 struct DiscoveryOptions {
   std::vector<std::string> exclude;                    // gitignore-style globs
   std::uintmax_t max_file_size = 10ULL * 1024 * 1024;  // larger files are skipped with a note
   bool respect_gitignore = true;
+  // Set-aside files judged anyway: provenance names ("fixtures") or globs.
+  std::vector<std::string> include;
 };
 
 // Walks `root` (a directory, or a single file), honouring .gitignore files at
-// every level, .git/info/exclude and the exclude globs. Never follows a
-// symlink; never enters .git. Fails only if `root` does not exist.
+// every level, .git/info/exclude and the exclude globs, and setting aside
+// files that are not the project's own (workspace/provenance.hpp) unless
+// `include` names them. Never follows a symlink; never enters .git. Fails
+// only if `root` does not exist.
 Result<Workspace> discover(const std::filesystem::path& root, const DiscoveryOptions& options);
 
 // Kind of a file from its relative path: Dockerfile, *.dockerfile,

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/cli_support.hpp"
 
 namespace constable::testing {
@@ -53,9 +55,9 @@ TEST(CliHistory, FindsASecretAddedAndLaterRemoved) {
   EXPECT_EQ(history.out.find(fake_github_token('b')), std::string::npos) << "never printed whole";
   // Reported once each, whatever the number of blobs holding them.
   std::size_t count = 0;
-  for (auto at = history.out.find("introduced in commit"); at != std::string::npos;
-       at = history.out.find("introduced in commit", at + 1))
-    ++count;
+  const auto report = nlohmann::json::parse(history.out);
+  for (const auto& finding : report["findings"])
+    if (finding["message"].get<std::string>().find("introduced in commit") != std::string::npos) ++count;
   EXPECT_EQ(count, 2u) << history.out;
 }
 

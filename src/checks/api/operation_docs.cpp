@@ -31,6 +31,7 @@ constexpr engine::CheckInfo kInfo{
     .file_kind = FileKind::other,
     .stack = "",
     .scope = engine::Scope::every_text_file,
+    .one_finding_per_file = true,
 };
 
 bool has_text(const yaml::Node* node, std::string_view key) {

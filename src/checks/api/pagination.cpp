@@ -32,6 +32,7 @@ constexpr engine::CheckInfo kInfo{
     .file_kind = FileKind::other,
     .stack = "",
     .scope = engine::Scope::every_text_file,
+    .one_finding_per_file = true,
 };
 
 constexpr std::string_view kPaginationParameters[] = {

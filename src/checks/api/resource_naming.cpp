@@ -35,6 +35,7 @@ constexpr engine::CheckInfo kInfo{
     .file_kind = FileKind::other,
     .stack = "",
     .scope = engine::Scope::every_text_file,
+    .one_finding_per_file = true,
 };
 
 bool is_parameter(std::string_view segment) { return segment.starts_with('{') && segment.ends_with('}'); }

@@ -229,12 +229,5 @@ int Pipeline::anchor_line() const {
   return most->jobs_line;
 }
 
-void emit_at(engine::Emitter& out, std::string path, int line, std::string message) {
-  engine::Emission emission;
-  emission.range = SourceRange::at_line(line);
-  emission.message = std::move(message);
-  emission.path_override = std::move(path);
-  out.emit(std::move(emission));
-}
 
 }  // namespace constable::checks::ci

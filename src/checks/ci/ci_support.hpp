@@ -64,7 +64,10 @@ Pipeline load_pipeline(const engine::RepositoryContext& repo);
 // other check (RepositoryContext::text); "" when unreadable.
 std::string_view read_file(const engine::RepositoryContext& repo, const workspace::File& file);
 
-// Emits a finding at `path`:`line`.
-void emit_at(engine::Emitter& out, std::string path, int line, std::string message);
+// Emits a finding at `path`:`line` (breaking `clause`, null for the bound one).
+inline void emit_at(engine::Emitter& out, std::string path, int line, std::string message,
+                    const constitution::Clause* clause = nullptr) {
+  out.report_at(std::move(path), line, std::move(message), clause);
+}
 
 }  // namespace constable::checks::ci

@@ -172,7 +172,8 @@ class PipelineStagesCheck final : public engine::Check {
     for (std::size_t i = 0; i < stages_.size(); ++i) {
       if ((stages_[i].satisfied & present).any()) continue;
       emit_at(out, pipeline.anchor_path(), pipeline.anchor_line(),
-              fmt::format("no job runs stage {} of {}, '{}'", i + 1, stages_.size(), stages_[i].name));
+              fmt::format("no job runs stage {} of {}, '{}'", i + 1, stages_.size(), stages_[i].name),
+              stage_clauses_[i]);
     }
   }
 
@@ -192,7 +193,8 @@ class PipelineStagesCheck final : public engine::Check {
             emit_at(out, workflow.path, workflow.jobs[j].line,
                     fmt::format("job '{}' runs stage {} '{}' before job '{}' runs stage {} '{}'", workflow.jobs[j].id,
                                 later + 1, stages_[later].name, workflow.jobs[k].id, earlier + 1,
-                                stages_[earlier].name));
+                                stages_[earlier].name),
+                    stage_clauses_[later]);
             reported = true;
             break;
           }
@@ -213,7 +215,8 @@ class PipelineStagesCheck final : public engine::Check {
             emit_at(out, path, job.steps[s].line,
                     fmt::format("job '{}' runs stage {} '{}' before its step at line {} runs stage {} '{}'", job.id,
                                 later + 1, stages_[later].name, job.steps[t].line, earlier + 1,
-                                stages_[earlier].name));
+                                stages_[earlier].name),
+                    stage_clauses_[later]);
             return;
           }
         }

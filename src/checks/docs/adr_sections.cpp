@@ -89,7 +89,8 @@ class AdrSectionsCheck final : public engine::Check {
       }
     if (adr_status(file.text()).value.empty())
       out.report(SourceRange::at_line(title_line), "ADR has no status (e.g. '- Status: Accepted')");
-    for (const std::string& section : sections_) {
+    for (std::size_t i = 0; i < sections_.size(); ++i) {
+      const std::string& section = sections_[i];
       bool present = false;
       for (const Heading& h : found) {
         if (h.level < 2) continue;
@@ -100,7 +101,10 @@ class AdrSectionsCheck final : public engine::Check {
         for (const auto& synonym : synonyms(section)) present = present || name.starts_with(synonym);
         if (present) break;
       }
-      if (!present) out.report(SourceRange::at_line(title_line), fmt::format("ADR has no '{}' section", section));
+      if (!present)
+        out.emit({.range = SourceRange::at_line(title_line),
+                  .message = fmt::format("ADR has no '{}' section", section),
+                  .clause = section_clauses_[i]});
     }
   }
 

@@ -41,6 +41,7 @@ constexpr engine::CheckInfo kInfo{
     .clause = {.section = "project documentation|documentation", .text = "changelog"},
     .file_kind = FileKind::markdown,
     .stack = "",
+    .one_finding_per_file = true,
 };
 
 constexpr std::array<std::string_view, 6> kChangeTypes = {"Added", "Changed", "Deprecated", "Removed", "Fixed",

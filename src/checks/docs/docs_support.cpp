@@ -81,12 +81,5 @@ std::string adr_number(std::string_view path) {
   return number;
 }
 
-void emit_at(engine::Emitter& out, std::string path, int line, std::string message) {
-  engine::Emission emission;
-  emission.range = SourceRange::at_line(line);
-  emission.message = std::move(message);
-  emission.path_override = std::move(path);
-  out.emit(std::move(emission));
-}
 
 }  // namespace constable::checks::docs

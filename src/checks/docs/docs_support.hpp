@@ -36,6 +36,10 @@ bool is_adr_path(std::string_view path);
 // The ADR's number from its file name ("0007-use-kafka.md" -> "0007"), "" if none.
 std::string adr_number(std::string_view path);
 
-void emit_at(engine::Emitter& out, std::string path, int line, std::string message);
+// Emits a finding at `path`:`line` (breaking `clause`, null for the bound one).
+inline void emit_at(engine::Emitter& out, std::string path, int line, std::string message,
+                    const constitution::Clause* clause = nullptr) {
+  out.report_at(std::move(path), line, std::move(message), clause);
+}
 
 }  // namespace constable::checks::docs

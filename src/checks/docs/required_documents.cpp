@@ -61,12 +61,29 @@ class RequiredDocumentsCheck final : public engine::Check {
   }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    for (const std::string& name : documents_) {
+    // Each document has its own clause ("CHANGELOG.md following Keep a
+    // Changelog format"): its finding cites it and its fix says what it holds.
+    for (std::size_t i = 0; i < documents_.size(); ++i) {
+      const std::string& name = documents_[i];
+      const constitution::Clause* clause = document_clauses_[i];
       const workspace::File* file = find_document(repo.workspace(), name, true);
-      if (file == nullptr)
-        emit_at(out, name, 0, fmt::format("the repository has no {}", name));
-      else if (text::trim(read_file(repo, *file)).empty())
-        emit_at(out, file->path, 0, fmt::format("{} is empty", file->path));
+      std::string message;
+      std::string path;
+      if (file == nullptr) {
+        message = fmt::format("the repository has no {}", name);
+        path = name;
+      } else if (text::trim(read_file(repo, *file)).empty()) {
+        message = fmt::format("{} is empty", file->path);
+        path = file->path;
+      } else {
+        continue;
+      }
+      out.emit({.range = SourceRange::whole_file(),
+                .message = std::move(message),
+                .remediation = fmt::format("Write {} at the repository root, as the constitution asks: \"{}\".", name,
+                                           clause->text),
+                .path_override = std::move(path),
+                .clause = clause});
     }
   }
 

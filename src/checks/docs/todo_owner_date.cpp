@@ -30,6 +30,7 @@ constexpr engine::CheckInfo kInfo{
     .clause = {.section = "code-level documentation|documentation", .text = "todo"},
     .file_kind = FileKind::source,
     .stack = "",
+    .one_finding_per_file = true,
 };
 
 enum class Syntax : std::uint8_t { hash, slash, shell };

@@ -26,7 +26,7 @@ constexpr engine::CheckInfo kInfo{
     .parameters = "the prefixes listed in the clause (\"Branch naming: feature/, bugfix/, hotfix/\")",
     .clause = {.section = "git|version control|workflow", .text = "branch naming"},
     .file_kind = FileKind::other,
-    .stack = "",
+    .stack = "git",  // the workspace is in a git repository (app::kGitRepositoryFact)
     .scope = engine::Scope::repository,
 };
 

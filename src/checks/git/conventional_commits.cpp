@@ -25,7 +25,7 @@ constexpr engine::CheckInfo kInfo{
     .parameters = "",
     .clause = {.section = "git|version control|workflow", .text = "conventional commits"},
     .file_kind = FileKind::other,
-    .stack = "",
+    .stack = "git",  // the workspace is in a git repository (app::kGitRepositoryFact)
     .scope = engine::Scope::repository,
 };
 

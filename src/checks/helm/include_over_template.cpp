@@ -31,6 +31,7 @@ constexpr engine::CheckInfo kInfo{
     .file_kind = FileKind::helm_template,
     .stack = "helm",
     .scope = engine::Scope::files_of_kind,
+    .one_finding_per_file = true,
 };
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }

@@ -38,6 +38,7 @@ constexpr engine::CheckInfo kInfo{
     .file_kind = FileKind::other,
     .stack = "helm",
     .scope = engine::Scope::repository,
+    .one_finding_per_file = true,
 };
 
 struct DocBlocks {

@@ -37,6 +37,7 @@ constexpr engine::CheckInfo kInfo{
     .file_kind = FileKind::other,
     .stack = "",
     .scope = engine::Scope::repository,
+    .one_finding_per_file = true,
 };
 
 class DataSchemasCheck final : public engine::Check {

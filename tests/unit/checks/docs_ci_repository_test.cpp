@@ -30,7 +30,11 @@ std::multiset<Found> run_on(const TempDir& repo, std::string_view domain) {
   const auto result = engine::run(session->plan, session->constitution, session->config, session->workspace, {});
   std::multiset<Found> out;
   for (const auto& f : result.findings)
-    if (f.check_id.starts_with(std::string(domain) + "/")) out.insert({f.path, f.range.line, f.check_id});
+    if (f.check_id.starts_with(std::string(domain) + "/")) {
+      out.insert({f.path, f.range.line, f.check_id});
+      // Every place of a problem reported once per file.
+      for (const auto& place : f.also_at) out.insert({f.path, place.range.line, f.check_id});
+    }
   return out;
 }
 

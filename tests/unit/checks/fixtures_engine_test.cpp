@@ -109,7 +109,12 @@ TEST_P(CheckFixture, FindingsMatchExpectationsThroughTheEngine) {
     any_expected = any_expected || !expectations.findings.empty();
     std::vector<ActualFinding> actual;
     for (const engine::Finding& f : result.findings)
-      if (f.path == name && !f.suppressed()) actual.push_back({f.range.line, f.check_id, f.message});
+      if (f.path == name && !f.suppressed()) {
+        // A check reporting one finding per file lists its further places.
+        actual.push_back({f.range.line, f.check_id, f.message});
+        for (const engine::RelatedLocation& place : f.also_at)
+          actual.push_back({place.range.line, f.check_id, place.message});
+      }
     const std::string content = read_file(repo.path() / name);
     const std::string diff = compare_findings(expectations, actual, text::split_lines(text::strip_bom(content)));
     EXPECT_EQ(diff, "") << GetParam() << " (" << name << ") does not match its expectations:\n" << diff;

@@ -2,6 +2,7 @@
 #include <set>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "constitution/model.hpp"
@@ -272,18 +273,57 @@ TEST(ConstitutionFooter, ParsesVersionAndDates) {
   EXPECT_EQ(c.clauses.size(), 1U);  // the footer is not a clause
 }
 
-TEST(ConstitutionFooter, MalformedVersionFailsWithLine) {
-  const auto r = parse("## A\n- X MUST y\n\n**Version**: 2.x | **Ratified**: 2026-01-03\n", "c.md");
-  ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().path, "c.md");
-  EXPECT_EQ(r.error().line, 4);
-  EXPECT_NE(r.error().message.find("2.x"), std::string::npos);
+// "**Version**: 5.0" in a hand-written constitution: the clauses are read,
+// the version is left out, and a warning says where and what was expected.
+TEST(ConstitutionFooter, MalformedVersionIsALocatedWarning) {
+  for (const char* version : {"5.0", "v2", "2.x", "[CONSTITUTION_VERSION]"}) {
+    const auto c = must_parse(fmt::format(
+        "# Project Constitution\n## Docker\n- Containers MUST run as a non-root user\n\n"
+        "**Version**: {} | **Ratified**: 2025-09-01 | **Last Amended**: 2025-09-20\n",
+        version));
+    EXPECT_FALSE(c.version.has_value()) << version;
+    EXPECT_EQ(c.clauses.size(), 1U) << version;
+    ASSERT_EQ(c.warnings.size(), 1U) << version;
+    EXPECT_EQ(c.warnings[0].line, 5);
+    EXPECT_NE(c.warnings[0].message.find(fmt::format("malformed version '{}'", version)), std::string::npos)
+        << c.warnings[0].message;
+    EXPECT_NE(c.warnings[0].message.find("expected MAJOR.MINOR.PATCH"), std::string::npos) << c.warnings[0].message;
+  }
 }
 
-TEST(ConstitutionFooter, MalformedDateFailsWithLine) {
-  const auto r = parse("## A\n- X MUST y\n\n**Version**: 2.0.0 | **Ratified**: 2026-02-30\n", "c.md");
-  ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().line, 4);
+// spec-kit's template left unfilled: every placeholder is a warning, none is fatal.
+TEST(ConstitutionFooter, UnfilledTemplateFooterWarnsForEachField) {
+  const auto c = must_parse(
+      "## A\n- X MUST y\n\n**Version**: [CONSTITUTION_VERSION] | **Ratified**: [RATIFICATION_DATE] | "
+      "**Last Amended**: [LAST_AMENDED_DATE]\n");
+  EXPECT_FALSE(c.version.has_value());
+  ASSERT_EQ(c.warnings.size(), 3U);
+  EXPECT_NE(c.warnings[1].message.find("malformed date '[RATIFICATION_DATE]'"), std::string::npos)
+      << c.warnings[1].message;
+  for (const auto& w : c.warnings) EXPECT_EQ(w.line, 4);
+}
+
+TEST(ConstitutionFooter, MalformedDateIsAWarningAndTheVersionStays) {
+  const auto c = must_parse("## A\n- X MUST y\n\n**Version**: 2.0.0 | **Ratified**: 2026-02-30\n");
+  ASSERT_TRUE(c.version.has_value());
+  EXPECT_EQ(c.version->version, "2.0.0");
+  EXPECT_FALSE(c.version->ratified.has_value());
+  ASSERT_EQ(c.warnings.size(), 1U);
+  EXPECT_EQ(c.warnings[0].line, 4);
+  EXPECT_NE(c.warnings[0].message.find("expected YYYY-MM-DD"), std::string::npos);
+}
+
+// A hostile constitution of many broken footers gets a bounded list of warnings.
+TEST(ConstitutionFooter, WarningsAreBounded) {
+  std::string markdown = "## A\n- X MUST y\n";
+  for (int i = 0; i < 5000; ++i) markdown += "\n**Version**: 5.0 | **Ratified**: 2026-01-03\n";
+  const auto c = must_parse(markdown);
+  ASSERT_EQ(c.warnings.size(), 21U);
+  EXPECT_EQ(c.warnings.back().message, "4980 more warnings about version footers not shown");
+}
+
+TEST(ConstitutionFooter, WellFormedFooterHasNoWarning) {
+  EXPECT_TRUE(must_parse("## A\n- X MUST y\n\n**Version**: 1.2.0 | **Ratified**: 2026-01-03\n").warnings.empty());
 }
 
 TEST(ConstitutionSyncImpact, ParsesTheReport) {

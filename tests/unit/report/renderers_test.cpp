@@ -207,6 +207,22 @@ TEST(ReportSarif, StructureAndMapping) {
   EXPECT_EQ(run["properties"]["constitution"]["version"], "2.1.0");
 }
 
+TEST(ReportSarif, ANoteAboutAPlaceInAFileHasARegion) {
+  Fixture fx;
+  fx.result.notes = {{"docs/constitution.md:45", "malformed version '1.0'"},
+                     {"values.yaml:4:7", "invalid UTF-8"},
+                     {"weird:name.txt", "binary content: not checked"}};
+  const json doc = json::parse(render_sarif(fx.report));
+  const json& notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+  ASSERT_EQ(notes.size(), 3U);
+  EXPECT_EQ(notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "docs/constitution.md");
+  EXPECT_EQ(notes[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 45);
+  EXPECT_EQ(notes[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "values.yaml");
+  EXPECT_EQ(notes[1]["locations"][0]["physicalLocation"]["region"]["startColumn"], 7);
+  EXPECT_EQ(notes[2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "weird%3Aname.txt");
+  EXPECT_FALSE(notes[2]["locations"][0]["physicalLocation"].contains("region"));
+}
+
 TEST(ReportSarif, RelativeRootHasNoBaseUri) {
   Fixture fx;
   fx.report.root = ".";

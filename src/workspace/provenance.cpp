@@ -1,0 +1,176 @@
+// Provenance of repository files: well-known locations and names, linguist
+// attributes, and the configuration's `include:`.
+
+#include "workspace/provenance.hpp"
+
+#include <algorithm>
+
+#include "core/text.hpp"
+
+namespace constable::workspace {
+
+namespace {
+
+constexpr std::string_view kVendoredDirectories[] = {
+    "node_modules", "bower_components", "jspm_packages", "vendor", "third_party", "third-party", "thirdparty",
+    ".venv",        "venv",             "site-packages", ".yarn"};
+// Inputs to tests and collections of examples, wherever they are.
+constexpr std::string_view kFixtureDirectories[] = {
+    "testdata", "test-data", "test_data", "fixtures", "fixture", "__fixtures__", "test-fixtures", "test_fixtures",
+    "__snapshots__", "examples", "samples"};
+// Inputs to tests only below a test directory (src/test/resources, tests/e2e).
+constexpr std::string_view kTestInputDirectories[] = {"resources", "e2e", "smoke", "smoke-tests", "smoke_tests"};
+constexpr std::string_view kTestDirectories[] = {"test", "tests", "__tests__", "spec", "it"};
+
+constexpr std::string_view kVendoredSuffixes[] = {".min.js", ".min.mjs", ".min.css", "-min.js"};
+constexpr std::string_view kGeneratedSuffixes[] = {".pb.go", ".pb.gw.go", "_pb2.py", "_pb2_grpc.py", "_pb2.pyi",
+                                                    ".pb.cc", ".pb.h"};
+constexpr std::string_view kGeneratedPrefixes[] = {"zz_generated."};
+constexpr std::string_view kBinaryExtensions[] = {
+    "png", "jpg", "jpeg", "gif", "bmp", "ico", "icns", "webp", "tif", "tiff", "psd", "avif", "heic",
+    "pdf", "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar", "tar", "jar", "war", "ear", "class",
+    "so", "dylib", "dll", "exe", "o", "a", "lib", "pyc", "pyo", "whl", "egg", "woff", "woff2", "ttf",
+    "otf", "eot", "mp3", "mp4", "m4a", "mov", "avi", "mkv", "webm", "wav", "ogg", "flac", "sqlite",
+    "sqlite3", "db", "parquet", "avro", "onnx", "pt", "pkl", "npy", "npz", "deb", "rpm", "dmg", "iso"};
+
+template <std::size_t N>
+bool one_of(std::string_view name, const std::string_view (&names)[N]) {
+  return std::find(std::begin(names), std::end(names), name) != std::end(names);
+}
+
+std::optional<Provenance> attribute_provenance(std::string_view attribute) {
+  if (attribute == "linguist-vendored") return Provenance::vendored;
+  if (attribute == "linguist-generated") return Provenance::generated;
+  if (attribute == "linguist-documentation") return Provenance::documentation;
+  if (attribute == "binary") return Provenance::binary;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_string(Provenance provenance) {
+  switch (provenance) {
+    case Provenance::project: return "project";
+    case Provenance::vendored: return "vendored";
+    case Provenance::generated: return "generated";
+    case Provenance::fixture: return "fixtures";
+    case Provenance::documentation: return "documentation";
+    case Provenance::binary: return "binary";
+  }
+  return "project";
+}
+
+std::optional<Provenance> parse_provenance(std::string_view name) {
+  for (std::size_t i = 1; i < kProvenanceCount; ++i) {
+    const auto provenance = static_cast<Provenance>(i);
+    if (name == to_string(provenance)) return provenance;
+  }
+  return std::nullopt;
+}
+
+bool is_test_directory(std::string_view name) { return one_of(name, kTestDirectories); }
+
+Provenance directory_provenance(std::string_view name, Provenance inherited, bool under_tests) {
+  if (inherited != Provenance::project) return inherited;
+  if (one_of(name, kVendoredDirectories)) return Provenance::vendored;
+  if (one_of(name, kFixtureDirectories)) return Provenance::fixture;
+  if (under_tests && one_of(name, kTestInputDirectories)) return Provenance::fixture;
+  return Provenance::project;
+}
+
+Provenance file_provenance(std::string_view name) {
+  const std::string lower = text::to_lower(name);
+  for (const auto suffix : kVendoredSuffixes)
+    if (lower.ends_with(suffix)) return Provenance::vendored;
+  for (const auto suffix : kGeneratedSuffixes)
+    if (lower.ends_with(suffix)) return Provenance::generated;
+  for (const auto prefix : kGeneratedPrefixes)
+    if (lower.starts_with(prefix)) return Provenance::generated;
+  if (const auto dot = lower.rfind('.'); dot != std::string::npos && dot > 0) {
+    if (one_of(std::string_view(lower).substr(dot + 1), kBinaryExtensions)) return Provenance::binary;
+  }
+  return Provenance::project;
+}
+
+void AttributeRules::add_lines(std::string_view content, const std::string& base) {
+  for (const auto raw : text::split_lines(content)) {
+    const auto line = text::trim(raw);
+    // Comments, macro definitions, and negative patterns (which git forbids).
+    if (line.empty() || line.front() == '#' || line.starts_with("[attr]") || line.front() == '!') continue;
+    std::vector<std::string_view> tokens;
+    std::size_t at = 0;
+    std::string pattern;
+    if (line.front() == '"') {  // a quoted pattern; C-style escapes are rare enough to leave literal
+      const auto close = line.find('"', 1);
+      if (close == std::string_view::npos) continue;
+      pattern = std::string(line.substr(1, close - 1));
+      at = close + 1;
+    } else {
+      const auto end = line.find_first_of(" \t");
+      pattern = std::string(line.substr(0, end));
+      at = end == std::string_view::npos ? line.size() : end;
+    }
+    while (at < line.size()) {
+      const auto start = line.find_first_not_of(" \t", at);
+      if (start == std::string_view::npos) break;
+      const auto end = line.find_first_of(" \t", start);
+      tokens.push_back(line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+      at = end == std::string_view::npos ? line.size() : end;
+    }
+    for (auto attribute : tokens) {
+      bool set = true;
+      if (attribute.front() == '-') {
+        set = false;
+        attribute.remove_prefix(1);
+      } else if (attribute.front() == '!') {
+        continue;  // unspecified: back to the path's own verdict
+      }
+      if (const auto eq = attribute.find('='); eq != std::string_view::npos) {
+        const auto value = text::to_lower(attribute.substr(eq + 1));
+        if (value == "false" || value == "0" || value == "no") set = !set;
+        attribute = attribute.substr(0, eq);
+      }
+      const auto provenance = attribute_provenance(attribute);
+      if (!provenance) continue;
+      GlobPattern glob;
+      if (!GlobPattern::parse(set ? pattern : "!" + pattern, base, glob)) continue;
+      by_provenance_[static_cast<std::size_t>(*provenance)].add(std::move(glob));
+      empty_ = false;
+    }
+  }
+}
+
+void AttributeRules::apply(std::string_view path, AttributeStates& states) const {
+  for (std::size_t i = 1; i < kProvenanceCount; ++i) {
+    if (states[i].has_value() || by_provenance_[i].empty()) continue;
+    states[i] = by_provenance_[i].ignored(path, false);
+  }
+}
+
+Provenance resolve_provenance(Provenance by_path, const AttributeStates& states) {
+  // Attributes the project set, most specific to the least.
+  for (const auto provenance :
+       {Provenance::vendored, Provenance::generated, Provenance::documentation, Provenance::binary}) {
+    if (states[static_cast<std::size_t>(provenance)].value_or(false)) return provenance;
+  }
+  if (states[static_cast<std::size_t>(by_path)] == std::optional<bool>(false)) return Provenance::project;
+  return by_path;
+}
+
+Inclusion::Inclusion(const std::vector<std::string>& entries) {
+  for (const auto& entry : entries) {
+    if (const auto provenance = parse_provenance(entry)) {
+      categories_[static_cast<std::size_t>(*provenance)] = true;
+      continue;
+    }
+    GlobPattern glob;
+    if (GlobPattern::parse(entry, "", glob)) globs_.add(std::move(glob));
+  }
+}
+
+bool Inclusion::includes(Provenance provenance, std::string_view path) const {
+  if (provenance == Provenance::project || categories_[static_cast<std::size_t>(provenance)]) return true;
+  return !globs_.empty() && globs_.ignored(path, false).value_or(false);
+}
+
+}  // namespace constable::workspace

@@ -1,0 +1,78 @@
+#pragma once
+// Whose file is it? Vendored dependencies, generated code, test fixtures and
+// example collections, documentation assets and binary files are in the
+// repository but are not the project's own artifacts: constable does not
+// judge them unless `.constable.yaml` brings them back (`include:`).
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "workspace/glob.hpp"
+
+namespace constable::workspace {
+
+enum class Provenance : std::uint8_t { project, vendored, generated, fixture, documentation, binary };
+inline constexpr std::size_t kProvenanceCount = 6;
+
+// "vendored", "generated", "fixtures", "documentation", "binary": the names
+// `include:` accepts, and the summary's labels.
+std::string_view to_string(Provenance provenance);
+std::optional<Provenance> parse_provenance(std::string_view name);
+
+// What a directory's own name says about everything below it, given what its
+// ancestors said (`inherited`) and whether one of them is a test directory:
+// node_modules/, vendor/, third_party/, .venv/ are vendored; testdata/,
+// fixtures/, __fixtures__/, examples/, samples/, and resources/, e2e/ or
+// smoke/ below a test directory hold test inputs and examples.
+Provenance directory_provenance(std::string_view name, Provenance inherited, bool under_tests);
+bool is_test_directory(std::string_view name);
+
+// What a file's name says: minified bundles are vendored, protobuf and
+// controller-gen output is generated, images, archives, fonts and compiled
+// objects are binary; project otherwise.
+Provenance file_provenance(std::string_view name);
+
+// What .gitattributes files say about a path, per provenance: set, unset
+// (`-linguist-vendored`, `=false`) or nothing (nullopt).
+using AttributeStates = std::array<std::optional<bool>, kProvenanceCount>;
+
+// The linguist attributes of one directory's .gitattributes:
+// `linguist-vendored`, `linguist-generated`, `linguist-documentation` and
+// `binary`. Within a file the last matching line wins, as in git.
+class AttributeRules {
+ public:
+  void add_lines(std::string_view content, const std::string& base);
+  bool empty() const { return empty_; }
+  // Fills the states `path` (a file) has no verdict for yet: apply the
+  // deepest directory's rules first, so they win over their parents'.
+  void apply(std::string_view path, AttributeStates& states) const;
+
+ private:
+  // One rule list per provenance; an unset attribute is a negated pattern,
+  // so the last matching line decides, as in git.
+  std::array<IgnoreRules, kProvenanceCount> by_provenance_;
+  bool empty_ = true;
+};
+
+// The provenance of a file, from what its path says and what the attributes
+// say: an attribute that is set wins, one that is unset cancels the path's verdict.
+Provenance resolve_provenance(Provenance by_path, const AttributeStates& states);
+
+// Which set-aside files are judged anyway: `include:` entries are category
+// names or gitignore-style globs.
+class Inclusion {
+ public:
+  explicit Inclusion(const std::vector<std::string>& entries);
+  bool includes(Provenance provenance, std::string_view path) const;
+
+ private:
+  std::array<bool, kProvenanceCount> categories_{};
+  IgnoreRules globs_;
+};
+
+}  // namespace constable::workspace

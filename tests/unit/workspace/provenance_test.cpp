@@ -1,0 +1,179 @@
+// Files that are not the project's own are set aside by discovery: vendored
+// dependencies, generated code, test fixtures and example collections,
+// documentation assets and binaries, from well-known locations, names and
+// linguist attributes; `include:` brings them back.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "support/test_support.hpp"
+#include "workspace/provenance.hpp"
+#include "workspace/workspace.hpp"
+
+namespace constable::workspace {
+namespace {
+
+using constable::testing::TempDir;
+
+// path -> provenance of every file discovery saw, judged ones as "project".
+std::map<std::string, std::string> provenance_by_path(const std::filesystem::path& root,
+                                                      const DiscoveryOptions& options = {}) {
+  auto ws = discover(root, options);
+  EXPECT_TRUE(ws.has_value());
+  std::map<std::string, std::string> out;
+  if (!ws) return out;
+  for (const auto& file : ws->files) out[file.path] = "project";
+  for (const auto& file : ws->set_aside) out[file.path] = std::string(to_string(file.provenance));
+  return out;
+}
+
+TEST(ProvenanceTest, AGoOperatorsVendoredTreeIsSetAsideButItsOwnCodeIsJudged) {
+  TempDir dir;
+  dir.write("go.mod", "module example.com/operator\n");
+  dir.write("main.go", "package main\n");
+  dir.write("config/manager/manager.yaml", "apiVersion: apps/v1\nkind: Deployment\n");
+  dir.write("vendor/k8s.io/api/core/v1/types.go", "package v1\n");
+  dir.write("vendor/github.com/x/y/deploy.yaml", "kind: Deployment\n");
+  dir.write("api/v1/zz_generated.deepcopy.go", "package v1\n");
+  dir.write("web/static/app.min.js", "var a=1;\n");
+  dir.write("node_modules/left-pad/index.js", "module.exports = 1;\n");
+  const auto seen = provenance_by_path(dir.path());
+  EXPECT_EQ(seen.at("main.go"), "project");
+  EXPECT_EQ(seen.at("config/manager/manager.yaml"), "project");
+  EXPECT_EQ(seen.at("vendor/k8s.io/api/core/v1/types.go"), "vendored");
+  EXPECT_EQ(seen.at("vendor/github.com/x/y/deploy.yaml"), "vendored");
+  EXPECT_EQ(seen.at("api/v1/zz_generated.deepcopy.go"), "generated");
+  EXPECT_EQ(seen.at("web/static/app.min.js"), "vendored");
+  EXPECT_EQ(seen.at("node_modules/left-pad/index.js"), "vendored");
+}
+
+TEST(ProvenanceTest, AnOpenApiToolsTestInputsAreFixturesWhereverTheyAre) {
+  TempDir dir;
+  dir.write("openapi.yaml", "openapi: 3.1.0\n");
+  dir.write("src/test/resources/petstore.yaml", "openapi: 3.0.0\n");
+  dir.write("tests/e2e/cluster.yaml", "kind: Pod\n");
+  dir.write("pkg/parser/testdata/broken.yaml", "openapi: 2.0\n");
+  dir.write("spec/fixtures/api.json", "{}\n");
+  dir.write("__fixtures__/secrets.env", "TOKEN=x\n");
+  dir.write("examples/petstore/Dockerfile", "FROM python\n");
+  // "resources" and "e2e" outside a test directory are the project's own.
+  dir.write("deploy/resources/service.yaml", "kind: Service\n");
+  dir.write("deploy/e2e/kustomization.yaml", "resources: []\n");
+  const auto seen = provenance_by_path(dir.path());
+  EXPECT_EQ(seen.at("openapi.yaml"), "project");
+  EXPECT_EQ(seen.at("src/test/resources/petstore.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("tests/e2e/cluster.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("pkg/parser/testdata/broken.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("spec/fixtures/api.json"), "fixtures");
+  EXPECT_EQ(seen.at("__fixtures__/secrets.env"), "fixtures");
+  EXPECT_EQ(seen.at("examples/petstore/Dockerfile"), "fixtures");
+  EXPECT_EQ(seen.at("deploy/resources/service.yaml"), "project");
+  EXPECT_EQ(seen.at("deploy/e2e/kustomization.yaml"), "project");
+}
+
+TEST(ProvenanceTest, LinguistAttributesSetAndUnsetProvenanceDeepestFileFirst) {
+  TempDir dir;
+  dir.write(".gitattributes",
+            "# linguist overrides\n"
+            "third/** linguist-vendored\n"
+            "gen/*.ts linguist-generated=true\n"
+            "docs/** linguist-documentation\n"
+            "vendor/ours/** -linguist-vendored\n"
+            "*.snap binary\n");
+  dir.write("third/lib.py", "x = 1\n");
+  dir.write("gen/client.ts", "export {}\n");
+  dir.write("gen/README.md", "# gen\n");
+  dir.write("docs/diagram.yaml", "kind: Pod\n");
+  dir.write("vendor/ours/main.go", "package ours\n");
+  dir.write("vendor/theirs/main.go", "package theirs\n");
+  dir.write("ui/button.snap", "snapshot\n");
+  // A deeper .gitattributes overrides the root's for its own paths.
+  dir.write("third/keep/.gitattributes", "*.py linguist-vendored=false\n");
+  dir.write("third/keep/mine.py", "y = 2\n");
+  const auto seen = provenance_by_path(dir.path());
+  EXPECT_EQ(seen.at("third/lib.py"), "vendored");
+  EXPECT_EQ(seen.at("gen/client.ts"), "generated");
+  EXPECT_EQ(seen.at("gen/README.md"), "project");
+  EXPECT_EQ(seen.at("docs/diagram.yaml"), "documentation");
+  EXPECT_EQ(seen.at("vendor/ours/main.go"), "project");
+  EXPECT_EQ(seen.at("vendor/theirs/main.go"), "vendored");
+  EXPECT_EQ(seen.at("ui/button.snap"), "binary");
+  EXPECT_EQ(seen.at("third/keep/mine.py"), "project");
+}
+
+TEST(ProvenanceTest, BinaryNamesAreSetAsideUnlessAFileConstableReadsByName) {
+  TempDir dir;
+  dir.write("logo.png", std::string("\x89PNG\r\n\x1a\n\0\0", 10));
+  dir.write("dist/app.tar.gz", "gz");
+  dir.write("lib/tool.jar", "PK");
+  dir.write("Dockerfile", "FROM alpine:3.20\n");
+  const auto seen = provenance_by_path(dir.path());
+  EXPECT_EQ(seen.at("logo.png"), "binary");
+  EXPECT_EQ(seen.at("dist/app.tar.gz"), "binary");
+  EXPECT_EQ(seen.at("lib/tool.jar"), "binary");
+  EXPECT_EQ(seen.at("Dockerfile"), "project");
+}
+
+TEST(ProvenanceTest, IncludeBringsBackCategoriesAndGlobs) {
+  TempDir dir;
+  dir.write("testdata/api.yaml", "openapi: 3.1.0\n");
+  dir.write("fixtures/other.yaml", "openapi: 3.1.0\n");
+  dir.write("vendor/lib/x.go", "package lib\n");
+  dir.write("vendor/lib/y.go", "package lib\n");
+  DiscoveryOptions by_category;
+  by_category.include = {"fixtures"};
+  auto seen = provenance_by_path(dir.path(), by_category);
+  EXPECT_EQ(seen.at("testdata/api.yaml"), "project");
+  EXPECT_EQ(seen.at("fixtures/other.yaml"), "project");
+  EXPECT_EQ(seen.at("vendor/lib/x.go"), "vendored");
+
+  DiscoveryOptions by_glob;
+  by_glob.include = {"vendor/lib/x.go", "testdata/**"};
+  seen = provenance_by_path(dir.path(), by_glob);
+  EXPECT_EQ(seen.at("vendor/lib/x.go"), "project");
+  EXPECT_EQ(seen.at("vendor/lib/y.go"), "vendored");
+  EXPECT_EQ(seen.at("testdata/api.yaml"), "project");
+  EXPECT_EQ(seen.at("fixtures/other.yaml"), "fixtures");
+}
+
+TEST(ProvenanceTest, CountsAndLookupsOfSetAsideFiles) {
+  TempDir dir;
+  dir.write("vendor/a.go", "package a\n");
+  dir.write("vendor/b.go", "package b\n");
+  dir.write("testdata/c.yaml", "a: 1\n");
+  dir.write("main.go", "package main\n");
+  auto ws = discover(dir.path(), {});
+  ASSERT_TRUE(ws.has_value());
+  const auto counts = ws->set_aside_counts();
+  EXPECT_EQ(counts[static_cast<std::size_t>(Provenance::vendored)], 2u);
+  EXPECT_EQ(counts[static_cast<std::size_t>(Provenance::fixture)], 1u);
+  EXPECT_EQ(counts[static_cast<std::size_t>(Provenance::project)], 0u);
+  EXPECT_TRUE(ws->is_set_aside("vendor/b.go"));
+  EXPECT_FALSE(ws->is_set_aside("main.go"));
+}
+
+TEST(ProvenanceTest, ASingleFileNamedOnTheCommandLineIsAlwaysJudged) {
+  TempDir dir;
+  const auto file = dir.write("vendor/Dockerfile", "FROM alpine\n");
+  auto ws = discover(file, {});
+  ASSERT_TRUE(ws.has_value());
+  ASSERT_EQ(ws->files.size(), 1u);
+  EXPECT_TRUE(ws->set_aside.empty());
+}
+
+TEST(ProvenanceTest, AttributeLinesConstableDoesNotUnderstandAreIgnored) {
+  AttributeRules rules;
+  rules.add_lines("[attr]vendored linguist-vendored\n!negated linguist-vendored\n\"unterminated\n*.txt text eol=lf\n",
+                  "");
+  EXPECT_TRUE(rules.empty());
+  AttributeStates states{};
+  rules.apply("a.txt", states);
+  EXPECT_EQ(resolve_provenance(Provenance::project, states), Provenance::project);
+}
+
+}  // namespace
+}  // namespace constable::workspace
