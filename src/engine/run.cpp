@@ -327,8 +327,8 @@ class Runner {
     // aside images, archives and the like by their extension): said once,
     // not checked, and not mistaken for text with encoding errors.
     if (file.kind == FileKind::other && text::looks_binary(context.text())) {
-      const auto content = context.text();
-      const bool utf16 = content.starts_with("\xff\xfe") || content.starts_with("\xfe\xff");
+      const std::string_view bytes = context.text();
+      const bool utf16 = bytes.starts_with("\xff\xfe") || bytes.starts_with("\xfe\xff");
       outcome.notes.push_back(
           {file.path, utf16 ? "UTF-16 text: not checked (constable reads UTF-8)" : "binary content: not checked"});
       return pending;

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/files.hpp"
+#include "core/text.hpp"
 
 namespace constable::checks::api {
 
@@ -65,6 +66,24 @@ SourceRange key_range(const yaml::Node* key) {
 }
 
 bool in_this_file(const ApiDocument& doc, const openapi::Operation& op) { return op.document == doc.path; }
+
+bool is_infrastructure_path(std::string_view path) {
+  static constexpr std::string_view kProbes[] = {"health", "healthz", "healthcheck", "livez", "live", "liveness",
+                                                 "readyz", "ready", "readiness", "startupz", "metrics", "ping"};
+  static constexpr std::string_view kPlatformPrefixes[] = {".well-known", "dapr", "actors"};
+  std::vector<std::string_view> segments;
+  for (std::string_view s : text::split(path, '/'))
+    if (!s.empty()) segments.push_back(s);
+  if (segments.empty()) return false;
+  // /dapr/subscribe, /.well-known/openid-configuration: the platform's namespace.
+  for (const auto prefix : kPlatformPrefixes)
+    if (segments.front() == prefix) return true;
+  // /health, /api/v1/healthz, /metrics: a probe is the last segment.
+  const std::string last = text::to_lower(segments.back());
+  for (const auto probe : kProbes)
+    if (last == probe) return true;
+  return false;
+}
 
 std::vector<Response> responses(const ApiDocument& doc, const openapi::Operation& op) {
   std::vector<Response> out;

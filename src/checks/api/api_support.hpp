@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/check.hpp"
@@ -36,6 +37,12 @@ SourceRange key_range(const yaml::Node* key);
 // Whether an operation lives in the checked file (path items may be $refs
 // into other files: findings are only reported for this file's lines).
 bool in_this_file(const ApiDocument& doc, const openapi::Operation& op);
+
+// An endpoint for the platform, not a resource of the API: health, liveness
+// and readiness probes, metrics, well-known URIs and Dapr's callbacks
+// (/dapr/subscribe, /dapr/config, /actors/...). Versioning, resource naming,
+// caching, pagination and rate-limit rules do not apply to it.
+bool is_infrastructure_path(std::string_view path);
 
 // The error responses (4xx, 5xx, 4XX, 5XX, default) of an operation.
 struct Response {

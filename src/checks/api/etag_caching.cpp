@@ -42,7 +42,7 @@ class EtagCachingCheck final : public engine::Check {
     auto doc = load(file);
     if (!doc) return;
     for (const auto& op : doc->operations) {
-      if (!in_this_file(*doc, op) || op.method != "get") continue;
+      if (!in_this_file(*doc, op) || op.method != "get" || is_infrastructure_path(op.path)) continue;
       const Response* ok = nullptr;
       const auto all = responses(*doc, op);
       for (const Response& r : all)

@@ -64,7 +64,10 @@ class OperationDocsCheck final : public engine::Check {
         if (r.response == nullptr || !r.response->is_mapping()) continue;
         const std::string code = r.entry->key->value;
         const yaml::Node* content = r.response->get("content");
-        const bool bodiless = code == "204" || code == "205" || code == "304" || !code.starts_with('2');
+        // No body by design: 204/205/304, anything but a success, a 201 or
+        // 202 that answers with headers (Location) alone, and HEAD/OPTIONS.
+        const bool bodiless = code == "204" || code == "205" || code == "304" || code == "201" || code == "202" ||
+                              !code.starts_with('2') || op.method == "head" || op.method == "options";
         if (content == nullptr || !content->is_mapping() || content->entries.empty()) {
           if (!bodiless)
             out.report(key_range(r.entry->key), fmt::format("{} response {} describes no content", name, code));

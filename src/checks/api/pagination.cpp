@@ -65,7 +65,8 @@ class PaginationCheck final : public engine::Check {
     auto doc = load(file);
     if (!doc) return;
     for (const auto& op : doc->operations) {
-      if (!in_this_file(*doc, op) || op.method != "get" || op.path.ends_with('}')) continue;
+      if (!in_this_file(*doc, op) || op.method != "get" || op.path.ends_with('}') || is_infrastructure_path(op.path))
+        continue;
       if (!collection(*doc, op) || paginated(*doc, op)) continue;
       out.report(key_range(op.operation_entry->key),
                  fmt::format("GET {} returns a collection but takes no pagination parameter (limit/offset, "

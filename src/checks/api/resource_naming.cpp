@@ -52,7 +52,7 @@ class ResourceNamingCheck final : public engine::Check {
     static const RE2 kebab(R"([a-z0-9]+(?:-[a-z0-9]+)*)");
     static const RE2 version(R"(v\d+(?:\.\d+)*)");
     for (const yaml::Entry& e : paths->entries) {
-      if (!e.key->is_scalar()) continue;
+      if (!e.key->is_scalar() || is_infrastructure_path(e.key->value)) continue;
       std::vector<std::string_view> segments;
       for (std::string_view s : text::split(e.key->value, '/'))
         if (!s.empty()) segments.push_back(s);

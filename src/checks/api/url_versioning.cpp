@@ -57,7 +57,8 @@ class UrlVersioningCheck final : public engine::Check {
     const yaml::Node* paths = doc->root->get("paths");
     if (paths == nullptr || !paths->is_mapping()) return;
     for (const yaml::Entry& e : paths->entries) {
-      if (!e.key->is_scalar() || RE2::PartialMatch(e.key->value, *pattern_)) continue;
+      if (!e.key->is_scalar() || RE2::PartialMatch(e.key->value, *pattern_) || is_infrastructure_path(e.key->value))
+        continue;
       out.report(key_range(e.key), fmt::format("path '{}' is not versioned as {}{}<n>/...", e.key->value, prefix_,
                                                marker_));
     }
