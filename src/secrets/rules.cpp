@@ -6,8 +6,9 @@ namespace {
 
 // Shared wording of why placeholders stay silent.
 #define CONSTABLE_PLACEHOLDERS                                                                                   \
-  " Placeholders never fire: values containing example/EXAMPLE, changeme, dummy, fake, sample, placeholder, " \
-  "redacted, your_..., <...>, ${VAR}, $VAR, {{ ... }}, %s, xxxx or ****, one repeated character, and any value " \
+  " Placeholders never fire: values containing example/EXAMPLE, changeme, changethis, dummy, fake, sample, " \
+  "placeholder, redacted, your_..., <...>, [...], ${VAR}, $VAR, {{ ... }}, %s, xxxx or ****, a value cut short " \
+  "with ..., one repeated character, and any value " \
   "in *.example, *.sample, *.template or *.dist files."
 
 constexpr std::array<Rule, kRuleCount> kRules = {{

@@ -93,6 +93,10 @@ bool is_placeholder(std::string_view value) {
   if (v.empty()) return true;
   if (is_variable_reference(text::trim(value))) return true;  // case matters: $DB_PASSWORD vs $Tz8
   if (v.front() == '<' && v.back() == '>') return true;
+  // A slot in documentation: "[password]", "[YOUR_TOKEN]".
+  if (v.size() >= 3 && v.front() == '[' && v.back() == ']') return true;
+  // An example cut short: "sk-proj-abc123...", "ghp_Ab12…".
+  if (v.ends_with("...") || v.ends_with("\u2026")) return true;
   if (v.size() >= 3 && std::all_of(v.begin(), v.end(), [](char c) { return c == 'x' || c == '*' || c == '.'; })) {
     return true;
   }
@@ -103,9 +107,9 @@ bool is_placeholder(std::string_view value) {
   if (v.front() == '{' && v.back() == '}') return true;
   // A printf / Python format slot: "%s", "Bearer %s", "%(password)s".
   if (v == "%s" || v.ends_with(" %s") || (v.find("%(") != std::string::npos && v.ends_with(")s"))) return true;
-  static constexpr std::array<std::string_view, 15> kContains = {
-      "changeme", "change_me", "change-me", "example", "placeholder", "dummy", "redacted", "your_", "your-",
-      "replace", "fake", "sample", "****", "{{", "<your"};
+  static constexpr std::array<std::string_view, 18> kContains = {
+      "changeme", "change_me", "change-me", "changethis", "change_this", "change-this", "example", "placeholder",
+      "dummy", "redacted", "your_", "your-", "replace", "fake", "sample", "****", "{{", "<your"};
   for (std::string_view part : kContains) {
     if (v.find(part) != std::string::npos) return true;
   }

@@ -45,6 +45,11 @@ TEST(DockerCheckSecretValues, PlaceholdersNeverMatch) {
   }
   EXPECT_TRUE(secrets::is_placeholder("${TOKEN}"));
   EXPECT_TRUE(secrets::is_placeholder("<token>"));
+  // full-stack-fastapi-template's defaults, documentation slots and truncated examples.
+  EXPECT_TRUE(secrets::is_placeholder("changethis"));
+  EXPECT_TRUE(secrets::is_placeholder("[password]"));
+  EXPECT_TRUE(secrets::is_placeholder("sk-proj-4f9Qx2Lm..."));
+  EXPECT_FALSE(secrets::is_placeholder("[a"));
   EXPECT_FALSE(secrets::is_placeholder("s3cr3t-Pa55w0rd"));
 }
 
