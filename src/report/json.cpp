@@ -42,13 +42,16 @@ Json finding_json(const engine::Finding& finding) {
   location["end_column"] = finding.range.end_column;
   out["location"] = std::move(location);
   out["message"] = clean(finding.message);
-  // Every place of the problem, the finding's own first: more than one for
-  // a check that reports one finding per file.
-  Json places = Json::array();
-  places.push_back(place_json(finding.range, finding.message));
-  for (const engine::RelatedLocation& place : finding.also_at) places.push_back(place_json(place.range, place.message));
-  out["count"] = places.size();
-  out["locations"] = std::move(places);
+  // A check that reports one finding per file lists every place of the
+  // problem, the finding's own first.
+  out["count"] = 1 + finding.also_at.size();
+  if (!finding.also_at.empty()) {
+    Json places = Json::array();
+    places.push_back(place_json(finding.range, finding.message));
+    for (const engine::RelatedLocation& place : finding.also_at)
+      places.push_back(place_json(place.range, place.message));
+    out["locations"] = std::move(places);
+  }
   out["remediation"] = clean(finding.remediation);
   out["snippet"] = clean(finding.snippet);
   out["fingerprint"] = clean(finding.fingerprint);

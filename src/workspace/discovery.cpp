@@ -339,42 +339,53 @@ class Walker {
         note(dir.relative, fmt::format("skipped: cannot read directory ({})", ec.message()));
         continue;
       }
-      std::shared_ptr<const Layer> layer = dir.layer;
-      if (options_.respect_gitignore) {
-        const std::string shown = dir.relative.empty() ? ".gitignore" : dir.relative + "/.gitignore";
-        layer = load_layer(layer, dir.absolute / ".gitignore", dir.relative, shown);
-      }
-      const std::shared_ptr<const AttributeLayer> attributes = load_attributes(
-          dir.attributes, dir.absolute / ".gitattributes", dir.relative,
-          dir.relative.empty() ? ".gitattributes" : dir.relative + "/.gitattributes");
+      // The listing first: a directory's .gitignore and .gitattributes are
+      // opened only when it has them (most have neither, and a failed open
+      // per directory is a measurable share of discovery).
+      std::vector<fs::directory_entry> entries;
+      bool has_gitignore = false;
+      bool has_gitattributes = false;
       for (const fs::directory_iterator end; it != end;) {
-        const fs::directory_entry& entry = *it;
-        std::string name = entry.path().filename().string();
-        if (name != ".git" && !name.empty()) {
-          std::string relative = dir.relative.empty() ? name : dir.relative + "/" + name;
-          std::error_code status_ec;
-          const fs::file_status st{own_type(entry, status_ec)};
-          if (status_ec) {
-            if (status_ec != std::errc::no_such_file_or_directory) {
-              note(relative, fmt::format("skipped: cannot inspect it ({})", status_ec.message()));
-            }
-          } else {
-            const bool is_directory = st.type() == fs::file_type::directory;
-            if (!ignored(layer.get(), relative, is_directory)) {
-              if (is_directory) {
-                const Provenance provenance = directory_provenance(name, dir.provenance, dir.under_tests);
-                const bool under_tests = dir.under_tests || is_test_directory(name);
-                pending.push_back(Pending{entry.path(), std::move(relative), layer, attributes, provenance, under_tests});
-              } else {
-                add_file(entry.path(), relative, st, dir.provenance, attributes.get());
-              }
-            }
-          }
-        }
+        const auto name = it->path().filename();
+        has_gitignore = has_gitignore || name == ".gitignore";
+        has_gitattributes = has_gitattributes || name == ".gitattributes";
+        entries.push_back(*it);
         it.increment(ec);
         if (ec) {
           note(dir.relative, fmt::format("directory listing incomplete ({})", ec.message()));
           break;
+        }
+      }
+      std::shared_ptr<const Layer> layer = dir.layer;
+      if (options_.respect_gitignore && has_gitignore) {
+        const std::string shown = dir.relative.empty() ? ".gitignore" : dir.relative + "/.gitignore";
+        layer = load_layer(layer, dir.absolute / ".gitignore", dir.relative, shown);
+      }
+      std::shared_ptr<const AttributeLayer> attributes = dir.attributes;
+      if (has_gitattributes) {
+        attributes = load_attributes(attributes, dir.absolute / ".gitattributes", dir.relative,
+                                     dir.relative.empty() ? ".gitattributes" : dir.relative + "/.gitattributes");
+      }
+      for (const fs::directory_entry& entry : entries) {
+        std::string name = entry.path().filename().string();
+        if (name == ".git" || name.empty()) continue;
+        std::string relative = dir.relative.empty() ? name : dir.relative + "/" + name;
+        std::error_code status_ec;
+        const fs::file_status st{own_type(entry, status_ec)};
+        if (status_ec) {
+          if (status_ec != std::errc::no_such_file_or_directory) {
+            note(relative, fmt::format("skipped: cannot inspect it ({})", status_ec.message()));
+          }
+          continue;
+        }
+        const bool is_directory = st.type() == fs::file_type::directory;
+        if (ignored(layer.get(), relative, is_directory)) continue;
+        if (is_directory) {
+          const Provenance provenance = directory_provenance(name, dir.provenance, dir.under_tests);
+          const bool under_tests = dir.under_tests || is_test_directory(name);
+          pending.push_back(Pending{entry.path(), std::move(relative), layer, attributes, provenance, under_tests});
+        } else {
+          add_file(entry.path(), relative, st, dir.provenance, attributes.get());
         }
       }
     }

@@ -4,6 +4,7 @@
 #include "workspace/provenance.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "core/text.hpp"
 
@@ -86,8 +87,10 @@ Provenance file_provenance(std::string_view name) {
     if (lower.ends_with(suffix)) return Provenance::generated;
   for (const auto prefix : kGeneratedPrefixes)
     if (lower.starts_with(prefix)) return Provenance::generated;
+  // Runs for every file of the repository: a hash lookup, not a scan of the list.
+  static const std::unordered_set<std::string_view> kBinary(std::begin(kBinaryExtensions), std::end(kBinaryExtensions));
   if (const auto dot = lower.rfind('.'); dot != std::string::npos && dot > 0) {
-    if (one_of(std::string_view(lower).substr(dot + 1), kBinaryExtensions)) return Provenance::binary;
+    if (kBinary.contains(std::string_view(lower).substr(dot + 1))) return Provenance::binary;
   }
   return Provenance::project;
 }
