@@ -125,8 +125,8 @@ Outcome print_config(const CommonOptions& options) {
   outcome.out += fmt::format("# effective configuration (defaults < {} < command line)\n",
                              c.source.empty() ? "no .constable.yaml" : c.source);
   outcome.out += fmt::format("constitution: {}\n", session->constitution.path);
-  outcome.out += fmt::format("exclude: {}\nselect: {}\nignore: {}\n", list(c.exclude), list(options.select.empty() ? c.select : options.select),
-                             list(c.ignore));
+  outcome.out += fmt::format("exclude: {}\ninclude: {}\nselect: {}\nignore: {}\n", list(c.exclude), list(c.include),
+                             list(options.select.empty() ? c.select : options.select), list(c.ignore));
   outcome.out += fmt::format("fail_on: {}\nmax_file_size: {}\nsprint_days: {}\n",
                              c.fail_on ? to_string(*c.fail_on) : "low", c.max_file_size, c.sprint_days);
   outcome.out += fmt::format("docker:\n  approved_registries: {}\n  official_registries: {}\n",

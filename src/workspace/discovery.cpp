@@ -88,17 +88,6 @@ std::string_view describe_special(fs::file_type type) {
   }
 }
 
-// Is `inner` (canonical) `outer` (canonical) or below it?
-bool is_within(const fs::path& outer, const fs::path& inner) {
-  auto o = outer.begin();
-  auto i = inner.begin();
-  for (; o != outer.end(); ++o, ++i) {
-    if (o->empty()) continue;  // a trailing separator
-    if (i == inner.end() || *o != *i) return false;
-  }
-  return true;
-}
-
 // Why a symlink deserves a note, or nullopt when it points inside the root
 // (its target is scanned at its real path).
 std::optional<std::string> symlink_note(const fs::path& link, const fs::path& root) {
@@ -109,7 +98,7 @@ std::optional<std::string> symlink_note(const fs::path& link, const fs::path& ro
     if (ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory) return "broken symlink";
     return fmt::format("symlink not followed: cannot resolve it ({})", ec.message());
   }
-  if (!is_within(root, target)) return "symlink not followed: points outside the repository";
+  if (!files::is_within(root, target)) return "symlink not followed: points outside the repository";
   return std::nullopt;
 }
 

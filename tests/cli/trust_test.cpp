@@ -116,6 +116,9 @@ TEST(CliTrust, VendoredGeneratedAndFixtureFilesAreCountedNotJudged) {
   EXPECT_TRUE(paths.contains("internal/api/testdata/Dockerfile")) << included.out;
   EXPECT_TRUE(paths.contains("node_modules/pkg/Dockerfile")) << included.out;
   EXPECT_FALSE(paths.contains("vendor/github.com/acme/tool/Dockerfile")) << included.out;
+  // The effective configuration shows what is brought back.
+  const auto config = constable({"config", repo.path().string()});
+  EXPECT_NE(config.out.find("include: [\"fixtures\", \"node_modules/pkg/**\"]"), std::string::npos) << config.out;
 }
 
 }  // namespace
