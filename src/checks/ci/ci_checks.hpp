@@ -13,7 +13,6 @@ namespace constable::checks::ci {
 std::unique_ptr<engine::Check> make_build_cache_check();
 std::unique_ptr<engine::Check> make_contract_tests_check();
 std::unique_ptr<engine::Check> make_parallel_jobs_check();
-std::unique_ptr<engine::Check> make_pipeline_duration_check();
 std::unique_ptr<engine::Check> make_pipeline_stages_check();
 std::unique_ptr<engine::Check> make_tests_block_deployment_check();
 std::unique_ptr<engine::Check> make_tests_in_pipeline_check();

@@ -8,7 +8,6 @@ std::vector<engine::CheckFactory> ci_checks() {
       &make_build_cache_check,              // ci/build-cache
       &make_contract_tests_check,           // ci/contract-tests
       &make_parallel_jobs_check,            // ci/parallel-jobs
-      &make_pipeline_duration_check,        // ci/pipeline-duration
       &make_pipeline_stages_check,          // ci/pipeline-stages
       &make_tests_block_deployment_check,   // ci/tests-block-deployment
       &make_tests_in_pipeline_check,        // ci/tests-in-pipeline

@@ -20,7 +20,8 @@ constexpr engine::CheckInfo kInfo{
         "when both do nothing but read the source, i.e. every step recognised in both is a lint and format "
         "check, a dependency scan or unit tests. Anything that builds, publishes or is not recognised may "
         "produce what the next job uses and is never reported; GitLab's default stage order is not reported "
-        "either, only an explicit `needs`.",
+        "either, only an explicit `needs`. Only the workflows of the pipeline (run on pull requests or pushes) "
+        "are judged.",
     .remediation = "Remove the `needs` between jobs that only read the source so they start together; keep "
                    "`needs` for jobs that consume an artifact or must gate a release.",
     .bad_example = "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps: [{run: ruff check .}]\n"
@@ -55,7 +56,9 @@ class ParallelJobsCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    for (const auto& workflow : load_pipeline(repo).workflows) {
+    const Pipeline pipeline = load_pipeline(repo);
+    for (const auto* member : pipeline.change_pipeline()) {
+      const auto& workflow = *member;
       for (const auto& job : workflow.jobs) {
         if (!reads_source_only(job)) continue;
         for (const auto& need : job.needs) {

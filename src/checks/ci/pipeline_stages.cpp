@@ -30,10 +30,18 @@ constexpr engine::CheckInfo kInfo{
         "dredd); container image build and scan (docker build, buildx, kaniko, buildah, podman, "
         "build-push-action; trivy image, grype, docker scout, snyk container, anchore, trivy-action, GitLab "
         "Container-Scanning); publish (docker push, npm publish, twine upload, poetry publish, helm push, cargo "
-        "publish, gh release, goreleaser, mvn deploy, build-push-action with push: true). Order follows the "
+        "publish, gh release (not a draft), goreleaser, mvn deploy, build-push-action with push: true, any "
+        "tool's `push` or `publish` subcommand or `--push`, not to localhost and not a dry run). A step counts "
+        "with what it calls in the repository: a local composite action's steps, a make target's recipe and "
+        "prerequisites, a script's lines, a package.json script; a target or script named for tests, deploy "
+        "or publish counts by its name. The pipeline is every workflow that runs on pull requests or pushes "
+        "(GitLab: its pipeline), the workflows that follow them (`workflow_run`) and the local reusable "
+        "workflows they call; a stage run only by a scheduled, manual or release workflow is missing, and the "
+        "finding names that workflow. Order follows the "
         "pipeline's dependencies, not the file: GitHub `needs` (transitively), GitLab stages or `needs`, and "
-        "step order inside a job. A stage is out of order when it runs before an earlier stage; building "
-        "(artifacts or images) early is not, since tests often exercise what was built. Workflows that do not "
+        "step order inside a job. A stage is out of order when it runs before a gate (lint, scan, tests) of an "
+        "earlier stage that has not run yet; building (artifacts or images) early is not, since tests often "
+        "exercise what was built, and neither is building after publishing. Workflows that do not "
         "parse are reported here.",
     .remediation = "Add a job (or step) for each missing stage, and make later stages depend on earlier ones "
                    "(`needs:` on GitHub, a later `stage:` on GitLab), so that publishing waits for every gate.",
@@ -150,7 +158,7 @@ class PipelineStagesCheck final : public engine::Check {
         emit_at(out, workflow.path, error.line, fmt::format("workflow does not parse: {}", error.message));
 
     report_missing(pipeline, out);
-    for (const auto& workflow : pipeline.workflows) report_order(workflow, out);
+    for (const auto* workflow : pipeline.change_pipeline()) report_order(*workflow, out);
   }
 
  private:
@@ -162,34 +170,56 @@ class PipelineStagesCheck final : public engine::Check {
     return out;
   }
 
+  static Activities performed(const constable::ci::Workflow& workflow) {
+    Activities present;
+    for (const auto& job : workflow.jobs) present |= classify(job);
+    for (const auto& include : workflow.includes) present |= classify_include(include.value);
+    return present;
+  }
+
+  // Stages no workflow of the pipeline runs; the workflows outside it that do are named.
   void report_missing(const Pipeline& pipeline, engine::Emitter& out) const {
     Activities present;
-    for (const auto& workflow : pipeline.workflows) {
-      for (const auto& job : workflow.jobs) present |= classify(job);
-      for (const auto& include : workflow.includes) present |= classify_include(include.value);
-    }
+    for (const auto* workflow : pipeline.change_pipeline()) present |= performed(*workflow);
     if (!pipeline.dependabot_path.empty()) present.set(bit(Activity::dependency_scan));
+    std::vector<std::pair<const constable::ci::Workflow*, Activities>> elsewhere;
+    for (const auto* workflow : pipeline.elsewhere()) elsewhere.emplace_back(workflow, performed(*workflow));
     for (std::size_t i = 0; i < stages_.size(); ++i) {
       if ((stages_[i].satisfied & present).any()) continue;
-      emit_at(out, pipeline.anchor_path(), pipeline.anchor_line(),
-              fmt::format("no job runs stage {} of {}, '{}'", i + 1, stages_.size(), stages_[i].name),
-              stage_clauses_[i]);
+      std::vector<const constable::ci::Workflow*> runs_it;
+      for (const auto& [workflow, activities] : elsewhere)
+        if ((stages_[i].satisfied & activities).any()) runs_it.push_back(workflow);
+      std::string message = fmt::format("no job runs stage {} of {}, '{}'", i + 1, stages_.size(), stages_[i].name);
+      if (!runs_it.empty())
+        message += fmt::format(" on pull requests or pushes; only {} does", describe(runs_it));
+      emit_at(out, pipeline.anchor_path(), pipeline.anchor_line(), std::move(message), stage_clauses_[i]);
     }
   }
 
   // A stage that is not a build stage must not run before an earlier stage.
+  // What counts as running an earlier stage too late: a gate (lint, scans, tests). Building after
+  // publishing is not, since what was published was built by its own step.
+  static Activities gates(Activities activities) {
+    return activities.reset(bit(Activity::build)).reset(bit(Activity::image_build));
+  }
+
+  // A stage that is not a build stage must not run before a gate of an earlier stage that has not run yet.
   void report_order(const constable::ci::Workflow& workflow, engine::Emitter& out) const {
     const auto after = workflow.runs_after();
-    std::vector<std::vector<std::size_t>> job_stages;
-    for (const auto& job : workflow.jobs) job_stages.push_back(stages_in(classify(job)));
-    for (std::size_t j = 0; j < workflow.jobs.size(); ++j) {
+    const std::size_t n = workflow.jobs.size();
+    std::vector<Activities> job_activities;
+    for (const auto& job : workflow.jobs) job_activities.push_back(classify(job));
+    for (std::size_t j = 0; j < n; ++j) {
+      Activities done = job_activities[j];  // by the job and every job it waits for
+      for (std::size_t i = 0; i < n; ++i)
+        if (after[j][i]) done |= job_activities[i];
       bool reported = false;
-      for (std::size_t later : job_stages[j]) {
+      for (std::size_t later : stages_in(job_activities[j])) {
         if (stages_[later].builds || reported) continue;
-        for (std::size_t k = 0; k < workflow.jobs.size() && !reported; ++k) {
+        for (std::size_t k = 0; k < n && !reported; ++k) {
           if (!after[k][j] || after[j][k]) continue;  // k does not wait for j (or a cycle)
-          for (std::size_t earlier : job_stages[k]) {
-            if (earlier >= later) continue;
+          for (std::size_t earlier : stages_in(gates(job_activities[k]))) {
+            if (earlier >= later || (stages_[earlier].satisfied & done).any()) continue;
             emit_at(out, workflow.path, workflow.jobs[j].line,
                     fmt::format("job '{}' runs stage {} '{}' before job '{}' runs stage {} '{}'", workflow.jobs[j].id,
                                 later + 1, stages_[later].name, workflow.jobs[k].id, earlier + 1,
@@ -206,12 +236,16 @@ class PipelineStagesCheck final : public engine::Check {
 
   // Inside one job, steps run in file order.
   void report_step_order(const std::string& path, const constable::ci::Job& job, engine::Emitter& out) const {
+    std::vector<Activities> step_activities;
+    for (const auto& step : job.steps) step_activities.push_back(classify(step, job));
+    Activities done;  // by this step and the ones before it
     for (std::size_t s = 0; s < job.steps.size(); ++s) {
-      for (std::size_t later : stages_in(classify(job.steps[s], job))) {
+      done |= step_activities[s];
+      for (std::size_t later : stages_in(step_activities[s])) {
         if (stages_[later].builds) continue;
         for (std::size_t t = s + 1; t < job.steps.size(); ++t) {
-          for (std::size_t earlier : stages_in(classify(job.steps[t], job))) {
-            if (earlier >= later) continue;
+          for (std::size_t earlier : stages_in(gates(step_activities[t]))) {
+            if (earlier >= later || (stages_[earlier].satisfied & done).any()) continue;
             emit_at(out, path, job.steps[s].line,
                     fmt::format("job '{}' runs stage {} '{}' before its step at line {} runs stage {} '{}'", job.id,
                                 later + 1, stages_[later].name, job.steps[t].line, earlier + 1,

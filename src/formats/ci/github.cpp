@@ -37,8 +37,16 @@ std::vector<std::string> triggers_of(const yaml::Node& on) {
   return out;
 }
 
-Step step_of(const yaml::Node& node) {
+// `defaults.run.working-directory` of a workflow or a job, "" when unset.
+std::string default_working_directory(const yaml::Node& node, std::string fallback) {
+  if (const auto* directory = node.at("defaults", "run", "working-directory"); directory != nullptr && directory->is_scalar())
+    return std::string(directory->str());
+  return fallback;
+}
+
+Step step_of(const yaml::Node& node, const std::string& working_directory) {
   Step step;
+  step.working_directory = working_directory;
   step.line = node.start.line;
   step.column = node.start.column;
   if (!node.is_mapping()) return step;
@@ -49,10 +57,12 @@ Step step_of(const yaml::Node& node) {
     for (const yaml::Entry& e : with->entries)
       if (e.key->is_scalar() && e.value->is_scalar()) step.with.emplace_back(e.key->value, e.value->value);
   if (const auto* c = node.get("continue-on-error")) step.continue_on_error = c->as_bool().value_or(false);
+  if (const auto* directory = node.get("working-directory"); directory != nullptr && directory->is_scalar())
+    step.working_directory = std::string(directory->str());
   return step;
 }
 
-Job job_of(const yaml::Entry& entry, std::vector<ParseError>& errors) {
+Job job_of(const yaml::Entry& entry, const std::string& workflow_directory, std::vector<ParseError>& errors) {
   Job job;
   job.id = entry.key->str();
   job.name = job.id;
@@ -84,7 +94,8 @@ Job job_of(const yaml::Entry& entry, std::vector<ParseError>& errors) {
   if (const auto* uses = node.get("uses")) job.uses = uses->str();
   if (const auto* steps = node.get("steps")) {
     if (steps->is_sequence()) {
-      for (const yaml::Node* item : steps->items) job.steps.push_back(step_of(*item));
+      const std::string directory = default_working_directory(node, workflow_directory);
+      for (const yaml::Node* item : steps->items) job.steps.push_back(step_of(*item, directory));
     } else {
       errors.push_back({fmt::format("job '{}': steps is not a list", job.id), steps->start.line, steps->start.column});
     }
@@ -116,6 +127,8 @@ Workflow parse_github_workflow(std::string path, const yaml::Stream& stream) {
   if (const auto* name = root.get("name")) workflow.name = name->str();
   if (const yaml::Entry* on = find_triggers(root)) {
     workflow.triggers = triggers_of(*on->value);
+    workflow.triggers_line = on->key->start.line;
+    if (const auto* followed = on->value->at("workflow_run", "workflows")) workflow.follows = scalar_list(*followed);
   } else {
     workflow.errors.push_back({"the workflow has no 'on' triggers", root.start.line, root.start.column});
   }
@@ -126,9 +139,27 @@ Workflow parse_github_workflow(std::string path, const yaml::Stream& stream) {
     return workflow;
   }
   workflow.jobs_line = jobs->key->start.line;
+  const std::string directory = default_working_directory(root, "");
   for (const yaml::Entry& entry : jobs->value->entries)
-    if (entry.key->is_scalar()) workflow.jobs.push_back(job_of(entry, workflow.errors));
+    if (entry.key->is_scalar()) workflow.jobs.push_back(job_of(entry, directory, workflow.errors));
   return workflow;
+}
+
+Action parse_github_action(std::string path, const yaml::Stream& stream) {
+  Action action;
+  action.path = std::move(path);
+  for (const yaml::ParseError& error : stream.errors)
+    if (error.fatal) action.errors.push_back({error.message, error.mark.line, error.mark.column});
+  if (stream.documents.empty() || stream.documents.front().root == nullptr) return action;
+  const yaml::Node& root = *stream.documents.front().root;
+  const yaml::Node* runs = root.get("runs");
+  if (runs == nullptr || !runs->is_mapping()) return action;
+  const yaml::Node* kind = runs->get("using");
+  if (kind == nullptr || !text::iequals(kind->str(), "composite")) return action;
+  action.composite = true;
+  if (const auto* steps = runs->get("steps"); steps != nullptr && steps->is_sequence())
+    for (const yaml::Node* item : steps->items) action.steps.push_back(step_of(*item, ""));
+  return action;
 }
 
 }  // namespace constable::ci

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <initializer_list>
 
 #include "core/text.hpp"
 #include "formats/ci/pipeline.hpp"
@@ -18,6 +19,30 @@ const Job* Workflow::job(std::string_view id) const {
   for (const Job& j : jobs)
     if (j.id == id) return &j;
   return nullptr;
+}
+
+namespace {
+
+bool has_trigger(const Workflow& workflow, std::initializer_list<std::string_view> events) {
+  for (const std::string& trigger : workflow.triggers)
+    for (std::string_view event : events)
+      if (trigger == event) return true;
+  return false;
+}
+
+}  // namespace
+
+bool Workflow::runs_on_change() const {
+  return provider == Provider::gitlab_ci ||
+         has_trigger(*this, {"push", "pull_request", "pull_request_target", "merge_group"});
+}
+
+bool Workflow::runs_on_pull_request() const {
+  return provider == Provider::gitlab_ci || has_trigger(*this, {"pull_request", "pull_request_target", "merge_group"});
+}
+
+bool Workflow::only_called() const {
+  return provider == Provider::github_actions && triggers.size() == 1 && triggers.front() == "workflow_call";
 }
 
 std::vector<std::vector<bool>> Workflow::runs_after() const {

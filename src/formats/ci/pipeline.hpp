@@ -5,6 +5,7 @@
 // limits, caches and matrices, all with source positions, so that checks can
 // reason about the pipeline's order without knowing the provider.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,12 +32,25 @@ struct Step {
   std::string uses{};  // "actions/cache@v4", "" for a command
   std::vector<std::pair<std::string, std::string>> with{};  // action inputs (scalars only)
   bool continue_on_error = false;  // a failure does not fail the job
+  // Where `run` starts: GitHub `working-directory`, else the job's or the
+  // workflow's `defaults.run.working-directory`; "" for the repository root.
+  std::string working_directory{};
   int line = 0;
   int column = 0;
+  // What the step runs indirectly, filled by whoever can read the repository
+  // (checks/ci): the steps of a local composite action and the commands of
+  // the make targets, repository scripts and package.json scripts it calls,
+  // flattened. Each keeps the calling step's line.
+  std::vector<Step> expansion{};
+  // For a step of an expansion: the make target, script or package script
+  // it came from ("make test", "scripts/e2e.sh", "npm run deploy"), "" otherwise.
+  std::string invoked{};
 
   // The value of the action input `key`, "" when absent.
   std::string_view input(std::string_view key) const;
 };
+
+struct Workflow;
 
 struct Job {
   std::string id{};    // the key under `jobs:` (GitHub) or the job's top-level key (GitLab)
@@ -56,6 +70,9 @@ struct Job {
   std::string condition{};     // GitHub `if:`, "" if none
   bool allow_failure = false;  // GitLab `allow_failure`, GitHub job `continue-on-error`
   std::string uses{};           // GitHub reusable workflow called by the job, "" if none
+  // The local reusable workflow `uses` names (./.github/workflows/x.yml),
+  // resolved by whoever can read the repository (checks/ci); null otherwise.
+  std::shared_ptr<const Workflow> called{};
 };
 
 // An `include:` of a GitLab template or file ("Security/Container-Scanning.gitlab-ci.yml").
@@ -69,6 +86,8 @@ struct Workflow {
   std::string path{};
   std::string name{};
   std::vector<std::string> triggers{};  // GitHub `on:` events ("push", "workflow_run", ...)
+  int triggers_line = 0;                // GitHub: the `on:` key
+  std::vector<std::string> follows{};   // GitHub `workflow_run: workflows:` (names of the workflows it follows)
   std::vector<std::string> stages{};    // GitLab stage order (its default when `stages:` is absent)
   std::vector<Include> includes{};
   int jobs_line = 0;  // GitHub: the `jobs:` key; GitLab: the first job (or 1)
@@ -76,11 +95,29 @@ struct Workflow {
   std::vector<ParseError> errors{};  // a non-empty list means the model may be incomplete
 
   const Job* job(std::string_view id) const;
+  // Runs for every change: GitHub `push`, `pull_request`, `pull_request_target`
+  // or `merge_group`; a GitLab pipeline always.
+  bool runs_on_change() const;
+  // Runs for pull requests (GitHub `pull_request`, `pull_request_target`,
+  // `merge_group`; a GitLab pipeline always).
+  bool runs_on_pull_request() const;
+  // A GitHub workflow that only other workflows start (`workflow_call` alone).
+  bool only_called() const;
   // For each job (by index), the indices of every job that must finish before
   // it starts: `needs` transitively; on GitLab, without `needs`, every job of
   // an earlier stage.
   std::vector<std::vector<bool>> runs_after() const;
 };
+
+// A GitHub action's metadata (action.yml): the steps of a composite action
+// (`runs.using: composite`), none for JavaScript and Docker actions.
+struct Action {
+  std::string path{};
+  bool composite = false;
+  std::vector<Step> steps{};
+  std::vector<ParseError> errors{};
+};
+Action parse_github_action(std::string path, const yaml::Stream& stream);
 
 // Parses a GitHub Actions workflow. Never throws; syntax errors and shapes
 // that are not a workflow are reported in `errors` with positions.
