@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev
-  libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev
+  libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema
   # the fuzz harnesses: clang 16 (14 and 15 cannot compile std::expected), libFuzzer, llvm-symbolizer

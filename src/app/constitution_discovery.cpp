@@ -16,7 +16,7 @@ namespace {
 // not tests.
 bool may_hold_a_project(std::string_view name) {
   return !name.empty() && name.front() != '.' &&
-         workspace::directory_provenance(name, workspace::Provenance::project, false) ==
+         workspace::directory_provenance(name, workspace::Provenance::project, false, false) ==
              workspace::Provenance::project &&
          !workspace::is_test_directory(name);
 }

@@ -29,8 +29,10 @@ const CheckInfo kRenderError{
     .summary = "Helm charts must render",
     .rationale = "constable renders every chart with its default values and with each values-<env>.yaml, as "
                  "`helm template` would, to check what the chart really deploys. A template that fails to "
-                 "render (an unknown function, a `required` value, a schema violation) fails `helm install` "
-                 "too, and hides its manifests from every Kubernetes check.",
+                 "render (an unknown function, a parse error, a schema violation) fails `helm install` too, "
+                 "and hides its manifests from every Kubernetes check. A template left out for want of a "
+                 "`required` value or of a dependency not vendored under charts/ is a note on the chart "
+                 "instead: Helm refuses such a chart as a whole, and the rest of it is still checked.",
     .remediation = "Fix the template or the values at the reported location; run `helm template` with the "
                    "same values file to reproduce.",
     .bad_example = "image: {{ .Values.image.tag | upcase }}\n",

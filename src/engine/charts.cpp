@@ -1,6 +1,7 @@
 #include "engine/charts.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <tuple>
@@ -56,8 +57,67 @@ bool is_test_hook(const yaml::Stream& stream) {
   return false;
 }
 
-void add_render(RenderedCharts& out, const helm::Chart& chart, const std::string& values_file,
-                const workspace::Workspace& workspace, const kube::ProductionRules& production) {
+// `path` relative to the chart's directory when it is inside it.
+std::string_view within_chart(std::string_view path, std::string_view chart_dir) {
+  return path.starts_with(chart_dir) ? path.substr(chart_dir.size()) : path;
+}
+
+// What one render left out for want of dependencies that are not vendored
+// and of values the chart requires, in one line; "" when nothing. Helm
+// itself renders no such chart: these are not render errors of the chart.
+std::string left_out_summary(const std::vector<helm::Problem>& problems, std::string_view chart_dir) {
+  std::vector<std::string> dependencies, for_dependency, for_value;
+  for (const auto& p : problems) {
+    const std::string_view template_file = within_chart(p.template_file, chart_dir);
+    switch (p.kind) {
+      case helm::Problem::Kind::missing_dependency: {
+        // A subchart's own dependency names the subchart: "zookeeper (of charts/kafka)".
+        const std::string_view owner = text::dirname(within_chart(p.file, chart_dir));
+        dependencies.push_back(owner.empty() ? p.dependency : fmt::format("{} (of {})", p.dependency, owner));
+        break;
+      }
+      case helm::Problem::Kind::needs_dependency:
+        for_dependency.push_back(fmt::format("{} ({})", template_file, p.reason));
+        break;
+      case helm::Problem::Kind::fail: {
+        const std::string_view at = within_chart(p.file, chart_dir);
+        for_value.push_back(at == template_file ? fmt::format("{} (line {}: {})", template_file, p.line, p.reason)
+                                                : fmt::format("{} ({}:{}: {})", template_file, at, p.line, p.reason));
+        break;
+      }
+      default: break;
+    }
+  }
+  // A chart without its library chart (bitnami's `common`) loses every
+  // template: name a few, count the rest.
+  constexpr std::size_t kListed = 5;
+  for (auto* list : {&for_dependency, &for_value})
+    if (list->size() > kListed) {
+      const std::size_t more = list->size() - kListed;
+      list->resize(kListed);
+      list->push_back(fmt::format("and {} more", more));
+    }
+  std::vector<std::string> parts;
+  if (!dependencies.empty())
+    parts.push_back(fmt::format("rendered without dependencies not vendored under charts/ (`helm dependency build` "
+                                "fetches them): {}",
+                                fmt::join(dependencies, ", ")));
+  if (!for_dependency.empty())
+    parts.push_back(fmt::format("templates left out for want of them: {}", fmt::join(for_dependency, ", ")));
+  if (!for_value.empty())
+    parts.push_back(
+        fmt::format("templates left out for want of a value the chart requires: {}", fmt::join(for_value, ", ")));
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+bool explained_by_note(helm::Problem::Kind kind) {
+  return kind == helm::Problem::Kind::missing_dependency || kind == helm::Problem::Kind::needs_dependency ||
+         kind == helm::Problem::Kind::fail;
+}
+
+// Returns what the render left out (left_out_summary).
+std::string add_render(RenderedCharts& out, const helm::Chart& chart, const std::string& values_file,
+                       const workspace::Workspace& workspace, const kube::ProductionRules& production) {
   helm::RenderOptions options;
   options.base_dir = workspace.root;
   if (!values_file.empty()) options.value_files.push_back(values_file);
@@ -66,6 +126,7 @@ void add_render(RenderedCharts& out, const helm::Chart& chart, const std::string
   const std::optional<std::string> production_reason =
       values_file.empty() ? std::nullopt : production.for_path(values_file);
   for (const auto& problem : result.problems) {
+    if (explained_by_note(problem.kind)) continue;
     if (problem.kind == helm::Problem::Kind::chart) {
       out.notes.push_back({problem.file, fmt::format("rendered without it: {}", problem.message)});
       continue;
@@ -79,10 +140,29 @@ void add_render(RenderedCharts& out, const helm::Chart& chart, const std::string
     if (is_test_hook(rendered->stream)) continue;
     for (const auto& line : manifest.lines)
       rendered->origins.push_back(
-          {line.template_file, line.template_line, line.template_column, line.value_file, line.value_line});
+          {line.template_file, line.template_line, line.template_column, line.value_file, line.value_line,
+           line.release_namespace});
     rendered->file = {manifest.template_file, &rendered->stream, std::string(text::basename(environment)),
                       production_reason, &rendered->origins};
     out.manifests.push_back(std::move(rendered));
+  }
+  return left_out_summary(result.problems, chart.display_prefix);
+}
+
+// One note per chart on what its renders left out; renders that left out
+// different things (values-prod.yaml requires a password) each say so.
+void add_left_out_notes(RenderedCharts& out, const std::string& chart_dir,
+                        const std::vector<std::pair<std::string, std::string>>& renders) {
+  std::vector<std::string> seen;
+  for (const auto& [values_file, summary] : renders) {
+    if (summary.empty() || std::find(seen.begin(), seen.end(), summary) != seen.end()) continue;
+    seen.push_back(summary);
+    std::vector<std::string> files;
+    for (const auto& [other_file, other_summary] : renders)
+      if (other_summary == summary) files.push_back(other_file);
+    out.notes.push_back({chart_dir + "Chart.yaml", files.size() == renders.size()
+                                                       ? summary
+                                                       : fmt::format("with {}: {}", fmt::join(files, ", "), summary)});
   }
 }
 
@@ -101,9 +181,11 @@ RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::
     if (chart->is_library()) continue;
     for (const auto& problem : chart->problems)
       out.problems.push_back({problem.file, {problem.line, problem.column, problem.line, 0}, problem.message});
-    add_render(out, *chart, {}, workspace, production);
+    std::vector<std::pair<std::string, std::string>> renders;  // values file, what it left out
+    renders.emplace_back("values.yaml", add_render(out, *chart, {}, workspace, production));
     for (const auto& values : environment_values(workspace, dir))
-      add_render(out, *chart, values, workspace, production);
+      renders.emplace_back(std::string(text::basename(values)), add_render(out, *chart, values, workspace, production));
+    add_left_out_notes(out, dir, renders);
   }
   // Each render reports the chart's template errors again: keep one of each.
   std::sort(out.problems.begin(), out.problems.end(), [](const ChartProblem& a, const ChartProblem& b) {

@@ -34,8 +34,11 @@ struct RenderedCharts {
   // Stable addresses: ParsedFile points into each element.
   std::vector<std::unique_ptr<RenderedManifest>> manifests;
   std::vector<ChartProblem> problems;
-  // What was left out and why: dependencies not vendored under charts/
-  // (`helm dependency build` fetches them), .tgz subcharts.
+  // What was left out and why: one note per chart (and per values file whose
+  // render differs) naming the dependencies not vendored under charts/
+  // (`helm dependency build` fetches them) and the templates left out for
+  // want of them or of a value the chart `required`s; files that could not
+  // be read.
   std::vector<workspace::Note> notes;
 };
 

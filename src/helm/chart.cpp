@@ -28,6 +28,15 @@ std::vector<std::string> string_list(const yaml::Node* n) {
   return out;
 }
 
+// `templates/.?*` as filepath.Match reads it: a name under templates/ (not
+// deeper) of two or more characters starting with a dot.
+bool is_ignored_by_default(std::string_view rel) {
+  constexpr std::string_view kTemplates = "templates/";
+  if (!rel.starts_with(kTemplates)) return false;
+  const std::string_view name = rel.substr(kTemplates.size());
+  return name.size() >= 2 && name[0] == '.' && name.find('/') == std::string_view::npos;
+}
+
 }  // namespace
 
 Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const fs::path& root) {
@@ -128,6 +137,12 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const 
     if (it->is_symlink()) {
       if (it->is_directory()) it.disable_recursion_pending();
       continue;  // symlinks are not followed
+    }
+    // Helm's loader always ignores dot files directly under templates/ (its
+    // default .helmignore rule `templates/.?*`), directories included.
+    if (is_ignored_by_default(rel_s)) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
     }
     if (!it->is_regular_file()) continue;
     const auto first = rel.begin()->string();

@@ -26,12 +26,21 @@ struct Problem {
     unsupported,       // a function or feature constable does not implement
     limit,             // depth, step or output budget exhausted
     manifest,          // rendered output is not valid YAML
+    missing_dependency,  // Chart.yaml names a dependency charts/ does not hold (not vendored)
+    needs_dependency,    // a template failed for want of such a dependency (its templates or values)
   };
   Kind kind = Kind::render;
   std::string message;
   std::string file;  // workspace-relative
   int line = 0;      // 1-based, 0 unknown
   int column = 0;    // 1-based byte column, 0 unknown
+  // Problems that explain a template's absence (fail, needs_dependency): the
+  // template left out (workspace-relative) and why, briefly ("template
+  // \"redis.fullname\"", or the chart's own `required` message).
+  std::string template_file = {};
+  std::string reason = {};
+  // missing_dependency, needs_dependency: the dependency (its name).
+  std::string dependency = {};
 };
 
 struct ChartFile {

@@ -1,6 +1,7 @@
 #include "helm/objects.hpp"
 
 #include <algorithm>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -102,10 +103,19 @@ std::string base_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// chartutil.Files: a map[string][]byte of path to content, with methods.
 class FilesObject : public Object {
  public:
   explicit FilesObject(std::vector<ChartFile> files) : files_(std::move(files)) {}
   std::string type_name() const override { return "chartutil.Files"; }
+  // Ranged over (`range $path, $bytes := .Files.Glob "crds/*"`): path -> []byte, by path.
+  const std::vector<std::pair<std::string, Value>>* map_entries() const override {
+    std::call_once(entries_once_, [this] {
+      entries_.reserve(files_.size());
+      for (const auto& f : files_) entries_.emplace_back(f.name, make_bytes(f.content));
+    });
+    return &entries_;
+  }
   std::optional<Value> field(std::string_view name) const override {
     if (name == "AsConfig") return Value::of(as_map(false));
     if (name == "AsSecrets") return Value::of(as_map(true));
@@ -145,6 +155,7 @@ class FilesObject : public Object {
       for (auto& line : lines) l.push_back(Value::of(std::move(line)));
       return Value::of(std::move(l), true);
     }
+    if (name == "GetBytes") return make_bytes(file != nullptr ? file->content : std::string());
     return Value::of(file != nullptr ? file->content : std::string());
   }
   std::string to_string() const override {
@@ -164,6 +175,9 @@ class FilesObject : public Object {
     return yaml;
   }
   std::vector<ChartFile> files_;
+  // Built on first use: most templates never range over .Files.
+  mutable std::once_flag entries_once_;
+  mutable std::vector<std::pair<std::string, Value>> entries_;
 };
 
 class KubeVersionObject : public Object {
@@ -231,6 +245,22 @@ class CapabilitiesObject : public Object {
   Value kube_, apis_;
 };
 
+class TimestampObject : public Object {
+ public:
+  explicit TimestampObject(std::int64_t seconds) : seconds_(seconds) {}
+  std::string type_name() const override { return "*timestamp.Timestamp"; }
+  std::optional<Value> field(std::string_view name) const override {
+    if (name == "Seconds") return Value::of_int(seconds_, IntType::go_int64);
+    if (name == "Nanos") return Value::of_int(0);
+    return std::nullopt;
+  }
+  // The protobuf text form Helm 2 printed.
+  std::string to_string() const override { return fmt::format("seconds:{} ", seconds_); }
+
+ private:
+  std::int64_t seconds_;
+};
+
 // The API groups/versions (and group/version/Kind) of a stock cluster.
 const std::vector<std::string>& default_api_versions() {
   static const std::vector<std::string> versions = [] {
@@ -293,6 +323,10 @@ Value make_capabilities_object(const std::string& kube_version, const std::vecto
   return Value::of(std::shared_ptr<const Object>(std::make_shared<CapabilitiesObject>(
       Value::of(std::shared_ptr<const Object>(std::make_shared<KubeVersionObject>(v, major, minor))),
       Value::of(std::shared_ptr<const Object>(std::make_shared<ApiVersionsObject>(std::move(versions)))))));
+}
+
+Value make_release_time_object(std::int64_t unix_seconds) {
+  return Value::of(std::shared_ptr<const Object>(std::make_shared<TimestampObject>(unix_seconds)));
 }
 
 }  // namespace constable::helm

@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <fstream>
 #include <sstream>
@@ -21,6 +22,10 @@ namespace constable::helm {
 namespace {
 
 using tmpl::ErrorKind;
+
+// The origin of `.Release.Namespace`, which `helm install` decides: lines
+// that interpolate it are marked rather than attributed to a values file.
+const std::string kReleaseNamespaceOrigin = "the release namespace";
 
 // One chart of the render, with its name (alias) and Helm path ("web/charts/db").
 struct ChartNode {
@@ -130,9 +135,13 @@ class Renderer {
       const bool present = std::any_of(chart.subcharts.begin(), chart.subcharts.end(), [&](const Chart& c) { return c.name == dep.name; });
       const bool archived = std::any_of(chart.archived_subcharts.begin(), chart.archived_subcharts.end(),
                                         [&](const std::string& a) { return a.find("/" + dep.name + "-") != std::string::npos; });
-      if (!present && !archived)
-        problem(Problem::Kind::chart, fmt::format("found in Chart.yaml, but missing in charts/ directory: {}", dep.name),
+      if (!present && !archived) {
+        problem(Problem::Kind::missing_dependency,
+                fmt::format("found in Chart.yaml, but missing in charts/ directory: {}", dep.name),
                 chart.display_prefix + "Chart.yaml");
+        result_.problems.back().dependency = dep.name;
+        missing_dependencies_.push_back(dep);
+      }
     }
     return node;
   }
@@ -284,11 +293,16 @@ class Renderer {
     data["Values"] = values;
     Dict release;
     release["Name"] = Value::of(options_.release_name);
-    release["Namespace"] = Value::of(options_.release_namespace);
+    release["Namespace"] = Value::of(options_.release_namespace).with_origin(Origin{&kReleaseNamespaceOrigin, 0});
     release["IsUpgrade"] = Value::of(options_.is_upgrade);
     release["IsInstall"] = Value::of(!options_.is_upgrade);
     release["Revision"] = Value::of_int(options_.revision);
     release["Service"] = Value::of("Helm");
+    release["Time"] = make_release_time_object(
+        options_.deterministic ? options_.deterministic_now_unix
+                               : std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
     data["Release"] = Value::of(std::move(release));
     data["Chart"] = make_chart_object(*node.chart);
     data["Capabilities"] = capabilities_;
@@ -342,6 +356,10 @@ class Renderer {
         std::string message = e.message;
         if (e.kind == ErrorKind::fail) message = fmt::format("execution error at ({}:{}:{}): {}", e.file, e.line, e.column, e.message);
         problem(problem_kind(e.kind), std::move(message), e.file, e.line, e.column);
+        Problem& added = result_.problems.back();
+        added.template_file = f->display;
+        if (e.kind == ErrorKind::fail) added.reason = e.message;
+        explain_by_missing_dependency(e, added);
         continue;
       }
       remove_no_value(out);
@@ -351,6 +369,36 @@ class Renderer {
       }
       split(*f, out);
     }
+  }
+
+  // A template that fails because a dependency is not vendored (Helm would
+  // not render the chart at all) becomes a needs_dependency problem: it uses
+  // a named template no chart here defines, or a nil reached through the
+  // dependency's values (.Values.redis.master.service with redis missing).
+  void explain_by_missing_dependency(const tmpl::TemplateError& e, Problem& p) const {
+    if (missing_dependencies_.empty() || e.kind != ErrorKind::render) return;
+    const auto values_key = [](const Dependency& d) { return d.alias.empty() ? d.name : d.alias; };
+    const Dependency* dependency = nullptr;
+    if (!e.missing_template.empty()) {
+      // "redis.fullname" comes from redis; a name of no dependency's from one of them all the same.
+      const std::string_view owner = std::string_view(e.missing_template).substr(0, e.missing_template.find('.'));
+      for (const auto& d : missing_dependencies_)
+        if (d.name == owner || values_key(d) == owner) dependency = &d;
+      if (dependency == nullptr) dependency = &missing_dependencies_.front();
+      p.reason = fmt::format("template \"{}\"", e.missing_template);
+    } else if (!e.nil_path.empty()) {
+      const std::string path = e.nil_path + ".";
+      for (const auto& d : missing_dependencies_)
+        if (path.find(".Values." + values_key(d) + ".") != std::string::npos ||
+            path.find(".Values \"" + values_key(d) + "\"") != std::string::npos)  // (index .Values "node-exporter")
+          dependency = &d;
+      if (dependency == nullptr) return;
+      p.reason = fmt::format("{} is nil", e.nil_path);
+    } else {
+      return;
+    }
+    p.kind = Problem::Kind::needs_dependency;
+    p.dependency = dependency->name;
   }
 
   // Helm replaces "<no value>" with "" in the rendered text; spans follow.
@@ -374,7 +422,16 @@ class Renderer {
     out.text = std::move(text);
   }
 
-  LineOrigin origin_of(const TemplateFile& f, const tmpl::Output& out, std::size_t line_begin, std::size_t line_end) const {
+  // Newlines counted so far in one verbatim span: the lines of a long text
+  // node (a CRD of 800 KB) are located in one pass, not each from its start.
+  struct NewlineCursor {
+    const tmpl::Span* span = nullptr;
+    std::size_t offset = 0;
+    std::ptrdiff_t newlines = 0;
+  };
+
+  LineOrigin origin_of(const TemplateFile& f, const tmpl::Output& out, std::size_t line_begin, std::size_t line_end,
+                       NewlineCursor& cursor) const {
     LineOrigin o;
     o.template_file = f.display;
     std::size_t at = line_begin;
@@ -391,8 +448,11 @@ class Renderer {
       o.template_line = s->line;
       o.template_column = s->column;
       if (s->verbatim) {
-        const auto newlines = std::count(out.text.begin() + static_cast<std::ptrdiff_t>(s->begin),
-                                         out.text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+        if (cursor.span != s || cursor.offset > at) cursor = NewlineCursor{s, s->begin, 0};
+        cursor.newlines += std::count(out.text.begin() + static_cast<std::ptrdiff_t>(cursor.offset),
+                                      out.text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+        cursor.offset = at;
+        const auto newlines = cursor.newlines;
         if (newlines > 0) {
           o.template_line += static_cast<int>(newlines);
           o.template_column = static_cast<int>(at - out.text.rfind('\n', at - 1));
@@ -409,6 +469,10 @@ class Renderer {
     bool from_override = false;
     for (; it != out.spans.end() && it->begin < line_end; ++it) {
       if (!it->value) continue;
+      if (it->value.file == &kReleaseNamespaceOrigin) {
+        o.release_namespace = true;
+        continue;
+      }
       const std::string& file = *it->value.file;
       const bool is_override = std::string_view(file).substr(file.rfind('/') + 1) != "values.yaml";
       if (from_override && !is_override) continue;
@@ -434,6 +498,7 @@ class Renderer {
       i = j > 0 ? j - 1 : j;
     }
     docs.emplace_back(start, text.size());
+    NewlineCursor cursor;
     for (auto [b, e] : docs) {
       while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
       while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
@@ -445,7 +510,7 @@ class Renderer {
       for (std::size_t line = b; line <= e;) {
         std::size_t nl = text.find('\n', line);
         if (nl == std::string::npos || nl > e) nl = e;
-        m.lines.push_back(origin_of(f, out, line, nl));
+        m.lines.push_back(origin_of(f, out, line, nl, cursor));
         line = nl + 1;
       }
       const auto stream = yaml::parse(m.content);
@@ -496,6 +561,7 @@ class Renderer {
   std::vector<TemplateFile> files_;
   tmpl::TemplateSet templates_;
   Value capabilities_;
+  std::vector<Dependency> missing_dependencies_;  // named in a Chart.yaml, absent from charts/
 };
 
 }  // namespace

@@ -45,6 +45,9 @@ struct LineOrigin {
   int template_column = 0;
   std::string value_file;     // "" when no value was interpolated on the line
   int value_line = 0;
+  // The line interpolates the release namespace: `helm install` decides it,
+  // so what constable renders in its place is not the chart's choice.
+  bool release_namespace = false;
 };
 
 struct Manifest {

@@ -71,9 +71,39 @@ bool truth(const Value& v) {
     case Kind::string: return !v.string.empty();
     case Kind::list: return v.list && !v.list->empty();
     case Kind::dict: return v.dict && !v.dict->empty();
-    case Kind::object: return true;
+    case Kind::object:
+      if (const auto* entries = v.object->map_entries()) return !entries->empty();
+      if (const auto* b = v.object->bytes()) return !b->empty();
+      return true;
   }
   return false;
+}
+
+namespace {
+
+class BytesObject : public Object {
+ public:
+  explicit BytesObject(std::string bytes) : bytes_(std::move(bytes)) {}
+  std::string type_name() const override { return "[]uint8"; }
+  std::optional<Value> field(std::string_view) const override { return std::nullopt; }
+  std::string to_string() const override {
+    std::string out = "[";
+    for (std::size_t i = 0; i < bytes_.size(); ++i) {
+      if (i > 0) out += ' ';
+      out += std::to_string(static_cast<unsigned char>(bytes_[i]));
+    }
+    return out + "]";
+  }
+  const std::string* bytes() const override { return &bytes_; }
+
+ private:
+  std::string bytes_;
+};
+
+}  // namespace
+
+Value make_bytes(std::string bytes) {
+  return Value::of(std::shared_ptr<const Object>(std::make_shared<BytesObject>(std::move(bytes))));
 }
 
 std::string go_float_shortest(double f, char verb) {
@@ -204,13 +234,18 @@ std::string kind_name(const Value& v) {
     case Kind::string: return "string";
     case Kind::list: return "slice";
     case Kind::dict: return "map";
-    case Kind::object: return v.object->type_name().starts_with("*") ? "ptr" : "struct";
+    case Kind::object:
+      if (v.object->map_entries() != nullptr) return "map";
+      if (v.object->bytes() != nullptr) return "slice";
+      return v.object->type_name().starts_with("*") ? "ptr" : "struct";
   }
   return "invalid";
 }
 
 std::string to_go_string(const Value& v) {
   if (v.kind == Kind::string) return v.string;
+  if (v.kind == Kind::object)
+    if (const auto* b = v.object->bytes()) return *b;  // strval: string(v) for []byte
   return format_v(v);
 }
 

@@ -95,7 +95,16 @@ class Object {
   virtual Result<Value> call_method(std::string_view name, std::span<const Value> args) const;
   // How %v prints it (a Go String() method, or the struct's fields).
   virtual std::string to_string() const = 0;
+  // A Go map type (chartutil.Files is map[string][]byte): its entries in
+  // key order, for range, len, index and truth. Null for other types.
+  virtual const std::vector<std::pair<std::string, Value>>* map_entries() const { return nullptr; }
+  // A []byte: its bytes, for toString, printf "%s", len and truth. Null for other types.
+  virtual const std::string* bytes() const { return nullptr; }
 };
+
+// A Go []byte (what ranging over .Files.Glob yields): prints as %v does,
+// `[104 105]`, and converts to its text where Go and Sprig do.
+Value make_bytes(std::string bytes);
 
 // Go's notion of truth in `if`: false, 0, nil, empty string/list/dict.
 bool truth(const Value& v);

@@ -55,11 +55,26 @@ std::vector<const yaml::Node*> string_items(const yaml::Node* list) {
   return out;
 }
 
+// A namespace whoever deploys decides: rendered from the Helm release
+// namespace, or a placeholder for envsubst / kustomize vars / a template.
+bool is_left_open(const Source& source, const yaml::Node* ns) {
+  if (ns == nullptr || !ns->is_scalar()) return false;
+  const std::string_view value = ns->value;
+  if (value.find("${") != std::string_view::npos || value.find("$(") != std::string_view::npos ||
+      value.find("{{") != std::string_view::npos)
+    return true;
+  if (source.origins == nullptr) return false;
+  const int line = range_of(ns).line;
+  return line >= 1 && static_cast<std::size_t>(line) <= source.origins->size() &&
+         (*source.origins)[static_cast<std::size_t>(line - 1)].release_namespace;
+}
+
 }  // namespace
 
 std::string_view Object::declared_namespace() const {
-  return metadata != nullptr ? metadata->get("namespace") ? metadata->get("namespace")->str() : std::string_view{}
-                             : std::string_view{};
+  if (metadata == nullptr || namespace_left_open) return {};
+  const yaml::Node* ns = metadata->get("namespace");
+  return ns != nullptr ? ns->str() : std::string_view{};
 }
 
 
@@ -75,6 +90,27 @@ std::string Object::display_name() const {
   const auto ns = declared_namespace();
   if (ns.empty()) return fmt::format("{}/{}", kind, name);
   return fmt::format("{}/{}/{}", kind, ns, name);
+}
+
+bool is_builtin_api(std::string_view api_version) {
+  const auto slash = api_version.find('/');
+  if (slash == std::string_view::npos) return api_version == "v1";  // the core group ("builtin" is kustomize's)
+  // Kubernetes' groups are the few legacy single words and *.k8s.io; other
+  // single words are tools' own formats (skaffold/v4beta6).
+  const std::string_view group = api_version.substr(0, slash);
+  return group == "apps" || group == "batch" || group == "autoscaling" || group == "policy" ||
+         group == "extensions" || group.ends_with(".k8s.io");
+}
+
+bool is_cluster_scoped(std::string_view kind) {
+  static constexpr std::string_view kClusterScoped[] = {
+      "APIService", "CertificateSigningRequest", "ClusterRole", "ClusterRoleBinding", "ComponentStatus",
+      "CSIDriver", "CSINode", "CustomResourceDefinition", "FlowSchema", "IngressClass",
+      "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume", "PodSecurityPolicy",
+      "PriorityClass", "PriorityLevelConfiguration", "RuntimeClass", "StorageClass",
+      "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration",
+      "VolumeAttachment"};
+  return std::find(std::begin(kClusterScoped), std::end(kClusterScoped), kind) != std::end(kClusterScoped);
 }
 
 bool is_workload(std::string_view kind) {
@@ -264,6 +300,7 @@ void add_object(std::vector<Object>& objects, const Source& source, const yaml::
   o.metadata = root->get("metadata");
   if (o.metadata != nullptr && !o.metadata->is_mapping()) o.metadata = nullptr;
   if (o.metadata != nullptr && o.metadata->get("name") != nullptr) o.name = std::string(o.metadata->get("name")->str());
+  if (o.metadata != nullptr) o.namespace_left_open = is_left_open(source, o.metadata->get("namespace"));
   objects.push_back(std::move(o));
 }
 

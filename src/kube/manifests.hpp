@@ -27,6 +27,7 @@ struct Origin {
   int column = 0;
   std::string value_path{};
   int value_line = 0;
+  bool release_namespace = false;  // the line interpolates the Helm release namespace
 };
 
 // Where a manifest stream comes from.
@@ -55,7 +56,11 @@ struct Object {
   std::string name;  // metadata.name ("" for generateName-only objects)
   const yaml::Node* metadata = nullptr;
   std::vector<Placement> placements;  // at least one
+  // metadata.namespace is left to whoever deploys: the Helm release namespace
+  // or a substitution placeholder (`${NAMESPACE}`); constable does not know it.
+  bool namespace_left_open = false;
 
+  // metadata.namespace, "" when absent or left open.
   std::string_view declared_namespace() const;
   const yaml::Node* annotations() const;  // metadata.annotations or null
   // The first production placement's reason, or nullopt.
@@ -90,6 +95,12 @@ struct PodTemplate {
 // Job, CronJob (its jobTemplate's pod template), Pod, PodTemplate.
 std::optional<PodTemplate> pod_template(const Object& object);
 bool is_workload(std::string_view kind);
+// Whether an apiVersion belongs to Kubernetes itself (v1, apps/v1,
+// networking.k8s.io/v1) rather than to a custom resource another
+// installation defines (argoproj.io/v1alpha1, monitoring.coreos.com/v1).
+bool is_builtin_api(std::string_view api_version);
+// Kubernetes' own kinds that live outside namespaces (ClusterRole, StorageClass, ...).
+bool is_cluster_scoped(std::string_view kind);
 // Workloads whose pods are expected to keep running (not Job/CronJob/Pod-run-once).
 bool is_long_running(std::string_view kind);
 

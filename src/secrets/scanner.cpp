@@ -100,7 +100,11 @@ bool is_user_chosen_placeholder(std::string_view value) {
       "password", "passwd", "pass", "secret", "postgres", "root",  "admin",  "guest",
       "mysql",    "redis",  "user", "pwd",    "default",  "empty", "123456", "12345678"};
   const std::string lower = text::to_lower(value);
-  return std::find(kDefaults.begin(), kDefaults.end(), lower) != kDefaults.end();
+  if (std::find(kDefaults.begin(), kDefaults.end(), lower) != kDefaults.end()) return true;
+  // The name of what goes there, in documentation: `mongodb://DB_USER:DB_PASSWORD@mongodb`.
+  return value.find('_') != std::string_view::npos && std::all_of(value.begin(), value.end(), [](char c) {
+           return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+         });
 }
 
 bool is_uuid(std::string_view v) {
@@ -242,6 +246,9 @@ bool is_code_expression(std::string_view v) {
   // `_PasswordType`, `getToken`, `args`: a name (random bare literals have digits).
   const bool digit = std::any_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digit && std::all_of(v.begin(), v.end(), is_ident_char)) return true;
+  // `$appToken = Get-AppToken`: a PowerShell command (Verb-Noun).
+  static const RE2 kPowerShellCommand(R"([A-Z][a-z]+-[A-Z][A-Za-z]+)");
+  if (RE2::FullMatch(v, kPowerShellCommand)) return true;
   // `r?r.index:-1`: a conditional expression.
   if (v.find('?') != std::string_view::npos && v.find(':') != std::string_view::npos) return true;
   // `f.onMatch=f.token`, `this.$x`, `args.sasl_password`: member access.
@@ -293,6 +300,11 @@ bool looks_random(std::string_view v, bool quoted) {
 // Base64 key material between a BEGIN line and its END line (escaped "\n" in JSON strings included).
 bool has_key_material(std::string_view body) {
   if (body.find("-----BEGIN") != std::string_view::npos) return false;  // a header quoted in prose or code
+  // A key shown cut short in documentation: a line of "..." stands for the rest.
+  for (const auto line : text::split_lines(body)) {
+    const auto trimmed = text::trim(line);
+    if (trimmed == "..." || trimmed == "\u2026") return false;
+  }
   std::size_t b64 = 0;
   std::size_t other = 0;
   std::string sample;
@@ -647,6 +659,13 @@ std::size_t Scanner::Impl::validate(std::string_view text, const Candidate& c, s
       }
       case Kind::DatabaseUrl: {
         if (value.empty() || is_user_chosen_placeholder(value) || heur::is_variable_reference(value)) continue;
+        // `redis://${REDIS_PASSWORD:-}@host`: the user part opens a variable the password part closes.
+        const std::string_view before_value = text.substr(0, offset);
+        if (const std::size_t scheme = before_value.rfind("://"); scheme != std::string_view::npos) {
+          const std::string_view user = before_value.substr(scheme + 3);
+          const std::size_t opened = user.rfind("${");
+          if (opened != std::string_view::npos && user.find('}', opened) == std::string_view::npos) continue;
+        }
         const std::string_view host(sub[4].data(), sub[4].size());
         if (ends_with_ci(host, ".neon.tech") || ends_with_ci(host, ".neon.build")) rule = detail::kNeonDatabaseUrl;
         break;
@@ -760,6 +779,9 @@ std::vector<Match> Scanner::scan(std::string_view text, std::string_view path) c
     out.end_line = line;
     out.end_column = static_cast<int>(m.offset + m.length - line_start + 1);
     out.entropy = text::shannon_entropy(text.substr(m.offset, m.length));
+    out.test_input_kind = m.rule == detail::kPrivateKey || m.rule == detail::kDatabaseUrl ||
+                          m.rule == detail::kKafkaSaslPassword || m.rule == detail::kDotenvSecret ||
+                          m.rule == detail::kGenericAssignment;
     matches.push_back(out);
   }
   return matches;

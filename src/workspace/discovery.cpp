@@ -31,6 +31,8 @@ namespace {
 
 // .gitignore, info/exclude and gitdir files larger than this are not read.
 constexpr std::uintmax_t kMaxIgnoreFileSize = 4ULL * 1024 * 1024;
+// A README read only for its title.
+constexpr std::uintmax_t kMaxReadmeSize = 1024ULL * 1024;
 
 enum class ReadStatus { ok, absent, too_large, failed };
 
@@ -267,6 +269,8 @@ class Walker {
     Provenance by_path = by_directory;
     if (by_path == Provenance::project) {
       by_path = file_provenance(text::basename(relative));
+      if (by_path == Provenance::project && is_documentation_snippet(relative))
+        by_path = Provenance::documentation;
       // A file constable reads by name (a Dockerfile that is binary) is judged, and says why it cannot be.
       if (by_path == Provenance::binary && classify(relative) != FileKind::other) by_path = Provenance::project;
     }
@@ -274,6 +278,24 @@ class Walker {
     AttributeStates states{};
     for (; attributes != nullptr; attributes = attributes->parent.get()) attributes->rules.apply(relative, states);
     return resolve_provenance(by_path, states);
+  }
+
+  static bool is_readme(const std::string& name) {
+    const std::string lower = text::to_lower(name);
+    return lower == "readme.md" || lower == "readme" || lower == "readme.markdown";
+  }
+
+  // Whether the directory's README presents it as a collection of examples.
+  static bool titles_collection(const fs::path& readme) {
+    std::string content;
+    return read_small_file(readme, kMaxReadmeSize, content) == ReadStatus::ok &&
+           titles_a_collection_of_examples(content);
+  }
+
+  // The subdirectories of a collection of examples are examples, except
+  // hidden ones (.github) and its documentation.
+  static bool holds_examples(std::string_view name) {
+    return !name.starts_with('.') && name != "docs" && name != "doc";
   }
 
   bool ignored(const Layer* layer, const std::string& path, bool is_directory) const {
@@ -334,10 +356,12 @@ class Walker {
       std::vector<fs::directory_entry> entries;
       bool has_gitignore = false;
       bool has_gitattributes = false;
+      std::optional<fs::path> readme;
       for (const fs::directory_iterator end; it != end;) {
         const auto name = it->path().filename();
         has_gitignore = has_gitignore || name == ".gitignore";
         has_gitattributes = has_gitattributes || name == ".gitattributes";
+        if (!readme && is_readme(name.string())) readme = it->path();
         entries.push_back(*it);
         it.increment(ec);
         if (ec) {
@@ -355,6 +379,7 @@ class Walker {
         attributes = load_attributes(attributes, dir.absolute / ".gitattributes", dir.relative,
                                      dir.relative.empty() ? ".gitattributes" : dir.relative + "/.gitattributes");
       }
+      const bool collection = dir.provenance == Provenance::project && readme && titles_collection(*readme);
       for (const fs::directory_entry& entry : entries) {
         std::string name = entry.path().filename().string();
         if (name == ".git" || name.empty()) continue;
@@ -370,7 +395,8 @@ class Walker {
         const bool is_directory = st.type() == fs::file_type::directory;
         if (ignored(layer.get(), relative, is_directory)) continue;
         if (is_directory) {
-          const Provenance provenance = directory_provenance(name, dir.provenance, dir.under_tests);
+          Provenance provenance = directory_provenance(name, dir.provenance, dir.under_tests, dir.relative.empty());
+          if (collection && provenance == Provenance::project && holds_examples(name)) provenance = Provenance::fixture;
           const bool under_tests = dir.under_tests || is_test_directory(name);
           pending.push_back(Pending{entry.path(), std::move(relative), layer, attributes, provenance, under_tests});
         } else {

@@ -4,9 +4,11 @@
 #include "workspace/provenance.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_set>
 
 #include "core/text.hpp"
+#include "workspace/workspace.hpp"
 
 namespace constable::workspace {
 
@@ -18,9 +20,14 @@ constexpr std::string_view kVendoredDirectories[] = {
 // Inputs to tests and collections of examples, wherever they are.
 constexpr std::string_view kFixtureDirectories[] = {
     "testdata", "test-data", "test_data", "fixtures", "fixture", "__fixtures__", "test-fixtures", "test_fixtures",
-    "__snapshots__", "examples", "samples"};
-// Inputs to tests only below a test directory (src/test/resources, tests/e2e).
+    "__snapshots__", "examples", "samples", "snippets", "testresources", "test-resources", "test_resources",
+    // Validator test suites: documents that must pass or fail validation.
+    "pass", "fail", "valid", "invalid"};
+// Inputs to tests below a test directory (src/test/resources, tests/e2e).
 constexpr std::string_view kTestInputDirectories[] = {"resources", "e2e", "smoke", "smoke-tests", "smoke_tests"};
+// End-to-end and smoke suites at the top of the repository; deeper down
+// (deploy/e2e/) such a name is more often an environment.
+constexpr std::string_view kTopLevelTestSuites[] = {"e2e", "smoke", "smoke-tests", "smoke_tests"};
 constexpr std::string_view kTestDirectories[] = {"test", "tests", "__tests__", "spec", "it"};
 
 constexpr std::string_view kVendoredSuffixes[] = {".min.js", ".min.mjs", ".min.css", "-min.js"};
@@ -71,12 +78,70 @@ std::optional<Provenance> parse_provenance(std::string_view name) {
 
 bool is_test_directory(std::string_view name) { return one_of(name, kTestDirectories); }
 
-Provenance directory_provenance(std::string_view name, Provenance inherited, bool under_tests) {
+bool is_test_source(std::string_view path) {
+  for (const auto segment : text::split(text::dirname(path), '/'))
+    if (is_test_directory(segment)) return true;
+  const std::string_view name = text::basename(path);
+  const auto dot = name.find('.');
+  const std::string_view stem = name.substr(0, dot);
+  const std::string_view extension = dot == std::string_view::npos ? std::string_view{} : name.substr(dot);
+  if (stem.ends_with("_test") || stem.ends_with("_spec") || stem.ends_with("Test") || stem.ends_with("Tests") ||
+      (stem.starts_with("test_") && extension == ".py") || name == "conftest.py")
+    return true;
+  // orders.test.ts, orders.spec.jsx
+  return extension.starts_with(".test.") || extension.starts_with(".spec.");
+}
+
+bool titles_a_collection_of_examples(std::string_view readme) {
+  std::string_view title;
+  std::string_view previous;
+  for (const auto raw : text::split_lines(readme)) {
+    const auto line = text::trim(raw);
+    if (line.starts_with('#')) {  // the first heading: the title only when of level 1
+      if (line.starts_with("# ")) title = line.substr(2);
+      break;
+    }
+    if (!previous.empty() && !line.empty() && line.find_first_not_of('=') == std::string_view::npos) {
+      title = previous;  // a setext heading: the line above a row of '='
+      break;
+    }
+    previous = line;
+  }
+  const std::string lower = text::to_lower(title);
+  // Plural nouns only: "Swagger Petstore Sample" is one project, not a collection.
+  static constexpr std::string_view kCollections[] = {
+      "examples", "example apps", "example applications", "example projects", "samples", "sample apps",
+      "sample applications", "quickstarts", "quick starts", "tutorials", "demos"};
+  for (const auto word : kCollections) {
+    const auto at = lower.find(word);
+    if (at == std::string::npos) continue;
+    const std::size_t end = at + word.size();
+    const bool starts_word = at == 0 || !std::isalnum(static_cast<unsigned char>(lower[at - 1]));
+    const bool ends_word = end == lower.size() || !std::isalnum(static_cast<unsigned char>(lower[end]));
+    if (starts_word && ends_word) return true;
+  }
+  return false;
+}
+
+Provenance directory_provenance(std::string_view name, Provenance inherited, bool under_tests, bool top_level) {
   if (inherited != Provenance::project) return inherited;
   if (one_of(name, kVendoredDirectories)) return Provenance::vendored;
   if (one_of(name, kFixtureDirectories)) return Provenance::fixture;
   if (under_tests && one_of(name, kTestInputDirectories)) return Provenance::fixture;
+  if (top_level && one_of(name, kTopLevelTestSuites)) return Provenance::fixture;
   return Provenance::project;
+}
+
+bool is_documentation_snippet(std::string_view path) {
+  const std::string top = text::to_lower(path.substr(0, path.find('/')));
+  if (top.size() == path.size() || (top != "docs" && top != "doc" && top != "documentation")) return false;
+  const FileKind kind = classify(path);
+  if (kind != FileKind::yaml && kind != FileKind::json && kind != FileKind::dockerfile &&
+      kind != FileKind::helm_template)
+    return false;
+  // An API description kept with the documentation is the API's contract.
+  const std::string name = text::to_lower(text::basename(path));
+  return name.find("api") == std::string::npos && name.find("swagger") == std::string::npos;
 }
 
 Provenance file_provenance(std::string_view name) {

@@ -25,12 +25,30 @@ std::string_view to_string(Provenance provenance);
 std::optional<Provenance> parse_provenance(std::string_view name);
 
 // What a directory's own name says about everything below it, given what its
-// ancestors said (`inherited`) and whether one of them is a test directory:
-// node_modules/, vendor/, third_party/, .venv/ are vendored; testdata/,
-// fixtures/, __fixtures__/, examples/, samples/, and resources/, e2e/ or
-// smoke/ below a test directory hold test inputs and examples.
-Provenance directory_provenance(std::string_view name, Provenance inherited, bool under_tests);
+// ancestors said (`inherited`), whether one of them is a test directory and
+// whether it is at the top of the repository: node_modules/, vendor/,
+// third_party/, .venv/ are vendored; testdata/, fixtures/, __fixtures__/,
+// examples/, samples/, snippets/, pass/ and fail/ (validator suites),
+// resources/, e2e/ or smoke/ below a test directory, and a top-level e2e/ or
+// smoke/ suite hold test inputs and examples.
+Provenance directory_provenance(std::string_view name, Provenance inherited, bool under_tests, bool top_level);
 bool is_test_directory(std::string_view name);
+
+// Whether a file is a test's own source by its name or place (orders_test.go,
+// test_orders.py, orders.spec.ts, OrdersTest.java, tests/conftest.py): the
+// keys and passwords in it are test inputs.
+bool is_test_source(std::string_view path);
+
+// Whether a README's title (its first level-1 heading) presents its
+// directory as a collection of examples: "ArgoCD Example Apps", "Dapr
+// Quickstarts and Tutorials", "Kubernetes Samples". The subdirectories of
+// such a directory are examples (fixtures); a single sample is not a collection.
+bool titles_a_collection_of_examples(std::string_view readme);
+
+// Whether a file is an artifact shown in the documentation (a manifest,
+// Dockerfile or chart under a top-level docs/ directory) rather than one the
+// project deploys; API descriptions stay judged.
+bool is_documentation_snippet(std::string_view path);
 
 // What a file's name says: minified bundles are vendored, protobuf and
 // controller-gen output is generated, images, archives, fonts and compiled

@@ -121,5 +121,37 @@ TEST(CliTrust, VendoredGeneratedAndFixtureFilesAreCountedNotJudged) {
   EXPECT_NE(config.out.find("include: [\"fixtures\", \"node_modules/pkg/**\"]"), std::string::npos) << config.out;
 }
 
+
+// An operator's Go tests carry the keys and passwords they test with
+// (external-dns's provider/oci/oci_test.go): test inputs, not committed
+// secrets. A provider token is live wherever it sits, tests included.
+TEST(CliTrust, KeysAndPasswordsInATestsOwnSourcesAreTestInputs) {
+  TempDir repo;
+  repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "reference-excerpt.md"));
+  // Built at run time so that no source of constable holds a literal key.
+  std::string body;
+  for (int line = 0; line < 5; ++line) {
+    for (int i = 0; i < 64; ++i) body.push_back("Qx7bK2mZ9pR4vT1wN8cY3hJ6fL5sD0gA"[(line * 64 + i * 7) % 32]);
+    body += "\n";
+  }
+  const std::string key = "-----BEGIN RSA " + std::string("PRIVATE KEY-----\n") + body + "-----END RSA " +
+                          std::string("PRIVATE KEY-----");
+  const std::string token = "gh" + std::string("p_") + "Zr8kQm2Xw7Lp4Tn9Vb3Hc6Jd1Fs5Gy0Ae2Kq";
+  const std::string test_file = "package oci\n\nconst testKey = `" + key + "`\nconst dbPassword = \"Wq9xLz3Rt7Vk2Mp\"\n";
+  repo.write("provider/oci/oci_test.go", test_file + "const ghToken = \"" + token + "\"\n");
+  repo.write("provider/oci/oci.go", "package oci\n\nconst deployKey = `" + key + "`\n");
+
+  const auto run = constable({"check", repo.path().string(), "--format", "json", "--select", "secrets"});
+  const auto found = findings_of(run.out, "secrets/hardcoded-secret");
+  std::multiset<std::string> where;
+  for (const auto& f : found) {
+    const std::string message = f["message"];
+    where.insert(f["location"]["path"].get<std::string>() + ": " + message.substr(0, message.find(" committed")));
+  }
+  EXPECT_EQ(where, (std::multiset<std::string>{"provider/oci/oci.go: Private key",
+                                                "provider/oci/oci_test.go: GitHub token"}))
+      << run.out;
+}
+
 }  // namespace
 }  // namespace constable::testing

@@ -22,7 +22,8 @@ constexpr engine::CheckInfo kInfo{
         "Consistent resource names make an API guessable. Every literal path segment must be kebab-case "
         "(lower-case words joined by '-'). A segment must be a plural noun where it names a collection: when a "
         "path parameter follows it (/orders/{id}) and when it is the first resource after the version prefix "
-        "(/api/v1/orders). Irregular plurals (people, children, data, media, criteria, ...) are plurals; "
+        "and ends the path (/api/v1/orders); followed by another literal segment it is a namespace "
+        "(/api/v1/billing/invoices). Irregular plurals (people, children, data, media, criteria, ...) are plurals; "
         "uncountable and conventional singleton words (health, status, auth, login, metadata, search, me, ...) "
         "are accepted; singular sub-resources after a parameter (/users/{id}/profile) are not judged. Path "
         "parameters ({id}), the version segment (v1) and the 'api' prefix are skipped.",
@@ -69,7 +70,10 @@ class ResourceNamingCheck final : public engine::Check {
           first_resource = false;
           continue;
         }
-        const bool collection = first_resource || (i + 1 < segments.size() && is_parameter(segments[i + 1]));
+        // A first resource followed by another literal segment is a namespace
+        // (/plateau/alerts), not a collection.
+        const bool last = i + 1 == segments.size();
+        const bool collection = (first_resource && last) || (!last && is_parameter(segments[i + 1]));
         first_resource = false;
         if (!collection) continue;
         const auto dash = s.rfind('-');

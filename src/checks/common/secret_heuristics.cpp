@@ -51,10 +51,12 @@ bool is_secret_name(std::string_view name) {
   if (words.empty()) return false;
   // The last word says what the value is: a path to, the id or the lifetime
   // of a secret is not the secret.
-  static constexpr std::array<std::string_view, 26> kNotSecret = {
+  static constexpr std::array<std::string_view, 30> kNotSecret = {
       "FILE",   "FILENAME", "PATH",    "DIR",     "ID",      "NAME",     "URL",    "URI",    "ENDPOINT",
       "LENGTH", "TTL",      "EXPIRY",  "EXPIRES", "TIMEOUT", "LOCATION", "HOST",   "PORT",   "SIZE",
-      "HEADER", "TYPE",     "ENABLED", "VERSION", "MODE",    "PREFIX",   "FORMAT", "ALGORITHM"};
+      "HEADER", "TYPE",     "ENABLED", "VERSION", "MODE",    "PREFIX",   "FORMAT", "ALGORITHM",
+      // how a secret is hashed, kept or referred to: FAB_PASSWORD_HASH_METHOD, secretStore, tokenRef
+      "METHOD", "STORE",    "REF",     "POLICY"};
   if (std::find(kNotSecret.begin(), kNotSecret.end(), words.back()) != kNotSecret.end()) return false;
   static constexpr std::array<std::string_view, 16> kSecretWords = {
       "PASSWORD", "PASSWORDS", "PASSWD",      "PASS",      "PASSPHRASE", "SECRET",      "SECRETS",   "TOKEN",
@@ -73,6 +75,9 @@ bool is_secret_name(std::string_view name) {
 // inside random text ("v9#Lq2$Tz8!...") is not a reference.
 bool is_variable_reference(std::string_view value) {
   if (value.find("${") != std::string_view::npos) return true;
+  // Kubernetes' dependent environment variables and shell substitution: `$(SASL_PASSWORD)`.
+  static const RE2 kParenthesised(R"(\$\([A-Za-z_][A-Za-z0-9_]*\))");
+  if (value.find("$(") != std::string_view::npos && RE2::PartialMatch(value, kParenthesised)) return true;
   auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   for (std::size_t i = 0; i + 1 < value.size(); ++i) {
     if (value[i] != '$' || !(std::isalpha(static_cast<unsigned char>(value[i + 1])) || value[i + 1] == '_')) continue;

@@ -156,6 +156,8 @@ std::vector<ImageSource> external_images(const df::Dockerfile& file) {
 }
 
 bool is_development_dockerfile(std::string_view path) {
+  // A dev container is a developer's workstation, not an image the project ships.
+  if (path.starts_with(".devcontainer/") || path.find("/.devcontainer/") != std::string_view::npos) return true;
   const std::size_t slash = path.find_last_of('/');
   const std::string name = text::to_lower(slash == std::string_view::npos ? path : path.substr(slash + 1));
   std::size_t start = 0;
@@ -163,7 +165,9 @@ bool is_development_dockerfile(std::string_view path) {
     std::size_t end = name.find_first_of("._-", start);
     if (end == std::string::npos) end = name.size();
     const std::string_view word = std::string_view(name).substr(start, end - start);
-    if (word == "dev" || word == "development" || word == "local" || word == "test") return true;
+    if (word == "dev" || word == "development" || word == "local" || word == "test" || word == "tests" ||
+        word == "e2e" || word == "playwright" || word == "cypress" || word == "devcontainer")
+      return true;
     start = end + 1;
   }
   return false;

@@ -104,6 +104,7 @@ class MinimalFinalImageCheck final : public engine::Check {
   }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
+    if (is_development_dockerfile(file.file().path)) return;  // not an image the project ships
     const dockerfile::Dockerfile& df = file.dockerfile();
     const dockerfile::Stage* final_stage = df.final_stage();
     if (final_stage == nullptr) return;

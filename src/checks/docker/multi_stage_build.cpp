@@ -35,6 +35,7 @@ class MultiStageBuildCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
+    if (is_development_dockerfile(file.file().path)) return;  // not an image the project ships
     const dockerfile::Dockerfile& df = file.dockerfile();
     const dockerfile::Stage* final_stage = df.final_stage();
     if (final_stage == nullptr) return;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -59,17 +60,17 @@ class EnvironmentNamespacesCheck final : public engine::Check {
     // namespace -> environment -> the overlay that deploys it there
     std::map<std::string, std::map<std::string, std::pair<const kube::Object*, std::string>>> deployed;
     for (const auto& object : context.manifests().objects()) {
-      if (object.metadata != nullptr)
-        if (const yaml::Node* ns = object.metadata->get("namespace"); ns != nullptr && ns->str() == "default")
-          report(out, object, ns,
-                 fmt::format("{} is deployed to the default namespace, shared with everything else",
-                             object.display_name()));
+      if (object.declared_namespace() == "default")
+        report(out, object, object.metadata->get("namespace"),
+               fmt::format("{} is deployed to the default namespace, shared with everything else",
+                           object.display_name()));
       for (const auto& p : object.placements) {
         if (p.via.empty() || p.namespace_name.empty()) continue;
         const std::string env = environment_of(p.via);
         if (!env.empty()) deployed[p.namespace_name].emplace(env, std::pair{&object, p.via});
       }
     }
+    report_context_namespaces(context.manifests(), out);
     for (const auto& [ns, envs] : deployed) {
       if (envs.size() < 2) continue;
       std::vector<std::string> names;
@@ -80,6 +81,37 @@ class EnvironmentNamespacesCheck final : public engine::Check {
   }
 
  private:
+  // Manifests applied as they are, with no namespace of their own and none
+  // from a kustomization, land in whatever namespace the current kubectl
+  // context uses: one finding per directory. Rendered charts are exempt (the
+  // release namespace is chosen at install), and so are custom resources,
+  // whose scope only their definition knows.
+  static void report_context_namespaces(const kube::ManifestSet& manifests, engine::Emitter& out) {
+    std::map<std::string, std::vector<const kube::Object*>> by_directory;
+    for (const auto& object : manifests.objects()) {
+      if (object.source->origins != nullptr || object.namespace_left_open || !object.declared_namespace().empty())
+        continue;
+      if (!kube::is_builtin_api(object.api_version) || kube::is_cluster_scoped(object.kind)) continue;
+      const bool anywhere_named =
+          std::any_of(object.placements.begin(), object.placements.end(),
+                      [](const kube::Placement& p) { return !p.namespace_name.empty(); });
+      if (!anywhere_named) by_directory[std::string(text::dirname(object.source->path))].push_back(&object);
+    }
+    for (const auto& [directory, objects] : by_directory) {
+      const std::string where = directory.empty() ? std::string("the repository root") : directory + "/";
+      const bool one = objects.size() == 1;
+      const std::string subject =
+          one ? objects.front()->display_name() : fmt::format("{} objects", objects.size());
+      engine::Emission e = emission_at(
+          *objects.front(), nullptr,
+          fmt::format("{} in {} {} no namespace and no kustomization sets one: {} in whatever namespace the "
+                      "current kubectl context uses (often `default`)",
+                      subject, where, one ? "sets" : "set", one ? "it lands" : "they land"));
+      e.anchor = "context namespace\n" + directory;  // the directory is the problem, not its first object
+      out.emit(std::move(e));
+    }
+  }
+
   // The environment a kustomization path belongs to: a directory segment
   // naming one of the clause's environments (or a common short form).
   std::string environment_of(std::string_view path) const {

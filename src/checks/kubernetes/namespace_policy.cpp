@@ -26,19 +26,25 @@ class NamespacePolicyCheck final : public engine::Check {
     // Each namespace with the object that first declares or uses it.
     std::map<std::string, const kube::Object*> namespaces;
     std::set<std::string> covered;
+    // Namespaces the repository declares or runs Kubernetes' own objects in:
+    // one it only places custom resources into (an Argo CD Application into
+    // `argocd`) belongs to the installation that defines them.
+    std::set<std::string> owned;
     for (const auto& object : context.manifests().objects()) {
       if (object.kind == "Namespace" && !object.name.empty()) {
         namespaces[object.name] = &object;  // the declaration is the best place to point at
+        owned.insert(object.name);
         continue;
       }
       for (const auto& p : object.placements) {
         if (p.namespace_name.empty()) continue;
         namespaces.emplace(p.namespace_name, &object);
+        if (kube::is_builtin_api(object.api_version)) owned.insert(p.namespace_name);
         if (object.kind == kind_) covered.insert(p.namespace_name);
       }
     }
     for (const auto& [name, object] : namespaces) {
-      if (covered.contains(name) || is_exempt_namespace(name)) continue;
+      if (covered.contains(name) || is_exempt_namespace(name) || !owned.contains(name)) continue;
       const yaml::Node* anchor = object->kind == "Namespace" ? object->metadata->get("name") : nullptr;
       if (anchor == nullptr && object->metadata != nullptr) anchor = object->metadata->get("namespace");
       report(out, *object, anchor, fmt::format("namespace '{}' has no {}", name, kind_));

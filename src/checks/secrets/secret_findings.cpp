@@ -5,6 +5,7 @@
 #include "core/text.hpp"
 #include "secrets/scanner.hpp"
 #include "workspace/glob.hpp"
+#include "workspace/provenance.hpp"
 
 namespace constable::checks::secrets {
 
@@ -26,7 +27,9 @@ bool allowed(const constable::secrets::Match& match, std::string_view value, std
 
 void report_secrets(const engine::FileContext& file, engine::Emitter& out, std::string_view where) {
   const std::string_view text = file.text();
+  const bool test_source = workspace::is_test_source(file.file().path);
   for (const auto& match : constable::secrets::Scanner::builtin().scan(text, file.file().path)) {
+    if (test_source && match.test_input_kind) continue;
     const std::string_view value = text.substr(match.offset, match.length);
     if (allowed(match, value, file.file().path, file.config())) continue;
     const SourceRange range{match.line, match.column, match.end_line, match.end_column};

@@ -61,6 +61,21 @@ namespace {
 
 std::string param_name(Param p) { return std::string(param_type_name(p)); }
 
+// The origin of the one interpolated value `out` consists of, apart from
+// whitespace; none when the output mixes text or several values.
+Origin sole_origin(const Output& out) {
+  Origin found;
+  for (std::size_t i = 0; i < out.spans.size(); ++i) {
+    const Span& span = out.spans[i];
+    const std::size_t end = i + 1 < out.spans.size() ? out.spans[i + 1].begin : out.text.size();
+    const std::string_view written = std::string_view(out.text).substr(span.begin, end - span.begin);
+    if (written.find_first_not_of(" \t\r\n") == std::string_view::npos) continue;
+    if (!span.value || found) return {};
+    found = span.value;
+  }
+  return found;
+}
+
 // At most `max` bytes of `s` (cut on a UTF-8 boundary), "..." when cut: what
 // a message quotes of a template's text, so that messages stay short.
 std::string excerpt(std::string_view s, std::size_t max) {
@@ -183,9 +198,13 @@ Expected<void> Evaluator::execute(const Tree& tree, const Value& data, Output& o
   return {};
 }
 
-Expected<std::string> Evaluator::execute_named(std::string_view name, const Value& data) {
+Expected<Value> Evaluator::execute_named(std::string_view name, const Value& data) {
   const Tree* tree = templates_.find(name);
-  if (tree == nullptr) return func_error(fmt::format("template: no template \"{}\" associated with template \"gotpl\"", name));
+  if (tree == nullptr) {
+    auto missing = func_error(fmt::format("template: no template \"{}\" associated with template \"gotpl\"", name));
+    missing.error().missing_template = name;
+    return missing;
+  }
   auto& count = included_[std::string(name)];
   if (count > limits_.max_depth)
     return func_error(fmt::format("rendering template has a nested reference name: {}: unable to execute template", name),
@@ -199,7 +218,8 @@ Expected<std::string> Evaluator::execute_named(std::string_view name, const Valu
   --depth_;
   --included_[std::string(name)];
   if (!r) return std::unexpected(r.error());
-  return std::move(out.text);
+  const Origin origin = sole_origin(out);
+  return Value::of(std::move(out.text)).with_origin(origin);
 }
 
 Expected<std::string> Evaluator::execute_text(std::string_view text, std::string_view name, const Value& data) {
@@ -224,6 +244,8 @@ Expected<std::string> Evaluator::execute_text(std::string_view text, std::string
                                           go_quote(excerpt(text, kMaxContextBytes)), e.file, e.line, e.column);
     TemplateError chained;
     chained.kind = e.kind;
+    chained.missing_template = e.missing_template;
+    chained.nil_path = e.nil_path;
     chained.tpl_frames = e.tpl_frames + 1;
     if (e.tpl_frames < 2) {
       chained.message = frame + e.message;
@@ -388,7 +410,25 @@ Expected<Evaluator::Flow> Evaluator::run_range(Frame& f, const Node& node, const
         }
       }
       break;
-    case Kind::nil: break;
+    case Kind::object:
+      if (const auto* entries = c.object->map_entries()) {
+        const auto keep_alive = c.object;
+        for (auto it = entries->begin(); it != entries->end() && !stopped; ++it) {
+          any = true;
+          if (auto h = handle(iterate(Value::of(it->first), it->second))) {
+            if (!*h) {
+              f.vars.resize(mark);
+              return *h;
+            }
+            stopped = true;
+          }
+        }
+        break;
+      }
+      [[fallthrough]];
+    case Kind::nil:
+      if (c.kind == Kind::nil) break;
+      [[fallthrough]];
     default:
       f.vars.resize(mark);
       return std::unexpected(
@@ -403,10 +443,13 @@ Expected<Evaluator::Flow> Evaluator::run_range(Frame& f, const Node& node, const
 
 Expected<void> Evaluator::run_template(Frame& f, const Node& node, const Value& dot) {
   const Tree* tree = templates_.find(node.text);
-  if (tree == nullptr)
-    return std::unexpected(error_at(f, node.pos, fmt::format("template {}", go_quote(node.text)),
-                                    fmt::format("template: no template {} associated with template \"gotpl\"",
-                                                go_quote(node.text))));
+  if (tree == nullptr) {
+    TemplateError missing = error_at(f, node.pos, fmt::format("template {}", go_quote(node.text)),
+                                     fmt::format("template: no template {} associated with template \"gotpl\"",
+                                                 go_quote(node.text)));
+    missing.missing_template = node.text;
+    return std::unexpected(std::move(missing));
+  }
   Value data;
   if (node.pipe) {
     auto v = eval_pipeline(f, *node.pipe, dot);
@@ -457,16 +500,20 @@ Expected<Evaluator::Slot> Evaluator::eval_command(Frame& f, const Command& cmd, 
     return {};
   };
   switch (first.type) {
-    case Expr::Type::field: return eval_field_chain(f, first, Slot{dot, false, false}, 0, &cmd, final);
+    case Expr::Type::field: return eval_field_chain(f, first, Slot{dot, false, false}, 0, &cmd, final, dot);
     case Expr::Type::chain: {
       auto operand = eval_operand(f, *first.operand, dot);
       if (!operand) return operand;
-      return eval_field_chain(f, first, *operand, 0, &cmd, final);
+      return eval_field_chain(f, first, *operand, 0, &cmd, final, dot);
     }
     case Expr::Type::identifier:
       return eval_function(f, first, cmd, dot, final);
     case Expr::Type::pipe: {
-      if (auto r = not_a_function(); !r) return std::unexpected(r.error());
+      // Since Go 1.14 `(x) arg` is an error, no longer `(x)` with `arg`
+      // ignored; Go names the pipeline without its parentheses.
+      if (cmd.args.size() > 1 || final != nullptr)
+        return std::unexpected(error_at(f, cmd.pos, to_source(cmd),
+                                        fmt::format("can't give argument to non-function {}", to_source(*first.pipe))));
       auto v = eval_pipeline(f, *first.pipe, dot);
       if (!v) return std::unexpected(v.error());
       return Slot{*v, false, false};
@@ -477,7 +524,7 @@ Expected<Evaluator::Slot> Evaluator::eval_command(Frame& f, const Command& cmd, 
         if (auto r = not_a_function(); !r) return std::unexpected(r.error());
         return Slot{v, false, false};
       }
-      return eval_field_chain(f, first, Slot{v, false, false}, 1, &cmd, final);
+      return eval_field_chain(f, first, Slot{v, false, false}, 1, &cmd, final, dot);
     }
     case Expr::Type::nil:
       return std::unexpected(error_at(f, first.pos, "nil", "nil is not a command"));
@@ -492,7 +539,7 @@ Expected<Evaluator::Slot> Evaluator::eval_command(Frame& f, const Command& cmd, 
 
 Expected<Evaluator::Slot> Evaluator::eval_field_chain(Frame& f, const Expr& node, Slot receiver,
                                                       std::size_t first_ident, const Command* cmd,
-                                                      const Slot* final) {
+                                                      const Slot* final, const Value& dot) {
   const auto& idents = node.idents;
   for (std::size_t i = first_ident; i < idents.size(); ++i) {
     const std::string& name = idents[i];
@@ -500,9 +547,13 @@ Expected<Evaluator::Slot> Evaluator::eval_field_chain(Frame& f, const Expr& node
     const bool has_args = last && ((cmd != nullptr && cmd->args.size() > 1) || final != nullptr);
     const Value& r = receiver.value;
     if (r.is_nil() && !receiver.typed_nil) return Slot{};  // an invalid value yields nothing (Go)
-    if (r.is_nil())
-      return std::unexpected(
-          error_at(f, node.pos, to_source(node), fmt::format("nil pointer evaluating interface {{}}.{}", name)));
+    if (r.is_nil()) {
+      TemplateError nil = error_at(f, node.pos, to_source(node), fmt::format("nil pointer evaluating interface {{}}.{}", name));
+      // ".Values.redis.master", "$.Values.x", "(index .Values \"node-exporter\").rbac".
+      if (node.type == Expr::Type::chain) nil.nil_path = to_source(*node.operand);
+      for (std::size_t k = 0; k < i; ++k) nil.nil_path.append(k == 0 && idents[0].starts_with('$') ? "" : ".").append(idents[k]);
+      return std::unexpected(std::move(nil));
+    }
     if (r.kind == Kind::dict) {
       if (has_args)
         return std::unexpected(
@@ -520,7 +571,7 @@ Expected<Evaluator::Slot> Evaluator::eval_field_chain(Frame& f, const Expr& node
         std::vector<Value> args;
         if (cmd != nullptr && last)
           for (std::size_t a = 1; a < cmd->args.size(); ++a) {
-            auto v = eval_arg(f, *cmd->args[a], Param::any, Value{});
+            auto v = eval_arg(f, *cmd->args[a], Param::any, dot);
             if (!v) return std::unexpected(v.error());
             args.push_back(std::move(*v));
           }
@@ -606,6 +657,7 @@ Expected<Evaluator::Slot> Evaluator::eval_function(Frame& f, const Expr& ident, 
   call.evaluator = this;
   call.name = name;
   call.random_state = &random_state_;
+  call.generated = &generated_;
   call.determinism = &determinism_;
   call.max_items = limits_.max_items;
   auto result = fn.impl(call, args);
@@ -616,6 +668,8 @@ Expected<Evaluator::Slot> Evaluator::eval_function(Frame& f, const Expr& ident, 
     TemplateError located = e.kind == ErrorKind::render
                                 ? error_at(f, call_pos, context(), fmt::format("error calling {}: {}", name, e.message))
                                 : error_at(f, call_pos, context(), std::move(e.message), e.kind);
+    located.missing_template = std::move(e.missing_template);
+    located.nil_path = std::move(e.nil_path);
     // A tpl chain's frames move right by the prefix this call added.
     located.tpl_frames = e.tpl_frames;
     if (e.tpl_frames > 0) located.outer_frame = e.outer_frame + (located.message.size() - inner_size);
@@ -633,18 +687,18 @@ Expected<Evaluator::Slot> Evaluator::eval_function(Frame& f, const Expr& ident, 
 
 Expected<Evaluator::Slot> Evaluator::eval_operand(Frame& f, const Expr& e, const Value& dot) {
   switch (e.type) {
-    case Expr::Type::field: return eval_field_chain(f, e, Slot{dot, false, false}, 0, nullptr, nullptr);
+    case Expr::Type::field: return eval_field_chain(f, e, Slot{dot, false, false}, 0, nullptr, nullptr, dot);
     case Expr::Type::variable: {
       const Value& v = lookup_var(f, e.idents[0]);
       if (e.idents.size() == 1) return Slot{v, false, false};
-      return eval_field_chain(f, e, Slot{v, false, false}, 1, nullptr, nullptr);
+      return eval_field_chain(f, e, Slot{v, false, false}, 1, nullptr, nullptr, dot);
     }
     case Expr::Type::chain: {
       if (e.operand->type == Expr::Type::nil)
         return std::unexpected(error_at(f, e.pos, to_source(e), "indirection through explicit nil in " + to_source(e)));
       auto operand = eval_operand(f, *e.operand, dot);
       if (!operand) return operand;
-      return eval_field_chain(f, e, *operand, 0, nullptr, nullptr);
+      return eval_field_chain(f, e, *operand, 0, nullptr, nullptr, dot);
     }
     case Expr::Type::identifier: {
       static const Command kEmpty;

@@ -70,8 +70,11 @@ class Evaluator {
 
   // Runs `tree` with `data` as dot and $.
   Expected<void> execute(const Tree& tree, const Value& data, Output& out);
-  // Runs the template called `name` (include); the caller's errors keep their locations.
-  Expected<std::string> execute_named(std::string_view name, const Value& data);
+  // Runs the template called `name` (include); the caller's errors keep their
+  // locations. The output keeps the origin of the one value it consists of
+  // (`{{ default .Release.Namespace .Values.override | trunc 63 }}`), so a
+  // value's origin survives the named templates charts wrap values in.
+  Expected<Value> execute_named(std::string_view name, const Value& data);
   // Parses and runs `text` as Helm's `tpl` does: its defines are visible
   // only inside it.
   Expected<std::string> execute_text(std::string_view text, std::string_view name, const Value& data);
@@ -95,8 +98,9 @@ class Evaluator {
   Expected<void> run_template(Frame& f, const Node& node, const Value& dot);
   Expected<Value> eval_pipeline(Frame& f, const Pipeline& pipe, const Value& dot);
   Expected<Slot> eval_command(Frame& f, const Command& cmd, const Value& dot, const Slot* final);
+  // `dot` is what the arguments of a method call (.Files.Get .) are evaluated with.
   Expected<Slot> eval_field_chain(Frame& f, const Expr& node, Slot receiver, std::size_t first_ident,
-                                  const Command* cmd, const Slot* final);
+                                  const Command* cmd, const Slot* final, const Value& dot);
   Expected<Slot> eval_function(Frame& f, const Expr& ident, const Command& cmd, const Value& dot,
                                const Slot* final);
   Expected<Slot> eval_operand(Frame& f, const Expr& e, const Value& dot);
@@ -119,6 +123,7 @@ class Evaluator {
   Determinism determinism_;
   std::uint64_t steps_ = 0;
   std::uint64_t random_state_ = 0;
+  std::uint64_t generated_ = 0;  // keys and certificates (functions_crypto.cpp)
   int depth_ = 0;
   int nesting_ = 0;
   std::unordered_map<std::string, int> included_;

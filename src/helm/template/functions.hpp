@@ -24,7 +24,7 @@ enum class ErrorKind : std::uint8_t {
   render,            // an execution error
   fail,              // `fail` / `required`: the user's own message
   unknown_function,  // parse-time: a function no table has
-  unsupported,       // a function constable deliberately does not implement (genCA, ...)
+  unsupported,       // a function constable deliberately does not implement (bcrypt, ...)
   limit,             // depth, step or output budget exhausted
   parse,             // any other syntax error
 };
@@ -39,6 +39,11 @@ struct TemplateError {
   // message keeps the outermost and the innermost and counts those left out.
   int tpl_frames = 0;           // frames in the chain, shown or not
   std::size_t outer_frame = 0;  // bytes of `message` before the innermost frame
+  // What the error is about, for telling a dependency that is not vendored
+  // from a broken template: the named template no set defines, or the field
+  // chain that led to a nil (".Values.redis.master").
+  std::string missing_template;
+  std::string nil_path;
 };
 
 template <class T>
@@ -68,6 +73,7 @@ struct Call {
   std::uint64_t* random_state = nullptr;
   const Determinism* determinism = nullptr;
   std::size_t max_items = 0;  // cap on generated lists and strings
+  std::uint64_t* generated = nullptr;  // keys and certificates the render made so far (genCA, ...)
 };
 
 using FunctionImpl = std::function<Expected<Value>(Call&, std::span<const Value>)>;
@@ -95,6 +101,7 @@ void add_regex_functions(FunctionTable& table);     // Sprig regex (RE2)
 void add_semver_functions(FunctionTable& table);    // semver, semverCompare
 void add_time_functions(FunctionTable& table);      // dates, uuids, random strings
 void add_helm_functions(FunctionTable& table);      // include, tpl, required, fail, lookup, unsupported crypto
+void add_crypto_functions(FunctionTable& table);    // genCA, genSignedCert, genSelfSignedCert, genPrivateKey (OpenSSL)
 
 // Every family above, built once.
 const FunctionTable& standard_functions();
@@ -108,5 +115,7 @@ double to_float64(const Value& v);          // cast.ToFloat64
 std::vector<std::string> to_strings(const Value& v);  // Sprig strslice
 Value make_strings(std::vector<std::string> items);   // a []string value
 std::string go_quote(std::string_view s);   // strconv.Quote / %q
+std::int64_t now_unix(const Call& c);       // unix seconds: the fixed instant when deterministic
+std::uint64_t next_random(Call& c);         // seeded (splitmix64) when deterministic, else random_device
 
 }  // namespace constable::helm::tmpl

@@ -2,6 +2,7 @@
 // le, gt, ge, print, printf, println, html, js, urlquery, call. Also the
 // helpers shared by every function family.
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -261,6 +262,16 @@ Expected<Value> index_fn(Call&, std::span<const Value> args) {
         item = std::move(next);
         break;
       }
+      case Kind::object:
+        if (const auto* entries = item.object->map_entries()) {  // map[string][]byte: a missing key is an empty []byte
+          if (index.kind != Kind::string)
+            return func_error(fmt::format("value has type {}; should be string", type_name(index)));
+          const auto it = std::lower_bound(entries->begin(), entries->end(), index.string,
+                                           [](const auto& entry, const std::string& key) { return entry.first < key; });
+          item = it != entries->end() && it->first == index.string ? it->second : make_bytes({});
+          break;
+        }
+        return func_error(fmt::format("can't index item of type {}", type_name(item)));
       default: return func_error(fmt::format("can't index item of type {}", type_name(item)));
     }
   }
@@ -365,6 +376,12 @@ void add_builtin_functions(FunctionTable& t) {
                           case Kind::string: return Value::of_int(static_cast<std::int64_t>(v.string.size()));
                           case Kind::list: return Value::of_int(static_cast<std::int64_t>(v.list->size()));
                           case Kind::dict: return Value::of_int(static_cast<std::int64_t>(v.dict->size()));
+                          case Kind::object:
+                            if (const auto* entries = v.object->map_entries())
+                              return Value::of_int(static_cast<std::int64_t>(entries->size()));
+                            if (const auto* bytes = v.object->bytes())
+                              return Value::of_int(static_cast<std::int64_t>(bytes->size()));
+                            return func_error(fmt::format("len of type {}", type_name(v)));
                           case Kind::nil: return func_error("len of nil pointer");
                           default: return func_error(fmt::format("len of type {}", type_name(v)));
                         }
@@ -427,6 +444,7 @@ const FunctionTable& standard_functions() {
     add_semver_functions(t);
     add_time_functions(t);
     add_helm_functions(t);
+    add_crypto_functions(t);
     return t;
   }();
   return table;

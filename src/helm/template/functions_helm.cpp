@@ -1,6 +1,6 @@
 // Helm's own functions: include, tpl, required, fail, lookup, plus the
-// Sprig functions constable deliberately does not implement (certificates,
-// keys, hashing passwords, DNS), which fail with an "unsupported" problem.
+// Sprig functions constable deliberately does not implement (hashing
+// passwords, encryption, DNS), which fail with an "unsupported" problem.
 
 #include <fmt/format.h>
 
@@ -18,9 +18,7 @@ using Args = std::span<const Value>;
 void add_helm_functions(FunctionTable& t) {
   using P = Param;
   t["include"] = Function{{P::string, P::any}, false, [](Call& c, Args a) -> Expected<Value> {
-                            auto out = c.evaluator->execute_named(a[0].string, a[1]);
-                            if (!out) return std::unexpected(out.error());
-                            return Value::of(std::move(*out));
+                            return c.evaluator->execute_named(a[0].string, a[1]);
                           }};
   t["tpl"] = Function{{P::string, P::dict}, false, [](Call& c, Args a) -> Expected<Value> {
                         std::string name;
@@ -42,9 +40,9 @@ void add_helm_functions(FunctionTable& t) {
   // `helm template` has no cluster: lookup always finds nothing.
   t["lookup"] = Function{{P::string, P::string, P::string, P::string}, false,
                          [](Call&, Args) -> Expected<Value> { return Value::empty_dict(); }};
-  for (const char* name : {"genCA", "genCAWithKey", "genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert",
-                           "genSignedCertWithKey", "genPrivateKey", "derivePassword", "buildCustomCert", "encryptAES",
-                           "decryptAES", "bcrypt", "htpasswd", "getHostByName", "randBytes", "toToml"}) {
+  // genCA, genSignedCert, ... are functions_crypto.cpp's.
+  for (const char* name : {"derivePassword", "buildCustomCert", "encryptAES", "decryptAES", "bcrypt", "htpasswd",
+                           "getHostByName", "randBytes", "toToml"}) {
     t[name] = Function{{P::any}, true, [name](Call&, Args) -> Expected<Value> {
                          return func_error(fmt::format("function \"{}\" is not supported by constable's Helm renderer", name),
                                            ErrorKind::unsupported);

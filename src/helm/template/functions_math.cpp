@@ -68,6 +68,8 @@ void add_math_functions(FunctionTable& t) {
   t["typeIs"] = Function{{P::string, P::any}, false, [](Call&, Args a) -> Expected<Value> {
                            return Value::of(type_name(a[1]) == a[0].string);
                          }};
+  t["deepEqual"] = Function{{P::any, P::any}, false,
+                            [](Call&, Args a) -> Expected<Value> { return Value::of(deep_equal(a[0], a[1])); }};
   t["typeIsLike"] = Function{{P::string, P::any}, false, [](Call&, Args a) -> Expected<Value> {
                                const std::string tn = type_name(a[1]);
                                return Value::of(tn == a[0].string || "*" + tn == a[0].string);

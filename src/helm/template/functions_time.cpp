@@ -122,10 +122,14 @@ Value time_value(std::int64_t unix, std::int64_t nanos = 0) {
   return Value::of(std::shared_ptr<const Object>(std::make_shared<TimeObject>(unix, nanos)));
 }
 
+}  // namespace
+
 std::int64_t now_unix(const Call& c) {
   if (c.determinism != nullptr && c.determinism->enabled) return c.determinism->now_unix;
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
+
+namespace {
 
 // Sprig's date accepts time.Time, *time.Time and integer unix seconds; anything else is "now".
 std::int64_t as_unix(const Call& c, const Value& v) {
@@ -134,6 +138,8 @@ std::int64_t as_unix(const Call& c, const Value& v) {
   if (v.kind == Kind::integer) return v.integer;
   return now_unix(c);
 }
+
+}  // namespace
 
 std::uint64_t next_random(Call& c) {
   if (c.determinism == nullptr || !c.determinism->enabled) {
@@ -146,6 +152,8 @@ std::uint64_t next_random(Call& c) {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
 }
+
+namespace {
 
 Expected<Value> random_string(Call& c, std::int64_t n, std::string_view alphabet) {
   if (n < 0 || static_cast<std::uint64_t>(n) > c.max_items) return func_error("random string length out of range");

@@ -247,6 +247,11 @@ std::string format_one(const Value& v, const Spec& spec) {
     case Kind::list:
     case Kind::dict: return format_collection(v, spec);
     case Kind::object:
+      // fmt prints a []byte as a string for %s, %q, %x and %X.
+      if (const auto* bytes = v.object->bytes(); bytes != nullptr && verb != 'v') {
+        if (verb == 's' || verb == 'q' || verb == 'x' || verb == 'X') return format_one(Value::of(*bytes), spec);
+        return bad_verb(v, verb);
+      }
       if (verb == 'v' || verb == 's') return pad(v.object->to_string(), spec);
       return bad_verb(v, verb);
     default: return bad_verb(v, verb);

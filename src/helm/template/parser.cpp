@@ -382,14 +382,9 @@ class Parser {
       Command cmd;
       if (!parse_command(cmd, /*in_paren=*/false)) return nullptr;
       pipe->cmds.push_back(std::move(cmd));
-      const Token& sep = peek_non_space();
-      if (sep.type == Tok::pipe) {
-        next();
-        if (peek_non_space().type == Tok::right_delim) {
-          error("missing command after |", sep.offset);
-          return nullptr;
-        }
-      }
+      // A trailing `|` before `}}` is accepted, as Go's parser does (the
+      // command consumes it and the pipeline then ends): `{{ x | trunc 5 | }}`.
+      if (peek_non_space().type == Tok::pipe) next();
     }
     // Declarations are visible after the pipeline.
     if (!pipe->is_assign)

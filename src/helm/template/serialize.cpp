@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "formats/yaml/yaml.hpp"
+#include "helm/template/digest.hpp"
 
 namespace constable::helm::tmpl {
 
@@ -94,7 +95,11 @@ void json_value(std::string& out, const Value& v) {
       out += '}';
       return;
     }
-    case Kind::object: json_string(out, v.object->to_string()); return;
+    case Kind::object:
+      // encoding/json writes a []byte as base64.
+      if (const auto* bytes = v.object->bytes()) json_string(out, base64_encode(*bytes));
+      else json_string(out, v.object->to_string());
+      return;
   }
 }
 
@@ -126,7 +131,9 @@ Value normalise(const Value& v) {
       for (const auto& [k, item] : *v.dict) d.emplace(k, normalise(item));
       return Value::of(std::move(d));
     }
-    case Kind::object: return Value::of(v.object->to_string());
+    case Kind::object:
+      if (const auto* bytes = v.object->bytes()) return Value::of(base64_encode(*bytes));
+      return Value::of(v.object->to_string());
     default: return v;
   }
 }

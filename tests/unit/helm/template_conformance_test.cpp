@@ -246,7 +246,16 @@ const Case kFunctions[] = {
     {"tpl_defines_are_local", "{{ tpl \"{{ define \\\"z\\\" }}Z{{ end }}{{ include \\\"z\\\" . }}\" . }}", "", "Z"},
     {"tpl_error", "{{ tpl \"{{ .Values.a.b }}\" . }}", "", "ERROR 1:4 error during tpl function execution"},
     {"lookup_empty", "{{ lookup \"v1\" \"Secret\" \"ns\" \"x\" }} {{ (lookup \"v1\" \"Secret\" \"ns\" \"x\").data }}", "", "map[] "},
-    {"unsupported_crypto", "{{ genCA \"x\" 365 }}", "", "ERROR 1:4 function \"genCA\" is not supported"},
+    // bitnami/kube-prometheus, bitnami/grafana
+    {"deep_equal", "{{ deepEqual .Values.a .Values.b }} {{ deepEqual .Values.a .Values.c }} {{ deepEqual 1 1.0 }}",
+     "a: {x: [1, {y: z}]}\nb: {x: [1, {y: z}]}\nc: {x: [1]}", "true false false"},
+    {"url_parse",
+     "{{ $u := urlParse \"https://user:pw@LDAP.example.com:636/a%20b?q=1#frag\" }}{{ $u.scheme }}|{{ $u.host }}|"
+     "{{ $u.hostname }}|{{ $u.path }}|{{ $u.query }}|{{ $u.fragment }}|{{ $u.userinfo }}|{{ $u.opaque }}|"
+     "{{ (urlParse \"mailto:a@b\").opaque }}|{{ (urlParse \"ldap://[::1]:389\").hostname }}|{{ (urlParse \"/p\").path }}",
+     "", "https|LDAP.example.com:636|LDAP.example.com|/a b|q=1|frag|user:pw||a@b|::1|/p"},
+    {"url_parse_error", "{{ urlParse \"%zz\" }}", "", "ERROR 1:4 error calling urlParse: unable to parse url: parse \"%zz\": invalid URL escape \"%zz\""},
+    {"unsupported_crypto", "{{ bcrypt \"x\" }}", "", "ERROR 1:4 function \"bcrypt\" is not supported"},
     {"files_absent_env", "{{ env \"HOME\" }}", "", "ERROR 1:4 function \"env\" not defined"},
 };
 INSTANTIATE_TEST_SUITE_P(Functions, Conformance, ::testing::ValuesIn(kFunctions),

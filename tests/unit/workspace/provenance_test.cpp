@@ -60,7 +60,12 @@ TEST(ProvenanceTest, AnOpenApiToolsTestInputsAreFixturesWhereverTheyAre) {
   dir.write("spec/fixtures/api.json", "{}\n");
   dir.write("__fixtures__/secrets.env", "TOKEN=x\n");
   dir.write("examples/petstore/Dockerfile", "FROM python\n");
-  // "resources" and "e2e" outside a test directory are the project's own.
+  // A validator's test suite (OpenAPI-Specification's schemas/v3.0/pass/).
+  dir.write("_archive_/schemas/v3.0/pass/petstore.yaml", "openapi: 3.0.0\n");
+  dir.write("_archive_/schemas/v3.0/fail/no-info.yaml", "openapi: 3.0.0\n");
+  // A top-level end-to-end suite (external-dns's e2e/provider/coredns.yaml).
+  dir.write("e2e/provider/coredns.yaml", "kind: Deployment\n");
+  // "resources" and "e2e" deeper outside a test directory are the project's own.
   dir.write("deploy/resources/service.yaml", "kind: Service\n");
   dir.write("deploy/e2e/kustomization.yaml", "resources: []\n");
   const auto seen = provenance_by_path(dir.path());
@@ -71,8 +76,70 @@ TEST(ProvenanceTest, AnOpenApiToolsTestInputsAreFixturesWhereverTheyAre) {
   EXPECT_EQ(seen.at("spec/fixtures/api.json"), "fixtures");
   EXPECT_EQ(seen.at("__fixtures__/secrets.env"), "fixtures");
   EXPECT_EQ(seen.at("examples/petstore/Dockerfile"), "fixtures");
+  EXPECT_EQ(seen.at("_archive_/schemas/v3.0/pass/petstore.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("_archive_/schemas/v3.0/fail/no-info.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("e2e/provider/coredns.yaml"), "fixtures");
   EXPECT_EQ(seen.at("deploy/resources/service.yaml"), "project");
   EXPECT_EQ(seen.at("deploy/e2e/kustomization.yaml"), "project");
+}
+
+TEST(ProvenanceTest, ARepositoryTitledAsACollectionOfExamplesHasExamplesInItsSubdirectories) {
+  // Shaped like argoproj/argocd-example-apps: each directory is an example app.
+  TempDir dir;
+  dir.write("README.md", "# ArgoCD Example Apps\n\nThis repository contains example applications.\n");
+  dir.write("guestbook/guestbook-ui-deployment.yaml", "kind: Deployment\n");
+  dir.write("helm-guestbook/Chart.yaml", "apiVersion: v2\nname: helm-guestbook\n");
+  dir.write("docs/runbook.md", "# Runbook\n");
+  dir.write(".github/workflows/ci.yml", "on: push\n");
+  dir.write("renovate.json", "{}\n");
+  const auto seen = provenance_by_path(dir.path());
+  EXPECT_EQ(seen.at("guestbook/guestbook-ui-deployment.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("helm-guestbook/Chart.yaml"), "fixtures");
+  // The collection's own files, documentation and pipeline are judged.
+  EXPECT_EQ(seen.at("README.md"), "project");
+  EXPECT_EQ(seen.at("renovate.json"), "project");
+  EXPECT_EQ(seen.at("docs/runbook.md"), "project");
+  EXPECT_EQ(seen.at(".github/workflows/ci.yml"), "project");
+}
+
+TEST(ProvenanceTest, ADirectoryTitledAsACollectionOfExamplesHoldsExamples) {
+  TempDir dir;
+  dir.write("README.md", "# Shop\n");
+  dir.write("deploy/web.yaml", "kind: Deployment\n");
+  dir.write("k8s-recipes/README.md", "Kubernetes Recipes and Samples\n==============================\n");
+  dir.write("k8s-recipes/redis/redis.yaml", "kind: StatefulSet\n");
+  const auto seen = provenance_by_path(dir.path());
+  EXPECT_EQ(seen.at("deploy/web.yaml"), "project");
+  EXPECT_EQ(seen.at("k8s-recipes/redis/redis.yaml"), "fixtures");
+}
+
+TEST(ProvenanceTest, OnlyATitleNamingSeveralExamplesMakesACollection) {
+  EXPECT_TRUE(titles_a_collection_of_examples("# Dapr Quickstarts and Tutorials\n"));
+  EXPECT_TRUE(titles_a_collection_of_examples("# Harness CD & GitOps Example Apps\n"));
+  EXPECT_TRUE(titles_a_collection_of_examples("<!-- badge -->\n\n# Terraform examples\n"));
+  EXPECT_TRUE(titles_a_collection_of_examples("Demos\n=====\n"));
+  // One sample project, a word inside another, a title elsewhere than the first heading.
+  EXPECT_FALSE(titles_a_collection_of_examples("# Swagger Petstore Sample\n"));
+  EXPECT_FALSE(titles_a_collection_of_examples("# Counterexamples considered harmful\n"));
+  EXPECT_FALSE(titles_a_collection_of_examples("# Shop\n\n## Examples\n"));
+  EXPECT_FALSE(titles_a_collection_of_examples("No heading at all, just examples.\n"));
+}
+
+TEST(ProvenanceTest, ManifestsShownInTheDocumentationAreNotDeployed) {
+  // Shaped like external-dns's docs/snippets and docs/tutorials.
+  TempDir dir;
+  dir.write("docs/tutorials/aws/external-dns.yaml", "kind: Deployment\n");
+  dir.write("docs/Dockerfile", "FROM alpine\n");
+  dir.write("docs/api/openapi.yaml", "openapi: 3.1.0\n");
+  dir.write("docs/runbooks/outage.md", "# Outage\n");
+  dir.write("deploy/docs/configmap.yaml", "kind: ConfigMap\n");
+  const auto seen = provenance_by_path(dir.path());
+  EXPECT_EQ(seen.at("docs/tutorials/aws/external-dns.yaml"), "documentation");
+  EXPECT_EQ(seen.at("docs/Dockerfile"), "documentation");
+  // The API's contract and the documents themselves are judged.
+  EXPECT_EQ(seen.at("docs/api/openapi.yaml"), "project");
+  EXPECT_EQ(seen.at("docs/runbooks/outage.md"), "project");
+  EXPECT_EQ(seen.at("deploy/docs/configmap.yaml"), "project");
 }
 
 TEST(ProvenanceTest, LinguistAttributesSetAndUnsetProvenanceDeepestFileFirst) {
