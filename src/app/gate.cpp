@@ -182,7 +182,8 @@ Result<void> keep_findings_new_since(const Session& session, const git::Reposito
     const auto it = added_lines.find(f.path);
     if (it == added_lines.end()) return false;
     for (const auto& hunk : it->second)
-      if (f.range.line >= hunk.new_start && f.range.line < hunk.new_start + hunk.new_lines) return true;
+      // A whole new file is one hunk of INT_MAX lines: compare offsets, never a sum.
+      if (f.range.line >= hunk.new_start && f.range.line - hunk.new_start < hunk.new_lines) return true;
     return false;
   };
 
