@@ -6,7 +6,7 @@ CONSTABLE := $(BUILD_DIR)/src/constable
 DEMO := examples/demo-repo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build constable demo test sanitize sanitize-build docs docs-check bench clean
+.PHONY: all deps configure build constable install demo test sanitize sanitize-build docs docs-check bench clean
 
 all: build
 
@@ -23,6 +23,12 @@ build: configure
 # Just the CLI.
 constable: configure
 	@cmake --build --preset release -j $(JOBS) --target constable
+
+# The release CLI, its man page and completions under PREFIX (DESTDIR honoured
+# for staged installs): `make install PREFIX=$HOME/.local`.
+PREFIX ?= /usr/local
+install: constable
+	@cmake --install $(BUILD_DIR) --prefix "$(PREFIX)"
 
 # Runs constable on the bundled example; exit code 1 (violations found) is the expected outcome.
 demo: constable

@@ -12,7 +12,13 @@ packages=(
   python3 python3-jsonschema
   # the fuzz harnesses: clang 16 (14 and 15 cannot compile std::expected), libFuzzer, llvm-symbolizer
   clang-16 libclang-rt-16-dev llvm
+  # the HTML report's test opens it in headless Chromium, driven from Node
+  chromium
 )
+# Node and npm may come from elsewhere (NodeSource's nodejs bundles npm and
+# conflicts with Debian's npm): Debian's only when there is none.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -39,9 +39,27 @@ struct CommonOptions {
   std::vector<std::string> select;
   std::vector<std::string> ignore;
   std::optional<Date> today;
+  // Hears of each phase, file and chart (app/progress.hpp); null = silent.
+  engine::ProgressListener* progress = nullptr;
 };
 
+// A report written to a file, besides the one on standard output
+// (--output-format FORMAT=FILE).
+struct ReportFile {
+  report::Format format = report::Format::text;
+  std::filesystem::path path;
+};
+// "sarif=out.sarif" -> {sarif, "out.sarif"}; an error saying what is wrong otherwise.
+Result<ReportFile> parse_report_file(std::string_view spec);
+
 struct CheckOptions : CommonOptions {
+  // The PATHs of `check` (pre-commit passes the staged files). Empty, or a
+  // single directory: that directory is the repository and all of it is
+  // reported. Files or several paths: the repository is found from them
+  // (app/targets.hpp) and only their findings are reported, those of the
+  // repository-scope checks too only with `all`.
+  std::vector<std::filesystem::path> paths;
+  bool all = false;
   report::Format format = report::Format::text;
   std::optional<std::filesystem::path> baseline;  // report only findings not in it
   std::optional<std::string> diff_base;            // report only findings new since this revision
@@ -56,6 +74,19 @@ struct CheckOptions : CommonOptions {
   unsigned jobs = 0;
   bool stats = false;
   bool colour = false;
+  // What the report shows (every format): findings at or above this
+  // severity; the exit code still counts every finding (--fail-on).
+  std::optional<Severity> min_severity;
+  bool summary_first = false;                       // text: --summary first
+  report::SortOrder sort = report::SortOrder::path;  // text: --sort
+  bool quiet = false;                               // text: only the summary line
+  // The report goes to this file instead of standard output (--output); a
+  // one-line summary goes to standard error then.
+  std::optional<std::filesystem::path> output;
+  std::vector<ReportFile> report_files;  // more reports, each to its file
+  // Platform limits; nullopt keeps report::RenderOptions' defaults, 0 lifts them.
+  std::optional<std::size_t> markdown_max_bytes;  // --max-bytes
+  std::optional<std::size_t> sarif_max_results;   // --max-results
 };
 
 struct CoverageOptions : CommonOptions {
@@ -85,6 +116,30 @@ inline constexpr std::string_view kGitRepositoryFact = "git";
 std::vector<std::filesystem::path> constitution_candidates(const std::filesystem::path& root,
                                                            const engine::Config& config);
 
+// The repository root a command's PATH names: the directory itself, or a
+// file's directory.
+std::filesystem::path root_of(const std::filesystem::path& path);
+
+// The configuration layers (defaults, then --config or the root's
+// .constable.yaml), without the command line's.
+Result<engine::Config> load_configuration(const CommonOptions& options);
+
+// Where the constitution is (without --constitution), and everywhere that
+// was looked at to find it, in order, as `constable config` and the "no
+// constitution found" error list them.
+struct ConstitutionSearch {
+  std::filesystem::path found;                 // empty when none (or several)
+  std::vector<std::string> looked;             // "--constitution FILE", "'constitution:' in ...", paths, globs
+  std::vector<std::filesystem::path> several;  // nested projects' constitutions, when more than one
+};
+ConstitutionSearch search_constitution(const std::filesystem::path& root, const engine::Config& config);
+// The search's result, or the error that says where it looked or which
+// projects' constitutions to choose from.
+Result<std::filesystem::path> find_constitution(const std::filesystem::path& root, const engine::Config& config);
+
+// Every check id and domain a --select, --ignore or waiver may name.
+std::vector<std::string> known_selectors();
+
 Result<Session> open_session(const CommonOptions& options);
 
 Outcome check(const CheckOptions& options);
@@ -94,9 +149,29 @@ Outcome coverage(const CoverageOptions& options);
 Outcome explain(const CommonOptions& options, const std::string& id);
 Outcome list_checks(const CommonOptions& options, const std::string& format);
 Outcome print_config(const CommonOptions& options);
+
+// `constable init [PATH]`: writes a commented .constable.yaml for the
+// repository (app/init_command.cpp).
+struct InitOptions {
+  std::filesystem::path path = ".";
+  std::optional<std::filesystem::path> constitution;  // else discovered
+  bool force = false;                                 // overwrite an existing .constable.yaml
+  std::optional<std::filesystem::path> baseline;      // also write a baseline of today's findings
+  std::optional<Date> today;
+};
+Outcome init(const InitOptions& options);
 // Writes (or with check_only compares) one Markdown page per check under `dir`.
 Outcome generate_docs(const std::filesystem::path& dir, bool check_only);
 
 std::string version_string();
+
+struct LibraryVersion {
+  std::string name;
+  std::string version;
+};
+// `constable version`: the version, the commit it was built from and the
+// version of every library it links, read from their headers or at run time;
+// `linked_by_caller` adds those only the caller links (CLI11 for the CLI).
+std::string version_report(const std::vector<LibraryVersion>& linked_by_caller = {});
 
 }  // namespace constable::app

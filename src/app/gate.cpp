@@ -40,10 +40,14 @@ void keep_only(engine::RunResult& result, const std::vector<std::size_t>& fresh)
 
 }  // namespace
 
-Result<void> keep_findings_not_in_baseline(const std::filesystem::path& file, engine::RunResult& result) {
+Result<void> keep_findings_not_in_baseline(const std::filesystem::path& file, engine::RunResult& result,
+                                           const std::set<std::string>* report_only) {
   auto baseline = engine::load_baseline(file);
   if (!baseline) return std::unexpected(baseline.error());
-  const auto matching = engine::match_findings(result.findings, baseline->entries);
+  auto matching = engine::match_findings(result.findings, baseline->entries);
+  if (report_only != nullptr)
+    std::erase_if(matching.unmatched_earlier,
+                  [&](std::size_t e) { return !report_only->contains(baseline->entries[e].path); });
   const std::size_t known = std::count_if(result.findings.begin(), result.findings.end(),
                                           [](const auto& f) { return !f.suppressed(); }) -
                             matching.unmatched_current.size();

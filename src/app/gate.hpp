@@ -3,6 +3,8 @@
 // applied to a finished run.
 
 #include <filesystem>
+#include <set>
+#include <string>
 #include <string_view>
 
 #include "app/app.hpp"
@@ -12,8 +14,10 @@
 namespace constable::app {
 
 // Keeps suppressed findings and those not in the baseline; adds a note for
-// each baseline entry that is fixed.
-Result<void> keep_findings_not_in_baseline(const std::filesystem::path& baseline, engine::RunResult& result);
+// each baseline entry that is fixed. With `report_only` (files named on the
+// command line), entries about other files are not said to be fixed.
+Result<void> keep_findings_not_in_baseline(const std::filesystem::path& baseline, engine::RunResult& result,
+                                           const std::set<std::string>* report_only = nullptr);
 
 // Keeps the findings that the changes since `base` introduced: the base
 // revision's version of every changed file is checked with the same plan and

@@ -1,12 +1,20 @@
 #include <algorithm>
 #include <fstream>
 
+#include <cmark-gfm.h>
 #include <fmt/format.h>
+#include <git2.h>
+#include <hs/hs.h>
 #include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <yaml.h>
+#include <zlib.h>
 
 #include "app/app.hpp"
 #include "app/check_pages.hpp"
+#include "constable_build_info.hpp"
 #include "core/files.hpp"
+#include "core/suggest.hpp"
 #include "core/text.hpp"
 #include "engine/catalog.hpp"
 
@@ -51,9 +59,13 @@ Outcome explain(const CommonOptions& options, const std::string& id) {
     }
     return outcome;
   }
+  std::vector<std::string_view> candidates;
+  for (const auto* info : all_infos()) candidates.push_back(info->id);
   if (!session) {
-    return usage_error(fmt::format("'{}' is not a check, and clauses need a constitution: {}", id,
-                              session.error().to_string()));
+    const auto closest = text::closest_match(id, candidates);
+    return usage_error(fmt::format("'{}' is not a check{}, and clauses need a constitution: {}", id,
+                                   closest ? fmt::format(" (did you mean '{}'?)", *closest) : "",
+                                   session.error().to_string()));
   }
   if (const auto* clause = session->constitution.find(id)) {
     outcome.out = clause_block(*clause, session->constitution.path);
@@ -65,10 +77,12 @@ Outcome explain(const CommonOptions& options, const std::string& id) {
     return outcome;
   }
   std::string suggestions;
-  for (const auto& clause : session->constitution.clauses)
+  for (const auto& clause : session->constitution.clauses) {
+    candidates.push_back(clause.id);
     if (text::icontains(clause.id, id) && suggestions.size() < 600) suggestions += fmt::format("\n  {}", clause.id);
-  return usage_error(
-      fmt::format("no check or clause '{}'{}", id, suggestions.empty() ? "" : "; clauses containing it:" + suggestions));
+  }
+  return usage_error(fmt::format("no check or clause '{}'{}{}", id, text::did_you_mean(id, candidates),
+                                 suggestions.empty() ? "" : "; clauses containing it:" + suggestions));
 }
 
 Outcome list_checks(const CommonOptions& options, const std::string& format) {
@@ -111,9 +125,22 @@ Outcome list_checks(const CommonOptions& options, const std::string& format) {
 
 Outcome print_config(const CommonOptions& options) {
   Outcome outcome;
-  auto session = open_session(options);
-  if (!session) return usage_error(session.error().to_string());
-  const auto& c = session->config;
+  std::error_code ec;
+  if (!fs::exists(options.path, ec)) return usage_error(fmt::format("{}: no such file or directory", options.path.string()));
+  // Without a constitution this still shows the configuration, and where
+  // the constitution was looked for.
+  auto loaded = load_configuration(options);
+  if (!loaded) return usage_error(loaded.error().to_string());
+  const fs::path root = root_of(options.path);
+  ConstitutionSearch search;
+  if (!options.constitution) search = search_constitution(root, *loaded);
+  std::optional<Session> session;
+  if (options.constitution || !search.found.empty()) {
+    auto opened = open_session(options);
+    if (!opened) return usage_error(opened.error().to_string());
+    session = std::move(*opened);
+  }
+  const engine::Config& c = session ? session->config : *loaded;
   auto list = [](const std::vector<std::string>& items) {
     std::string out = "[";
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -124,11 +151,26 @@ Outcome print_config(const CommonOptions& options) {
   };
   outcome.out += fmt::format("# effective configuration (defaults < {} < command line)\n",
                              c.source.empty() ? "no .constable.yaml" : c.source);
-  outcome.out += fmt::format("constitution: {}\n", session->constitution.path);
+  if (session) {
+    outcome.out += fmt::format("constitution: {}\n", session->constitution.path);
+  } else {
+    outcome.out += "constitution: null  # none found: `constable check` needs one\n";
+  }
+  if (options.constitution) {
+    outcome.out += "# from --constitution\n";
+  } else {
+    outcome.out += "# looked for the constitution in (in order):\n";
+    for (const auto& place : search.looked) outcome.out += fmt::format("#   {}\n", place);
+    if (!search.found.empty()) outcome.out += fmt::format("#   {}  (found)\n", search.found.string());
+    for (const auto& file : search.several)
+      outcome.out += fmt::format("#   {}  (one of several: choose with --constitution or 'constitution:')\n",
+                                 file.string());
+  }
   outcome.out += fmt::format("exclude: {}\ninclude: {}\nselect: {}\nignore: {}\n", list(c.exclude), list(c.include),
                              list(options.select.empty() ? c.select : options.select), list(c.ignore));
   outcome.out += fmt::format("fail_on: {}\nmax_file_size: {}\nsprint_days: {}\n",
-                             c.fail_on ? to_string(*c.fail_on) : "low", c.max_file_size, c.sprint_days);
+                             c.fail_on_none ? "none" : c.fail_on ? to_string(*c.fail_on) : "low", c.max_file_size,
+                             c.sprint_days);
   outcome.out += fmt::format("docker:\n  approved_registries: {}\n  official_registries: {}\n",
                              list(c.docker.approved_registries), list(c.docker.official_registries));
   outcome.out += fmt::format("production:\n  paths: {}\n  namespaces: {}\n", list(c.production.paths),
@@ -137,7 +179,7 @@ Outcome print_config(const CommonOptions& options) {
   for (const auto& w : c.waivers)
     outcome.out += fmt::format("  - {{check: {}, path: \"{}\", owner: {}, expires: {}, reason: \"{}\"}}\n", w.check,
                                w.path, w.owner, w.expires.to_string(), w.reason);
-  const auto& policy = session->constitution.severity;
+  const auto policy = session ? session->constitution.severity : constitution::SeverityPolicy::defaults();
   outcome.out += fmt::format("severity_policy: {}\n", policy.from_constitution ? "from the constitution" : "defaults");
   for (Severity s : kAllSeverities)
     outcome.out += fmt::format("  {}: {}\n", to_string(s), policy.deadlines[static_cast<std::size_t>(s)].text);
@@ -176,6 +218,31 @@ Outcome generate_docs(const fs::path& dir, bool check_only) {
     outcome.err += "constable: check pages are out of date; run `constable docs` (or `make docs`)\n";
   }
   return outcome;
+}
+
+std::string version_report(const std::vector<LibraryVersion>& linked_by_caller) {
+  int git_major = 0, git_minor = 0, git_revision = 0;
+  git_libgit2_version(&git_major, &git_minor, &git_revision);
+  // hs_version() is "5.4.9 2023-02-03": the date adds nothing.
+  const std::string_view vectorscan = hs_version();
+  // RE2 publishes no version, in its headers or at run time.
+  std::vector<LibraryVersion> libraries = {
+      {"cmark-gfm", cmark_version_string()},
+      {"fmt", fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100)},
+      {"libgit2", fmt::format("{}.{}.{}", git_major, git_minor, git_revision)},
+      {"libyaml", yaml_get_version_string()},
+      {"nlohmann_json", fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
+                                    NLOHMANN_JSON_VERSION_PATCH)},
+      {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING)},
+      {"Vectorscan", std::string(vectorscan.substr(0, vectorscan.find(' ')))},
+      {"zlib", zlibVersion()},
+  };
+  libraries.insert(libraries.end(), linked_by_caller.begin(), linked_by_caller.end());
+  std::sort(libraries.begin(), libraries.end(),
+            [](const auto& a, const auto& b) { return text::to_lower(a.name) < text::to_lower(b.name); });
+  std::string out = fmt::format("constable {}\ncommit: {}\nlibraries:\n", version_string(), CONSTABLE_COMMIT);
+  for (const auto& library : libraries) out += fmt::format("  {:<14} {}\n", library.name, library.version);
+  return out;
 }
 
 }  // namespace constable::app

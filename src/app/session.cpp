@@ -6,6 +6,7 @@
 
 #include "app/app.hpp"
 #include "app/constitution_discovery.hpp"
+#include "core/suggest.hpp"
 #include "engine/attestation.hpp"
 #include "engine/catalog.hpp"
 #include "git/repository.hpp"
@@ -41,7 +42,8 @@ std::chrono::microseconds since(Clock::time_point start) {
 }
 
 // Ids named in --select/--ignore, the config or waivers must exist: a typo
-// would otherwise silently disable nothing. Every unknown id is reported.
+// would otherwise silently disable nothing. Every unknown id is reported,
+// with the closest known one.
 Result<void> validate_selectors(const engine::Config& config, const std::vector<std::string>& cli_select,
                                 const std::vector<std::string>& cli_ignore) {
   const auto& catalog = engine::Catalog::builtin();
@@ -53,17 +55,22 @@ Result<void> validate_selectors(const engine::Config& config, const std::vector<
       if (engine::selector_matches(selector, info->id)) return true;
     return false;
   };
+  const std::vector<std::string> selectors = known_selectors();
+  const std::vector<std::string_view> candidates(selectors.begin(), selectors.end());
+  auto unknown = [&](std::string_view s) {
+    return fmt::format("unknown check or domain '{}'{} (see `constable checks`)", s, text::did_you_mean(s, candidates));
+  };
   std::vector<Error> errors;
   for (const auto* list : {&cli_select, &cli_ignore})
     for (const auto& s : *list)
-      if (!known(s)) errors.push_back({fmt::format("unknown check or domain '{}' (see `constable checks`)", s), {}, 0, 0});
+      if (!known(s)) errors.push_back({unknown(s), {}, 0, 0});
   for (const auto* list : {&config.select, &config.ignore})
     for (const auto& s : *list)
-      if (!known(s))
-        errors.push_back({fmt::format("unknown check or domain '{}' (see `constable checks`)", s), config.source, 0, 0});
+      if (!known(s)) errors.push_back({unknown(s), config.source, 0, 0});
   for (const auto& w : config.waivers)
     if (!known(w.check))
-      errors.push_back({fmt::format("waiver names unknown check '{}'", w.check), config.source, w.line, 0});
+      errors.push_back({fmt::format("waiver names unknown check '{}'{}", w.check, text::did_you_mean(w.check, candidates)),
+                        config.source, w.line, 0});
   if (errors.empty()) return {};
   Error first = std::move(errors.front());
   for (std::size_t i = 1; i < errors.size(); ++i) first.message += "\n" + errors[i].to_string();
@@ -102,35 +109,97 @@ void add_git_checks_not_run(Session& session) {
                                                fmt::join(ids, ", "))});
 }
 
+// Exists, even as a broken symlink or a FIFO.
+bool present(const fs::path& file) {
+  std::error_code ec;
+  return fs::symlink_status(file, ec).type() != fs::file_type::not_found && !ec;
+}
+
 }  // namespace
+
+std::vector<std::string> known_selectors() {
+  std::vector<std::string> selectors;
+  auto add = [&](std::string_view id) {
+    selectors.emplace_back(id);
+    const std::string domain(id.substr(0, id.find('/')));
+    if (std::find(selectors.begin(), selectors.end(), domain) == selectors.end()) selectors.push_back(domain);
+  };
+  for (const auto* info : engine::Catalog::builtin().infos()) add(info->id);
+  for (const auto* info : engine::rules::all()) add(info->id);
+  return selectors;
+}
+
+fs::path root_of(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_directory(path, ec) ? path : path.parent_path();
+}
+
+Result<engine::Config> load_configuration(const CommonOptions& options) {
+  // Layers: defaults, then the repository's file, then the command line.
+  // The repository's own file is confined to it, as the workspace's files
+  // are; a file the user names on the command line may be anywhere.
+  if (options.config) return engine::load_config(*options.config);
+  const fs::path root = root_of(options.path);
+  if (const fs::path config_file = root / ".constable.yaml"; present(config_file))
+    return engine::load_config(config_file, root);
+  return engine::Config{};
+}
+
+ConstitutionSearch search_constitution(const fs::path& root, const engine::Config& config) {
+  ConstitutionSearch search;
+  search.looked = {"--constitution FILE", fmt::format("'constitution:' in {}", (root / ".constable.yaml").string())};
+  std::error_code ec;
+  for (const auto& candidate : constitution_candidates(root, config)) {
+    if (present(candidate) && !fs::is_directory(fs::symlink_status(candidate, ec))) {
+      search.found = candidate;
+      return search;
+    }
+    search.looked.push_back(candidate.string());
+  }
+  if (config.constitution) return search;  // an explicit setting is not second-guessed
+  // A monorepo keeps it with its project, one or two directories down.
+  const NestedConstitutions nested = find_nested_constitutions(root);
+  if (nested.found.size() > 1) search.several = nested.found;
+  if (nested.found.size() == 1) search.found = nested.found.front();
+  search.looked.push_back((root / "*" / kSpecKitConstitution).string());
+  search.looked.push_back(fmt::format(
+      "{}{}", (root / "*" / "*" / kSpecKitConstitution).string(),
+      nested.truncated ? fmt::format(" (stopped after {} directory entries)", kMaxNestedEntries) : std::string()));
+  return search;
+}
+
+Result<fs::path> find_constitution(const fs::path& root, const engine::Config& config) {
+  ConstitutionSearch search = search_constitution(root, config);
+  if (!search.several.empty()) return std::unexpected(several_constitutions(root, search.several));
+  if (search.found.empty())
+    return fail(fmt::format("no constitution found; looked for (in order):\n  {}", fmt::join(search.looked, "\n  ")));
+  return std::move(search.found);
+}
 
 Result<Session> open_session(const CommonOptions& options) {
   Session session;
   std::error_code ec;
   if (!fs::exists(options.path, ec)) return fail("no such file or directory", options.path.string());
-  const fs::path root = fs::is_directory(options.path, ec) ? options.path : options.path.parent_path();
+  const fs::path root = root_of(options.path);
   session.root_display = options.path.string();
-
-  // Layers: defaults, then the repository's file, then the command line.
-  // Files the repository names (its .constable.yaml, a constitution found by
-  // name or named in it) are confined to it, as the workspace's files are;
-  // files the user names on the command line may be anywhere.
-  const auto present = [&](const fs::path& file) {  // exists, even as a broken symlink or a FIFO
-    return fs::symlink_status(file, ec).type() != fs::file_type::not_found && !ec;
+  engine::ProgressListener* const progress = options.progress;
+  auto started = [&](engine::Phase phase) {
+    if (progress != nullptr) progress->phase_started(phase, 0);
   };
-  if (options.config) {
-    auto loaded = engine::load_config(*options.config);
-    if (!loaded) return std::unexpected(loaded.error());
-    session.config = std::move(*loaded);
-  } else if (const fs::path config_file = root / ".constable.yaml"; present(config_file)) {
-    auto loaded = engine::load_config(config_file, root);
-    if (!loaded) return std::unexpected(loaded.error());
-    session.config = std::move(*loaded);
-  }
+  auto finished = [&](engine::Phase phase, std::size_t count) {
+    if (progress != nullptr) progress->phase_finished(phase, count);
+  };
+
+  auto config = load_configuration(options);
+  if (!config) return std::unexpected(config.error());
+  session.config = std::move(*config);
   if (auto ok = validate_selectors(session.config, options.select, options.ignore); !ok)
     return std::unexpected(ok.error());
   session.today = options.today.value_or(Date::today());
 
+  // Files the repository names (a constitution found by name or named in
+  // its .constable.yaml) are confined to it; files the user names on the
+  // command line may be anywhere.
   fs::path constitution_file;
   fs::path confine_to;
   if (options.constitution) {
@@ -138,40 +207,24 @@ Result<Session> open_session(const CommonOptions& options) {
   } else {
     // A constitution named by a --config file is the user's choice too.
     if (!options.config) confine_to = root;
-    std::string looked;
-    for (const auto& candidate : constitution_candidates(root, session.config)) {
-      if (present(candidate) && !fs::is_directory(fs::symlink_status(candidate, ec))) {
-        constitution_file = candidate;
-        break;
-      }
-      looked += fmt::format("\n  {}", candidate.string());
-    }
-    if (constitution_file.empty() && !session.config.constitution) {
-      // A monorepo keeps it with its project, one or two directories down.
-      const NestedConstitutions nested = find_nested_constitutions(root);
-      if (nested.found.size() > 1) return std::unexpected(several_constitutions(root, nested.found));
-      if (nested.found.size() == 1) constitution_file = nested.found.front();
-      looked += fmt::format("\n  {}\n  {}{}", (root / "*" / kSpecKitConstitution).string(),
-                            (root / "*" / "*" / kSpecKitConstitution).string(),
-                            nested.truncated ? fmt::format(" (stopped after {} directory entries)", kMaxNestedEntries)
-                                             : std::string());
-    }
-    if (constitution_file.empty())
-      return fail(fmt::format("no constitution found; looked for (in order):\n  --constitution FILE\n  "
-                              "'constitution:' in {}{}",
-                              (root / ".constable.yaml").string(), looked));
+    auto found = find_constitution(root, session.config);
+    if (!found) return std::unexpected(found.error());
+    constitution_file = std::move(*found);
   }
+  started(engine::Phase::constitution);
   auto phase = Clock::now();
   auto parsed = constitution::load(constitution_file, confine_to);
   if (!parsed) return std::unexpected(parsed.error());
   session.constitution = std::move(*parsed);
   session.times.constitution = since(phase);
+  finished(engine::Phase::constitution, session.constitution.clauses.size());
   add_constitution_warnings(session, root);
 
   workspace::DiscoveryOptions discovery;
   discovery.exclude = session.config.exclude;
   discovery.include = session.config.include;
   discovery.max_file_size = session.config.max_file_size;
+  started(engine::Phase::discover);
   phase = Clock::now();
   auto discovered = workspace::discover(options.path, discovery);
   if (!discovered) return std::unexpected(discovered.error());
@@ -179,17 +232,22 @@ Result<Session> open_session(const CommonOptions& options) {
   if (git::Repository::discover(session.workspace.root))
     session.workspace.stack.facts.insert(std::string(kGitRepositoryFact));
   session.times.discover = since(phase);
+  finished(engine::Phase::discover, session.workspace.files.size());
 
   // --select replaces the file's selection; --ignore adds to the file's.
   engine::Selection selection{options.select.empty() ? session.config.select : options.select,
                               session.config.ignore};
   selection.ignore.insert(selection.ignore.end(), options.ignore.begin(), options.ignore.end());
+  started(engine::Phase::bind);
   phase = Clock::now();
   auto plan = engine::bind(engine::Catalog::builtin(), session.constitution, session.config,
                            session.workspace.stack, selection);
   if (!plan) return std::unexpected(plan.error());
   session.plan = std::move(*plan);
   session.times.bind = since(phase);
+  finished(engine::Phase::bind, static_cast<std::size_t>(std::count_if(
+                                    session.plan.bindings.begin(), session.plan.bindings.end(),
+                                    [](const auto& b) { return b.status == engine::BindingStatus::active; })));
   add_git_checks_not_run(session);
   std::sort(session.notes.begin(), session.notes.end());
   return session;

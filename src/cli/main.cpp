@@ -7,19 +7,24 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "app/app.hpp"
+#include "app/progress.hpp"
+#include "cli/cli_model.hpp"
 #include "core/text.hpp"
 
 namespace {
 
 using namespace constable;
 
-void add_common(CLI::App& cmd, app::CommonOptions& o, std::string& today) {
-  cmd.add_option("path", o.path, "Repository root (or a single file) to check")->capture_default_str();
+// `check` takes several PATHs instead of the one `path` (single_path false).
+void add_common(CLI::App& cmd, app::CommonOptions& o, std::string& today, bool single_path = true) {
+  if (single_path) cmd.add_option("path", o.path, "Repository root (or a single file) to check")->capture_default_str();
   cmd.add_option("--constitution", o.constitution, "Constitution Markdown file (else discovered)");
   cmd.add_option("--config", o.config, "Configuration file (default: PATH/.constable.yaml)");
   cmd.add_option("--select", o.select, "Only these checks or domains (comma-separated)")->delimiter(',');
@@ -43,6 +48,47 @@ int emit(const app::Outcome& outcome, const std::string& output_file) {
   return outcome.exit_code;
 }
 
+// `constable completion SHELL` and `constable man`: written from the CLI11
+// definitions themselves, with the check ids for --select and friends.
+int generated_docs(const CLI::App& cli, const CLI::App* completion_cmd, const std::string& shell,
+                   const std::string& man_output, bool man_check) {
+  const cli::CommandModel model = cli::describe(cli);
+  if (*completion_cmd) {
+    const std::vector<std::string> selectors = app::known_selectors();
+    std::vector<std::string> check_ids;
+    for (const auto& s : selectors)
+      if (s.find('/') != std::string::npos) check_ids.push_back(s);
+    const cli::ValueHints hints{{"--select", selectors}, {"--ignore", selectors}, {"id", check_ids}};
+    const auto script = cli::completion_script(model, shell, hints);
+    if (!script) return app::kExitUsage;  // CLI11 validated the shell already
+    std::cout << *script;
+    return 0;
+  }
+  const std::string page = cli::man_page(model);
+  if (man_output.empty() || man_output == "-") {
+    if (man_check) {
+      std::cerr << "constable: man --check compares with a file: give it with --output\n";
+      return app::kExitUsage;
+    }
+    std::cout << page;
+    return 0;
+  }
+  if (man_check) {
+    std::ifstream in(man_output, std::ios::binary);
+    const std::string current((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (current == page) return 0;
+    std::cerr << fmt::format("constable: {} is out of date; run `constable man -o {}`\n", man_output, man_output);
+    return app::kExitViolations;
+  }
+  std::ofstream out(man_output, std::ios::binary);
+  out << page;
+  if (!out) {
+    std::cerr << fmt::format("constable: cannot write {}\n", man_output);
+    return app::kExitUsage;
+  }
+  return 0;
+}
+
 int run(int argc, char** argv) {
   CLI::App cli{"constable: makes a project's constitution executable"};
   cli.require_subcommand(1);
@@ -51,13 +97,34 @@ int run(int argc, char** argv) {
   app::CheckOptions check;
   std::string check_today, format = "text", output, colour = "auto";
   auto* check_cmd = cli.add_subcommand("check", "Check a repository against its constitution");
-  add_common(*check_cmd, check, check_today);
-  check_cmd->add_option("--format", format, "text, json, sarif, junit or markdown")->capture_default_str();
+  add_common(*check_cmd, check, check_today, false);
+  check_cmd->add_option("path", check.paths,
+                        "Repository root (default .), or files and directories in it (pre-commit's staged files): "
+                        "the repository is found from them and only their findings are reported");
+  check_cmd->add_flag("--all", check.all,
+                      "With file paths: also report the repository-scope checks (git, required documents, "
+                      "attestations)");
+  check_cmd->add_option("--format", format, std::string(report::format_names()))
+      ->capture_default_str();
   check_cmd->add_option("--output,-o", output, "Write the report to this file instead of standard output");
-  check_cmd->add_option("--fail-on", check.fail_on, "Exit 1 at or above: critical, high, medium, low (default) or none");
+  std::vector<std::string> report_files;
+  check_cmd->add_option("--output-format", report_files,
+                        "Also write the report in FORMAT to FILE, as FORMAT=FILE (repeatable), e.g. sarif=out.sarif")
+      ->allow_extra_args(false);
+  check_cmd->add_option("--max-bytes", check.markdown_max_bytes,
+                        "Markdown: keep the report under N bytes (default 60000, for a PR comment; 0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  check_cmd->add_option("--max-results", check.sarif_max_results,
+                        "SARIF: keep the N most severe results (default 25000, code scanning's limit; 0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  check_cmd->add_option("--fail-on", check.fail_on, "Exit 1 at or above: critical, high, medium, low (default) or none")
+      ->type_name("critical|high|medium|low|none");
   check_cmd->add_option("-j,--jobs", check.jobs, "Parallel jobs (default: one per core)");
   check_cmd->add_flag("--stats", check.stats, "Show per-phase timings and counts");
-  check_cmd->add_option("--color", colour, "auto, always or never")->capture_default_str();
+  cli::choices(check_cmd->add_option("--color", colour,
+                                     "Colours in the text report (auto: on a terminal, unless NO_COLOR is set)"),
+               {"auto", "always", "never"})
+      ->capture_default_str();
   check_cmd->add_option("--baseline", check.baseline, "Report only findings not in this baseline file");
   check_cmd->add_option("--diff", check.diff_base, "Report only findings new since this git revision (PR gate)");
   check_cmd->add_option("--commits", check.commits, "Check these commits' messages, as BASE..HEAD");
@@ -68,6 +135,28 @@ int run(int argc, char** argv) {
       ->allow_extra_args(false);
   check_cmd->add_flag("--require-attestations", check.require_attestations,
                       "Report every clause no check enforces and no attestation covers (low)");
+  // Completion and the man page offer the formats by name.
+  check_cmd->get_option("--format")->type_name(cli::alternatives(report::format_names()));
+  // Triage and feedback (issue 12).
+  std::string summary_position = "last", sort_order = "path", min_severity;
+  bool verbose = false, debug = false, force_progress = false;
+  cli::choices(check_cmd->add_option("--summary", summary_position,
+                                     "Text: the summary (totals, checks, most severe findings) before or after "
+                                     "the findings"),
+               {"first", "last"})
+      ->capture_default_str();
+  cli::choices(check_cmd->add_option("--sort", sort_order, "Text: findings grouped by file, or by severity then file"),
+               {"path", "severity"})
+      ->capture_default_str();
+  cli::choices(check_cmd->add_option("--min-severity", min_severity,
+                                     "Show only findings at or above this severity (every format; the exit code "
+                                     "still follows --fail-on)"),
+               {"critical", "high", "medium", "low"});
+  check_cmd->add_flag("-q,--quiet", check.quiet, "Text: print only the summary line (and errors)");
+  check_cmd->add_flag("-v,--verbose", verbose, "Say on stderr what each phase does and which file or chart it is on");
+  check_cmd->add_flag("--debug", debug, "As --verbose, with how long each phase and file took");
+  check_cmd->add_flag("--progress", force_progress,
+                      "Progress on stderr even when it is not a terminal or the run is short (CI logs)");
 
   app::CheckOptions baseline;
   std::string baseline_today, baseline_file;
@@ -81,7 +170,9 @@ int run(int argc, char** argv) {
   std::string coverage_today, coverage_output;
   auto* coverage_cmd = cli.add_subcommand("coverage", "List every clause and the checks that enforce it");
   add_common(*coverage_cmd, coverage, coverage_today);
-  coverage_cmd->add_option("--format", coverage.format, "text, markdown or json")->capture_default_str();
+  coverage_cmd->add_option("--format", coverage.format, "text, markdown or json")
+      ->type_name("text|markdown|json")
+      ->capture_default_str();
   coverage_cmd->add_option("--output,-o", coverage_output, "Write to this file instead of standard output");
 
   app::CommonOptions explain;
@@ -96,7 +187,7 @@ int run(int argc, char** argv) {
   std::string checks_today, checks_format = "text";
   auto* checks_cmd = cli.add_subcommand("checks", "List the checks constable ships");
   add_common(*checks_cmd, checks, checks_today);
-  checks_cmd->add_option("--format", checks_format, "text or json")->capture_default_str();
+  checks_cmd->add_option("--format", checks_format, "text or json")->type_name("text|json")->capture_default_str();
 
   app::CommonOptions config;
   std::string config_today;
@@ -111,9 +202,37 @@ int run(int argc, char** argv) {
 
   auto* version_cmd = cli.add_subcommand("version", "Print the version");
 
+  app::InitOptions init;
+  std::string init_today;
+  auto* init_cmd = cli.add_subcommand("init", "Write a commented .constable.yaml for an existing repository");
+  init_cmd->add_option("path", init.path, "Repository root")->capture_default_str();
+  init_cmd->add_option("--constitution", init.constitution, "Constitution Markdown file (else discovered)");
+  init_cmd->add_flag("--force", init.force, "Replace an existing .constable.yaml");
+  init_cmd->add_option("--baseline", init.baseline, "Also record today's findings in this baseline file");
+  init_cmd->add_option("--today", init_today, "Date for the baseline's due dates (YYYY-MM-DD; or CONSTABLE_TODAY)");
+
+  std::string completion_shell;
+  auto* completion_cmd = cli.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
+  cli::choices(completion_cmd->add_option("shell", completion_shell, "The shell"), {"bash", "zsh", "fish"})
+      ->required();
+
+  std::string man_output;
+  bool man_check = false;
+  auto* man_cmd = cli.add_subcommand("man", "Print the manual page, constable(1), in roff");
+  man_cmd->add_option("--output,-o", man_output, "Write it to this file instead of standard output");
+  man_cmd->add_flag("--check", man_check, "With --output: fail if the file is out of date instead of writing it");
+
+  cli::add_help_footers(cli);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != 0) {
+      if (auto hint = cli::parse_error_hint(cli, std::vector<std::string>(argv + 1, argv + argc))) {
+        std::cerr << fmt::format("constable: {}\n", *hint);
+        return app::kExitUsage;
+      }
+    }
     const int code = cli.exit(e);
     return code == 0 ? 0 : app::kExitUsage;
   }
@@ -129,13 +248,37 @@ int run(int argc, char** argv) {
     if (!parse_today(check_today, check)) return app::kExitUsage;
     auto parsed = report::parse_format(format);
     if (!parsed) {
-      std::cerr << fmt::format("constable: --format must be text, json, sarif, junit or markdown, got '{}'\n", format);
+      std::cerr << fmt::format("constable: --format must be {}, got '{}'\n", report::format_names(), format);
       return app::kExitUsage;
     }
     check.format = *parsed;
+    for (const std::string& spec : report_files) {
+      auto file = app::parse_report_file(spec);
+      if (!file) {
+        std::cerr << fmt::format("constable: {}\n", file.error().to_string());
+        return app::kExitUsage;
+      }
+      check.report_files.push_back(std::move(*file));
+    }
+    if (!output.empty() && output != "-") check.output = output;
     const bool to_terminal = (output.empty() || output == "-") && isatty(STDOUT_FILENO) != 0;
     check.colour = colour == "always" || (colour == "auto" && to_terminal && std::getenv("NO_COLOR") == nullptr);
-    return emit(app::check(check), output);
+    check.summary_first = summary_position == "first";
+    check.sort = sort_order == "severity" ? report::SortOrder::severity : report::SortOrder::path;
+    if (!min_severity.empty()) check.min_severity = parse_severity(min_severity);
+    const app::ProgressSettings progress_settings =
+        app::progress_settings(check.quiet, verbose, debug, force_progress, isatty(STDERR_FILENO) != 0);
+    std::optional<app::TerminalProgress> progress;
+    if (app::wants_progress(progress_settings)) {
+      progress.emplace(progress_settings, [](std::string_view text) {
+        std::fwrite(text.data(), 1, text.size(), stderr);
+        std::fflush(stderr);
+      });
+      check.progress = &*progress;
+    }
+    app::Outcome outcome = app::check(check);
+    if (progress) progress->finish();
+    return emit(outcome, {});  // app::check writes --output itself
   }
   if (*baseline_write_cmd) {
     if (!parse_today(baseline_today, baseline)) return app::kExitUsage;
@@ -155,8 +298,19 @@ int run(int argc, char** argv) {
     return emit(app::print_config(config), {});
   }
   if (*docs_cmd) return emit(app::generate_docs(docs_dir, docs_check), {});
+  if (*init_cmd) {
+    if (!init_today.empty()) {
+      init.today = Date::parse(init_today);
+      if (!init.today) {
+        std::cerr << fmt::format("constable: --today must be YYYY-MM-DD, got '{}'\n", init_today);
+        return app::kExitUsage;
+      }
+    }
+    return emit(app::init(init), {});
+  }
+  if (*completion_cmd || *man_cmd) return generated_docs(cli, completion_cmd, completion_shell, man_output, man_check);
   if (*version_cmd) {
-    std::cout << "constable " << app::version_string() << "\n";
+    std::cout << app::version_report({{"CLI11", CLI11_VERSION}});
     return 0;
   }
   return app::kExitUsage;

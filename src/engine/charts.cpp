@@ -125,6 +125,8 @@ std::string add_render(RenderedCharts& out, const helm::Chart& chart, const std:
   const std::string environment = values_file.empty() ? chart.display_prefix + "values.yaml" : std::string(values_file);
   const std::optional<std::string> production_reason =
       values_file.empty() ? std::nullopt : production.for_path(values_file);
+  const std::optional<std::string> non_production_reason =
+      values_file.empty() ? std::nullopt : production.non_production_for_path(values_file);
   for (const auto& problem : result.problems) {
     if (explained_by_note(problem.kind)) continue;
     if (problem.kind == helm::Problem::Kind::chart) {
@@ -143,7 +145,7 @@ std::string add_render(RenderedCharts& out, const helm::Chart& chart, const std:
           {line.template_file, line.template_line, line.template_column, line.value_file, line.value_line,
            line.release_namespace});
     rendered->file = {manifest.template_file, &rendered->stream, std::string(text::basename(environment)),
-                      production_reason, &rendered->origins};
+                      production_reason, &rendered->origins, non_production_reason};
     out.manifests.push_back(std::move(rendered));
   }
   return left_out_summary(result.problems, chart.display_prefix);
@@ -168,9 +170,13 @@ void add_left_out_notes(RenderedCharts& out, const std::string& chart_dir,
 
 }  // namespace
 
-RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production) {
+RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production,
+                             ProgressListener* progress) {
   RenderedCharts out;
-  for (const auto& dir : top_level_charts(workspace)) {
+  const auto charts = top_level_charts(workspace);
+  if (progress != nullptr) progress->phase_started(Phase::charts, charts.size());
+  for (const auto& dir : charts) {
+    const ProgressItem item(progress, Phase::charts, dir);
     auto chart = helm::load_chart(workspace.root / dir, dir, workspace.root);
     if (!chart) {
       // The file at fault (values.yaml too large), else the chart's Chart.yaml.
@@ -198,6 +204,7 @@ RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::
                                    return a.path == b.path && a.range == b.range && a.message == b.message;
                                  }),
                      out.problems.end());
+  if (progress != nullptr) progress->phase_finished(Phase::charts, charts.size());
   return out;
 }
 

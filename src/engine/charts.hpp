@@ -12,6 +12,7 @@
 #include "core/types.hpp"
 #include "formats/yaml/yaml.hpp"
 #include "kube/manifests.hpp"
+#include "engine/progress.hpp"
 #include "kube/production.hpp"
 #include "workspace/workspace.hpp"
 
@@ -45,6 +46,8 @@ struct RenderedCharts {
 // Top-level charts only: a chart under another chart's charts/ directory is
 // rendered as that chart's subchart. Test hooks (helm.sh/hook: test) are left
 // out: `helm install` does not deploy them.
-RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production);
+// `progress` (optional) hears of each chart as it is rendered.
+RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production,
+                             ProgressListener* progress = nullptr);
 
 }  // namespace constable::engine

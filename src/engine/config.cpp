@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/files.hpp"
+#include "core/suggest.hpp"
 #include "core/text.hpp"
 #include "formats/yaml/yaml.hpp"
 
@@ -116,6 +117,9 @@ class Reader {
 
   // Every key of `map` must be one of `known`; true when they all are.
   bool only_keys(const yaml::Node* map, std::initializer_list<std::string_view> known, std::string_view where) {
+    return only_keys(map, std::vector<std::string_view>(known), where);
+  }
+  bool only_keys(const yaml::Node* map, const std::vector<std::string_view>& known, std::string_view where) {
     bool ok = true;
     for (const yaml::Entry& entry : map->entries) {
       const bool scalar_key = entry.key->is_scalar();
@@ -123,8 +127,10 @@ class Reader {
       if (scalar_key && std::find(known.begin(), known.end(), key) != known.end()) continue;
       std::string list;
       for (auto k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
-      error(entry.key, fmt::format("unknown key '{}' in {} (expected one of: {})",
-                                   scalar_key ? excerpt(key) : std::string("a non-string key"), where, list));
+      const std::string suggestion = scalar_key ? text::did_you_mean(key, known) : std::string();
+      error(entry.key, fmt::format("unknown key '{}' in {}{} (expected one of: {})",
+                                   scalar_key ? excerpt(key) : std::string("a non-string key"), where,
+                                   suggestion, list));
       ok = false;
     }
     return ok;
@@ -331,9 +337,7 @@ void read_config(Reader& r, const yaml::Node* root, Config& config) {
     r.error(root, "the configuration must be a mapping of keys to values");
     return;
   }
-  r.only_keys(root,
-              {"constitution", "exclude", "include", "select", "ignore", "fail_on", "max_file_size", "sprint_days", "docker",
-               "git", "secrets", "production", "waivers", "attestations"},
+  r.only_keys(root, std::vector<std::string_view>(std::begin(kConfigKeys), std::end(kConfigKeys)),
               "the configuration");
 
   if (const auto* n = root->get("constitution")) {
@@ -346,9 +350,11 @@ void read_config(Reader& r, const yaml::Node* root, Config& config) {
                      {"ignore", &config.ignore}});
   if (const auto* n = root->get("fail_on")) {
     if (auto v = r.scalar(n, "fail_on")) {
+      // As on the command line: "none" reports everything and fails nothing.
+      config.fail_on_none = text::to_lower(text::trim(*v)) == "none";
       config.fail_on = parse_severity(*v);
-      if (!config.fail_on)
-        r.error(n, fmt::format("'fail_on' must be critical, high, medium or low, got '{}'", excerpt(*v)));
+      if (!config.fail_on && !config.fail_on_none)
+        r.error(n, fmt::format("'fail_on' must be critical, high, medium, low or none, got '{}'", excerpt(*v)));
     }
   }
   if (const auto* n = root->get("max_file_size")) {

@@ -92,6 +92,7 @@ struct Config {
   std::vector<std::string> select;  // check ids or domains ("docker")
   std::vector<std::string> ignore;
   std::optional<Severity> fail_on;
+  bool fail_on_none = false;  // `fail_on: none`: no finding fails the run
   std::uintmax_t max_file_size = 10ULL * 1024 * 1024;
   int sprint_days = 14;
   DockerOptions docker;
@@ -101,6 +102,12 @@ struct Config {
   std::vector<Waiver> waivers;
   std::vector<Attestation> attestations;
 };
+
+// The top-level keys `.constable.yaml` accepts, in the order the README
+// documents them; docs/schema/constable-config.schema.json lists the same.
+inline constexpr std::string_view kConfigKeys[] = {
+    "constitution", "exclude", "include", "select",   "ignore",     "fail_on",  "max_file_size",
+    "sprint_days",  "docker",  "git",     "secrets",  "production", "waivers", "attestations"};
 
 // Every problem of the file is reported, each with its line and column: the
 // error's message holds the first, then one "path:line:column: message" line

@@ -193,7 +193,13 @@ class Runner {
       if (binding.check->info().one_finding_per_file) one_per_file_ids_.insert(std::string(binding.check->info().id));
     }
     for (const CheckInfo* info : Catalog::builtin().infos()) known_ids_.push_back(std::string(info->id));
-    for (const CheckInfo* info : rules::all()) known_ids_.push_back(std::string(info->id));
+    for (const CheckInfo* info : rules::all()) {
+      known_ids_.push_back(std::string(info->id));
+      if (info->one_finding_per_file) one_per_file_ids_.insert(std::string(info->id));
+    }
+    // Objects relate across files, so reporting one manifest reads them all;
+    // reporting only other files needs no manifest phase.
+    if (options.report_only != nullptr && !reports_a_manifest_file()) manifests_.clear();
   }
 
   RunResult run() {
@@ -205,7 +211,7 @@ class Runner {
     if (options_.repository_checks) {
       std::set<std::string_view> files;
       for (const auto& file : workspace_.files) files.insert(file.path);
-      for (auto& c : check_repository()) {
+      for (auto& c : check_repository(options_.progress)) {
         if (files.contains(c.emission.path_override)) {
           repository_findings[c.emission.path_override].push_back(std::move(c));
           continue;
@@ -216,7 +222,8 @@ class Runner {
 
     std::vector<const workspace::File*> work;
     for (const auto& file : workspace_.files) {
-      const bool wanted = options_.file_phase_only == nullptr || options_.file_phase_only->contains(file.path);
+      const bool wanted = (options_.file_phase_only == nullptr || options_.file_phase_only->contains(file.path)) &&
+                          (reported(file.path) || wants_manifest(file));
       if ((wanted && (!every_file_.empty() || by_kind_.contains(file.kind) || wants_manifest(file))) ||
           repository_findings.contains(file.path))
         work.push_back(&file);
@@ -225,12 +232,16 @@ class Runner {
 
     const unsigned jobs = options_.jobs != 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
     std::vector<PendingFile> pending(work.size());
+    ProgressListener* const progress = options_.progress;
+    if (progress != nullptr) progress->phase_started(Phase::files, work.size());
     parallel_for(work.size(), jobs, [&](std::size_t i) {
+      const ProgressItem item(progress, Phase::files, work[i]->path);
       pending[i] = collect(*work[i]);
       if (const auto found = repository_findings.find(work[i]->path); found != repository_findings.end())
         for (const auto& c : found->second) pending[i].collected.push_back(c);
       if (!pending[i].awaits_manifests) finalize(pending[i]);
     });
+    if (progress != nullptr) progress->phase_finished(Phase::files, work.size());
     if (!manifests_.empty()) check_manifests(work, pending, jobs, unplaced, result.notes);
 
     std::vector<FileOutcome> outcomes;
@@ -248,6 +259,8 @@ class Runner {
     if (options_.repository_checks)
       for (auto& f : check_attestations()) result.findings.push_back(std::move(f));
     apply_waivers(result.findings);
+    if (options_.report_only != nullptr)
+      std::erase_if(result.findings, [&](const Finding& f) { return !reported(f); });
     for (const auto& n : workspace_.notes) result.notes.push_back(n);
     std::sort(result.findings.begin(), result.findings.end(), report_order);
     std::sort(result.notes.begin(), result.notes.end());
@@ -299,6 +312,30 @@ class Runner {
     return !manifests_.empty() && (file.kind == FileKind::yaml || file.kind == FileKind::json);
   }
 
+  // Whether findings about `path` are reported (RunOptions::report_only).
+  bool reported(const std::string& path) const {
+    return options_.report_only == nullptr || options_.report_only->contains(path);
+  }
+  bool reported(const Finding& f) const {
+    if (reported(f.path)) return true;
+    if (!options_.repository_checks) return false;
+    // About the repository, wherever they point: repository-scope checks and
+    // the configuration's attestations and waivers.
+    if (const CheckInfo* info = Catalog::builtin().find(f.check_id)) return info->scope == Scope::repository;
+    for (const CheckInfo* rule : {&rules::kExpiredWaiver, &rules::kExpiredAttestation, &rules::kInvalidAttestation,
+                                  &rules::kUnattestedClause})
+      if (f.check_id == rule->id) return true;
+    return false;
+  }
+  bool reports_a_manifest_file() const {
+    for (const auto& file : workspace_.files) {
+      const bool may_hold_manifests =
+          file.kind == FileKind::yaml || file.kind == FileKind::json || file.kind == FileKind::helm_template;
+      if (may_hold_manifests && reported(file.path)) return true;
+    }
+    return false;
+  }
+
   // Reads a file and runs the checks that look at it alone.
   PendingFile collect(const workspace::File& file) const {
     PendingFile pending;
@@ -343,14 +380,16 @@ class Runner {
     }
 
     std::vector<Collected>& collected = pending.collected;
-    if (const auto kind_checks = by_kind_.find(file.kind); kind_checks != by_kind_.end()) {
+    // A file read only for the manifest set is not judged on its own.
+    const bool judged = reported(file.path);
+    if (const auto kind_checks = by_kind_.find(file.kind); judged && kind_checks != by_kind_.end()) {
       for (const Binding* binding : kind_checks->second) {
         CollectingEmitter emitter(collected, binding->check->info(), binding->clause);
         binding->check->check(context, emitter);
       }
     }
     const std::size_t specific = collected.size();
-    if (!every_file_.empty() && !text::looks_binary(context.text())) {
+    if (judged && !every_file_.empty() && !text::looks_binary(context.text())) {
       for (const Binding* binding : every_file_) {
         CollectingEmitter emitter(collected, binding->check->info(), binding->clause);
         binding->check->check(context, emitter);
@@ -443,16 +482,20 @@ class Runner {
     }
     const kube::ProductionRules production(config_.production);
     const RenderedCharts charts =
-        options_.render_charts ? render_charts(workspace_, production) : RenderedCharts{};
+        options_.render_charts ? render_charts(workspace_, production, options_.progress) : RenderedCharts{};
     for (const auto& manifest : charts.manifests) parsed.push_back(manifest->file);
     notes.insert(notes.end(), charts.notes.begin(), charts.notes.end());
     const kube::ManifestSet set = kube::ManifestSet::build(parsed, production);
     const ManifestView view(*this, set, production);
     std::vector<std::vector<Collected>> per_check(manifests_.size());
+    ProgressListener* const progress = options_.progress;
+    if (progress != nullptr) progress->phase_started(Phase::manifests, manifests_.size());
     parallel_for(manifests_.size(), jobs, [&](std::size_t i) {
+      const ProgressItem item(progress, Phase::manifests, manifests_[i]->check->info().id);
       CollectingEmitter emitter(per_check[i], manifests_[i]->check->info(), manifests_[i]->clause);
       manifests_[i]->check->check_manifests(view, emitter);
     });
+    if (progress != nullptr) progress->phase_finished(Phase::manifests, set.objects().size());
     per_check.emplace_back();
     for (const auto& problem : charts.problems)
       per_check.back().push_back({&rules::kRenderError, nullptr, Emission{.range = problem.range, .message = problem.message, .path_override = problem.path}});
@@ -581,13 +624,16 @@ class Runner {
   }
 
   // Repository-scope checks, once each, on the calling thread.
-  std::vector<Collected> check_repository() const {
+  std::vector<Collected> check_repository(ProgressListener* progress) const {
     std::vector<Collected> collected;
     const RepositoryView view(*this);
+    if (progress != nullptr) progress->phase_started(Phase::repository, repository_.size());
     for (const Binding* binding : repository_) {
+      const ProgressItem item(progress, Phase::repository, binding->check->info().id);
       CollectingEmitter emitter(collected, binding->check->info(), binding->clause);
       binding->check->check_repository(view, emitter);
     }
+    if (progress != nullptr) progress->phase_finished(Phase::repository, repository_.size());
     return collected;
   }
 

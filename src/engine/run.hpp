@@ -12,6 +12,7 @@
 #include "engine/config.hpp"
 #include "engine/finding.hpp"
 #include "engine/plan.hpp"
+#include "engine/progress.hpp"
 #include "workspace/workspace.hpp"
 
 namespace constable::engine {
@@ -30,6 +31,14 @@ struct RunOptions {
   // When set, the file phase reads only these paths (and files repository
   // findings point at): --diff's base needs no findings of unchanged files.
   const std::set<std::string>* file_phase_only = nullptr;
+  // When set, only findings about these paths are reported (the files named
+  // on the command line, e.g. pre-commit's staged files), plus, with
+  // repository_checks, those of the repository-scope checks and the
+  // configuration's attestations and waivers. Other files are read only to
+  // build the manifest set, when a reported file may hold manifests.
+  const std::set<std::string>* report_only = nullptr;
+  // Hears of each phase, file and chart (from worker threads); null = silent.
+  ProgressListener* progress = nullptr;
 };
 
 struct PhaseTimes {

@@ -47,14 +47,28 @@ void read_attributes(std::string_view rest, InlineSuppression& s) {
   if (!has_reason && s.problem.empty()) s.problem = "a reason is required: add reason=\"...\"";
 }
 
+// A marker after an odd number of backticks or double quotes on its line is
+// quoted: documentation showing the syntax (`constable:ignore[...]`) or a
+// string literal, not a comment that suppresses.
+bool is_quoted(std::string_view before) {
+  std::size_t backticks = 0, quotes = 0;
+  for (char c : before) {
+    backticks += c == '`' ? 1 : 0;
+    quotes += c == '"' ? 1 : 0;
+  }
+  return backticks % 2 == 1 || quotes % 2 == 1;
+}
+
 }  // namespace
 
 std::vector<InlineSuppression> find_suppressions(const std::vector<std::string_view>& lines) {
   std::vector<InlineSuppression> found;
+  bool in_fence = false;  // a Markdown code block: an example, not a comment
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::string_view line = lines[i];
+    if (text::trim(line).starts_with("```")) in_fence = !in_fence;
     const auto at = line.find(kMarker);
-    if (at == std::string_view::npos) continue;
+    if (at == std::string_view::npos || in_fence || is_quoted(line.substr(0, at))) continue;
     InlineSuppression s;
     s.line = static_cast<int>(i + 1);
     s.column = static_cast<int>(at + 1);

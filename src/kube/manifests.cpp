@@ -86,6 +86,39 @@ std::optional<std::string> Object::production() const {
   return std::nullopt;
 }
 
+std::string effective_image(std::string_view image, const std::vector<ImageOverride>& images) {
+  if (images.empty()) return std::string(image);
+  // "registry:5000/app:v1@sha256:..." -> name "registry:5000/app", tag "v1"
+  std::string_view name = image;
+  std::string_view digest;
+  if (const auto at = name.find('@'); at != std::string_view::npos) {
+    digest = name.substr(at + 1);
+    name = name.substr(0, at);
+  }
+  std::string_view tag;
+  if (const auto colon = name.rfind(':'); colon != std::string_view::npos && name.find('/', colon) == std::string_view::npos) {
+    tag = name.substr(colon + 1);
+    name = name.substr(0, colon);
+  }
+  for (const auto& o : images) {
+    if (o.name != name) continue;
+    std::string out = o.new_name.empty() ? std::string(name) : o.new_name;
+    if (!o.digest.empty()) return out + "@" + o.digest;
+    const std::string_view new_tag = o.new_tag.empty() ? tag : std::string_view(o.new_tag);
+    if (!new_tag.empty()) out += fmt::format(":{}", new_tag);
+    if (!digest.empty()) out += fmt::format("@{}", digest);
+    return out;
+  }
+  return std::string(image);
+}
+
+std::optional<std::string> Object::non_production() const {
+  for (const auto& p : placements)
+    if (!p.non_production) return std::nullopt;
+  if (placements.empty()) return std::nullopt;
+  return placements.front().non_production;
+}
+
 std::string Object::display_name() const {
   const auto ns = declared_namespace();
   if (ns.empty()) return fmt::format("{}/{}", kind, name);
@@ -246,6 +279,16 @@ Kustomization read_kustomization(const ParsedFile& file, const yaml::Node* root)
       if (auto resolved = join_relative(k.dir, item->value)) k.resources.push_back(*resolved);
     }
   }
+  if (const yaml::Node* images = root->get("images"); images != nullptr && images->is_sequence()) {
+    for (const yaml::Node* item : images->items) {
+      if (!item->is_mapping() || item->get("name") == nullptr || !item->get("name")->is_scalar()) continue;
+      ImageOverride image{.name = std::string(item->get("name")->str())};
+      if (const yaml::Node* n = item->get("newName"); n != nullptr && n->is_scalar()) image.new_name = n->str();
+      if (const yaml::Node* t = item->get("newTag"); t != nullptr && t->is_scalar()) image.new_tag = t->str();
+      if (const yaml::Node* d = item->get("digest"); d != nullptr && d->is_scalar()) image.digest = d->str();
+      k.images.push_back(std::move(image));
+    }
+  }
   bool hashed_by_default = true;
   if (const yaml::Node* options = root->get("generatorOptions"))
     if (const yaml::Node* disable = options->get("disableNameSuffixHash"))
@@ -312,7 +355,8 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
   std::map<std::string, std::vector<std::size_t>> objects_by_file;  // path -> object indexes
   for (const auto& file : files) {
     if (file.stream == nullptr) continue;
-    set.sources_.push_back({file.path, file.stream, file.environment, file.production, file.origins});
+    set.sources_.push_back(
+        {file.path, file.stream, file.environment, file.production, file.origins, file.non_production});
     const Source& source = set.sources_.back();
     for (const auto& doc : file.stream->documents) {
       if (doc.root == nullptr || !doc.root->is_mapping()) continue;
@@ -353,9 +397,10 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
   std::set<std::string> on_path;
   std::set<std::tuple<const Kustomization*, std::string, std::optional<std::string>>> walked;
   std::function<void(const Kustomization&, const std::string&, const std::optional<std::string>&, const std::string&,
-                     int)>
+                     const std::vector<ImageOverride>&, int)>
       walk = [&](const Kustomization& k, const std::string& outer_namespace,
-                 const std::optional<std::string>& outer_production, const std::string& via, int depth) {
+                 const std::optional<std::string>& outer_production, const std::string& via,
+                 const std::vector<ImageOverride>& outer_images, int depth) {
         if (depth > 32) return;  // bounds the recursion: no real overlay is nested this deep
         const std::string ns = outer_namespace.empty() ? k.namespace_name : outer_namespace;
         std::optional<std::string> prod = outer_production;
@@ -364,9 +409,11 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
             prod = fmt::format("kustomize overlay {}: {}", k.dir.empty() ? "." : k.dir, *reason);
         if (on_path.contains(k.dir) || !walked.emplace(&k, ns, prod).second) return;
         on_path.insert(k.dir);
+        std::vector<ImageOverride> images = outer_images;
+        images.insert(images.end(), k.images.begin(), k.images.end());
         for (const auto& resource : k.resources) {
           if (const auto sub = by_dir.find(resource); sub != by_dir.end()) {
-            walk(*sub->second, ns, prod, via, depth + 1);
+            walk(*sub->second, ns, prod, via, images, depth + 1);
             continue;
           }
           const auto objects = objects_by_file.find(resource);
@@ -378,7 +425,13 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
             p.namespace_name = ns.empty() ? std::string(o.declared_namespace()) : ns;
             p.production = prod;
             if (!p.production && !p.namespace_name.empty()) p.production = production.for_namespace(p.namespace_name);
+            if (!p.production) {
+              if (!p.namespace_name.empty()) p.non_production = production.non_production_for_namespace(p.namespace_name);
+              if (!p.non_production) p.non_production = production.non_production_for_path(via);
+              if (p.non_production) p.non_production = fmt::format("kustomize overlay {}: {}", via, *p.non_production);
+            }
             p.via = via;
+            p.images = images;
             placements[i].push_back(std::move(p));
           }
         }
@@ -387,7 +440,7 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
   for (const auto& k : set.kustomizations_) {
     if (included_dirs.contains(k.dir)) continue;
     walked.clear();
-    walk(k, "", std::nullopt, k.path, 0);
+    walk(k, "", std::nullopt, k.path, {}, 0);
   }
 
   std::vector<Object> kept;
@@ -400,6 +453,11 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
       if (!p.namespace_name.empty()) p.production = production.for_namespace(p.namespace_name);
       if (!p.production) p.production = production.for_path(o.source->path);
       if (!p.production) p.production = o.source->production;
+      if (!p.production) {
+        if (!p.namespace_name.empty()) p.non_production = production.non_production_for_namespace(p.namespace_name);
+        if (!p.non_production) p.non_production = production.non_production_for_path(o.source->path);
+        if (!p.non_production) p.non_production = o.source->non_production;
+      }
       placements[i].push_back(std::move(p));
     }
     o.placements = std::move(placements[i]);

@@ -39,14 +39,32 @@ struct Source {
   std::string environment{};
   std::optional<std::string> production{};  // why a rendered stream is production
   const std::vector<Origin>* origins = nullptr;  // rendered streams: one per line of the stream
+  std::optional<std::string> non_production{};   // why a rendered stream is explicitly not production
+};
+
+// A kustomization's `images:` entry: the image transformer that rewrites
+// `name` (matched without tag or digest) in the objects it includes.
+struct ImageOverride {
+  std::string name;
+  std::string new_name{};  // "" keeps the name
+  std::string new_tag{};   // "" keeps the tag
+  std::string digest{};    // "sha256:...", replaces tag and digest
 };
 
 // One way an object is deployed.
 struct Placement {
   std::string namespace_name;               // "" when nothing sets one
   std::optional<std::string> production{};  // why this placement is production
+  std::optional<std::string> non_production{};  // why it is explicitly not (dev overlay, test namespace)
   std::string via{};                        // "k8s/overlays/prod/kustomization.yaml", "" when applied directly
+  // The image transformers of the kustomizations on the way, the outermost
+  // (applied last, so it wins) first.
+  std::vector<ImageOverride> images{};
 };
+
+// An image reference as a placement deploys it: `image` rewritten by the
+// first of `images` whose name matches (kustomize's `images:`), else as is.
+std::string effective_image(std::string_view image, const std::vector<ImageOverride>& images);
 
 struct Object {
   const Source* source = nullptr;
@@ -65,6 +83,9 @@ struct Object {
   const yaml::Node* annotations() const;  // metadata.annotations or null
   // The first production placement's reason, or nullopt.
   std::optional<std::string> production() const;
+  // Why no placement can reach production (the first one's reason), or
+  // nullopt when one is production or of unknown environment.
+  std::optional<std::string> non_production() const;
   // "Deployment/web" (with the namespace when declared: "Deployment/shop/web").
   std::string display_name() const;
 };
@@ -83,6 +104,7 @@ struct Kustomization {
   std::string namespace_name;
   std::vector<std::string> resources;  // workspace-relative files or directories, as resolved
   std::vector<Generator> generators;
+  std::vector<ImageOverride> images{};
 };
 
 // Pod template of a workload: metadata and spec (the PodSpec).
@@ -132,6 +154,7 @@ struct ParsedFile {
   std::string environment{};                     // rendered streams only
   std::optional<std::string> production{};       // rendered streams only: why they are production
   const std::vector<Origin>* origins = nullptr;  // rendered streams only
+  std::optional<std::string> non_production{};   // rendered streams only: why they are explicitly not production
 };
 
 class ManifestSet {

@@ -1,5 +1,7 @@
 #include "kube/production.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/text.hpp"
@@ -9,6 +11,37 @@ namespace constable::kube {
 namespace {
 
 bool is_production_word(std::string_view word) { return word == "prod" || word == "production"; }
+
+bool is_non_production_word(std::string_view word) {
+  static constexpr std::string_view kWords[] = {
+      "ci",      "demo", "dev",   "develop", "development", "e2e",  "kind",    "local", "minikube", "preview", "qa",
+      "sandbox", "stage", "staging", "stg",   "test",        "testing", "uat"};
+  return std::find(std::begin(kWords), std::end(kWords), word) != std::end(kWords);
+}
+
+// "prod-eu", "shop-production", "prod": a namespace named for the word or
+// prefixed/suffixed with it.
+bool namespace_names(std::string_view name, bool (*is_word)(std::string_view)) {
+  if (is_word(name)) return true;
+  const auto dash = name.find('-');
+  if (dash != std::string_view::npos && is_word(name.substr(0, dash))) return true;
+  const auto last = name.rfind('-');
+  return last != std::string_view::npos && is_word(name.substr(last + 1));
+}
+
+// The first directory of `path` (its last segment is the file) named for a word.
+std::optional<std::string> directory_named(std::string_view path, bool (*is_word)(std::string_view)) {
+  std::string_view rest = path;
+  while (!rest.empty()) {
+    const auto slash = rest.find('/');
+    if (slash == std::string_view::npos) break;
+    if (is_word(text::to_lower(rest.substr(0, slash))))
+      return fmt::format("it is under the '{}' directory",
+                         path.substr(0, static_cast<std::size_t>(rest.data() - path.data()) + slash));
+    rest.remove_prefix(slash + 1);
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -32,16 +65,7 @@ std::string ProductionRules::values_environment(std::string_view path) {
 std::optional<std::string> ProductionRules::for_path(std::string_view path) const {
   if (is_production_word(values_environment(path)))
     return fmt::format("'{}' is a production values file", text::basename(path));
-  std::string_view rest = path;
-  while (!rest.empty()) {
-    const auto slash = rest.find('/');
-    if (slash == std::string_view::npos) break;  // the last segment is the file itself
-    const std::string segment = text::to_lower(rest.substr(0, slash));
-    if (is_production_word(segment))
-      return fmt::format("it is under the '{}' directory",
-                         path.substr(0, static_cast<std::size_t>(rest.data() - path.data()) + slash));
-    rest.remove_prefix(slash + 1);
-  }
+  if (auto reason = directory_named(path, is_production_word)) return reason;
   for (const auto& glob : configured_.paths)
     if (workspace::glob_matches(glob, path))
       return fmt::format("it matches production path '{}' in .constable.yaml", glob);
@@ -53,12 +77,21 @@ std::optional<std::string> ProductionRules::for_namespace(std::string_view name)
   std::string_view n = lower;
   for (const auto& configured : configured_.namespaces)
     if (text::to_lower(configured) == n) return fmt::format("namespace '{}' is production in .constable.yaml", name);
-  bool production = is_production_word(n);
-  for (std::string_view word : {"prod", "production"}) {
-    production = production || (n.starts_with(word) && n.size() > word.size() && n[word.size()] == '-') ||
-                 (n.ends_with(word) && n.size() > word.size() && n[n.size() - word.size() - 1] == '-');
-  }
-  if (production) return fmt::format("it is deployed to namespace '{}'", name);
+  if (namespace_names(n, is_production_word)) return fmt::format("it is deployed to namespace '{}'", name);
+  return std::nullopt;
+}
+
+std::optional<std::string> ProductionRules::non_production_for_path(std::string_view path) const {
+  if (for_path(path)) return std::nullopt;
+  if (is_non_production_word(values_environment(path)))
+    return fmt::format("'{}' is a {} values file", text::basename(path), values_environment(path));
+  return directory_named(path, is_non_production_word);
+}
+
+std::optional<std::string> ProductionRules::non_production_for_namespace(std::string_view name) const {
+  if (for_namespace(name)) return std::nullopt;
+  if (namespace_names(text::to_lower(name), is_non_production_word))
+    return fmt::format("it is deployed to namespace '{}'", name);
   return std::nullopt;
 }
 

@@ -10,6 +10,9 @@
 // a namespace named prod or production, or prefixed/suffixed with it
 // (`prod-eu`, `shop-production`). `.constable.yaml`'s `production:` adds
 // path globs and namespaces.
+//
+// Non-production is the same shape with the words of development, test and
+// staging environments (dev, test, staging, qa, local, ...).
 
 #include <optional>
 #include <string>
@@ -27,6 +30,12 @@ class ProductionRules {
   // For a workspace-relative file or directory path.
   std::optional<std::string> for_path(std::string_view path) const;
   std::optional<std::string> for_namespace(std::string_view name) const;
+  // The same questions for the explicit opposite: a values-dev.yaml file, a
+  // directory or namespace named for a development, test or staging
+  // environment. What is neither is of unknown environment and may reach
+  // production.
+  std::optional<std::string> non_production_for_path(std::string_view path) const;
+  std::optional<std::string> non_production_for_namespace(std::string_view name) const;
   // "prod" for values-prod.yaml, "staging" for values-staging.yaml, "" for
   // values.yaml or a file that is not a values file.
   static std::string values_environment(std::string_view path);

@@ -1,5 +1,6 @@
 #include "report/common.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -64,7 +65,123 @@ Summary summarize(const Report& report) {
     if (index < summary.by_severity.size()) ++summary.by_severity[index];
     if (is_failing(report, finding.severity)) ++summary.failing;
   }
+  summary.hidden = report.hidden.findings;
+  summary.failing += report.hidden.failing;
+  if (report.result != nullptr) summary.files_checked = report.result->stats.files_checked;
+  const ClauseCoverage& coverage = report.coverage;
+  summary.coverage_known = coverage.known;
+  summary.clauses = coverage.clauses;
+  summary.clauses_enforced = coverage.enforced;
+  summary.clauses_attested = coverage.attested;
+  summary.low_coverage = coverage.known && (coverage.clauses == 0 || (coverage.enforced + coverage.attested) * 100 <
+                                                                          kLowCoveragePercent * coverage.clauses);
   return summary;
+}
+
+std::string checked_sentence(const Summary& summary) {
+  if (!summary.coverage_known) return {};
+  return fmt::format("{} of {} clause{} enforced{}, {} file{} checked", summary.clauses_enforced, summary.clauses,
+                     summary.clauses == 1 ? "" : "s",
+                     summary.clauses_attested > 0 ? fmt::format(" ({} more attested)", summary.clauses_attested) : "",
+                     summary.files_checked, summary.files_checked == 1 ? "" : "s");
+}
+
+std::string low_coverage_note(const Summary& summary) {
+  if (!summary.low_coverage) return {};
+  if (summary.clauses == 0)
+    return "The constitution has no clause constable recognises (no MUST, SHALL or PROHIBITED rule), so a clean run "
+           "proves nothing.";
+  const std::size_t covered = summary.clauses_enforced + summary.clauses_attested;
+  const auto percent = summary.clauses == 0 ? 0 : covered * 100 / summary.clauses;
+  return fmt::format(
+      "Only {} of {} clauses ({}%) are enforced: constable has checks for little of this constitution, so a clean "
+      "run proves little. `constable coverage` lists every clause and what enforces it; attestations in "
+      ".constable.yaml cover clauses no file can show.",
+      covered, summary.clauses, percent);
+}
+
+std::vector<CheckCount> counts_by_check(const Report& report) {
+  std::vector<CheckCount> counts;
+  for (const engine::Finding& finding : findings_of(report)) {
+    if (finding.suppressed()) continue;
+    auto it = std::find_if(counts.begin(), counts.end(),
+                           [&](const CheckCount& c) { return c.check_id == finding.check_id; });
+    if (it == counts.end()) {
+      counts.push_back({finding.check_id, finding.severity, 1});
+      continue;
+    }
+    ++it->count;
+    it->severity = std::min(it->severity, finding.severity);  // Severity orders the most severe first
+  }
+  std::sort(counts.begin(), counts.end(), [](const CheckCount& a, const CheckCount& b) {
+    if (a.severity != b.severity) return a.severity < b.severity;
+    if (a.count != b.count) return a.count > b.count;
+    return a.check_id < b.check_id;
+  });
+  return counts;
+}
+
+std::string terminal_safe(std::string_view s) {
+  const std::string valid = clean(s);
+  std::string out;
+  out.reserve(valid.size());
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    const auto u = static_cast<unsigned char>(valid[i]);
+    if ((u < 0x20 && u != '\t') || u == 0x7F) {
+      out += '?';
+    } else if (u == 0xC2 && i + 1 < valid.size() && static_cast<unsigned char>(valid[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(valid[i + 1]) <= 0x9F) {
+      out += '?';
+      ++i;
+    } else {
+      out += valid[i];
+    }
+  }
+  return out;
+}
+
+std::string severity_counts_text(const SeverityCounts& counts) {
+  std::vector<std::string> parts;
+  for (Severity severity : kAllSeverities) {
+    const std::size_t n = counts[static_cast<std::size_t>(severity)];
+    if (n > 0) parts.push_back(fmt::format("{} {}", n, to_string(severity)));
+  }
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+std::vector<const engine::Finding*> most_severe_first(const Report& report) {
+  std::vector<const engine::Finding*> out;
+  for (const engine::Finding& finding : findings_of(report))
+    if (!finding.suppressed()) out.push_back(&finding);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const engine::Finding* a, const engine::Finding* b) { return a->severity < b->severity; });
+  return out;
+}
+
+bool names_a_file(std::string_view path) {
+  if (path.empty() || path == "." || path.ends_with('/')) return false;
+  return path != ".git" && !path.starts_with(".git/");
+}
+
+std::optional<FileLocation> file_location(const Report& report, const engine::Finding& finding) {
+  if (names_a_file(finding.path)) return FileLocation{finding.path, finding.range, false};
+  if (report.constitution_in_root.empty()) return std::nullopt;
+  const SourceRange clause_line =
+      finding.clause_line > 0 ? SourceRange::at_line(finding.clause_line) : SourceRange::whole_file();
+  return FileLocation{report.constitution_in_root, clause_line, true};
+}
+
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;  // s[end] starts the cut character
+  return s.substr(0, end);
+}
+
+std::string violations_text(const Summary& summary) {
+  if (summary.total == 0) return "no violations";
+  return fmt::format("{} violation{} ({})", summary.total, summary.total == 1 ? "" : "s",
+                     severity_counts_text(summary.by_severity));
 }
 
 const Rule* find_rule(const Report& report, std::string_view check_id, std::size_t* index) {
@@ -88,6 +205,26 @@ std::string_view suppression_kind(engine::Suppression::Kind kind) {
 }
 
 std::string clean(std::string_view s) { return text::sanitize_utf8(s); }
+
+std::string printable(std::string_view s, bool keep_line_breaks) {
+  const std::string valid = clean(s);
+  std::string out;
+  out.reserve(valid.size());
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    const auto u = static_cast<unsigned char>(valid[i]);
+    const bool line_break = u == '\n' || u == '\r';
+    if ((u < 0x20 && u != '\t' && !(keep_line_breaks && line_break)) || u == 0x7F) {
+      out += '?';
+    } else if (u == 0xC2 && i + 1 < valid.size() && static_cast<unsigned char>(valid[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(valid[i + 1]) <= 0x9F) {
+      out += '?';  // a C1 control (U+0080..U+009F)
+      ++i;
+    } else {
+      out += valid[i];
+    }
+  }
+  return out;
+}
 
 std::string pascal_case(std::string_view check_id) {
   const auto slash = check_id.rfind('/');
@@ -232,3 +369,9 @@ std::size_t codepoint_count(std::string_view s) {
 }
 
 }  // namespace constable::report::detail
+
+namespace constable::report {
+
+std::string violations_summary(const Report& report) { return detail::violations_text(detail::summarize(report)); }
+
+}  // namespace constable::report

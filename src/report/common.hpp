@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,9 +23,40 @@ struct Summary {
   std::size_t total = 0;  // unsuppressed findings
   std::array<std::size_t, 4> by_severity{};  // unsuppressed, indexed by Severity
   std::size_t suppressed = 0;
-  std::size_t failing = 0;  // unsuppressed at or above the fail-on threshold
+  std::size_t failing = 0;  // unsuppressed at or above the fail-on threshold (shown or not)
+  std::size_t hidden = 0;   // unsuppressed below --min-severity, not shown
+  // How much was checked (Report::coverage and the run's stats).
+  bool coverage_known = false;
+  std::size_t clauses = 0, clauses_enforced = 0, clauses_attested = 0;
+  std::size_t files_checked = 0;
+  bool low_coverage = false;  // fewer than kLowCoveragePercent of the clauses enforced or attested
 };
 Summary summarize(const Report& report);
+
+// Below this share of enforced clauses a clean run says that it proves little.
+inline constexpr std::size_t kLowCoveragePercent = 10;
+// "12 of 40 clauses enforced, 57 files checked" (with "(3 more attested)"
+// when some are); "" when the report has no coverage figures.
+std::string checked_sentence(const Summary& summary);
+// For a run that enforces little of its constitution: "Only 2 of 40 clauses
+// (5%) are enforced: ..." ("" otherwise).
+std::string low_coverage_note(const Summary& summary);
+
+// Unsuppressed findings per check, for summary tables: most severe first,
+// then the most findings, then by id.
+struct CheckCount {
+  std::string_view check_id;
+  Severity severity = Severity::low;  // the most severe of its findings
+  std::size_t count = 0;
+};
+std::vector<CheckCount> counts_by_check(const Report& report);
+
+// Valid UTF-8 with every control character (C0 except \t, DEL, C1) shown as
+// '?', so nothing quoted from a repository can drive a terminal. One code
+// point in, one out: columns stay meaningful.
+std::string terminal_safe(std::string_view s);
+// "12 violations (2 high, 10 medium)", "1 violation (1 low)" or "no violations".
+std::string violations_text(const Summary& summary);
 
 // Files in the repository that were not judged, by provenance (all zero
 // without a result), and the sentence that says so: "Not judged (not the
@@ -32,6 +64,36 @@ Summary summarize(const Report& report);
 // in .constable.yaml judges them." ("" when every file was judged).
 workspace::ProvenanceCounts not_judged_of(const Report& report);
 std::string not_judged_sentence(const Report& report);
+
+// Counts indexed by Severity.
+using SeverityCounts = std::array<std::size_t, 4>;
+// "2 high, 10 medium": the severities with a count, most severe first ("" when all are zero).
+std::string severity_counts_text(const SeverityCounts& counts);
+
+// The unsuppressed findings, most severe first, report order kept within a
+// severity: the order in which formats with a size limit keep findings.
+std::vector<const engine::Finding*> most_severe_first(const Report& report);
+
+// Whether a finding's path names a file of the repository: not "" or ".",
+// not a directory ("docs/"), not git's own data (".git", ".git/refs/...").
+bool names_a_file(std::string_view path);
+
+// Where formats that can only point at a file of the repository (SARIF,
+// GitHub annotations, GitLab Code Quality) show a finding: its own file, or,
+// for a finding about the repository as a whole or a directory, the line of
+// its clause in the constitution (the whole constitution for a finding
+// without a clause). nullopt when the finding has no file and the
+// constitution lies outside the root.
+struct FileLocation {
+  std::string path;  // relative to the root
+  SourceRange range;
+  bool at_clause = false;  // true: the constitution stands in for the repository
+};
+std::optional<FileLocation> file_location(const Report& report, const engine::Finding& finding);
+
+// The longest prefix of valid UTF-8 `s` of at most `max_bytes` bytes that
+// does not end inside a character.
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
 
 // True when an unsuppressed finding of this severity fails the run.
 bool is_failing(const Report& report, Severity severity);
@@ -46,6 +108,11 @@ std::string_view suppression_kind(engine::Suppression::Kind kind);  // "inline_c
 
 // Valid UTF-8 copy of any text (invalid sequences become U+FFFD).
 std::string clean(std::string_view s);
+
+// Valid UTF-8 with every control character (C0 other than tab, and newline
+// and carriage return when `keep_line_breaks`; DEL; C1) shown as '?', one
+// for one, so that nothing in a report can drive a terminal or a log viewer.
+std::string printable(std::string_view s, bool keep_line_breaks);
 
 // "docker/non-root-user" -> "NonRootUser" (the part after the last '/').
 std::string pascal_case(std::string_view check_id);

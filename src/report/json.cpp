@@ -126,6 +126,14 @@ std::string render_json(const Report& report, const RenderOptions& options) {
   for (std::size_t i = 1; i < counts.size(); ++i)
     not_judged[std::string(workspace::to_string(static_cast<workspace::Provenance>(i)))] = counts[i];
   summary_json["not_judged"] = std::move(not_judged);
+  // How much the run checked, when the report knows its coverage.
+  if (summary.coverage_known) {
+    summary_json["checked"] = Json{{"clauses", summary.clauses},
+                                   {"clauses_enforced", summary.clauses_enforced},
+                                   {"clauses_attested", summary.clauses_attested},
+                                   {"files", summary.files_checked},
+                                   {"low_coverage", summary.low_coverage}};
+  }
   doc["summary"] = std::move(summary_json);
 
   Json findings = Json::array();

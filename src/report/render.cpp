@@ -12,8 +12,13 @@ std::optional<Format> parse_format(std::string_view name) {
   if (lowered == "sarif") return Format::sarif;
   if (lowered == "junit") return Format::junit;
   if (lowered == "markdown" || lowered == "md") return Format::markdown;
+  if (lowered == "github") return Format::github;
+  if (lowered == "gitlab") return Format::gitlab;
+  if (lowered == "html") return Format::html;
   return std::nullopt;
 }
+
+std::string_view format_names() { return "text, json, sarif, junit, markdown, github, gitlab or html"; }
 
 std::string render(const Report& report, Format format, const RenderOptions& options) {
   // No exception may escape a renderer: the only realistic one is
@@ -22,9 +27,12 @@ std::string render(const Report& report, Format format, const RenderOptions& opt
     switch (format) {
       case Format::text: return render_text(report, options);
       case Format::json: return render_json(report, options);
-      case Format::sarif: return render_sarif(report);
+      case Format::sarif: return render_sarif(report, options);
       case Format::junit: return render_junit(report);
-      case Format::markdown: return render_markdown(report);
+      case Format::markdown: return render_markdown(report, options);
+      case Format::github: return render_github(report);
+      case Format::gitlab: return render_gitlab(report);
+      case Format::html: return render_html(report);
     }
     return {};
   } catch (const std::exception& error) {

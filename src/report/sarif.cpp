@@ -1,10 +1,13 @@
 // SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "report/common.hpp"
@@ -96,6 +99,12 @@ Json artifact_location(std::string_view path) {
   return out;
 }
 
+// A file outside the root: an absolute one as a file:// URI, else the path as given.
+Json outside_root(std::string_view path) {
+  if (!path.empty() && path.front() == '/') return Json{{"uri", "file://" + detail::percent_encode_path(path)}};
+  return Json{{"uri", detail::percent_encode_path(path)}};
+}
+
 Json physical_location(std::string_view path, const SourceRange& range, std::string_view snippet) {
   Json physical;
   physical["artifactLocation"] = artifact_location(path);
@@ -143,10 +152,20 @@ Json result_json(const Report& report, const engine::Finding& finding) {
   if (!finding.clause_id.empty()) message += " (clause " + clean(finding.clause_id) + ")";
   out["message"] = Json{{"text", message}};
 
+  // Code scanning needs a file: a finding about the repository or a
+  // directory points at its clause's line in the constitution.
+  const auto file = detail::file_location(report, finding);
+  const bool own_file = file && !file->at_clause;
   Json location;
-  location["physicalLocation"] = physical_location(finding.path, finding.range, finding.snippet);
+  if (own_file) {
+    location["physicalLocation"] = physical_location(finding.path, finding.range, finding.snippet);
+  } else if (file) {
+    location["physicalLocation"] = physical_location(file->path, file->range, {});
+  } else {
+    location["physicalLocation"] = Json{{"artifactLocation", outside_root(report.constitution_path)}};
+  }
   out["locations"] = Json::array({std::move(location)});
-  if (!finding.also_at.empty()) {
+  if (own_file && !finding.also_at.empty()) {
     // Every further place of a problem reported once per file.
     Json related = Json::array();
     for (std::size_t i = 0; i < finding.also_at.size(); ++i) {
@@ -178,6 +197,7 @@ Json result_json(const Report& report, const engine::Finding& finding) {
   Json properties;
   properties["severity"] = std::string(to_string(finding.severity));
   properties["due"] = finding.due.to_string();
+  if (!own_file) properties["path"] = clean(finding.path);  // what the finding is about
   if (!finding.clause_id.empty()) {
     properties["clause"] = Json{{"id", clean(finding.clause_id)},
                                 {"text", clean(finding.clause_text)},
@@ -188,9 +208,94 @@ Json result_json(const Report& report, const engine::Finding& finding) {
   return out;
 }
 
+
+std::string dump(const Json& doc) { return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; }
+
+// Results are dumped four levels deep (runs, run, results, result): each of
+// their lines is indented by 8 more spaces, and followed by ",\n".
+std::size_t dumped_size_in_run(const Json& result) {
+  const std::string alone = result.dump(2, ' ', false, Json::error_handler_t::replace);
+  return alone.size() + 8 * (1 + static_cast<std::size_t>(std::count(alone.begin(), alone.end(), '\n'))) + 2;
+}
+
+// "20 of 30000 results left out ...: 5 medium, 15 low; ...", the run-level
+// notification of what the limits cut.
+Json truncation_notification(std::size_t left_out, std::size_t total, const detail::SeverityCounts& by_severity,
+                             const RenderOptions& options) {
+  std::vector<std::string> limits;
+  if (options.sarif_max_results > 0) limits.push_back(fmt::format("at most {} results", options.sarif_max_results));
+  if (options.sarif_max_bytes > 0) limits.push_back(fmt::format("at most {} bytes", options.sarif_max_bytes));
+  Json notification;
+  notification["descriptor"] = Json{{"id", "constable/results-truncated"}};
+  notification["level"] = "warning";
+  notification["message"] = Json{
+      {"text", fmt::format("{} of {} results left out to stay within code scanning's limits ({}): {}; the most "
+                           "severe were kept. The JSON report lists every finding.",
+                           left_out, total, fmt::join(limits, ", "), detail::severity_counts_text(by_severity))}};
+  return notification;
+}
+
+// Fills the run's results and notifications within code scanning's limits
+// (RenderOptions): when they cut, unsuppressed findings before suppressed
+// ones, then the most severe, are kept, in report order, and a notification
+// says what was left out.
+void fill_results(Json& doc, Json notifications, std::vector<Json>& results,
+                  const std::vector<engine::Finding>& findings, const RenderOptions& options) {
+  Json& run = doc["runs"][0];
+  std::vector<std::size_t> ranking(findings.size());
+  for (std::size_t i = 0; i < ranking.size(); ++i) ranking[i] = i;
+  std::stable_sort(ranking.begin(), ranking.end(), [&](std::size_t a, std::size_t b) {
+    return std::pair{findings[a].suppressed(), findings[a].severity} <
+           std::pair{findings[b].suppressed(), findings[b].severity};
+  });
+  std::size_t keep = options.sarif_max_results > 0 ? std::min(options.sarif_max_results, ranking.size())
+                                                   : ranking.size();
+
+  const auto set_notifications = [&](std::size_t kept) {
+    Json all = notifications;
+    if (kept < findings.size()) {
+      detail::SeverityCounts left_out{};
+      for (std::size_t i = kept; i < ranking.size(); ++i)
+        ++left_out[static_cast<std::size_t>(findings[ranking[i]].severity)];
+      all.push_back(truncation_notification(findings.size() - kept, findings.size(), left_out, options));
+    }
+    Json& invocation = run["invocations"][0];
+    if (all.empty()) {
+      invocation.erase("toolExecutionNotifications");
+    } else {
+      invocation["toolExecutionNotifications"] = std::move(all);
+    }
+  };
+  const auto set_results = [&](std::size_t kept) {
+    std::vector<std::size_t> chosen(ranking.begin(), ranking.begin() + static_cast<std::ptrdiff_t>(kept));
+    std::sort(chosen.begin(), chosen.end());
+    Json array = Json::array();
+    for (std::size_t i : chosen) array.push_back(results[i]);
+    run["results"] = std::move(array);
+  };
+
+  if (options.sarif_max_bytes > 0) {
+    // The document without results, with the longest notification it can
+    // carry, plus each kept result's share: then a check of the real size.
+    set_notifications(0);
+    set_results(0);
+    std::size_t size = dump(doc).size();
+    std::size_t fits = 0;
+    while (fits < keep && size + dumped_size_in_run(results[ranking[fits]]) <= options.sarif_max_bytes)
+      size += dumped_size_in_run(results[ranking[fits++]]);
+    keep = fits;
+  }
+  for (;;) {
+    set_notifications(keep);
+    set_results(keep);
+    if (options.sarif_max_bytes == 0 || keep == 0 || dump(doc).size() <= options.sarif_max_bytes) break;
+    --keep;
+  }
+}
+
 }  // namespace
 
-std::string render_sarif(const Report& report) {
+std::string render_sarif(const Report& report, const RenderOptions& options) {
   Json driver;
   driver["name"] = clean(report.tool_name);
   if (!report.tool_version.empty()) {
@@ -205,31 +310,26 @@ std::string render_sarif(const Report& report) {
   Json run;
   run["tool"] = Json{{"driver", std::move(driver)}};
 
-  Json invocation;
-  invocation["executionSuccessful"] = true;
   Json notifications = Json::array();
   for (const workspace::Note& note : detail::notes_of(report)) {
     Json notification;
     notification["level"] = "note";
     notification["message"] = Json{{"text", clean(note.message)}};
-    if (!note.path.empty()) {
-      // A note about a place in a file names it "path:line[:column]".
-      const auto [path, range] = split_position(note.path);
+    // A note about a place in a file names it "path:line[:column]"; one
+    // about a directory or the repository has no location.
+    if (const auto [path, range] = split_position(note.path); detail::names_a_file(path)) {
       Json location;
       location["physicalLocation"] = physical_location(path, range, {});
       notification["locations"] = Json::array({std::move(location)});
     }
     notifications.push_back(std::move(notification));
   }
-  if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
-  run["invocations"] = Json::array({std::move(invocation)});
+  run["invocations"] = Json::array({Json{{"executionSuccessful", true}}});
 
   const std::string root_uri = detail::file_uri_for_root(report.root);
   if (!root_uri.empty()) run["originalUriBaseIds"] = Json{{"%SRCROOT%", Json{{"uri", root_uri}}}};
 
-  Json results = Json::array();
-  for (const engine::Finding& finding : detail::findings_of(report)) results.push_back(result_json(report, finding));
-  run["results"] = std::move(results);
+  run["results"] = Json::array();
   run["columnKind"] = "unicodeCodePoints";
   run["properties"] = Json{{"constitution", Json{{"path", clean(report.constitution_path)},
                                                  {"version", clean(report.constitution_version)}}}};
@@ -238,7 +338,13 @@ std::string render_sarif(const Report& report) {
   doc["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
   doc["version"] = "2.1.0";
   doc["runs"] = Json::array({std::move(run)});
-  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+
+  const auto& findings = detail::findings_of(report);
+  std::vector<Json> results;
+  results.reserve(findings.size());
+  for (const engine::Finding& finding : findings) results.push_back(result_json(report, finding));
+  fill_results(doc, std::move(notifications), results, findings, options);
+  return dump(doc);
 }
 
 }  // namespace constable::report

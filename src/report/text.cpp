@@ -1,9 +1,12 @@
 // Human-readable output for terminals and CI logs.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <optional>
 
+#include "core/text.hpp"
 #include "report/common.hpp"
 
 namespace constable::report {
@@ -23,27 +26,7 @@ std::string_view severity_colour(Severity severity) {
   return "";
 }
 
-// Valid UTF-8 with every control character (C0 except \t, DEL, C1) shown as
-// '?', so nothing in a report can drive the terminal. One code point in, one
-// out: columns stay meaningful.
-std::string terminal_safe(std::string_view s) {
-  const std::string valid = detail::clean(s);
-  std::string out;
-  out.reserve(valid.size());
-  for (std::size_t i = 0; i < valid.size(); ++i) {
-    const auto u = static_cast<unsigned char>(valid[i]);
-    if ((u < 0x20 && u != '\t') || u == 0x7F) {
-      out += '?';
-    } else if (u == 0xC2 && i + 1 < valid.size() && static_cast<unsigned char>(valid[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(valid[i + 1]) <= 0x9F) {
-      out += '?';
-      ++i;
-    } else {
-      out += valid[i];
-    }
-  }
-  return out;
-}
+using detail::terminal_safe;
 
 class Painter {
  public:
@@ -134,75 +117,196 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
+// The findings, grouped by file (report order), or by severity and then file.
+std::string findings_block(const Report& report, const RenderOptions& options, const Painter& paint) {
+  std::vector<const engine::Finding*> shown;
+  if (options.sort == SortOrder::severity) {
+    shown = detail::most_severe_first(report);
+  } else {
+    for (const engine::Finding& finding : detail::findings_of(report))
+      if (!finding.suppressed()) shown.push_back(&finding);
+  }
+  std::string out;
+  const std::string* current_path = nullptr;
+  std::optional<Severity> current_severity;
+  for (const engine::Finding* finding : shown) {
+    if (options.sort == SortOrder::severity && current_severity != finding->severity) {
+      if (current_severity) out += '\n';
+      current_severity = finding->severity;
+      const auto count = std::count_if(shown.begin(), shown.end(),
+                                       [&](const engine::Finding* f) { return f->severity == finding->severity; });
+      out += paint(severity_colour(finding->severity),
+                   fmt::format("{} ({})", text::to_upper(to_string(finding->severity)), count));
+      out += "\n\n";
+      current_path = nullptr;
+    }
+    if (current_path == nullptr || *current_path != finding->path) {
+      if (current_path != nullptr) out += '\n';
+      current_path = &finding->path;
+      out += paint(kBold, terminal_safe(finding->path.empty() ? std::string_view(".") : finding->path));
+      out += '\n';
+    }
+    render_finding(out, *finding, paint);
+  }
+  if (!shown.empty()) out += '\n';
+  return out;
+}
+
+std::string notes_block(const Report& report) {
+  std::string out;
+  const auto& notes = detail::notes_of(report);
+  for (const workspace::Note& note : notes)
+    out += fmt::format("note: {}: {}\n", terminal_safe(note.path), terminal_safe(note.message));
+  if (!notes.empty()) out += '\n';
+  if (const std::string not_judged = detail::not_judged_sentence(report); !not_judged.empty())
+    out += not_judged + "\n";
+  return out;
+}
+
+// The last line of the report, and all of it with --quiet: how many
+// violations, how many fail the run.
+std::string verdict_line(const Report& report, const detail::Summary& summary, const Painter& paint) {
+  std::string against = terminal_safe(report.constitution_path);
+  if (!report.constitution_version.empty()) against += " v" + terminal_safe(report.constitution_version);
+  const std::string hidden =
+      summary.hidden > 0 && report.hidden.below
+          ? fmt::format("{} below {} not shown", summary.hidden, to_string(*report.hidden.below))
+          : std::string();
+  std::string threshold;
+  if (report.fail_on_none) {
+    threshold = "fail-on none: nothing fails the run";
+  } else {
+    threshold = fmt::format("{} at or above the fail-on threshold ({})", summary.failing, to_string(report.fail_on));
+  }
+  if (summary.total == 0 && summary.hidden == 0) {
+    std::string line = fmt::format("No violations found in {} against {}", terminal_safe(report.root), against);
+    if (summary.low_coverage)
+      line += fmt::format(", which constable enforces little of ({} of {} clauses)", summary.clauses_enforced,
+                          summary.clauses);
+    if (summary.suppressed > 0) line += fmt::format(" ({} suppressed)", summary.suppressed);
+    return line + ".";
+  }
+  if (summary.total == 0) {
+    return fmt::format("No violations at or above {} in {} against {} ({}, {} suppressed); {}.",
+                       to_string(*report.hidden.below), terminal_safe(report.root), against, hidden,
+                       summary.suppressed, threshold);
+  }
+  std::vector<std::string> parts;
+  for (Severity severity : kAllSeverities) {
+    const std::size_t n = summary.by_severity[static_cast<std::size_t>(severity)];
+    const std::string part = fmt::format("{} {}", n, to_string(severity));
+    parts.push_back(n > 0 ? paint(severity_colour(severity), part) : part);
+  }
+  return fmt::format("{} ({}), {} suppressed{}; {}.", plural(summary.total, "violation", "violations"),
+                     fmt::join(parts, ", "), summary.suppressed, hidden.empty() ? "" : ", " + hidden, threshold);
+}
+
+// At most this many findings under "Most severe".
+constexpr std::size_t kMostSevereShown = 5;
+constexpr std::size_t kSummaryMessageWidth = 72;
+
+std::string shortened(std::string_view s, std::size_t width) {
+  const std::string safe = terminal_safe(s);
+  if (detail::codepoint_count(safe) <= width) return safe;
+  std::size_t end = 0;
+  for (std::size_t points = 0; end < safe.size() && points + 1 < width; ++points) {
+    ++end;
+    while (end < safe.size() && (static_cast<unsigned char>(safe[end]) & 0xC0) == 0x80) ++end;
+  }
+  return safe.substr(0, end) + "…";
+}
+
+// Totals by severity, a table of checks with their counts, the most severe
+// findings, how much was checked; then the verdict line.
+std::string summary_block(const Report& report, const detail::Summary& summary, const Painter& paint) {
+  std::string out;
+  if (summary.total > 0) {
+    out += paint(kBold, "Summary") + "\n";
+    std::vector<std::string> totals;
+    for (Severity severity : kAllSeverities) {
+      const std::size_t n = summary.by_severity[static_cast<std::size_t>(severity)];
+      const std::string part = fmt::format("{} {}", n, to_string(severity));
+      totals.push_back(n > 0 ? paint(severity_colour(severity), part) : part);
+    }
+    out += fmt::format("  Totals:      {}; {} suppressed\n", fmt::join(totals, ", "), summary.suppressed);
+    const auto counts = detail::counts_by_check(report);
+    std::size_t width = 0;
+    for (const auto& c : counts) width = std::max(width, c.check_id.size());
+    out += "  By check:\n";
+    for (const auto& c : counts) {
+      const std::string severity(to_string(c.severity));
+      out += fmt::format("    {:>5}  {}{}  {}\n", c.count, paint(severity_colour(c.severity), severity),
+                         std::string(8 - std::min<std::size_t>(8, severity.size()), ' '), terminal_safe(c.check_id));
+    }
+    out += "  Most severe:\n";
+    const auto ranked = detail::most_severe_first(report);
+    for (std::size_t i = 0; i < std::min(kMostSevereShown, ranked.size()); ++i) {
+      const engine::Finding& f = *ranked[i];
+      const std::string severity(to_string(f.severity));
+      std::string where = terminal_safe(f.path.empty() ? std::string_view(".") : f.path);
+      if (f.range.line > 0) where += ":" + location_label(f.range);
+      out += fmt::format("    {}{}  {}  {}  {}\n", paint(severity_colour(f.severity), severity),
+                         std::string(8 - std::min<std::size_t>(8, severity.size()), ' '), where,
+                         terminal_safe(f.check_id), shortened(f.message, kSummaryMessageWidth));
+    }
+    if (ranked.size() > kMostSevereShown)
+      out += paint(kDim, fmt::format("    and {} more\n", ranked.size() - kMostSevereShown));
+  }
+  // Under the heading when there is one; a clean run has only these lines.
+  const std::string_view indent = summary.total > 0 ? "  " : "";
+  if (const std::string checked = detail::checked_sentence(summary); !checked.empty())
+    out += fmt::format("{}Checked:     {}.\n", indent, checked);
+  if (const std::string note = detail::low_coverage_note(summary); !note.empty())
+    out += fmt::format("{}Note:        {}\n", indent, note);
+  out += verdict_line(report, summary, paint);
+  out += '\n';
+  return out;
+}
+
+std::string stats_block(const Report& report) {
+  if (report.result == nullptr) return {};
+  const engine::Stats& stats = report.result->stats;
+  std::string out = "\nstats:\n";
+  const std::pair<std::string_view, std::chrono::microseconds> phases[] = {
+      {"constitution", stats.times.constitution},
+      {"discover", stats.times.discover},
+      {"bind", stats.times.bind},
+      {"check", stats.times.check},
+      {"report", stats.times.report}};
+  for (const auto& [name, micros] : phases) {
+    out += fmt::format("  {:<13} {}\n", name, detail::format_micros(static_cast<long long>(micros.count())));
+  }
+  out += fmt::format("  files discovered: {}, files checked: {}, bytes read: {}, documents parsed: {}, "
+                     "active checks: {}, suppressed: {}\n",
+                     stats.files_discovered, stats.files_checked, stats.bytes_read, stats.documents_parsed,
+                     stats.active_checks, stats.suppressed);
+  return out;
+}
+
 }  // namespace
 
 std::string render_text(const Report& report, const RenderOptions& options) {
   const Painter paint(options.colour);
-  std::string out;
-  const auto& findings = detail::findings_of(report);
-
-  const std::string* current_path = nullptr;
-  for (const engine::Finding& finding : findings) {
-    if (finding.suppressed()) continue;
-    if (current_path == nullptr || *current_path != finding.path) {
-      if (current_path != nullptr) out += '\n';
-      current_path = &finding.path;
-      out += paint(kBold, terminal_safe(finding.path.empty() ? std::string_view(".") : finding.path));
-      out += '\n';
-    }
-    render_finding(out, finding, paint);
-  }
-  if (current_path != nullptr) out += '\n';
-
-  const auto& notes = detail::notes_of(report);
-  for (const workspace::Note& note : notes) {
-    out += fmt::format("note: {}: {}\n", terminal_safe(note.path), terminal_safe(note.message));
-  }
-  if (!notes.empty()) out += '\n';
-  if (const std::string not_judged = detail::not_judged_sentence(report); !not_judged.empty())
-    out += not_judged + "\n";
-
   const detail::Summary summary = detail::summarize(report);
-  std::string against = terminal_safe(report.constitution_path);
-  if (!report.constitution_version.empty()) against += " v" + terminal_safe(report.constitution_version);
-  if (summary.total == 0) {
-    out += fmt::format("No violations found in {} against {}", terminal_safe(report.root), against);
-    if (summary.suppressed > 0) out += fmt::format(" ({} suppressed)", summary.suppressed);
-    out += ".\n";
+  if (options.quiet) {
+    std::string line = verdict_line(report, summary, paint);
+    if (const std::string checked = detail::checked_sentence(summary); !checked.empty())
+      line += fmt::format(" {}{}.", text::to_upper(checked.substr(0, 1)), checked.substr(1));
+    return line + "\n";
+  }
+  const std::string summary_part = summary_block(report, summary, paint);
+  std::string out;
+  if (options.summary_first) {
+    out = summary_part;
+    if (summary.total > 0 || !detail::notes_of(report).empty()) out += '\n';
+    out += findings_block(report, options, paint);
+    out += notes_block(report);
   } else {
-    std::vector<std::string> parts;
-    for (Severity severity : kAllSeverities) {
-      const std::size_t n = summary.by_severity[static_cast<std::size_t>(severity)];
-      const std::string part = fmt::format("{} {}", n, to_string(severity));
-      parts.push_back(n > 0 ? paint(severity_colour(severity), part) : part);
-    }
-    out += fmt::format("{} ({}), {} suppressed; ", plural(summary.total, "violation", "violations"),
-                       fmt::join(parts, ", "), summary.suppressed);
-    if (report.fail_on_none) {
-      out += "fail-on none: nothing fails the run.\n";
-    } else {
-      out += fmt::format("{} at or above the fail-on threshold ({}).\n", summary.failing,
-                         to_string(report.fail_on));
-    }
+    out = findings_block(report, options, paint);
+    out += notes_block(report);
+    out += summary_part;
   }
-
-  if (options.stats && report.result != nullptr) {
-    const engine::Stats& stats = report.result->stats;
-    out += "\nstats:\n";
-    const std::pair<std::string_view, std::chrono::microseconds> phases[] = {
-        {"constitution", stats.times.constitution},
-        {"discover", stats.times.discover},
-        {"bind", stats.times.bind},
-        {"check", stats.times.check},
-        {"report", stats.times.report}};
-    for (const auto& [name, micros] : phases) {
-      out += fmt::format("  {:<13} {}\n", name, detail::format_micros(static_cast<long long>(micros.count())));
-    }
-    out += fmt::format("  files discovered: {}, files checked: {}, bytes read: {}, documents parsed: {}, "
-                       "active checks: {}, suppressed: {}\n",
-                       stats.files_discovered, stats.files_checked, stats.bytes_read, stats.documents_parsed,
-                       stats.active_checks, stats.suppressed);
-  }
+  if (options.stats) out += stats_block(report);
   return out;
 }
 

@@ -29,9 +29,10 @@ struct Match {
   int end_line = 0;
   int end_column = 0;      // exclusive, on end_line
   double entropy = 0.0;    // Shannon bits per character of the value
-  // A key block, password or generic assignment rather than a token whose
-  // format names its provider: in a test's own sources such values are test
-  // inputs, while a provider token is live wherever it sits.
+  // A key block, password, JWT or generic assignment rather than a token
+  // whose format names its provider: in a test's own sources and in
+  // documentation such values are test inputs and illustrations, while a
+  // provider token is live wherever it sits.
   bool test_input_kind = false;
 };
 

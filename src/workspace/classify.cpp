@@ -117,6 +117,12 @@ const std::vector<CompiledRule>& compiled_rules() {
   return compiled;
 }
 
+// docker-compose.yml, compose.prod.yaml: what Compose reads by default and its variants.
+bool is_compose_name(std::string_view lower_name) {
+  if (!lower_name.ends_with(".yml") && !lower_name.ends_with(".yaml")) return false;
+  return lower_name.starts_with("docker-compose") || lower_name.starts_with("compose.");
+}
+
 }  // namespace
 
 FileKind classify(std::string_view relative_path) {
@@ -145,6 +151,24 @@ void mark_chart_templates(std::vector<File>& files) {
   }
 }
 
+bool is_development_dockerfile(std::string_view path) {
+  // A dev container is a developer's workstation, not an image the project ships.
+  if (path.starts_with(".devcontainer/") || path.find("/.devcontainer/") != std::string_view::npos) return true;
+  const std::size_t slash = path.find_last_of('/');
+  const std::string name = text::to_lower(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t end = name.find_first_of("._-", start);
+    if (end == std::string::npos) end = name.size();
+    const std::string_view word = std::string_view(name).substr(start, end - start);
+    if (word == "dev" || word == "development" || word == "local" || word == "test" || word == "tests" ||
+        word == "e2e" || word == "playwright" || word == "cypress" || word == "devcontainer")
+      return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 StackFacts detect_stack(const std::vector<File>& files) {
   StackFacts stack;
   for (const auto& rule : compiled_rules()) {
@@ -163,6 +187,13 @@ StackFacts detect_stack(const std::vector<File>& files) {
   for (const auto& implication : kImplications) {
     if (stack.has(implication.if_fact)) stack.facts.insert(std::string(implication.then_fact));
   }
+  bool deploys = stack.has("kubernetes") || stack.has("helm") || stack.has("terraform");
+  for (const auto& file : files) {
+    if (deploys) break;
+    deploys = file.kind == FileKind::dockerfile ? !is_development_dockerfile(file.path)
+                                                : is_compose_name(text::to_lower(text::basename(file.path)));
+  }
+  if (deploys) stack.facts.insert(std::string(kDeploysFact));
   return stack;
 }
 

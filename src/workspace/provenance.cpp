@@ -82,6 +82,11 @@ bool is_test_source(std::string_view path) {
   for (const auto segment : text::split(text::dirname(path), '/'))
     if (is_test_directory(segment)) return true;
   const std::string_view name = text::basename(path);
+  // A chart's ci/*values.yaml: the values chart-testing installs it with.
+  const std::string_view dir = text::dirname(path);
+  if ((dir == "ci" || dir.ends_with("/ci")) && name.find("values") != std::string_view::npos &&
+      (name.ends_with(".yaml") || name.ends_with(".yml")))
+    return true;
   const auto dot = name.find('.');
   const std::string_view stem = name.substr(0, dot);
   const std::string_view extension = dot == std::string_view::npos ? std::string_view{} : name.substr(dot);
@@ -132,9 +137,23 @@ Provenance directory_provenance(std::string_view name, Provenance inherited, boo
   return Provenance::project;
 }
 
-bool is_documentation_snippet(std::string_view path) {
+namespace {
+
+bool under_documentation(std::string_view path) {
   const std::string top = text::to_lower(path.substr(0, path.find('/')));
-  if (top.size() == path.size() || (top != "docs" && top != "doc" && top != "documentation")) return false;
+  return top.size() != path.size() && (top == "docs" || top == "doc" || top == "documentation");
+}
+
+}  // namespace
+
+bool is_documentation_page(std::string_view path) {
+  const std::string name = text::to_lower(text::basename(path));
+  return classify(path) == FileKind::markdown || name.ends_with(".rst") || name.ends_with(".adoc") ||
+         name.ends_with(".mdx");
+}
+
+bool is_documentation_snippet(std::string_view path) {
+  if (!under_documentation(path)) return false;
   const FileKind kind = classify(path);
   if (kind != FileKind::yaml && kind != FileKind::json && kind != FileKind::dockerfile &&
       kind != FileKind::helm_template)

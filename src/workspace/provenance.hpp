@@ -35,8 +35,8 @@ Provenance directory_provenance(std::string_view name, Provenance inherited, boo
 bool is_test_directory(std::string_view name);
 
 // Whether a file is a test's own source by its name or place (orders_test.go,
-// test_orders.py, orders.spec.ts, OrdersTest.java, tests/conftest.py): the
-// keys and passwords in it are test inputs.
+// test_orders.py, orders.spec.ts, OrdersTest.java, tests/conftest.py, a
+// chart's ci/test-values.yaml): the keys and passwords in it are test inputs.
 bool is_test_source(std::string_view path);
 
 // Whether a README's title (its first level-1 heading) presents its
@@ -49,6 +49,12 @@ bool titles_a_collection_of_examples(std::string_view readme);
 // Dockerfile or chart under a top-level docs/ directory) rather than one the
 // project deploys; API descriptions stay judged.
 bool is_documentation_snippet(std::string_view path);
+
+// Whether a file is a page of documentation (Markdown, reStructuredText or
+// AsciiDoc: a README, a tutorial, a chart's install notes): passwords and
+// keys in its examples are illustrations, as in a test's sources; provider
+// tokens are live wherever they sit.
+bool is_documentation_page(std::string_view path);
 
 // What a file's name says: minified bundles are vendored, protobuf and
 // controller-gen output is generated, images, archives, fonts and compiled

@@ -96,6 +96,18 @@ const Note* skipped(const Workspace& workspace, std::string_view path);
 // Chart.yaml) as FileKind::helm_template: they are Go templates, not YAML.
 void mark_chart_templates(std::vector<File>& files);
 
+// A Dockerfile whose file name marks it as for development or tests
+// (`Dockerfile.dev`, `dev.Dockerfile`, `Dockerfile-test`, `Dockerfile.local`,
+// `Dockerfile.playwright`), or a dev container's (`.devcontainer/Dockerfile`):
+// not an image the project ships.
+bool is_development_dockerfile(std::string_view path);
+
+// The stack fact of a repository that deploys something: an image it ships
+// (a Dockerfile that is not for development), a Compose file, Kubernetes
+// manifests, a Helm chart or Terraform. Operational documents and
+// deployment specifications are asked of these.
+inline constexpr std::string_view kDeploysFact = "deploys";
+
 // Stack facts implied by the files' paths.
 StackFacts detect_stack(const std::vector<File>& files);
 

@@ -153,5 +153,34 @@ TEST(CliTrust, KeysAndPasswordsInATestsOwnSourcesAreTestInputs) {
       << run.out;
 }
 
+// Documentation shows the configuration it explains (external-dns's
+// docs/tutorials/azure.md: `"aadClientSecret": "..."` beside placeholder IDs;
+// helm/charts' READMEs: `--set postgresql.postgresPassword=...`): the
+// password is an illustration. A provider token in a page, and the same
+// password in a file the project deploys, are reported; so is a private key
+// in a chart's values, but not in its chart-testing ci/ values.
+TEST(CliTrust, PasswordsInDocumentationPagesAreIllustrations) {
+  TempDir repo;
+  repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "reference-excerpt.md"));
+  const std::string secret = "uKiu" + std::string("Xeiwui4jo9quae9o");
+  const std::string token = "gh" + std::string("p_") + "Zr8kQm2Xw7Lp4Tn9Vb3Hc6Jd1Fs5Gy0Ae2Kq";
+  const std::string page = "# Azure\n\n```json\n{\n  \"tenantId\": \"01234abc-de56-ff78-abc1-234567890def\",\n"
+                           "  \"aadClientSecret\": \"" + secret + "\"\n}\n```\n";
+  repo.write("docs/tutorials/azure.md", page + "\nexport GITHUB_TOKEN=" + token + "\n");
+  repo.write("README.md", page);
+  repo.write("config/azure.json", "{\n  \"aadClientSecret\": \"" + secret + "\"\n}\n");
+  repo.write("charts/eth/ci/test-values.yaml", "privateKey: \"" + secret + "\"\n");
+
+  const auto run = constable({"check", repo.path().string(), "--format", "json", "--select", "secrets"});
+  std::multiset<std::string> where;
+  for (const auto& f : findings_of(run.out, "secrets/hardcoded-secret")) {
+    const std::string message = f["message"];
+    where.insert(f["location"]["path"].get<std::string>() + ": " + message.substr(0, message.find(" committed")));
+  }
+  EXPECT_EQ(where, (std::multiset<std::string>{"config/azure.json: Hard-coded secret assignment",
+                                                "docs/tutorials/azure.md: GitHub token"}))
+      << run.out;
+}
+
 }  // namespace
 }  // namespace constable::testing

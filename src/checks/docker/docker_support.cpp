@@ -155,24 +155,6 @@ std::vector<ImageSource> external_images(const df::Dockerfile& file) {
   return out;
 }
 
-bool is_development_dockerfile(std::string_view path) {
-  // A dev container is a developer's workstation, not an image the project ships.
-  if (path.starts_with(".devcontainer/") || path.find("/.devcontainer/") != std::string_view::npos) return true;
-  const std::size_t slash = path.find_last_of('/');
-  const std::string name = text::to_lower(slash == std::string_view::npos ? path : path.substr(slash + 1));
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    std::size_t end = name.find_first_of("._-", start);
-    if (end == std::string::npos) end = name.size();
-    const std::string_view word = std::string_view(name).substr(start, end - start);
-    if (word == "dev" || word == "development" || word == "local" || word == "test" || word == "tests" ||
-        word == "e2e" || word == "playwright" || word == "cypress" || word == "devcontainer")
-      return true;
-    start = end + 1;
-  }
-  return false;
-}
-
 SourceRange value_range(const df::Dockerfile& file, const df::KeyValue& kv) {
   if (kv.line < 1 || static_cast<std::size_t>(kv.line) > file.lines.size() || kv.value_column < 1) {
     return SourceRange::at_line(kv.line);

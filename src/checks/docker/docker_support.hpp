@@ -11,6 +11,7 @@
 #include "core/types.hpp"
 #include "formats/dockerfile/dockerfile.hpp"
 #include "formats/image_ref.hpp"
+#include "workspace/workspace.hpp"
 
 namespace constable::checks::docker {
 
@@ -71,11 +72,9 @@ struct ImageSource {
 };
 std::vector<ImageSource> external_images(const dockerfile::Dockerfile& file);
 
-// A Dockerfile whose file name marks it as for development or tests
-// (`Dockerfile.dev`, `dev.Dockerfile`, `Dockerfile-test`, `Dockerfile.local`,
-// `Dockerfile.playwright`), or a dev container's (`.devcontainer/Dockerfile`):
-// the production image's qualities (health check, small final stage) are not asked of it.
-bool is_development_dockerfile(std::string_view path);
+// The production image's qualities (health check, small final stage) are
+// not asked of a development Dockerfile.
+using workspace::is_development_dockerfile;
 
 // The range of an ARG/ENV value as written (quotes included) on the key's
 // line; the key's line when it cannot be located.

@@ -130,8 +130,9 @@ class MinimalFinalImageCheck final : public engine::Check {
     if (canonical.starts_with("gcr.io/distroless/") || canonical.starts_with("cgr.dev/chainguard/")) return true;
     // Name and tag only: the registry host says nothing about the image's size.
     const std::string name = text::to_lower(ref.repository + ":" + ref.tag);
-    static constexpr std::array<std::string_view, 9> kMarkers = {
-        "alpine", "slim", "minimal", "micro", "distroless", "busybox", "wolfi", "chainguard", "scratch"};
+    // "chiseled": Ubuntu's distroless-style images (mcr.microsoft.com/dotnet/runtime-deps:8.0-jammy-chiseled).
+    static constexpr std::array<std::string_view, 10> kMarkers = {
+        "alpine", "slim", "minimal", "micro", "distroless", "busybox", "wolfi", "chainguard", "scratch", "chiseled"};
     for (std::string_view marker : kMarkers) {
       if (name.find(marker) != std::string::npos) return true;
     }

@@ -12,16 +12,16 @@ constexpr engine::CheckInfo kInfo{
     .domain = "docs",
     .nature = Nature::documentation,
     .summary = "Write capacity planning documents",
-    .rationale = "Capacity that is not planned is discovered during an outage; the document states expected load, limits per component and when to scale. Applies to repositories that deploy something (a Dockerfile, Kubernetes manifests, a Helm "
-                 "chart or Terraform). Recognised: a .md, .markdown, .rst, .adoc or .txt file whose path matches "
-                 "`capacity`, or a Markdown heading matching `\\bcapacity\\b`.",
+    .rationale = "Capacity that is not planned is discovered during an outage; the document states expected load, limits per component and when to scale. Applies to repositories that deploy something (a Dockerfile that is not for development, a "
+                 "Compose file, Kubernetes manifests, a Helm chart or Terraform). Recognised: a .md, .markdown, .rst, .adoc or .txt file whose path matches "
+                 "`capacity`, or a Markdown section whose heading starts with capacity (planning) or ends with capacity planning (the constitution itself does not count).",
     .remediation = "Add docs/capacity-planning.md: current and expected load, resource requests and limits per component, scaling thresholds and the review cadence.",
     .bad_example = "Dockerfile\nREADME.md\n",
     .good_example = "Dockerfile\nREADME.md\ndocs/capacity-planning.md\n",
     .parameters = "",
     .clause = {.section = "operational documentation|documentation", .text = "capacity planning"},
     .file_kind = FileKind::other,
-    .stack = "",
+    .stack = "deploys",  // workspace::kDeploysFact: a repository that ships something
     .scope = engine::Scope::repository,
 };
 
@@ -30,7 +30,7 @@ constexpr engine::CheckInfo kInfo{
 std::unique_ptr<engine::Check> make_capacity_planning_check() {
   return make_operational_doc_check(kInfo, {.name = "capacity planning",
                                             .path_pattern = R"(capacity)",
-                                            .heading_pattern = R"(\bcapacity\b)",
+                                            .heading_pattern = R"(^capacity( planning| plan| model(l?ing)?)?\b|\bcapacity (planning|plan)$)",
                                             .expected_path = "docs/capacity-planning.md"});
 }
 

@@ -1,5 +1,7 @@
 #include "checks/docs/operational_docs.hpp"
 
+#include <cctype>
+
 #include <fmt/format.h>
 #include <re2/re2.h>
 
@@ -15,6 +17,35 @@ bool is_document(std::string_view lower_path) {
          lower_path.ends_with(".adoc") || lower_path.ends_with(".txt");
 }
 
+// A constitution (CONSTITUTION.md, spec-kit's .specify/memory/constitution.md)
+// demands runbooks; it is not one.
+bool is_constitution(std::string_view lower_path) {
+  return lower_path.find("constitution") != std::string_view::npos || lower_path.find(".specify/") != std::string_view::npos;
+}
+
+// "3.2 Runbooks:" -> "runbooks": the words of a heading, without numbering,
+// emoji or trailing punctuation.
+std::string heading_words(std::string_view heading) {
+  std::string lower = text::to_lower(heading);
+  std::size_t begin = 0, end = lower.size();
+  while (begin < end && std::isalpha(static_cast<unsigned char>(lower[begin])) == 0) ++begin;
+  while (end > begin && std::isalnum(static_cast<unsigned char>(lower[end - 1])) == 0) --end;
+  return lower.substr(begin, end - begin);
+}
+
+// Whether the section under `heading` says anything before the next heading.
+bool has_body(const std::vector<std::string_view>& lines, const std::vector<Heading>& all, std::size_t index) {
+  const int first = all[index].line;  // 1-based line of the heading
+  const int next = index + 1 < all.size() ? all[index + 1].line : static_cast<int>(lines.size()) + 1;
+  for (int line = first + 1; line < next; ++line) {
+    const auto i = static_cast<std::size_t>(line - 1);
+    if (i < lines.size() && !text::trim(lines[i]).empty() && lines[i].find_first_not_of("=-") != std::string_view::npos)
+      return true;
+  }
+  // A heading whose sub-sections hold the content: "## Runbooks" / "### Restart".
+  return index + 1 < all.size() && all[index + 1].level > all[index].level;
+}
+
 class OperationalDocCheck final : public engine::Check {
  public:
   OperationalDocCheck(const engine::CheckInfo& info, OperationalTopic topic)
@@ -24,16 +55,17 @@ class OperationalDocCheck final : public engine::Check {
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     const auto& workspace = repo.workspace();
-    const auto& stack = workspace.stack;
-    if (!stack.has("docker") && !stack.has("kubernetes") && !stack.has("helm") && !stack.has("terraform")) return;
     for (const auto& file : workspace.files) {
       const std::string lower = text::to_lower(file.path);
-      if (is_document(lower) && RE2::PartialMatch(lower, path_)) return;
+      if (is_document(lower) && !is_constitution(lower) && RE2::PartialMatch(lower, path_)) return;
     }
     for (const auto& file : workspace.files) {
-      if (file.kind != FileKind::markdown) continue;
-      for (const Heading& heading : headings(read_file(repo, file)))
-        if (RE2::PartialMatch(text::to_lower(heading.text), heading_)) return;
+      if (file.kind != FileKind::markdown || is_constitution(text::to_lower(file.path))) continue;
+      const std::string_view markdown = read_file(repo, file);
+      const auto found = headings(markdown);
+      const auto lines = text::split_lines(markdown);
+      for (std::size_t i = 0; i < found.size(); ++i)
+        if (RE2::PartialMatch(heading_words(found[i].text), heading_) && has_body(lines, found, i)) return;
     }
     emit_at(out, std::string(topic_.expected_path), 0,
             fmt::format("the repository deploys services but has no {} document", topic_.name));

@@ -18,7 +18,7 @@ constexpr engine::CheckInfo kInfo{
     .summary = "Have a README.md with a quickstart section",
     .rationale = "The README is the first page anyone reads; a quickstart takes a newcomer from clone to a "
                  "running result without reading everything else. The README is README.md at the root (any "
-                 "case); the quickstart is a heading that says Quickstart, Quick start or Getting started.",
+                 "case); the quickstart is a heading that says Quickstart, Quick start(s), Get started or Getting started.",
     .remediation = "Add a `## Quick start` section to README.md with the few commands that install, build and "
                    "run the project.",
     .bad_example = "Payments service\n================\n\nHandles payments.\n",
@@ -40,7 +40,7 @@ class ReadmeQuickstartCheck final : public engine::Check {
       emit_at(out, "README.md", 0, "the repository has no README.md");
       return;
     }
-    static const RE2 kQuickstart(R"((?i)\b(quick[- ]?start|getting started)\b)");
+    static const RE2 kQuickstart(R"((?i)\b(quick[- ]?starts?|get(ting)? started)\b)");
     int title = 1;
     const auto found = headings(read_file(repo, *readme));
     for (const Heading& heading : found)

@@ -12,16 +12,16 @@ constexpr engine::CheckInfo kInfo{
     .domain = "docs",
     .nature = Nature::documentation,
     .summary = "Write runbooks for common operational tasks",
-    .rationale = "A runbook turns a 3 a.m. page into a checklist; without one the fix lives in one person's head. Applies to repositories that deploy something (a Dockerfile, Kubernetes manifests, a Helm "
-                 "chart or Terraform). Recognised: a .md, .markdown, .rst, .adoc or .txt file whose path matches "
-                 "`run-?books?|playbooks?`, or a Markdown heading matching `\\brun-?books?\\b|\\bplaybooks?\\b`.",
+    .rationale = "A runbook turns a 3 a.m. page into a checklist; without one the fix lives in one person's head. Applies to repositories that deploy something (a Dockerfile that is not for development, a "
+                 "Compose file, Kubernetes manifests, a Helm chart or Terraform). Recognised: a .md, .markdown, .rst, .adoc or .txt file whose path matches "
+                 "`run-?books?|playbooks?`, or a Markdown section whose heading starts or ends with runbook or playbook (the constitution itself does not count).",
     .remediation = "Add docs/runbooks/ with one page per operational task (restart, scale, rotate credentials, restore), each with steps and checks.",
     .bad_example = "Dockerfile\nREADME.md\n",
     .good_example = "Dockerfile\nREADME.md\ndocs/runbooks/\n",
     .parameters = "",
     .clause = {.section = "operational documentation|documentation", .text = "runbook"},
     .file_kind = FileKind::other,
-    .stack = "",
+    .stack = "deploys",  // workspace::kDeploysFact: a repository that ships something
     .scope = engine::Scope::repository,
 };
 
@@ -30,7 +30,7 @@ constexpr engine::CheckInfo kInfo{
 std::unique_ptr<engine::Check> make_runbooks_check() {
   return make_operational_doc_check(kInfo, {.name = "runbook",
                                             .path_pattern = R"(run-?books?|playbooks?)",
-                                            .heading_pattern = R"(\brun-?books?\b|\bplaybooks?\b)",
+                                            .heading_pattern = R"(^(operational )?(run-?books?|playbooks?)\b|\b(run-?books?|playbooks?)$)",
                                             .expected_path = "docs/runbooks/"});
 }
 

@@ -3,6 +3,9 @@
 // constitution's own tagging scheme, read from the examples of its sibling
 // clauses ("Semantic versioning for releases: v1.2.3", "Git commit SHA for
 // development: sha-abc1234"): amend an example and the accepted tags follow.
+// The scheme is the project's: it applies to images the repository builds.
+// A third-party image is immutable enough with its own fixed release tag
+// (postgres:15.4) or a digest, and moves with `15` or `stable`.
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -24,23 +27,32 @@ constexpr engine::CheckInfo kInfo{
     .rationale =
         "A tag like `stable` or `main` can be re-pushed: what runs in production then depends on when "
         "each node pulled. Release and commit tags name one build for good.",
-    .remediation = "Tag production images with the tagging scheme (e.g. v1.2.3 or sha-abc1234) or pin a digest.",
+    .remediation =
+        "Tag the project's production images with the tagging scheme (e.g. v1.2.3 or sha-abc1234) or pin a digest; "
+        "run third-party images by a full release version (postgres:15.4) or a digest.",
     .bad_example = "image: registry.example.com/web:stable\n",
     .good_example = "image: registry.example.com/web:v1.2.3\n",
-    .parameters = "the tag patterns derived from the examples of the Image Tagging clauses (v1.2.3, sha-abc1234)",
+    .parameters =
+        "the tag patterns derived from the examples of the Image Tagging clauses (v1.2.3, sha-abc1234), for the "
+        "project's own images (named after a directory with a Dockerfile, the repository, or one of its few charts)",
     .clause = {.section = "tagging", .text = "immutable tags"},
     .file_kind = FileKind::yaml,
     .stack = "",  // applies wherever a Kubernetes object is found, whatever the paths say
     .scope = engine::Scope::manifests,
 };
 
-// "v1.2.3" -> v[0-9]+\.[0-9]+\.[0-9]+ (with SemVer pre-release and build
+// "v1.2.3" -> v?[0-9]+\.[0-9]+\.[0-9]+ (with SemVer pre-release and build
 // suffixes); "sha-abc1234" -> sha-[0-9a-f]{7,40}. A run of digits stands for
 // any number; a run of hex of 7+ characters for an abbreviated or full SHA.
 std::string pattern_from_example(std::string_view example) {
   std::string out;
   std::size_t i = 0;
   bool semver = false;
+  // "v1.2.3" and "1.2.3" are the same release: SemVer writes no 'v', tags often do.
+  if (example.size() > 1 && example[0] == 'v' && std::isdigit(static_cast<unsigned char>(example[1])) != 0) {
+    out += "v?";
+    i = 1;
+  }
   while (i < example.size()) {
     std::size_t j = i;
     while (j < example.size() && std::isxdigit(static_cast<unsigned char>(example[j]))) ++j;
@@ -95,15 +107,26 @@ class ImmutableImageTagsCheck final : public engine::Check {
   }
 
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
-    for_each_production_image(context.manifests(), [&](const ProductionImage& p) {
-      if (uses_latest(p.image) || !p.image.digest.empty()) return;  // no-latest-tag's, or pinned
+    const ProjectImages project(context.workspace());
+    for_each_workload_image(context.manifests(), [&](const WorkloadImage& use) {
+      if (!use.production) return;
+      if (uses_latest(use.image) || !use.image.digest.empty()) return;  // no-latest-tag's, or pinned
+      if (!project.builds(use.image)) {
+        if (is_version_tag(use.image.tag)) return;
+        report(out, use.object, &use.node,
+               fmt::format("container '{}' of {} runs third-party image {}, whose tag '{}' is not a fixed release "
+                           "and can be re-pushed; pin a full release version or a digest{}",
+                           use.container.name, use.object.display_name(), shown_image(use), use.image.tag,
+                           environment_note(use)));
+        return;
+      }
       for (const auto& pattern : patterns_)
-        if (RE2::FullMatch(p.image.tag, *pattern)) return;
-      report(
-          out, p.object, &p.node,
-          fmt::format("container '{}' of {} runs tag '{}', which is not an immutable tag of the tagging scheme ({}){}",
-                      p.container.name, p.object.display_name(), p.image.tag,
-                      examples_.empty() ? "a digest" : join_and(examples_), production_note(p.production)));
+        if (RE2::FullMatch(use.image.tag, *pattern)) return;
+      report(out, use.object, &use.node,
+             fmt::format("container '{}' of {} runs tag '{}', which is not an immutable tag of the tagging scheme "
+                         "({}) for the project's own images{}",
+                         use.container.name, use.object.display_name(), use.image.tag,
+                         examples_.empty() ? "a digest" : join_and(examples_), environment_note(use)));
     });
   }
 

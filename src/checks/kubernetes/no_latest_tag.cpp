@@ -1,5 +1,7 @@
 // kubernetes/no-latest-tag: "latest tag is PROHIBITED in production". An
-// image with no tag is pulled as :latest.
+// image with no tag is pulled as :latest. A manifest whose environment
+// nothing states can reach production, so only an explicitly non-production
+// one (a dev overlay, a test namespace, values-dev.yaml) may use it.
 
 #include <fmt/format.h>
 
@@ -19,7 +21,9 @@ constexpr engine::CheckInfo kInfo{
     .rationale =
         "`latest` names whatever was pushed last: two nodes can run different code under one name, a "
         "restart silently upgrades, and a rollback has nothing to roll back to.",
-    .remediation = "Deploy a release tag (v1.2.3) or a digest (@sha256:...) in production.",
+    .remediation =
+        "Deploy a release tag (v1.2.3) or a digest (@sha256:...); keep `latest` to manifests marked as "
+        "development (a dev overlay or namespace, values-dev.yaml).",
     .bad_example = "image: registry.example.com/web:latest\n",
     .good_example = "image: registry.example.com/web:v1.2.3\n",
     .parameters = "",
@@ -34,12 +38,12 @@ class NoLatestTagCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
-    for_each_production_image(context.manifests(), [&](const ProductionImage& p) {
-      if (!uses_latest(p.image)) return;
-      report(out, p.object, &p.node,
-             fmt::format("container '{}' of {} runs {} {}{}", p.container.name, p.object.display_name(), p.node.value,
-                         p.image.tag.empty() ? "with no tag (pulled as latest)" : "(the latest tag)",
-                         production_note(p.production)));
+    for_each_workload_image(context.manifests(), [&](const WorkloadImage& use) {
+      if (!uses_latest(use.image) || use.non_production) return;
+      report(out, use.object, &use.node,
+             fmt::format("container '{}' of {} runs {} {}{}", use.container.name, use.object.display_name(),
+                         shown_image(use), use.image.tag.empty() ? "with no tag (pulled as latest)" : "(the latest tag)",
+                         environment_note(use)));
     });
   }
 };

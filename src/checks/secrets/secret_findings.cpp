@@ -27,9 +27,10 @@ bool allowed(const constable::secrets::Match& match, std::string_view value, std
 
 void report_secrets(const engine::FileContext& file, engine::Emitter& out, std::string_view where) {
   const std::string_view text = file.text();
-  const bool test_source = workspace::is_test_source(file.file().path);
+  // Where keys and passwords are examples: a test's sources, a documentation page.
+  const bool examples = workspace::is_test_source(file.file().path) || workspace::is_documentation_page(file.file().path);
   for (const auto& match : constable::secrets::Scanner::builtin().scan(text, file.file().path)) {
-    if (test_source && match.test_input_kind) continue;
+    if (examples && match.test_input_kind) continue;
     const std::string_view value = text.substr(match.offset, match.length);
     if (allowed(match, value, file.file().path, file.config())) continue;
     const SourceRange range{match.line, match.column, match.end_line, match.end_column};

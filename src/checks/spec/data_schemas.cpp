@@ -101,6 +101,10 @@ class DataSchemasCheck final : public engine::Check {
     std::optional<jsonschema::Draft> draft;
     if (const yaml::Node* declared = root->get("$schema"); declared != nullptr && declared->is_scalar()) {
       draft = jsonschema::draft_from_uri(declared->value);
+      // "http://json-schema.org/schema#" means "the latest draft" (drafts 4 to
+      // 7 define it): a schema, of no one draft to validate it against.
+      static const RE2 kLatest(R"(https?://json-schema\.org/schema#?)");
+      if (!draft && RE2::FullMatch(declared->value, kLatest)) return true;
       if (!draft && declared->value.find("json-schema.org") != std::string::npos) {
         out.emit(at(file.path, declared->start.line, declared->start.column,
                     fmt::format("'$schema' names no known JSON Schema draft: '{}'", declared->value)));

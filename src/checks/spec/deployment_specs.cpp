@@ -2,6 +2,7 @@
 // Kubernetes manifests.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "checks/spec/spec_checks.hpp"
 #include "checks/spec/spec_support.hpp"
@@ -28,7 +29,7 @@ constexpr engine::CheckInfo kInfo{
     .parameters = "",
     .clause = {.section = "mandatory specification|specification components", .text = "deployment specification"},
     .file_kind = FileKind::other,
-    .stack = "",
+    .stack = "deploys",  // workspace::kDeploysFact: nothing to specify where nothing is deployed
     .scope = engine::Scope::repository,
 };
 
@@ -53,7 +54,14 @@ class DeploymentSpecsCheck final : public engine::Check {
       if (name == "chart.yaml" || name == "chart.yml") {
         const yaml::Node* root = stream.documents.empty() ? nullptr : stream.documents.front().root;
         if (root == nullptr || !root->is_mapping() || root->get("apiVersion") == nullptr || root->get("name") == nullptr) {
-          out.emit(at(file.path, 1, 0, "the Chart.yaml has no apiVersion or name"));
+          std::vector<std::string_view> missing_keys;
+          for (std::string_view key : {"apiVersion", "name"})
+            if (root == nullptr || !root->is_mapping() || root->get(key) == nullptr) missing_keys.push_back(key);
+          out.emit(at(file.path, 1, 0,
+                      fmt::format("the Chart.yaml has no {} (Helm 3 requires it{})", fmt::join(missing_keys, " and "),
+                                  missing_keys.size() == 1 && missing_keys.front() == "apiVersion"
+                                      ? "; Helm 2 charts write apiVersion: v1"
+                                      : "")));
           continue;
         }
         const std::string dir = directory_of(file.path);

@@ -1,6 +1,10 @@
 // spec/functional-specs: every API the repository exposes has an OpenAPI
 // document of at least the version the clause names ("OpenAPI 3.1+").
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include <fmt/format.h>
 #include <re2/re2.h>
 
@@ -84,6 +88,9 @@ class FunctionalSpecsCheck final : public engine::Check {
                                 version->value->value, minimum_.major, minimum_.minor)));
       }
     }
+    // One problem per service (top directory): its first API source names
+    // it, the other files of the same API are counted.
+    std::vector<std::pair<ApiSource, std::size_t>> uncovered;  // first source, further files
     for (const ApiSource& api : detect_apis(repo)) {
       const std::string top = top_directory(api.path);
       bool covered = false;
@@ -92,10 +99,23 @@ class FunctionalSpecsCheck final : public engine::Check {
         covered = covered || doc_top == top || shared_spec_directory(doc_top);
       }
       if (covered) continue;
+      auto same = std::find_if(uncovered.begin(), uncovered.end(),
+                               [&](const auto& u) { return top_directory(u.first.path) == top; });
+      if (same != uncovered.end())
+        ++same->second;
+      else
+        uncovered.emplace_back(api, 0);
+    }
+    for (const auto& [api, further] : uncovered) {
+      const std::string top = top_directory(api.path);
       out.emit(at(api.path, api.line, 0,
                   fmt::format("this {} exposes an API with no OpenAPI document (looked for YAML/JSON files with a "
-                              "top-level 'openapi:' key in '{}', the root, docs/, api/, spec(s)/, openapi/, contracts/)",
-                              api.framework, top.empty() ? "." : top + "/")));
+                              "top-level 'openapi:' key in '{}', the root, docs/, api/, spec(s)/, openapi/, "
+                              "contracts/){}",
+                              api.framework, top.empty() ? "." : top + "/",
+                              further == 0 ? std::string()
+                                           : fmt::format("; {} more file{} of it define routes", further,
+                                                         further == 1 ? "" : "s"))));
     }
   }
 

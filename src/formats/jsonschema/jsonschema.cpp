@@ -146,7 +146,9 @@ class Validator {
         problem(v, fmt::format("'$ref' '{}' names no $anchor in this document", r));
       return;
     }
-    if (auto resolved = resolver_.resolve({owner, document_}); !resolved)
+    // A chain that ends at a remote schema (the draft's meta-schema) is not
+    // broken, only not followed.
+    if (auto resolved = resolver_.resolve({owner, document_}); !resolved && !resolver_.stopped_at_remote())
       problem(v, fmt::format("'$ref' does not resolve: {}", resolved.error().message));
   }
 

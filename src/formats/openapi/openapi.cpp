@@ -129,6 +129,7 @@ Result<const yaml::Node*> Resolver::document_root(const std::string& path) {
 }
 
 Result<Located> Resolver::resolve(const Located& at) {
+  stopped_at_remote_ = false;
   Located current = at;
   std::set<std::pair<std::string, std::string>> seen;  // (document, pointer) visited
   for (int hop = 0; hop < kMaxHops; ++hop) {
@@ -138,8 +139,10 @@ Result<Located> Resolver::resolve(const Located& at) {
     const auto hash = text.find('#');
     const std::string_view file_part = text.substr(0, hash);
     const std::string pointer = hash == std::string_view::npos ? std::string() : std::string(text.substr(hash + 1));
-    if (file_part.find("://") != std::string_view::npos)
+    if (file_part.find("://") != std::string_view::npos || file_part.starts_with("urn:")) {
+      stopped_at_remote_ = true;
       return fail(fmt::format("'{}' is a remote reference; only local files are followed", text));
+    }
     const std::string document = file_part.empty() ? current.document : join_relative(current.document, file_part);
     if (!seen.emplace(document, pointer).second) return fail(fmt::format("'{}' is part of a reference cycle", text));
     auto root = document_root(document);

@@ -63,6 +63,9 @@ class Resolver {
   // name the reference: unreadable file, unparsable file, missing pointer
   // target, a cycle, too many hops.
   Result<Located> resolve(const Located& at);
+  // Whether the last resolve() failed because its chain reached a remote
+  // reference (https://..., urn:): not followed, so not known to be broken.
+  bool stopped_at_remote() const { return stopped_at_remote_; }
 
   // The `$ref` text of a node, if it is a reference object.
   static std::optional<std::string_view> reference_of(const yaml::Node* node);
@@ -75,6 +78,7 @@ class Resolver {
   std::map<std::string, std::unique_ptr<yaml::Stream>> loaded_;
   std::map<std::string, std::string> failed_;  // path -> why
   const yaml::Node* root_ = nullptr;
+  bool stopped_at_remote_ = false;
 };
 
 // HTTP methods that are operations of a path item, in OpenAPI's order.

@@ -63,6 +63,28 @@ TEST(DocsRepository, DeployedServiceNeedsOperationalDocumentsAndEmptyFilesDoNotC
                                          {"docs/capacity-planning.md", 0, "docs/capacity-planning"}}));
 }
 
+// Evidence must be a document or a section devoted to the topic: a heading
+// that only mentions it, an empty section or the constitution that demands
+// it is not a runbook; "Quick Starts" is a quickstart.
+TEST(DocsRepository, OperationalEvidenceIsADevotedDocumentOrSectionNeverTheConstitution) {
+  TempDir repo;
+  repo.write("README.md",
+             "# App\n\n## Quick Starts\n\nmake run\n\n## See the runbook repository for on-call\n\nElsewhere.\n\n"
+             "## Incident response\n\n## Storage capacity of the volume\n\n10 GiB.\n\n"
+             "## Backup and restore\n\nNightly snapshots, restored with `make restore`.\n");
+  repo.write("ARCHITECTURE.md", "# Architecture\n\nOne process.\n");
+  repo.write("CONTRIBUTING.md", "Be kind.\n");
+  repo.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n[Unreleased]: https://x\n");
+  repo.write("Dockerfile", "FROM alpine:3.20\n");
+  // An earlier constitution kept beside the one in force is no runbook either.
+  repo.write("docs/governance/constitution-v1.md",
+             "# Constitution\n\n## Runbooks\n\nRunbooks MUST exist.\n\n## Capacity planning\n\nMUST exist.\n");
+  repo.write("docs/ops.md", "# Operations\n\n## Database failover runbook\n\n1. Promote the replica.\n");
+  const auto found = run_on(repo, "docs");
+  EXPECT_EQ(found, (std::multiset<Found>{{"docs/incident-response.md", 0, "docs/incident-response"},
+                                         {"docs/capacity-planning.md", 0, "docs/capacity-planning"}}));
+}
+
 TEST(DocsRepository, ChangelogOrderSectionsAndLinksOnHeadings) {
   TempDir repo;
   repo.write("README.md", "# App\n\n## Getting started\n");

@@ -30,11 +30,18 @@ std::multiset<std::string> root_findings(const TempDir& repo) {
 
 TEST(SpecRepositoryChecks, AnEmptyRepositoryMissesEveryComponentButTheApiOne) {
   TempDir repo;
-  const std::multiset<std::string> expected = {
+  // Deployment specifications only where something is deployed (OpenAPI's
+  // specification repository and spec-kit's CLI ship no service).
+  std::multiset<std::string> expected = {
       "spec/architecture-diagrams", "spec/behavioral-specs", "spec/behavioral-specs",  // events and state machines
-      "spec/data-schemas",          "spec/deployment-specs", "spec/gherkin-scenarios",
+      "spec/data-schemas",          "spec/gherkin-scenarios",
       "spec/security-specs",        "spec/security-specs",  // threat model and compliance
   };
+  EXPECT_EQ(root_findings(repo), expected);
+  repo.write(".devcontainer/Dockerfile", "FROM mcr.microsoft.com/devcontainers/base:bookworm\n");
+  EXPECT_EQ(root_findings(repo), expected);
+  repo.write("Dockerfile", "FROM alpine:3.20\n");
+  expected.insert("spec/deployment-specs");
   EXPECT_EQ(root_findings(repo), expected);
 }
 

@@ -26,6 +26,17 @@ TEST(EngineSuppression, CoversOwnLineAndNextCodeLine) {
   EXPECT_FALSE(s.file_wide);
 }
 
+// Documentation that shows the syntax, and a program that holds it in a
+// string, suppress nothing and are not invalid suppressions.
+TEST(EngineSuppression, QuotedOrFencedMarkersAreExamples) {
+  EXPECT_TRUE(parse("Write `# constable:ignore[CHECK] reason=\"...\" until=YYYY-MM-DD` above the line.\n").empty());
+  EXPECT_TRUE(parse("constexpr auto kMarker = \"constable:ignore[\";\n").empty());
+  EXPECT_TRUE(parse("```dockerfile\n# constable:ignore[docker/healthcheck]\nFROM x\n```\n").empty());
+  // After the fence, and after a closed quote, a marker is a comment again.
+  EXPECT_EQ(parse("```\nx\n```\n# constable:ignore[docker/healthcheck] reason=r\nFROM x\n").size(), 1u);
+  EXPECT_EQ(parse("env: \"a\" # constable:ignore[secrets] reason=r\n").size(), 1u);
+}
+
 TEST(EngineSuppression, FileWideAndUnquotedReason) {
   const auto found = parse("# constable:ignore-file[docker] reason=vendored\nFROM x\n");
   ASSERT_EQ(found.size(), 1u);

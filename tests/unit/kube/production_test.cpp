@@ -32,5 +32,30 @@ TEST(ProductionRulesTest, ValuesFilesDirectoriesNamespacesAndConfiguration) {
   EXPECT_EQ(ProductionRules::values_environment("a/my-values-prod.yaml"), "");
 }
 
+// latest is allowed only where the repository says the manifest is not
+// production; what says neither is of unknown environment.
+TEST(ProductionRulesTest, ExplicitlyNonProductionValuesFilesDirectoriesAndNamespaces) {
+  engine::ProductionRules configured;
+  configured.namespaces = {"dev-live"};
+  const ProductionRules rules(configured);
+
+  EXPECT_EQ(rules.non_production_for_path("charts/web/values-dev.yaml"), "'values-dev.yaml' is a dev values file");
+  EXPECT_TRUE(rules.non_production_for_path("charts/web/values.staging.yaml"));
+  EXPECT_EQ(rules.non_production_for_path("k8s/overlays/dev/kustomization.yaml"),
+            "it is under the 'k8s/overlays/dev' directory");
+  EXPECT_TRUE(rules.non_production_for_path("deploy/local/web.yaml"));
+  EXPECT_FALSE(rules.non_production_for_path("charts/web/values.yaml"));
+  EXPECT_FALSE(rules.non_production_for_path("k8s/base/web.yaml"));
+  EXPECT_FALSE(rules.non_production_for_path("developers/web.yaml"));  // a word, not a prefix
+  EXPECT_FALSE(rules.non_production_for_path("prod/dev/web.yaml"));    // production wins
+
+  EXPECT_EQ(rules.non_production_for_namespace("shop-dev"), "it is deployed to namespace 'shop-dev'");
+  EXPECT_TRUE(rules.non_production_for_namespace("staging"));
+  EXPECT_TRUE(rules.non_production_for_namespace("qa-eu"));
+  EXPECT_FALSE(rules.non_production_for_namespace("devices"));
+  EXPECT_FALSE(rules.non_production_for_namespace("shop"));
+  EXPECT_FALSE(rules.non_production_for_namespace("dev-live"));  // configured as production
+}
+
 }  // namespace
 }  // namespace constable::kube

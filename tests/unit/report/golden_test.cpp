@@ -40,6 +40,35 @@ TEST(ReportGolden, Markdown) {
   expect_golden("report.md", render(fx.report, Format::markdown, {}));
 }
 
+TEST(ReportGolden, Github) {
+  const Fixture fx;
+  expect_golden("report.github.txt", render(fx.report, Format::github, {}));
+}
+
+TEST(ReportGolden, Gitlab) {
+  const Fixture fx;
+  expect_golden("report.gitlab.json", render(fx.report, Format::gitlab, {}));
+}
+
+TEST(ReportGolden, Html) {
+  const Fixture fx;
+  expect_golden("report.html", render(fx.report, Format::html, {}));
+}
+
+// Findings about the repository as a whole, where formats that need a file
+// point them: at their clause's line in the constitution.
+TEST(ReportGolden, RepositoryFindings) {
+  Fixture fx;
+  fx.report.constitution_in_root = fx.report.constitution_path;
+  fx.result.findings = {Fixture::make(fx.readme, fx.readme_clause, Severity::low, ".", SourceRange::whole_file(),
+                                      "the repository has no threat model", "", "feedfacecafebeef"),
+                        Fixture::make(fx.readme, fx.readme_clause, Severity::low, "services/", SourceRange::whole_file(),
+                                      "services/ has no README", "", "0badc0dedeadbeef")};
+  expect_golden("repository.sarif", render(fx.report, Format::sarif, {}));
+  expect_golden("repository.github.txt", render(fx.report, Format::github, {}));
+  expect_golden("repository.gitlab.json", render(fx.report, Format::gitlab, {}));
+}
+
 TEST(ReportGolden, EmptyReportSaysNoViolations) {
   engine::RunResult empty;
   Fixture fx;
@@ -48,10 +77,19 @@ TEST(ReportGolden, EmptyReportSaysNoViolations) {
   expect_golden("empty.md", render(fx.report, Format::markdown, {}));
 }
 
+TEST(ReportGolden, EmptyReportPlatformFormats) {
+  engine::RunResult empty;
+  Fixture fx;
+  fx.report.result = &empty;
+  expect_golden("empty.github.txt", render(fx.report, Format::github, {}));
+  expect_golden("empty.html", render(fx.report, Format::html, {}));
+}
+
 TEST(ReportGolden, RenderingIsDeterministic) {
   const Fixture a;
   const Fixture b;
-  for (Format format : {Format::text, Format::json, Format::sarif, Format::junit, Format::markdown}) {
+  for (Format format : {Format::text, Format::json, Format::sarif, Format::junit, Format::markdown, Format::github,
+                        Format::gitlab, Format::html}) {
     EXPECT_EQ(render(a.report, format, {}), render(b.report, format, {}));
   }
 }

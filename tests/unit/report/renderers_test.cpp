@@ -28,7 +28,8 @@ TEST(ReportFormat, ParsesNames) {
   EXPECT_EQ(parse_format("junit"), Format::junit);
   EXPECT_EQ(parse_format("markdown"), Format::markdown);
   EXPECT_EQ(parse_format("md"), Format::markdown);
-  EXPECT_EQ(parse_format("html"), std::nullopt);
+  EXPECT_EQ(parse_format("html"), Format::html);
+  EXPECT_EQ(parse_format("xml"), std::nullopt);
   EXPECT_EQ(parse_format(""), std::nullopt);
 }
 

@@ -59,6 +59,22 @@ TEST(ReportSchema, EmptySarifValidates) {
   expect_valid(*schema, render(fx.report, Format::sarif, {}), false);
 }
 
+TEST(ReportSchema, CutSarifWithRepositoryFindingsValidates) {
+  // Past --max-results, with a run-level notification, and findings about
+  // the repository pointing at the constitution.
+  const auto schema = ct::shared_file("data/sarif-schema-2.1.0.json");
+  if (!schema) GTEST_SKIP() << "../shared/data/sarif-schema-2.1.0.json not present";
+  Fixture fx;
+  fx.report.constitution_in_root = fx.report.constitution_path;
+  for (const char* path : {".", "docs/", ".git"}) {
+    fx.result.findings.push_back(Fixture::make(fx.readme, fx.readme_clause, Severity::low, path,
+                                               SourceRange::whole_file(), "missing", "", "0011223344556677"));
+  }
+  const std::string sarif = render(fx.report, Format::sarif, {.sarif_max_results = 4});
+  ASSERT_NE(sarif.find("constable/results-truncated"), std::string::npos);
+  expect_valid(*schema, sarif, false);
+}
+
 TEST(ReportSchema, JsonValidatesAgainstOurSchema) {
   const Fixture fx;
   expect_valid(report_schema(), render(fx.report, Format::json, {}), true);

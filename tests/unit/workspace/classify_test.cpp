@@ -74,14 +74,16 @@ TEST(WorkspaceStackTest, FactsFromPaths) {
   using Facts = std::set<std::string>;
   EXPECT_EQ(facts_of({}), Facts{});
   EXPECT_EQ(facts_of({"README.md", "src/main.c"}), Facts{});
-  EXPECT_EQ(facts_of({"svc/Dockerfile.prod"}), Facts{"docker"});
-  EXPECT_EQ(facts_of({"docker-compose.override.yaml"}), Facts{"docker"});
-  EXPECT_EQ(facts_of({"deploy/compose.yml"}), (Facts{"docker", "kubernetes"}));
-  EXPECT_EQ(facts_of({"charts/app/Chart.yaml"}), (Facts{"helm", "kubernetes"}));
-  EXPECT_EQ(facts_of({"overlays/prod/kustomization.yaml"}), Facts{"kubernetes"});
-  EXPECT_EQ(facts_of({"infra/k8s/base/deployment.yaml"}), Facts{"kubernetes"});
-  EXPECT_EQ(facts_of({"kubernetes/svc.yml"}), Facts{"kubernetes"});
-  EXPECT_EQ(facts_of({"manifests/a.yaml"}), Facts{"kubernetes"});
+  EXPECT_EQ(facts_of({"svc/Dockerfile.prod"}), (Facts{"deploys", "docker"}));
+  // A development image or a dev container is Docker, but ships nothing.
+  EXPECT_EQ(facts_of({".devcontainer/Dockerfile", "Dockerfile.dev"}), Facts{"docker"});
+  EXPECT_EQ(facts_of({"docker-compose.override.yaml"}), (Facts{"deploys", "docker"}));
+  EXPECT_EQ(facts_of({"deploy/compose.yml"}), (Facts{"deploys", "docker", "kubernetes"}));
+  EXPECT_EQ(facts_of({"charts/app/Chart.yaml"}), (Facts{"deploys", "helm", "kubernetes"}));
+  EXPECT_EQ(facts_of({"overlays/prod/kustomization.yaml"}), (Facts{"deploys", "kubernetes"}));
+  EXPECT_EQ(facts_of({"infra/k8s/base/deployment.yaml"}), (Facts{"deploys", "kubernetes"}));
+  EXPECT_EQ(facts_of({"kubernetes/svc.yml"}), (Facts{"deploys", "kubernetes"}));
+  EXPECT_EQ(facts_of({"manifests/a.yaml"}), (Facts{"deploys", "kubernetes"}));
   EXPECT_EQ(facts_of({"k8s/README.md"}), Facts{});
   EXPECT_EQ(facts_of({"config/app.yaml"}), Facts{});
   EXPECT_EQ(facts_of({"pyproject.toml"}), Facts{"python"});
@@ -93,11 +95,11 @@ TEST(WorkspaceStackTest, FactsFromPaths) {
   EXPECT_EQ(facts_of({".github/workflows/ci.yml"}), Facts{"github-actions"});
   EXPECT_EQ(facts_of({"docs/.github/workflows/ci.yml"}), Facts{});
   EXPECT_EQ(facts_of({".gitlab-ci.yml"}), Facts{"gitlab-ci"});
-  EXPECT_EQ(facts_of({"infra/main.tf"}), Facts{"terraform"});
+  EXPECT_EQ(facts_of({"infra/main.tf"}), (Facts{"deploys", "terraform"}));
   EXPECT_EQ(facts_of({"api/openapi.yaml"}), Facts{"openapi"});
   EXPECT_EQ(facts_of({"swagger.json"}), Facts{"openapi"});
   EXPECT_EQ(facts_of({"Dockerfile", "package.json", "main.tf", "app.py"}),
-            (Facts{"docker", "node", "python", "terraform"}));
+            (Facts{"deploys", "docker", "node", "python", "terraform"}));
   EXPECT_TRUE(detect_stack(files_of({"Chart.yaml"})).has("helm"));
   EXPECT_FALSE(detect_stack(files_of({"Chart.yaml"})).has("docker"));
 }

@@ -1,0 +1,53 @@
+# The constable CLI as a container image. It checks the repository mounted
+# at /src:
+#
+#   docker build -t constable --build-arg CONSTABLE_COMMIT="$(git rev-parse --short HEAD)" .
+#   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/src" constable
+#
+# (--user lets it write reports into the mount; .git is not sent to the
+# build, hence the commit as an argument.)
+
+# Build: the CLI alone, no tests, with Debian 12's compiler and -dev packages.
+FROM debian:12.12 AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      g++ cmake ninja-build pkg-config \
+      libcmark-gfm-dev nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev \
+      libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /build
+COPY CMakeLists.txt ./
+COPY cmake/ cmake/
+COPY src/ src/
+ARG CONSTABLE_COMMIT=unknown
+RUN cmake -S . -B out -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONSTABLE_BUILD_TESTS=OFF \
+      -DCONSTABLE_COMMIT="${CONSTABLE_COMMIT}" \
+ && cmake --build out --target constable \
+ && cmake --install out --prefix /opt/constable --strip
+
+# Run: the slim base and the shared libraries the binary links, nothing else.
+FROM debian:12.12-slim
+ARG CONSTABLE_COMMIT=unknown
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libcmark-gfm0.29.0.gfm.6 libfmt9 libgit2-1.5 libre2-9 libssl3 \
+      libvectorscan5 libyaml-0-2 zlib1g \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin constable \
+ && printf '[safe]\n\tdirectory = /src\n' > /etc/gitconfig
+# A repository mounted at /src belongs to whoever checked it out, not to this
+# image's user: safe.directory lets libgit2 open it anyway (the git checks
+# and --diff need it; constable only reads it).
+COPY --from=build /opt/constable/bin/constable /usr/local/bin/constable
+LABEL org.opencontainers.image.title="constable" \
+      org.opencontainers.image.description="Checks a repository against its constitution: every violation with its clause, severity and due date" \
+      org.opencontainers.image.version="0.1.0" \
+      org.opencontainers.image.revision="${CONSTABLE_COMMIT}" \
+      org.opencontainers.image.base.name="docker.io/library/debian:12.12-slim"
+USER 10001:10001
+WORKDIR /src
+# A CLI serves nothing to probe; the check is that the binary and every
+# library it links still load, cheaply and without touching /src.
+HEALTHCHECK --interval=5m --timeout=10s --start-period=5s --retries=1 CMD ["constable", "version"]
+ENTRYPOINT ["constable"]
+CMD ["check", "."]

@@ -1,0 +1,254 @@
+// Help footers, "did you mean", and the model of the CLI11 definitions that
+// completion scripts and the man page are written from.
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "cli/cli_model.hpp"
+#include "core/suggest.hpp"
+#include "core/text.hpp"
+
+namespace constable::cli {
+
+namespace {
+
+struct Example {
+  std::string_view command;
+  std::string_view what;
+};
+struct ExitCode {
+  int code;
+  std::string_view meaning;
+};
+struct CommandHelp {
+  std::string_view path;  // "baseline write"; "" for constable itself
+  std::vector<Example> examples;
+  std::vector<ExitCode> exit_codes;
+};
+
+constexpr std::string_view kUsageError =
+    "usage or configuration error (a bad option or value, an invalid .constable.yaml, no constitution found)";
+
+const std::vector<CommandHelp>& command_help() {
+  static const std::vector<CommandHelp> kHelp = {
+      {"",
+       {{"constable init", "write a .constable.yaml for the repository in the current directory"},
+        {"constable check", "check it against its constitution"},
+        {"constable check --format sarif -o constable.sarif", "a report for GitHub code scanning"},
+        {"constable explain docker/non-root-user", "what a check enforces, and how to fix its findings"}},
+       {{0, "success (for check: no violation at or above --fail-on)"},
+        {1, "check: violations at or above --fail-on; docs and man --check: files out of date"},
+        {2, kUsageError}}},
+      {"check",
+       {{"constable check", "the repository in the current directory, summary last"},
+        {"constable check --select docker,kubernetes", "only the Docker and Kubernetes checks"},
+        {"constable check --summary first --sort severity --min-severity high", "triage: the worst first"},
+        {"constable check -q --fail-on high", "only the summary line; exit 1 on high or critical"},
+        {"constable check --baseline constable-baseline.json", "only findings not in the baseline"},
+        {"constable check --diff origin/main --format markdown -o summary.md", "the pull-request gate"},
+        {"constable check -v --debug", "what it works on, and how long each phase takes (stderr)"}},
+       {{0, "no violation at or above --fail-on (default low; none never fails)"},
+        {1, "violations at or above --fail-on, shown or not (--min-severity only filters the report)"},
+        {2, kUsageError}}},
+      {"init",
+       {{"constable init", "write .constable.yaml for the repository in the current directory"},
+        {"constable init --baseline constable-baseline.json", "and record today's findings"},
+        {"constable init --force", "replace an existing .constable.yaml"}},
+       {{0, "written"}, {2, "the file exists (without --force), no constitution found, or it cannot be written"}}},
+      {"baseline",
+       {{"constable baseline write constable-baseline.json", "record today's findings"}},
+       {{0, "written"}, {2, kUsageError}}},
+      {"baseline write",
+       {{"constable baseline write constable-baseline.json", "record today's findings"},
+        {"constable check --baseline constable-baseline.json", "then report only new ones"}},
+       {{0, "written"}, {2, kUsageError}}},
+      {"coverage",
+       {{"constable coverage", "every clause, and the checks or attestation that enforce it"},
+        {"constable coverage --format markdown -o coverage.md", "as a Markdown table"}},
+       {{0, "listed"}, {2, kUsageError}}},
+      {"explain",
+       {{"constable explain docker/non-root-user", "a check: rationale, examples, fix, its clause here"},
+        {"constable explain CLAUSE-ID", "a clause (ids: `constable coverage`) and what enforces it"}},
+       {{0, "explained"}, {2, "no check or clause of that id (the closest are suggested), or a usage error"}}},
+      {"checks",
+       {{"constable checks", "every check, its severity and its status in this repository"},
+        {"constable checks --format json", "the same as JSON"}},
+       {{0, "listed"}, {2, kUsageError}}},
+      {"config",
+       {{"constable config", "the effective configuration, and where the constitution was looked for"},
+        {"constable config ../other-repository", "for another repository"}},
+       {{0, "shown (also without a constitution)"}, {2, "an unreadable or invalid configuration"}}},
+      {"docs",
+       {{"constable docs", "regenerate docs/checks/"}, {"constable docs --check", "fail when the pages are stale"}},
+       {{0, "written, or up to date"}, {1, "--check: pages out of date"}, {2, "a page cannot be written"}}},
+      {"completion",
+       {{"source <(constable completion bash)", "complete in this bash session"},
+        {"constable completion zsh > \"${fpath[1]}/_constable\"", "install for zsh"},
+        {"constable completion fish > ~/.config/fish/completions/constable.fish", "install for fish"}},
+       {{0, "printed"}, {2, "an unknown shell"}}},
+      {"man",
+       {{"constable man | man -l -", "read the manual"},
+        {"constable man -o docs/constable.1 --check", "fail when the checked-in page is stale"}},
+       {{0, "printed, written, or up to date"}, {1, "--check: the page is out of date"}, {2, "it cannot be written"}}},
+      {"version", {{"constable version", "the version, the commit and the libraries' versions"}}, {{0, "printed"}}},
+  };
+  return kHelp;
+}
+
+std::string footer_text(const CommandHelp& help) {
+  // The command on its line, what it does below: both stay narrow.
+  std::string out = "Examples:\n";
+  for (const auto& e : help.examples) out += fmt::format("  {}\n      {}\n", e.command, e.what);
+  out += "\nExit codes:\n";
+  for (const auto& c : help.exit_codes) out += fmt::format("  {}  {}\n", c.code, c.meaning);
+  return out;
+}
+
+std::string path_of(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* at = &app; at != nullptr && at->get_parent() != nullptr; at = at->get_parent())
+    names.insert(names.begin(), at->get_name());
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : " ") + n;
+  return out;
+}
+
+std::vector<const CLI::App*> subcommands_of(const CLI::App& app) {
+  return app.get_subcommands([](const CLI::App*) { return true; });
+}
+
+void add_footers(CLI::App& app) {
+  const std::string path = path_of(app);
+  for (const auto& help : command_help())
+    if (help.path == path) app.footer(footer_text(help));
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) add_footers(*sub);
+}
+
+std::vector<std::string> split_choices(const std::string& type_name) {
+  if (type_name.find('|') == std::string::npos) return {};
+  std::vector<std::string> out;
+  for (const auto part : text::split(type_name, '|')) out.emplace_back(part);
+  return out;
+}
+
+std::string or_list(const std::vector<std::string>& values) {
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i)
+    out += fmt::format("{}{}", i == 0 ? "" : i + 1 == values.size() ? " or " : ", ", values[i]);
+  return out;
+}
+
+OptionModel option_model(const CLI::Option& option) {
+  OptionModel model;
+  for (const auto& l : option.get_lnames()) model.names.push_back("--" + l);
+  for (const auto& s : option.get_snames()) model.names.push_back("-" + s);
+  // Long names first, as help lists them; "-o" after "--output".
+  if (model.names.empty()) model.positional = option.get_name(true, false);
+  model.description = option.get_description();
+  model.takes_value = option.get_expected_max() > 0 && option.get_type_size_max() > 0;  // a flag expects none
+  model.repeats = option.get_expected_max() > 1;
+  model.required = option.get_required();
+  if (model.takes_value) {
+    const std::string type = option.get_type_name();
+    model.choices = split_choices(type);
+    model.value_name = model.choices.empty() ? (type.empty() ? std::string("VALUE") : type) : type;
+  }
+  return model;
+}
+
+}  // namespace
+
+CLI::Option* choices(CLI::Option* option, std::vector<std::string> values) {
+  std::string type;
+  for (const auto& v : values) type += (type.empty() ? "" : "|") + v;
+  option->type_name(type);
+  option->check(CLI::Validator(
+      [values](std::string& input) -> std::string {
+        if (std::find(values.begin(), values.end(), input) != values.end()) return {};
+        const std::vector<std::string_view> candidates(values.begin(), values.end());
+        return fmt::format("must be {}, got '{}'{}", or_list(values), text::sanitize_utf8(input),
+                           text::did_you_mean(input, candidates));
+      },
+      "", "choices"));
+  return option;
+}
+
+std::string alternatives(std::string_view said) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < said.size()) {
+    std::size_t end = said.size();
+    std::size_t next = said.size();
+    for (const std::string_view separator : {std::string_view(", "), std::string_view(" or ")}) {
+      const auto at = said.find(separator, start);
+      if (at != std::string_view::npos && at < end) {
+        end = at;
+        next = at + separator.size();
+      }
+    }
+    out += (out.empty() ? "" : "|") + std::string(said.substr(start, end - start));
+    start = next;
+  }
+  return out;
+}
+
+void add_help_footers(CLI::App& cli) { add_footers(cli); }
+
+std::optional<std::string> parse_error_hint(const CLI::App& cli, const std::vector<std::string>& args) {
+  const CLI::App* app = &cli;
+  bool options_seen = false;
+  for (const std::string& arg : args) {
+    if (arg == "--") break;
+    if (arg.starts_with("--")) {
+      options_seen = true;
+      const std::string name = arg.substr(0, arg.find('='));
+      std::vector<std::string> known;
+      for (const CLI::Option* option : app->get_options())
+        for (const auto& l : option->get_lnames()) known.push_back("--" + l);
+      if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+      const std::vector<std::string_view> candidates(known.begin(), known.end());
+      if (auto match = text::closest_match(name, candidates))
+        return fmt::format("unknown option '{}' for `{}`; did you mean '{}'?", text::sanitize_utf8(name),
+                           path_of(*app).empty() ? "constable" : "constable " + path_of(*app), *match);
+      continue;
+    }
+    if (arg.starts_with('-') || options_seen) continue;  // an option's value, or a short option
+    const auto subs = subcommands_of(*app);
+    if (subs.empty()) continue;  // a positional
+    const auto found = std::find_if(subs.begin(), subs.end(), [&](const CLI::App* s) { return s->get_name() == arg; });
+    if (found != subs.end()) {
+      app = *found;
+      continue;
+    }
+    std::vector<std::string_view> names;
+    for (const CLI::App* s : subs) names.push_back(s->get_name());
+    const std::string where = path_of(*app).empty() ? "" : " " + path_of(*app);
+    return fmt::format("unknown command 'constable{} {}'{} (see `constable{} --help`)", where,
+                       text::sanitize_utf8(arg), text::did_you_mean(arg, names), where);
+  }
+  return std::nullopt;
+}
+
+std::string CommandModel::name() const {
+  std::string out = "constable";
+  for (const auto& p : path) out += " " + p;
+  return out;
+}
+
+CommandModel describe(const CLI::App& app) {
+  CommandModel model;
+  const std::string path = path_of(app);
+  if (!path.empty())
+    for (const auto part : text::split(path, ' ')) model.path.emplace_back(part);
+  model.description = app.get_description();
+  model.footer = app.get_footer();
+  for (const CLI::Option* option : app.get_options()) {
+    OptionModel o = option_model(*option);
+    (o.names.empty() ? model.positionals : model.options).push_back(std::move(o));
+  }
+  for (const CLI::App* sub : subcommands_of(app)) model.subcommands.push_back(describe(*sub));
+  return model;
+}
+
+}  // namespace constable::cli
