@@ -66,7 +66,7 @@ std::string_view within_chart(std::string_view path, std::string_view chart_dir)
 // and of values the chart requires, in one line; "" when nothing. Helm
 // itself renders no such chart: these are not render errors of the chart.
 std::string left_out_summary(const std::vector<helm::Problem>& problems, std::string_view chart_dir) {
-  std::vector<std::string> dependencies, for_dependency, for_value;
+  std::vector<std::string> dependencies, for_dependency, for_value, unset;
   for (const auto& p : problems) {
     const std::string_view template_file = within_chart(p.template_file, chart_dir);
     switch (p.kind) {
@@ -78,6 +78,9 @@ std::string left_out_summary(const std::vector<helm::Problem>& problems, std::st
       }
       case helm::Problem::Kind::needs_dependency:
         for_dependency.push_back(fmt::format("{} ({})", template_file, p.reason));
+        break;
+      case helm::Problem::Kind::unset_value:
+        if (std::find(unset.begin(), unset.end(), p.reason) == unset.end()) unset.push_back(p.reason);
         break;
       case helm::Problem::Kind::fail: {
         const std::string_view at = within_chart(p.file, chart_dir);
@@ -107,12 +110,16 @@ std::string left_out_summary(const std::vector<helm::Problem>& problems, std::st
   if (!for_value.empty())
     parts.push_back(
         fmt::format("templates left out for want of a value the chart requires: {}", fmt::join(for_value, ", ")));
+  if (!unset.empty())
+    parts.push_back(fmt::format("not rendered: values.schema.json requires a value for {}, which the chart's values "
+                                "leave to whoever installs it (helm template fails the same way without one)",
+                                fmt::join(unset, ", ")));
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 
 bool explained_by_note(helm::Problem::Kind kind) {
   return kind == helm::Problem::Kind::missing_dependency || kind == helm::Problem::Kind::needs_dependency ||
-         kind == helm::Problem::Kind::fail;
+         kind == helm::Problem::Kind::fail || kind == helm::Problem::Kind::unset_value;
 }
 
 // Returns what the render left out (left_out_summary).

@@ -28,6 +28,7 @@ struct Problem {
     manifest,          // rendered output is not valid YAML
     missing_dependency,  // Chart.yaml names a dependency charts/ does not hold (not vendored)
     needs_dependency,    // a template failed for want of such a dependency (its templates or values)
+    unset_value,         // values.schema.json requires a value the values leave unset (null or absent): the installer's to give
   };
   Kind kind = Kind::render;
   std::string message;
@@ -39,6 +40,7 @@ struct Problem {
   // \"redis.fullname\"", or the chart's own `required` message).
   std::string template_file = {};
   std::string reason = {};
+  // unset_value: the value's path ("policy", "auth.existingSecret").
   // missing_dependency, needs_dependency: the dependency (its name).
   std::string dependency = {};
 };

@@ -69,7 +69,8 @@ class Validator {
         ok = true;
       }
       if (!ok) {
-        report(origin, path, fmt::format("Invalid type. Expected: {}, given: {}", expected, json_type_of(v)));
+        report(origin, path, fmt::format("Invalid type. Expected: {}, given: {}", expected, json_type_of(v)),
+               v.kind == Kind::nil ? path_name(path) : std::string());
         return;
       }
     }
@@ -124,7 +125,8 @@ class Validator {
       if (const auto req = schema.find("required"); req != schema.end() && req->is_array())
         for (const auto& name : *req)
           if (name.is_string() && !v.dict->contains(name.get<std::string>()))
-            report(origin, path, fmt::format("{} is required", name.get<std::string>()));
+            report(origin, path, fmt::format("{} is required", name.get<std::string>()),
+                   path.empty() ? name.get<std::string>() : path + "." + name.get<std::string>());
       const auto props = schema.find("properties");
       for (const auto& [key, item] : *v.dict) {
         const std::string sub = path.empty() ? key : path + "." + key;
@@ -170,9 +172,13 @@ class Validator {
     return deep_equal(jv, stripped);
   }
 
-  void report(Origin origin, const std::string& path, std::string message) {
+  // `unset`: the path of a value the schema requires and the values leave
+  // null or absent ("policy: # REQUIRED"), which whoever installs the chart
+  // gives; "" for a value that is there and wrong.
+  void report(Origin origin, const std::string& path, std::string message, std::string unset = {}) {
     Problem p;
-    p.kind = Problem::Kind::schema;
+    p.kind = unset.empty() ? Problem::Kind::schema : Problem::Kind::unset_value;
+    p.reason = std::move(unset);
     p.message = fmt::format("values don't meet the specifications of the schema(s) in the following chart(s):\n{}:\n- {}: {}",
                             chart_, path_name(path), message);
     if (origin) {

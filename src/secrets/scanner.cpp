@@ -780,6 +780,7 @@ std::vector<Match> Scanner::scan(std::string_view text, std::string_view path) c
     out.end_column = static_cast<int>(m.offset + m.length - line_start + 1);
     out.entropy = text::shannon_entropy(text.substr(m.offset, m.length));
     out.test_input_kind = m.rule == detail::kPrivateKey || m.rule == detail::kDatabaseUrl ||
+                          m.rule == detail::kNeonDatabaseUrl ||
                           m.rule == detail::kKafkaSaslPassword || m.rule == detail::kDotenvSecret ||
                           m.rule == detail::kGenericAssignment || m.rule == detail::kJwt;
     matches.push_back(out);

@@ -162,7 +162,7 @@ bool is_development_dockerfile(std::string_view path) {
     if (end == std::string::npos) end = name.size();
     const std::string_view word = std::string_view(name).substr(start, end - start);
     if (word == "dev" || word == "development" || word == "local" || word == "test" || word == "tests" ||
-        word == "e2e" || word == "playwright" || word == "cypress" || word == "devcontainer")
+        word == "e2e" || word == "playwright" || word == "cypress" || word == "devcontainer" || word == "debug")
       return true;
     start = end + 1;
   }

@@ -271,6 +271,7 @@ class Walker {
       by_path = file_provenance(text::basename(relative));
       if (by_path == Provenance::project && is_documentation_snippet(relative))
         by_path = Provenance::documentation;
+      if (by_path == Provenance::project && is_test_artifact(relative)) by_path = Provenance::fixture;
       // A file constable reads by name (a Dockerfile that is binary) is judged, and says why it cannot be.
       if (by_path == Provenance::binary && classify(relative) != FileKind::other) by_path = Provenance::project;
     }

@@ -24,10 +24,17 @@ constexpr std::string_view kFixtureDirectories[] = {
     // Validator test suites: documents that must pass or fail validation.
     "pass", "fail", "valid", "invalid"};
 // Inputs to tests below a test directory (src/test/resources, tests/e2e).
-constexpr std::string_view kTestInputDirectories[] = {"resources", "e2e", "smoke", "smoke-tests", "smoke_tests"};
+// bats/ holds a shell test suite's manifests; good/ and bad/ what must be
+// admitted or refused (gatekeeper's test/bats/tests/good).
+constexpr std::string_view kTestInputDirectories[] = {"resources", "e2e",  "smoke", "smoke-tests", "smoke_tests",
+                                                      "bats",      "good", "bad"};
 // End-to-end and smoke suites at the top of the repository; deeper down
 // (deploy/e2e/) such a name is more often an environment.
 constexpr std::string_view kTopLevelTestSuites[] = {"e2e", "smoke", "smoke-tests", "smoke_tests"};
+// Demonstrations at the top of the repository (gatekeeper's demo/agilebank):
+// examples to show, not what the project deploys. Deeper down (deploy/demo/)
+// such a name is more often an environment.
+constexpr std::string_view kTopLevelExamples[] = {"demo", "demos"};
 constexpr std::string_view kTestDirectories[] = {"test", "tests", "__tests__", "spec", "it"};
 
 constexpr std::string_view kVendoredSuffixes[] = {".min.js", ".min.mjs", ".min.css", "-min.js"};
@@ -133,7 +140,7 @@ Provenance directory_provenance(std::string_view name, Provenance inherited, boo
   if (one_of(name, kVendoredDirectories)) return Provenance::vendored;
   if (one_of(name, kFixtureDirectories)) return Provenance::fixture;
   if (under_tests && one_of(name, kTestInputDirectories)) return Provenance::fixture;
-  if (top_level && one_of(name, kTopLevelTestSuites)) return Provenance::fixture;
+  if (top_level && (one_of(name, kTopLevelTestSuites) || one_of(name, kTopLevelExamples))) return Provenance::fixture;
   return Provenance::project;
 }
 
@@ -150,6 +157,18 @@ bool is_documentation_page(std::string_view path) {
   const std::string name = text::to_lower(text::basename(path));
   return classify(path) == FileKind::markdown || name.ends_with(".rst") || name.ends_with(".adoc") ||
          name.ends_with(".mdx");
+}
+
+bool is_test_artifact(std::string_view path) {
+  const FileKind kind = classify(path);
+  if (kind != FileKind::yaml && kind != FileKind::json && kind != FileKind::dockerfile) return false;
+  // A chart's own test hooks (templates/tests/) are part of the chart.
+  if (path.find("/templates/") != std::string_view::npos || path.starts_with("templates/")) return false;
+  for (const auto segment : text::split(text::dirname(path), '/')) {
+    const std::string lower = text::to_lower(segment);
+    if (lower == "test" || lower == "tests" || lower == "__tests__" || lower == "testing") return true;
+  }
+  return false;
 }
 
 bool is_documentation_snippet(std::string_view path) {

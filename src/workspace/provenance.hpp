@@ -50,6 +50,14 @@ bool titles_a_collection_of_examples(std::string_view readme);
 // project deploys; API descriptions stay judged.
 bool is_documentation_snippet(std::string_view path);
 
+// Whether a file is an artifact a test feeds to the code under test (a
+// manifest, a JSON or YAML document, a Dockerfile under a test/ or tests/
+// directory: gatekeeper's test/expansion/cronjob.yaml, test/image/Dockerfile)
+// rather than one the project deploys. Test code there stays judged; a
+// chart's templates/tests/ hooks are the chart's; `spec/` is not counted, as
+// spec-driven projects keep their contracts there.
+bool is_test_artifact(std::string_view path);
+
 // Whether a file is a page of documentation (Markdown, reStructuredText or
 // AsciiDoc: a README, a tutorial, a chart's install notes): passwords and
 // keys in its examples are illustrations, as in a test's sources; provider

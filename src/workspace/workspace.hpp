@@ -98,8 +98,8 @@ void mark_chart_templates(std::vector<File>& files);
 
 // A Dockerfile whose file name marks it as for development or tests
 // (`Dockerfile.dev`, `dev.Dockerfile`, `Dockerfile-test`, `Dockerfile.local`,
-// `Dockerfile.playwright`), or a dev container's (`.devcontainer/Dockerfile`):
-// not an image the project ships.
+// `Dockerfile.playwright`, `Dockerfile.debug`), or a dev container's
+// (`.devcontainer/Dockerfile`): not an image the project ships.
 bool is_development_dockerfile(std::string_view path);
 
 // The stack fact of a repository that deploys something: an image it ships

@@ -58,6 +58,11 @@ bool is_secret_name(std::string_view name) {
       // how a secret is hashed, kept or referred to: FAB_PASSWORD_HASH_METHOD, secretStore, tokenRef
       "METHOD", "STORE",    "REF",     "POLICY"};
   if (std::find(kNotSecret.begin(), kNotSecret.end(), words.back()) != kNotSecret.end()) return false;
+  // The first word makes it a switch about a secret: ALLOW_EMPTY_PASSWORD,
+  // ENABLE_TOKEN_AUTH, REQUIRE_CLIENT_SECRET, skipTokenVerification.
+  static constexpr std::array<std::string_view, 11> kSwitch = {"ALLOW", "ENABLE", "DISABLE", "REQUIRE", "SKIP",   "USE",
+                                                               "IS",    "HAS",    "NO",      "FORCE",   "VERIFY"};
+  if (words.size() > 1 && std::find(kSwitch.begin(), kSwitch.end(), words.front()) != kSwitch.end()) return false;
   static constexpr std::array<std::string_view, 16> kSecretWords = {
       "PASSWORD", "PASSWORDS", "PASSWD",      "PASS",      "PASSPHRASE", "SECRET",      "SECRETS",   "TOKEN",
       "TOKENS",   "APIKEY",    "CREDENTIAL",  "CREDENTIALS", "CREDS",    "PRIVATEKEY",  "ACCESSKEY", "SECRETKEY"};

@@ -11,7 +11,8 @@ namespace constable::checks::secrets {
 // A name that says its value is a credential: DB_PASSWORD, API_KEY,
 // GITHUB_TOKEN, clientSecret... but not TOKEN_FILE, SECRET_PATH,
 // AWS_ACCESS_KEY_ID or TOKENIZER_VERSION (the last word names a reference
-// to a secret, or something else, rather than the secret itself).
+// to a secret, or something else, rather than the secret itself), nor
+// ALLOW_EMPTY_PASSWORD (a switch about one).
 bool is_secret_name(std::string_view name);
 
 // Placeholder values that never count as secrets: "", "changeme",

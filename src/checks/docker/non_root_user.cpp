@@ -50,6 +50,9 @@ class NonRootUserCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
+    // A dev container or a test image runs on a developer's machine or a CI
+    // runner, as its tools expect; the images the project ships run as non-root.
+    if (is_development_dockerfile(file.file().path)) return;
     const dockerfile::Dockerfile& df = file.dockerfile();
     const dockerfile::Stage* final_stage = df.final_stage();
     if (final_stage == nullptr) return;

@@ -63,8 +63,15 @@ class DataSchemasCheck final : public engine::Check {
     int schemas = 0;
     for (const auto& file : workspace.files) {
       if (file.kind == FileKind::source && sqlmodel_ && lower_extension(file.path) == "py") {
-        static const RE2 table_model(R"(class\s+\w+\s*\([^)]*\bSQLModel\b[^)]*\btable\s*=\s*True)");
-        if (const std::string* content = read(repo, file); content != nullptr && RE2::PartialMatch(*content, table_model)) ++schemas;
+        // A table model names SQLModel among its bases or inherits it from a
+        // model of the same module (`class User(UserBase, table=True)`, the
+        // FastAPI template's shape), so the module must import sqlmodel.
+        static const RE2 table_model(R"(class\s+\w+\s*\([^)]*\btable\s*=\s*True)");
+        static const RE2 imports_sqlmodel(R"((?m)^\s*(from\s+sqlmodel\b|import\s+sqlmodel\b))");
+        if (const std::string* content = read(repo, file); content != nullptr &&
+                                                          RE2::PartialMatch(*content, table_model) &&
+                                                          RE2::PartialMatch(*content, imports_sqlmodel))
+          ++schemas;
         continue;
       }
       if (!json_schema_ || (file.kind != FileKind::json && file.kind != FileKind::yaml)) continue;

@@ -19,7 +19,9 @@ TEST(DockerCheckSecretNames, RecognisesCredentials) {
 TEST(DockerCheckSecretNames, IgnoresReferencesAndLookalikes) {
   for (const char* name : {"TOKENIZER_VERSION", "TOKEN_FILE", "SECRET_PATH", "AWS_ACCESS_KEY_ID", "PASSWORD_FILE",
                            "SECRETS_DIR", "TOKEN_URL", "PASSWORD_MIN_LENGTH", "TOKEN_TTL", "PASSENGER_VERSION",
-                           "BYPASS", "COMPASS", "KEYBOARD", "NODE_VERSION", "PWD", "MONKEY"}) {
+                           "BYPASS", "COMPASS", "KEYBOARD", "NODE_VERSION", "PWD", "MONKEY",
+                           // switches about a secret (bitnami's ALLOW_EMPTY_PASSWORD=yes)
+                           "ALLOW_EMPTY_PASSWORD", "ENABLE_TOKEN_AUTH", "skipTokenVerification"}) {
     EXPECT_FALSE(secrets::is_secret_name(name)) << name;
   }
 }

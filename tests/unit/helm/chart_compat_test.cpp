@@ -474,6 +474,41 @@ TEST(ChartCompat, OneNotePerChartForMissingDependenciesAndRequiredValues) {
   EXPECT_EQ(rendered.problems[0].path, "charts/db/templates/broken.yaml");
 }
 
+// external-dns's chart leaves `policy:` empty for the installer to choose,
+// and its values.schema.json requires a string: Helm refuses the default
+// values too. That is the installer's value, a note, not a render error; a
+// value that is there and wrong still is one.
+TEST(ChartCompat, AValueTheSchemaRequiresAndTheValuesLeaveUnsetIsANote) {
+  testing::TempDir repo;
+  repo.write("charts/dns/Chart.yaml", "apiVersion: v2\nname: dns\nversion: 0.1.0\n");
+  repo.write("charts/dns/values.yaml", "policy:  # REQUIRED: create-only, sync or upsert-only\ninterval: 1m\n");
+  repo.write("charts/dns/values-prod.yaml", "policy: sync\ninterval: 60\n");
+  repo.write("charts/dns/values.schema.json",
+             R"({"type": "object", "required": ["policy", "registry"],
+                 "properties": {"policy": {"type": "string"}, "interval": {"type": "string"},
+                                "registry": {"type": "string"}}})");
+  repo.write("charts/dns/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dns\n");
+  auto ws = workspace::discover(repo.path(), {});
+  ASSERT_TRUE(ws.has_value());
+  const engine::ProductionRules configured;
+  const kube::ProductionRules production(configured);
+  const auto rendered = engine::render_charts(*ws, production);
+  std::vector<std::string> notes;
+  for (const auto& note : rendered.notes) notes.push_back(note.path + ": " + note.message);
+  ASSERT_EQ(notes.size(), 2u) << ::testing::PrintToString(notes);
+  EXPECT_NE(notes[1].find("with values.yaml: not rendered: values.schema.json requires a value for registry, policy"),
+            std::string::npos)
+      << notes[1];
+  EXPECT_NE(notes[0].find("with values-prod.yaml: not rendered: values.schema.json requires a value for registry"),
+            std::string::npos)
+      << notes[0];
+  // interval: 60 in values-prod.yaml is there and wrong.
+  ASSERT_EQ(rendered.problems.size(), 1u) << rendered.problems.size();
+  EXPECT_NE(rendered.problems[0].message.find("interval: Invalid type. Expected: string, given: integer"),
+            std::string::npos)
+      << rendered.problems[0].message;
+}
+
 // bitnami's charts without their `common` library chart lose every template:
 // the note names five and counts the rest.
 TEST(ChartCompat, NoteNamesAFewTemplatesAndCountsTheRest) {

@@ -83,6 +83,46 @@ TEST(ProvenanceTest, AnOpenApiToolsTestInputsAreFixturesWhereverTheyAre) {
   EXPECT_EQ(seen.at("deploy/e2e/kustomization.yaml"), "project");
 }
 
+// Gatekeeper's shell test suite (test/bats/tests/good/, .../remote-cluster/)
+// and its top-level demo/ hold what policies must admit or refuse, and what
+// a talk shows: inputs, not the project's deployment. A demo environment
+// deeper down (deploy/demo/) is deployed.
+TEST(ProvenanceTest, TestSuitesAdmissionCasesAndDemonstrationsAreInputs) {
+  TempDir dir;
+  dir.write("test/bats/tests/good/playground_ns.yaml", "kind: Namespace\n");
+  dir.write("test/bats/tests/remote-cluster/deployment.yaml", "kind: Deployment\n");
+  dir.write("test/policies/bad/privileged.yaml", "kind: Pod\n");
+  dir.write("demo/agilebank/good_resources/namespace.yaml", "kind: Namespace\n");
+  dir.write("deploy/demo/kustomization.yaml", "resources: []\n");
+  dir.write("charts/app/good/values.yaml", "replicas: 1\n");
+  const auto seen = provenance_by_path(dir.path());
+  EXPECT_EQ(seen.at("test/bats/tests/good/playground_ns.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("test/bats/tests/remote-cluster/deployment.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("test/policies/bad/privileged.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("demo/agilebank/good_resources/namespace.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("deploy/demo/kustomization.yaml"), "project");
+  EXPECT_EQ(seen.at("charts/app/good/values.yaml"), "project");  // good/ outside a test directory
+}
+
+// What a test feeds the code under test is its input; the test's code and a
+// chart's test hooks are judged.
+TEST(ProvenanceTest, ArtifactsUnderATestDirectoryAreTestInputs) {
+  TempDir dir;
+  dir.write("test/expansion/cronjob.yaml", "kind: CronJob\n");
+  dir.write("test/image/Dockerfile", "FROM alpine:3.20\n");
+  dir.write("pkg/webhook/testing/policy.json", "{}\n");
+  dir.write("test/e2e_test.go", "package e2e\n");
+  dir.write("charts/app/templates/tests/test-connection.yaml", "kind: Pod\n");
+  dir.write("spec/api/openapi.yaml", "openapi: 3.1.0\n");
+  const auto seen = provenance_by_path(dir.path());
+  EXPECT_EQ(seen.at("test/expansion/cronjob.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("test/image/Dockerfile"), "fixtures");
+  EXPECT_EQ(seen.at("pkg/webhook/testing/policy.json"), "fixtures");
+  EXPECT_EQ(seen.at("test/e2e_test.go"), "project");
+  EXPECT_EQ(seen.at("charts/app/templates/tests/test-connection.yaml"), "project");
+  EXPECT_EQ(seen.at("spec/api/openapi.yaml"), "project");
+}
+
 TEST(ProvenanceTest, ARepositoryTitledAsACollectionOfExamplesHasExamplesInItsSubdirectories) {
   // Shaped like argoproj/argocd-example-apps: each directory is an example app.
   TempDir dir;
