@@ -376,8 +376,18 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
   }
 
   std::set<std::string> patches;
-  for (const auto& k : set.kustomizations_)
+  for (const auto& k : set.kustomizations_) {
     for (const auto& p : patch_files(k)) patches.insert(p);
+    // A patch kept beside the kustomization but switched off (commented out
+    // of patchesStrategicMerge, as kubebuilder scaffolds do) is still a
+    // partial object: a file named for a patch that no list includes.
+    const std::set<std::string> listed(k.resources.begin(), k.resources.end());
+    for (const auto& [path, objects] : objects_by_file) {
+      (void)objects;
+      if (text::dirname(path) != k.dir || listed.contains(path)) continue;
+      if (text::to_lower(text::basename(path)).find("patch") != std::string::npos) patches.insert(path);
+    }
+  }
 
   // Placements through kustomizations: walk each root kustomization (one no
   // other kustomization includes) down its resources; the outermost

@@ -22,7 +22,10 @@ constexpr std::string_view kFixtureDirectories[] = {
     "testdata", "test-data", "test_data", "fixtures", "fixture", "__fixtures__", "test-fixtures", "test_fixtures",
     "__snapshots__", "examples", "samples", "snippets", "testresources", "test-resources", "test_resources",
     // Validator test suites: documents that must pass or fail validation.
-    "pass", "fail", "valid", "invalid"};
+    "pass", "fail", "valid", "invalid",
+    // A scaffold copied into other projects (spec-kit's extensions/template/):
+    // its CHANGELOG and manifests are theirs to fill. Helm's templates/ is not this.
+    "template"};
 // Inputs to tests below a test directory (src/test/resources, tests/e2e).
 // bats/ holds a shell test suite's manifests; good/ and bad/ what must be
 // admitted or refused (gatekeeper's test/bats/tests/good).

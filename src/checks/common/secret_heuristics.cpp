@@ -102,6 +102,10 @@ bool is_placeholder(std::string_view value) {
   const std::string v = text::to_lower(text::trim(value));
   if (v.empty()) return true;
   if (is_variable_reference(text::trim(value))) return true;  // case matters: $DB_PASSWORD vs $Tz8
+  // A name standing in for the value, for a script or a reader to replace:
+  // GOOGLE_API_KEY_VAL (microservices-demo), YOUR_TOKEN, API_KEY_HERE.
+  static const RE2 kScreamingName(R"([A-Z][A-Z0-9]*(_[A-Z0-9]+)+)");
+  if (RE2::FullMatch(text::trim(value), kScreamingName)) return true;
   if (v.front() == '<' && v.back() == '>') return true;
   // A slot in documentation: "[password]", "[YOUR_TOKEN]".
   if (v.size() >= 3 && v.front() == '[' && v.back() == ']') return true;

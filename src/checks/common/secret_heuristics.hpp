@@ -16,7 +16,7 @@ namespace constable::checks::secrets {
 bool is_secret_name(std::string_view name);
 
 // Placeholder values that never count as secrets: "", "changeme",
-// "<token>", "${TOKEN}", "$TOKEN", "xxxx", "****", "dummy", "example", "fake",
+// "<token>", "${TOKEN}", "$TOKEN", "GOOGLE_API_KEY_VAL", "xxxx", "****", "dummy", "example", "fake",
 // "sample", "{{ .Values.x }}", "{password}", "%s", one repeated character...
 bool is_placeholder(std::string_view value);
 

@@ -50,6 +50,7 @@ class SecretReferencesCheck final : public engine::Check {
           if (name == nullptr || value == nullptr || value->str().empty() || !secrets::is_secret_name(name->str()))
             continue;
           if (value->str().starts_with("$(")) continue;  // a reference to another variable
+          if (secrets::is_placeholder(value->str())) continue;  // GOOGLE_API_KEY_VAL, <token>, changeme
           engine::Emission e =
               emission_at(object, value,
                           fmt::format("container '{}' of {} sets {} to a literal value instead of a Secret reference",

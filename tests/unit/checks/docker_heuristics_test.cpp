@@ -51,13 +51,18 @@ TEST(DockerCheckSecretValues, PlaceholdersNeverMatch) {
   EXPECT_TRUE(secrets::is_placeholder("changethis"));
   EXPECT_TRUE(secrets::is_placeholder("[password]"));
   EXPECT_TRUE(secrets::is_placeholder("sk-proj-4f9Qx2Lm..."));
+  // A name a script or a reader replaces (microservices-demo's GOOGLE_API_KEY_VAL).
+  EXPECT_TRUE(secrets::is_placeholder("GOOGLE_API_KEY_VAL"));
+  EXPECT_TRUE(secrets::is_placeholder("YOUR_TOKEN"));
   EXPECT_FALSE(secrets::is_placeholder("[a"));
   EXPECT_FALSE(secrets::is_placeholder("s3cr3t-Pa55w0rd"));
+  EXPECT_FALSE(secrets::is_placeholder("Q7XK2MPL9TVB4RWN"));  // no underscore: a key's shape, not a name
 }
 
 TEST(DockerCheckSupport, DevelopmentDockerfilesByName) {
   for (const char* path : {"Dockerfile.dev", "dev.Dockerfile", "docker/Dockerfile.local", "Dockerfile-test",
-                           "Dockerfile_development", "api/test.Dockerfile"}) {
+                           "Dockerfile_development", "api/test.Dockerfile", "src/Dockerfile.debug",
+                           ".devcontainer/Dockerfile"}) {
     EXPECT_TRUE(docker::is_development_dockerfile(path)) << path;
   }
   for (const char* path : {"Dockerfile", "Dockerfile.prod", "dev/Dockerfile", "Dockerfile.devtools",

@@ -83,6 +83,34 @@ TEST(KubeManifestSetTest, ListsAreExpandedAndKustomizeOverlaysPlaceObjects) {
   EXPECT_FALSE(generators[0].hashed);
 }
 
+// Kubebuilder scaffolds keep patches beside config/default's kustomization,
+// some switched off by commenting them out of its list (gatekeeper's
+// manager_prometheus_metrics_patch.yaml): partial objects all the same. A
+// resource whose name merely contains "patch" but that the list includes is
+// an object.
+TEST(KubeManifestSetTest, PatchFilesBesideAKustomizationAreNotObjects) {
+  const auto kustomization = yaml::parse(
+      "resources: [../manager, patch-panel.yaml]\npatchesStrategicMerge:\n  - manager_audit_patch.yaml\n");
+  const auto manager = yaml::parse("resources: [manager.yaml]\n");
+  const auto deployment = yaml::parse("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: controller-manager}\n");
+  const auto audit = yaml::parse("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: controller-manager}\n");
+  const auto metrics = yaml::parse(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: controller-manager}\n"
+      "spec:\n  template:\n    spec:\n      containers:\n        - name: manager\n");
+  const auto panel = yaml::parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: patch-panel}\n");
+  std::vector<ParsedFile> files = {{"config/default/kustomization.yaml", &kustomization, {}, {}},
+                                   {"config/default/manager_audit_patch.yaml", &audit, {}, {}},
+                                   {"config/default/manager_prometheus_metrics_patch.yaml", &metrics, {}, {}},
+                                   {"config/default/patch-panel.yaml", &panel, {}, {}},
+                                   {"config/manager/kustomization.yaml", &manager, {}, {}},
+                                   {"config/manager/manager.yaml", &deployment, {}, {}}};
+  const engine::ProductionRules none;
+  const auto set = ManifestSet::build(files, ProductionRules(none));
+  std::vector<std::string> sources;
+  for (const auto& object : set.objects()) sources.push_back(object.source->path);
+  EXPECT_EQ(sources, (std::vector<std::string>{"config/default/patch-panel.yaml", "config/manager/manager.yaml"}));
+}
+
 TEST(KubeManifestSetTest, KustomizationCyclesEndAndPlaceEachObjectOnce) {
   // Under a root, a and b name each other (twice each, as kustomize would
   // reject): the walk must stop at the cycle, not branch through it.

@@ -87,7 +87,7 @@ TEST(ProvenanceTest, AnOpenApiToolsTestInputsAreFixturesWhereverTheyAre) {
 // and its top-level demo/ hold what policies must admit or refuse, and what
 // a talk shows: inputs, not the project's deployment. A demo environment
 // deeper down (deploy/demo/) is deployed.
-TEST(ProvenanceTest, TestSuitesAdmissionCasesAndDemonstrationsAreInputs) {
+TEST(ProvenanceTest, TestSuitesAdmissionCasesDemonstrationsAndScaffoldsAreInputs) {
   TempDir dir;
   dir.write("test/bats/tests/good/playground_ns.yaml", "kind: Namespace\n");
   dir.write("test/bats/tests/remote-cluster/deployment.yaml", "kind: Deployment\n");
@@ -95,6 +95,8 @@ TEST(ProvenanceTest, TestSuitesAdmissionCasesAndDemonstrationsAreInputs) {
   dir.write("demo/agilebank/good_resources/namespace.yaml", "kind: Namespace\n");
   dir.write("deploy/demo/kustomization.yaml", "resources: []\n");
   dir.write("charts/app/good/values.yaml", "replicas: 1\n");
+  dir.write("extensions/template/CHANGELOG.md", "# Changelog\n");
+  dir.write("charts/app/templates/deployment.yaml", "kind: Deployment\n");
   const auto seen = provenance_by_path(dir.path());
   EXPECT_EQ(seen.at("test/bats/tests/good/playground_ns.yaml"), "fixtures");
   EXPECT_EQ(seen.at("test/bats/tests/remote-cluster/deployment.yaml"), "fixtures");
@@ -102,6 +104,8 @@ TEST(ProvenanceTest, TestSuitesAdmissionCasesAndDemonstrationsAreInputs) {
   EXPECT_EQ(seen.at("demo/agilebank/good_resources/namespace.yaml"), "fixtures");
   EXPECT_EQ(seen.at("deploy/demo/kustomization.yaml"), "project");
   EXPECT_EQ(seen.at("charts/app/good/values.yaml"), "project");  // good/ outside a test directory
+  EXPECT_EQ(seen.at("extensions/template/CHANGELOG.md"), "fixtures");  // a scaffold for others
+  EXPECT_EQ(seen.at("charts/app/templates/deployment.yaml"), "project");
 }
 
 // What a test feeds the code under test is its input; the test's code and a
