@@ -164,7 +164,9 @@ Result<void> keep_findings_new_since(const Session& session, const git::Reposito
                      before.files.end());
 
   engine::RunOptions base_options = options;
-  base_options.repository = nullptr;  // commits and branches are about the change, never compared
+  // The repository stays, for what the base reads from it as the head does
+  // (tags: the application version, the tag convention); the commit range
+  // is the change's own and is not checked at the base.
   base_options.git = {};
   base_options.render_charts = false;  // charts are read from disk, not from the base revision
   base_options.file_phase_only = &base_only_changed;  // unchanged files' own findings are the same by construction
@@ -176,12 +178,15 @@ Result<void> keep_findings_new_since(const Session& session, const git::Reposito
   std::set<std::string> workspace_paths;
   for (const auto& file : session.workspace.files) workspace_paths.insert(file.path);
   // Findings of repository checks are compared wherever they point; those of
-  // the git checks (commits, branches) are about the change itself.
+  // the commit and branch checks are about the change itself. Tags are the
+  // repository's: a pull request does not make them.
   auto is_repository_finding = [](const engine::Finding& f) {
     const engine::CheckInfo* info = engine::Catalog::builtin().find(f.check_id);
     return info != nullptr && info->scope == engine::Scope::repository;
   };
-  auto about_the_change = [](const engine::Finding& f) { return f.check_id.starts_with("git/"); };
+  auto about_the_change = [](const engine::Finding& f) {
+    return f.check_id.starts_with("git/") && f.check_id != "git/semver-tags";
+  };
   auto on_added_line = [&](const engine::Finding& f) {
     const auto it = added_lines.find(f.path);
     if (it == added_lines.end()) return false;

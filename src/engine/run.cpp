@@ -222,7 +222,11 @@ class Runner {
 
     std::vector<const workspace::File*> work;
     for (const auto& file : workspace_.files) {
-      const bool wanted = (options_.file_phase_only == nullptr || options_.file_phase_only->contains(file.path)) &&
+      // A manifest is read even where the file phase is limited: objects
+      // relate across files (an unchanged overlay places a changed base in
+      // production), so --diff's base needs every one of them.
+      const bool wanted = (options_.file_phase_only == nullptr || options_.file_phase_only->contains(file.path) ||
+                           wants_manifest(file)) &&
                           (reported(file.path) || wants_manifest(file));
       if ((wanted && (!every_file_.empty() || by_kind_.contains(file.kind) || wants_manifest(file))) ||
           repository_findings.contains(file.path))

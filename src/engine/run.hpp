@@ -28,8 +28,9 @@ struct RunOptions {
   // Every clause no check enforces and no valid attestation covers becomes a
   // constable/unattested-clause finding at its line in the constitution.
   bool require_attestations = false;
-  // When set, the file phase reads only these paths (and files repository
-  // findings point at): --diff's base needs no findings of unchanged files.
+  // When set, the file phase reads only these paths, the files repository
+  // findings point at and the manifests (objects relate across files):
+  // --diff's base needs no other findings of unchanged files.
   const std::set<std::string>* file_phase_only = nullptr;
   // When set, only findings about these paths are reported (the files named
   // on the command line, e.g. pre-commit's staged files), plus, with

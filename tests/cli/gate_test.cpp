@@ -179,6 +179,58 @@ TEST(CliGate, RepositoryFindingsAreComparedWithTheBase) {
   for (const auto& line : lines) EXPECT_NE(line.find("README.md"), std::string::npos) << line << "\n" << removed.out;
 }
 
+// What the base reads from the repository it reads as the head does: a
+// tag off the SemVer convention and a chart whose appVersion lags the latest
+// release tag were there before the change (external-dns, microservices-demo
+// with --diff HEAD reported both as new).
+TEST(CliGate, FindingsFromTheRepositorysTagsAreComparedWithTheBase) {
+  TempDir repo;
+  make_repository(repo);
+  repo.write("CONSTITUTION.md", read_file(source_dir() / "tests/fixtures/constitution/reference-excerpt.md") +
+                                    "\n## Release Management\n### Versioning\n"
+                                    "- Semantic Versioning MUST be used: MAJOR.MINOR.PATCH\n");
+  repo.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\nappVersion: \"1.0.0\"\n");
+  repo.write("charts/web/values.yaml", "# Replicas\nreplicas: 1\n");
+  git(repo, {"add", "-A"});
+  git(repo, {"commit", "-q", "-m", "feat: chart"});
+  git(repo, {"tag", "v1.1.0"});
+  git(repo, {"tag", "Phase-1"});
+  const auto all = constable({"check", repo.path().string(), "--format", "json"});
+  ASSERT_NE(all.out.find("helm/app-version"), std::string::npos) << all.out;
+  ASSERT_NE(all.out.find("git/semver-tags"), std::string::npos) << all.out;
+
+  const auto unchanged = constable({"check", repo.path().string(), "--format", "json", "--diff", "HEAD"});
+  EXPECT_EQ(unchanged.exit_code, 0) << unchanged.out << unchanged.err;
+  EXPECT_TRUE(finding_lines(unchanged).empty()) << unchanged.out;
+}
+
+// Objects relate across files: podinfo's release bumps the image tag in
+// deploy/bases/*, and the unchanged production overlay is what makes those
+// Deployments production (and asks them for a PodDisruptionBudget). The
+// base must read the overlay too, or a version bump is four "new" findings.
+TEST(CliGate, AnUnchangedOverlayStillPlacesAChangedBaseAtTheBase) {
+  TempDir repo;
+  repo.write("CONSTITUTION.md", read_file(source_dir() / "tests/fixtures/constitution/reference-excerpt.md"));
+  repo.write("k8s/base/kustomization.yaml", "resources: [deployment.yaml]\n");
+  repo.write("k8s/base/deployment.yaml",
+             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n"
+             "  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n"
+             "    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:6.14.0\n");
+  repo.write("k8s/overlays/prod/kustomization.yaml", "namespace: shop-prod\nresources: [../../base]\n");
+  git(repo, {"init", "-q"});
+  git(repo, {"add", "-A"});
+  git(repo, {"commit", "-q", "-m", "feat: web"});
+  const auto all = constable({"check", repo.path().string(), "--format", "json"});
+  ASSERT_NE(all.out.find("kubernetes/pod-disruption-budget"), std::string::npos) << all.out;
+
+  repo.write("k8s/base/deployment.yaml",
+             read_file(repo.path() / "k8s/base/deployment.yaml").replace(
+                 read_file(repo.path() / "k8s/base/deployment.yaml").find("6.14.0"), 6, "6.14.1"));
+  const auto bump = constable({"check", repo.path().string(), "--format", "json", "--diff", "HEAD"});
+  EXPECT_EQ(bump.exit_code, 0) << bump.out << bump.err;
+  EXPECT_TRUE(finding_lines(bump).empty()) << bump.out;
+}
+
 TEST(CliGate, ErrorsAreUsageErrors) {
   TempDir plain;
   plain.write("CONSTITUTION.md", kConstitution);
