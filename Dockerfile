@@ -6,6 +6,11 @@
 #
 # (--user lets it write reports into the mount; .git is not sent to the
 # build, hence the commit as an argument.)
+#
+# The same image is the admission webhook (docs/serve.md):
+#
+#   docker run --rm -p 8443:8443 -v "$PWD/tls:/tls:ro" -v "$PWD:/src:ro" constable \
+#     serve --tls-cert /tls/tls.crt --tls-key /tls/tls.key --constitution /src/CONSTITUTION.md
 
 # Build: the CLI alone, no tests, with Debian 12's compiler and -dev packages.
 FROM debian:12.12 AS build
@@ -13,12 +18,14 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake ninja-build pkg-config \
       libcmark-gfm-dev nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev \
-      libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev \
+      libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev libboost-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY CMakeLists.txt ./
 COPY cmake/ cmake/
 COPY src/ src/
+# `constable serve` serves its OpenAPI document, compiled in.
+COPY docs/api/ docs/api/
 ARG CONSTABLE_COMMIT=unknown
 RUN cmake -S . -B out -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONSTABLE_BUILD_TESTS=OFF \
       -DCONSTABLE_COMMIT="${CONSTABLE_COMMIT}" \
@@ -46,8 +53,10 @@ LABEL org.opencontainers.image.title="constable" \
       org.opencontainers.image.base.name="docker.io/library/debian:12.12-slim"
 USER 10001:10001
 WORKDIR /src
-# A CLI serves nothing to probe; the check is that the binary and every
-# library it links still load, cheaply and without touching /src.
+# The check is that the binary and every library it links still load,
+# cheaply and without touching /src. As a webhook (`serve`), Kubernetes
+# probes /healthz and /readyz over HTTPS instead (docs/serve.md).
 HEALTHCHECK --interval=5m --timeout=10s --start-period=5s --retries=1 CMD ["constable", "version"]
+EXPOSE 8443
 ENTRYPOINT ["constable"]
 CMD ["check", "."]

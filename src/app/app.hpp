@@ -142,6 +142,25 @@ std::vector<std::string> known_selectors();
 
 Result<Session> open_session(const CommonOptions& options);
 
+// A session for files that are not on disk (the server's requests): the
+// configuration and constitution `options` name (--config, --constitution or
+// the config's `constitution:`; no repository is searched), an empty
+// workspace with stack facts `stack`, and the checks bound for that stack.
+Result<Session> open_detached_session(const CommonOptions& options, const workspace::StackFacts& stack);
+
+// The checks bound for `stack` with the session's constitution and
+// configuration and the options' --select and --ignore.
+Result<engine::Plan> bind_checks(const Session& session, const CommonOptions& options,
+                                 const workspace::StackFacts& stack);
+
+// The report of a finished run as `check --format FORMAT` renders it (no
+// --min-severity, the configuration's fail_on), for `plan`: the session's, or
+// one bound for other files (the server binds per request), run on `run_date`.
+std::string render_findings(const Session& session, const engine::Plan& plan, const engine::RunResult& result,
+                            report::Format format, Date run_date);
+// `coverage --format FORMAT` (text, markdown or json) of a session.
+Result<std::string> coverage_report(const Session& session, std::string_view format);
+
 Outcome check(const CheckOptions& options);
 // Writes the findings of a check run to `file` as a baseline.
 Outcome write_baseline(const CheckOptions& options, const std::filesystem::path& file);

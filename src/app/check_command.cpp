@@ -31,9 +31,9 @@ std::chrono::microseconds since(Clock::time_point start) {
 }
 
 // Rules reporters describe: every active check, plus the engine's own rules.
-std::vector<report::Rule> report_rules(const Session& session) {
+std::vector<report::Rule> report_rules(const Session& session, const engine::Plan& plan) {
   std::vector<report::Rule> rules;
-  for (const auto& b : session.plan.bindings) {
+  for (const auto& b : plan.bindings) {
     if (b.status != engine::BindingStatus::active) continue;
     const auto& info = b.check->info();
     rules.push_back({&info, b.clause, session.constitution.severity.severity_for(info.nature), b.parameters});
@@ -45,10 +45,10 @@ std::vector<report::Rule> report_rules(const Session& session) {
 }
 
 // How many clauses the run enforces, for every report's summary.
-report::ClauseCoverage clause_coverage(const Session& session) {
+report::ClauseCoverage clause_coverage(const Session& session, const engine::Plan& plan) {
   report::ClauseCoverage coverage{.known = true, .clauses = session.constitution.clauses.size()};
   for (const auto& clause : session.constitution.clauses) {
-    switch (engine::enforcement_of(clause, session.constitution, session.plan, session.config, session.workspace.root,
+    switch (engine::enforcement_of(clause, session.constitution, plan, session.config, session.workspace.root,
                                    session.today)) {
       case engine::ClauseEnforcement::by_check:
       case engine::ClauseEnforcement::by_engine: ++coverage.enforced; break;
@@ -255,6 +255,23 @@ Outcome write_baseline(const CheckOptions& options, const std::filesystem::path&
   return Outcome{kExitClean, fmt::format("wrote {} finding(s) to {}\n", recorded, file.string()), {}};
 }
 
+std::string render_findings(const Session& session, const engine::Plan& plan, const engine::RunResult& result,
+                            report::Format format, Date run_date) {
+  report::Report rep;
+  rep.tool_version = version_string();
+  rep.root = session.root_display;
+  rep.constitution_path = session.constitution.path;
+  rep.constitution_version = session.constitution.version ? session.constitution.version->version : "";
+  rep.constitution_in_root = constitution_in_root(session);
+  rep.run_date = run_date;
+  if (session.config.fail_on) rep.fail_on = *session.config.fail_on;
+  rep.fail_on_none = session.config.fail_on_none;
+  rep.rules = report_rules(session, plan);
+  rep.result = &result;
+  rep.coverage = clause_coverage(session, plan);
+  return report::render(rep, format, {});
+}
+
 Outcome check(const CheckOptions& options) {
   if (options.fail_on && text::to_lower(text::trim(*options.fail_on)) != "none" && !parse_severity(*options.fail_on))
     return usage_error(fmt::format("--fail-on must be critical, high, medium, low or none, got '{}'", *options.fail_on));
@@ -281,9 +298,9 @@ Outcome check(const CheckOptions& options) {
   rep.run_date = session.today;
   rep.fail_on = threshold;
   rep.fail_on_none = never_fail;
-  rep.rules = report_rules(session);
+  rep.rules = report_rules(session, session.plan);
   rep.result = &result;
-  rep.coverage = clause_coverage(session);
+  rep.coverage = clause_coverage(session, session.plan);
   rep.hidden = hide_below(options.min_severity, never_fail, threshold, result);
   if (options.progress != nullptr) options.progress->phase_started(engine::Phase::report, 0);
   const auto report_start = Clock::now();

@@ -48,6 +48,10 @@ std::string check_page(const engine::CheckInfo& info) {
     out += "| Enforces | reported by the engine itself; bound to no clause |\n";
   }
   if (!info.parameters.empty()) out += fmt::format("| Parameters | {} |\n", info.parameters);
+  if (info.scope == engine::Scope::manifests)
+    out += info.not_at_admission.empty()
+               ? std::string("| At admission | runs on every object `constable serve` reviews |\n")
+               : fmt::format("| At admission | not run by `constable serve`: {} |\n", info.not_at_admission);
   out += fmt::format("\n## Why\n\n{}\n\n## How to fix\n\n{}\n", info.rationale, info.remediation);
   const auto lang = fence_language(info.file_kind);
   out += fmt::format("\n## Fires on\n\n```{}\n{}```\n", lang, ensure_newline(info.bad_example));

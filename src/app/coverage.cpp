@@ -248,20 +248,33 @@ std::string render_json(const Session& s, const std::vector<Row>& rows, const To
   return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
+using Renderer = std::string (*)(const Session&, const std::vector<Row>&, const Totals&);
+
+Result<Renderer> renderer_of(std::string_view format) {
+  if (format == "text") return render_text;
+  if (format == "markdown") return render_markdown;
+  if (format == "json") return render_json;
+  return fail(fmt::format("coverage --format must be text, markdown or json, got '{}'", format));
+}
+
 }  // namespace
 
+Result<std::string> coverage_report(const Session& session, std::string_view format) {
+  auto renderer = renderer_of(format);
+  if (!renderer) return std::unexpected(renderer.error());
+  Totals totals;
+  const auto rows = rows_of(session, totals);
+  return (*renderer)(session, rows, totals);
+}
+
 Outcome coverage(const CoverageOptions& options) {
-  using Renderer = std::string (*)(const Session&, const std::vector<Row>&, const Totals&);
-  Renderer renderer = nullptr;
-  if (options.format == "text") renderer = render_text;
-  else if (options.format == "markdown") renderer = render_markdown;
-  else if (options.format == "json") renderer = render_json;
-  else return usage_error(fmt::format("coverage --format must be text, markdown or json, got '{}'", options.format));
+  // The format first: a typo should not wait for the constitution to load.
+  if (auto renderer = renderer_of(options.format); !renderer) return usage_error(renderer.error().to_string());
   auto session = open_session(options);
   if (!session) return usage_error(session.error().to_string());
-  Totals totals;
-  const auto rows = rows_of(*session, totals);
-  return Outcome{kExitClean, renderer(*session, rows, totals), {}};
+  auto report = coverage_report(*session, options.format);
+  if (!report) return usage_error(report.error().to_string());
+  return Outcome{kExitClean, std::move(*report), {}};
 }
 
 }  // namespace constable::app

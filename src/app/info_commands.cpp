@@ -175,6 +175,13 @@ Outcome print_config(const CommonOptions& options) {
                              list(c.docker.approved_registries), list(c.docker.official_registries));
   outcome.out += fmt::format("production:\n  paths: {}\n  namespaces: {}\n", list(c.production.paths),
                              list(c.production.namespaces));
+  const auto& admission = c.admission;
+  outcome.out += fmt::format(
+      "admission:\n  enforcement: {{critical: {}, high: {}, medium: {}, low: {}}}\n  exempt_namespaces: {}\n"
+      "  exempt_users: {}\n  exempt_groups: {}\n",
+      to_string(admission.action_for(Severity::critical)), to_string(admission.action_for(Severity::high)),
+      to_string(admission.action_for(Severity::medium)), to_string(admission.action_for(Severity::low)),
+      list(admission.exempt_namespaces), list(admission.exempt_users), list(admission.exempt_groups));
   outcome.out += fmt::format("waivers: {}\n", c.waivers.size());
   for (const auto& w : c.waivers)
     outcome.out += fmt::format("  - {{check: {}, path: \"{}\", owner: {}, expires: {}, reason: \"{}\"}}\n", w.check,

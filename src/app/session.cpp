@@ -176,6 +176,45 @@ Result<fs::path> find_constitution(const fs::path& root, const engine::Config& c
   return std::move(search.found);
 }
 
+Result<engine::Plan> bind_checks(const Session& session, const CommonOptions& options,
+                                 const workspace::StackFacts& stack) {
+  // --select replaces the file's selection; --ignore adds to the file's.
+  engine::Selection selection{options.select.empty() ? session.config.select : options.select,
+                              session.config.ignore};
+  selection.ignore.insert(selection.ignore.end(), options.ignore.begin(), options.ignore.end());
+  return engine::bind(engine::Catalog::builtin(), session.constitution, session.config, stack, selection);
+}
+
+Result<Session> open_detached_session(const CommonOptions& options, const workspace::StackFacts& stack) {
+  Session session;
+  if (options.config) {
+    auto config = engine::load_config(*options.config);
+    if (!config) return std::unexpected(config.error());
+    session.config = std::move(*config);
+  }
+  if (auto ok = validate_selectors(session.config, options.select, options.ignore); !ok)
+    return std::unexpected(ok.error());
+  session.today = options.today.value_or(Date::today());
+  // The config's `constitution:` is relative to the config file, as it is to
+  // the repository holding a .constable.yaml.
+  const fs::path base = options.config ? options.config->parent_path() : fs::path{};
+  fs::path constitution_file;
+  if (options.constitution) constitution_file = *options.constitution;
+  else if (session.config.constitution) constitution_file = base / *session.config.constitution;
+  else return fail("no constitution: give --constitution FILE, or 'constitution: PATH' in the --config file");
+  auto parsed = constitution::load(constitution_file);
+  if (!parsed) return std::unexpected(parsed.error());
+  session.constitution = std::move(*parsed);
+  add_constitution_warnings(session, base);
+  session.root_display = "<request>";
+  session.workspace.stack = stack;
+  auto plan = bind_checks(session, options, stack);
+  if (!plan) return std::unexpected(plan.error());
+  session.plan = std::move(*plan);
+  std::sort(session.notes.begin(), session.notes.end());
+  return session;
+}
+
 Result<Session> open_session(const CommonOptions& options) {
   Session session;
   std::error_code ec;
@@ -234,14 +273,9 @@ Result<Session> open_session(const CommonOptions& options) {
   session.times.discover = since(phase);
   finished(engine::Phase::discover, session.workspace.files.size());
 
-  // --select replaces the file's selection; --ignore adds to the file's.
-  engine::Selection selection{options.select.empty() ? session.config.select : options.select,
-                              session.config.ignore};
-  selection.ignore.insert(selection.ignore.end(), options.ignore.begin(), options.ignore.end());
   started(engine::Phase::bind);
   phase = Clock::now();
-  auto plan = engine::bind(engine::Catalog::builtin(), session.constitution, session.config,
-                           session.workspace.stack, selection);
+  auto plan = bind_checks(session, options, session.workspace.stack);
   if (!plan) return std::unexpected(plan.error());
   session.plan = std::move(*plan);
   session.times.bind = since(phase);

@@ -91,6 +91,15 @@ const std::vector<CommandHelp>& command_help() {
        {{"constable man | man -l -", "read the manual"},
         {"constable man -o docs/constable.1 --check", "fail when the checked-in page is stale"}},
        {{0, "printed, written, or up to date"}, {1, "--check: the page is out of date"}, {2, "it cannot be written"}}},
+      {"serve",
+       {{"constable serve --tls-cert tls.crt --tls-key tls.key --config .constable.yaml",
+         "the admission webhook, REST API and metrics on :8443 (docs/serve.md)"},
+        {"constable serve --insecure --listen 127.0.0.1:8080 --constitution CONSTITUTION.md",
+         "plain HTTP on loopback, to try it"},
+        {"kill -HUP PID", "reload the constitution and configuration now (they also reload when they change)"}},
+       {{0, "stopped by SIGINT or SIGTERM"},
+        {2, "cannot start: no constitution, an invalid configuration, a certificate without subjectAltName, or a "
+            "port in use"}}},
       {"version", {{"constable version", "the version, the commit and the libraries' versions"}}, {{0, "printed"}}},
   };
   return kHelp;

@@ -17,6 +17,7 @@
 #include "app/progress.hpp"
 #include "cli/cli_model.hpp"
 #include "core/text.hpp"
+#include "serve/command.hpp"
 
 namespace {
 
@@ -222,6 +223,28 @@ int run(int argc, char** argv) {
   man_cmd->add_option("--output,-o", man_output, "Write it to this file instead of standard output");
   man_cmd->add_flag("--check", man_check, "With --output: fail if the file is out of date instead of writing it");
 
+  serve::ServeOptions serve_options;
+  std::string serve_today, serve_config, serve_constitution;
+  auto* serve_cmd = cli.add_subcommand(
+      "serve", "Enforce the constitution at Kubernetes admission, with a REST API and metrics (docs/serve.md)");
+  serve_cmd->add_option("--config", serve_config, "Configuration file (.constable.yaml; `admission:` sets enforcement)");
+  serve_cmd->add_option("--constitution", serve_constitution, "Constitution Markdown file (else the config's)");
+  serve_cmd->add_option("--select", serve_options.sources.select, "Only these checks or domains (comma-separated)")
+      ->delimiter(',');
+  serve_cmd->add_option("--ignore", serve_options.sources.ignore, "Skip these checks or domains (comma-separated)")
+      ->delimiter(',');
+  serve_cmd->add_option("--listen", serve_options.listen, "Address and port (ADDR:PORT, [IPv6]:PORT)")
+      ->capture_default_str();
+  serve_cmd->add_option("--tls-cert", serve_options.tls_certificate, "Certificate chain (PEM), re-read when it changes");
+  serve_cmd->add_option("--tls-key", serve_options.tls_key, "Private key (PEM), re-read when it changes");
+  serve_cmd->add_flag("--insecure", serve_options.insecure, "Plain HTTP without TLS, for local use");
+  serve_cmd->add_option("--threads", serve_options.threads, "Server threads (default: one per core)");
+  serve_cmd->add_option("--max-body", serve_options.max_body, "Largest request body")->capture_default_str();
+  serve_cmd->add_option("--rate-limit", serve_options.rate_limit,
+                        "Requests per second per client address (0: no limit)")
+      ->capture_default_str();
+  serve_cmd->add_option("--today", serve_today, "Date to compute due dates from (YYYY-MM-DD; or CONSTABLE_TODAY)");
+
   cli::add_help_footers(cli);
 
   try {
@@ -307,6 +330,18 @@ int run(int argc, char** argv) {
       }
     }
     return emit(app::init(init), {});
+  }
+  if (*serve_cmd) {
+    if (!serve_config.empty()) serve_options.sources.config = serve_config;
+    if (!serve_constitution.empty()) serve_options.sources.constitution = serve_constitution;
+    if (!serve_today.empty()) {
+      serve_options.today = Date::parse(serve_today);
+      if (!serve_options.today) {
+        std::cerr << fmt::format("constable: --today must be YYYY-MM-DD, got '{}'\n", serve_today);
+        return app::kExitUsage;
+      }
+    }
+    return serve::serve(serve_options);
   }
   if (*completion_cmd || *man_cmd) return generated_docs(cli, completion_cmd, completion_shell, man_output, man_check);
   if (*version_cmd) {

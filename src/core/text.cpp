@@ -142,6 +142,16 @@ int codepoint_column(std::string_view line, int byte_column) {
   return column + static_cast<int>(static_cast<std::size_t>(byte_column - 1) - limit);
 }
 
+std::string shorten(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  constexpr std::string_view kEllipsis = "\u2026";
+  if (max_bytes < kEllipsis.size()) return {};
+  std::size_t cut = max_bytes - kEllipsis.size();
+  // Back up over continuation bytes (10xxxxxx) to a character's first byte.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + std::string(kEllipsis);
+}
+
 std::string slugify(std::string_view s, std::size_t max_words) {
   std::string out;
   std::size_t words = 0;

@@ -35,6 +35,10 @@ bool looks_binary(std::string_view s);
 // 1-based code-point column of the 1-based byte column `byte_column` in `line`.
 int codepoint_column(std::string_view line, int byte_column);
 
+// `s` cut to at most `max_bytes` bytes at a UTF-8 character boundary, with
+// "…" as its last character when it was cut.
+std::string shorten(std::string_view s, std::size_t max_bytes);
+
 // Lower-case ASCII slug of words: "Non-root user MUST be specified" ->
 // "non-root-user-must-be-specified". At most `max_words` words (0 = all).
 std::string slugify(std::string_view s, std::size_t max_words = 0);

@@ -60,6 +60,11 @@ struct CheckInfo {
   // entry, every values key, every API operation): its findings in one file
   // are one problem, reported once with every place it was seen.
   bool one_finding_per_file = false;
+  // Why the check cannot judge one object at Kubernetes admission (it needs
+  // other objects of the namespace, or judges what a repository commits
+  // rather than what a cluster holds); "" when it can. `constable serve`
+  // leaves such checks to `constable check` in CI.
+  std::string_view not_at_admission = {};
 };
 
 // Everything a check may look at for one file. Parsed documents are parsed

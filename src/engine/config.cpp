@@ -331,6 +331,32 @@ void read_allowlist(Reader& r, const yaml::Node* list, Config& config) {
   }
 }
 
+void read_admission(Reader& r, const yaml::Node* admission, AdmissionOptions& options) {
+  r.only_keys(admission, {"enforcement", "exempt_namespaces", "exempt_users", "exempt_groups"}, "'admission'");
+  read_string_lists(r, admission,
+                    {{"exempt_namespaces", &options.exempt_namespaces},
+                     {"exempt_users", &options.exempt_users},
+                     {"exempt_groups", &options.exempt_groups}});
+  const yaml::Node* enforcement = admission->get("enforcement");
+  if (enforcement == nullptr) return;
+  if (!enforcement->is_mapping()) {
+    r.error(enforcement, "'enforcement' must map severities to deny, warn or audit");
+    return;
+  }
+  r.only_keys(enforcement, {"critical", "high", "medium", "low"}, "'admission.enforcement'");
+  for (const yaml::Entry& entry : enforcement->entries) {
+    const auto severity = entry.key->is_scalar() ? parse_severity(entry.key->value) : std::nullopt;
+    if (!severity) continue;  // reported by only_keys
+    auto value = r.scalar(entry.value, "enforcement");
+    if (!value) continue;
+    const std::string action = text::to_lower(text::trim(*value));
+    if (action == "deny") options.enforcement[static_cast<std::size_t>(*severity)] = AdmissionAction::deny;
+    else if (action == "warn") options.enforcement[static_cast<std::size_t>(*severity)] = AdmissionAction::warn;
+    else if (action == "audit") options.enforcement[static_cast<std::size_t>(*severity)] = AdmissionAction::audit;
+    else r.error(entry.value, fmt::format("'enforcement' values must be deny, warn or audit, got '{}'", excerpt(*value)));
+  }
+}
+
 void read_config(Reader& r, const yaml::Node* root, Config& config) {
   if (root == nullptr || root->is_null()) return;  // an empty file means defaults
   if (!root->is_mapping()) {
@@ -385,6 +411,7 @@ void read_config(Reader& r, const yaml::Node* root, Config& config) {
     read_string_lists(r, production,
                       {{"paths", &config.production.paths}, {"namespaces", &config.production.namespaces}});
   }
+  if (const auto* admission = section(r, root, "admission")) read_admission(r, admission, config.admission);
   if (const auto* secrets = section(r, root, "secrets")) {
     r.only_keys(secrets, {"allowlist"}, "'secrets'");
     if (const auto* list = secrets->get("allowlist")) read_allowlist(r, list, config);
@@ -424,6 +451,15 @@ Error combine(std::vector<Error> errors) {
 }
 
 }  // namespace
+
+std::string_view to_string(AdmissionAction action) {
+  switch (action) {
+    case AdmissionAction::deny: return "deny";
+    case AdmissionAction::warn: return "warn";
+    case AdmissionAction::audit: return "audit";
+  }
+  return "deny";
+}
 
 std::optional<std::uintmax_t> parse_byte_size(std::string_view input) {
   const std::string_view s = text::trim(input);

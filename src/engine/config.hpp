@@ -3,6 +3,8 @@
 // any file is scanned (unknown keys and bad values fail with file:line).
 
 #include <cstdint>
+#include <array>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -82,6 +84,26 @@ struct ProductionRules {
   std::vector<std::string> namespaces;  // namespaces that are production, e.g. "live"
 };
 
+// What `constable serve` does with a review's violations, by severity.
+enum class AdmissionAction : std::uint8_t {
+  deny,   // refuse the object (403), naming each violated clause
+  warn,   // admit it with a warning per violation
+  audit,  // admit it silently; the decision log and metrics record it
+};
+std::string_view to_string(AdmissionAction action);
+
+// `admission:` in .constable.yaml: the webhook's enforcement and exemptions.
+struct AdmissionOptions {
+  // Indexed by Severity (critical, high, medium, low).
+  std::array<AdmissionAction, 4> enforcement{AdmissionAction::deny, AdmissionAction::deny, AdmissionAction::warn,
+                                             AdmissionAction::warn};
+  std::vector<std::string> exempt_namespaces{"kube-system", "constable"};
+  std::vector<std::string> exempt_users;   // e.g. system:serviceaccount:argocd:argocd-application-controller
+  std::vector<std::string> exempt_groups;  // e.g. system:masters
+
+  AdmissionAction action_for(Severity severity) const { return enforcement[static_cast<std::size_t>(severity)]; }
+};
+
 struct Config {
   std::string source;  // the file it was read from, "" for defaults only
   std::optional<std::string> constitution;
@@ -101,13 +123,14 @@ struct Config {
   ProductionRules production;
   std::vector<Waiver> waivers;
   std::vector<Attestation> attestations;
+  AdmissionOptions admission;
 };
 
 // The top-level keys `.constable.yaml` accepts, in the order the README
 // documents them; docs/schema/constable-config.schema.json lists the same.
 inline constexpr std::string_view kConfigKeys[] = {
     "constitution", "exclude", "include", "select",   "ignore",     "fail_on",  "max_file_size",
-    "sprint_days",  "docker",  "git",     "secrets",  "production", "waivers", "attestations"};
+    "sprint_days",  "docker",  "git",     "secrets",  "production", "waivers", "attestations", "admission"};
 
 // Every problem of the file is reported, each with its line and column: the
 // error's message holds the first, then one "path:line:column: message" line

@@ -27,7 +27,8 @@ constexpr std::string_view kUncountable[] = {
     "profile",  "settings", "preferences", "series", "species", "sheep",   "fish",     "deer",     "aircraft",
     "stats",    "version",  "ping",    "ready",     "live",    "refresh",  "verify",   "reset",    "export",
     "import",   "upload",   "download", "batch",    "bulk",    "current",  "latest",   "admin",    "public",
-    "internal", "well-known",
+    "internal", "well-known", "coverage", "usage", "compliance", "telemetry", "traffic", "pricing", "storage",
+    "monitoring", "logging",
 };
 
 bool ends_with(std::string_view word, std::string_view suffix) { return word.ends_with(suffix); }

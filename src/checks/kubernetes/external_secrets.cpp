@@ -33,6 +33,9 @@ constexpr engine::CheckInfo kInfo{
     .stack = "",  // applies wherever a Kubernetes object is found, whatever the paths say
     .scope = engine::Scope::manifests,
     .supersedes = "secrets/hardcoded-secret",
+    .not_at_admission =
+        "it judges what a repository commits; "
+        "a cluster holds Secrets with data by design (External Secrets Operator writes them)",
 };
 
 bool has_entries(const yaml::Node* n) { return n != nullptr && n->is_mapping() && !n->entries.empty(); }

@@ -28,6 +28,9 @@ constexpr engine::CheckInfo kInfo{
     .file_kind = FileKind::yaml,
     .stack = "",  // applies wherever a Kubernetes object is found, whatever the paths say
     .scope = engine::Scope::manifests,
+    .not_at_admission =
+        "NetworkPolicies are objects of their own: "
+        "one admitted object does not show whether its namespace has one",
 };
 
 }  // namespace

@@ -33,6 +33,9 @@ constexpr engine::CheckInfo kInfo{
     .file_kind = FileKind::yaml,
     .stack = "",  // applies wherever a Kubernetes object is found, whatever the paths say
     .scope = engine::Scope::manifests,
+    .not_at_admission =
+        "a PodDisruptionBudget is an object of its own: "
+        "one admitted Deployment does not show whether one covers it",
 };
 
 class PodDisruptionBudgetCheck final : public engine::Check {

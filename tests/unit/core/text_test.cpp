@@ -56,3 +56,14 @@ TEST(CoreDate, ParseAndArithmetic) {
 
 }  // namespace
 }  // namespace constable::text
+
+TEST(Shorten, KeepsWhatFitsAndCutsAtACharacterBoundary) {
+  EXPECT_EQ(constable::text::shorten("short", 10), "short");
+  EXPECT_EQ(constable::text::shorten("exactly10!", 10), "exactly10!");
+  EXPECT_EQ(constable::text::shorten("abcdefghijkl", 10), "abcdefg\u2026");
+  // "é" is two bytes: a cut inside it backs up to before it.
+  const std::string cut = constable::text::shorten("abcdef\u00e9\u00e9\u00e9", 10);
+  EXPECT_EQ(cut, "abcdef\u2026");
+  EXPECT_LE(cut.size(), 10u);
+  EXPECT_EQ(constable::text::shorten("abcdef", 2), "");
+}

@@ -35,7 +35,7 @@ TEST(ConfigSchema, SectionKeysAreTheKeysTheParserKnows) {
   // The parser names the keys it expects when it meets an unknown one.
   const nlohmann::json document = schema();
   const nlohmann::json& props = document.at("properties");
-  for (const std::string section : {"docker", "git", "production", "secrets"}) {
+  for (const std::string section : {"admission", "docker", "git", "production", "secrets"}) {
     auto parsed = parse_config(section + ":\n  not_a_key: 1\n", "c.yaml");
     ASSERT_FALSE(parsed) << section;
     for (const auto& [key, value] : props.at(section).at("properties").items())
@@ -66,6 +66,9 @@ const Case kCases[] = {
     {"docker: {approved_registries: [ghcr.io/acme], official_registries: [cgr.dev/chainguard]}\n", true},
     {"git: {commit_types: [feat, fix], trunk: main, extra_branch_prefixes: [release/]}\n", true},
     {"production: {paths: [\"deploy/live/**\"], namespaces: [live]}\n", true},
+    {"admission: {enforcement: {critical: deny, high: warn, low: audit}, exempt_namespaces: [kube-system],"
+     " exempt_users: [\"system:serviceaccount:argocd:argocd-application-controller\"], exempt_groups: []}\n",
+     true},
     {"secrets: {allowlist: [{rule: generic-assignment, path: \"tests/**\", reason: fake credentials}]}\n", true},
     {"secrets: {allowlist: [{fingerprint: 64b9d3ce53657649, reason: rotated}]}\n", true},
     {"waivers:\n  - {check: docker/healthcheck, path: \"jobs/**\", reason: no port, owner: ops, expires: 2027-01-31}\n",
@@ -87,6 +90,10 @@ const Case kCases[] = {
     {"sprint_days: -3\n", false},
     {"sprint_days: two\n", false},
     {"docker: [a]\n", false},
+    {"admission: {enforcement: {critical: block}}\n", false},
+    {"admission: {enforcement: {urgent: deny}}\n", false},
+    {"admission: {enforcement: deny}\n", false},
+    {"admission: {exempt: [x]}\n", false},
     {"docker: {registries: [x]}\n", false},
     {"secrets: {allowlist: [{rule: x}]}\n", false},
     {"secrets: {allowlist: [{reason: why}]}\n", false},

@@ -1,0 +1,113 @@
+#include "serve/command.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <pthread.h>
+
+#include <charconv>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/config.hpp"
+#include "serve/http/server.hpp"
+#include "serve/service.hpp"
+
+namespace constable::serve {
+namespace {
+
+void write_line(std::string_view line) {
+  // One write per line: lines from several threads do not interleave.
+  std::string out(line);
+  out += '\n';
+  std::fwrite(out.data(), 1, out.size(), stderr);
+  std::fflush(stderr);
+}
+
+int usage(std::string_view message) {
+  write_line(fmt::format("constable: {}", message));
+  return 2;
+}
+
+}  // namespace
+
+Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos)
+    return fail(fmt::format("--listen takes ADDR:PORT (e.g. 0.0.0.0:8443), got '{}'", listen));
+  std::string address(listen.substr(0, colon));
+  if (address.size() >= 2 && address.front() == '[' && address.back() == ']')
+    address = address.substr(1, address.size() - 2);
+  if (address.empty()) address = "0.0.0.0";
+  const std::string_view port_text = listen.substr(colon + 1);
+  unsigned port = 0;
+  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535 || port_text.empty())
+    return fail(fmt::format("--listen: the port must be 0 to 65535, got '{}'", port_text));
+  return std::pair{address, static_cast<std::uint16_t>(port)};
+}
+
+int serve(const ServeOptions& options) {
+  auto listen = parse_listen(options.listen);
+  if (!listen) return usage(listen.error().to_string());
+  if (options.tls_certificate.has_value() != options.tls_key.has_value())
+    return usage("--tls-cert and --tls-key go together");
+  if (!options.tls_certificate && !options.insecure)
+    return usage(
+        "serve needs --tls-cert and --tls-key (the API server calls webhooks over HTTPS only), "
+        "or --insecure for plain HTTP on a trusted network");
+  const auto max_body = engine::parse_byte_size(options.max_body);
+  if (!max_body || *max_body == 0)
+    return usage(fmt::format("--max-body must be a size such as 10MB, got '{}'", options.max_body));
+
+  // Signals are taken by sigwait below: block them before any thread starts
+  // so that every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a client that goes away is an error on its socket, not the end of the server
+
+  Service service(options.sources, write_line);
+  if (options.today) service.set_today(*options.today);
+  if (auto loaded = service.load(); !loaded) return usage(loaded.error().to_string());
+
+  http::Options server_options;
+  server_options.address = listen->first;
+  server_options.port = listen->second;
+  if (options.tls_certificate) server_options.tls = http::TlsFiles{*options.tls_certificate, *options.tls_key};
+  server_options.threads = options.threads;
+  server_options.limits.max_body_bytes = static_cast<std::size_t>(*max_body);
+  server_options.limits.rate_per_second = options.rate_limit;
+  server_options.limits.burst = options.rate_limit * 2;
+  auto server = http::Server::start(
+      server_options, [&service](const http::Request& request) { return service.handle(request); },
+      service.events());
+  if (!server) return usage(server.error().to_string());
+  service.watch(options.reload_interval);
+  const http::Server* running = server->get();
+  service.count_connections_with([running] { return running->open_connections(); });
+  write_line(nlohmann::json{{"level", "info"},
+                            {"msg", "serving"},
+                            {"address", listen->first},
+                            {"port", (*server)->port()},
+                            {"tls", options.tls_certificate.has_value()}}
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+
+  for (;;) {
+    int signal = 0;
+    if (sigwait(&signals, &signal) != 0) continue;
+    if (signal == SIGHUP) {
+      service.reload(true);
+      continue;
+    }
+    break;
+  }
+  write_line(R"({"level":"info","msg":"stopping"})");
+  (*server)->stop();
+  return 0;
+}
+
+}  // namespace constable::serve

@@ -1,0 +1,34 @@
+#pragma once
+// `constable serve`: starts the service and the HTTP edge, then waits for a
+// signal: SIGHUP reloads the constitution and configuration, SIGINT or
+// SIGTERM stop (Kubernetes sends SIGTERM and waits for the grace period).
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "core/date.hpp"
+#include "serve/snapshot.hpp"
+
+namespace constable::serve {
+
+struct ServeOptions {
+  Sources sources;
+  std::string listen = "0.0.0.0:8443";  // ADDR:PORT, [IPv6]:PORT
+  std::optional<std::string> tls_certificate;
+  std::optional<std::string> tls_key;
+  bool insecure = false;  // plain HTTP, for local use
+  unsigned threads = 0;
+  std::string max_body = "10MB";
+  double rate_limit = 1000;  // requests per second per client; 0 turns it off
+  std::chrono::milliseconds reload_interval{2000};
+  std::optional<Date> today;
+};
+
+// Runs until SIGINT or SIGTERM; the exit code (2 when it cannot start).
+int serve(const ServeOptions& options);
+
+// "0.0.0.0:8443", "[::1]:8443", ":8443" -> address and port.
+Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view listen);
+
+}  // namespace constable::serve
