@@ -6,7 +6,7 @@ CONSTABLE := $(BUILD_DIR)/src/constable
 DEMO := examples/demo-repo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build constable install demo test sanitize sanitize-build docs docs-check bench clean
+.PHONY: all deps configure build constable install demo test sanitize sanitize-build docs docs-check bench serve-bench serve-e2e clean
 
 all: build
 
@@ -69,6 +69,18 @@ docs-check: constable
 
 bench: build
 	@$(BUILD_DIR)/bench/constable_bench
+
+# The admission webhook at a fixed rate over TLS (h2load): latency percentiles
+# and peak RSS (docs/benchmarks.md). SERVE_RATE requests/s for SERVE_SECONDS.
+SERVE_RATE ?= 1000
+SERVE_SECONDS ?= 30
+serve-bench: constable
+	@bash bench/serve/run.sh $(CONSTABLE) $(SERVE_RATE) $(SERVE_SECONDS)
+
+# 1,000 recorded reviews over TLS against the release binary (the suites run
+# the same script against the sanitized one).
+serve-e2e: constable
+	@bash scripts/serve-e2e.sh $(CONSTABLE) 1000
 
 clean:
 	rm -rf build

@@ -34,6 +34,7 @@ FileKind kind_from_extension(std::string_view lower_name) {
 bool is_dockerfile_name(std::string_view lower) {
   if (lower == "dockerfile" || lower == "containerfile") return true;
   if (lower.ends_with(".dockerignore")) return false;  // BuildKit's per-Dockerfile ignore files
+  if (lower.ends_with(".dict")) return false;          // a fuzzer's dictionary of Dockerfile tokens
   if (lower.ends_with(".dockerfile") || lower.ends_with(".containerfile")) return true;
   if (lower.starts_with("dockerfile.") || lower.starts_with("containerfile.")) {
     // Dockerfile.prod is a Dockerfile; Dockerfile.md documents one.

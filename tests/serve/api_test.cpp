@@ -194,3 +194,27 @@ TEST(Metrics, ExpositionPassesPromtool) {
 
 }  // namespace
 }  // namespace constable::serve
+
+namespace constable::serve {
+namespace {
+
+// The chart, the Dockerfile and the manifests that ship the server follow the
+// constitution they enforce (issue 13). helm/lint-in-ci is about the
+// repository's CI, which has no workflow files of its own.
+TEST(Deployment, ChartAndDockerfilePassTheKubernetesHelmAndDockerChecks) {
+  const auto reference = ct::shared_file("reference-constitution.md");
+  if (!reference) GTEST_SKIP() << "../shared/reference-constitution.md is absent";
+  app::CheckOptions options;
+  options.path = ct::source_dir();
+  options.constitution = *reference;
+  options.select = {"kubernetes", "helm", "docker"};
+  options.format = report::Format::json;
+  const json report = json::parse(app::check(options).out);
+  for (const auto& finding : report.at("findings")) {
+    if (finding.at("check") == "helm/lint-in-ci") continue;
+    ADD_FAILURE() << finding.dump(2);
+  }
+}
+
+}  // namespace
+}  // namespace constable::serve

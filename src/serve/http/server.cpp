@@ -222,9 +222,9 @@ class ServerImpl final : public Server {
       : options_(std::move(options)),
         handler_(std::move(handler)),
         events_(std::move(events)),
+        limiter_(options_.limits.rate_per_second, options_.limits.burst),
         acceptor_(ioc_),
-        tls_timer_(ioc_),
-        limiter_(options_.limits.rate_per_second, options_.limits.burst) {}
+        tls_timer_(ioc_) {}
 
   ~ServerImpl() override { stop(); }
 
@@ -349,19 +349,21 @@ class ServerImpl final : public Server {
     if (events_.tls_reload) events_.tls_reload(true, *checked);
   }
 
+  // What connections use is declared before the io_context, so that it
+  // outlives the connections destroyed with the io_context's pending handlers.
   Options options_;
   Handler handler_;
   Events events_;
-  asio::io_context ioc_;
-  tcp::acceptor acceptor_;
-  asio::steady_timer tls_timer_;
-  std::mutex tls_mutex_;
-  std::shared_ptr<asio::ssl::context> tls_;
-  Stamp tls_stamp_;
   RateLimiter limiter_;
   std::atomic<std::size_t> connections_{0};
   std::atomic<bool> stopped_{false};
+  std::mutex tls_mutex_;
+  std::shared_ptr<asio::ssl::context> tls_;
+  Stamp tls_stamp_;
   std::uint16_t port_ = 0;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer tls_timer_;
   std::vector<std::thread> threads_;
 };
 

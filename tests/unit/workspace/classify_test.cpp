@@ -27,6 +27,7 @@ TEST(WorkspaceClassifyTest, Table) {
       {"web.dockerfile", FileKind::dockerfile},
       {"Dockerfile.md", FileKind::markdown},
       {"api.Dockerfile.dockerignore", FileKind::other},
+      {"fuzz/dicts/dockerfile.dict", FileKind::other},
       {"Dockerfiles/readme.txt", FileKind::other},
       {"MyDockerfile", FileKind::other},
       {"docker-compose.yml", FileKind::yaml},
