@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -243,7 +244,12 @@ std::optional<IntOrPercent> parse_int_or_percent(const yaml::Node* node) {
   if (!text.ends_with('%')) return std::nullopt;
   text.remove_suffix(1);
   if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
-  return IntOrPercent{true, static_cast<double>(std::stoll(std::string(text)))};
+  // Digits only, but maybe more than fit in 64 bits ("99999999999999999999%"):
+  // from_chars says so instead of throwing.
+  std::uint64_t percent = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), percent);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return IntOrPercent{true, static_cast<double>(percent)};
 }
 
 SourceRange range_of(const yaml::Node* node) {

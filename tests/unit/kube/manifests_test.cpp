@@ -140,5 +140,14 @@ TEST(KubeIntOrPercentTest, PercentagesAndNumbers) {
   EXPECT_FALSE(parse_int_or_percent(root->get("d")));
 }
 
+TEST(KubeIntOrPercentTest, APercentageTooLargeForAnIntegerIsNotOne) {
+  // Found by the manifests fuzzer (fuzz/regressions/manifests/): std::stoll threw out_of_range.
+  const auto s = yaml::parse("a: 2592233720368547758085%\nb: 18446744073709551615%\n");
+  const yaml::Node* root = node(s);
+  EXPECT_FALSE(parse_int_or_percent(root->get("a")));
+  ASSERT_TRUE(parse_int_or_percent(root->get("b")));
+  EXPECT_TRUE(parse_int_or_percent(root->get("b"))->percent);
+}
+
 }  // namespace
 }  // namespace constable::kube
