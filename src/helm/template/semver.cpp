@@ -2,7 +2,10 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -36,6 +39,29 @@ bool numeric(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Digits as a version component; nullopt past 64 bits (the version is then
+// invalid, as Masterminds/semver finds it), never an exception.
+std::optional<std::uint64_t> component(std::string_view digits) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc{} || end != digits.data() + digits.size()) return std::nullopt;
+  return value;
+}
+
+// Numeric prerelease identifiers of any length: fewer digits is smaller
+// (leading zeros aside), then digit by digit.
+int compare_numeric(std::string_view a, std::string_view b) {
+  const auto significant = [](std::string_view s) {
+    const auto first = s.find_first_not_of('0');
+    return first == std::string_view::npos ? std::string_view() : s.substr(first);
+  };
+  a = significant(a);
+  b = significant(b);
+  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  const int order = a.compare(b);
+  return order < 0 ? -1 : order > 0 ? 1 : 0;
+}
+
 int compare_prerelease(std::string_view a, std::string_view b) {
   if (a == b) return 0;
   if (a.empty()) return 1;
@@ -46,8 +72,7 @@ int compare_prerelease(std::string_view a, std::string_view b) {
     if (i >= pb.size()) return 1;
     const bool na = numeric(pa[i]), nb = numeric(pb[i]);
     if (na && nb) {
-      const auto x = std::stoull(pa[i]), y = std::stoull(pb[i]);
-      if (x != y) return x < y ? -1 : 1;
+      if (const int order = compare_numeric(pa[i], pb[i]); order != 0) return order;
     } else if (na != nb) {
       return na ? -1 : 1;
     } else if (pa[i] != pb[i]) {
@@ -79,9 +104,17 @@ std::optional<Term> parse_term(std::string_view text, std::string* error) {
   t.has_patch = !patch.empty();
   t.wild_minor = t.wild_major || !t.has_minor || wild(minor);
   t.wild_patch = t.wild_minor || !t.has_patch || wild(patch);
-  if (!t.wild_major) t.version.major = std::stoull(major);
-  if (t.has_minor && !wild(minor)) t.version.minor = std::stoull(minor);
-  if (t.has_patch && !wild(patch)) t.version.patch = std::stoull(patch);
+  const auto set = [&](const std::string& digits, std::uint64_t& target) {
+    const auto value = component(digits);
+    if (value) target = *value;
+    return value.has_value();
+  };
+  if ((!t.wild_major && !set(major, t.version.major)) ||
+      (t.has_minor && !wild(minor) && !set(minor, t.version.minor)) ||
+      (t.has_patch && !wild(patch) && !set(patch, t.version.patch))) {
+    if (error) *error = fmt::format("improper constraint: {}", trim(text));
+    return std::nullopt;
+  }
   t.version.prerelease = pre;
   t.version.metadata = meta;
   return t;
@@ -160,13 +193,13 @@ std::optional<SemVersion> parse_semver(std::string_view text) {
   if (!RE2::FullMatch(re2::StringPiece(text.data(), text.size()), re, &major, &minor, &patch, &pre, &meta))
     return std::nullopt;
   SemVersion v;
-  try {
-    v.major = std::stoull(major);
-    v.minor = minor.empty() ? 0 : std::stoull(minor);
-    v.patch = patch.empty() ? 0 : std::stoull(patch);
-  } catch (...) {
-    return std::nullopt;
-  }
+  const auto parsed_major = component(major);
+  const auto parsed_minor = minor.empty() ? std::optional<std::uint64_t>(0) : component(minor);
+  const auto parsed_patch = patch.empty() ? std::optional<std::uint64_t>(0) : component(patch);
+  if (!parsed_major || !parsed_minor || !parsed_patch) return std::nullopt;
+  v.major = *parsed_major;
+  v.minor = *parsed_minor;
+  v.patch = *parsed_patch;
   v.prerelease = pre;
   v.metadata = meta;
   v.original = std::string(text);

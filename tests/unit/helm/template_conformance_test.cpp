@@ -218,6 +218,13 @@ const Case kFunctions[] = {
     {"semver", "{{ (semver \"1.2.3-beta.1\").Minor }} {{ semverCompare \">=1.21-0\" \"v1.28.3-gke.100\" }} {{ semverCompare \">=1.21\" \"1.28.3-gke.1\" }} {{ semverCompare \"^1.2\" \"1.9.0\" }} {{ semverCompare \"~1.2\" \"1.3.0\" }} {{ semverCompare \"<1.0 || >=2.0\" \"2.1\" }} {{ semverCompare \"1.2 - 1.4\" \"1.3.7\" }}",
      "", "2 true false true false true true"},
     {"semver_bad", "{{ semverCompare \">=1\" \"not-a-version\" }}", "", "ERROR 1:4 error calling semverCompare: Invalid Semantic Version"},
+    // Components past 64 bits: the version is invalid (as Go's ParseUint finds), numeric prereleases of any length compare.
+    {"semver_huge", "{{ semverCompare \">=1.0.0-99999999999999999998\" \"1.0.0-99999999999999999999\" }} {{ semverCompare \"<1.0.0-99999999999999999999\" \"1.0.0-100000000000000000000\" }}",
+     "", "true false"},
+    {"semver_huge_constraint", "{{ semverCompare \"^99999999999999999999999\" \"1.0.0\" }}", "",
+     "ERROR 1:4 error calling semverCompare: improper constraint: ^99999999999999999999999"},
+    {"semver_huge_version", "{{ semverCompare \">=1\" \"99999999999999999999999.0.0\" }}", "",
+     "ERROR 1:4 error calling semverCompare: Invalid Semantic Version"},
     {"dates_deterministic", "{{ now | date \"2006-01-02T15:04:05Z07:00\" }} {{ htmlDate 86400 }} {{ unixEpoch now }} {{ (toDate \"2006-01-02\" \"2024-03-05\") | date \"Jan 2, 2006\" }}",
      "", "1970-01-01T00:00:00Z 1970-01-02 0 Mar 5, 2024"},
     {"random_deterministic", "{{ len (randAlphaNum 12) }} {{ regexMatch \"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$\" uuidv4 }}", "",
