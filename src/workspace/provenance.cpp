@@ -23,6 +23,8 @@ constexpr std::string_view kFixtureDirectories[] = {
     "__snapshots__", "examples", "samples", "snippets", "testresources", "test-resources", "test_resources",
     // Validator test suites: documents that must pass or fail validation.
     "pass", "fail", "valid", "invalid",
+    // A fuzzer's seeds and the inputs that once crashed it.
+    "corpus", "corpora",
     // A scaffold copied into other projects (spec-kit's extensions/template/):
     // its CHANGELOG and manifests are theirs to fill. Helm's templates/ is not this.
     "template"};
@@ -31,9 +33,9 @@ constexpr std::string_view kFixtureDirectories[] = {
 // admitted or refused (gatekeeper's test/bats/tests/good).
 constexpr std::string_view kTestInputDirectories[] = {"resources", "e2e",  "smoke", "smoke-tests", "smoke_tests",
                                                       "bats",      "good", "bad"};
-// End-to-end and smoke suites at the top of the repository; deeper down
+// End-to-end, smoke and fuzz suites at the top of the repository; deeper down
 // (deploy/e2e/) such a name is more often an environment.
-constexpr std::string_view kTopLevelTestSuites[] = {"e2e", "smoke", "smoke-tests", "smoke_tests"};
+constexpr std::string_view kTopLevelTestSuites[] = {"e2e", "smoke", "smoke-tests", "smoke_tests", "fuzz", "fuzzing"};
 // Demonstrations at the top of the repository (gatekeeper's demo/agilebank):
 // examples to show, not what the project deploys. Deeper down (deploy/demo/)
 // such a name is more often an environment.

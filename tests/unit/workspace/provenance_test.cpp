@@ -65,6 +65,10 @@ TEST(ProvenanceTest, AnOpenApiToolsTestInputsAreFixturesWhereverTheyAre) {
   dir.write("_archive_/schemas/v3.0/fail/no-info.yaml", "openapi: 3.0.0\n");
   // A top-level end-to-end suite (external-dns's e2e/provider/coredns.yaml).
   dir.write("e2e/provider/coredns.yaml", "kind: Deployment\n");
+  // A fuzz suite's regression inputs and a fuzzer's seeds (constable's own
+  // fuzz/regressions/manifests/ once failed its chart's self-check).
+  dir.write("fuzz/regressions/manifests/percent.yaml", "kind: Deployment\n");
+  dir.write("pkg/yaml/corpus/anchors.yaml", "kind: Pod\n");
   // "resources" and "e2e" deeper outside a test directory are the project's own.
   dir.write("deploy/resources/service.yaml", "kind: Service\n");
   dir.write("deploy/e2e/kustomization.yaml", "resources: []\n");
@@ -79,6 +83,8 @@ TEST(ProvenanceTest, AnOpenApiToolsTestInputsAreFixturesWhereverTheyAre) {
   EXPECT_EQ(seen.at("_archive_/schemas/v3.0/pass/petstore.yaml"), "fixtures");
   EXPECT_EQ(seen.at("_archive_/schemas/v3.0/fail/no-info.yaml"), "fixtures");
   EXPECT_EQ(seen.at("e2e/provider/coredns.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("fuzz/regressions/manifests/percent.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("pkg/yaml/corpus/anchors.yaml"), "fixtures");
   EXPECT_EQ(seen.at("deploy/resources/service.yaml"), "project");
   EXPECT_EQ(seen.at("deploy/e2e/kustomization.yaml"), "project");
 }
