@@ -89,7 +89,8 @@ clean:
 # FUZZ_JOBS of them at a time (default: one per core).
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 20
-.PHONY: fuzz-build fuzz fuzz-smoke
+FUZZ_CPU_SECONDS ?= 1800
+.PHONY: fuzz-build fuzz fuzz-smoke fuzz-campaign
 
 fuzz-build: deps
 	@cmake --preset sanitize >/dev/null
@@ -103,3 +104,10 @@ fuzz: fuzz-build
 # from the seeds alone; fails on any crash, leak or timeout.
 fuzz-smoke: fuzz-build
 	@bash fuzz/run.sh --smoke $(FUZZ_SMOKE_SECONDS)
+
+# The recorded campaign (docs/reliability.md): every harness (or FUZZ_HARNESSES)
+# for FUZZ_CPU_SECONDS of its own CPU time, two at a time at the lowest
+# priority; interrupted, it resumes where it stopped. Results in build/campaign/.
+FUZZ_HARNESSES ?=
+fuzz-campaign: fuzz-build
+	@bash fuzz/campaign.sh --cpu-seconds $(FUZZ_CPU_SECONDS) $(FUZZ_HARNESSES)

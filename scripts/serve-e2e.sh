@@ -64,4 +64,67 @@ if command -v promtool >/dev/null; then
   promtool check metrics < "$work/metrics.txt"
   grep -q 'constable_requests_total{operation="validate"' "$work/metrics.txt"
 fi
+# `constable health`, the image's HEALTHCHECK: unverified on loopback,
+# verified with --ca, failing when verification fails or nothing answers.
+"$constable" health --url "https://127.0.0.1:$port/readyz"
+"$constable" health --url "https://localhost:$port/readyz" --ca "$work/ca.crt"
+if "$constable" health --url "https://localhost:$port/readyz" --ca "$root/tests/serve/reviews/generate.py" 2>/dev/null; then
+  echo "serve-e2e: health trusted a server its CA bundle does not hold" >&2
+  exit 1
+fi
+kill "$SERVE_PID" && wait "$SERVE_PID" 2>/dev/null || true
+SERVE_PID=""
+if "$constable" health --url "https://127.0.0.1:$port/readyz" --timeout-ms 500 2>/dev/null; then
+  echo "serve-e2e: health passed with no server" >&2
+  exit 1
+fi
+
+# Namespace labels from a Kubernetes API (a fake one, over TLS with a bearer
+# token): a namespace with a neutral name labelled environment=production.
+printf 'e2e-token\n' > "$work/token"
+python3 - "$work" > "$work/kube-api.log" 2>&1 <<'PY' &
+import http.server, json, ssl, sys
+work = sys.argv[1]
+class Api(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.headers.get("Authorization") != "Bearer e2e-token":
+            self.send_response(401); self.end_headers(); return
+        if self.path != "/api/v1/namespaces/shop":
+            self.send_response(404); self.end_headers(); return
+        body = json.dumps({"apiVersion": "v1", "kind": "Namespace",
+                           "metadata": {"name": "shop", "labels": {"environment": "production"}}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+server = http.server.HTTPServer(("127.0.0.1", 0), Api)
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(f"{work}/tls.crt", f"{work}/tls.key")
+server.socket = context.wrap_socket(server.socket, server_side=True)
+open(f"{work}/kube-api.port", "w").write(str(server.server_address[1]))
+server.serve_forever()
+PY
+KUBE_PID=$!
+trap 'kill $KUBE_PID 2>/dev/null; cleanup' EXIT
+for _ in $(seq 1 100); do [ -s "$work/kube-api.port" ] && break; sleep 0.1; done
+serve_start "$constable" "$work" --constitution "$root/examples/k8s-platform/CONSTITUTION.md" \
+  --kube-api "https://127.0.0.1:$(cat "$work/kube-api.port")" --kube-ca "$work/ca.crt" --kube-token "$work/token"
+python3 - "$SERVE_PORT" "$work/ca.crt" <<'PY'
+import http.client, json, ssl, sys
+port, ca = int(sys.argv[1]), sys.argv[2]
+review = {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {
+    "uid": "e2e-namespace-labels", "kind": {"group": "apps", "version": "v1", "kind": "Deployment"},
+    "namespace": "shop", "name": "web", "operation": "CREATE", "userInfo": {"username": "e2e"},
+    "object": {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+               "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {
+                   "metadata": {"labels": {"app": "web"}},
+                   "spec": {"containers": [{"name": "web", "image": "nginx:latest"}]}}}}}}
+connection = http.client.HTTPSConnection("127.0.0.1", port, context=ssl.create_default_context(cafile=ca), timeout=10)
+connection.request("POST", "/validate", json.dumps(review), {"Content-Type": "application/json"})
+response = json.loads(connection.getresponse().read())["response"]
+message = response.get("status", {}).get("message", "")
+assert not response["allowed"] and "namespace 'shop' is labelled environment=production" in message, response
+print("serve-e2e: namespace labels read from the Kubernetes API")
+PY
 echo "serve-e2e: passed"

@@ -100,6 +100,11 @@ const std::vector<CommandHelp>& command_help() {
        {{0, "stopped by SIGINT or SIGTERM"},
         {2, "cannot start: no constitution, an invalid configuration, a certificate without subjectAltName, or a "
             "port in use"}}},
+      {"health",
+       {{"constable health", "probe the server on https://127.0.0.1:8443/readyz (a Dockerfile HEALTHCHECK)"},
+        {"constable health --url https://constable.constable.svc/readyz --ca ca.crt", "probe a server elsewhere, verified"}},
+       {{0, "the server is ready"}, {1, "not ready, unreachable, or it answered with another status"},
+        {2, "a malformed URL"}}},
       {"version", {{"constable version", "the version, the commit and the libraries' versions"}}, {{0, "printed"}}},
   };
   return kHelp;

@@ -244,6 +244,19 @@ int run(int argc, char** argv) {
                         "Requests per second per client address (0: no limit)")
       ->capture_default_str();
   serve_cmd->add_option("--today", serve_today, "Date to compute due dates from (YYYY-MM-DD; or CONSTABLE_TODAY)");
+  serve_cmd->add_option("--kube-api", serve_options.kube_api,
+                        "Where namespace labels come from: auto (the in-cluster API), none, or an https:// URL")
+      ->capture_default_str();
+  serve_cmd->add_option("--kube-ca", serve_options.kube_ca, "With --kube-api URL: the cluster's CA (PEM)");
+  serve_cmd->add_option("--kube-token", serve_options.kube_token, "With --kube-api URL: a file holding a bearer token");
+
+  serve::HealthOptions health_options;
+  unsigned health_timeout_ms = 2000;
+  auto* health_cmd =
+      cli.add_subcommand("health", "Probe a running `constable serve` (exit 0 when ready), for container HEALTHCHECKs");
+  health_cmd->add_option("--url", health_options.url, "Readiness URL")->capture_default_str();
+  health_cmd->add_option("--ca", health_options.ca_file, "Verify the server against this CA (PEM)");
+  health_cmd->add_option("--timeout-ms", health_timeout_ms, "Give up after this long")->capture_default_str();
 
   cli::add_help_footers(cli);
 
@@ -342,6 +355,10 @@ int run(int argc, char** argv) {
       }
     }
     return serve::serve(serve_options);
+  }
+  if (*health_cmd) {
+    health_options.timeout = std::chrono::milliseconds(health_timeout_ms);
+    return serve::health(health_options);
   }
   if (*completion_cmd || *man_cmd) return generated_docs(cli, completion_cmd, completion_shell, man_output, man_check);
   if (*version_cmd) {

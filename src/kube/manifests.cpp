@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -404,6 +405,16 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
   for (const auto& k : set.kustomizations_)
     for (const auto& r : k.resources)
       if (by_dir.contains(r)) included_dirs.insert(r);
+  // The labels of the set's Namespace objects, by name: a namespace labelled
+  // environment=production is production whatever its name.
+  std::map<std::string, const yaml::Node*, std::less<>> namespace_labels;
+  for (const Object& o : set.objects_)
+    if (o.kind == "Namespace" && !o.name.empty() && o.metadata != nullptr)
+      namespace_labels.emplace(o.name, o.metadata->get("labels"));
+  const auto labels_of = [&](std::string_view name) -> const yaml::Node* {
+    const auto found = namespace_labels.find(name);
+    return found == namespace_labels.end() ? nullptr : found->second;
+  };
   std::vector<std::vector<Placement>> placements(set.objects_.size());
   std::vector<bool> reached(set.objects_.size(), false);
   // A kustomization on the current path is a cycle (kustomize rejects it);
@@ -440,9 +451,12 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
             Placement p;
             p.namespace_name = ns.empty() ? std::string(o.declared_namespace()) : ns;
             p.production = prod;
-            if (!p.production && !p.namespace_name.empty()) p.production = production.for_namespace(p.namespace_name);
+            if (!p.production && !p.namespace_name.empty())
+              p.production = production.for_namespace(p.namespace_name, labels_of(p.namespace_name));
             if (!p.production) {
-              if (!p.namespace_name.empty()) p.non_production = production.non_production_for_namespace(p.namespace_name);
+              if (!p.namespace_name.empty())
+                p.non_production =
+                    production.non_production_for_namespace(p.namespace_name, labels_of(p.namespace_name));
               if (!p.non_production) p.non_production = production.non_production_for_path(via);
               if (p.non_production) p.non_production = fmt::format("kustomize overlay {}: {}", via, *p.non_production);
             }
@@ -466,11 +480,12 @@ ManifestSet ManifestSet::build(const std::vector<ParsedFile>& files, const Produ
     if (!reached[i]) {
       Placement p;
       p.namespace_name = std::string(o.declared_namespace());
-      if (!p.namespace_name.empty()) p.production = production.for_namespace(p.namespace_name);
+      if (!p.namespace_name.empty()) p.production = production.for_namespace(p.namespace_name, labels_of(p.namespace_name));
       if (!p.production) p.production = production.for_path(o.source->path);
       if (!p.production) p.production = o.source->production;
       if (!p.production) {
-        if (!p.namespace_name.empty()) p.non_production = production.non_production_for_namespace(p.namespace_name);
+        if (!p.namespace_name.empty())
+          p.non_production = production.non_production_for_namespace(p.namespace_name, labels_of(p.namespace_name));
         if (!p.non_production) p.non_production = production.non_production_for_path(o.source->path);
         if (!p.non_production) p.non_production = o.source->non_production;
       }

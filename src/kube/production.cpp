@@ -43,6 +43,22 @@ std::optional<std::string> directory_named(std::string_view path, bool (*is_word
   return std::nullopt;
 }
 
+// "namespace 'shop' is labelled environment=production" when one of the
+// environment labels names an environment of that kind.
+std::optional<std::string> labelled(std::string_view name, const yaml::Node* labels,
+                                    bool (*is_word)(std::string_view)) {
+  if (labels == nullptr || !labels->is_mapping()) return std::nullopt;
+  for (const auto& entry : labels->entries) {
+    const std::string_view key = entry.key->str();
+    const auto slash = key.rfind('/');
+    const std::string_view label = slash == std::string_view::npos ? key : key.substr(slash + 1);
+    if (label != "environment" && label != "env" && label != "stage") continue;
+    if (is_word(text::to_lower(entry.value->str())))
+      return fmt::format("namespace '{}' is labelled {}={}", name, key, entry.value->str());
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ProductionRules::ProductionRules(const engine::ProductionRules& configured) : configured_(configured) {}
@@ -72,13 +88,13 @@ std::optional<std::string> ProductionRules::for_path(std::string_view path) cons
   return std::nullopt;
 }
 
-std::optional<std::string> ProductionRules::for_namespace(std::string_view name) const {
+std::optional<std::string> ProductionRules::for_namespace(std::string_view name, const yaml::Node* labels) const {
   const std::string lower = text::to_lower(name);
   std::string_view n = lower;
   for (const auto& configured : configured_.namespaces)
     if (text::to_lower(configured) == n) return fmt::format("namespace '{}' is production in .constable.yaml", name);
   if (namespace_names(n, is_production_word)) return fmt::format("it is deployed to namespace '{}'", name);
-  return std::nullopt;
+  return labelled(name, labels, is_production_word);
 }
 
 std::optional<std::string> ProductionRules::non_production_for_path(std::string_view path) const {
@@ -88,8 +104,11 @@ std::optional<std::string> ProductionRules::non_production_for_path(std::string_
   return directory_named(path, is_non_production_word);
 }
 
-std::optional<std::string> ProductionRules::non_production_for_namespace(std::string_view name) const {
-  if (for_namespace(name)) return std::nullopt;
+std::optional<std::string> ProductionRules::non_production_for_namespace(std::string_view name,
+                                                                         const yaml::Node* labels) const {
+  if (for_namespace(name, labels)) return std::nullopt;
+  // A label says more than a name: `preview-42` labelled production is production.
+  if (auto reason = labelled(name, labels, is_non_production_word)) return reason;
   if (namespace_names(text::to_lower(name), is_non_production_word))
     return fmt::format("it is deployed to namespace '{}'", name);
   return std::nullopt;

@@ -80,23 +80,37 @@ InMemoryFile manifest_of(json object, const std::string& namespace_name, const s
   return InMemoryFile{path, object.dump(2, ' ', false, json::error_handler_t::replace) + "\n"};
 }
 
-std::vector<const engine::Finding*> violations_of(const engine::RunResult& result) {
+// The namespace as the cluster holds it, beside the object, so that the
+// manifest set reads its labels (kube/production.hpp).
+InMemoryFile namespace_of(const std::string& name, nlohmann::json labels) {
+  const json object = {{"apiVersion", "v1"},
+                       {"kind", "Namespace"},
+                       {"metadata", {{"name", name}, {"labels", std::move(labels)}}}};
+  return InMemoryFile{fmt::format("{}/Namespace/{}.yaml", path_segment(name, "_"), path_segment(name, "_")),
+                      object.dump(2, ' ', false, json::error_handler_t::replace) + "\n"};
+}
+
+// The reviewed object's findings, not those of the namespace beside it.
+std::vector<const engine::Finding*> violations_of(const engine::RunResult& result, std::string_view path) {
   std::vector<const engine::Finding*> out;
   for (const auto& finding : result.findings)
-    if (!finding.suppressed()) out.push_back(&finding);
+    if (!finding.suppressed() && finding.path == path) out.push_back(&finding);
   return out;
 }
 
 // On UPDATE only what the change makes worse: the new object's findings that
 // the old object did not have, matched by fingerprint as --diff matches
 // against its base.
-std::vector<const engine::Finding*> added_by_update(const engine::RunResult& now, const engine::RunResult& before) {
+std::vector<const engine::Finding*> added_by_update(const engine::RunResult& now, const engine::RunResult& before,
+                                                    std::string_view path) {
   std::vector<engine::BaselineEntry> earlier;
-  for (const auto& finding : before.findings)
-    if (!finding.suppressed()) earlier.push_back(engine::entry_of(finding));
+  for (const engine::Finding* finding : violations_of(before, path)) earlier.push_back(engine::entry_of(*finding));
   const engine::Matching matching = engine::match_findings(now.findings, earlier);
   std::vector<const engine::Finding*> out;
-  for (const std::size_t index : matching.unmatched_current) out.push_back(&now.findings[index]);
+  for (const std::size_t index : matching.unmatched_current) {
+    const engine::Finding& finding = now.findings[index];
+    if (!finding.suppressed() && finding.path == path) out.push_back(&finding);
+  }
   return out;
 }
 
@@ -163,7 +177,8 @@ int json_depth(std::string_view text, int limit) {
   return deepest;
 }
 
-AdmissionOutcome review(std::string_view body, const Snapshot& snapshot, Date today) {
+AdmissionOutcome review(std::string_view body, const Snapshot& snapshot, Date today,
+                        const NamespaceLabels& namespace_labels) {
   AdmissionOutcome outcome;
   if (json_depth(body, kMaxReviewDepth) > kMaxReviewDepth)
     return not_a_review(std::move(outcome), fmt::format("the JSON nests deeper than {} levels", kMaxReviewDepth));
@@ -220,14 +235,20 @@ AdmissionOutcome review(std::string_view body, const Snapshot& snapshot, Date to
       fmt::format("{}/{}/{}.yaml", path_segment(outcome.namespace_name, "_cluster"),
                   path_segment(outcome.kind, "Object"), path_segment(outcome.name, "unnamed"));
 
-  const engine::RunResult now =
-      check_manifests(snapshot, {manifest_of(*object, outcome.namespace_name, path)}, today);
-  std::vector<const engine::Finding*> found = violations_of(now);
+  std::optional<json> labels;
+  if (!outcome.namespace_name.empty() && namespace_labels) labels = namespace_labels(outcome.namespace_name);
+  const auto judge = [&](const json& reviewed) {
+    std::vector<InMemoryFile> files{manifest_of(reviewed, outcome.namespace_name, path)};
+    if (labels) files.push_back(namespace_of(outcome.namespace_name, *labels));
+    return check_manifests(snapshot, std::move(files), today);
+  };
+  const engine::RunResult now = judge(*object);
+  std::vector<const engine::Finding*> found = violations_of(now, path);
   engine::RunResult before;
   if (const auto old_object = request.find("oldObject");
       outcome.operation == "UPDATE" && old_object != request.end() && old_object->is_object()) {
-    before = check_manifests(snapshot, {manifest_of(*old_object, outcome.namespace_name, path)}, today);
-    found = added_by_update(now, before);
+    before = judge(*old_object);
+    found = added_by_update(now, before, path);
   }
 
   std::vector<const engine::Finding*> denied, warned;

@@ -6,9 +6,13 @@
 // audit) and who is exempt come from `admission:` in the configuration.
 
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "serve/snapshot.hpp"
 
@@ -43,8 +47,14 @@ struct AdmissionOutcome {
   std::vector<Violation> violations;  // unsuppressed, unwaived; on UPDATE only those the change adds
 };
 
-// Judges one review (the body of POST /validate).
-AdmissionOutcome review(std::string_view body, const Snapshot& snapshot, Date today);
+// The labels of a namespace (its metadata.labels), nullopt when unknown.
+using NamespaceLabels = std::function<std::optional<nlohmann::json>(std::string_view name)>;
+
+// Judges one review (the body of POST /validate). With `namespace_labels`,
+// the object's namespace is judged by its labels too, as the CLI judges a
+// namespace whose Namespace object is in the repository.
+AdmissionOutcome review(std::string_view body, const Snapshot& snapshot, Date today,
+                        const NamespaceLabels& namespace_labels = {});
 
 // The deepest nesting of arrays and objects in a JSON text (strings skipped);
 // stops counting past `limit`.

@@ -10,7 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/config.hpp"
+#include "serve/http/client.hpp"
 #include "serve/http/server.hpp"
+#include "serve/namespaces.hpp"
 #include "serve/service.hpp"
 
 namespace constable::serve {
@@ -70,8 +72,20 @@ int serve(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);  // a client that goes away is an error on its socket, not the end of the server
 
+  std::optional<KubeApi> kube_api;
+  if (options.kube_api == "auto") {
+    kube_api = in_cluster_api();
+  } else if (options.kube_api != "none") {
+    if (auto url = http::parse_url(options.kube_api); !url || !url->tls)
+      return usage(fmt::format("--kube-api takes auto, none or an https:// URL, got '{}'", options.kube_api));
+    if (options.kube_ca.empty() || options.kube_token.empty())
+      return usage("--kube-api URL needs --kube-ca and --kube-token");
+    kube_api = KubeApi{options.kube_api, options.kube_ca, options.kube_token};
+  }
+
   Service service(options.sources, write_line);
   if (options.today) service.set_today(*options.today);
+  service.look_up_namespaces_in(std::move(kube_api));
   if (auto loaded = service.load(); !loaded) return usage(loaded.error().to_string());
 
   http::Options server_options;
@@ -107,6 +121,36 @@ int serve(const ServeOptions& options) {
   }
   write_line(R"({"level":"info","msg":"stopping"})");
   (*server)->stop();
+  return 0;
+}
+
+namespace {
+
+bool is_loopback(std::string_view host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+}  // namespace
+
+int health(const HealthOptions& options) {
+  const auto url = http::parse_url(options.url);
+  if (!url) return usage(url.error().to_string());
+  http::ClientOptions client;
+  client.ca_file = options.ca_file;
+  client.timeout = options.timeout;
+  client.max_body_bytes = 64 * 1024;
+  // The local server's certificate names its Service, not 127.0.0.1; like
+  // the kubelet's HTTPS probes, a loopback probe checks liveness, not identity.
+  client.verify_peer = !options.ca_file.empty() || !is_loopback(url->host);
+  const auto response = http::get(options.url, {}, client);
+  if (!response) {
+    write_line(fmt::format("constable health: {}", response.error().message));
+    return 1;
+  }
+  if (response->status != 200) {
+    write_line(fmt::format("constable health: {} answered HTTP {}", options.url, response->status));
+    return 1;
+  }
   return 0;
 }
 

@@ -23,7 +23,22 @@ struct ServeOptions {
   double rate_limit = 1000;  // requests per second per client; 0 turns it off
   std::chrono::milliseconds reload_interval{2000};
   std::optional<Date> today;
+  // Where namespace labels come from: "auto" (the in-cluster API when the
+  // pod has one), "none", or an https:// URL with kube_ca and kube_token.
+  std::string kube_api = "auto";
+  std::string kube_ca;
+  std::string kube_token;
 };
+
+// `constable health`: one GET of a running server's readiness, for a
+// container HEALTHCHECK (the image has no curl).
+struct HealthOptions {
+  std::string url = "https://127.0.0.1:8443/readyz";
+  std::string ca_file;  // verify the server against this CA; without it, only a loopback server is probed unverified
+  std::chrono::milliseconds timeout{2000};
+};
+// 0 when the server answers 200, 1 otherwise (with the reason on stderr).
+int health(const HealthOptions& options);
 
 // Runs until SIGINT or SIGTERM; the exit code (2 when it cannot start).
 int serve(const ServeOptions& options);

@@ -46,6 +46,7 @@ struct Metrics::State {
   bool ready = false;
   std::map<int, std::uint64_t> rejected;
   std::uint64_t open_connections = 0;
+  std::uint64_t namespace_lookup_errors = 0;
 };
 
 Metrics::Metrics() : state_(std::make_unique<State>()) {}
@@ -87,6 +88,11 @@ void Metrics::set_ready(bool ready) {
 void Metrics::count_rejected(int status) {
   const std::lock_guard lock(state_->mutex);
   ++state_->rejected[status];
+}
+
+void Metrics::count_namespace_lookup_error() {
+  const std::lock_guard lock(state_->mutex);
+  ++state_->namespace_lookup_errors;
 }
 
 void Metrics::set_open_connections(std::uint64_t count) {
@@ -136,6 +142,9 @@ std::string Metrics::exposition() const {
     out += fmt::format("constable_rejected_requests_total{{status=\"{}\"}} {}\n", status, count);
   family("constable_open_connections", "gauge", "Connections open when the metrics were read.");
   out += fmt::format("constable_open_connections {}\n", state_->open_connections);
+  family("constable_namespace_lookup_errors_total", "counter",
+         "Lookups of a namespace's labels in the Kubernetes API that failed (the name alone decided).");
+  out += fmt::format("constable_namespace_lookup_errors_total {}\n", state_->namespace_lookup_errors);
   return out;
 }
 

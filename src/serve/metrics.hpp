@@ -35,6 +35,8 @@ class Metrics {
   // A request the HTTP edge refused itself (408, 413, 429, 503).
   void count_rejected(int status);
   void set_open_connections(std::uint64_t count);
+  // A lookup of a namespace's labels in the Kubernetes API that failed.
+  void count_namespace_lookup_error();
 
   std::string exposition() const;
 

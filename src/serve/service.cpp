@@ -115,6 +115,21 @@ void Service::install(std::shared_ptr<const Snapshot> next) {
   metrics_.set_ready(true);
 }
 
+void Service::look_up_namespaces_in(std::optional<KubeApi> api, NamespaceDirectory::Options options) {
+  if (!api) {
+    namespaces_.reset();
+    return;
+  }
+  log_line(json{{"time", timestamp()}, {"level", "info"}, {"msg", "namespace labels from the Kubernetes API"},
+                {"api", api->url}}
+               .dump(-1, ' ', false, json::error_handler_t::replace));
+  namespaces_ = std::make_unique<NamespaceDirectory>(std::move(api), options, [this](std::string_view message) {
+    metrics_.count_namespace_lookup_error();
+    log_line(json{{"time", timestamp()}, {"level", "warn"}, {"msg", message}}.dump(
+        -1, ' ', false, json::error_handler_t::replace));
+  });
+}
+
 Result<void> Service::load() {
   const std::lock_guard serialise(reload_mutex_);
   auto loaded = load_snapshot(sources_);
@@ -215,7 +230,9 @@ http::Response Service::handle(const http::Request& request) {
 
 http::Response Service::validate(const http::Request& request, const Snapshot& snapshot,
                                  const std::string& correlation_id, std::chrono::steady_clock::time_point started) {
-  AdmissionOutcome outcome = review(request.body, snapshot, today());
+  NamespaceLabels labels;
+  if (namespaces_) labels = [this](std::string_view name) { return namespaces_->labels(name); };
+  AdmissionOutcome outcome = review(request.body, snapshot, today(), labels);
   const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
   metrics_.observe_request("validate", outcome.kind, outcome.decision, latency);
   // A dry run is judged but leaves no record (sideEffects: NoneOnDryRun).

@@ -18,6 +18,7 @@
 
 #include "serve/http/server.hpp"
 #include "serve/metrics.hpp"
+#include "serve/namespaces.hpp"
 #include "serve/snapshot.hpp"
 
 namespace constable::serve {
@@ -45,6 +46,10 @@ class Service {
 
   http::Response handle(const http::Request& request);
   http::Events events();  // the HTTP edge's events, into the log and metrics
+
+  // Where the labels of reviewed objects' namespaces come from (the
+  // Kubernetes API); without it, namespace names alone decide.
+  void look_up_namespaces_in(std::optional<KubeApi> api, NamespaceDirectory::Options options = {});
 
   // Where /metrics reads the number of open connections from (the edge's).
   void count_connections_with(std::function<std::size_t()> counter) { connections_ = std::move(counter); }
@@ -77,6 +82,7 @@ class Service {
   std::shared_ptr<const Snapshot> snapshot_;
   std::optional<Date> fixed_today_;
   std::function<std::size_t()> connections_;
+  std::unique_ptr<NamespaceDirectory> namespaces_;
   std::mutex reload_mutex_;  // one load at a time; guards stamps_
   std::vector<Stamp> stamps_;
   // The watcher thread.

@@ -109,6 +109,34 @@ TEST(Admission, RefusesALatestImageInProductionNamingClauseSeverityAndDueDate) {
   EXPECT_FALSE(outcome.violations.front().clause.empty());
 }
 
+// An AdmissionReview names the namespace but carries no labels: the server
+// looks them up (serve/namespaces.hpp) and judges the namespace as the CLI
+// judges one whose Namespace object is in the repository.
+TEST(Admission, TheNamespacesLabelsSayWhichEnvironmentItIs) {
+  ct::TempDir dir;
+  const auto snapshot = snapshot_with(dir, kDenyAll);
+  ASSERT_TRUE(snapshot);
+  const std::string body = review_of(deployment("nginx:latest", true), "CREATE", "shop");
+  std::vector<std::string> asked;
+  const auto labelled = [&](json labels) -> NamespaceLabels {
+    return [&asked, labels](std::string_view name) -> std::optional<json> {
+      asked.emplace_back(name);
+      return labels;
+    };
+  };
+  const AdmissionOutcome production =
+      review(body, *snapshot, kToday, labelled(json{{"environment", "production"}}));
+  EXPECT_EQ(production.decision, "denied");
+  const std::string message = response_of(production).at("status").at("message");
+  EXPECT_NE(message.find("namespace 'shop' is labelled environment=production"), std::string::npos) << message;
+  EXPECT_EQ(asked, std::vector<std::string>{"shop"});
+  // Only the reviewed object is judged, not the Namespace beside it.
+  for (const Violation& violation : production.violations) EXPECT_EQ(violation.check, "kubernetes/no-latest-tag");
+
+  const AdmissionOutcome development = review(body, *snapshot, kToday, labelled(json{{"env", "dev"}}));
+  EXPECT_EQ(development.decision, "allowed") << development.body;
+}
+
 TEST(Admission, AdmitsAHardenedDeploymentAndLeavesRelationalChecksToCi) {
   ct::TempDir dir;
   const auto snapshot = snapshot_with(dir, kDenyAll);

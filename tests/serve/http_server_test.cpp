@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "serve/tls_support.hpp"
 #include "support/test_support.hpp"
 
 namespace constable::serve::http {
@@ -29,23 +30,7 @@ namespace bhttp = boost::beast::http;
 namespace ct = constable::testing;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
-
-// A self-signed certificate for 127.0.0.1 (with a SAN, unless `san` is
-// false) written by the openssl command-line tool.
-TlsFiles certificate(const ct::TempDir& dir, std::string_view name, bool san = true) {
-  const auto cert = (dir.path() / fmt::format("{}.crt", name)).string();
-  const auto key = (dir.path() / fmt::format("{}.key", name)).string();
-  std::vector<std::string> argv = {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                                   "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-                                   fmt::format("/CN={}", name), "-keyout", key, "-out", cert};
-  if (san) {
-    argv.push_back("-addext");
-    argv.push_back("subjectAltName=IP:127.0.0.1,DNS:localhost");
-  }
-  const auto result = ct::run_command(argv);
-  EXPECT_EQ(result.exit_code, 0) << result.err;
-  return {cert, key};
-}
+using constable::testing::certificate;
 
 struct Reply {
   int status = 0;

@@ -88,6 +88,27 @@ TEST(KubeManifestSetTest, ListsAreExpandedAndKustomizeOverlaysPlaceObjects) {
 // manager_prometheus_metrics_patch.yaml): partial objects all the same. A
 // resource whose name merely contains "patch" but that the list includes is
 // an object.
+// The labels of a Namespace in the set say which environment its objects
+// run in, whatever the namespace is called; `constable serve` adds the
+// cluster's Namespace to the set to the same effect.
+TEST(KubeManifestSetTest, ANamespaceLabelledForAnEnvironmentPlacesItsObjectsThere) {
+  const auto stream = yaml::parse(
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {environment: Production}}\n---\n"
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: preview-42, labels: {example.com/env: qa}}\n---\n"
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n---\n"
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: preview-42}\n---\n"
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: other}\n");
+  std::vector<ParsedFile> files = {{"all.yaml", &stream, {}, {}}};
+  const engine::ProductionRules none;
+  const auto set = ManifestSet::build(files, ProductionRules(none));
+  ASSERT_EQ(set.objects().size(), 5u);
+  EXPECT_EQ(set.objects()[2].production(), "namespace 'shop' is labelled environment=Production");
+  EXPECT_FALSE(set.objects()[3].production());
+  EXPECT_EQ(set.objects()[3].non_production(), "namespace 'preview-42' is labelled example.com/env=qa");
+  EXPECT_FALSE(set.objects()[4].production());
+  EXPECT_FALSE(set.objects()[4].non_production());
+}
+
 TEST(KubeManifestSetTest, PatchFilesBesideAKustomizationAreNotObjects) {
   const auto kustomization = yaml::parse(
       "resources: [../manager, patch-panel.yaml]\npatchesStrategicMerge:\n  - manager_audit_patch.yaml\n");

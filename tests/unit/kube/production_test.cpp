@@ -26,6 +26,10 @@ TEST(ProductionRulesTest, ValuesFilesDirectoriesNamespacesAndConfiguration) {
   EXPECT_FALSE(rules.for_namespace("products"));
   EXPECT_FALSE(rules.for_namespace("staging"));
   EXPECT_EQ(rules.for_namespace("live"), "namespace 'live' is production in .constable.yaml");
+  const auto labels = yaml::parse("{env: prod, tier: frontend}\n");
+  EXPECT_EQ(rules.for_namespace("shop", labels.documents.at(0).root), "namespace 'shop' is labelled env=prod");
+  const auto unrelated = yaml::parse("{tier: production}\n");
+  EXPECT_FALSE(rules.for_namespace("shop", unrelated.documents.at(0).root));
 
   EXPECT_EQ(ProductionRules::values_environment("a/values-staging.yaml"), "staging");
   EXPECT_EQ(ProductionRules::values_environment("a/values.yaml"), "");
