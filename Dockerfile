@@ -18,7 +18,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake ninja-build pkg-config \
       libcmark-gfm-dev nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev \
-      libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev libboost-dev \
+      libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev libboost-dev libcjose-dev libjansson-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY CMakeLists.txt ./
@@ -37,7 +37,7 @@ FROM debian:12.12-slim
 ARG CONSTABLE_COMMIT=unknown
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libcmark-gfm0.29.0.gfm.6 libfmt9 libgit2-1.5 libre2-9 libssl3 \
+      libcjose0 libcmark-gfm0.29.0.gfm.6 libfmt9 libgit2-1.5 libre2-9 libssl3 \
       libvectorscan5 libyaml-0-2 zlib1g \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin constable \

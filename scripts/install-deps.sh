@@ -14,8 +14,10 @@ packages=(
   clang-16 libclang-rt-16-dev llvm
   # the HTML report's test opens it in headless Chromium, driven from Node
   chromium
-  # constable serve: Boost.Beast over Asio and OpenSSL; promtool validates its /metrics; curl and h2load drive it
-  libboost-dev prometheus curl nghttp2-client
+  # constable serve: Boost.Beast over Asio and OpenSSL, cjose for OpenID Connect tokens (its
+  # pkg-config file needs jansson's, which Debian's libcjose-dev does not pull in);
+  # promtool validates its /metrics; curl and h2load drive it
+  libboost-dev libcjose-dev libjansson-dev prometheus curl nghttp2-client
 )
 # Node and npm may come from elsewhere (NodeSource's nodejs bundles npm and
 # conflicts with Debian's npm): Debian's only when there is none.

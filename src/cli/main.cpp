@@ -249,6 +249,10 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--kube-ca", serve_options.kube_ca, "With --kube-api URL: the cluster's CA (PEM)");
   serve_cmd->add_option("--kube-token", serve_options.kube_token, "With --kube-api URL: a file holding a bearer token");
+  serve_cmd->add_option("--oidc-issuer", serve_options.oidc_issuer,
+                        "OpenID Connect issuer whose bearer tokens the REST API requires (https://...)");
+  serve_cmd->add_option("--oidc-audience", serve_options.oidc_audience, "The audience (client id) tokens must name");
+  serve_cmd->add_option("--oidc-ca", serve_options.oidc_ca, "CAs to trust for the issuer (PEM; else the system's)");
 
   serve::HealthOptions health_options;
   unsigned health_timeout_ms = 2000;

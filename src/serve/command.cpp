@@ -13,6 +13,7 @@
 #include "serve/http/client.hpp"
 #include "serve/http/server.hpp"
 #include "serve/namespaces.hpp"
+#include "serve/oidc.hpp"
 #include "serve/service.hpp"
 
 namespace constable::serve {
@@ -83,9 +84,34 @@ int serve(const ServeOptions& options) {
     kube_api = KubeApi{options.kube_api, options.kube_ca, options.kube_token};
   }
 
+  std::unique_ptr<TokenVerifier> verifier;
+  if (!options.oidc_issuer.empty()) {
+    if (!options.oidc_issuer.starts_with("https://") || !http::parse_url(options.oidc_issuer))
+      return usage(fmt::format("--oidc-issuer must be an https:// URL, got '{}'", options.oidc_issuer));
+    if (options.oidc_audience.empty()) return usage("--oidc-issuer needs --oidc-audience (the API's client id)");
+    verifier = std::make_unique<TokenVerifier>(
+        OidcOptions{.issuer = options.oidc_issuer, .audience = options.oidc_audience, .ca_file = options.oidc_ca});
+  } else if (!options.oidc_audience.empty()) {
+    return usage("--oidc-audience needs --oidc-issuer");
+  }
+
   Service service(options.sources, write_line);
   if (options.today) service.set_today(*options.today);
   service.look_up_namespaces_in(std::move(kube_api));
+  if (verifier) {
+    // An issuer that is down at start must not keep the webhook down: the
+    // API refuses tokens until the keys arrive, admission goes on.
+    const auto keys = verifier->refresh();
+    write_line(nlohmann::json{{"level", keys ? "info" : "warn"},
+                              {"msg", keys ? "REST API tokens verified against the issuer's keys"
+                                           : "the issuer's keys are not available yet; REST API requests are refused until they are"},
+                              {"issuer", options.oidc_issuer},
+                              {"error", keys ? std::string() : keys.error().message}}
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    service.authenticate_api_with(std::move(verifier));
+  } else {
+    write_line(R"json({"level":"warn","msg":"the REST API takes requests without a token (no --oidc-issuer)"})json");
+  }
   if (auto loaded = service.load(); !loaded) return usage(loaded.error().to_string());
 
   http::Options server_options;

@@ -28,6 +28,11 @@ struct ServeOptions {
   std::string kube_api = "auto";
   std::string kube_ca;
   std::string kube_token;
+  // The REST API's OpenID Connect issuer and audience; without an issuer the
+  // API takes requests without a token.
+  std::string oidc_issuer;
+  std::string oidc_audience;
+  std::string oidc_ca;
 };
 
 // `constable health`: one GET of a running server's readiness, for a

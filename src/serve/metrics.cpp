@@ -47,6 +47,7 @@ struct Metrics::State {
   std::map<int, std::uint64_t> rejected;
   std::uint64_t open_connections = 0;
   std::uint64_t namespace_lookup_errors = 0;
+  std::map<bool, std::uint64_t> authentications;  // by outcome
 };
 
 Metrics::Metrics() : state_(std::make_unique<State>()) {}
@@ -93,6 +94,11 @@ void Metrics::count_rejected(int status) {
 void Metrics::count_namespace_lookup_error() {
   const std::lock_guard lock(state_->mutex);
   ++state_->namespace_lookup_errors;
+}
+
+void Metrics::count_authentication(bool ok) {
+  const std::lock_guard lock(state_->mutex);
+  ++state_->authentications[ok];
 }
 
 void Metrics::set_open_connections(std::uint64_t count) {
@@ -145,6 +151,9 @@ std::string Metrics::exposition() const {
   family("constable_namespace_lookup_errors_total", "counter",
          "Lookups of a namespace's labels in the Kubernetes API that failed (the name alone decided).");
   out += fmt::format("constable_namespace_lookup_errors_total {}\n", state_->namespace_lookup_errors);
+  family("constable_authentications_total", "counter", "Bearer tokens of REST API requests, by result.");
+  for (const auto& [ok, count] : state_->authentications)
+    out += fmt::format("constable_authentications_total{{result=\"{}\"}} {}\n", ok ? "success" : "failure", count);
   return out;
 }
 

@@ -37,6 +37,8 @@ class Metrics {
   void set_open_connections(std::uint64_t count);
   // A lookup of a namespace's labels in the Kubernetes API that failed.
   void count_namespace_lookup_error();
+  // A REST API request's bearer token, accepted or refused.
+  void count_authentication(bool ok);
 
   std::string exposition() const;
 

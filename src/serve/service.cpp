@@ -219,6 +219,7 @@ http::Response Service::handle(const http::Request& request) {
     return validate(request, *current, correlation_id_of(request), started);
   }
   if (path == "/api/v1" || path.starts_with("/api/v1/")) {
+    if (auto refused = authenticate(request, correlation_id_of(request))) return std::move(*refused);
     if (!current) return http::problem(503, "Not ready", "the constitution and configuration are not loaded yet");
     http::Response response = handle_api(request, *current, today());
     const std::string_view route = std::string_view(path).substr(std::min(path.size(), std::size_t{8}));
@@ -226,6 +227,34 @@ http::Response Service::handle(const http::Request& request) {
     return response;
   }
   return http::problem(404, "Not found", fmt::format("no route {}", text::shorten(path, 200)));
+}
+
+std::optional<http::Response> Service::authenticate(const http::Request& request, const std::string& correlation_id) {
+  if (!verifier_) return std::nullopt;
+  const std::string_view authorization = request.header("authorization");
+  // RFC 6750: the scheme is case-insensitive; one space, then the token.
+  const bool bearer = authorization.size() > 7 && text::to_lower(authorization.substr(0, 7)) == "bearer ";
+  auto identity = bearer ? verifier_->verify(text::trim(authorization.substr(7)), std::chrono::system_clock::now())
+                         : Result<Identity>(fail("no bearer token"));
+  metrics_.count_authentication(identity.has_value());
+  // Every attempt is logged (the constitution's "All authentication attempts
+  // MUST be logged"); the token never is.
+  json line{{"time", timestamp()},
+            {"level", identity ? "info" : "warn"},
+            {"msg", identity ? "authenticated" : "authentication failed"},
+            {"correlation_id", correlation_id},
+            {"method", request.method},
+            {"path", text::shorten(request.path, 200)},
+            {"client", request.client}};
+  if (identity) line["subject"] = identity->subject;
+  else line["reason"] = identity.error().message;
+  log_line(line.dump(-1, ' ', false, json::error_handler_t::replace));
+  if (identity) return std::nullopt;
+  http::Response refused = http::problem(401, "Unauthorized", identity.error().message);
+  // RFC 6750 section 3: no error code when no token was sent.
+  refused.headers.emplace_back("WWW-Authenticate",
+                               bearer ? R"(Bearer realm="constable", error="invalid_token")" : R"(Bearer realm="constable")");
+  return refused;
 }
 
 http::Response Service::validate(const http::Request& request, const Snapshot& snapshot,

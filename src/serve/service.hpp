@@ -19,6 +19,7 @@
 #include "serve/http/server.hpp"
 #include "serve/metrics.hpp"
 #include "serve/namespaces.hpp"
+#include "serve/oidc.hpp"
 #include "serve/snapshot.hpp"
 
 namespace constable::serve {
@@ -50,6 +51,10 @@ class Service {
   // Where the labels of reviewed objects' namespaces come from (the
   // Kubernetes API); without it, namespace names alone decide.
   void look_up_namespaces_in(std::optional<KubeApi> api, NamespaceDirectory::Options options = {});
+
+  // Requires an OpenID Connect bearer token on every /api/v1 request; without
+  // it the REST API is open (for loopback and --insecure use).
+  void authenticate_api_with(std::unique_ptr<TokenVerifier> verifier) { verifier_ = std::move(verifier); }
 
   // Where /metrics reads the number of open connections from (the edge's).
   void count_connections_with(std::function<std::size_t()> counter) { connections_ = std::move(counter); }
@@ -83,6 +88,9 @@ class Service {
   std::optional<Date> fixed_today_;
   std::function<std::size_t()> connections_;
   std::unique_ptr<NamespaceDirectory> namespaces_;
+  std::unique_ptr<TokenVerifier> verifier_;
+  // nullopt when the request may go on; else the 401 to answer.
+  std::optional<http::Response> authenticate(const http::Request& request, const std::string& correlation_id);
   std::mutex reload_mutex_;  // one load at a time; guards stamps_
   std::vector<Stamp> stamps_;
   // The watcher thread.
