@@ -25,7 +25,8 @@ constexpr engine::CheckInfo kInfo{
     .summary = "Give each environment its own namespace, never `default`",
     .rationale =
         "Quotas, network policies and RBAC are per namespace: environments that share one (or share "
-        "`default` with everything else) share blast radius, credentials and capacity.",
+        "`default` with everything else) share blast radius, credentials and capacity. A Role or RoleBinding "
+        "in `default` that grants access to `default` itself deploys nothing there and is not reported.",
     .remediation =
         "Deploy each environment into its own namespace (e.g. shop-dev, shop-staging, shop-production), "
         "set by the environment's kustomize overlay or Helm release namespace.",
@@ -60,7 +61,7 @@ class EnvironmentNamespacesCheck final : public engine::Check {
     // namespace -> environment -> the overlay that deploys it there
     std::map<std::string, std::map<std::string, std::pair<const kube::Object*, std::string>>> deployed;
     for (const auto& object : context.manifests().objects()) {
-      if (object.declared_namespace() == "default")
+      if (object.declared_namespace() == "default" && !grants_access_to_its_namespace(object))
         report(out, object, object.metadata->get("namespace"),
                fmt::format("{} is deployed to the default namespace, shared with everything else",
                            object.display_name()));
@@ -81,6 +82,14 @@ class EnvironmentNamespacesCheck final : public engine::Check {
   }
 
  private:
+  // A Role or RoleBinding in `default` gives someone access to that namespace
+  // (a monitoring stack reading its endpoints): it has to live there, and it
+  // runs nothing there.
+  static bool grants_access_to_its_namespace(const kube::Object& object) {
+    return object.api_version.starts_with("rbac.authorization.k8s.io/") &&
+           (object.kind == "Role" || object.kind == "RoleBinding");
+  }
+
   // Manifests applied as they are, with no namespace of their own and none
   // from a kustomization, land in whatever namespace the current kubectl
   // context uses: one finding per directory. Rendered charts are exempt (the

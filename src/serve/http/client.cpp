@@ -99,13 +99,13 @@ class Exchange {
   }
 
   void start() {
-    resolver_.async_resolve(url_.host, url_.port, [this](beast::error_code ec, tcp::resolver::results_type found) {
-      if (ec) return finish(ec, "resolve");
-      asio::async_connect(tcp_socket(), found, [this](beast::error_code ec, const tcp::endpoint&) {
-        if (ec) return finish(ec, "connect");
+    resolver_.async_resolve(url_.host, url_.port, [this](beast::error_code resolved, tcp::resolver::results_type found) {
+      if (resolved) return finish(resolved, "resolve");
+      asio::async_connect(tcp_socket(), found, [this](beast::error_code connected, const tcp::endpoint&) {
+        if (connected) return finish(connected, "connect");
         if (!tls_) return send();
-        tls_->async_handshake(asio::ssl::stream_base::client, [this](beast::error_code ec) {
-          if (ec) return finish(ec, "TLS handshake");
+        tls_->async_handshake(asio::ssl::stream_base::client, [this](beast::error_code shaken) {
+          if (shaken) return finish(shaken, "TLS handshake");
           send();
         });
       });
@@ -121,10 +121,10 @@ class Exchange {
 
   template <class Stream>
   void exchange(Stream& stream) {
-    bhttp::async_write(stream, request_, [this, &stream](beast::error_code ec, std::size_t) {
-      if (ec) return finish(ec, "send");
-      bhttp::async_read_header(stream, buffer_, parser_, [this, &stream](beast::error_code ec, std::size_t) {
-        if (ec) return finish(ec, "read the response head");
+    bhttp::async_write(stream, request_, [this, &stream](beast::error_code sent, std::size_t) {
+      if (sent) return finish(sent, "send");
+      bhttp::async_read_header(stream, buffer_, parser_, [this, &stream](beast::error_code head, std::size_t) {
+        if (head) return finish(head, "read the response head");
         // Beast 1.74's parser skips its body limit on a Content-Length it
         // reads eagerly: the limit is applied here, and again as the body
         // arrives (chunked, or up to the end of the stream).
@@ -148,7 +148,8 @@ class Exchange {
 
   void fail_with(std::string message) {
     done_ = true;
-    error_ = Error{std::move(message)};
+    error_ = Error{};
+    error_->message = std::move(message);
   }
 
   void send() {
@@ -158,7 +159,7 @@ class Exchange {
 
   void finish(beast::error_code ec, std::string_view step) {
     done_ = true;
-    if (ec) error_ = Error{fmt::format("{}: {}", step, ec.message())};
+    if (ec) fail_with(fmt::format("{}: {}", step, ec.message()));
   }
 
   tcp::resolver resolver_;
