@@ -156,7 +156,16 @@ void Service::reload(bool force) {
                  .dump(-1, ' ', false, json::error_handler_t::replace));
     return;
   }
-  if (current && (*next)->version_tag == current->version_tag) return;  // touched, not changed
+  if (current && (*next)->version_tag == current->version_tag) {  // touched, not changed
+    // A SIGHUP is an operator asking: the answer goes in the log.
+    if (force)
+      log_line(json{{"time", timestamp()},
+                    {"level", "info"},
+                    {"msg", "reload requested; the constitution and configuration are unchanged"},
+                    {"constitution_sha256", current->constitution_sha256}}
+                   .dump(-1, ' ', false, json::error_handler_t::replace));
+    return;
+  }
   const bool config_changed = !current || (*next)->config_sha256 != current->config_sha256;
   const bool constitution_changed = !current || (*next)->constitution_sha256 != current->constitution_sha256;
   install(std::move(*next));

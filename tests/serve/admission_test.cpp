@@ -391,5 +391,18 @@ TEST_F(ServiceTest, ReloadsAChangedConstitutionAndKeepsServingThroughABrokenOne)
   EXPECT_EQ(service.handle(get("/readyz")).status, 200);
 }
 
+TEST_F(ServiceTest, ASighupWithNothingChangedSaysSo) {
+  Service service(Sources{.config = config_, .constitution = {}, .select = {}, .ignore = {}},
+                  [this](std::string_view line) { log_.emplace_back(line); });
+  ASSERT_TRUE(service.load());
+  const std::size_t lines = log_.size();
+  service.reload(false);  // the watcher's poll: silent when nothing changed
+  EXPECT_EQ(log_.size(), lines);
+  service.reload(true);  // SIGHUP
+  ASSERT_EQ(log_.size(), lines + 1);
+  EXPECT_NE(log_.back().find("reload requested; the constitution and configuration are unchanged"), std::string::npos)
+      << log_.back();
+}
+
 }  // namespace
 }  // namespace constable::serve
