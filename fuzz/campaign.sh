@@ -11,7 +11,8 @@
 # fuzzer: libFuzzer counts a stopped unit's wall time and reports a timeout.
 # A harness stopped early (Ctrl-C of this script) resumes from DIR/corpus on
 # the next run with its CPU time so far in DIR/<harness>.cpu. Each finished
-# harness appends one Markdown table row to DIR/results.md.
+# harness appends one Markdown table row to DIR/results.md; its exit code is
+# libFuzzer's: 72 when stopped at its budget, anything else a finding.
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -28,13 +29,8 @@ while [ $# -gt 0 ]; do
     *) break ;;
   esac
 done
-harnesses=("$@")
-if [ ${#harnesses[@]} -eq 0 ]; then
-  for source in fuzz/*_fuzzer.cpp; do
-    name=$(basename "$source" .cpp)
-    harnesses+=("${name%_fuzzer}")
-  done
-fi
+. fuzz/lib.sh
+mapfile -t harnesses < <(harnesses_or_all "$@")
 
 mkdir -p "$dir/bin" "$dir/corpus" "$dir/logs" "$dir/artifacts"
 for harness in "${harnesses[@]}"; do
@@ -51,19 +47,10 @@ done
 git rev-parse --short HEAD >"$dir/bin/COMMIT" 2>/dev/null || true
 python3 fuzz/seeds.py "$dir/seeds" "${harnesses[@]}" >/dev/null || exit 2
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && command -v llvm-symbolizer >/dev/null; then
-  export ASAN_SYMBOLIZER_PATH=$(readlink -f "$(command -v llvm-symbolizer)")
-fi
-
-dictionary_of() {
-  case "$1" in
-    dockerfile) echo fuzz/dicts/dockerfile.dict ;;
-    helm_template) echo fuzz/dicts/helm_template.dict ;;
-    yaml | manifests | ci | openapi | config | helm_values) echo fuzz/dicts/yaml.dict ;;
-  esac
-}
+# Lowest priority for the whole session: with autogroup scheduling, a
+# process's own nice value only counts against its session's other
+# processes, so the session's autogroup is lowered too (when the kernel has it).
+[ -w /proc/self/autogroup ] && echo 19 >/proc/self/autogroup 2>/dev/null
 
 # CPU seconds (user + system) a process has used; fields 14 and 15 of
 # /proc/PID/stat, counted after the parenthesised command name.
@@ -102,8 +89,8 @@ run_harness() {
   local status=$?
   echo $((spent + used)) >"$dir/$harness.cpu"
   local executions cov ft units peak crashes
-  executions=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
-  peak=$(grep -o 'stat::peak_rss_mb: [0-9]*' "$log" | awk '{if ($2 > m) m = $2} END {print m + 0}')
+  executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
+  peak=$(grep -o 'stat::peak_rss_mb: *[0-9]*' "$log" | awk '{if ($2 > m) m = $2} END {print m + 0}')
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | awk '{print $2}')
   units=$(find "$dir/corpus/$harness" -type f | wc -l)

@@ -18,28 +18,9 @@ smoke=0
 if [ "${1:-}" = "--smoke" ]; then smoke=1; shift; fi
 seconds=${1:?usage: fuzz/run.sh [--smoke] SECONDS [HARNESS...]}
 shift
-harnesses=("$@")
-if [ ${#harnesses[@]} -eq 0 ]; then
-  for source in fuzz/*_fuzzer.cpp; do
-    name=$(basename "$source" .cpp)
-    harnesses+=("${name%_fuzzer}")
-  done
-fi
+. fuzz/lib.sh
+mapfile -t harnesses < <(harnesses_or_all "$@")
 
-dictionary_of() {
-  case "$1" in
-    dockerfile) echo fuzz/dicts/dockerfile.dict ;;
-    helm_template) echo fuzz/dicts/helm_template.dict ;;
-    yaml | manifests | ci | openapi | config | helm_values) echo fuzz/dicts/yaml.dict ;;
-  esac
-}
-
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-# The sanitizers find llvm-symbolizer only when told where it is.
-if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && command -v llvm-symbolizer >/dev/null; then
-  export ASAN_SYMBOLIZER_PATH=$(readlink -f "$(command -v llvm-symbolizer)")
-fi
 common=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1)
 
 mkdir -p "$build/logs"

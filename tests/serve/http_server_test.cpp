@@ -18,7 +18,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "serve/tls_support.hpp"
+#include "serve/loopback.hpp"
 #include "support/test_support.hpp"
 
 namespace constable::serve::http {
@@ -31,6 +31,7 @@ namespace ct = constable::testing;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 using constable::testing::certificate;
+using constable::testing::loopback;
 
 struct Reply {
   int status = 0;
@@ -97,16 +98,6 @@ Handler echo() {
                         .dump();
     return response;
   };
-}
-
-Options loopback(std::optional<TlsFiles> tls = std::nullopt) {
-  Options options;
-  options.address = "127.0.0.1";
-  options.port = 0;
-  options.tls = std::move(tls);
-  options.threads = 2;
-  options.tls_poll = 50ms;
-  return options;
 }
 
 // Waits for `condition` up to a generous deadline (never a timing assertion).

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "serve/http/client.hpp"
-#include "serve/tls_support.hpp"
+#include "serve/loopback.hpp"
 
 namespace constable::serve {
 namespace {
@@ -29,12 +29,7 @@ class FakeApiServer {
   explicit FakeApiServer(const ct::TempDir& dir, std::chrono::milliseconds delay = 0ms) : delay_(delay) {
     tls_ = ct::certificate(dir, "kube-api");
     token_ = dir.write("token", "s3cr3t-token\n").string();
-    http::Options options;
-    options.address = "127.0.0.1";
-    options.port = 0;
-    options.tls = tls_;
-    options.threads = 2;
-    auto started = http::Server::start(options, [this](const http::Request& request) { return answer(request); });
+    auto started = http::Server::start(ct::loopback(tls_), [this](const http::Request& request) { return answer(request); });
     EXPECT_TRUE(started) << (started ? "" : started.error().to_string());
     if (started) server_ = std::move(*started);
   }
@@ -164,10 +159,7 @@ TEST(HttpClient, ParsesUrlsAndRefusesWhatItCannotCall) {
 
 TEST(HttpClient, BoundsTheBodyItReads) {
   ct::TempDir dir;
-  http::Options options;
-  options.address = "127.0.0.1";
-  options.port = 0;
-  auto server = http::Server::start(options, [](const http::Request&) {
+  auto server = http::Server::start(ct::loopback(), [](const http::Request&) {
     http::Response response;
     response.body = std::string(100'000, 'x');
     return response;

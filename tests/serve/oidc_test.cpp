@@ -19,7 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "serve/service.hpp"
-#include "serve/tls_support.hpp"
+#include "serve/loopback.hpp"
 
 namespace constable::serve {
 namespace {
@@ -100,12 +100,7 @@ class FakeIssuer {
  public:
   explicit FakeIssuer(const ct::TempDir& dir) {
     tls_ = ct::certificate(dir, "issuer");
-    http::Options options;
-    options.address = "127.0.0.1";
-    options.port = 0;
-    options.tls = tls_;
-    options.threads = 1;
-    auto started = http::Server::start(options, [this](const http::Request& request) { return answer(request); });
+    auto started = http::Server::start(ct::loopback(tls_), [this](const http::Request& request) { return answer(request); });
     EXPECT_TRUE(started);
     server_ = std::move(*started);
     issuer_ = fmt::format("https://127.0.0.1:{}", server_->port());

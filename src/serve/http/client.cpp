@@ -13,6 +13,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/version.hpp>
 #include <fmt/format.h>
+
+#include <charconv>
 #include <memory>
 #include <optional>
 
@@ -57,8 +59,9 @@ Result<Url> parse_url(std::string_view url) {
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
   }
   if (parsed.host.empty()) return fail(fmt::format("'{}' names no host", text::shorten(url, 80)));
-  if (!port.empty() && (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
-                        std::stoi(std::string(port)) > 65535))
+  unsigned number = 0;
+  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
+  if (!port.empty() && (error != std::errc{} || end != port.data() + port.size() || number > 65535))
     return fail(fmt::format("'{}': the port is not a number", text::shorten(url, 80)));
   parsed.port = port.empty() ? (parsed.tls ? "443" : "80") : std::string(port);
   return parsed;
@@ -78,7 +81,7 @@ class Exchange {
     parser_.header_limit(64 * 1024);
   }
 
-  Result<SSL*> prepare_tls(bool verify_peer) {
+  Result<void> prepare_tls(bool verify_peer) {
     SSL* ssl = tls_->native_handle();
     boost::system::error_code ignored;
     asio::ip::make_address(url_.host, ignored);
@@ -95,7 +98,7 @@ class Exchange {
     } else {
       tls_->set_verify_mode(asio::ssl::verify_none);
     }
-    return ssl;
+    return {};
   }
 
   void start() {

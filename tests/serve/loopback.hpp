@@ -1,9 +1,11 @@
 #pragma once
-// Certificates for the server's tests over real TLS on loopback.
+// The server's tests over real TLS on loopback: certificates and servers.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +30,17 @@ inline serve::http::TlsFiles certificate(const TempDir& dir, std::string_view na
   const auto result = run_command(argv);
   EXPECT_EQ(result.exit_code, 0) << result.err;
   return {cert, key};
+}
+
+// A server on 127.0.0.1 and a free port, over TLS when given a certificate.
+inline serve::http::Options loopback(std::optional<serve::http::TlsFiles> tls = std::nullopt) {
+  serve::http::Options options;
+  options.address = "127.0.0.1";
+  options.port = 0;
+  options.tls = std::move(tls);
+  options.threads = 2;
+  options.tls_poll = std::chrono::milliseconds(50);
+  return options;
 }
 
 }  // namespace constable::testing
