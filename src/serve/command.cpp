@@ -1,5 +1,8 @@
 #include "serve/command.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <csignal>
 #include <cstdio>
 #include <pthread.h>
@@ -152,8 +155,11 @@ int serve(const ServeOptions& options) {
 
 namespace {
 
-bool is_loopback(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
+// A loopback address, or localhost; not a name that merely starts with "127.".
+bool is_loopback(const std::string& host) {
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  return host == "localhost" || host == "::1";
 }
 
 }  // namespace
