@@ -24,9 +24,18 @@ command -v h2load >/dev/null || { echo "serve-bench: h2load is missing (Debian p
 serve_certs "$work"
 # A hardened Deployment created in a production namespace: every check runs
 # and none fires, the common case for a compliant cluster.
-python3 "$root/tests/serve/reviews/generate.py" 1 > "$work/first.jsonl"
-python3 -c 'import json,sys; print(json.dumps(json.loads(open(sys.argv[1]).read())["review"]))' \
-  "$work/first.jsonl" > "$work/review.json"
+python3 "$root/tests/serve/reviews/generate.py" 200 > "$work/reviews.jsonl"
+python3 - "$work/reviews.jsonl" > "$work/review.json" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    case = json.loads(line)
+    request = case["review"]["request"]
+    if case["expect"] == "allowed" and request["operation"] == "CREATE" and request["kind"]["kind"] == "Deployment":
+        print(json.dumps(case["review"]))
+        break
+else:
+    sys.exit("serve-bench: the generated reviews hold no hardened Deployment")
+PY
 serve_start "$constable" "$work" --constitution "$root/examples/k8s-platform/CONSTITUTION.md" --rate-limit 0
 
 requests=$((rate * seconds))

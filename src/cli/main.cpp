@@ -238,7 +238,7 @@ int run(int argc, char** argv) {
   serve_cmd->add_option("--tls-cert", serve_options.tls_certificate, "Certificate chain (PEM), re-read when it changes");
   serve_cmd->add_option("--tls-key", serve_options.tls_key, "Private key (PEM), re-read when it changes");
   serve_cmd->add_flag("--insecure", serve_options.insecure, "Plain HTTP without TLS, for local use");
-  serve_cmd->add_option("--threads", serve_options.threads, "Server threads (default: one per core)");
+  serve_cmd->add_option("--threads", serve_options.threads, "Event loops, a thread each, that read, judge and answer requests (default: one per core); accepting has its own thread");
   serve_cmd->add_option("--max-body", serve_options.max_body, "Largest request body")->capture_default_str();
   serve_cmd->add_option("--rate-limit", serve_options.rate_limit,
                         "Requests per second per client address (0: no limit)")

@@ -274,6 +274,32 @@ TEST(HttpServer, HoldsTwoThousandConnectionsAndStillAnswers) {
   EXPECT_TRUE(eventually([&] { return (*capped)->open_connections() == 10; }));
 }
 
+// Each event loop owns its connections: a handler that waits holds up only
+// its own loop; new connections go to the loop with the fewest and are
+// answered meanwhile.
+TEST(HttpServer, AWaitingHandlerHoldsUpOnlyItsOwnLoop) {
+  Options options = loopback();
+  options.threads = 2;
+  std::atomic<bool> release{false}, waiting{false};
+  auto server = Server::start(options, [&](const Request& request) {
+    Response response;
+    if (request.path == "/wait") {
+      waiting = true;
+      while (!release) std::this_thread::sleep_for(1ms);
+    }
+    response.body = "done";
+    return response;
+  });
+  ASSERT_TRUE(server);
+  std::jthread waiter([&] { EXPECT_EQ(send((*server)->port(), false, "GET", "/wait").status, 200); });
+  const auto released = [&](void*) { release = true; };
+  const std::unique_ptr<void, decltype(released)> release_on_exit(&release, released);  // before the join
+  ASSERT_TRUE(eventually([&] { return waiting.load(); }));
+  // Answered while the other loop's handler still waits: it is released only
+  // after these return (a held request would time out and fail here).
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(send((*server)->port(), false, "GET", "/").status, 200);
+}
+
 TEST(HttpServer, AHandlerThatThrowsIsA500Problem) {
   auto server = Server::start(loopback(), [](const Request&) -> Response { throw std::runtime_error("boom"); });
   ASSERT_TRUE(server);

@@ -86,7 +86,7 @@ struct Options {
   std::uint16_t port = 8443;       // 0 picks a free port (tests)
   std::optional<TlsFiles> tls;     // nullopt: plain HTTP (`--insecure`)
   Limits limits;
-  unsigned threads = 0;            // 0: one per hardware thread
+  unsigned threads = 0;            // event loops; 0: one per hardware thread
   // How often the certificate files are looked at for a change.
   std::chrono::milliseconds tls_poll{2'000};
 };
