@@ -19,6 +19,7 @@
 
 #include "checks/common/secret_heuristics.hpp"
 #include "core/text.hpp"
+#include "secrets/compiled_patterns.hpp"
 #include "secrets/rules.hpp"
 
 namespace constable::secrets {
@@ -461,18 +462,9 @@ struct Scanner::Impl {
 
   hs_database_t* compile(const std::vector<const char*>& expressions, const std::vector<unsigned int>& flags,
                          const std::vector<unsigned int>& ids) {
-    hs_database_t* out = nullptr;
-    hs_compile_error_t* compile_error = nullptr;
-    if (hs_compile_multi(expressions.data(), flags.data(), ids.data(), static_cast<unsigned int>(expressions.size()),
-                         HS_MODE_BLOCK, nullptr, &out, &compile_error) != HS_SUCCESS) {
-      if (error.empty()) {
-        error = "anchor " + std::to_string(compile_error != nullptr ? compile_error->expression : -1) + ": " +
-                (compile_error != nullptr && compile_error->message != nullptr ? compile_error->message : "?");
-      }
-      hs_free_compile_error(compile_error);
-      return nullptr;
-    }
-    return out;
+    CompiledPatterns compiled = load_or_compile({expressions, flags, ids}, default_cache_directory());
+    if (compiled.database == nullptr && error.empty()) error = std::move(compiled.error);
+    return compiled.database;
   }
 
   ~Impl() {
