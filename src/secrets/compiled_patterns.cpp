@@ -1,6 +1,5 @@
 #include "secrets/compiled_patterns.hpp"
 
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -10,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/files.hpp"
+#include "helm/template/digest.hpp"
 
 namespace constable::secrets {
 namespace {
@@ -19,28 +19,15 @@ namespace {
 constexpr std::uintmax_t kMaxCachedBytes = 64 * 1024 * 1024;
 
 // The cache file's name: a digest of everything the database is made of.
-std::optional<std::string> cache_name(const PatternSet& patterns) {
-  EVP_MD_CTX* context = EVP_MD_CTX_new();
-  if (context == nullptr) return std::nullopt;
-  bool ok = EVP_DigestInit_ex(context, EVP_sha256(), nullptr) == 1;
-  const auto add = [&](std::string_view part) {
-    ok = ok && EVP_DigestUpdate(context, part.data(), part.size()) == 1 && EVP_DigestUpdate(context, "\0", 1) == 1;
-  };
-  add("constable vectorscan block database 1");
-  add(hs_version());
+std::string cache_name(const PatternSet& patterns) {
+  // Each part length-prefixed, so that no two pattern sets share a key.
+  const std::string_view version = hs_version();
+  std::string key = fmt::format("constable vectorscan block database 1 {}:{}", version.size(), version);
   for (std::size_t i = 0; i < patterns.expressions.size(); ++i) {
-    add(std::to_string(patterns.ids[i]));
-    add(std::to_string(patterns.flags[i]));
-    add(patterns.expressions[i]);
+    const std::string_view expression = patterns.expressions[i];
+    key += fmt::format(" {} {} {}:{}", patterns.ids[i], patterns.flags[i], expression.size(), expression);
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  ok = ok && EVP_DigestFinal_ex(context, digest, &length) == 1;
-  EVP_MD_CTX_free(context);
-  if (!ok) return std::nullopt;
-  std::string name = "vectorscan-";
-  for (unsigned int i = 0; i < length; ++i) name += fmt::format("{:02x}", digest[i]);
-  return name + ".db";
+  return fmt::format("vectorscan-{}.db", helm::tmpl::sha256_hex(key));
 }
 
 hs_database_t* load(const std::filesystem::path& file) {
@@ -90,7 +77,7 @@ std::optional<std::filesystem::path> default_cache_directory() {
 
 CompiledPatterns load_or_compile(const PatternSet& patterns, const std::optional<std::filesystem::path>& cache_directory) {
   CompiledPatterns out;
-  const std::optional<std::string> name = cache_directory ? cache_name(patterns) : std::nullopt;
+  const std::optional<std::string> name = cache_directory ? std::optional(cache_name(patterns)) : std::nullopt;
   if (name) {
     out.database = load(*cache_directory / *name);
     if (out.database != nullptr) {
