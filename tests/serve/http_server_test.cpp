@@ -297,7 +297,12 @@ TEST(HttpServer, AWaitingHandlerHoldsUpOnlyItsOwnLoop) {
   ASSERT_TRUE(eventually([&] { return waiting.load(); }));
   // Answered while the other loop's handler still waits: it is released only
   // after these return (a held request would time out and fail here).
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(send((*server)->port(), false, "GET", "/").status, 200);
+  // Each waits until the previous connection is gone on the server's side
+  // too: a loop still holding one would tie with the waiting loop.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(eventually([&] { return (*server)->open_connections() == 1; }));
+    EXPECT_EQ(send((*server)->port(), false, "GET", "/").status, 200);
+  }
 }
 
 TEST(HttpServer, AHandlerThatThrowsIsA500Problem) {
