@@ -6,7 +6,7 @@ CONSTABLE := $(BUILD_DIR)/src/constable
 DEMO := examples/demo-repo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build constable install demo test sanitize sanitize-build docs docs-check bench serve-bench serve-e2e clean
+.PHONY: all deps configure build constable install demo test sanitize sanitize-build docs docs-check bench floor-bench serve-bench serve-e2e clean
 
 all: build
 
@@ -69,6 +69,12 @@ docs-check: constable
 
 bench: build
 	@$(BUILD_DIR)/bench/constable_bench
+
+# constable beside ripgrep reading the same trees (docs/benchmarks.md): pass
+# the repositories, fetched outside the project, as REPOS="dir ...".
+FLOOR_CONSTITUTION ?= ../shared/reference-constitution.md
+floor-bench: constable
+	@bash bench/floor/run.sh $(CONSTABLE) $(FLOOR_CONSTITUTION) $(REPOS)
 
 # The admission webhook at a fixed rate over TLS (h2load): latency percentiles
 # and peak RSS (docs/benchmarks.md). SERVE_RATE requests/s for SERVE_SECONDS.

@@ -4,11 +4,16 @@
 // printf, quote, default and an if/else; the chart is written once to a
 // temporary directory and loaded once; the benchmark measures render()
 // (values coalescing, parsing every template, executing them, splitting
-// and ordering the manifests, line mapping).
+// and ordering the manifests, line mapping), and counts the heap
+// allocations one render makes (issue 19: allocator churn).
 
 #include <benchmark/benchmark.h>
 
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
 #include <filesystem>
+#include <new>
 #include <fstream>
 #include <string>
 
@@ -16,6 +21,29 @@
 
 #include "helm/chart.hpp"
 #include "helm/render.hpp"
+
+// This replacement operator new allocates with malloc, so free is the match:
+// g++ only sees the default pairing.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+namespace {
+
+// Every allocation of the process, counted: this binary replaces the global
+// operator new (the sized and aligned forms fall back to these).
+std::atomic<std::uint64_t> g_allocations{0};
+
+}  // namespace
+
+void* operator new(std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) { return ::operator new(size); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -99,6 +127,7 @@ void BM_RenderChart50Templates(benchmark::State& state) {
     return;
   }
   std::size_t manifests = 0;
+  const std::uint64_t allocations_before = g_allocations.load();
   for (auto _ : state) {
     auto result = helm::render(*chart, {});
     if (!result.problems.empty()) {
@@ -109,6 +138,8 @@ void BM_RenderChart50Templates(benchmark::State& state) {
     benchmark::DoNotOptimize(result);
   }
   state.counters["manifests"] = static_cast<double>(manifests);
+  state.counters["allocations_per_render"] =
+      static_cast<double>(g_allocations.load() - allocations_before) / static_cast<double>(state.iterations());
   fs::remove_all(dir);
 }
 // render() runs on its own thread (for a deep stack): measure wall time.

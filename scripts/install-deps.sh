@@ -18,6 +18,8 @@ packages=(
   # pkg-config file needs jansson's, which Debian's libcjose-dev does not pull in);
   # promtool validates its /metrics; curl and h2load drive it
   libboost-dev libcjose-dev libjansson-dev prometheus curl nghttp2-client
+  # bench/floor/run.sh measures constable beside ripgrep reading the same tree
+  ripgrep
 )
 # Node and npm may come from elsewhere (NodeSource's nodejs bundles npm and
 # conflicts with Debian's npm): Debian's only when there is none.

@@ -24,12 +24,6 @@ namespace constable::app {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-std::chrono::microseconds since(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
-}
-
 // Rules reporters describe: every active check, plus the engine's own rules.
 std::vector<report::Rule> report_rules(const Session& session, const engine::Plan& plan) {
   std::vector<report::Rule> rules;
@@ -156,7 +150,7 @@ Result<CheckRun> run_check(const CheckOptions& options) {
   run_options.progress = options.progress;
   run_options.report_only = named_files ? &reported : nullptr;
   run_options.repository_checks = !named_files || options.all;
-  const auto check_start = Clock::now();
+  const engine::Stopwatch check_time;
   run.result = engine::run(run.session.plan, run.session.constitution, run.session.config, run.session.workspace,
                            run_options);
   run.result.notes.insert(run.result.notes.end(), run.session.notes.begin(), run.session.notes.end());
@@ -174,8 +168,11 @@ Result<CheckRun> run_check(const CheckOptions& options) {
     if (auto ok = keep_findings_not_in_baseline(*options.baseline, run.result, run_options.report_only); !ok)
       return std::unexpected(ok.error());
   }
-  run.result.stats.times = run.session.times;
-  run.result.stats.times.check = since(check_start);
+  engine::PhaseTimes& times = run.result.stats.times;  // the run filled in the phases within check
+  times.constitution = run.session.times.constitution;
+  times.discover = run.session.times.discover;
+  times.bind = run.session.times.bind;
+  times.check = check_time.elapsed();
   return run;
 }
 
@@ -303,10 +300,10 @@ Outcome check(const CheckOptions& options) {
   rep.coverage = clause_coverage(session, session.plan);
   rep.hidden = hide_below(options.min_severity, never_fail, threshold, result);
   if (options.progress != nullptr) options.progress->phase_started(engine::Phase::report, 0);
-  const auto report_start = Clock::now();
+  const engine::Stopwatch report_time;
   const report::RenderOptions render_options = render_options_of(options);
   outcome.out = report::render(rep, options.format, render_options);
-  result.stats.times.report = since(report_start);
+  result.stats.times.report = report_time.elapsed();
   if (options.stats) {
     // The report phase's time is only known after rendering: render again so the block is complete.
     outcome.out = report::render(rep, options.format, render_options);

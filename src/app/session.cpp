@@ -35,12 +35,6 @@ std::vector<fs::path> constitution_candidates(const fs::path& root, const engine
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-std::chrono::microseconds since(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
-}
-
 // Ids named in --select/--ignore, the config or waivers must exist: a typo
 // would otherwise silently disable nothing. Every unknown id is reported,
 // with the closest known one.
@@ -251,11 +245,11 @@ Result<Session> open_session(const CommonOptions& options) {
     constitution_file = std::move(*found);
   }
   started(engine::Phase::constitution);
-  auto phase = Clock::now();
+  engine::Stopwatch phase;
   auto parsed = constitution::load(constitution_file, confine_to);
   if (!parsed) return std::unexpected(parsed.error());
   session.constitution = std::move(*parsed);
-  session.times.constitution = since(phase);
+  session.times.constitution = phase.elapsed();
   finished(engine::Phase::constitution, session.constitution.clauses.size());
   add_constitution_warnings(session, root);
 
@@ -264,21 +258,21 @@ Result<Session> open_session(const CommonOptions& options) {
   discovery.include = session.config.include;
   discovery.max_file_size = session.config.max_file_size;
   started(engine::Phase::discover);
-  phase = Clock::now();
+  phase = {};
   auto discovered = workspace::discover(options.path, discovery);
   if (!discovered) return std::unexpected(discovered.error());
   session.workspace = std::move(*discovered);
   if (git::Repository::discover(session.workspace.root))
     session.workspace.stack.facts.insert(std::string(kGitRepositoryFact));
-  session.times.discover = since(phase);
+  session.times.discover = phase.elapsed();
   finished(engine::Phase::discover, session.workspace.files.size());
 
   started(engine::Phase::bind);
-  phase = Clock::now();
+  phase = {};
   auto plan = bind_checks(session, options, session.workspace.stack);
   if (!plan) return std::unexpected(plan.error());
   session.plan = std::move(*plan);
-  session.times.bind = since(phase);
+  session.times.bind = phase.elapsed();
   finished(engine::Phase::bind, static_cast<std::size_t>(std::count_if(
                                     session.plan.bindings.begin(), session.plan.bindings.end(),
                                     [](const auto& b) { return b.status == engine::BindingStatus::active; })));

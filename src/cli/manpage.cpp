@@ -98,7 +98,7 @@ std::string man_page(const CommandModel& model) {
          ".TP\n.B CONSTABLE_TODAY\n"
          "The date (YYYY\\-MM\\-DD) due dates and expiries are computed from, as \\fB\\-\\-today\\fR.\n"
          ".TP\n.B CONSTABLE_CACHE_DIR\n"
-         "Where the compiled secret patterns are kept between runs (default \\fI$XDG_CACHE_HOME/constable\\fR, "
+         "Where the compiled secret patterns and the keys chart renders derive from a seed are kept between runs (default \\fI$XDG_CACHE_HOME/constable\\fR, "
          "else \\fI~/.cache/constable\\fR); empty turns the cache off. Safe to delete at any time.\n"
          ".SH FILES\n"
          ".TP\n.I .constable.yaml\n"

@@ -4,9 +4,14 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <atomic>
+#include <iterator>
+#include <mutex>
+#include <optional>
 #include <tuple>
 
 #include "core/text.hpp"
+#include "engine/parallel.hpp"
 #include "helm/chart.hpp"
 #include "helm/render.hpp"
 
@@ -122,13 +127,21 @@ bool explained_by_note(helm::Problem::Kind kind) {
          kind == helm::Problem::Kind::fail || kind == helm::Problem::Kind::unset_value;
 }
 
-// Returns what the render left out (left_out_summary).
-std::string add_render(RenderedCharts& out, const helm::Chart& chart, const std::string& values_file,
-                       const workspace::Workspace& workspace, const kube::ProductionRules& production) {
+// One render of a chart, with what it left out (left_out_summary).
+struct Render {
+  std::vector<std::unique_ptr<RenderedManifest>> manifests;
+  std::vector<ChartProblem> problems;
+  std::vector<workspace::Note> notes;
+  std::string left_out;
+};
+
+Render render_once(const helm::Chart& chart, const std::string& values_file, const workspace::Workspace& workspace,
+                   const kube::ProductionRules& production) {
+  Render out;
   helm::RenderOptions options;
   options.base_dir = workspace.root;
   if (!values_file.empty()) options.value_files.push_back(values_file);
-  const helm::RenderResult result = helm::render(chart, options);
+  helm::RenderResult result = helm::render(chart, options);
   const std::string environment = values_file.empty() ? chart.display_prefix + "values.yaml" : std::string(values_file);
   const std::optional<std::string> production_reason =
       values_file.empty() ? std::nullopt : production.for_path(values_file);
@@ -142,20 +155,21 @@ std::string add_render(RenderedCharts& out, const helm::Chart& chart, const std:
     }
     out.problems.push_back({problem.file, {problem.line, problem.column, problem.line, 0}, problem.message});
   }
-  for (const auto& manifest : result.manifests) {
+  for (auto& manifest : result.manifests) {
     auto rendered = std::make_unique<RenderedManifest>();
-    rendered->stream = yaml::parse(manifest.content);
+    rendered->stream = std::move(manifest.parsed);
     if (!rendered->stream.ok()) continue;  // the renderer reported it as a problem
     if (is_test_hook(rendered->stream)) continue;
-    for (const auto& line : manifest.lines)
-      rendered->origins.push_back(
-          {line.template_file, line.template_line, line.template_column, line.value_file, line.value_line,
-           line.release_namespace});
+    rendered->origins.reserve(manifest.lines.size());
+    for (auto& line : manifest.lines)
+      rendered->origins.push_back({std::move(line.template_file), line.template_line, line.template_column,
+                                   std::move(line.value_file), line.value_line, line.release_namespace});
     rendered->file = {manifest.template_file, &rendered->stream, std::string(text::basename(environment)),
                       production_reason, &rendered->origins, non_production_reason};
     out.manifests.push_back(std::move(rendered));
   }
-  return left_out_summary(result.problems, chart.display_prefix);
+  out.left_out = left_out_summary(result.problems, chart.display_prefix);
+  return out;
 }
 
 // One note per chart on what its renders left out; renders that left out
@@ -175,30 +189,79 @@ void add_left_out_notes(RenderedCharts& out, const std::string& chart_dir,
   }
 }
 
+// A top-level chart: loaded by the first of its renders to start, let go
+// when the last one ends, so memory holds only the charts being rendered.
+struct ChartWork {
+  std::string dir;
+  std::vector<std::string> environments;  // values-<env>.yaml files rendered after the defaults
+  std::once_flag loaded;
+  std::optional<helm::Chart> chart;         // while its renders run; none if it failed to load or is a library
+  std::vector<ChartProblem> load_problems;  // the load's failure, or its non-fatal problems
+  std::atomic<std::size_t> renders_left{0};
+};
+
 }  // namespace
 
 RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production,
-                             ProgressListener* progress) {
-  RenderedCharts out;
-  const auto charts = top_level_charts(workspace);
+                             unsigned jobs, ProgressListener* progress) {
+  const auto dirs = top_level_charts(workspace);
+  std::vector<std::unique_ptr<ChartWork>> charts;
+  struct Task {
+    std::size_t chart;
+    std::size_t environment;  // 0: the chart's own values.yaml; i: environments[i - 1]
+  };
+  std::vector<Task> tasks;
+  for (const auto& dir : dirs) {
+    auto& work = *charts.emplace_back(std::make_unique<ChartWork>());
+    work.dir = dir;
+    work.environments = environment_values(workspace, dir);
+    work.renders_left = work.environments.size() + 1;
+    for (std::size_t e = 0; e <= work.environments.size(); ++e) tasks.push_back({charts.size() - 1, e});
+  }
   if (progress != nullptr) progress->phase_started(Phase::charts, charts.size());
-  for (const auto& dir : charts) {
-    const ProgressItem item(progress, Phase::charts, dir);
-    auto chart = helm::load_chart(workspace.root / dir, dir, workspace.root);
-    if (!chart) {
-      // The file at fault (values.yaml too large), else the chart's Chart.yaml.
-      const std::string& path = chart.error().path.empty() ? dir + "Chart.yaml" : chart.error().path;
-      out.problems.push_back({path, SourceRange::whole_file(), chart.error().message});
-      continue;
+  std::vector<Render> renders(tasks.size());
+  parallel_for(tasks.size(), jobs, [&](std::size_t i) {
+    ChartWork& work = *charts[tasks[i].chart];
+    std::call_once(work.loaded, [&] {
+      if (progress != nullptr) progress->item_started(Phase::charts, work.dir);
+      auto chart = helm::load_chart(workspace.root / work.dir, work.dir, workspace.root);
+      if (!chart) {
+        // The file at fault (values.yaml too large), else the chart's Chart.yaml.
+        const std::string& path = chart.error().path.empty() ? work.dir + "Chart.yaml" : chart.error().path;
+        work.load_problems.push_back({path, SourceRange::whole_file(), chart.error().message});
+        return;
+      }
+      if (chart->is_library()) return;  // rendered only as other charts' dependency
+      for (const auto& problem : chart->problems)
+        work.load_problems.push_back({problem.file, {problem.line, problem.column, problem.line, 0}, problem.message});
+      work.chart = std::move(*chart);
+    });
+    if (work.chart) {
+      const std::size_t environment = tasks[i].environment;
+      renders[i] = render_once(*work.chart, environment == 0 ? std::string{} : work.environments[environment - 1],
+                               workspace, production);
     }
-    if (chart->is_library()) continue;
-    for (const auto& problem : chart->problems)
-      out.problems.push_back({problem.file, {problem.line, problem.column, problem.line, 0}, problem.message});
-    std::vector<std::pair<std::string, std::string>> renders;  // values file, what it left out
-    renders.emplace_back("values.yaml", add_render(out, *chart, {}, workspace, production));
-    for (const auto& values : environment_values(workspace, dir))
-      renders.emplace_back(std::string(text::basename(values)), add_render(out, *chart, values, workspace, production));
-    add_left_out_notes(out, dir, renders);
+    if (--work.renders_left == 0) {
+      work.chart.reset();
+      if (progress != nullptr) progress->item_finished(Phase::charts, work.dir);
+    }
+  });
+
+  // Merged in chart and render order, whatever the number of threads.
+  RenderedCharts out;
+  for (std::size_t i = 0, c = 0; c < charts.size(); ++c) {
+    ChartWork& work = *charts[c];
+    std::move(work.load_problems.begin(), work.load_problems.end(), std::back_inserter(out.problems));
+    std::vector<std::pair<std::string, std::string>> left_out;  // values file, what it left out
+    for (std::size_t e = 0; e <= work.environments.size(); ++e, ++i) {
+      Render& render = renders[i];
+      std::move(render.manifests.begin(), render.manifests.end(), std::back_inserter(out.manifests));
+      std::move(render.problems.begin(), render.problems.end(), std::back_inserter(out.problems));
+      std::move(render.notes.begin(), render.notes.end(), std::back_inserter(out.notes));
+      left_out.emplace_back(e == 0 ? std::string("values.yaml") : std::string(text::basename(work.environments[e - 1])),
+                            std::move(render.left_out));
+    }
+    add_left_out_notes(out, work.dir, left_out);
   }
   // Each render reports the chart's template errors again: keep one of each.
   std::sort(out.problems.begin(), out.problems.end(), [](const ChartProblem& a, const ChartProblem& b) {

@@ -46,8 +46,10 @@ struct RenderedCharts {
 // Top-level charts only: a chart under another chart's charts/ directory is
 // rendered as that chart's subchart. Test hooks (helm.sh/hook: test) are left
 // out: `helm install` does not deploy them.
-// `progress` (optional) hears of each chart as it is rendered.
+// Charts, and the environments of one chart, render on up to `jobs` threads;
+// the result is the same for any number. `progress` (optional) hears of each
+// chart as it is rendered.
 RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production,
-                             ProgressListener* progress = nullptr);
+                             unsigned jobs = 1, ProgressListener* progress = nullptr);
 
 }  // namespace constable::engine

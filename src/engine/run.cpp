@@ -4,7 +4,9 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <map>
+#include <mutex>
 #include <tuple>
 #include <optional>
 #include <set>
@@ -15,6 +17,7 @@
 #include "core/text.hpp"
 #include "engine/attestation.hpp"
 #include "engine/charts.hpp"
+#include "engine/parallel.hpp"
 #include "engine/snippet.hpp"
 #include "engine/suppression.hpp"
 #include "formats/dockerfile/dockerfile.hpp"
@@ -141,7 +144,9 @@ struct FileOutcome {
 // checks may still add to them before suppressions and fingerprints apply.
 // A file a repository-scope check read: its text and, once asked for, its
 // documents. The file phase takes both over instead of reading again.
+// Repository checks run in parallel: each file is read, and parsed, once.
 struct SharedFile {
+  std::once_flag read, parsed;
   std::optional<std::string> text;  // BOM stripped; nullopt when unreadable
   std::optional<yaml::Stream> stream;
 };
@@ -153,19 +158,6 @@ struct PendingFile {
   bool in_manifest_set = false;   // its YAML documents join the manifest set
   bool awaits_manifests = false;  // manifests-scope findings may still point at it (a chart template)
 };
-
-// Runs `task(i)` for i in [0, count) on up to `jobs` threads.
-template <class Task>
-void parallel_for(std::size_t count, unsigned jobs, Task task) {
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < count; i = next++) task(i);
-  };
-  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, count)));
-  std::vector<std::jthread> threads;
-  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);
-  worker();
-}
 
 // Documents that may be Kubernetes objects or kustomizations.
 bool has_manifest_documents(const yaml::Stream& stream) {
@@ -204,20 +196,23 @@ class Runner {
 
   RunResult run() {
     RunResult result;
+    const unsigned jobs = options_.jobs != 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
     // Repository-scope checks run first: their findings about a file join
     // that file's, to get snippets, suppressions and fingerprints like any.
     std::vector<Finding> unplaced;
     std::map<std::string, std::vector<Collected>, std::less<>> repository_findings;
     if (options_.repository_checks) {
+      const Stopwatch repository_time;
       std::set<std::string_view> files;
       for (const auto& file : workspace_.files) files.insert(file.path);
-      for (auto& c : check_repository(options_.progress)) {
+      for (auto& c : check_repository(jobs, options_.progress)) {
         if (files.contains(c.emission.path_override)) {
           repository_findings[c.emission.path_override].push_back(std::move(c));
           continue;
         }
         unplaced.push_back(finding_without_line_content(std::move(c)));
       }
+      result.stats.times.repository = repository_time.elapsed();
     }
 
     std::vector<const workspace::File*> work;
@@ -234,7 +229,7 @@ class Runner {
     }
     release_shared_files_except(work);
 
-    const unsigned jobs = options_.jobs != 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+    const Stopwatch files_time;
     std::vector<PendingFile> pending(work.size());
     ProgressListener* const progress = options_.progress;
     if (progress != nullptr) progress->phase_started(Phase::files, work.size());
@@ -246,7 +241,8 @@ class Runner {
       if (!pending[i].awaits_manifests) finalize(pending[i]);
     });
     if (progress != nullptr) progress->phase_finished(Phase::files, work.size());
-    if (!manifests_.empty()) check_manifests(work, pending, jobs, unplaced, result.notes);
+    result.stats.times.files = files_time.elapsed();
+    if (!manifests_.empty()) check_manifests(work, pending, jobs, unplaced, result.notes, result.stats.times);
 
     std::vector<FileOutcome> outcomes;
     outcomes.reserve(pending.size());
@@ -476,7 +472,8 @@ class Runner {
   // Manifests-scope checks over every object of the run; their findings join
   // the files they point at, which are then finalised.
   void check_manifests(const std::vector<const workspace::File*>& work, std::vector<PendingFile>& pending, unsigned jobs,
-                       std::vector<Finding>& unplaced, std::vector<workspace::Note>& notes) const {
+                       std::vector<Finding>& unplaced, std::vector<workspace::Note>& notes, PhaseTimes& times) const {
+    const Stopwatch manifests_time;
     std::vector<kube::ParsedFile> parsed;
     std::map<std::string, std::size_t, std::less<>> by_path;
     for (std::size_t i = 0; i < work.size(); ++i) {
@@ -485,8 +482,10 @@ class Runner {
       if (pending[i].in_manifest_set) parsed.push_back({work[i]->path, &pending[i].context->yaml(), {}, {}});
     }
     const kube::ProductionRules production(config_.production);
+    const Stopwatch charts_time;
     const RenderedCharts charts =
-        options_.render_charts ? render_charts(workspace_, production, options_.progress) : RenderedCharts{};
+        options_.render_charts ? render_charts(workspace_, production, jobs, options_.progress) : RenderedCharts{};
+    times.charts = charts_time.elapsed();
     for (const auto& manifest : charts.manifests) parsed.push_back(manifest->file);
     notes.insert(notes.end(), charts.notes.begin(), charts.notes.end());
     const kube::ManifestSet set = kube::ManifestSet::build(parsed, production);
@@ -533,6 +532,7 @@ class Runner {
       finalize(file);
       for (auto& f : file.outcome.findings) unplaced.push_back(std::move(f));
     }
+    times.manifests = manifests_time.elapsed() - times.charts;
   }
 
   // A chart rendered for several environments reports the same problem once
@@ -597,7 +597,7 @@ class Runner {
     const yaml::Stream* yaml(const workspace::File& file) const override {
       SharedFile& shared = runner_.shared(file);
       if (!shared.text) return nullptr;
-      if (!shared.stream) shared.stream = yaml::parse(*shared.text);
+      std::call_once(shared.parsed, [&] { shared.stream = yaml::parse(*shared.text); });
       return &*shared.stream;
     }
 
@@ -605,13 +605,17 @@ class Runner {
     const Runner& runner_;
   };
 
-  // Only repository checks (run serially, before the file phase) add entries.
+  // Only repository checks (before the file phase) add entries.
   SharedFile& shared(const workspace::File& file) const {
-    auto [it, added] = shared_files_.try_emplace(file.path);
-    if (added) {
-      if (auto content = workspace::read_content(file)) it->second.text = std::string(text::strip_bom(*content));
+    SharedFile* entry = nullptr;
+    {
+      const std::lock_guard lock(shared_files_mutex_);
+      entry = &shared_files_.try_emplace(file.path).first->second;
     }
-    return it->second;
+    std::call_once(entry->read, [&] {
+      if (auto content = workspace::read_content(file)) entry->text = std::string(text::strip_bom(*content));
+    });
+    return *entry;
   }
 
   // Texts the repository checks read that the file phase will not take over
@@ -627,17 +631,20 @@ class Runner {
     }
   }
 
-  // Repository-scope checks, once each, on the calling thread.
-  std::vector<Collected> check_repository(ProgressListener* progress) const {
-    std::vector<Collected> collected;
+  // Repository-scope checks, once each, in parallel; findings in binding order.
+  std::vector<Collected> check_repository(unsigned jobs, ProgressListener* progress) const {
+    std::vector<std::vector<Collected>> per_check(repository_.size());
     const RepositoryView view(*this);
     if (progress != nullptr) progress->phase_started(Phase::repository, repository_.size());
-    for (const Binding* binding : repository_) {
+    parallel_for(repository_.size(), jobs, [&](std::size_t i) {
+      const Binding* binding = repository_[i];
       const ProgressItem item(progress, Phase::repository, binding->check->info().id);
-      CollectingEmitter emitter(collected, binding->check->info(), binding->clause);
+      CollectingEmitter emitter(per_check[i], binding->check->info(), binding->clause);
       binding->check->check_repository(view, emitter);
-    }
+    });
     if (progress != nullptr) progress->phase_finished(Phase::repository, repository_.size());
+    std::vector<Collected> collected;
+    for (auto& found : per_check) std::move(found.begin(), found.end(), std::back_inserter(collected));
     return collected;
   }
 
@@ -853,7 +860,8 @@ class Runner {
   std::vector<const Binding*> every_file_;
   std::vector<const Binding*> repository_;
   std::vector<const Binding*> manifests_;
-  mutable std::map<std::string, SharedFile, std::less<>> shared_files_;
+  mutable std::map<std::string, SharedFile, std::less<>> shared_files_;  // nodes stay put: entries are referenced
+  mutable std::mutex shared_files_mutex_;
   std::vector<std::string> active_ids_;
   std::set<std::string, std::less<>> one_per_file_ids_;  // checks whose findings in a file are one
   std::vector<std::string> known_ids_;

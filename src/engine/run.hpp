@@ -44,6 +44,21 @@ struct RunOptions {
 
 struct PhaseTimes {
   std::chrono::microseconds constitution{0}, discover{0}, bind{0}, check{0}, report{0};
+  // Where check's time went, filled in by the run: repository-scope checks,
+  // the file phase, rendering charts, and manifest checks (with the files
+  // whose findings waited for them). --diff and --history add to check only.
+  std::chrono::microseconds repository{0}, files{0}, charts{0}, manifests{0};
+};
+
+// Wall time since it was made, for PhaseTimes.
+class Stopwatch {
+ public:
+  std::chrono::microseconds elapsed() const {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
 struct Stats {

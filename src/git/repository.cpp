@@ -129,6 +129,9 @@ bool is_blob_mode(std::uint16_t mode) {
 
 struct Repository::Impl {
   RepositoryPtr repo;
+  // libgit2 objects are not safe to use from several threads at once:
+  // every call is serialised (recursive: a visitor may call back in).
+  mutable std::recursive_mutex mutex;
   // Blob ids in HEAD's tree, filled by the first head_contains_blob call.
   std::optional<std::unordered_set<git_oid, OidHash, OidEqual>> head_blobs;
 
@@ -176,6 +179,7 @@ Result<Repository> Repository::discover(const fs::path& path) {
 }
 
 fs::path Repository::workdir() const {
+  const std::lock_guard lock(impl_->mutex);
   const char* dir = git_repository_workdir(impl_->repo.get());
   if (dir == nullptr) return {};
   std::string_view view(dir);
@@ -184,6 +188,7 @@ fs::path Repository::workdir() const {
 }
 
 Result<std::string> Repository::resolve(std::string_view revision) const {
+  const std::lock_guard lock(impl_->mutex);
   return guarded([&]() -> Result<std::string> {
     auto commit = impl_->commit_of(revision);
     if (!commit) return std::unexpected(std::move(commit.error()));
@@ -192,6 +197,7 @@ Result<std::string> Repository::resolve(std::string_view revision) const {
 }
 
 Result<std::vector<Commit>> Repository::commits_between(std::string_view base, std::string_view head) const {
+  const std::lock_guard lock(impl_->mutex);
   return guarded([&]() -> Result<std::vector<Commit>> {
     auto head_commit = impl_->commit_of(head);
     if (!head_commit) return std::unexpected(std::move(head_commit.error()));
@@ -225,6 +231,7 @@ Result<std::vector<Commit>> Repository::commits_between(std::string_view base, s
 }
 
 Result<std::string> Repository::current_branch() const {
+  const std::lock_guard lock(impl_->mutex);
   return guarded([&]() -> Result<std::string> {
     // HEAD itself: symbolic on a branch (even an unborn one), direct when detached.
     git_reference* raw = nullptr;
@@ -240,6 +247,7 @@ Result<std::string> Repository::current_branch() const {
 }
 
 Result<std::vector<std::string>> Repository::local_branches() const {
+  const std::lock_guard lock(impl_->mutex);
   return guarded([&]() -> Result<std::vector<std::string>> {
     git_branch_iterator* raw = nullptr;
     if (git_branch_iterator_new(&raw, impl_->repo.get(), GIT_BRANCH_LOCAL) != 0) return git_fail("cannot list branches");
@@ -261,6 +269,7 @@ Result<std::vector<std::string>> Repository::local_branches() const {
 }
 
 Result<std::vector<std::string>> Repository::tags() const {
+  const std::lock_guard lock(impl_->mutex);
   return guarded([&]() -> Result<std::vector<std::string>> {
     StrArray list;
     if (git_tag_list(&list.value, impl_->repo.get()) != 0) return git_fail("cannot list tags");
@@ -273,6 +282,7 @@ Result<std::vector<std::string>> Repository::tags() const {
 }
 
 Result<std::optional<std::string>> Repository::read_at(std::string_view revision, std::string_view path) const {
+  const std::lock_guard lock(impl_->mutex);
   return guarded([&]() -> Result<std::optional<std::string>> {
     auto tree = impl_->tree_of(revision);
     if (!tree) return std::unexpected(std::move(tree.error()));
@@ -295,6 +305,7 @@ Result<std::optional<std::string>> Repository::read_at(std::string_view revision
 }
 
 Result<std::string> Repository::read_blob(std::string_view blob_id) const {
+  const std::lock_guard lock(impl_->mutex);
   return guarded([&]() -> Result<std::string> {
     git_oid oid{};
     if (blob_id.size() < GIT_OID_MINPREFIXLEN || blob_id.size() > GIT_OID_HEXSZ ||
@@ -312,6 +323,7 @@ Result<std::string> Repository::read_blob(std::string_view blob_id) const {
 }
 
 Result<std::uint64_t> Repository::blob_size(std::string_view blob_id) const {
+  const std::lock_guard lock(impl_->mutex);
   return guarded([&]() -> Result<std::uint64_t> {
     auto oid = parse_oid(blob_id);
     if (!oid) return std::unexpected(std::move(oid.error()));
@@ -328,6 +340,7 @@ Result<std::uint64_t> Repository::blob_size(std::string_view blob_id) const {
 
 Result<std::vector<FileDelta>> Repository::diff_to_workdir(std::string_view base,
                                                            const UnreadableVisitor& unreadable) const {
+  const std::lock_guard lock(impl_->mutex);
   return guarded([&]() -> Result<std::vector<FileDelta>> {
     git_repository* repo = impl_->repo.get();
     if (git_repository_is_bare(repo) != 0) return fail("a bare repository has no working tree");
@@ -424,6 +437,7 @@ Result<std::vector<FileDelta>> Repository::diff_to_workdir(std::string_view base
 
 Result<void> Repository::walk_history_blobs(const std::function<bool(const HistoryBlob&)>& visit,
                                             const UnreadableVisitor& unreadable) const {
+  const std::lock_guard lock(impl_->mutex);
   return guarded([&]() -> Result<void> {
     git_repository* repo = impl_->repo.get();
     git_revwalk* raw = nullptr;
@@ -535,6 +549,7 @@ Result<void> Repository::walk_history_blobs(const std::function<bool(const Histo
 }
 
 Result<bool> Repository::head_contains_blob(std::string_view blob_id) const {
+  const std::lock_guard lock(impl_->mutex);
   return guarded([&]() -> Result<bool> {
     auto oid = parse_oid(blob_id);
     if (!oid) return std::unexpected(std::move(oid.error()));

@@ -64,6 +64,7 @@ struct HistoryBlob {
   Commit introduced_by;   // the oldest commit that added it
 };
 
+// Safe to share between threads: its calls are serialised.
 class Repository {
  public:
   // Opens the repository containing `path` (searching upwards). Fails when

@@ -513,7 +513,8 @@ class Renderer {
         m.lines.push_back(origin_of(f, out, line, nl, cursor));
         line = nl + 1;
       }
-      const auto stream = yaml::parse(m.content);
+      m.parsed = yaml::parse(m.content);
+      const yaml::Stream& stream = m.parsed;
       if (!stream.ok()) {
         const auto& err = stream.errors.front();
         const LineOrigin& where = m.lines[std::min<std::size_t>(m.lines.size() - 1, static_cast<std::size_t>(std::max(err.mark.line - 1, 0)))];

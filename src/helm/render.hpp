@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/yaml/yaml.hpp"
 #include "helm/chart.hpp"
 #include "helm/template/eval.hpp"
 
@@ -54,6 +55,7 @@ struct Manifest {
   std::string source;         // as in "# Source: web/templates/deployment.yaml"
   std::string template_file;  // workspace-relative path of the template
   std::string content;        // the YAML document, trimmed, as printed
+  yaml::Stream parsed;        // content, parsed once here for whoever checks it next
   std::string kind;           // its `kind`, "" if none
   bool hook = false;          // has a helm.sh/hook annotation (printed after the others)
   std::vector<LineOrigin> lines;  // one per line of `content`

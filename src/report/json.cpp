@@ -94,6 +94,10 @@ Json stats_json(const engine::Stats& stats) {
   times["discover"] = stats.times.discover.count();
   times["bind"] = stats.times.bind.count();
   times["check"] = stats.times.check.count();
+  times["check_repository"] = stats.times.repository.count();
+  times["check_files"] = stats.times.files.count();
+  times["check_charts"] = stats.times.charts.count();
+  times["check_manifests"] = stats.times.manifests.count();
   times["report"] = stats.times.report.count();
   out["times_us"] = std::move(times);
   return out;

@@ -267,11 +267,16 @@ std::string stats_block(const Report& report) {
   if (report.result == nullptr) return {};
   const engine::Stats& stats = report.result->stats;
   std::string out = "\nstats:\n";
+  // The phases within check are indented under it.
   const std::pair<std::string_view, std::chrono::microseconds> phases[] = {
       {"constitution", stats.times.constitution},
       {"discover", stats.times.discover},
       {"bind", stats.times.bind},
       {"check", stats.times.check},
+      {"  repository", stats.times.repository},
+      {"  files", stats.times.files},
+      {"  charts", stats.times.charts},
+      {"  manifests", stats.times.manifests},
       {"report", stats.times.report}};
   for (const auto& [name, micros] : phases) {
     out += fmt::format("  {:<13} {}\n", name, detail::format_micros(static_cast<long long>(micros.count())));

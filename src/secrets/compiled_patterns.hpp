@@ -28,11 +28,6 @@ struct CompiledPatterns {
   std::string error;  // why the patterns did not compile
 };
 
-// Where compiled databases are kept: $CONSTABLE_CACHE_DIR, else
-// $XDG_CACHE_HOME/constable, else $HOME/.cache/constable; nullopt when none
-// is set or CONSTABLE_CACHE_DIR is empty (caching off).
-std::optional<std::filesystem::path> default_cache_directory();
-
 // The database of `patterns` (block mode): loaded from `cache_directory` when
 // a database of exactly these patterns is there and loads, compiled otherwise
 // and then stored there for the next run. The cache is best effort: a

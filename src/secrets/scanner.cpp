@@ -19,6 +19,7 @@
 
 #include "checks/common/secret_heuristics.hpp"
 #include "core/text.hpp"
+#include "core/cache.hpp"
 #include "secrets/compiled_patterns.hpp"
 #include "secrets/rules.hpp"
 
@@ -462,7 +463,7 @@ struct Scanner::Impl {
 
   hs_database_t* compile(const std::vector<const char*>& expressions, const std::vector<unsigned int>& flags,
                          const std::vector<unsigned int>& ids) {
-    CompiledPatterns compiled = load_or_compile({expressions, flags, ids}, default_cache_directory());
+    CompiledPatterns compiled = load_or_compile({expressions, flags, ids}, cache::default_directory());
     if (compiled.database == nullptr && error.empty()) error = std::move(compiled.error);
     return compiled.database;
   }

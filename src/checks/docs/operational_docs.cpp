@@ -1,6 +1,7 @@
 #include "checks/docs/operational_docs.hpp"
 
 #include <cctype>
+#include <optional>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -63,9 +64,12 @@ class OperationalDocCheck final : public engine::Check {
       if (file.kind != FileKind::markdown || is_constitution(text::to_lower(file.path))) continue;
       const std::string_view markdown = read_file(repo, file);
       const auto found = headings(markdown);
-      const auto lines = text::split_lines(markdown);
-      for (std::size_t i = 0; i < found.size(); ++i)
-        if (RE2::PartialMatch(heading_words(found[i].text), heading_) && has_body(lines, found, i)) return;
+      std::optional<std::vector<std::string_view>> lines;  // split only for a heading on the topic
+      for (std::size_t i = 0; i < found.size(); ++i) {
+        if (!RE2::PartialMatch(heading_words(found[i].text), heading_)) continue;
+        if (!lines) lines = text::split_lines(markdown);
+        if (has_body(*lines, found, i)) return;
+      }
     }
     emit_at(out, std::string(topic_.expected_path), 0,
             fmt::format("the repository deploys services but has no {} document", topic_.name));

@@ -13,12 +13,17 @@
 
 #include <array>
 #include <cstring>
+#include <filesystem>
+#include <optional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <tuple>
 
 #include <fmt/format.h>
+
+#include "core/cache.hpp"
+#include "helm/template/digest.hpp"
 
 namespace constable::helm::tmpl::crypto {
 
@@ -246,7 +251,29 @@ std::expected<bool, std::string> add_alt_names(X509* cert, const CertificateRequ
   return true;
 }
 
+constexpr std::uintmax_t kMaxCachedKeyBytes = 64 * 1024;
+
+// A cached key is used only if it parses and is of the type (and size) asked for.
+bool is_key_of(const std::string& pem, KeyType type, int rsa_bits) {
+  const Pkey key = parse_key(pem);
+  if (!key) return false;
+  switch (type) {
+    case KeyType::rsa: return EVP_PKEY_is_a(key.get(), "RSA") == 1 && EVP_PKEY_get_bits(key.get()) == rsa_bits;
+    case KeyType::ecdsa: return EVP_PKEY_is_a(key.get(), "EC") == 1;
+    case KeyType::ed25519: return EVP_PKEY_is_a(key.get(), "ED25519") == 1;
+  }
+  return false;
+}
+
 }  // namespace
+
+// A seeded key is the same on every run: its cache entry is named by the
+// derivation's version, the key's type and size and the seed.
+std::string seeded_key_cache_name(KeyType type, int rsa_bits, std::uint64_t seed) {
+  return fmt::format("seeded-key-{}.pem",
+                     sha256_hex(fmt::format("constable seeded key 1 {} {} {}", static_cast<int>(type),
+                                            type == KeyType::rsa ? rsa_bits : 0, seed)));
+}
 
 std::expected<std::string, std::string> generate_key(KeyType type, int rsa_bits, const KeySource& source) {
   if (!source.seed) {
@@ -264,14 +291,26 @@ std::expected<std::string, std::string> generate_key(KeyType type, int rsa_bits,
     const std::lock_guard lock(mutex);
     if (const auto it = made.find(id); it != made.end()) return it->second;
   }
-  Pkey key;
-  switch (type) {
-    case KeyType::rsa: key = seeded_rsa(*source.seed, rsa_bits); break;
-    case KeyType::ecdsa: key = seeded_p256(*source.seed); break;
-    case KeyType::ed25519: key = seeded_ed25519(*source.seed); break;
+  // And between runs: a 4096-bit RSA key (Sprig's genPrivateKey "rsa") takes
+  // most of a second to find, longer than the rest of most charts' renders.
+  const std::optional<std::filesystem::path> cache_directory = cache::default_directory();
+  const std::string cache_name = seeded_key_cache_name(type, rsa_bits, *source.seed);
+  std::optional<std::string> pem;
+  if (cache_directory) {
+    pem = cache::read(*cache_directory, cache_name, kMaxCachedKeyBytes);
+    if (pem && !is_key_of(*pem, type, rsa_bits)) pem.reset();
   }
-  auto pem = key ? key_pem(key.get()) : std::nullopt;
-  if (!pem) return std::unexpected(std::string("failed to generate private key"));
+  if (!pem) {
+    Pkey key;
+    switch (type) {
+      case KeyType::rsa: key = seeded_rsa(*source.seed, rsa_bits); break;
+      case KeyType::ecdsa: key = seeded_p256(*source.seed); break;
+      case KeyType::ed25519: key = seeded_ed25519(*source.seed); break;
+    }
+    pem = key ? key_pem(key.get()) : std::nullopt;
+    if (!pem) return std::unexpected(std::string("failed to generate private key"));
+    if (cache_directory) cache::write(*cache_directory, cache_name, *pem);
+  }
   const std::lock_guard lock(mutex);
   return made.emplace(id, std::move(*pem)).first->second;
 }

@@ -26,7 +26,10 @@ struct KeySource {
 
 // A private key in PEM, as Go encodes it: "RSA PRIVATE KEY" (PKCS #1),
 // "EC PRIVATE KEY" (SEC 1), "PRIVATE KEY" (PKCS #8, Ed25519).
+// A seeded key is also kept between runs in the cache directory
+// (core/cache.hpp), under this name: RSA keys take long to find.
 std::expected<std::string, std::string> generate_key(KeyType type, int rsa_bits, const KeySource& source);
+std::string seeded_key_cache_name(KeyType type, int rsa_bits, std::uint64_t seed);
 
 struct Certificate {
   std::string cert;  // PEM "CERTIFICATE"

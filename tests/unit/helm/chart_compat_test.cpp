@@ -15,13 +15,16 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/charts.hpp"
 #include "engine/config.hpp"
 #include "helm/chart.hpp"
 #include "helm/render.hpp"
+#include "helm/template/crypto.hpp"
 #include "kube/production.hpp"
 #include "support/test_support.hpp"
 #include "workspace/workspace.hpp"
@@ -273,6 +276,38 @@ constexpr std::string_view kCertificates =
     "  ed: |\n{{ genPrivateKey \"ed25519\" | indent 4 }}\n"
     "  other: {{ genPrivateKey \"rsa2\" | quote }}\n";
 
+// Seeded keys are kept in the cache directory: a later run loads them instead
+// of searching for primes again; an entry that is not a key of the type and
+// size asked for is made afresh and replaced.
+TEST(ChartCompat, SeededKeysAreKeptBetweenRuns) {
+  testing::TempDir dir;
+  const char* saved = std::getenv("CONSTABLE_CACHE_DIR");
+  const std::optional<std::string> restore = saved != nullptr ? std::optional<std::string>(saved) : std::nullopt;
+  setenv("CONSTABLE_CACHE_DIR", dir.path().c_str(), 1);
+  using tmpl::crypto::KeyType;
+  // Seeds no other test uses: keys are also remembered for the process.
+  constexpr std::uint64_t kMade = 0xC0FFEE01, kPlanted = 0xC0FFEE02, kWrongType = 0xC0FFEE03, kGarbage = 0xC0FFEE04;
+  const auto made = tmpl::crypto::generate_key(KeyType::ecdsa, 0, {kMade});
+  ASSERT_TRUE(made.has_value()) << made.error();
+  EXPECT_EQ(testing::read_file(dir.path() / tmpl::crypto::seeded_key_cache_name(KeyType::ecdsa, 0, kMade)), *made);
+  // Loaded, not made: the entry planted under another seed's name comes back.
+  dir.write(tmpl::crypto::seeded_key_cache_name(KeyType::ecdsa, 0, kPlanted), *made);
+  EXPECT_EQ(tmpl::crypto::generate_key(KeyType::ecdsa, 0, {kPlanted}), *made);
+  // An EC key where an RSA key of 1024 bits belongs, or garbage: made afresh.
+  const auto rsa_name = tmpl::crypto::seeded_key_cache_name(KeyType::rsa, 1024, kWrongType);
+  dir.write(rsa_name, *made);
+  const auto rsa = tmpl::crypto::generate_key(KeyType::rsa, 1024, {kWrongType});
+  ASSERT_TRUE(rsa.has_value()) << rsa.error();
+  EXPECT_TRUE(rsa->starts_with("-----BEGIN RSA PRIVATE KEY-----")) << *rsa;
+  EXPECT_EQ(testing::read_file(dir.path() / rsa_name), *rsa);
+  dir.write(tmpl::crypto::seeded_key_cache_name(KeyType::ed25519, 0, kGarbage), "not a key");
+  const auto ed = tmpl::crypto::generate_key(KeyType::ed25519, 0, {kGarbage});
+  ASSERT_TRUE(ed.has_value()) << ed.error();
+  EXPECT_TRUE(ed->starts_with("-----BEGIN PRIVATE KEY-----")) << *ed;
+  if (restore) setenv("CONSTABLE_CACHE_DIR", restore->c_str(), 1);
+  else unsetenv("CONSTABLE_CACHE_DIR");
+}
+
 TEST(ChartCompat, GenCaSignsCertificatesThatVerify) {
   testing::TempDir dir;
   write_chart(dir, "kiam");
@@ -472,6 +507,48 @@ TEST(ChartCompat, OneNotePerChartForMissingDependenciesAndRequiredValues) {
   // Only the chart's own error is a render error.
   ASSERT_EQ(rendered.problems.size(), 1u);
   EXPECT_EQ(rendered.problems[0].path, "charts/db/templates/broken.yaml");
+}
+
+// Charts, and the environments of one chart, render on several threads: the
+// manifests (with their line origins), problems and notes come out the same,
+// in the same order, for any number of them.
+TEST(ChartCompat, RenderingOnSeveralThreadsGivesTheSameResult) {
+  testing::TempDir repo;
+  for (int c = 0; c < 6; ++c) {
+    const std::string dir = fmt::format("charts/c{}/", c);
+    repo.write(dir + "Chart.yaml", fmt::format("apiVersion: v2\nname: c{}\nversion: 0.1.0\n", c));
+    repo.write(dir + "values.yaml", fmt::format("replicas: {}\nimage: app:1.{}\n", c + 1, c));
+    if (c % 2 == 0) repo.write(dir + "values-prod.yaml", "replicas: 9\n");
+    if (c % 3 == 0) repo.write(dir + "values-staging.yaml", "image: app:2.0\n");
+    repo.write(dir + "templates/deploy.yaml",
+               "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Chart.Name }}\nspec:\n"
+               "  replicas: {{ .Values.replicas }}\n  template:\n    spec:\n      containers:\n"
+               "        - name: app\n          image: {{ .Values.image }}\n");
+    repo.write(dir + "templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}\n");
+    if (c == 4) repo.write(dir + "templates/broken.yaml", "x: {{ nope }}\n");
+  }
+  repo.write("charts/lib/Chart.yaml", "apiVersion: v2\nname: lib\nversion: 0.1.0\ntype: library\n");
+  repo.write("charts/bad/Chart.yaml", "apiVersion: v2\nname: [\n");
+  auto ws = workspace::discover(repo.path(), {});
+  ASSERT_TRUE(ws.has_value());
+  const engine::ProductionRules configured;
+  const kube::ProductionRules production(configured);
+  auto describe = [&](const engine::RenderedCharts& rendered) {
+    std::vector<std::string> lines;
+    for (const auto& m : rendered.manifests) {
+      std::string origins;
+      for (const auto& o : m->origins) origins += fmt::format(" {}:{}:{}<{}:{}", o.path, o.line, o.column, o.value_path, o.value_line);
+      lines.push_back(fmt::format("manifest {} [{}]{}", m->file.path, m->file.environment, origins));
+    }
+    for (const auto& p : rendered.problems) lines.push_back(fmt::format("problem {}:{} {}", p.path, p.range.line, p.message));
+    for (const auto& n : rendered.notes) lines.push_back(fmt::format("note {} {}", n.path, n.message));
+    return lines;
+  };
+  const auto one = describe(engine::render_charts(*ws, production, 1));
+  // 6 charts: 6 default renders, 3 prod, 2 staging; 2 manifests each.
+  EXPECT_EQ(std::count_if(one.begin(), one.end(), [](const std::string& l) { return l.starts_with("manifest "); }), 22);
+  EXPECT_TRUE(std::any_of(one.begin(), one.end(), [](const std::string& l) { return l.starts_with("problem charts/bad/"); }));
+  for (const unsigned jobs : {2u, 3u, 8u}) EXPECT_EQ(describe(engine::render_charts(*ws, production, jobs)), one) << jobs;
 }
 
 // external-dns's chart leaves `policy:` empty for the installer to choose,

@@ -94,6 +94,7 @@ TEST(ReportText, StatsOnlyWhenAsked) {
   EXPECT_EQ(render_text(fx.report, {}).find("stats:"), std::string::npos);
   const std::string out = render_text(fx.report, {.colour = false, .stats = true});
   EXPECT_NE(out.find("stats:\n  constitution  0 µs\n  discover      1.5 ms\n  bind          200 µs\n  check         2.50 s\n"
+                     "    repository  400.0 ms\n    files       300.0 ms\n    charts      1.70 s\n    manifests   100.0 ms\n"
                      "  report        90 µs\n"),
             std::string::npos)
       << out;

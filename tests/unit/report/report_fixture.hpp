@@ -135,6 +135,10 @@ struct Fixture {
     result.stats.times.discover = std::chrono::microseconds(1500);
     result.stats.times.bind = std::chrono::microseconds(200);
     result.stats.times.check = std::chrono::microseconds(2500000);
+    result.stats.times.repository = std::chrono::microseconds(400000);
+    result.stats.times.files = std::chrono::microseconds(300000);
+    result.stats.times.charts = std::chrono::microseconds(1700000);
+    result.stats.times.manifests = std::chrono::microseconds(100000);
     result.stats.times.report = std::chrono::microseconds(90);
     report.result = &result;
   }

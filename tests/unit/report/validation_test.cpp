@@ -84,6 +84,7 @@ TEST(ReportSchema, JsonWithStatsValidates) {
   const Fixture fx;
   const std::string json = render(fx.report, Format::json, {.colour = false, .stats = true});
   EXPECT_NE(json.find("\"times_us\""), std::string::npos);
+  EXPECT_NE(json.find("\"check_charts\": 1700000"), std::string::npos) << json;
   expect_valid(report_schema(), json, true);
 }
 

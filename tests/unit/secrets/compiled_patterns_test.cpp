@@ -2,6 +2,7 @@
 // foreign or unwritable cache costs only the compile; other patterns never
 // load another set's database.
 
+#include "core/cache.hpp"
 #include "secrets/compiled_patterns.hpp"
 
 #include <gtest/gtest.h>
@@ -115,9 +116,9 @@ TEST(CompiledPatterns, TheCacheDirectoryComesFromTheEnvironment) {
   const char* saved = std::getenv("CONSTABLE_CACHE_DIR");
   const std::optional<std::string> restore = saved != nullptr ? std::optional<std::string>(saved) : std::nullopt;
   setenv("CONSTABLE_CACHE_DIR", "/tmp/constable-cache-test", 1);
-  EXPECT_EQ(default_cache_directory(), std::filesystem::path("/tmp/constable-cache-test"));
+  EXPECT_EQ(cache::default_directory(), std::filesystem::path("/tmp/constable-cache-test"));
   setenv("CONSTABLE_CACHE_DIR", "", 1);
-  EXPECT_EQ(default_cache_directory(), std::nullopt);  // off
+  EXPECT_EQ(cache::default_directory(), std::nullopt);  // off
   if (restore) setenv("CONSTABLE_CACHE_DIR", restore->c_str(), 1);
   else unsetenv("CONSTABLE_CACHE_DIR");
 }
