@@ -1,6 +1,7 @@
 #include "checks/ci/ci_support.hpp"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
 #include <bitset>
@@ -138,15 +139,6 @@ const std::vector<Compiled>& compiled() {
   return rows;
 }
 
-const RE2& test_runner() {
-  static const RE2 re(kTestRunners, regex_options());
-  return re;
-}
-
-const RE2& end_to_end_runner() {
-  static const RE2 re(kEndToEndRunners, regex_options());
-  return re;
-}
 
 std::string action_name(std::string_view uses) {
   std::string name = text::to_lower(text::trim(uses));
@@ -358,17 +350,54 @@ LineActivities classify_command(std::string_view command) {
   return out;
 }
 
+// What a command line runs, found in one pass over it: every row's `run`
+// pattern, the test runners and the end-to-end runners as one RE2::Set
+// (eleven regular expressions, each run on its own, were most of the CI
+// checks' time). Pattern i sets bits[i].
+struct CommandPatterns {
+  RE2::Set set{regex_options(), RE2::UNANCHORED};
+  std::vector<LineActivities> bits;
+  bool compiled = false;
+
+  CommandPatterns() {
+    bool added = true;
+    auto add = [&](std::string_view pattern, LineActivities activities) {
+      added = added && set.Add(pattern, nullptr) >= 0;
+      bits.push_back(activities);
+    };
+    for (const Recognition& row : table()) add(row.run, LineActivities().set(bit(row.activity)));
+    add(kTestRunners, LineActivities().set(kTests));
+    add(kEndToEndRunners, LineActivities().set(bit(Activity::integration_tests)));
+    compiled = added && set.Compile();
+  }
+};
+
+// What `command` runs by the patterns above.
+LineActivities match_command_patterns(const std::string& command) {
+  static const CommandPatterns patterns;
+  LineActivities out;
+  std::vector<int> matched;
+  RE2::Set::ErrorInfo error{};
+  if (patterns.compiled && (patterns.set.Match(command, &matched, &error) || error.kind == RE2::Set::kNoError)) {
+    for (const int i : matched) out |= patterns.bits[static_cast<std::size_t>(i)];
+    return out;
+  }
+  // The set's DFA ran out of memory on this command: one pattern at a time.
+  for (const Compiled& row : compiled())
+    if (RE2::PartialMatch(command, *row.run)) out.set(bit(row.activity));
+  static const RE2 tests(kTestRunners, regex_options()), end_to_end(kEndToEndRunners, regex_options());
+  if (RE2::PartialMatch(command, tests)) out.set(kTests);
+  if (RE2::PartialMatch(command, end_to_end)) out.set(bit(Activity::integration_tests));
+  return out;
+}
+
 // What one command line does, command by command: the table, the verbs and
 // names of classify_command, then what cancels a release: a dry run, a
 // draft release, a push to this machine.
 LineActivities classify_line(std::string_view lower_line) {
   LineActivities out;
   for (const std::string& command : constable::ci::simple_commands(lower_line)) {
-    LineActivities found = classify_command(command);
-    for (const Compiled& row : compiled())
-      if (RE2::PartialMatch(command, *row.run)) found.set(bit(row.activity));
-    if (RE2::PartialMatch(command, test_runner())) found.set(kTests);
-    if (RE2::PartialMatch(command, end_to_end_runner())) found.set(bit(Activity::integration_tests));
+    LineActivities found = classify_command(command) | match_command_patterns(command);
     const bool dry_run = contains(command, "--dry-run") && !contains(command, "--dry-run=none") &&
                          !contains(command, "--dry-run=false");
     if (dry_run) found.reset(bit(Activity::deploy)).reset(bit(Activity::publish));
