@@ -159,14 +159,6 @@ struct PendingFile {
   bool awaits_manifests = false;  // manifests-scope findings may still point at it (a chart template)
 };
 
-// Documents that may be Kubernetes objects or kustomizations.
-bool has_manifest_documents(const yaml::Stream& stream) {
-  for (const auto& doc : stream.documents)
-    if (doc.root != nullptr && doc.root->is_mapping() && (doc.root->get("kind") != nullptr || doc.root->get("resources") != nullptr))
-      return true;
-  return false;
-}
-
 class Runner {
  public:
   Runner(const Plan& plan, const constitution::Constitution& constitution, const Config& config,
@@ -401,7 +393,7 @@ class Runner {
     const bool may_hold_objects =
         file.kind == FileKind::yaml || context.text().find("\"apiVersion\"") != std::string_view::npos;
     if (wants_manifest(file) && may_hold_objects && !text::looks_binary(context.text()))
-      pending.in_manifest_set = has_manifest_documents(context.yaml()) || !context.yaml().errors.empty();
+      pending.in_manifest_set = kube::has_manifest_documents(context.yaml(), file.path) || !context.yaml().errors.empty();
     pending.awaits_manifests = pending.in_manifest_set || (!manifests_.empty() && file.kind == FileKind::helm_template);
     for (const auto& error : context.parse_errors()) {
       collected.push_back({&rules::kParseError, nullptr,

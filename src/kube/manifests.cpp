@@ -15,12 +15,19 @@
 
 namespace constable::kube {
 
-namespace {
-
 bool is_kustomization_name(std::string_view path) {
   const auto name = text::basename(path);
   return name == "kustomization.yaml" || name == "kustomization.yml" || name == "Kustomization";
 }
+
+bool has_manifest_documents(const yaml::Stream& stream, std::string_view path) {
+  const bool kustomization = is_kustomization_name(path);
+  for (const auto& doc : stream.documents)
+    if (doc.root != nullptr && doc.root->is_mapping() && (kustomization || doc.root->get("kind") != nullptr)) return true;
+  return false;
+}
+
+namespace {
 
 // "base/../overlays/./x" -> "overlays/x"; nullopt when it leaves the root or is remote.
 std::optional<std::string> join_relative(std::string_view dir, std::string_view relative) {

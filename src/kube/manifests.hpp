@@ -148,6 +148,15 @@ struct IntOrPercent {
 };
 std::optional<IntOrPercent> parse_int_or_percent(const yaml::Node* node);
 
+// kustomization.yaml, kustomization.yml or Kustomization: read as a
+// kustomization whatever its documents say.
+bool is_kustomization_name(std::string_view path);
+
+// Whether the stream of the file at `path` holds anything the manifest set
+// reads: an object (a mapping with `kind`) or, in a kustomization file, the
+// kustomization. A values.yaml with a `resources:` block is neither.
+bool has_manifest_documents(const yaml::Stream& stream, std::string_view path);
+
 struct ParsedFile {
   std::string path;
   const yaml::Stream* stream = nullptr;

@@ -46,6 +46,20 @@ TEST(KubePodTemplateTest, EveryWorkloadKindIncludingCronJobs) {
   EXPECT_TRUE(is_long_running("StatefulSet"));
 }
 
+// The manifest set reads objects and kustomizations; a chart's values.yaml
+// has a `resources:` block (container requests and limits) and is neither,
+// so it is not held for the manifest phase.
+TEST(KubeManifestSetTest, OnlyObjectsAndKustomizationsAreManifestDocuments) {
+  const auto values = yaml::parse("replicaCount: 1\nresources:\n  limits:\n    cpu: 100m\n");
+  EXPECT_FALSE(has_manifest_documents(values, "charts/web/values.yaml"));
+  const auto kustomization = yaml::parse("resources:\n  - deploy.yaml\n");
+  EXPECT_TRUE(has_manifest_documents(kustomization, "deploy/base/kustomization.yaml"));
+  EXPECT_FALSE(has_manifest_documents(kustomization, "deploy/base/resources.yaml"));
+  const auto object = yaml::parse("---\n# empty\n---\napiVersion: v1\nkind: ConfigMap\n");
+  EXPECT_TRUE(has_manifest_documents(object, "cm.yaml"));
+  EXPECT_FALSE(has_manifest_documents(yaml::parse("- a\n- b\n"), "kustomization.yaml"));
+}
+
 TEST(KubeManifestSetTest, ListsAreExpandedAndKustomizeOverlaysPlaceObjects) {
   const auto base_kustomization = yaml::parse("resources:\n  - deploy.yaml\n");
   const auto deploy = yaml::parse(
