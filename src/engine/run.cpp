@@ -42,6 +42,7 @@ class LazyFileContext final : public FileContext {
   LazyFileContext(const workspace::File& file, const Config& config, std::string content,
                   std::optional<yaml::Stream> parsed = std::nullopt)
       : file_(file), config_(config), content_(std::move(content)), yaml_(std::move(parsed)) {
+    if (yaml_) documents_parsed_ = 1;  // parsed once already, for a repository check
     text_ = text::strip_bom(content_);
     lines_ = text::split_lines(text_);
   }
