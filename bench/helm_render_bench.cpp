@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <new>
 #include <fstream>
+#include <new>
 #include <string>
 
 #include <fmt/format.h>
@@ -29,7 +29,8 @@
 namespace {
 
 // Every allocation of the process, counted: this binary replaces the global
-// operator new (the sized and aligned forms fall back to these).
+// operator new and delete (the sized deletes too; aligned allocations, which
+// the renderer does not make, are not counted).
 std::atomic<std::uint64_t> g_allocations{0};
 
 }  // namespace

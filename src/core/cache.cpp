@@ -42,6 +42,10 @@ void write(const std::filesystem::path& directory, std::string_view name, std::s
   static std::atomic<unsigned> writes{0};
   const auto temporary = directory / fmt::format("{}.{}.{}.tmp", name, ::getpid(), writes++);
   std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+  // The owner's alone: entries include private keys (throwaway ones, but a
+  // scanner of the home directory cannot tell).
+  std::filesystem::permissions(temporary, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               ec);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   out.close();
   if (out) std::filesystem::rename(temporary, target, ec);

@@ -139,7 +139,6 @@ const std::vector<Compiled>& compiled() {
   return rows;
 }
 
-
 std::string action_name(std::string_view uses) {
   std::string name = text::to_lower(text::trim(uses));
   if (const auto at = name.find('@'); at != std::string::npos) name.resize(at);

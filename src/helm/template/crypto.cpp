@@ -14,10 +14,10 @@
 #include <array>
 #include <cstring>
 #include <filesystem>
-#include <optional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <tuple>
 
 #include <fmt/format.h>

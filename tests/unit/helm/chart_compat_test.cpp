@@ -289,7 +289,10 @@ TEST(ChartCompat, SeededKeysAreKeptBetweenRuns) {
   constexpr std::uint64_t kMade = 0xC0FFEE01, kPlanted = 0xC0FFEE02, kWrongType = 0xC0FFEE03, kGarbage = 0xC0FFEE04;
   const auto made = tmpl::crypto::generate_key(KeyType::ecdsa, 0, {kMade});
   ASSERT_TRUE(made.has_value()) << made.error();
-  EXPECT_EQ(testing::read_file(dir.path() / tmpl::crypto::seeded_key_cache_name(KeyType::ecdsa, 0, kMade)), *made);
+  const auto made_file = dir.path() / tmpl::crypto::seeded_key_cache_name(KeyType::ecdsa, 0, kMade);
+  EXPECT_EQ(testing::read_file(made_file), *made);
+  EXPECT_EQ(std::filesystem::status(made_file).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   // Loaded, not made: the entry planted under another seed's name comes back.
   dir.write(tmpl::crypto::seeded_key_cache_name(KeyType::ecdsa, 0, kPlanted), *made);
   EXPECT_EQ(tmpl::crypto::generate_key(KeyType::ecdsa, 0, {kPlanted}), *made);
