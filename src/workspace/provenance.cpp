@@ -143,7 +143,9 @@ bool titles_a_collection_of_examples(std::string_view readme) {
 Provenance directory_provenance(std::string_view name, Provenance inherited, bool under_tests, bool top_level) {
   if (inherited != Provenance::project) return inherited;
   if (one_of(name, kVendoredDirectories)) return Provenance::vendored;
-  if (one_of(name, kFixtureDirectories)) return Provenance::fixture;
+  // A numbered sibling is the same (argo-cd's reposerver/repository/testdata2/).
+  const std::string_view unnumbered = name.substr(0, name.find_last_not_of("0123456789") + 1);
+  if (one_of(name, kFixtureDirectories) || one_of(unnumbered, kFixtureDirectories)) return Provenance::fixture;
   if (under_tests && one_of(name, kTestInputDirectories)) return Provenance::fixture;
   if (top_level && (one_of(name, kTopLevelTestSuites) || one_of(name, kTopLevelExamples))) return Provenance::fixture;
   return Provenance::project;

@@ -166,6 +166,9 @@ TEST(SecretsRules, SlackTokenAndWebhook) {
                            random_string(8, kUpperDigits, 75) + "/" + random_string(24, kAlnum, 76);
   expect_single("notify:\n  url: " + hook + "\n", "alerting.yaml", "slack-webhook", hook);
   expect_silent("bot_token: xoxb-your-token-here\n");
+  // A counted-out sample in documentation (argo-cd's notifications/services/slack.md).
+  expect_silent("| `token` | The app's OAuth access token. | `xoxb-1234567890-1234567890123-5n38u5ed63fgzqlvuyxvxcx6` |\n",
+                "docs/slack.md");
   expect_silent("url: https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX\n");
 }
 

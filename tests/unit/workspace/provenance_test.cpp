@@ -57,6 +57,8 @@ TEST(ProvenanceTest, AnOpenApiToolsTestInputsAreFixturesWhereverTheyAre) {
   dir.write("src/test/resources/petstore.yaml", "openapi: 3.0.0\n");
   dir.write("tests/e2e/cluster.yaml", "kind: Pod\n");
   dir.write("pkg/parser/testdata/broken.yaml", "openapi: 2.0\n");
+  // A numbered sibling (argo-cd's reposerver/repository/testdata2/).
+  dir.write("reposerver/repository/testdata2/chart/Chart.yaml", "name: chart\n");
   dir.write("spec/fixtures/api.json", "{}\n");
   dir.write("__fixtures__/secrets.env", "TOKEN=x\n");
   dir.write("examples/petstore/Dockerfile", "FROM python\n");
@@ -77,6 +79,7 @@ TEST(ProvenanceTest, AnOpenApiToolsTestInputsAreFixturesWhereverTheyAre) {
   EXPECT_EQ(seen.at("src/test/resources/petstore.yaml"), "fixtures");
   EXPECT_EQ(seen.at("tests/e2e/cluster.yaml"), "fixtures");
   EXPECT_EQ(seen.at("pkg/parser/testdata/broken.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("reposerver/repository/testdata2/chart/Chart.yaml"), "fixtures");
   EXPECT_EQ(seen.at("spec/fixtures/api.json"), "fixtures");
   EXPECT_EQ(seen.at("__fixtures__/secrets.env"), "fixtures");
   EXPECT_EQ(seen.at("examples/petstore/Dockerfile"), "fixtures");
