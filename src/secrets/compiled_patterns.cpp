@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/cache.hpp"
-#include "helm/template/digest.hpp"
+#include "core/digest.hpp"
 
 namespace constable::secrets {
 namespace {
@@ -23,7 +23,7 @@ std::string cache_name(const PatternSet& patterns) {
     const std::string_view expression = patterns.expressions[i];
     key += fmt::format(" {} {} {}:{}", patterns.ids[i], patterns.flags[i], expression.size(), expression);
   }
-  return fmt::format("vectorscan-{}.db", helm::tmpl::sha256_hex(key));
+  return fmt::format("vectorscan-{}.db", digest::sha256_hex(key));
 }
 
 hs_database_t* load(const std::filesystem::path& directory, const std::string& name) {

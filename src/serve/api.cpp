@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "helm/template/digest.hpp"
+#include "core/digest.hpp"
 #include "serve/api_document.hpp"
 
 namespace constable::serve {
@@ -36,7 +36,7 @@ http::Response method_not_allowed(std::string_view allowed, std::string_view pat
 http::Response cacheable(const http::Request& request, const Snapshot& snapshot, http::Response response) {
   if (response.status != 200) return response;
   const std::string etag =
-      fmt::format("\"{}-{}\"", snapshot.version_tag, helm::tmpl::sha256_hex(request.target).substr(0, 12));
+      fmt::format("\"{}-{}\"", snapshot.version_tag, digest::sha256_hex(request.target).substr(0, 12));
   response.headers.emplace_back("ETag", etag);
   response.headers.emplace_back("Cache-Control", "private, max-age=0, must-revalidate");
   if (request.header("if-none-match") == etag) {

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/digest.hpp"
 #include "core/files.hpp"
-#include "helm/template/digest.hpp"
 #include "report/report.hpp"
 #include "workspace/workspace.hpp"
 
@@ -22,7 +22,7 @@ Result<std::string> digest_of(const std::optional<std::filesystem::path>& file) 
   if (!file) return std::string{};
   auto bytes = files::read(*file, {.max_size = files::kDefaultMaxSize, .confine_to = {}, .display = file->string()});
   if (!bytes) return std::unexpected(bytes.error().error);
-  return helm::tmpl::sha256_hex(*bytes);
+  return digest::sha256_hex(*bytes);
 }
 
 app::CommonOptions options_of(const Sources& sources) {
@@ -83,7 +83,7 @@ Result<std::shared_ptr<const Snapshot>> load_snapshot(const Sources& sources) {
   snapshot->constitution_sha256 = std::move(*constitution_digest);
   snapshot->config_sha256 = std::move(*config_digest);
   snapshot->version_tag =
-      helm::tmpl::sha256_hex(snapshot->constitution_sha256 + snapshot->config_sha256).substr(0, 16);
+      digest::sha256_hex(snapshot->constitution_sha256 + snapshot->config_sha256).substr(0, 16);
   snapshot->loaded_at = std::chrono::system_clock::now();
   return std::shared_ptr<const Snapshot>(std::move(snapshot));
 }

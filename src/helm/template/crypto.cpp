@@ -23,7 +23,7 @@
 #include <fmt/format.h>
 
 #include "core/cache.hpp"
-#include "helm/template/digest.hpp"
+#include "core/digest.hpp"
 
 namespace constable::helm::tmpl::crypto {
 
@@ -271,7 +271,7 @@ bool is_key_of(const std::string& pem, KeyType type, int rsa_bits) {
 // derivation's version, the key's type and size and the seed.
 std::string seeded_key_cache_name(KeyType type, int rsa_bits, std::uint64_t seed) {
   return fmt::format("seeded-key-{}.pem",
-                     sha256_hex(fmt::format("constable seeded key 1 {} {} {}", static_cast<int>(type),
+                     digest::sha256_hex(fmt::format("constable seeded key 1 {} {} {}", static_cast<int>(type),
                                             type == KeyType::rsa ? rsa_bits : 0, seed)));
 }
 

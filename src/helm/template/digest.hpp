@@ -1,7 +1,7 @@
 #pragma once
-// Checksums and encodings Sprig exposes: SHA-1, SHA-256 (FIPS 180-4),
-// Adler-32 (RFC 1950) and standard base64 / base32 with padding. Written
-// here to avoid an OpenSSL dependency.
+// Checksums and encodings Sprig exposes that OpenSSL has no call for:
+// Adler-32 (RFC 1950) and standard base64 / base32 with padding as Go
+// writes them (SHA-1 and SHA-256 are core/digest.hpp's).
 
 #include <array>
 #include <cstdint>
@@ -11,8 +11,6 @@
 
 namespace constable::helm::tmpl {
 
-std::string sha1_hex(std::string_view data);
-std::string sha256_hex(std::string_view data);
 std::uint32_t adler32(std::string_view data);
 std::string base64_encode(std::string_view data);
 // nullopt carries Go's error text in `error` ("illegal base64 data at input byte N").

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/digest.hpp"
 #include "formats/yaml/yaml.hpp"
 #include "helm/template/digest.hpp"
 #include "helm/template/functions.hpp"
@@ -139,8 +140,8 @@ void add_encoding_functions(FunctionTable& t) {
                            return Value::of(d ? *d : error);
                          }};
   t["b32enc"] = Function{{P::string}, false, [](Call&, Args a) -> Expected<Value> { return Value::of(base32_encode(a[0].string)); }};
-  t["sha1sum"] = Function{{P::string}, false, [](Call&, Args a) -> Expected<Value> { return Value::of(sha1_hex(a[0].string)); }};
-  t["sha256sum"] = Function{{P::string}, false, [](Call&, Args a) -> Expected<Value> { return Value::of(sha256_hex(a[0].string)); }};
+  t["sha1sum"] = Function{{P::string}, false, [](Call&, Args a) -> Expected<Value> { return Value::of(digest::sha1_hex(a[0].string)); }};
+  t["sha256sum"] = Function{{P::string}, false, [](Call&, Args a) -> Expected<Value> { return Value::of(digest::sha256_hex(a[0].string)); }};
   t["adler32sum"] = Function{{P::string}, false, [](Call&, Args a) -> Expected<Value> {
                                return Value::of(std::to_string(adler32(a[0].string)));
                              }};

@@ -1,0 +1,67 @@
+#include "core/digest.hpp"
+
+#include <new>
+
+#include <openssl/evp.h>
+
+namespace constable::digest {
+
+namespace {
+
+template <std::size_t N>
+std::array<std::uint8_t, N> one_shot(const EVP_MD* md, std::string_view data) {
+  std::array<std::uint8_t, N> out{};
+  unsigned int size = 0;
+  // EVP_Digest fails only on allocation failure: treat it as such.
+  if (EVP_Digest(data.data(), data.size(), out.data(), &size, md, nullptr) != 1 || size != N)
+    throw std::bad_alloc();
+  return out;
+}
+
+template <std::size_t N>
+std::string to_hex(const std::array<std::uint8_t, N>& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(N * 2);
+  for (const std::uint8_t b : bytes) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0xF];
+  }
+  return out;
+}
+
+}  // namespace
+
+Sha256 sha256(std::string_view data) { return one_shot<32>(EVP_sha256(), data); }
+std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
+std::string sha1_hex(std::string_view data) { return to_hex(one_shot<20>(EVP_sha1(), data)); }
+std::string hex(const Sha256& digest) { return to_hex(digest); }
+
+void Sha256Builder::Free::operator()(evp_md_ctx_st* context) const { EVP_MD_CTX_free(context); }
+
+Sha256Builder::Sha256Builder() : context_(EVP_MD_CTX_new()) {
+  if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
+}
+
+Sha256Builder& Sha256Builder::add(std::uint64_t number) {
+  std::array<std::uint8_t, 8> bytes{};
+  for (std::size_t i = 0; i < 8; ++i) bytes[i] = static_cast<std::uint8_t>(number >> (8 * i));
+  EVP_DigestUpdate(context_.get(), bytes.data(), bytes.size());
+  return *this;
+}
+
+Sha256Builder& Sha256Builder::add(std::string_view piece) {
+  add(static_cast<std::uint64_t>(piece.size()));
+  EVP_DigestUpdate(context_.get(), piece.data(), piece.size());
+  return *this;
+}
+
+Sha256 Sha256Builder::finish() {
+  Sha256 out{};
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(context_.get(), out.data(), &size);
+  EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr);  // ready for another
+  return out;
+}
+
+}  // namespace constable::digest
