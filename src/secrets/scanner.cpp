@@ -13,6 +13,7 @@
 #include <climits>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -428,7 +429,16 @@ struct Scanner::Impl {
   hs_scratch_t* prototype = nullptr;  // sized for both databases
   std::mutex clone_mutex;
   std::string error;
-  std::vector<std::unique_ptr<RE2>> validators;  // per detector (nullptr for custom validation)
+  // Per detector, compiled on first use: a run that scans little (or only
+  // redacts a few messages) does not compile hundreds of expressions at
+  // start-up. tests/unit/secrets/rules_test.cpp compiles every one.
+  struct Validator {
+    const char* pattern = nullptr;  // null for custom validation
+    std::once_flag compiled;
+    std::unique_ptr<RE2> re;  // null if it does not compile
+  };
+  std::unique_ptr<Validator[]> validators;
+  RE2::Options validator_options;
   std::vector<std::size_t> steps;
 
   Impl() {
@@ -436,22 +446,16 @@ struct Scanner::Impl {
     std::vector<const char*> expressions;
     std::vector<unsigned int> flags;
     std::vector<unsigned int> ids;
-    RE2::Options options;
-    options.set_log_errors(false);
-    options.set_max_mem(64 << 20);
+    validator_options.set_log_errors(false);
+    validator_options.set_max_mem(64 << 20);
+    validators = std::make_unique<Validator[]>(detectors.size());
     for (std::size_t i = 0; i < detectors.size(); ++i) {
       const Detector& d = detectors[i];
       expressions.push_back(d.anchor);
       flags.push_back(d.caseless ? HS_FLAG_CASELESS : 0U);
       ids.push_back(static_cast<unsigned int>(i));
       steps.push_back(std::max<std::size_t>(1, std::min(d.back, d.fwd == 0 ? d.back : d.fwd) / 2));
-      if (d.validator != nullptr) {
-        auto re = std::make_unique<RE2>(d.validator, options);
-        if (!re->ok() && error.empty()) error = "validator of detector " + std::to_string(i) + ": " + re->error();
-        validators.push_back(std::move(re));
-      } else {
-        validators.push_back(nullptr);
-      }
+      validators[i].pattern = d.validator;
     }
 
     // The main database leaves the .env detectors out.
@@ -472,6 +476,16 @@ struct Scanner::Impl {
       if (prototype != nullptr) hs_free_scratch(prototype);
       prototype = nullptr;
     }
+  }
+
+  const RE2* validator(std::size_t detector) const {
+    Validator& v = validators[detector];
+    if (v.pattern == nullptr) return nullptr;
+    std::call_once(v.compiled, [&] {
+      auto re = std::make_unique<RE2>(v.pattern, validator_options);
+      if (re->ok()) v.re = std::move(re);
+    });
+    return v.re.get();
   }
 
   hs_database_t* compile(const std::vector<const char*>& expressions, const std::vector<unsigned int>& flags,
@@ -616,7 +630,7 @@ std::size_t Scanner::Impl::validate(std::string_view text, const Candidate& c, s
     return end;
   }
 
-  const RE2* re = validators[c.detector].get();
+  const RE2* re = validator(c.detector);
   if (re == nullptr) return 0;
   const int groups = re->NumberOfCapturingGroups();
   if (groups < 1 || groups > 8) return 0;

@@ -2,10 +2,12 @@
 // span, line and column; placeholder variants stay silent.
 
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <set>
 #include <string>
 
+#include "secrets/rules.hpp"
 #include "unit/secrets/secrets_test_support.hpp"
 
 namespace constable::secrets::testing {
@@ -45,6 +47,19 @@ TEST(SecretsRules, TableIsCompleteAndDescribed) {
                               "dotenv-secret",
                               "generic-assignment"}) {
     EXPECT_TRUE(ids.contains(id)) << id;
+  }
+}
+
+// The scanner compiles validators on first use; every one must compile, or
+// its detector would silently find nothing.
+TEST(SecretsRules, EveryValidatorCompiles) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(64 << 20);
+  for (const auto& detector : secrets::detail::detector_table()) {
+    if (detector.validator == nullptr) continue;
+    const RE2 re(detector.validator, options);
+    EXPECT_TRUE(re.ok()) << detector.validator << ": " << re.error();
   }
 }
 
