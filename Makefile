@@ -6,7 +6,7 @@ CONSTABLE := $(BUILD_DIR)/src/constable
 DEMO := examples/demo-repo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build constable install demo test sanitize sanitize-build docs docs-check bench floor-bench serve-bench serve-e2e clean
+.PHONY: all deps configure build constable install demo test sanitize sanitize-build docs docs-check bench floor-bench cache-bench serve-bench serve-e2e clean
 
 all: build
 
@@ -75,6 +75,12 @@ bench: build
 FLOOR_CONSTITUTION ?= ../shared/reference-constitution.md
 floor-bench: constable
 	@bash bench/floor/run.sh $(CONSTABLE) $(FLOOR_CONSTITUTION) $(REPOS)
+
+# The content cache (check --cache): a first run, a second on the unchanged
+# repository and one after a file changed, each report compared with an
+# uncached run's (docs/benchmarks.md). REPOS as for floor-bench.
+cache-bench: constable
+	@bash bench/cache/run.sh $(CONSTABLE) $(FLOOR_CONSTITUTION) $(REPOS)
 
 # The admission webhook at a fixed rate over TLS (h2load): latency percentiles
 # and peak RSS (docs/benchmarks.md). SERVE_RATE requests/s for SERVE_SECONDS.

@@ -73,6 +73,8 @@ struct CheckOptions : CommonOptions {
   std::optional<std::string> fail_on;  // critical|high|medium|low|none
   unsigned jobs = 0;
   bool stats = false;
+  // Where results are kept between runs (engine/result_cache.hpp); none by default.
+  std::optional<std::filesystem::path> cache;
   bool colour = false;
   // What the report shows (every format): findings at or above this
   // severity; the exit code still counts every finding (--fail-on).

@@ -148,6 +148,7 @@ Result<CheckRun> run_check(const CheckOptions& options) {
   run_options.git = {options.commits, options.all_branches};
   run_options.require_attestations = options.require_attestations;
   run_options.progress = options.progress;
+  if (options.cache) run_options.cache_directory = *options.cache;
   run_options.report_only = named_files ? &reported : nullptr;
   run_options.repository_checks = !named_files || options.all;
   const engine::Stopwatch check_time;

@@ -122,6 +122,10 @@ int run(int argc, char** argv) {
       ->type_name("critical|high|medium|low|none");
   check_cmd->add_option("-j,--jobs", check.jobs, "Parallel jobs (default: one per core)");
   check_cmd->add_flag("--stats", check.stats, "Show per-phase timings and counts");
+  check_cmd->add_option("--cache", check.cache,
+                        "Keep results in DIR and reuse them for files, phases and charts unchanged since (off by "
+                        "default)")
+      ->type_name("DIR");
   cli::choices(check_cmd->add_option("--color", colour,
                                      "Colours in the text report (auto: on a terminal, unless NO_COLOR is set)"),
                {"auto", "always", "never"})

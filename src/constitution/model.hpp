@@ -110,6 +110,7 @@ struct Warning {
 
 struct Constitution {
   std::string path;  // as given (used in messages)
+  std::string source_digest;  // SHA-256 of the Markdown it was parsed from: names results made with it
   std::vector<Section> sections;
   std::vector<Clause> clauses;
   std::optional<VersionFooter> version;

@@ -22,6 +22,7 @@
 
 #include "constitution/internal.hpp"
 #include "constitution/model.hpp"
+#include "core/digest.hpp"
 #include "core/text.hpp"
 
 namespace constable::constitution {
@@ -734,7 +735,9 @@ Result<Constitution> parse_impl(std::string_view markdown, std::string path) {
 
 Result<Constitution> parse(std::string_view markdown, std::string path) {
   try {
-    return parse_impl(markdown, std::move(path));
+    auto parsed = parse_impl(markdown, std::move(path));
+    if (parsed) parsed->source_digest = digest::sha256_hex(markdown);
+    return parsed;
   } catch (const std::exception& e) {
     return fail(fmt::format("cannot parse the constitution: {}", e.what()));
   } catch (...) {

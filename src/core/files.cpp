@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -130,7 +132,9 @@ Outcome<fs::path> locate(const fs::path& file, const fs::path& confine_to, std::
   return resolved;
 }
 
-Outcome<std::string> read(const fs::path& file, const ReadOptions& options) {
+namespace {
+
+Outcome<std::string> read_unobserved(const fs::path& file, const ReadOptions& options) {
   const std::string display = options.display.empty() ? file.string() : options.display;
   fs::path target = file;
   int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (options.follow_symlinks ? 0 : O_NOFOLLOW);
@@ -161,6 +165,31 @@ Outcome<std::string> read(const fs::path& file, const ReadOptions& options) {
     return failure(Problem::too_large, too_large_message(size, options.max_size), display, size);
   // The file may grow while it is read (or claim size 0, as /proc files do): the limit holds regardless.
   return read_all(descriptor.fd, options.max_size, display, size);
+}
+
+thread_local ReadObserver* this_thread_observer = nullptr;
+std::atomic<ReadObserver*> every_thread_observer{nullptr};
+
+}  // namespace
+
+Outcome<std::string> read(const fs::path& file, const ReadOptions& options) {
+  Outcome<std::string> outcome = read_unobserved(file, options);
+  if (this_thread_observer != nullptr) this_thread_observer->observe(file, outcome);
+  if (ReadObserver* observer = every_thread_observer.load(std::memory_order_acquire); observer != nullptr)
+    observer->observe(file, outcome);
+  return outcome;
+}
+
+ObserveReads::ObserveReads(ReadObserver& observer, On on)
+    : on_(on),
+      previous_(on == On::this_thread ? std::exchange(this_thread_observer, &observer)
+                                      : every_thread_observer.exchange(&observer, std::memory_order_acq_rel)) {}
+
+ObserveReads::~ObserveReads() {
+  if (on_ == On::this_thread)
+    this_thread_observer = previous_;
+  else
+    every_thread_observer.store(previous_, std::memory_order_release);
 }
 
 Outcome<std::string> read_descriptor(int fd, std::uintmax_t max_size, std::string display) {

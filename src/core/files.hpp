@@ -53,6 +53,30 @@ struct ReadOptions {
 // The whole content of a regular file.
 Outcome<std::string> read(const std::filesystem::path& file, const ReadOptions& options = {});
 
+// Hears of each read() while installed, with the path as given and the
+// outcome: the content cache learns which files a result was made of.
+class ReadObserver {
+ public:
+  virtual ~ReadObserver() = default;
+  virtual void observe(const std::filesystem::path& file, const Outcome<std::string>& outcome) = 0;
+};
+
+// Installs an observer until destroyed, for reads on the constructing thread
+// (one file's checks) or on every thread (a phase spread over workers; the
+// observer must then be thread-safe). One of each kind at a time.
+class ObserveReads {
+ public:
+  enum class On { this_thread, every_thread };
+  ObserveReads(ReadObserver& observer, On on);
+  ~ObserveReads();
+  ObserveReads(const ObserveReads&) = delete;
+  ObserveReads& operator=(const ObserveReads&) = delete;
+
+ private:
+  On on_;
+  ReadObserver* previous_;
+};
+
 // The whole content of an open descriptor (standard input), at most `max_size`
 // bytes; `display` names it in errors ("<stdin>").
 Outcome<std::string> read_descriptor(int fd, std::uintmax_t max_size, std::string display);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/digest.hpp"
 #include "core/files.hpp"
 #include "core/suggest.hpp"
 #include "core/text.hpp"
@@ -488,6 +489,7 @@ Result<Config> parse_config(std::string_view yaml, std::string path) {
   Reader reader(path);
   Config config;
   config.source = path;
+  config.source_digest = digest::sha256_hex(yaml);
   yaml::Limits limits;
   limits.max_depth = kMaxConfigDepth;
   const yaml::Stream stream = yaml::parse(yaml, limits);

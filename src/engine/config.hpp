@@ -106,6 +106,7 @@ struct AdmissionOptions {
 
 struct Config {
   std::string source;  // the file it was read from, "" for defaults only
+  std::string source_digest;  // SHA-256 of that file's text: names results made with it
   std::optional<std::string> constitution;
   std::vector<std::string> exclude;
   // Files that are not the project's own (vendored, generated, fixtures,

@@ -7,22 +7,28 @@
 #include <iterator>
 #include <map>
 #include <mutex>
-#include <tuple>
 #include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "core/digest.hpp"
+#include "core/files.hpp"
 #include "core/text.hpp"
 #include "engine/attestation.hpp"
 #include "engine/charts.hpp"
 #include "engine/parallel.hpp"
+#include "engine/result_cache.hpp"
 #include "engine/snippet.hpp"
 #include "engine/suppression.hpp"
 #include "formats/dockerfile/dockerfile.hpp"
 #include "formats/yaml/lookalike.hpp"
 #include "formats/yaml/yaml.hpp"
+#include "git/repository.hpp"
 #include "kube/manifests.hpp"
 #include "kube/production.hpp"
 #include "workspace/glob.hpp"
@@ -153,11 +159,44 @@ struct SharedFile {
 };
 
 struct PendingFile {
-  std::unique_ptr<LazyFileContext> context;  // null when the file could not be read
+  const workspace::File* file = nullptr;
+  std::unique_ptr<LazyFileContext> context;  // null when the file could not be read, or was not (cached)
   std::vector<Collected> collected;
   FileOutcome outcome;
   bool in_manifest_set = false;   // its YAML documents join the manifest set
   bool awaits_manifests = false;  // manifests-scope findings may still point at it (a chart template)
+  // With a cache: what to keep of this file for the next run, holding what
+  // the last run found for the same content until finalize decides.
+  std::optional<StoredFile> stored;
+};
+
+// Every file a phase read besides the file it is about, as it was then.
+class DependencyRecorder final : public files::ReadObserver {
+ public:
+  // `fresh_after_ns`: the run's start (stat_signature); `own`: the file a
+  // file phase result is about, which is not its own dependency.
+  explicit DependencyRecorder(std::uint64_t fresh_after_ns, std::string own = {})
+      : fresh_after_ns_(fresh_after_ns), own_(std::move(own)) {}
+  void observe(const std::filesystem::path& file, const files::Outcome<std::string>& outcome) override {
+    std::string path = file.string();
+    if (path == own_) return;
+    Dependency dependency{path, stat_signature(file, fresh_after_ns_), outcome.has_value(), {}};
+    if (outcome) dependency.content = digest::sha256(*outcome);
+    const std::lock_guard lock(mutex_);
+    read_.insert_or_assign(std::move(path), std::move(dependency));
+  }
+  std::vector<Dependency> take() {
+    const std::lock_guard lock(mutex_);
+    std::vector<Dependency> out;
+    for (auto& [path, dependency] : read_) out.push_back(std::move(dependency));
+    return out;
+  }
+
+ private:
+  std::uint64_t fresh_after_ns_;
+  std::string own_;
+  std::mutex mutex_;
+  std::map<std::string, Dependency> read_;
 };
 
 class Runner {
@@ -177,9 +216,13 @@ class Runner {
       active_ids_.push_back(std::string(binding.check->info().id));
       if (binding.check->info().one_finding_per_file) one_per_file_ids_.insert(std::string(binding.check->info().id));
     }
-    for (const CheckInfo* info : Catalog::builtin().infos()) known_ids_.push_back(std::string(info->id));
+    for (const CheckInfo* info : Catalog::builtin().infos()) {
+      known_ids_.push_back(std::string(info->id));
+      infos_by_id_.emplace(info->id, info);
+    }
     for (const CheckInfo* info : rules::all()) {
       known_ids_.push_back(std::string(info->id));
+      infos_by_id_.emplace(info->id, info);
       if (info->one_finding_per_file) one_per_file_ids_.insert(std::string(info->id));
     }
     // Objects relate across files, so reporting one manifest reads them all;
@@ -190,6 +233,8 @@ class Runner {
   RunResult run() {
     RunResult result;
     const unsigned jobs = options_.jobs != 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+    open_cache(jobs, result.stats);
+    StoredRun next;  // what this run leaves for the next (with a cache)
     // Repository-scope checks run first: their findings about a file join
     // that file's, to get snippets, suppressions and fingerprints like any.
     std::vector<Finding> unplaced;
@@ -198,7 +243,7 @@ class Runner {
       const Stopwatch repository_time;
       std::set<std::string_view> files;
       for (const auto& file : workspace_.files) files.insert(file.path);
-      for (auto& c : check_repository(jobs, options_.progress)) {
+      for (auto& c : repository_phase(jobs, next, result.stats)) {
         if (files.contains(c.emission.path_override)) {
           repository_findings[c.emission.path_override].push_back(std::move(c));
           continue;
@@ -228,14 +273,15 @@ class Runner {
     if (progress != nullptr) progress->phase_started(Phase::files, work.size());
     parallel_for(work.size(), jobs, [&](std::size_t i) {
       const ProgressItem item(progress, Phase::files, work[i]->path);
-      pending[i] = collect(*work[i]);
+      pending[i] = collect_cached(*work[i], false);
       if (const auto found = repository_findings.find(work[i]->path); found != repository_findings.end())
         for (const auto& c : found->second) pending[i].collected.push_back(c);
-      if (!pending[i].awaits_manifests) finalize(pending[i]);
+      if (!pending[i].awaits_manifests) finalize_cached(pending[i]);
     });
     if (progress != nullptr) progress->phase_finished(Phase::files, work.size());
     result.stats.times.files = files_time.elapsed();
-    if (!manifests_.empty()) check_manifests(work, pending, jobs, unplaced, result.notes, result.stats.times);
+    if (!manifests_.empty()) check_manifests(work, pending, jobs, unplaced, result.notes, result.stats, next);
+    if (caching_) save_cache(pending, next, result.stats);
 
     std::vector<FileOutcome> outcomes;
     outcomes.reserve(pending.size());
@@ -447,6 +493,322 @@ class Runner {
     pending.context.reset();
   }
 
+  // The content cache (RunOptions::cache_directory, engine/result_cache.hpp).
+
+  void open_cache(unsigned jobs, Stats& stats) {
+    const bool whole_working_tree = options_.report_only == nullptr && options_.file_phase_only == nullptr &&
+                                    options_.repository_checks && options_.file_kind_checks &&
+                                    options_.render_charts;
+    if (options_.cache_directory.empty() || !whole_working_tree) return;
+    for (const auto& file : workspace_.files)
+      if (file.content) return;  // not read from disk: no stat data tells it unchanged
+    caching_ = true;
+    stats.cache_used = true;
+    run_started_ns_ = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                     std::chrono::system_clock::now().time_since_epoch())
+                                                     .count());
+    salt_ = cache_salt();
+    cache_name_ = result_cache_name(workspace_.root, salt_);
+    previous_ = load_results(options_.cache_directory, cache_name_, salt_);
+    signatures_.resize(workspace_.files.size());
+    parallel_for(workspace_.files.size(), jobs, [&](std::size_t i) {
+      signatures_[i] = stat_signature(workspace_.files[i].absolute, run_started_ns_);
+    });
+    shape_ = workspace_shape();
+    for (std::size_t i = 0; i < workspace_.files.size(); ++i)
+      signature_by_path_.emplace(workspace_.files[i].absolute.string(), i);
+  }
+
+  // Dependencies on the workspace's files reuse the signatures open_cache took.
+  bool still_hold(const std::vector<Dependency>& dependencies) const {
+    return dependencies_hold(dependencies, [this](const std::string& path) -> const std::optional<StatSignature>* {
+      const auto found = signature_by_path_.find(path);
+      return found == signature_by_path_.end() ? nullptr : &signatures_[found->second];
+    });
+  }
+
+  // What every stored result depends on: this build of constable, the
+  // constitution, the configuration and the checks bound.
+  digest::Sha256 cache_salt() const {
+    digest::Sha256Builder salt;
+    salt.add(CONSTABLE_VERSION);
+    // A rebuilt binary of the same version may check differently.
+    if (const auto executable = stat_signature("/proc/self/exe"))
+      salt.add(executable->size).add(executable->mtime_ns).add(executable->inode);
+    salt.add(constitution_.source_digest).add(config_.source_digest);
+    for (const auto& binding : plan_.bindings) {
+      salt.add(binding.check->info().id).add(binding.clause != nullptr ? binding.clause->id : std::string());
+      salt.add(static_cast<std::uint64_t>(binding.status)).add(binding.parameters);
+    }
+    return salt.finish();
+  }
+
+  // Which files there are, and of what kind: the repository-scope checks
+  // and the manifest set depend on it as a whole.
+  digest::Sha256 workspace_shape() const {
+    digest::Sha256Builder shape;
+    for (const auto& file : workspace_.files) shape.add(file.path).add(static_cast<std::uint64_t>(file.kind));
+    shape.add("set aside");
+    for (const auto& file : workspace_.set_aside) shape.add(file.path).add(static_cast<std::uint64_t>(file.provenance));
+    shape.add("notes");
+    for (const auto& note : workspace_.notes) shape.add(note.path).add(note.message);
+    shape.add("stack");
+    for (const auto& fact : workspace_.stack.facts) shape.add(fact);
+    return shape.finish();
+  }
+
+  // What the repository-scope checks see of git: the commit, branches and tags.
+  std::string git_state() const {
+    const git::Repository* repository = options_.repository;
+    if (repository == nullptr) return "no repository";
+    std::string state = fmt::format("commits {}\nall branches {}\n", options_.git.commits, options_.git.all_branches);
+    auto add = [&](std::string_view label, const auto& value) {
+      if (value) state += fmt::format("{} {}\n", label, *value);
+      else state += fmt::format("{} unreadable\n", label);
+    };
+    add("HEAD", repository->resolve("HEAD"));
+    if (const auto range = std::string_view(options_.git.commits); !range.empty()) {
+      const auto dots = range.find("..");
+      if (dots != std::string_view::npos) {
+        add("base", repository->resolve(range.substr(0, dots)));
+        add("head", repository->resolve(range.substr(dots + 2).empty() ? "HEAD" : range.substr(dots + 2)));
+      }
+    }
+    add("branch", repository->current_branch());
+    auto names = [](const Result<std::vector<std::string>>& list) -> std::optional<std::string> {
+      if (!list) return std::nullopt;
+      return fmt::format("{}", fmt::join(*list, " "));
+    };
+    add("branches", names(repository->local_branches()));
+    add("tags", names(repository->tags()));
+    return state;
+  }
+
+  StoredEmission store(const Collected& c) const {
+    StoredEmission stored{std::string(c.info->id), c.clause != nullptr ? c.clause->id : std::string(),
+                          c.emission.clause != nullptr ? c.emission.clause->id : std::string(), c.emission};
+    stored.emission.clause = nullptr;
+    return stored;
+  }
+  std::vector<StoredEmission> store(const std::vector<Collected>& collected) const {
+    std::vector<StoredEmission> stored;
+    stored.reserve(collected.size());
+    for (const auto& c : collected) stored.push_back(store(c));
+    return stored;
+  }
+  // The emissions back with their pointers; nullopt if a check or clause is
+  // not there any more (the salt makes that unlikely; it is then a miss).
+  std::optional<std::vector<Collected>> restore(const std::vector<StoredEmission>& stored) const {
+    std::vector<Collected> collected;
+    collected.reserve(stored.size());
+    auto clause_of = [&](const std::string& id, const constitution::Clause*& clause) {
+      clause = id.empty() ? nullptr : constitution_.find(id);
+      return id.empty() || clause != nullptr;
+    };
+    for (const auto& s : stored) {
+      const auto info = infos_by_id_.find(s.check_id);
+      if (info == infos_by_id_.end()) return std::nullopt;
+      Collected c{info->second, nullptr, s.emission};
+      if (!clause_of(s.clause_id, c.clause) || !clause_of(s.emission_clause_id, c.emission.clause))
+        return std::nullopt;
+      collected.push_back(std::move(c));
+    }
+    return collected;
+  }
+
+  // collect(), or what it gave the last time the file was as it is now.
+  // `late`: a file checked again for the manifest phase's findings.
+  PendingFile collect_cached(const workspace::File& file, bool late) const {
+    if (!caching_) {
+      PendingFile pending = collect(file);
+      pending.file = &file;
+      return pending;
+    }
+    const std::optional<StatSignature>& signature =
+        signatures_[static_cast<std::size_t>(&file - workspace_.files.data())];
+    StoredFile* previous = nullptr;  // each is taken by one file, once
+    if (previous_) {
+      auto& stored_files = late ? previous_->late_files : previous_->files;
+      if (const auto found = stored_files.find(file.path); found != stored_files.end()) previous = &found->second;
+    }
+    if (previous != nullptr && previous->collected && signature && previous->stat == signature &&
+        previous->kind == file.kind && still_hold(previous->dependencies)) {
+      if (auto collected = restore(previous->emitted)) {
+        PendingFile pending;
+        pending.file = &file;
+        pending.collected = std::move(*collected);
+        pending.outcome.notes = previous->notes;
+        pending.in_manifest_set = previous->in_manifest_set;
+        pending.awaits_manifests = previous->awaits_manifests;
+        pending.stored = std::move(*previous);
+        ++files_from_cache_;
+        return pending;
+      }
+    }
+    cache_changed_ = true;
+    DependencyRecorder recorder(run_started_ns_, file.absolute.string());
+    PendingFile pending;
+    {
+      const files::ObserveReads observing(recorder, files::ObserveReads::On::this_thread);
+      pending = collect(file);
+    }
+    pending.file = &file;
+    if (!pending.context) return pending;  // unreadable: nothing to keep
+    const std::string_view text = pending.context->text();
+    StoredFile& stored = pending.stored.emplace();
+    stored.stat = signature;
+    stored.content = digest::sha256(text);
+    stored.kind = file.kind;
+    stored.suppresses = text.find("constable:ignore") != std::string_view::npos;
+    stored.collected = true;
+    stored.emitted = store(pending.collected);
+    stored.notes = pending.outcome.notes;
+    stored.in_manifest_set = pending.in_manifest_set;
+    stored.awaits_manifests = pending.awaits_manifests;
+    stored.dependencies = recorder.take();
+    // A touched file with the same content may still end as it did.
+    if (previous != nullptr && previous->finalized && previous->content == stored.content &&
+        previous->kind == file.kind) {
+      stored.finalized = true;
+      stored.finalized_from = previous->finalized_from;
+      stored.findings = std::move(previous->findings);
+    }
+    return pending;
+  }
+
+  // finalize(), or the findings it gave the last time for the same content
+  // and emissions (due dates recomputed for today).
+  void finalize_cached(PendingFile& pending) const {
+    if (!pending.stored) {
+      finalize(pending);
+      return;
+    }
+    StoredFile& stored = *pending.stored;
+    const digest::Sha256 from = finalize_input(stored, pending.collected);
+    if (stored.finalized && stored.finalized_from == from) {
+      pending.outcome.findings.reserve(stored.findings.size());
+      for (const auto& kept : stored.findings) pending.outcome.findings.push_back(expand(kept));
+      pending.collected.clear();
+      pending.context.reset();
+      return;
+    }
+    cache_changed_ = true;
+    if (!pending.context && !load_context(pending)) {
+      finalize(pending);  // unreadable now: findings without snippets, not kept
+      pending.stored.reset();
+      return;
+    }
+    finalize(pending);
+    stored.finalized = true;
+    stored.finalized_from = from;
+    stored.findings.clear();
+    for (const auto& f : pending.outcome.findings) stored.findings.push_back(compact(f));
+  }
+
+  // What finalize's result is made of: the file's content, every emission
+  // about it and, for a file with inline suppressions (they expire), the day.
+  digest::Sha256 finalize_input(const StoredFile& stored, const std::vector<Collected>& collected) const {
+    digest::Sha256Builder input;
+    input.add(digest::hex(stored.content));
+    auto add_range = [&](const SourceRange& r) {
+      for (const int v : {r.line, r.column, r.end_line, r.end_column}) input.add(static_cast<std::uint64_t>(v));
+    };
+    for (const auto& c : collected) {
+      input.add(c.info->id).add(c.clause != nullptr ? c.clause->id : std::string());
+      input.add(c.emission.clause != nullptr ? c.emission.clause->id : std::string());
+      add_range(c.emission.range);
+      input.add(c.emission.message).add(c.emission.remediation);
+      input.add(c.emission.secrets.size());
+      for (const auto& secret : c.emission.secrets) add_range(secret);
+      input.add(c.emission.path_override).add(c.emission.environment).add(c.emission.anchor);
+    }
+    if (stored.suppresses) input.add(options_.today.to_string());
+    return input.finish();
+  }
+
+  // A finding as kept: what the constitution and the check's metadata say
+  // (the clause's text, the default remediation) is left out, and put back
+  // with the due date for today.
+  Finding compact(const Finding& f) const {
+    Finding kept = f;
+    kept.clause_text.clear();
+    kept.clause_section.clear();
+    kept.clause_line = 0;
+    if (const auto info = infos_by_id_.find(f.check_id); info != infos_by_id_.end() && f.remediation == info->second->remediation)
+      kept.remediation.clear();
+    return kept;
+  }
+  Finding expand(const Finding& kept) const {
+    Finding f = kept;
+    if (const constitution::Clause* clause = f.clause_id.empty() ? nullptr : constitution_.find(f.clause_id)) {
+      f.clause_text = clause->text;
+      f.clause_section = clause->section_joined();
+      f.clause_line = clause->line;
+    }
+    if (const auto info = infos_by_id_.find(f.check_id); info != infos_by_id_.end() && f.remediation.empty())
+      f.remediation = std::string(info->second->remediation);
+    f.due = constitution_.severity.due(f.severity, options_.today, config_.sprint_days);
+    return f;
+  }
+
+  // Reads a file whose file phase came from the cache, now that its text is needed.
+  bool load_context(PendingFile& pending) const {
+    auto content = workspace::read_content(*pending.file);
+    if (!content) return false;
+    pending.outcome.bytes_read = content->size();
+    pending.context = std::make_unique<LazyFileContext>(*pending.file, config_, std::move(*content));
+    return true;
+  }
+
+  // The manifest phase's inputs: which files there are and the content of
+  // those whose documents join the manifest set or whose findings wait for
+  // it. Charts are read from disk; what they read is a dependency.
+  digest::Sha256 manifest_phase_key(const std::vector<PendingFile>& pending) const {
+    digest::Sha256Builder key;
+    key.add(digest::hex(shape_));
+    for (const auto& p : pending) {
+      if (!p.awaits_manifests) continue;
+      key.add(p.file->path).add(p.in_manifest_set ? 1 : 0);
+      key.add(p.stored ? digest::hex(p.stored->content) : std::string("unreadable"));
+    }
+    return key.finish();
+  }
+
+  // Repository-scope checks, or what they gave the last time the workspace,
+  // the git state and every file they read were as they are now.
+  std::vector<Collected> repository_phase(unsigned jobs, StoredRun& next, Stats& stats) const {
+    if (!caching_) return check_repository(jobs, options_.progress);
+    const auto key = digest::Sha256Builder().add(digest::hex(shape_)).add(git_state()).finish();
+    if (previous_ && previous_->repository.present && previous_->repository.key == key &&
+        still_hold(previous_->repository.dependencies)) {
+      if (auto restored = restore(previous_->repository.emitted)) {
+        next.repository = previous_->repository;
+        stats.repository_from_cache = true;
+        return std::move(*restored);
+      }
+    }
+    cache_changed_ = true;
+    DependencyRecorder recorder(run_started_ns_);
+    std::vector<Collected> collected;
+    {
+      const files::ObserveReads observing(recorder, files::ObserveReads::On::every_thread);
+      collected = check_repository(jobs, options_.progress);
+    }
+    next.repository = {true, key, recorder.take(), store(collected), {}};
+    return collected;
+  }
+
+  // Keeps this run's results for the next; rewrites the entry only when
+  // something was made anew or a file went away.
+  void save_cache(std::vector<PendingFile>& pending, StoredRun& next, Stats& stats) const {
+    stats.files_from_cache = files_from_cache_;
+    for (auto& p : pending)
+      if (p.stored) next.files.insert_or_assign(p.file->path, std::move(*p.stored));
+    const bool same_files = previous_ && previous_->files.size() == next.files.size() &&
+                            previous_->late_files.size() == next.late_files.size();
+    if (cache_changed_ || !same_files) save_results(options_.cache_directory, cache_name_, salt_, next);
+  }
+
   class ManifestView final : public ManifestContext {
    public:
     ManifestView(const Runner& runner, const kube::ManifestSet& set, const kube::ProductionRules& production)
@@ -465,22 +827,86 @@ class Runner {
   // Manifests-scope checks over every object of the run; their findings join
   // the files they point at, which are then finalised.
   void check_manifests(const std::vector<const workspace::File*>& work, std::vector<PendingFile>& pending, unsigned jobs,
-                       std::vector<Finding>& unplaced, std::vector<workspace::Note>& notes, PhaseTimes& times) const {
+                       std::vector<Finding>& unplaced, std::vector<workspace::Note>& notes, Stats& stats,
+                       StoredRun& next) const {
+    PhaseTimes& times = stats.times;
     const Stopwatch manifests_time;
-    std::vector<kube::ParsedFile> parsed;
     std::map<std::string, std::size_t, std::less<>> by_path;
-    for (std::size_t i = 0; i < work.size(); ++i) {
-      if (!pending[i].awaits_manifests) continue;
-      by_path.emplace(work[i]->path, i);
-      if (pending[i].in_manifest_set) parsed.push_back({work[i]->path, &pending[i].context->yaml(), {}, {}});
+    for (std::size_t i = 0; i < work.size(); ++i)
+      if (pending[i].awaits_manifests) by_path.emplace(work[i]->path, i);
+    std::vector<Collected> merged;
+    std::vector<workspace::Note> chart_notes;
+    const digest::Sha256 key = caching_ ? manifest_phase_key(pending) : digest::Sha256{};
+    std::optional<std::vector<Collected>> restored;
+    if (caching_ && previous_ && previous_->manifests.present && previous_->manifests.key == key &&
+        still_hold(previous_->manifests.dependencies))
+      restored = restore(previous_->manifests.emitted);
+    if (restored) {
+      merged = std::move(*restored);
+      chart_notes = previous_->manifests.notes;
+      next.manifests = previous_->manifests;
+      stats.manifests_from_cache = true;
+    } else {
+      for (auto& p : pending)
+        if (p.in_manifest_set && !p.context) load_context(p);
+      DependencyRecorder recorder(run_started_ns_);
+      std::optional<files::ObserveReads> observing;
+      if (caching_) observing.emplace(recorder, files::ObserveReads::On::every_thread);
+      merged = run_manifest_checks(work, pending, jobs, chart_notes, times);
+      if (caching_) next.manifests = {true, key, recorder.take(), store(merged), chart_notes};
     }
+    notes.insert(notes.end(), chart_notes.begin(), chart_notes.end());
+    // Files findings point at that the file phase did not read (a chart's
+    // templates, for rendered manifests) are read now.
+    std::map<std::string, const workspace::File*, std::less<>> workspace_files;
+    for (const auto& file : workspace_.files) workspace_files.emplace(file.path, &file);
+    std::vector<PendingFile> late;
+    std::map<std::string, std::size_t, std::less<>> late_by_path;
+    for (auto& c : merged) {
+      if (const auto target = by_path.find(c.emission.path_override); target != by_path.end()) {
+        auto& collected_here = pending[target->second].collected;
+        std::erase_if(collected_here, [&](const Collected& other) {
+          return other.info->id == c.info->supersedes && other.emission.range.line == c.emission.range.line;
+        });
+        collected_here.push_back(std::move(c));
+        continue;
+      }
+      if (const auto file = workspace_files.find(c.emission.path_override); file != workspace_files.end()) {
+        auto [at, added] = late_by_path.emplace(file->first, late.size());
+        if (added) late.push_back(collect_cached(*file->second, true));
+        late[at->second].collected.push_back(std::move(c));
+        continue;
+      }
+      unplaced.push_back(finding_without_line_content(std::move(c)));
+    }
+    parallel_for(pending.size(), jobs, [&](std::size_t i) {
+      if (pending[i].awaits_manifests) finalize_cached(pending[i]);
+    });
+    for (auto& file : late) {
+      finalize_cached(file);
+      for (auto& f : file.outcome.findings) unplaced.push_back(std::move(f));
+      if (file.stored) next.late_files.insert_or_assign(file.file->path, std::move(*file.stored));
+    }
+    times.manifests = manifests_time.elapsed() - times.charts;
+  }
+
+  // Renders the charts and runs the manifests-scope checks over every object
+  // of the run: their emissions, one per problem and place whatever the
+  // environments it was rendered for.
+  std::vector<Collected> run_manifest_checks(const std::vector<const workspace::File*>& work,
+                                             std::vector<PendingFile>& pending, unsigned jobs,
+                                             std::vector<workspace::Note>& chart_notes, PhaseTimes& times) const {
+    std::vector<kube::ParsedFile> parsed;
+    for (std::size_t i = 0; i < work.size(); ++i)
+      if (pending[i].in_manifest_set && pending[i].context)
+        parsed.push_back({work[i]->path, &pending[i].context->yaml(), {}, {}});
     const kube::ProductionRules production(config_.production);
     const Stopwatch charts_time;
     const RenderedCharts charts =
         options_.render_charts ? render_charts(workspace_, production, jobs, options_.progress) : RenderedCharts{};
     times.charts = charts_time.elapsed();
     for (const auto& manifest : charts.manifests) parsed.push_back(manifest->file);
-    notes.insert(notes.end(), charts.notes.begin(), charts.notes.end());
+    chart_notes = charts.notes;
     const kube::ManifestSet set = kube::ManifestSet::build(parsed, production);
     const ManifestView view(*this, set, production);
     std::vector<std::vector<Collected>> per_check(manifests_.size());
@@ -495,37 +921,7 @@ class Runner {
     per_check.emplace_back();
     for (const auto& problem : charts.problems)
       per_check.back().push_back({&rules::kRenderError, nullptr, Emission{.range = problem.range, .message = problem.message, .path_override = problem.path}});
-    // Files findings point at that the file phase did not read (a chart's
-    // templates, for rendered manifests) are read now.
-    std::map<std::string, const workspace::File*, std::less<>> workspace_files;
-    for (const auto& file : workspace_.files) workspace_files.emplace(file.path, &file);
-    std::vector<PendingFile> late;
-    std::map<std::string, std::size_t, std::less<>> late_by_path;
-    for (auto& c : merge_environments(per_check)) {
-      if (const auto target = by_path.find(c.emission.path_override); target != by_path.end()) {
-        auto& collected_here = pending[target->second].collected;
-        std::erase_if(collected_here, [&](const Collected& other) {
-          return other.info->id == c.info->supersedes && other.emission.range.line == c.emission.range.line;
-        });
-        collected_here.push_back(std::move(c));
-        continue;
-      }
-      if (const auto file = workspace_files.find(c.emission.path_override); file != workspace_files.end()) {
-        auto [at, added] = late_by_path.emplace(file->first, late.size());
-        if (added) late.push_back(collect(*file->second));
-        late[at->second].collected.push_back(std::move(c));
-        continue;
-      }
-      unplaced.push_back(finding_without_line_content(std::move(c)));
-    }
-    parallel_for(pending.size(), jobs, [&](std::size_t i) {
-      if (pending[i].awaits_manifests) finalize(pending[i]);
-    });
-    for (auto& file : late) {
-      finalize(file);
-      for (auto& f : file.outcome.findings) unplaced.push_back(std::move(f));
-    }
-    times.manifests = manifests_time.elapsed() - times.charts;
+    return merge_environments(per_check);
   }
 
   // A chart rendered for several environments reports the same problem once
@@ -858,6 +1254,18 @@ class Runner {
   std::vector<std::string> active_ids_;
   std::set<std::string, std::less<>> one_per_file_ids_;  // checks whose findings in a file are one
   std::vector<std::string> known_ids_;
+  std::map<std::string_view, const CheckInfo*, std::less<>> infos_by_id_;
+  // The content cache (open_cache): on only for a run of the whole working tree.
+  bool caching_ = false;
+  digest::Sha256 salt_{};
+  std::string cache_name_;
+  std::uint64_t run_started_ns_ = 0;
+  mutable std::optional<StoredRun> previous_;  // the last run's results, taken as they are reused
+  std::vector<std::optional<StatSignature>> signatures_;  // by index in workspace_.files
+  std::unordered_map<std::string, std::size_t> signature_by_path_;  // absolute path -> index
+  digest::Sha256 shape_{};
+  mutable std::atomic<std::size_t> files_from_cache_{0};
+  mutable std::atomic<bool> cache_changed_{false};
 };
 
 }  // namespace

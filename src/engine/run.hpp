@@ -4,6 +4,7 @@
 // canonical order so output is identical whatever the thread count.
 
 #include <chrono>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
@@ -40,6 +41,10 @@ struct RunOptions {
   const std::set<std::string>* report_only = nullptr;
   // Hears of each phase, file and chart (from worker threads); null = silent.
   ProgressListener* progress = nullptr;
+  // Where results are kept between runs (engine/result_cache.hpp); empty for
+  // nowhere. Only a run of the whole working tree (no report_only or
+  // file_phase_only, every phase on, every file read from disk) uses it.
+  std::filesystem::path cache_directory{};
 };
 
 struct PhaseTimes {
@@ -68,6 +73,11 @@ struct Stats {
   std::size_t documents_parsed = 0;
   std::size_t active_checks = 0;
   std::size_t suppressed = 0;
+  // With a cache: files whose own checks' results came from it, and whether
+  // the repository-scope and manifest phases' did.
+  bool cache_used = false;
+  std::size_t files_from_cache = 0;
+  bool repository_from_cache = false, manifests_from_cache = false;
   PhaseTimes times;
 };
 

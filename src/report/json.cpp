@@ -89,6 +89,13 @@ Json stats_json(const engine::Stats& stats) {
   out["documents_parsed"] = stats.documents_parsed;
   out["active_checks"] = stats.active_checks;
   out["suppressed"] = stats.suppressed;
+  if (stats.cache_used) {
+    Json cache;
+    cache["files"] = stats.files_from_cache;
+    cache["repository"] = stats.repository_from_cache;
+    cache["manifests"] = stats.manifests_from_cache;
+    out["from_cache"] = std::move(cache);
+  }
   Json times;
   times["constitution"] = stats.times.constitution.count();
   times["discover"] = stats.times.discover.count();

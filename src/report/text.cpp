@@ -285,6 +285,10 @@ std::string stats_block(const Report& report) {
                      "active checks: {}, suppressed: {}\n",
                      stats.files_discovered, stats.files_checked, stats.bytes_read, stats.documents_parsed,
                      stats.active_checks, stats.suppressed);
+  if (stats.cache_used)
+    out += fmt::format("  from the cache: {} of {} files, repository checks {}, manifests {}\n",
+                       stats.files_from_cache, stats.files_checked, stats.repository_from_cache ? "yes" : "no",
+                       stats.manifests_from_cache ? "yes" : "no");
   return out;
 }
 

@@ -1,0 +1,123 @@
+#pragma once
+// What a run found, kept for the next run on the same repository (`check
+// --cache DIR`): per file, what its own checks emitted and the findings it
+// ended with; for the repository-scope and manifest phases, what they
+// emitted. Each result names what it was made of (the file's content digest,
+// the other files it read, the shape of the workspace, the git state), so a
+// changed file invalidates only the results that read it. An unchanged file
+// is told by git's stat data (size, times, inode), without reading it.
+//
+// One entry per repository and "salt" (constable's build, the constitution,
+// the configuration, the bound checks): anything else misses whole. Best
+// effort: a missing, corrupt or unwritable entry costs the work it would
+// have saved, never a wrong result.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/digest.hpp"
+#include "engine/check.hpp"
+#include "engine/finding.hpp"
+#include "workspace/workspace.hpp"
+
+namespace constable::engine {
+
+// git's "stat data": a file whose size, times, inode and device are the ones
+// recorded has the content recorded with them.
+struct StatSignature {
+  std::uint64_t size = 0, mtime_ns = 0, ctime_ns = 0, inode = 0, device = 0;
+  friend bool operator==(const StatSignature&, const StatSignature&) = default;
+};
+
+// The file's signature (following symlinks), or nullopt when it cannot be
+// stat'ed; also nullopt for a file changed so recently (since `fresh_after_ns`)
+// that a further change within the clock's granularity could go unseen.
+std::optional<StatSignature> stat_signature(const std::filesystem::path& file, std::uint64_t fresh_after_ns = 0);
+
+// Another file a result read (an OpenAPI document's $ref, a chart's
+// template), as it was: present with this content, or absent.
+struct Dependency {
+  std::string path;  // as read: absolute, or relative to the working directory
+  std::optional<StatSignature> stat;
+  bool present = false;
+  digest::Sha256 content{};
+  friend bool operator==(const Dependency&, const Dependency&) = default;
+};
+
+// The signature the caller took already of a file it names by the path
+// given, or null to stat it.
+using KnownSignatures = std::function<const std::optional<StatSignature>*(const std::string& path)>;
+
+// Does every dependency still hold?
+bool dependencies_hold(const std::vector<Dependency>& dependencies, const KnownSignatures& known = {});
+
+// A check's emission with its pointers stored as ids.
+struct StoredEmission {
+  std::string check_id;
+  std::string clause_id;           // the binding's clause; "" for none
+  std::string emission_clause_id;  // Emission::clause; "" for the bound one
+  Emission emission;               // its clause pointer unset
+};
+
+struct StoredFile {
+  std::optional<StatSignature> stat;
+  digest::Sha256 content{};  // of its text, BOM stripped
+  FileKind kind = FileKind::other;  // a file's kind can change with its neighbours (a chart's templates)
+  // Whether it holds an inline suppression: those expire, so its findings
+  // depend on the day as well.
+  bool suppresses = false;
+  // What the file phase made of it (collect): its own checks' emissions.
+  bool collected = false;
+  std::vector<StoredEmission> emitted;
+  std::vector<workspace::Note> notes;
+  bool in_manifest_set = false;
+  bool awaits_manifests = false;
+  std::vector<Dependency> dependencies;
+  // The findings every emission about it became (finalize), for the
+  // input (content, emissions, day) whose digest is `finalized_from`; kept
+  // without what the constitution and the checks' metadata restore (clause
+  // text, default remediation, due date).
+  bool finalized = false;
+  digest::Sha256 finalized_from{};
+  std::vector<Finding> findings;
+};
+
+// The repository-scope or manifest phase: valid while `key` (the workspace's
+// shape, the git state, the manifest files' contents) and its dependencies hold.
+struct StoredPhase {
+  bool present = false;
+  digest::Sha256 key{};
+  std::vector<Dependency> dependencies;
+  std::vector<StoredEmission> emitted;
+  std::vector<workspace::Note> notes;
+};
+
+struct StoredRun {
+  std::map<std::string, StoredFile, std::less<>> files;  // by workspace path
+  // Files checked again for the manifest phase's findings about them (a
+  // chart's values file): their findings join the run's unplaced ones.
+  std::map<std::string, StoredFile, std::less<>> late_files;
+  StoredPhase repository, manifests;
+};
+
+// The entry's name for a repository and salt.
+std::string result_cache_name(const std::filesystem::path& root, const digest::Sha256& salt);
+
+// The stored run, or nullopt when there is none or it is unreadable, of
+// another format, or made with another salt.
+std::optional<StoredRun> load_results(const std::filesystem::path& directory, std::string_view name,
+                                      const digest::Sha256& salt);
+void save_results(const std::filesystem::path& directory, std::string_view name, const digest::Sha256& salt,
+                  const StoredRun& run);
+
+// Serialisation, exposed for tests.
+std::string encode_results(const digest::Sha256& salt, const StoredRun& run);
+std::optional<StoredRun> decode_results(std::string_view bytes, const digest::Sha256& salt);
+
+}  // namespace constable::engine

@@ -1,0 +1,137 @@
+// The content cache's entries: what is stored comes back unchanged, anything
+// damaged or made with another salt comes back as nothing, and a dependency
+// holds exactly while the file it names has the content recorded.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "engine/result_cache.hpp"
+#include "support/test_support.hpp"
+
+namespace constable::engine {
+namespace {
+
+using testing::TempDir;
+
+StoredRun sample_run() {
+  StoredRun run;
+  StoredFile& file = run.files["deploy/app.yaml"];
+  file.stat = StatSignature{120, 1'700'000'000'123'456'789ULL, 1'700'000'000'123'456'790ULL, 42, 7};
+  file.content = digest::sha256("kind: Deployment\n");
+  file.kind = FileKind::yaml;
+  file.suppresses = true;
+  file.collected = true;
+  Emission emission{.range = {3, 5, 3, 12}, .message = "runs as root", .remediation = "set runAsNonRoot"};
+  emission.secrets.push_back({4, 1, 4, 9});
+  emission.anchor = "Deployment/app";
+  file.emitted.push_back({"kubernetes/non-root", "k8s/security/non-root", "", emission});
+  file.notes.push_back({"deploy/app.yaml:2:1", "invalid UTF-8; shown with replacement characters"});
+  file.in_manifest_set = true;
+  file.awaits_manifests = true;
+  file.dependencies.push_back({"/repo/deploy/base.yaml", std::nullopt, false, {}});
+  file.finalized = true;
+  file.finalized_from = digest::sha256("emissions");
+  Finding finding;
+  finding.check_id = "kubernetes/non-root";
+  finding.clause_id = "k8s/security/non-root";
+  finding.clause_text = "Containers MUST NOT run as root";
+  finding.clause_section = "Kubernetes > Security";
+  finding.clause_line = 88;
+  finding.severity = Severity::high;
+  finding.path = "deploy/app.yaml";
+  finding.range = {3, 5, 3, 12};
+  finding.message = "runs as root";
+  finding.snippet = "    runAsUser: 0";
+  finding.fingerprint = "00112233aabbccdd";
+  finding.also_at.push_back({{9, 1, 9, 4}, "and here"});
+  finding.suppression = Suppression{Suppression::Kind::inline_comment, "legacy", "", Date{2027, 1, 31}, "deploy/app.yaml:2"};
+  file.findings.push_back(finding);
+  run.late_files["charts/web/values.yaml"].content = digest::sha256("replicas: 1\n");
+  run.repository = {true, digest::sha256("shape"), {{"/repo/README.md", StatSignature{1, 2, 3, 4, 5}, true, digest::sha256("# r")}},
+                    {{"docs/readme", "", "docs/x", Emission{.message = "no quick start", .path_override = "README.md"}}},
+                    {}};
+  run.manifests.present = true;
+  run.manifests.notes.push_back({"charts/web/", "dependency 'common' is not vendored"});
+  return run;
+}
+
+TEST(ResultCache, WhatIsStoredComesBack) {
+  const auto salt = digest::sha256("salt");
+  const StoredRun run = sample_run();
+  const auto decoded = decode_results(encode_results(salt, run), salt);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(encode_results(salt, *decoded), encode_results(salt, run)) << "a second encoding is byte-identical";
+  const StoredFile& file = decoded->files.at("deploy/app.yaml");
+  EXPECT_EQ(file.stat, run.files.at("deploy/app.yaml").stat);
+  EXPECT_EQ(file.kind, FileKind::yaml);
+  ASSERT_EQ(file.emitted.size(), 1u);
+  EXPECT_EQ(file.emitted[0].emission.secrets.size(), 1u);
+  EXPECT_EQ(file.emitted[0].emission.anchor, "Deployment/app");
+  ASSERT_EQ(file.findings.size(), 1u);
+  EXPECT_EQ(file.findings[0].severity, Severity::high);
+  ASSERT_TRUE(file.findings[0].suppression.has_value());
+  EXPECT_EQ(file.findings[0].suppression->expires, (Date{2027, 1, 31}));
+  EXPECT_EQ(file.findings[0].also_at.size(), 1u);
+  EXPECT_EQ(decoded->late_files.size(), 1u);
+  EXPECT_EQ(decoded->repository.emitted.at(0).emission.path_override, "README.md");
+  EXPECT_EQ(decoded->manifests.notes.size(), 1u);
+}
+
+TEST(ResultCache, DamagedOrForeignEntriesAreNothing) {
+  const auto salt = digest::sha256("salt");
+  const std::string bytes = encode_results(salt, sample_run());
+  EXPECT_FALSE(decode_results(bytes, digest::sha256("another salt")).has_value());
+  for (std::size_t size = 0; size < bytes.size(); ++size)
+    EXPECT_FALSE(decode_results(std::string_view(bytes).substr(0, size), salt).has_value()) << "cut at " << size;
+  EXPECT_FALSE(decode_results(bytes + "x", salt).has_value()) << "trailing bytes";
+  // Flipped bytes never crash the reader (the sanitizers watch); most are caught.
+  for (std::size_t at = 0; at < bytes.size(); ++at) {
+    std::string flipped = bytes;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0xA5);
+    (void)decode_results(flipped, salt);
+  }
+}
+
+TEST(ResultCache, EntriesAreSavedAndLoadedByName) {
+  const TempDir dir;
+  const auto salt = digest::sha256("salt");
+  const std::string name = result_cache_name(dir.path() / "repo", salt);
+  EXPECT_NE(name, result_cache_name(dir.path() / "other", salt));
+  EXPECT_NE(name, result_cache_name(dir.path() / "repo", digest::sha256("other salt")));
+  EXPECT_FALSE(load_results(dir.path() / "cache", name, salt).has_value());
+  save_results(dir.path() / "cache", name, salt, sample_run());
+  EXPECT_TRUE(load_results(dir.path() / "cache", name, salt).has_value());
+}
+
+TEST(ResultCache, ADependencyHoldsWhileItsContentDoes) {
+  const TempDir dir;
+  const auto file = dir.write("schemas/problem.yaml", "type: object\n");
+  const Dependency as_read{file.string(), stat_signature(file), true, digest::sha256("type: object\n")};
+  EXPECT_TRUE(dependencies_hold({as_read}));
+  // Touched (new stat data), same content: still holds.
+  std::filesystem::last_write_time(file, std::filesystem::last_write_time(file) + std::chrono::seconds(5));
+  EXPECT_TRUE(dependencies_hold({as_read}));
+  dir.write("schemas/problem.yaml", "type: string\n");
+  EXPECT_FALSE(dependencies_hold({as_read}));
+  std::filesystem::remove(file);
+  EXPECT_FALSE(dependencies_hold({as_read}));
+  const Dependency absent{file.string(), std::nullopt, false, {}};
+  EXPECT_TRUE(dependencies_hold({absent}));
+  dir.write("schemas/problem.yaml", "type: object\n");
+  EXPECT_FALSE(dependencies_hold({absent})) << "a file that appeared";
+}
+
+TEST(ResultCache, AFileChangedSinceTheRunStartedHasNoSignature) {
+  const TempDir dir;
+  const auto file = dir.write("a.txt", "a");
+  const auto signature = stat_signature(file);
+  ASSERT_TRUE(signature.has_value());
+  EXPECT_TRUE(stat_signature(file, signature->mtime_ns + 1'000'000'000ULL).has_value());
+  EXPECT_FALSE(stat_signature(file, signature->mtime_ns).has_value()) << "racily clean: must be read again";
+  EXPECT_FALSE(stat_signature(dir.path() / "missing").has_value());
+}
+
+}  // namespace
+}  // namespace constable::engine
