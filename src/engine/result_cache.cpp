@@ -375,11 +375,19 @@ bool dependencies_hold(const std::vector<Dependency>& dependencies, const KnownS
   return true;
 }
 
-std::string result_cache_name(const std::filesystem::path& root, const digest::Sha256& salt) {
+namespace {
+
+// Entries of one repository share this prefix, whatever their salt.
+std::string repository_prefix(const std::filesystem::path& root) {
   std::error_code ec;
   const auto absolute = std::filesystem::absolute(root, ec).lexically_normal();
-  return "results-" + digest::hex(digest::Sha256Builder().add(absolute.string()).add(digest::hex(salt)).finish()) +
-         ".bin";
+  return "results-" + digest::sha256_hex(absolute.string()).substr(0, 32) + "-";
+}
+
+}  // namespace
+
+std::string result_cache_name(const std::filesystem::path& root, const digest::Sha256& salt) {
+  return repository_prefix(root) + digest::hex(salt).substr(0, 32) + ".bin";
 }
 
 std::string encode_results(const digest::Sha256& salt, const StoredRun& run) {
@@ -422,6 +430,18 @@ std::optional<StoredRun> load_results(const std::filesystem::path& directory, st
 void save_results(const std::filesystem::path& directory, std::string_view name, const digest::Sha256& salt,
                   const StoredRun& run) {
   cache::write(directory, name, encode_results(salt, run));
+  // The repository's entries made with another salt (a rebuilt constable, an
+  // amended constitution) can never be used again: one entry per repository.
+  const std::string_view prefix = std::string_view(name).substr(0, std::string_view(name).rfind('-') + 1);
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(directory, ec); !ec && it != std::filesystem::directory_iterator();
+       it.increment(ec)) {
+    const std::string entry = it->path().filename().string();
+    if (entry != name && entry.starts_with(prefix) && entry.ends_with(".bin")) {
+      std::error_code removed;
+      std::filesystem::remove(it->path(), removed);
+    }
+  }
 }
 
 }  // namespace constable::engine

@@ -7,8 +7,9 @@
 // changed file invalidates only the results that read it. An unchanged file
 // is told by git's stat data (size, times, inode), without reading it.
 //
-// One entry per repository and "salt" (constable's build, the constitution,
-// the configuration, the bound checks): anything else misses whole. Best
+// One entry per repository, for one "salt" (constable's build, the
+// constitution, the configuration, the bound checks): another salt misses
+// whole, and its entry replaces the old one. Best
 // effort: a missing, corrupt or unwritable entry costs the work it would
 // have saved, never a wrong result.
 
@@ -106,7 +107,8 @@ struct StoredRun {
   StoredPhase repository, manifests;
 };
 
-// The entry's name for a repository and salt.
+// The entry's name for a repository and salt. Saving an entry removes the
+// repository's entries made with another salt.
 std::string result_cache_name(const std::filesystem::path& root, const digest::Sha256& salt);
 
 // The stored run, or nullopt when there is none or it is unreadable, of

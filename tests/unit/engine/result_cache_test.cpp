@@ -103,6 +103,16 @@ TEST(ResultCache, EntriesAreSavedAndLoadedByName) {
   EXPECT_FALSE(load_results(dir.path() / "cache", name, salt).has_value());
   save_results(dir.path() / "cache", name, salt, sample_run());
   EXPECT_TRUE(load_results(dir.path() / "cache", name, salt).has_value());
+  // Another repository's entry stays; the same repository's entry of another
+  // salt is replaced.
+  const auto other_salt = digest::sha256("other salt");
+  save_results(dir.path() / "cache", result_cache_name(dir.path() / "other", salt), salt, sample_run());
+  save_results(dir.path() / "cache", result_cache_name(dir.path() / "repo", other_salt), other_salt, sample_run());
+  EXPECT_FALSE(load_results(dir.path() / "cache", name, salt).has_value());
+  EXPECT_TRUE(load_results(dir.path() / "cache", result_cache_name(dir.path() / "other", salt), salt).has_value());
+  int entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path() / "cache")) ++entries;
+  EXPECT_EQ(entries, 2);
 }
 
 TEST(ResultCache, ADependencyHoldsWhileItsContentDoes) {
