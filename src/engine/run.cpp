@@ -782,7 +782,7 @@ class Runner {
     if (previous_ && previous_->repository.present && previous_->repository.key == key &&
         still_hold(previous_->repository.dependencies)) {
       if (auto restored = restore(previous_->repository.emitted)) {
-        next.repository = previous_->repository;
+        next.repository = std::move(previous_->repository);
         stats.repository_from_cache = true;
         return std::move(*restored);
       }
@@ -844,7 +844,7 @@ class Runner {
     if (restored) {
       merged = std::move(*restored);
       chart_notes = previous_->manifests.notes;
-      next.manifests = previous_->manifests;
+      next.manifests = std::move(previous_->manifests);
       stats.manifests_from_cache = true;
     } else {
       for (auto& p : pending)
