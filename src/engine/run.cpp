@@ -168,6 +168,8 @@ struct PendingFile {
   // With a cache: what to keep of this file for the next run, holding what
   // the last run found for the same content until finalize decides.
   std::optional<StoredFile> stored;
+  // The kept findings were handed to the outcome: kept again only if saved.
+  bool findings_in_outcome = false;
 };
 
 // Every file a phase read besides the file it is about, as it was then.
@@ -686,8 +688,9 @@ class Runner {
     StoredFile& stored = *pending.stored;
     const digest::Sha256 from = finalize_input(stored, pending.collected);
     if (stored.finalized && stored.finalized_from == from) {
-      pending.outcome.findings.reserve(stored.findings.size());
-      for (const auto& kept : stored.findings) pending.outcome.findings.push_back(expand(kept));
+      pending.outcome.findings = std::move(stored.findings);
+      for (auto& f : pending.outcome.findings) expand(f);
+      pending.findings_in_outcome = true;
       pending.collected.clear();
       pending.context.reset();
       return;
@@ -738,8 +741,7 @@ class Runner {
       kept.remediation.clear();
     return kept;
   }
-  Finding expand(const Finding& kept) const {
-    Finding f = kept;
+  void expand(Finding& f) const {
     if (const constitution::Clause* clause = f.clause_id.empty() ? nullptr : constitution_.find(f.clause_id)) {
       f.clause_text = clause->text;
       f.clause_section = clause->section_joined();
@@ -748,7 +750,12 @@ class Runner {
     if (const auto info = infos_by_id_.find(f.check_id); info != infos_by_id_.end() && f.remediation.empty())
       f.remediation = std::string(info->second->remediation);
     f.due = constitution_.severity.due(f.severity, options_.today, config_.sprint_days);
-    return f;
+  }
+  // The findings to keep of a file finalize_cached answered from the cache.
+  void keep_findings(PendingFile& pending) const {
+    if (!pending.stored || !pending.findings_in_outcome) return;
+    pending.stored->findings.clear();
+    for (const auto& f : pending.outcome.findings) pending.stored->findings.push_back(compact(f));
   }
 
   // Reads a file whose file phase came from the cache, now that its text is needed.
@@ -802,11 +809,16 @@ class Runner {
   // something was made anew or a file went away.
   void save_cache(std::vector<PendingFile>& pending, StoredRun& next, Stats& stats) const {
     stats.files_from_cache = files_from_cache_;
-    for (auto& p : pending)
-      if (p.stored) next.files.insert_or_assign(p.file->path, std::move(*p.stored));
-    const bool same_files = previous_ && previous_->files.size() == next.files.size() &&
+    const auto kept = static_cast<std::size_t>(
+        std::count_if(pending.begin(), pending.end(), [](const PendingFile& p) { return p.stored.has_value(); }));
+    const bool same_files = previous_ && previous_->files.size() == kept &&
                             previous_->late_files.size() == next.late_files.size();
-    if (cache_changed_ || !same_files) save_results(options_.cache_directory, cache_name_, salt_, next);
+    if (!cache_changed_ && same_files) return;  // the entry on disk says it all
+    for (auto& p : pending) {
+      keep_findings(p);
+      if (p.stored) next.files.insert_or_assign(p.file->path, std::move(*p.stored));
+    }
+    save_results(options_.cache_directory, cache_name_, salt_, next);
   }
 
   class ManifestView final : public ManifestContext {
@@ -884,6 +896,7 @@ class Runner {
     });
     for (auto& file : late) {
       finalize_cached(file);
+      keep_findings(file);
       for (auto& f : file.outcome.findings) unplaced.push_back(std::move(f));
       if (file.stored) next.late_files.insert_or_assign(file.file->path, std::move(*file.stored));
     }
