@@ -1,15 +1,18 @@
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "app/app.hpp"
 #include "app/constitution_discovery.hpp"
+#include "core/digest.hpp"
 #include "core/suggest.hpp"
 #include "engine/attestation.hpp"
 #include "engine/catalog.hpp"
 #include "git/repository.hpp"
+#include "secrets/scanner.hpp"
 
 namespace constable::app {
 
@@ -34,6 +37,20 @@ std::vector<fs::path> constitution_candidates(const fs::path& root, const engine
 }
 
 namespace {
+
+// Three libraries pay a one-time cost on first use: libgit2 parses the
+// system's CA certificates, OpenSSL loads its configuration and provider, the
+// secret scanner loads (or compiles) its patterns. Together they are a third
+// of a small repository's run; on a second thread they overlap the reading of
+// the configuration and the constitution. Later first uses wait for them
+// (each is a once-only initialisation), so nothing depends on the timing.
+std::jthread prepare_libraries() {
+  return std::jthread([] {
+    digest::initialize();  // the constitution's digest, first of the three needed
+    git::initialize();
+    (void)secrets::Scanner::builtin();
+  });
+}
 
 // Ids named in --select/--ignore, the config or waivers must exist: a typo
 // would otherwise silently disable nothing. Every unknown id is reported,
@@ -210,6 +227,7 @@ Result<Session> open_detached_session(const CommonOptions& options, const worksp
 }
 
 Result<Session> open_session(const CommonOptions& options) {
+  const std::jthread preparing = prepare_libraries();
   Session session;
   std::error_code ec;
   if (!fs::exists(options.path, ec)) return fail("no such file or directory", options.path.string());

@@ -32,6 +32,10 @@ std::string to_hex(const std::array<std::uint8_t, N>& bytes) {
 
 }  // namespace
 
+// The first digest loads the configuration and the provider and fetches the
+// algorithm; after it, each is a table lookup.
+void initialize() { (void)sha256({}); }
+
 Sha256 sha256(std::string_view data) { return one_shot<32>(EVP_sha256(), data); }
 std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
 std::string sha1_hex(std::string_view data) { return to_hex(one_shot<20>(EVP_sha1(), data)); }

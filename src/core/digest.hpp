@@ -14,6 +14,10 @@ namespace constable::digest {
 
 using Sha256 = std::array<std::uint8_t, 32>;
 
+// OpenSSL's one-time set-up (its configuration file, its default provider),
+// which the first digest would otherwise pay for; safe from any thread.
+void initialize();
+
 Sha256 sha256(std::string_view data);
 std::string sha256_hex(std::string_view data);
 std::string sha1_hex(std::string_view data);

@@ -1,7 +1,14 @@
 #include "engine/plan.hpp"
 
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <utility>
+
 #include <fmt/format.h>
 #include <re2/re2.h>
+
+#include "core/text.hpp"
 
 namespace constable::engine {
 
@@ -34,20 +41,137 @@ bool selected(std::string_view id, const Selection& selection) {
   return in;
 }
 
-// `sections[i]` is c.clauses[i].section_joined(), joined once for every check.
-Result<const constitution::Clause*> find_clause(const CheckInfo& info, const constitution::Constitution& c,
-                                                const std::vector<std::string>& sections) {
-  RE2::Options options;
-  options.set_case_sensitive(false);
-  options.set_log_errors(false);
-  const RE2 section(info.clause.section.empty() ? std::string_view(".") : info.clause.section, options);
-  const RE2 text(info.clause.text.empty() ? std::string_view(".") : info.clause.text, options);
-  if (!section.ok() || !text.ok())
-    return fail(fmt::format("check {} has an invalid clause matcher: {}", info.id,
-                            section.ok() ? text.error() : section.error()));
-  for (std::size_t i = 0; i < c.clauses.size(); ++i) {
-    if (RE2::PartialMatch(sections[i], section) && RE2::PartialMatch(c.clauses[i].text, text)) return &c.clauses[i];
+// Lower-cases ASCII letters, and folds the two other characters RE2's
+// case-insensitive matching equates with ASCII letters (U+212A KELVIN SIGN
+// with k, U+017F LATIN SMALL LETTER LONG S with s), so that a plain word
+// found in the folded text is exactly what RE2 would have found.
+std::string fold_case(std::string_view text) {
+  std::string folded;
+  folded.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (text.substr(i).starts_with("\xE2\x84\xAA")) {
+      folded += 'k';
+      i += 2;
+    } else if (text.substr(i).starts_with("\xC5\xBF")) {
+      folded += 's';
+      i += 1;
+    } else {
+      folded += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
   }
+  return folded;
+}
+
+// A clause matcher's pattern (check.hpp), matched case-insensitively anywhere
+// in a text. Most are alternations of plain words ("helm|chart",
+// "functional specification"): those are looked for in the case-folded text,
+// at a fraction of the cost of compiling and running a regular expression
+// (binding is paid by every run); any other pattern is an RE2.
+class Pattern {
+ public:
+  static Result<Pattern> make(std::string_view pattern) {
+    Pattern made;
+    if (is_plain_words(pattern)) {
+      for (const auto word : text::split(pattern, '|')) made.words_.push_back(fold_case(word));
+      return made;
+    }
+    RE2::Options options;
+    options.set_case_sensitive(false);
+    options.set_log_errors(false);
+    made.regex_ = std::make_unique<RE2>(pattern.empty() ? std::string_view(".") : pattern, options);
+    if (!made.regex_->ok()) return fail(made.regex_->error());
+    return made;
+  }
+
+  // `folded` is fold_case(text).
+  bool found_in(std::string_view text, std::string_view folded) const {
+    if (regex_) return RE2::PartialMatch(text, *regex_);
+    return std::any_of(words_.begin(), words_.end(),
+                       [&](const std::string& word) { return folded.find(word) != std::string_view::npos; });
+  }
+
+ private:
+  // Letters, digits and spaces, in non-empty alternatives: no character RE2
+  // would read as anything but itself.
+  static bool is_plain_words(std::string_view pattern) {
+    if (pattern.empty()) return false;
+    const auto words = text::split(pattern, '|');
+    return std::all_of(words.begin(), words.end(), [](std::string_view word) {
+      return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ';
+      });
+    });
+  }
+
+  std::vector<std::string> words_;
+  std::unique_ptr<RE2> regex_;
+};
+
+// The constitution as the clause matchers see it: each clause's text folded
+// once, and its section as an index into the distinct sections (checks of
+// one family share a section matcher, "kubernetes" or "helm|chart", so it
+// runs once per section, not once per clause and check).
+struct Haystack {
+  std::vector<std::string> sections;  // distinct section_joined() strings
+  std::vector<std::string> folded_sections;
+  std::vector<std::size_t> section_of;  // per clause
+  std::vector<std::string> folded_texts;  // per clause
+
+  explicit Haystack(const constitution::Constitution& c) {
+    section_of.reserve(c.clauses.size());
+    folded_texts.reserve(c.clauses.size());
+    for (const auto& clause : c.clauses) {
+      std::string joined = clause.section_joined();
+      // Clauses of one section are adjacent, so the last one is nearly always it.
+      auto found = !sections.empty() && sections.back() == joined ? sections.end() - 1
+                                                                  : std::find(sections.begin(), sections.end(), joined);
+      if (found == sections.end()) {
+        folded_sections.push_back(fold_case(joined));
+        found = sections.insert(sections.end(), std::move(joined));
+      }
+      section_of.push_back(static_cast<std::size_t>(found - sections.begin()));
+      folded_texts.push_back(fold_case(clause.text));
+    }
+  }
+};
+
+// Which sections each distinct section matcher matches, worked out once.
+class SectionMatches {
+ public:
+  explicit SectionMatches(const Haystack& haystack) : haystack_(haystack) {}
+
+  // Per distinct section of the haystack: does `pattern` match it?
+  Result<const std::vector<bool>*> of(std::string_view pattern) {
+    for (const auto& [known, matches] : known_)
+      if (known == pattern) return &matches;
+    auto section = Pattern::make(pattern);
+    if (!section) return std::unexpected(section.error());
+    std::vector<bool> matches;
+    matches.reserve(haystack_.sections.size());
+    for (std::size_t i = 0; i < haystack_.sections.size(); ++i)
+      matches.push_back(section->found_in(haystack_.sections[i], haystack_.folded_sections[i]));
+    known_.emplace_back(std::string(pattern), std::move(matches));
+    return &known_.back().second;
+  }
+
+ private:
+  const Haystack& haystack_;
+  std::deque<std::pair<std::string, std::vector<bool>>> known_;  // stable addresses
+};
+
+Result<const constitution::Clause*> find_clause(const CheckInfo& info, const constitution::Constitution& c,
+                                                const Haystack& haystack, SectionMatches& section_matches) {
+  auto invalid = [&](const Error& e) {
+    return fail(fmt::format("check {} has an invalid clause matcher: {}", info.id, e.message));
+  };
+  auto in_section = section_matches.of(info.clause.section);
+  if (!in_section) return invalid(in_section.error());
+  auto text = Pattern::make(info.clause.text);
+  if (!text) return invalid(text.error());
+  for (std::size_t i = 0; i < c.clauses.size(); ++i)
+    if ((**in_section)[haystack.section_of[i]] && text->found_in(c.clauses[i].text, haystack.folded_texts[i]))
+      return &c.clauses[i];
   return nullptr;
 }
 
@@ -72,14 +196,13 @@ std::vector<const Binding*> Plan::for_clause(std::string_view clause_id) const {
 Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& constitution, const Config& config,
                   const workspace::StackFacts& stack, const Selection& selection) {
   Plan plan;
-  std::vector<std::string> sections;
-  sections.reserve(constitution.clauses.size());
-  for (const auto& clause : constitution.clauses) sections.push_back(clause.section_joined());
+  const Haystack haystack(constitution);
+  SectionMatches section_matches(haystack);
   for (CheckFactory make : catalog.factories()) {
     Binding binding;
     binding.check = make();
     const CheckInfo& info = binding.check->info();
-    auto clause = find_clause(info, constitution, sections);
+    auto clause = find_clause(info, constitution, haystack, section_matches);
     if (!clause) return std::unexpected(clause.error());
     binding.clause = *clause;
     if (binding.clause == nullptr) {

@@ -32,6 +32,8 @@ Error last_error(std::string_view what) {
 
 }  // namespace detail
 
+void initialize() { detail::ensure_libgit2(); }
+
 namespace {
 
 using namespace detail;

@@ -64,6 +64,11 @@ struct HistoryBlob {
   Commit introduced_by;   // the oldest commit that added it
 };
 
+// libgit2's one-time set-up (with the mbedTLS build Debian ships, it parses
+// every system CA certificate: a few milliseconds), which the first
+// repository opened would otherwise pay for; safe from any thread.
+void initialize();
+
 // Safe to share between threads: its calls are serialised.
 class Repository {
  public:

@@ -1,0 +1,93 @@
+// Binding: each check's clause matcher finds the first clause, in document
+// order, whose section and text it matches, case-insensitively, whether the
+// matcher is plain words or a regular expression.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "constitution/model.hpp"
+#include "engine/catalog.hpp"
+#include "engine/plan.hpp"
+
+namespace constable {
+namespace {
+
+template <const engine::CheckInfo& Info>
+class MatcherCheck final : public engine::Check {
+ public:
+  const engine::CheckInfo& info() const override { return Info; }
+};
+
+constexpr engine::CheckInfo info_with(std::string_view id, engine::ClauseMatcher clause) {
+  return engine::CheckInfo{.id = id,
+                           .domain = "test",
+                           .nature = Nature::reliability,
+                           .summary = "s",
+                           .rationale = "r",
+                           .remediation = "f",
+                           .bad_example = "b",
+                           .good_example = "g",
+                           .parameters = "",
+                           .clause = clause,
+                           .file_kind = FileKind::yaml,
+                           .stack = ""};
+}
+
+constexpr engine::CheckInfo kPlainWords = info_with("test/plain", {"deployment|rollout", "maximum unavailable"});
+constexpr engine::CheckInfo kRegex = info_with("test/regex", {"spec", "behaviou?ral spec"});
+constexpr engine::CheckInfo kAnySection = info_with("test/any-section", {"", "kubernetes"});
+constexpr engine::CheckInfo kNoSuchClause = info_with("test/absent", {"helm", "chart"});
+constexpr engine::CheckInfo kInvalid = info_with("test/invalid", {"docker", "(unclosed"});
+
+constexpr std::string_view kConstitution =
+    "# C\n"
+    "## Overview\n"
+    "- Maximum unavailable pods: 10% of the fleet MUST stay up\n"  // right text, wrong section
+    "## Rollout Strategy\n"
+    "- MAXIMUM UNAVAILABLE pods: 25%\n"
+    "- Maximum unavailable pods: 50%\n"
+    "## Specs\n"
+    "- Behavioral specifications MUST use Gherkin\n"
+    "## Platform\n"
+    "- Workloads MUST run on \xE2\x84\xAA" "ubernetes\n";  // U+212A KELVIN SIGN: RE2 folds it with k
+
+const constitution::Clause* bound(const engine::Plan& plan, std::string_view id) {
+  const engine::Binding* binding = plan.find(id);
+  return binding == nullptr ? nullptr : binding->clause;
+}
+
+TEST(EngineBind, FirstClauseMatchingSectionAndTextInEitherCase) {
+  const engine::Catalog catalog({&engine::make_check<MatcherCheck<kPlainWords>>,
+                                 &engine::make_check<MatcherCheck<kRegex>>,
+                                 &engine::make_check<MatcherCheck<kAnySection>>,
+                                 &engine::make_check<MatcherCheck<kNoSuchClause>>});
+  auto parsed = constitution::parse(kConstitution, "C.md");
+  ASSERT_TRUE(parsed) << parsed.error().to_string();
+  auto plan = engine::bind(catalog, *parsed, {}, {}, {});
+  ASSERT_TRUE(plan) << plan.error().to_string();
+
+  const auto* plain = bound(*plan, "test/plain");
+  ASSERT_NE(plain, nullptr);
+  EXPECT_EQ(plain->line, 5);  // not line 3: "Overview" is not a deployment or rollout section
+  const auto* regex = bound(*plan, "test/regex");
+  ASSERT_NE(regex, nullptr);
+  EXPECT_EQ(regex->line, 8);
+  const auto* any_section = bound(*plan, "test/any-section");
+  ASSERT_NE(any_section, nullptr);
+  EXPECT_EQ(any_section->line, 10);
+  EXPECT_EQ(plan->find("test/absent")->status, engine::BindingStatus::no_clause);
+}
+
+TEST(EngineBind, AnInvalidMatcherNamesTheCheck) {
+  const engine::Catalog catalog({&engine::make_check<MatcherCheck<kInvalid>>});
+  auto parsed = constitution::parse(kConstitution, "C.md");
+  ASSERT_TRUE(parsed) << parsed.error().to_string();
+  auto plan = engine::bind(catalog, *parsed, {}, {}, {});
+  ASSERT_FALSE(plan);
+  EXPECT_NE(plan.error().message.find("test/invalid has an invalid clause matcher"), std::string::npos)
+      << plan.error().message;
+}
+
+}  // namespace
+}  // namespace constable
