@@ -18,6 +18,7 @@
 
 #include "core/digest.hpp"
 #include "core/files.hpp"
+#include "core/memory.hpp"
 #include "core/text.hpp"
 #include "engine/attestation.hpp"
 #include "engine/charts.hpp"
@@ -1285,7 +1286,11 @@ class Runner {
 
 RunResult run(const Plan& plan, const constitution::Constitution& constitution, const Config& config,
               const workspace::Workspace& workspace, const RunOptions& options) {
-  return Runner(plan, constitution, config, workspace, options).run();
+  RunResult result = Runner(plan, constitution, config, workspace, options).run();
+  // The run's files, parses and renders are freed now: what the report is
+  // built from is a small part of it.
+  memory::release_free_pages();
+  return result;
 }
 
 Finding engine_finding(const CheckInfo& rule, const constitution::Constitution& constitution, const Config& config,

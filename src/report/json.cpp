@@ -110,6 +110,26 @@ Json stats_json(const engine::Stats& stats) {
   return out;
 }
 
+constexpr int kIndent = 2;
+
+// `json`, dumped on its own, as it is dumped `depth` spaces in: every line
+// indented by that much. A dump's line breaks are all structural (a newline
+// in a string is written \n).
+void append_indented(std::string& out, std::string_view json, int depth) {
+  const std::string indent(static_cast<std::size_t>(depth), ' ');
+  out += indent;
+  for (std::size_t start = 0;;) {
+    const std::size_t newline = json.find('\n', start);
+    if (newline == std::string_view::npos) {
+      out += json.substr(start);
+      return;
+    }
+    out += json.substr(start, newline + 1 - start);
+    out += indent;
+    start = newline + 1;
+  }
+}
+
 }  // namespace
 
 std::string render_json(const Report& report, const RenderOptions& options) {
@@ -147,9 +167,10 @@ std::string render_json(const Report& report, const RenderOptions& options) {
   }
   doc["summary"] = std::move(summary_json);
 
-  Json findings = Json::array();
-  for (const engine::Finding& finding : detail::findings_of(report)) findings.push_back(finding_json(finding));
-  doc["findings"] = std::move(findings);
+  // The findings are written one at a time into their place in the text
+  // (a run's findings can be most of a report of tens of megabytes), not
+  // built into the document first: no second copy of them all.
+  doc["findings"] = Json::array();
 
   Json notes = Json::array();
   for (const workspace::Note& note : detail::notes_of(report)) {
@@ -163,7 +184,28 @@ std::string render_json(const Report& report, const RenderOptions& options) {
 
   if (options.stats && report.result != nullptr) doc["stats"] = stats_json(report.result->stats);
 
-  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  const std::string skeleton = doc.dump(kIndent, ' ', false, Json::error_handler_t::replace);
+  // A top-level key is at the start of a line, indented once; in a string
+  // value the quotes would be escaped, so this is the key itself.
+  constexpr std::string_view kFindings = "\n  \"findings\": []";
+  const std::size_t at = skeleton.find(kFindings);
+  const std::string_view before = std::string_view(skeleton).substr(0, at);
+  const std::string_view after = std::string_view(skeleton).substr(at + kFindings.size());
+  const auto& all = detail::findings_of(report);
+  std::string out;
+  out.reserve(skeleton.size() + all.size() * 1024);
+  out += before;
+  out += "\n  \"findings\": [";
+  bool first = true;
+  for (const engine::Finding& finding : all) {
+    out += first ? "\n" : ",\n";
+    first = false;
+    append_indented(out, finding_json(finding).dump(kIndent, ' ', false, Json::error_handler_t::replace), 2 * kIndent);
+  }
+  out += all.empty() ? "]" : "\n  ]";
+  out += after;
+  out += '\n';
+  return out;
 }
 
 }  // namespace constable::report
