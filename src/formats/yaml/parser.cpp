@@ -164,12 +164,13 @@ ScalarType resolve_plain(std::string_view text) {
 
 ScalarType Node::scalar_type() const {
   if (kind != NodeKind::scalar) return ScalarType::string;
-  if (tag == kStrTag) return ScalarType::string;
-  if (!tag.empty()) {
-    if (tag.ends_with(":null")) return ScalarType::null;
-    if (tag.ends_with(":bool")) return ScalarType::boolean;
-    if (tag.ends_with(":int")) return ScalarType::integer;
-    if (tag.ends_with(":float")) return ScalarType::floating;
+  const std::string_view explicit_tag = tag();
+  if (explicit_tag == kStrTag) return ScalarType::string;
+  if (!explicit_tag.empty()) {
+    if (explicit_tag.ends_with(":null")) return ScalarType::null;
+    if (explicit_tag.ends_with(":bool")) return ScalarType::boolean;
+    if (explicit_tag.ends_with(":int")) return ScalarType::integer;
+    if (explicit_tag.ends_with(":float")) return ScalarType::floating;
     return ScalarType::string;
   }
   if (style != ScalarStyle::plain) return ScalarType::string;
@@ -222,6 +223,28 @@ std::string_view Node::str() const {
   return value;
 }
 
+NodePool::~NodePool() {
+  std::allocator<Node> allocator;
+  for (const Chunk& chunk : chunks_) {
+    std::destroy_n(chunk.nodes, chunk.used);
+    allocator.deallocate(chunk.nodes, chunk.capacity);
+  }
+}
+
+Node& NodePool::add() {
+  constexpr std::size_t kFirst = 8;
+  constexpr std::size_t kLargest = 256;
+  if (chunks_.empty() || chunks_.back().used == chunks_.back().capacity) {
+    const std::size_t capacity = chunks_.empty() ? kFirst : std::min(chunks_.back().capacity * 2, kLargest);
+    chunks_.reserve(chunks_.size() + 1);  // so that push_back cannot throw after the allocation
+    chunks_.push_back({std::allocator<Node>().allocate(capacity), 0, capacity});
+  }
+  Chunk& chunk = chunks_.back();
+  Node* node = std::construct_at(chunk.nodes + chunk.used);
+  ++chunk.used;
+  return *node;
+}
+
 bool Stream::ok() const {
   return std::none_of(errors.begin(), errors.end(), [](const ParseError& e) { return e.fatal; });
 }
@@ -239,6 +262,20 @@ Stream parse(std::string_view text, const Limits& limits) {
     const Node* pending_key = nullptr;
   };
   std::vector<Open> open;
+  // The children of the open collections, one list per depth: a finished
+  // collection gets them in one allocation of the exact size. Kept by the
+  // thread between parses (parse does not recurse), unless a list grew past
+  // kKeptChildren: one huge collection is not held for the thread's life.
+  constexpr std::size_t kKeptChildren = 4096;
+  struct Children {
+    std::vector<const Node*> items;
+    std::vector<Entry> entries;
+  };
+  thread_local std::vector<Children> children;
+  for (auto& list : children) {
+    list.items.clear();
+    list.entries.clear();
+  }
   std::unordered_map<std::string, const Node*> anchors;
   std::unordered_map<const Node*, Measure> measures;  // of anchored nodes, for aliases
   Document document;
@@ -260,14 +297,15 @@ Stream parse(std::string_view text, const Limits& limits) {
       return true;
     }
     Open& parent = open.back();
+    Children& siblings = children[open.size() - 1];
     parent.measure.size = std::min<std::uint64_t>(parent.measure.size + measure.size, UINT64_MAX / 2);
     parent.measure.height = std::max(parent.measure.height, measure.height + 1);
     if (parent.node->kind == NodeKind::sequence) {
-      parent.node->items.push_back(node);
+      siblings.items.push_back(node);
     } else if (parent.pending_key == nullptr) {
       parent.pending_key = node;
     } else {
-      parent.node->entries.push_back({parent.pending_key, node});
+      siblings.entries.push_back({parent.pending_key, node});
       parent.pending_key = nullptr;
     }
     expanded = std::min<std::uint64_t>(expanded + (alias ? measure.size : 1), UINT64_MAX / 2);
@@ -279,7 +317,7 @@ Stream parse(std::string_view text, const Limits& limits) {
   };
 
   auto new_node = [&](NodeKind kind, const yaml_event_t& e) {
-    Node& n = stream.nodes_->emplace_back();
+    Node& n = stream.storage_->nodes.add();
     n.kind = kind;
     n.start = columns.mark(e.start_mark);
     n.end = columns.mark(e.end_mark);
@@ -287,9 +325,14 @@ Stream parse(std::string_view text, const Limits& limits) {
     return &n;
   };
 
+  auto set_properties = [&](Node* node, std::string tag, std::string anchor) {
+    if (tag.empty() && anchor.empty()) return;
+    node->properties = &stream.storage_->properties.emplace_front(Properties{std::move(tag), std::move(anchor)});
+  };
+
   auto register_anchor = [&](const Node* node, Measure measure) {
-    if (node->anchor.empty()) return;
-    anchors[node->anchor] = node;
+    if (node->anchor().empty()) return;
+    anchors[std::string(node->anchor())] = node;
     measures[node] = measure;
   };
 
@@ -299,8 +342,8 @@ Stream parse(std::string_view text, const Limits& limits) {
     std::vector<const Node*> sources;
     for (const auto& e : mapping.entries) {
       const bool merge = e.key->kind == NodeKind::scalar &&
-                         ((e.key->style == ScalarStyle::plain && e.key->value == "<<" && e.key->tag.empty()) ||
-                          e.key->tag == kMergeTag);
+                         ((e.key->style == ScalarStyle::plain && e.key->value == "<<" && e.key->tag().empty()) ||
+                          e.key->tag() == kMergeTag);
       if (!merge) {
         own.push_back(e);
       } else if (e.value->is_mapping()) {
@@ -393,8 +436,6 @@ Stream parse(std::string_view text, const Limits& limits) {
       case YAML_SCALAR_EVENT: {
         Node* n = new_node(NodeKind::scalar, e);
         n->value.assign(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
-        n->tag = to_string(e.data.scalar.tag);
-        n->anchor = to_string(e.data.scalar.anchor);
         switch (e.data.scalar.style) {
           case YAML_SINGLE_QUOTED_SCALAR_STYLE:
             n->style = ScalarStyle::single_quoted;
@@ -413,7 +454,9 @@ Stream parse(std::string_view text, const Limits& limits) {
             break;
         }
         // `!` (non-specific tag) on a plain scalar means "string".
-        if (n->tag == "!") n->tag = std::string(kStrTag);
+        std::string tag = to_string(e.data.scalar.tag);
+        if (tag == "!") tag = std::string(kStrTag);
+        set_properties(n, std::move(tag), to_string(e.data.scalar.anchor));
         register_anchor(n, Measure{});
         stop = !attach(n, Measure{}, false);
         break;
@@ -433,8 +476,8 @@ Stream parse(std::string_view text, const Limits& limits) {
       case YAML_MAPPING_START_EVENT: {
         const bool sequence = e.type == YAML_SEQUENCE_START_EVENT;
         Node* n = new_node(sequence ? NodeKind::sequence : NodeKind::mapping, e);
-        n->tag = to_string(sequence ? e.data.sequence_start.tag : e.data.mapping_start.tag);
-        n->anchor = to_string(sequence ? e.data.sequence_start.anchor : e.data.mapping_start.anchor);
+        set_properties(n, to_string(sequence ? e.data.sequence_start.tag : e.data.mapping_start.tag),
+                       to_string(sequence ? e.data.sequence_start.anchor : e.data.mapping_start.anchor));
         n->flow = sequence ? e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
                            : e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
         if (static_cast<int>(open.size()) >= limits.max_depth) {
@@ -443,12 +486,20 @@ Stream parse(std::string_view text, const Limits& limits) {
           break;
         }
         open.push_back({n, Measure{}, nullptr});
+        if (children.size() < open.size()) children.resize(open.size());
         break;
       }
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT: {
         Open done = open.back();
+        Children& own = children[open.size() - 1];
         open.pop_back();
+        done.node->items.assign(own.items.begin(), own.items.end());
+        done.node->entries.assign(own.entries.begin(), own.entries.end());
+        own.items.clear();
+        own.entries.clear();
+        if (own.items.capacity() > kKeptChildren) own.items = {};
+        if (own.entries.capacity() > kKeptChildren) own.entries = {};
         done.node->end = columns.mark(e.end_mark);
         if (done.node->is_mapping()) {
           check_duplicates(*done.node);

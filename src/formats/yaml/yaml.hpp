@@ -11,7 +11,7 @@
 // tree (aliases included) without guarding against depth or blow-up.
 
 #include <cstdint>
-#include <deque>
+#include <forward_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,18 +43,30 @@ struct Entry {
   const Node* value = nullptr;
 };
 
+// A node's properties (YAML 1.2, 6.9): its explicit tag and its anchor. Few
+// nodes have either, so a node points at them instead of holding two
+// strings: a third less memory per node in a large parsed file.
+struct Properties {
+  std::string tag;  // resolved ("tag:yaml.org,2002:str")
+  std::string anchor;
+};
+
 struct Node {
   NodeKind kind = NodeKind::scalar;
   ScalarStyle style = ScalarStyle::plain;  // scalars only
   bool flow = false;                       // collections written [..] / {..}
-  std::string tag;                         // explicit tag, resolved ("tag:yaml.org,2002:str"), "" if none
-  std::string anchor;                      // "" if none
+  const Properties* properties = nullptr;  // null: neither a tag nor an anchor
   std::string value;                       // scalars: the value after unescaping/folding
   Mark start;
   Mark end;
   std::vector<const Node*> items;  // sequence
   std::vector<Entry> entries;      // mapping, own entries first, then those merged in by `<<`
 
+  // The explicit tag, resolved ("tag:yaml.org,2002:str"); "" if none.
+  std::string_view tag() const { return properties != nullptr ? std::string_view(properties->tag) : std::string_view(); }
+  std::string_view anchor() const {  // "" if none
+    return properties != nullptr ? std::string_view(properties->anchor) : std::string_view();
+  }
   bool is_scalar() const { return kind == NodeKind::scalar; }
   bool is_sequence() const { return kind == NodeKind::sequence; }
   bool is_mapping() const { return kind == NodeKind::mapping; }
@@ -104,6 +116,28 @@ struct Limits {
   std::uint64_t max_expansion = 1000000;  // nodes reachable through aliases, per document, beyond 20x its own nodes
 };
 
+// A stream's nodes, in chunks that never move (entries and documents point
+// at nodes), each twice as large as the last up to a bound: a file of n nodes
+// costs about log2(n) + n/256 allocations rather than one per three nodes, and
+// at most one partly used chunk.
+class NodePool {
+ public:
+  NodePool() = default;
+  NodePool(const NodePool&) = delete;
+  NodePool& operator=(const NodePool&) = delete;
+  ~NodePool();
+
+  Node& add();
+
+ private:
+  struct Chunk {
+    Node* nodes;
+    std::size_t used;
+    std::size_t capacity;
+  };
+  std::vector<Chunk> chunks_;
+};
+
 // Move-only: documents and entries point into the node storage, which lives
 // on the heap so that moving a Stream (e.g. when a vector of them grows)
 // never moves a node. A copy would leave the pointers aimed at the original.
@@ -121,7 +155,11 @@ class Stream {
 
  private:
   friend Stream parse(std::string_view text, const Limits& limits);
-  std::unique_ptr<std::deque<Node>> nodes_ = std::make_unique<std::deque<Node>>();
+  struct Storage {
+    NodePool nodes;
+    std::forward_list<Properties> properties;  // allocates nothing when no node has any
+  };
+  std::unique_ptr<Storage> storage_ = std::make_unique<Storage>();
 };
 
 // Parses a whole stream of documents. Never throws; stops at the first
