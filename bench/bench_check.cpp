@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/app.hpp"
+#include "core/memory.hpp"
 #include "engine/run.hpp"
 #include "report/report.hpp"
 #include "synthetic_repo.hpp"
@@ -52,6 +53,7 @@ BENCHMARK(BM_Discover)->Unit(benchmark::kMillisecond);
 
 // discover + parse constitution + bind + run all checks + render JSON.
 void BM_CheckEndToEnd(benchmark::State& state) {
+  memory::tune_for_batch_runs();  // as `constable check` runs
   std::size_t findings = 0;
   for (auto _ : state) {
     app::CommonOptions options;

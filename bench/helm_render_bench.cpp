@@ -19,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "core/memory.hpp"
 #include "helm/chart.hpp"
 #include "helm/render.hpp"
 
@@ -121,6 +122,7 @@ spec:
 }
 
 void BM_RenderChart50Templates(benchmark::State& state) {
+  memory::tune_for_batch_runs();  // as `constable check` runs
   const fs::path dir = generate_chart();
   auto chart = helm::load_chart(dir, "charts/bench/");
   if (!chart) {

@@ -14,6 +14,7 @@
 #include "app/gate.hpp"
 #include "app/targets.hpp"
 #include "core/files.hpp"
+#include "core/memory.hpp"
 #include "core/text.hpp"
 #include "engine/attestation.hpp"
 #include "engine/baseline.hpp"
@@ -271,11 +272,15 @@ std::string render_findings(const Session& session, const engine::Plan& plan, co
 }
 
 Outcome check(const CheckOptions& options) {
+  memory::tune_for_batch_runs();
   if (options.fail_on && text::to_lower(text::trim(*options.fail_on)) != "none" && !parse_severity(*options.fail_on))
     return usage_error(fmt::format("--fail-on must be critical, high, medium, low or none, got '{}'", *options.fail_on));
   if (auto ok = check_report_files(options); !ok) return usage_error(ok.error().to_string());
   auto run = run_check(options);
   if (!run) return usage_error(run.error().to_string());
+  // The run's files, parses and renders are freed now; what the report is
+  // built from is a small part of it (not in serve: a trim per review costs).
+  memory::release_free_pages();
   const Session& session = run->session;
   engine::RunResult& result = run->result;
   // --fail-on beats the config's fail_on (validated when the config was read); "none" never fails.

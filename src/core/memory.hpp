@@ -3,10 +3,22 @@
 
 namespace constable::memory {
 
+// Sets the allocator up for a batch run: many threads each building and
+// dropping large trees (a chart's render, a file's parse, its findings).
+// glibc's defaults hand a heap's top back to the system whenever more than
+// 128 KB of it is free and map each allocation over 128 KB afresh, so a
+// thread that renders chart after chart faults the same memory in again for
+// each one (and where that happens shifts with the size of a node). This
+// keeps up to 64 MB free at a heap's top and serves allocations under 32 MB
+// from the heap; release_free_pages gives back what a finished run leaves.
+// Not for the server, whose steady state should stay small. A no-op off glibc.
+void tune_for_batch_runs();
+
 // Hands the heap's free pages back to the operating system. glibc keeps
 // what a phase freed, per thread arena, for later allocations; the next
 // phase's allocations on another thread cannot use it, so a large run's
-// resident size would keep what every phase ever held. A no-op elsewhere.
+// resident size would keep what every phase ever held. It walks every
+// heap: once a run, not once a request. A no-op off glibc.
 void release_free_pages();
 
 }  // namespace constable::memory

@@ -18,7 +18,6 @@
 
 #include "core/digest.hpp"
 #include "core/files.hpp"
-#include "core/memory.hpp"
 #include "core/text.hpp"
 #include "engine/attestation.hpp"
 #include "engine/charts.hpp"
@@ -1286,11 +1285,7 @@ class Runner {
 
 RunResult run(const Plan& plan, const constitution::Constitution& constitution, const Config& config,
               const workspace::Workspace& workspace, const RunOptions& options) {
-  RunResult result = Runner(plan, constitution, config, workspace, options).run();
-  // The run's files, parses and renders are freed now: what the report is
-  // built from is a small part of it.
-  memory::release_free_pages();
-  return result;
+  return Runner(plan, constitution, config, workspace, options).run();
 }
 
 Finding engine_finding(const CheckInfo& rule, const constitution::Constitution& constitution, const Config& config,
