@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <thread>
 
 #include <fmt/format.h>
@@ -40,15 +41,20 @@ namespace {
 
 // Three libraries pay a one-time cost on first use: libgit2 parses the
 // system's CA certificates, OpenSSL loads its configuration and provider, the
-// secret scanner loads (or compiles) its patterns. Together they are a third
+// secret scanner loads (or compiles) its patterns. Together they are a sixth
 // of a small repository's run; on a second thread they overlap the reading of
 // the configuration and the constitution. Later first uses wait for them
 // (each is a once-only initialisation), so nothing depends on the timing.
 std::jthread prepare_libraries() {
   return std::jthread([] {
-    digest::initialize();  // the constitution's digest, first of the three needed
-    git::initialize();
-    (void)secrets::Scanner::builtin();
+    // A set-up that fails here (out of memory) is tried again at its first
+    // use, on the thread whose errors are reported.
+    try {
+      digest::initialize();  // the constitution's digest, first of the three needed
+      git::initialize();
+      (void)secrets::Scanner::builtin();
+    } catch (const std::exception&) {
+    }
   });
 }
 
