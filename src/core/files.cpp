@@ -51,23 +51,41 @@ std::unexpected<Failure> from_errno(int error, std::string path) {
 }
 
 // Reads `fd` to the end, failing once more than `max_size` bytes came.
-Outcome<std::string> read_all(int fd, std::uintmax_t max_size, const std::string& path, std::uintmax_t reserve) {
+// Reads straight into the string, sized for `expected` bytes and one more
+// (to see the end without growing it), rather than through a buffer.
+Outcome<std::string> read_all(int fd, std::uintmax_t max_size, const std::string& path, std::uintmax_t expected) {
   std::string out;
-  out.reserve(static_cast<std::size_t>(std::min(reserve, max_size)));
-  std::array<char, 65536> buffer{};
-  while (true) {
-    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return from_errno(errno, path);
-    }
-    if (n == 0) return out;
-    if (out.size() + static_cast<std::size_t>(n) > max_size)
+  std::size_t filled = 0;
+  int error = 0;
+  bool at_end = false;
+  auto size_for = [&](std::uintmax_t wanted) { return static_cast<std::size_t>(std::min(wanted, max_size + 1)); };
+  std::size_t capacity = size_for(expected + 1);
+  while (!at_end && error == 0) {
+    out.resize_and_overwrite(capacity, [&](char* data, std::size_t size) {
+      while (filled < size) {
+        const ssize_t n = ::read(fd, data + filled, size - filled);
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          error = errno;
+          break;
+        }
+        if (n == 0) {
+          at_end = true;
+          break;
+        }
+        filled += static_cast<std::size_t>(n);
+      }
+      return filled;
+    });
+    if (filled > max_size)
       return failure(Problem::too_large,
                      fmt::format("too large (more than the {} limit): not read", human_size(max_size)), path,
                      max_size + 1);
-    out.append(buffer.data(), static_cast<std::size_t>(n));
+    // The file grew while it was read (or claimed size 0, as /proc files do).
+    capacity = size_for(std::max<std::uintmax_t>(std::uintmax_t{2} * capacity, 65536));
   }
+  if (error != 0) return from_errno(error, path);
+  return out;
 }
 
 struct Descriptor {

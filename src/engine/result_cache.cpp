@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "core/cache.hpp"
 #include "core/files.hpp"
@@ -123,7 +124,7 @@ class Writer {
     u8(static_cast<std::uint8_t>(file.kind));
     boolean(file.suppresses);
     boolean(file.collected);
-    emissions(file.emitted);
+    out_ += file.emitted.bytes();
     notes(file.notes);
     boolean(file.in_manifest_set);
     boolean(file.awaits_manifests);
@@ -150,7 +151,8 @@ class Writer {
 // what is left, an out-of-range enumerator) fails the whole entry.
 class Reader {
  public:
-  explicit Reader(std::string_view in) : in_(in) {}
+  explicit Reader(std::string_view in, std::shared_ptr<const std::string> owner = nullptr)
+      : in_(in), owner_(std::move(owner)) {}
 
   bool ok() const { return ok_; }
   bool at_end() const { return in_.empty(); }
@@ -190,6 +192,11 @@ class Reader {
     std::string s(in_.substr(0, size));
     in_.remove_prefix(size);
     return s;
+  }
+  void skip_bytes() {
+    const std::uint64_t size = u64();
+    if (!ok_ || size > in_.size()) return fail<void>();
+    in_.remove_prefix(size);
   }
   digest::Sha256 digest() {
     digest::Sha256 d{};
@@ -263,6 +270,22 @@ class Reader {
       return e;
     });
   }
+  // A list as emissions() reads it, checked the same way but left encoded.
+  EncodedEmissions encoded_emissions() {
+    const char* const start = in_.data();
+    const std::size_t n = count();
+    for (std::size_t i = 0; i < n && ok_; ++i) {
+      for (int field = 0; field < 3; ++field) skip_bytes();  // check, clause, emission clause
+      (void)range();
+      skip_bytes();  // message
+      skip_bytes();  // remediation
+      const std::size_t secrets = count();
+      for (std::size_t k = 0; k < secrets && ok_; ++k) (void)range();
+      for (int field = 0; field < 3; ++field) skip_bytes();  // path override, environment, anchor
+    }
+    if (!ok_) return {};
+    return EncodedEmissions(owner_, std::string_view(start, static_cast<std::size_t>(in_.data() - start)));
+  }
   std::vector<Finding> findings() {
     return list_of<Finding>([&] {
       Finding f;
@@ -316,7 +339,7 @@ class Reader {
     file.kind = static_cast<FileKind>(kind);
     file.suppresses = boolean();
     file.collected = boolean();
-    file.emitted = emissions();
+    file.emitted = encoded_emissions();
     file.notes = notes();
     file.in_manifest_set = boolean();
     file.awaits_manifests = boolean();
@@ -341,14 +364,34 @@ class Reader {
   T fail() {
     ok_ = false;
     in_ = {};
-    return T{};
+    if constexpr (!std::is_void_v<T>) return T{};
   }
 
   std::string_view in_;
+  std::shared_ptr<const std::string> owner_;  // of what `in_` views, for the encoded emissions
   bool ok_ = true;
 };
 
 }  // namespace
+
+EncodedEmissions::EncodedEmissions() : bytes_("\0", 1) {}  // a count of zero
+
+EncodedEmissions::EncodedEmissions(const std::vector<StoredEmission>& emissions) {
+  Writer w;
+  w.emissions(emissions);
+  owner_ = std::make_shared<const std::string>(w.take());
+  bytes_ = *owner_;
+}
+
+EncodedEmissions::EncodedEmissions(std::shared_ptr<const std::string> owner, std::string_view bytes)
+    : owner_(std::move(owner)), bytes_(bytes) {}
+
+std::optional<std::vector<StoredEmission>> EncodedEmissions::decode() const {
+  Reader r(bytes_);
+  auto emissions = r.emissions();
+  if (!r.ok() || !r.at_end()) return std::nullopt;
+  return emissions;
+}
 
 std::optional<StatSignature> stat_signature(const std::filesystem::path& file, std::uint64_t fresh_after_ns) {
   struct stat st {};
@@ -404,7 +447,11 @@ std::string encode_results(const digest::Sha256& salt, const StoredRun& run) {
 }
 
 std::optional<StoredRun> decode_results(std::string_view bytes, const digest::Sha256& salt) {
-  Reader r(bytes);
+  return decode_results(std::make_shared<const std::string>(bytes), salt);
+}
+
+std::optional<StoredRun> decode_results(std::shared_ptr<const std::string> bytes, const digest::Sha256& salt) {
+  Reader r(*bytes, bytes);
   if (r.bytes() != kMagic || r.digest() != salt || !r.ok()) return std::nullopt;
   StoredRun run;
   for (auto* files : {&run.files, &run.late_files}) {
@@ -422,9 +469,9 @@ std::optional<StoredRun> decode_results(std::string_view bytes, const digest::Sh
 
 std::optional<StoredRun> load_results(const std::filesystem::path& directory, std::string_view name,
                                       const digest::Sha256& salt) {
-  const auto bytes = cache::read(directory, name, kMaxEntryBytes);
+  auto bytes = cache::read(directory, name, kMaxEntryBytes);
   if (!bytes) return std::nullopt;
-  return decode_results(*bytes, salt);
+  return decode_results(std::make_shared<const std::string>(std::move(*bytes)), salt);
 }
 
 void save_results(const std::filesystem::path& directory, std::string_view name, const digest::Sha256& salt,

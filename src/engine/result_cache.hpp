@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,6 +67,27 @@ struct StoredEmission {
   Emission emission;               // its clause pointer unset
 };
 
+// A file's emissions as the entry encodes them. Most of a large entry is
+// these, and a file whose findings come whole from the cache never needs
+// them decoded: they are kept as bytes, compared as bytes (the finalize
+// input), written back as bytes, and decoded only for a file that is
+// finalised again.
+class EncodedEmissions {
+ public:
+  EncodedEmissions();  // the empty list
+  explicit EncodedEmissions(const std::vector<StoredEmission>& emissions);
+  // A view into an entry that `owner` keeps alive.
+  EncodedEmissions(std::shared_ptr<const std::string> owner, std::string_view bytes);
+
+  std::string_view bytes() const { return bytes_; }
+  // nullopt when the bytes do not decode (a damaged entry: a miss).
+  std::optional<std::vector<StoredEmission>> decode() const;
+
+ private:
+  std::shared_ptr<const std::string> owner_;
+  std::string_view bytes_;
+};
+
 struct StoredFile {
   std::optional<StatSignature> stat;
   digest::Sha256 content{};  // of its text, BOM stripped
@@ -75,7 +97,7 @@ struct StoredFile {
   bool suppresses = false;
   // What the file phase made of it (collect): its own checks' emissions.
   bool collected = false;
-  std::vector<StoredEmission> emitted;
+  EncodedEmissions emitted;
   std::vector<workspace::Note> notes;
   bool in_manifest_set = false;
   bool awaits_manifests = false;
@@ -121,5 +143,7 @@ void save_results(const std::filesystem::path& directory, std::string_view name,
 // Serialisation, exposed for tests.
 std::string encode_results(const digest::Sha256& salt, const StoredRun& run);
 std::optional<StoredRun> decode_results(std::string_view bytes, const digest::Sha256& salt);
+// The entry's bytes stay alive with the files' emissions, which point into them.
+std::optional<StoredRun> decode_results(std::shared_ptr<const std::string> bytes, const digest::Sha256& salt);
 
 }  // namespace constable::engine

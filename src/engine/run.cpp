@@ -168,6 +168,11 @@ struct PendingFile {
   // With a cache: what to keep of this file for the next run, holding what
   // the last run found for the same content until finalize decides.
   std::optional<StoredFile> stored;
+  // The file's own emissions came from the cache and are still only in
+  // `stored` (encoded): `collected` holds what other phases added, if any.
+  bool emissions_encoded = false;
+  // Other phases added to or removed from the file's own emissions.
+  bool merged = false;
   // The kept findings were handed to the outcome: kept again only if saved.
   bool findings_in_outcome = false;
 };
@@ -276,8 +281,10 @@ class Runner {
     parallel_for(work.size(), jobs, [&](std::size_t i) {
       const ProgressItem item(progress, Phase::files, work[i]->path);
       pending[i] = collect_cached(*work[i], false);
-      if (const auto found = repository_findings.find(work[i]->path); found != repository_findings.end())
-        for (const auto& c : found->second) pending[i].collected.push_back(c);
+      if (const auto found = repository_findings.find(work[i]->path); found != repository_findings.end()) {
+        std::vector<Collected>& collected = collected_for_merge(pending[i]);
+        for (const auto& c : found->second) collected.push_back(c);
+      }
       if (!pending[i].awaits_manifests) finalize_cached(pending[i]);
     });
     if (progress != nullptr) progress->phase_finished(Phase::files, work.size());
@@ -635,18 +642,23 @@ class Runner {
     }
     if (previous != nullptr && previous->collected && signature && previous->stat == signature &&
         previous->kind == file.kind && still_hold(previous->dependencies)) {
-      if (auto collected = restore(previous->emitted)) {
-        PendingFile pending;
-        pending.file = &file;
-        pending.collected = std::move(*collected);
-        pending.outcome.notes = previous->notes;
-        pending.in_manifest_set = previous->in_manifest_set;
-        pending.awaits_manifests = previous->awaits_manifests;
-        pending.stored = std::move(*previous);
-        ++files_from_cache_;
-        return pending;
-      }
+      PendingFile pending;
+      pending.file = &file;
+      pending.emissions_encoded = true;  // decoded only if the file is finalised again
+      pending.outcome.notes = previous->notes;
+      pending.in_manifest_set = previous->in_manifest_set;
+      pending.awaits_manifests = previous->awaits_manifests;
+      pending.stored = std::move(*previous);
+      ++files_from_cache_;
+      return pending;
     }
+    return collect_anew(file, signature, previous);
+  }
+
+  // collect() for a file the cache could not answer for, keeping what to
+  // store of it; `previous`: the last run's results for it, if any.
+  PendingFile collect_anew(const workspace::File& file, const std::optional<StatSignature>& signature,
+                           StoredFile* previous) const {
     cache_changed_ = true;
     DependencyRecorder recorder(run_started_ns_, file.absolute.string());
     PendingFile pending;
@@ -663,7 +675,7 @@ class Runner {
     stored.kind = file.kind;
     stored.suppresses = text.find("constable:ignore") != std::string_view::npos;
     stored.collected = true;
-    stored.emitted = store(pending.collected);
+    stored.emitted = EncodedEmissions(store(pending.collected));
     stored.notes = pending.outcome.notes;
     stored.in_manifest_set = pending.in_manifest_set;
     stored.awaits_manifests = pending.awaits_manifests;
@@ -685,10 +697,9 @@ class Runner {
       finalize(pending);
       return;
     }
-    StoredFile& stored = *pending.stored;
-    const digest::Sha256 from = finalize_input(stored, pending.collected);
-    if (stored.finalized && stored.finalized_from == from) {
-      pending.outcome.findings = std::move(stored.findings);
+    const digest::Sha256 from = finalize_input(pending);
+    if (pending.stored->finalized && pending.stored->finalized_from == from) {
+      pending.outcome.findings = std::move(pending.stored->findings);
       for (auto& f : pending.outcome.findings) expand(f);
       pending.findings_in_outcome = true;
       pending.collected.clear();
@@ -696,6 +707,12 @@ class Runner {
       return;
     }
     cache_changed_ = true;
+    decode_emissions(pending);
+    if (!pending.stored) {  // they did not decode: collected anew, kept as finalize leaves them
+      finalize(pending);
+      return;
+    }
+    StoredFile& stored = *pending.stored;
     if (!pending.context && !load_context(pending)) {
       finalize(pending);  // unreadable now: findings without snippets, not kept
       pending.stored.reset();
@@ -709,24 +726,47 @@ class Runner {
   }
 
   // What finalize's result is made of: the file's content, every emission
-  // about it and, for a file with inline suppressions (they expire), the day.
-  digest::Sha256 finalize_input(const StoredFile& stored, const std::vector<Collected>& collected) const {
+  // about it (as the entry encodes them: a file whose own emissions are all
+  // there is compared without decoding them) and, for a file with inline
+  // suppressions (they expire), the day.
+  digest::Sha256 finalize_input(const PendingFile& pending) const {
+    const StoredFile& stored = *pending.stored;
     digest::Sha256Builder input;
     input.add(digest::hex(stored.content));
-    auto add_range = [&](const SourceRange& r) {
-      for (const int v : {r.line, r.column, r.end_line, r.end_column}) input.add(static_cast<std::uint64_t>(v));
-    };
-    for (const auto& c : collected) {
-      input.add(c.info->id).add(c.clause != nullptr ? c.clause->id : std::string());
-      input.add(c.emission.clause != nullptr ? c.emission.clause->id : std::string());
-      add_range(c.emission.range);
-      input.add(c.emission.message).add(c.emission.remediation);
-      input.add(c.emission.secrets.size());
-      for (const auto& secret : c.emission.secrets) add_range(secret);
-      input.add(c.emission.path_override).add(c.emission.environment).add(c.emission.anchor);
+    if (!pending.merged) {
+      input.add(stored.emitted.bytes());
+    } else {
+      input.add(EncodedEmissions(store(pending.collected)).bytes());
     }
     if (stored.suppresses) input.add(options_.today.to_string());
     return input.finish();
+  }
+
+  // The file's own emissions, decoded from the cache into `collected` ahead
+  // of what other phases added. Should they not decode or not restore (a
+  // damaged entry), the file is collected anew; `stored` then holds its new
+  // results (or nothing, for a file now unreadable).
+  void decode_emissions(PendingFile& pending) const {
+    if (!pending.emissions_encoded) return;
+    pending.emissions_encoded = false;
+    std::optional<std::vector<Collected>> own;
+    if (const auto decoded = pending.stored->emitted.decode()) own = restore(*decoded);
+    if (!own) {
+      const auto index = static_cast<std::size_t>(pending.file - workspace_.files.data());
+      std::vector<Collected> added = std::move(pending.collected);
+      pending = collect_anew(*pending.file, signatures_[index], nullptr);
+      own = std::move(pending.collected);
+      pending.collected = std::move(added);
+    }
+    pending.collected.insert(pending.collected.begin(), std::make_move_iterator(own->begin()),
+                             std::make_move_iterator(own->end()));
+  }
+
+  // The file's emissions, to add to or remove from.
+  std::vector<Collected>& collected_for_merge(PendingFile& pending) const {
+    decode_emissions(pending);
+    pending.merged = true;
+    return pending.collected;
   }
 
   // A finding as kept: what the constitution and the check's metadata say
@@ -876,7 +916,7 @@ class Runner {
     std::map<std::string, std::size_t, std::less<>> late_by_path;
     for (auto& c : merged) {
       if (const auto target = by_path.find(c.emission.path_override); target != by_path.end()) {
-        auto& collected_here = pending[target->second].collected;
+        auto& collected_here = collected_for_merge(pending[target->second]);
         std::erase_if(collected_here, [&](const Collected& other) {
           return other.info->id == c.info->supersedes && other.emission.range.line == c.emission.range.line;
         });
@@ -886,7 +926,7 @@ class Runner {
       if (const auto file = workspace_files.find(c.emission.path_override); file != workspace_files.end()) {
         auto [at, added] = late_by_path.emplace(file->first, late.size());
         if (added) late.push_back(collect_cached(*file->second, true));
-        late[at->second].collected.push_back(std::move(c));
+        collected_for_merge(late[at->second]).push_back(std::move(c));
         continue;
       }
       unplaced.push_back(finding_without_line_content(std::move(c)));

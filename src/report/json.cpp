@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/common.hpp"
+#include "report/json_text.hpp"
 
 namespace constable::report {
 namespace {
@@ -10,62 +11,79 @@ namespace {
 using Json = nlohmann::ordered_json;
 using detail::clean;
 
-Json clause_json(const engine::Finding& finding) {
-  if (finding.clause_id.empty()) return nullptr;
-  Json clause;
-  clause["id"] = clean(finding.clause_id);
-  clause["text"] = clean(finding.clause_text);
-  clause["section"] = clean(finding.clause_section);
-  clause["line"] = finding.clause_line;
-  return clause;
+// A finding as nlohmann would dump its document, written without one.
+void place_json(JsonText& out, const SourceRange& range, std::string_view message) {
+  out.begin_object();
+  out.key("line").number(range.line);
+  out.key("column").number(range.column);
+  out.key("end_line").number(range.end_line);
+  out.key("end_column").number(range.end_column);
+  out.key("message").string(message);
+  out.end_object();
 }
 
-Json place_json(const SourceRange& range, std::string_view message) {
-  return Json{{"line", range.line},
-              {"column", range.column},
-              {"end_line", range.end_line},
-              {"end_column", range.end_column},
-              {"message", clean(message)}};
-}
-
-Json finding_json(const engine::Finding& finding) {
-  Json out;
-  out["check"] = clean(finding.check_id);
-  out["clause"] = clause_json(finding);
-  out["severity"] = std::string(to_string(finding.severity));
-  out["due"] = finding.due.to_string();
-  Json location;
-  location["path"] = clean(finding.path);
-  location["line"] = finding.range.line;
-  location["column"] = finding.range.column;
-  location["end_line"] = finding.range.end_line;
-  location["end_column"] = finding.range.end_column;
-  out["location"] = std::move(location);
-  out["message"] = clean(finding.message);
+void finding_json(JsonText& out, const engine::Finding& finding) {
+  out.begin_object();
+  out.key("check").string(finding.check_id);
+  out.key("clause");
+  if (finding.clause_id.empty()) {
+    out.null();
+  } else {
+    out.begin_object();
+    out.key("id").string(finding.clause_id);
+    out.key("text").string(finding.clause_text);
+    out.key("section").string(finding.clause_section);
+    out.key("line").number(finding.clause_line);
+    out.end_object();
+  }
+  out.key("severity").string(to_string(finding.severity));
+  out.key("due").string(finding.due.to_string());
+  out.key("location").begin_object();
+  out.key("path").string(finding.path);
+  out.key("line").number(finding.range.line);
+  out.key("column").number(finding.range.column);
+  out.key("end_line").number(finding.range.end_line);
+  out.key("end_column").number(finding.range.end_column);
+  out.end_object();
+  out.key("message").string(finding.message);
   // A check that reports one finding per file lists every place of the
   // problem, the finding's own first.
-  out["count"] = 1 + finding.also_at.size();
+  out.key("count").unsigned_number(1 + finding.also_at.size());
   if (!finding.also_at.empty()) {
-    Json places = Json::array();
-    places.push_back(place_json(finding.range, finding.message));
-    for (const engine::RelatedLocation& place : finding.also_at)
-      places.push_back(place_json(place.range, place.message));
-    out["locations"] = std::move(places);
+    out.key("locations").begin_array();
+    place_json(out, finding.range, finding.message);
+    for (const engine::RelatedLocation& place : finding.also_at) place_json(out, place.range, place.message);
+    out.end_array();
   }
-  out["remediation"] = clean(finding.remediation);
-  out["snippet"] = clean(finding.snippet);
-  out["fingerprint"] = clean(finding.fingerprint);
+  out.key("remediation").string(finding.remediation);
+  out.key("snippet").string(finding.snippet);
+  out.key("fingerprint").string(finding.fingerprint);
   if (finding.suppression) {
     const engine::Suppression& s = *finding.suppression;
-    Json suppression;
-    suppression["kind"] = std::string(detail::suppression_kind(s.kind));
-    suppression["reason"] = clean(s.reason);
-    suppression["owner"] = clean(s.owner);
-    suppression["expires"] = s.expires ? Json(s.expires->to_string()) : Json(nullptr);
-    suppression["source"] = clean(s.source);
-    out["suppression"] = std::move(suppression);
+    out.key("suppression").begin_object();
+    out.key("kind").string(detail::suppression_kind(s.kind));
+    out.key("reason").string(s.reason);
+    out.key("owner").string(s.owner);
+    out.key("expires");
+    if (s.expires) out.string(s.expires->to_string());
+    else out.null();
+    out.key("source").string(s.source);
+    out.end_object();
   }
-  return out;
+  out.end_object();
+}
+
+// About what finding_json writes for `finding`: its strings and, for the
+// rest (keys, numbers, indentation), a little over what a finding takes.
+std::size_t estimated_size(const engine::Finding& finding) {
+  constexpr std::size_t kFixed = 640;  // keys, numbers, a due date, a severity, indentation
+  constexpr std::size_t kPlace = 160;  // a related place's keys and numbers
+  std::size_t size = kFixed + finding.check_id.size() + finding.clause_id.size() + finding.clause_text.size() +
+                     finding.clause_section.size() + finding.path.size() + finding.message.size() +
+                     finding.remediation.size() + finding.snippet.size() + finding.fingerprint.size();
+  if (!finding.also_at.empty()) size += kPlace + finding.message.size();
+  for (const engine::RelatedLocation& place : finding.also_at) size += kPlace + place.message.size();
+  return size;
 }
 
 Json rule_json(const Rule& rule) {
@@ -111,24 +129,6 @@ Json stats_json(const engine::Stats& stats) {
 }
 
 constexpr int kIndent = 2;
-
-// `json`, dumped on its own, as it is dumped `depth` spaces in: every line
-// indented by that much. A dump's line breaks are all structural (a newline
-// in a string is written \n).
-void append_indented(std::string& out, std::string_view json, int depth) {
-  const std::string indent(static_cast<std::size_t>(depth), ' ');
-  out += indent;
-  for (std::size_t start = 0;;) {
-    const std::size_t newline = json.find('\n', start);
-    if (newline == std::string_view::npos) {
-      out += json.substr(start);
-      return;
-    }
-    out += json.substr(start, newline + 1 - start);
-    out += indent;
-    start = newline + 1;
-  }
-}
 
 }  // namespace
 
@@ -192,15 +192,20 @@ std::string render_json(const Report& report, const RenderOptions& options) {
   const std::string_view before = std::string_view(skeleton).substr(0, at);
   const std::string_view after = std::string_view(skeleton).substr(at + kFindings.size());
   const auto& all = detail::findings_of(report);
+  // Reserved once: growing a report of tens of megabytes by doubling copies it again and again.
+  std::size_t size = skeleton.size();
+  for (const engine::Finding& finding : all) size += estimated_size(finding);
   std::string out;
-  out.reserve(skeleton.size() + all.size() * 1024);
+  out.reserve(size);
   out += before;
   out += "\n  \"findings\": [";
   bool first = true;
+  JsonText text(out, 2 * kIndent, kIndent);
   for (const engine::Finding& finding : all) {
     out += first ? "\n" : ",\n";
     first = false;
-    append_indented(out, finding_json(finding).dump(kIndent, ' ', false, Json::error_handler_t::replace), 2 * kIndent);
+    out.append(static_cast<std::size_t>(2 * kIndent), ' ');
+    finding_json(text, finding);
   }
   out += all.empty() ? "]" : "\n  ]";
   out += after;

@@ -26,7 +26,7 @@ StoredRun sample_run() {
   Emission emission{.range = {3, 5, 3, 12}, .message = "runs as root", .remediation = "set runAsNonRoot"};
   emission.secrets.push_back({4, 1, 4, 9});
   emission.anchor = "Deployment/app";
-  file.emitted.push_back({"kubernetes/non-root", "k8s/security/non-root", "", emission});
+  file.emitted = EncodedEmissions({{"kubernetes/non-root", "k8s/security/non-root", "", emission}});
   file.notes.push_back({"deploy/app.yaml:2:1", "invalid UTF-8; shown with replacement characters"});
   file.in_manifest_set = true;
   file.awaits_manifests = true;
@@ -66,9 +66,12 @@ TEST(ResultCache, WhatIsStoredComesBack) {
   const StoredFile& file = decoded->files.at("deploy/app.yaml");
   EXPECT_EQ(file.stat, run.files.at("deploy/app.yaml").stat);
   EXPECT_EQ(file.kind, FileKind::yaml);
-  ASSERT_EQ(file.emitted.size(), 1u);
-  EXPECT_EQ(file.emitted[0].emission.secrets.size(), 1u);
-  EXPECT_EQ(file.emitted[0].emission.anchor, "Deployment/app");
+  const auto emitted = file.emitted.decode();
+  ASSERT_TRUE(emitted.has_value());
+  ASSERT_EQ(emitted->size(), 1u);
+  EXPECT_EQ((*emitted)[0].emission.secrets.size(), 1u);
+  EXPECT_EQ((*emitted)[0].emission.anchor, "Deployment/app");
+  EXPECT_EQ((*emitted)[0].clause_id, "k8s/security/non-root");
   ASSERT_EQ(file.findings.size(), 1u);
   EXPECT_EQ(file.findings[0].severity, Severity::high);
   ASSERT_TRUE(file.findings[0].suppression.has_value());
@@ -90,8 +93,24 @@ TEST(ResultCache, DamagedOrForeignEntriesAreNothing) {
   for (std::size_t at = 0; at < bytes.size(); ++at) {
     std::string flipped = bytes;
     flipped[at] = static_cast<char>(flipped[at] ^ 0xA5);
-    (void)decode_results(flipped, salt);
+    if (const auto decoded = decode_results(flipped, salt))
+      for (const auto& [path, file] : decoded->files) (void)file.emitted.decode();
   }
+}
+
+TEST(ResultCache, EncodedEmissionsOutliveTheEntryTheyWereReadFrom) {
+  const auto salt = digest::sha256("salt");
+  EncodedEmissions kept;
+  {
+    auto decoded = decode_results(encode_results(salt, sample_run()), salt);
+    ASSERT_TRUE(decoded.has_value());
+    kept = decoded->files.at("deploy/app.yaml").emitted;
+  }  // the entry's bytes are gone but for what `kept` holds
+  const auto emitted = kept.decode();
+  ASSERT_TRUE(emitted.has_value());
+  ASSERT_EQ(emitted->size(), 1u);
+  EXPECT_EQ((*emitted)[0].emission.message, "runs as root");
+  EXPECT_EQ(EncodedEmissions().decode().value().size(), 0u) << "the default is the empty list";
 }
 
 TEST(ResultCache, EntriesAreSavedAndLoadedByName) {
