@@ -39,6 +39,7 @@ struct CommonOptions {
   std::vector<std::string> select;
   std::vector<std::string> ignore;
   std::optional<Date> today;
+  unsigned jobs = 0;  // -j: threads for discovery and checking; 0 = one per core
   // Hears of each phase, file and chart (app/progress.hpp); null = silent.
   engine::ProgressListener* progress = nullptr;
 };
@@ -71,7 +72,6 @@ struct CheckOptions : CommonOptions {
   std::vector<std::string> manifests;
   bool require_attestations = false;               // unenforced, unattested clauses are findings
   std::optional<std::string> fail_on;  // critical|high|medium|low|none
-  unsigned jobs = 0;
   bool stats = false;
   // Where results are kept between runs (engine/result_cache.hpp); none by default.
   std::optional<std::filesystem::path> cache;

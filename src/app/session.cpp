@@ -281,6 +281,7 @@ Result<Session> open_session(const CommonOptions& options) {
   discovery.exclude = session.config.exclude;
   discovery.include = session.config.include;
   discovery.max_file_size = session.config.max_file_size;
+  discovery.jobs = options.jobs;
   started(engine::Phase::discover);
   phase = {};
   auto discovered = workspace::discover(options.path, discovery);

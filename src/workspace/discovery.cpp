@@ -1,6 +1,7 @@
 // Walks the repository: .gitignore files at every level, .git/info/exclude,
 // exclude globs; never follows symlinks, never opens special files.
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,11 +9,15 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <condition_variable>
+#include <expected>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -117,16 +122,30 @@ struct AttributeLayer {
   AttributeRules rules;
 };
 
-// The entry's own type (symlinks not followed). libstdc++ caches readdir's
-// d_type for these queries, so on most file systems this costs no stat call,
-// unlike directory_entry::symlink_status().
-fs::file_type own_type(const fs::directory_entry& entry, std::error_code& ec) {
-  if (entry.is_symlink(ec)) return fs::file_type::symlink;
-  if (ec) return fs::file_type::none;
-  if (entry.is_directory(ec)) return fs::file_type::directory;
-  if (!ec && entry.is_regular_file(ec)) return fs::file_type::regular;
-  if (ec) return fs::file_type::none;
-  return entry.symlink_status(ec).type();
+// A directory entry's type as readdir gives it; unknown when the file
+// system does not say (the caller then asks lstat).
+fs::file_type type_of(unsigned char d_type) {
+  switch (d_type) {
+    case DT_REG: return fs::file_type::regular;
+    case DT_DIR: return fs::file_type::directory;
+    case DT_LNK: return fs::file_type::symlink;
+    case DT_FIFO: return fs::file_type::fifo;
+    case DT_SOCK: return fs::file_type::socket;
+    case DT_CHR: return fs::file_type::character;
+    case DT_BLK: return fs::file_type::block;
+    default: return fs::file_type::unknown;
+  }
+}
+
+fs::file_type type_of_mode(mode_t mode) {
+  if (S_ISREG(mode)) return fs::file_type::regular;
+  if (S_ISDIR(mode)) return fs::file_type::directory;
+  if (S_ISLNK(mode)) return fs::file_type::symlink;
+  if (S_ISFIFO(mode)) return fs::file_type::fifo;
+  if (S_ISSOCK(mode)) return fs::file_type::socket;
+  if (S_ISCHR(mode)) return fs::file_type::character;
+  if (S_ISBLK(mode)) return fs::file_type::block;
+  return fs::file_type::unknown;
 }
 
 std::optional<bool> layered_ignored(const Layer* layer, std::string_view path, bool is_directory) {
@@ -180,9 +199,12 @@ class Walker {
 
   Workspace run() {
     std::shared_ptr<const Layer> base;
+    Found found;
     if (options_.respect_gitignore) {
-      if (auto git_dir = common_git_dir(root_)) base = load_layer(nullptr, *git_dir / "info" / "exclude", "", "");
+      if (auto git_dir = common_git_dir(root_))
+        base = load_layer(found, nullptr, *git_dir / "info" / "exclude", "", "");
     }
+    keep(std::move(found));
     walk(base);
     std::sort(workspace_.files.begin(), workspace_.files.end(),
               [](const File& a, const File& b) { return a.path < b.path; });
@@ -202,7 +224,17 @@ class Walker {
     const fs::path absolute = root_ / name;
     const auto st = fs::status(absolute, ec);
     // A file named on the command line is judged whoever it belongs to.
-    if (!ec) add_file(absolute, name, st, std::nullopt, nullptr);
+    Found found;
+    if (!ec) {
+      add_file(found, absolute, name, st.type(), std::nullopt, nullptr,
+               [&]() -> std::expected<std::uintmax_t, std::error_code> {
+                 std::error_code size_ec;
+                 const auto size = fs::file_size(absolute, size_ec);
+                 if (size_ec) return std::unexpected(size_ec);
+                 return size;
+               });
+    }
+    keep(std::move(found));
     workspace_.root = root_;
     mark_chart_templates(workspace_.files);
     workspace_.stack = detect_stack(workspace_.files);
@@ -219,21 +251,39 @@ class Walker {
     bool under_tests = false;
   };
 
-  void note(std::string path, std::string message) {
-    workspace_.notes.push_back(Note{path.empty() ? std::string(".") : std::move(path), std::move(message)});
+  // What one walking thread found; merged, and sorted, once the walk ends.
+  struct Found {
+    std::vector<File> files;
+    std::vector<SetAsideFile> set_aside;
+    std::vector<Note> notes;
+  };
+
+  static void note(Found& found, std::string path, std::string message) {
+    found.notes.push_back(Note{path.empty() ? std::string(".") : std::move(path), std::move(message)});
+  }
+
+  void keep(Found&& found) {
+    auto append = [](auto& to, auto& from) {
+      if (to.empty()) to = std::move(from);
+      else to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+    };
+    append(workspace_.files, found.files);
+    append(workspace_.set_aside, found.set_aside);
+    append(workspace_.notes, found.notes);
   }
 
   // `parent` extended with the patterns of `file`, or `parent` if it has none.
-  std::shared_ptr<const Layer> load_layer(std::shared_ptr<const Layer> parent, const fs::path& file,
-                                          const std::string& base, const std::string& shown) {
+  static std::shared_ptr<const Layer> load_layer(Found& found, std::shared_ptr<const Layer> parent,
+                                                 const fs::path& file, const std::string& base,
+                                                 const std::string& shown) {
     std::string content;
     switch (read_small_file(file, kMaxIgnoreFileSize, content)) {
       case ReadStatus::ok: break;
       case ReadStatus::absent: return parent;
       case ReadStatus::too_large:
-        note(shown, fmt::format("ignore file not read: larger than {}", human_size(kMaxIgnoreFileSize)));
+        note(found, shown, fmt::format("ignore file not read: larger than {}", human_size(kMaxIgnoreFileSize)));
         return parent;
-      case ReadStatus::failed: note(shown, "ignore file not read: cannot read it"); return parent;
+      case ReadStatus::failed: note(found, shown, "ignore file not read: cannot read it"); return parent;
     }
     auto layer = std::make_shared<Layer>();
     layer->parent = std::move(parent);
@@ -243,17 +293,19 @@ class Walker {
   }
 
   // `parent` extended with the linguist attributes of `file`, or `parent` if it sets none.
-  std::shared_ptr<const AttributeLayer> load_attributes(std::shared_ptr<const AttributeLayer> parent,
-                                                        const fs::path& file, const std::string& base,
-                                                        const std::string& shown) {
+  static std::shared_ptr<const AttributeLayer> load_attributes(Found& found,
+                                                               std::shared_ptr<const AttributeLayer> parent,
+                                                               const fs::path& file, const std::string& base,
+                                                               const std::string& shown) {
     std::string content;
     switch (read_small_file(file, kMaxIgnoreFileSize, content)) {
       case ReadStatus::ok: break;
       case ReadStatus::absent: return parent;
       case ReadStatus::too_large:
-        note(shown, fmt::format("attributes file not read: larger than {}", human_size(kMaxIgnoreFileSize)));
+        note(found, shown,
+             fmt::format("attributes file not read: larger than {}", human_size(kMaxIgnoreFileSize)));
         return parent;
-      case ReadStatus::failed: note(shown, "attributes file not read: cannot read it"); return parent;
+      case ReadStatus::failed: note(found, shown, "attributes file not read: cannot read it"); return parent;
     }
     auto layer = std::make_shared<AttributeLayer>();
     layer->parent = std::move(parent);
@@ -305,105 +357,174 @@ class Walker {
   }
 
   // `by_directory` is nullopt for a file judged whatever its provenance.
-  void add_file(const fs::path& absolute, const std::string& relative, const fs::file_status& st,
-                std::optional<Provenance> by_directory, const AttributeLayer* attributes) {
-    std::error_code ec;
-    switch (st.type()) {
+  // `by_directory` is nullopt for a file judged whatever its provenance;
+  // `size_of()` is asked only for a file kept.
+  template <typename SizeOf>
+  void add_file(Found& found, const fs::path& absolute, const std::string& relative, fs::file_type type,
+                std::optional<Provenance> by_directory, const AttributeLayer* attributes, SizeOf&& size_of) const {
+    switch (type) {
       case fs::file_type::regular: {
         if (const Provenance provenance =
                 by_directory ? provenance_of(relative, *by_directory, attributes) : Provenance::project;
             !inclusion_.includes(provenance, relative)) {
-          workspace_.set_aside.push_back(SetAsideFile{relative, provenance});
+          found.set_aside.push_back(SetAsideFile{relative, provenance});
           return;
         }
-        const auto size = fs::file_size(absolute, ec);
-        if (ec) {
-          note(relative, fmt::format("skipped: cannot read its size ({})", ec.message()));
+        const std::expected<std::uintmax_t, std::error_code> size = size_of();
+        if (!size) {
+          if (size.error() == std::errc::no_such_file_or_directory) return;  // vanished during the walk
+          note(found, relative, fmt::format("skipped: cannot read its size ({})", size.error().message()));
           return;
         }
-        if (size > options_.max_file_size) {
-          note(relative, size_note(size, options_.max_file_size));
+        if (*size > options_.max_file_size) {
+          note(found, relative, size_note(*size, options_.max_file_size));
           return;
         }
-        workspace_.files.push_back(File{relative, absolute, size, classify(relative)});
+        found.files.push_back(File{relative, absolute, *size, classify(relative)});
         return;
       }
       case fs::file_type::symlink:
-        if (auto message = symlink_note(absolute, root_)) note(relative, std::move(*message));
+        if (auto message = symlink_note(absolute, root_)) note(found, relative, std::move(*message));
         return;
       case fs::file_type::not_found:
       case fs::file_type::none: return;  // vanished during the walk
       default:
-        note(relative, fmt::format("skipped: not a regular file ({})", describe_special(st.type())));
+        note(found, relative, fmt::format("skipped: not a regular file ({})", describe_special(type)));
         return;
     }
   }
 
+  // Directories are listed by `options_.jobs` threads (a large repository
+  // has thousands; each is a few system calls), each taking the next from a
+  // shared list; what they find is sorted afterwards, so the order in which
+  // they found it never shows.
   void walk(std::shared_ptr<const Layer> base) {
-    std::vector<Pending> pending;
-    pending.push_back(Pending{root_, "", std::move(base), nullptr});
-    while (!pending.empty()) {
-      Pending dir = std::move(pending.back());
-      pending.pop_back();
-      std::error_code ec;
-      fs::directory_iterator it(dir.absolute, ec);
-      if (ec) {
-        note(dir.relative, fmt::format("skipped: cannot read directory ({})", ec.message()));
-        continue;
+    std::vector<Pending> queue;
+    queue.push_back(Pending{root_, "", std::move(base), nullptr});
+    std::mutex mutex;
+    std::condition_variable changed;
+    unsigned busy = 0;
+    auto work = [&](Found& found) {
+      std::vector<Pending> subdirectories;
+      std::unique_lock lock(mutex);
+      while (true) {
+        changed.wait(lock, [&] { return !queue.empty() || busy == 0; });
+        if (queue.empty()) return;  // and no one is listing a directory that could add to it
+        Pending dir = std::move(queue.back());
+        queue.pop_back();
+        ++busy;
+        lock.unlock();
+        list_directory(found, dir, subdirectories);
+        lock.lock();
+        --busy;
+        for (auto& subdirectory : subdirectories) queue.push_back(std::move(subdirectory));
+        subdirectories.clear();
+        changed.notify_all();
       }
-      // The listing first: a directory's .gitignore and .gitattributes are
-      // opened only when it has them (most have neither, and a failed open
-      // per directory is a measurable share of discovery).
-      std::vector<fs::directory_entry> entries;
-      bool has_gitignore = false;
-      bool has_gitattributes = false;
-      std::optional<fs::path> readme;
-      for (const fs::directory_iterator end; it != end;) {
-        const auto name = it->path().filename();
-        has_gitignore = has_gitignore || name == ".gitignore";
-        has_gitattributes = has_gitattributes || name == ".gitattributes";
-        if (!readme && is_readme(name.string())) readme = it->path();
-        entries.push_back(*it);
-        it.increment(ec);
-        if (ec) {
-          note(dir.relative, fmt::format("directory listing incomplete ({})", ec.message()));
-          break;
-        }
+    };
+    // The root first, alone: a repository of one directory needs no thread.
+    Found found;
+    {
+      Pending root = std::move(queue.back());
+      queue.pop_back();
+      list_directory(found, root, queue);
+    }
+    const unsigned jobs = options_.jobs != 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<Found> found_by_helpers(queue.size() > 1 ? jobs - 1 : 0);
+    {
+      std::vector<std::jthread> helpers;
+      for (Found& helper_found : found_by_helpers) helpers.emplace_back([&] { work(helper_found); });
+      work(found);
+    }
+    keep(std::move(found));
+    for (Found& helper_found : found_by_helpers) keep(std::move(helper_found));
+  }
+
+  // One directory: its files into `found`, its subdirectories to walk into
+  // `subdirectories`. Read with the directory's descriptor (names looked up
+  // in it, not from the root again), never following a symlink.
+  void list_directory(Found& found, const Pending& dir, std::vector<Pending>& subdirectories) const {
+    auto error_of = [](int number) { return std::error_code(number, std::generic_category()); };
+    const int descriptor = ::open(dir.absolute.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR* const listing = descriptor < 0 ? nullptr : ::fdopendir(descriptor);
+    if (listing == nullptr) {
+      note(found, dir.relative, fmt::format("skipped: cannot read directory ({})", error_of(errno).message()));
+      if (descriptor >= 0) ::close(descriptor);
+      return;
+    }
+    const std::unique_ptr<DIR, int (*)(DIR*)> closing(listing, ::closedir);
+    // The listing first: a directory's .gitignore and .gitattributes are
+    // opened only when it has them (most have neither, and a failed open
+    // per directory is a measurable share of discovery).
+    struct Entry {
+      std::string name;
+      unsigned char type;  // readdir's d_type
+    };
+    std::vector<Entry> entries;
+    bool has_gitignore = false;
+    bool has_gitattributes = false;
+    std::optional<fs::path> readme;
+    while (true) {
+      errno = 0;
+      const dirent* entry = ::readdir(listing);
+      if (entry == nullptr) {
+        if (errno != 0)
+          note(found, dir.relative, fmt::format("directory listing incomplete ({})", error_of(errno).message()));
+        break;
       }
-      std::shared_ptr<const Layer> layer = dir.layer;
-      if (options_.respect_gitignore && has_gitignore) {
-        const std::string shown = dir.relative.empty() ? ".gitignore" : dir.relative + "/.gitignore";
-        layer = load_layer(layer, dir.absolute / ".gitignore", dir.relative, shown);
-      }
-      std::shared_ptr<const AttributeLayer> attributes = dir.attributes;
-      if (has_gitattributes) {
-        attributes = load_attributes(attributes, dir.absolute / ".gitattributes", dir.relative,
-                                     dir.relative.empty() ? ".gitattributes" : dir.relative + "/.gitattributes");
-      }
-      const bool collection = dir.provenance == Provenance::project && readme && titles_collection(*readme);
-      for (const fs::directory_entry& entry : entries) {
-        std::string name = entry.path().filename().string();
-        if (name == ".git" || name.empty()) continue;
-        std::string relative = dir.relative.empty() ? name : dir.relative + "/" + name;
-        std::error_code status_ec;
-        const fs::file_status st{own_type(entry, status_ec)};
-        if (status_ec) {
-          if (status_ec != std::errc::no_such_file_or_directory) {
-            note(relative, fmt::format("skipped: cannot inspect it ({})", status_ec.message()));
-          }
+      const std::string_view name = entry->d_name;
+      if (name == "." || name == "..") continue;
+      has_gitignore = has_gitignore || name == ".gitignore";
+      has_gitattributes = has_gitattributes || name == ".gitattributes";
+      if (!readme && is_readme(std::string(name))) readme = dir.absolute / name;
+      entries.push_back(Entry{std::string(name), entry->d_type});
+    }
+    std::shared_ptr<const Layer> layer = dir.layer;
+    if (options_.respect_gitignore && has_gitignore) {
+      const std::string shown = dir.relative.empty() ? ".gitignore" : dir.relative + "/.gitignore";
+      layer = load_layer(found, layer, dir.absolute / ".gitignore", dir.relative, shown);
+    }
+    std::shared_ptr<const AttributeLayer> attributes = dir.attributes;
+    if (has_gitattributes) {
+      attributes = load_attributes(found, attributes, dir.absolute / ".gitattributes", dir.relative,
+                                   dir.relative.empty() ? ".gitattributes" : dir.relative + "/.gitattributes");
+    }
+    const bool collection = dir.provenance == Provenance::project && readme && titles_collection(*readme);
+    for (Entry& entry : entries) {
+      if (entry.name == ".git") continue;
+      std::string relative = dir.relative.empty() ? entry.name : dir.relative + "/" + entry.name;
+      fs::file_type type = type_of(entry.type);
+      if (type == fs::file_type::unknown) {  // the file system does not say: ask
+        struct stat st {};
+        if (::fstatat(descriptor, entry.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+          if (errno != ENOENT)
+            note(found, relative, fmt::format("skipped: cannot inspect it ({})", error_of(errno).message()));
           continue;
         }
-        const bool is_directory = st.type() == fs::file_type::directory;
-        if (ignored(layer.get(), relative, is_directory)) continue;
-        if (is_directory) {
-          Provenance provenance = directory_provenance(name, dir.provenance, dir.under_tests, dir.relative.empty());
-          if (collection && provenance == Provenance::project && holds_examples(name)) provenance = Provenance::fixture;
-          const bool under_tests = dir.under_tests || is_test_directory(name);
-          pending.push_back(Pending{entry.path(), std::move(relative), layer, attributes, provenance, under_tests});
-        } else {
-          add_file(entry.path(), relative, st, dir.provenance, attributes.get());
-        }
+        type = type_of_mode(st.st_mode);
       }
+      const bool is_directory = type == fs::file_type::directory;
+      if (ignored(layer.get(), relative, is_directory)) continue;
+      fs::path absolute = dir.absolute / entry.name;
+      if (is_directory) {
+        Provenance provenance =
+            directory_provenance(entry.name, dir.provenance, dir.under_tests, dir.relative.empty());
+        if (collection && provenance == Provenance::project && holds_examples(entry.name))
+          provenance = Provenance::fixture;
+        const bool under_tests = dir.under_tests || is_test_directory(entry.name);
+        subdirectories.push_back(
+            Pending{std::move(absolute), std::move(relative), layer, attributes, provenance, under_tests});
+        continue;
+      }
+      add_file(found, absolute, relative, type, dir.provenance, attributes.get(),
+               [&]() -> std::expected<std::uintmax_t, std::error_code> {
+                 struct stat st {};
+                 if (::fstatat(descriptor, entry.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+                   return std::unexpected(error_of(errno));
+                 // Replaced since it was listed: as if it had gone.
+                 if (!S_ISREG(st.st_mode)) return std::unexpected(error_of(ENOENT));
+                 return static_cast<std::uintmax_t>(st.st_size);
+               });
     }
   }
 

@@ -68,6 +68,7 @@ struct DiscoveryOptions {
   bool respect_gitignore = true;
   // Set-aside files judged anyway: provenance names ("fixtures") or globs.
   std::vector<std::string> include;
+  unsigned jobs = 0;  // threads listing directories; 0: one per core
 };
 
 // Walks `root` (a directory, or a single file), honouring .gitignore files at
