@@ -141,6 +141,7 @@ class Writer {
     notes(p.notes);
   }
 
+  void reserve(std::size_t size) { out_.reserve(size); }
   std::string take() { return std::move(out_); }
 
  private:
@@ -435,6 +436,20 @@ std::string result_cache_name(const std::filesystem::path& root, const digest::S
 
 std::string encode_results(const digest::Sha256& salt, const StoredRun& run) {
   Writer w;
+  // Reserved once (an entry can be tens of megabytes): a little over what
+  // the files' encoded emissions, findings and dependencies take.
+  std::size_t size = 4096;
+  for (const auto* files : {&run.files, &run.late_files}) {
+    for (const auto& [path, file] : *files) {
+      size += 256 + path.size() + file.emitted.bytes().size() + file.dependencies.size() * 128;
+      for (const Finding& f : file.findings)
+        size += 256 + f.path.size() + f.message.size() + f.remediation.size() + f.snippet.size() +
+                f.also_at.size() * 64;
+    }
+  }
+  for (const StoredPhase* phase : {&run.repository, &run.manifests})
+    size += phase->dependencies.size() * 128 + phase->emitted.size() * 256;
+  w.reserve(size);
   w.bytes(kMagic);
   w.digest(salt);
   for (const auto* files : {&run.files, &run.late_files}) {
