@@ -129,11 +129,37 @@ std::string too_large_message(std::uintmax_t size, std::uintmax_t limit) {
   return fmt::format("file is too large ({}, limit {}): not read", shown_size, shown_limit);
 }
 
+namespace {
+
+// The directory reads are confined to, resolved. A run confines every read
+// to its repository's root, so each thread resolves it once (a system call
+// per component) and afterwards only checks, with one stat, that the path
+// still names the same directory (a long-running server's root may be a
+// symlink that is re-pointed between requests).
+const fs::path& resolved_root(const fs::path& confine_to) {
+  thread_local std::string given;
+  thread_local dev_t device = 0;
+  thread_local ino_t inode = 0;
+  thread_local fs::path resolved;
+  struct stat st {};
+  const bool exists = ::stat(confine_to.c_str(), &st) == 0;
+  if (!exists || confine_to.native() != given || st.st_dev != device || st.st_ino != inode || resolved.empty()) {
+    std::error_code ec;
+    resolved = fs::canonical(confine_to, ec);
+    if (ec) resolved = fs::absolute(confine_to, ec).lexically_normal();
+    given = exists ? confine_to.native() : std::string();  // a root that does not exist is not kept
+    device = st.st_dev;
+    inode = st.st_ino;
+  }
+  return resolved;
+}
+
+}  // namespace
+
 Outcome<fs::path> locate(const fs::path& file, const fs::path& confine_to, std::string display) {
   if (display.empty()) display = file.string();
   std::error_code ec;
-  fs::path root = fs::canonical(confine_to, ec);
-  if (ec) root = fs::absolute(confine_to, ec).lexically_normal();
+  const fs::path& root = resolved_root(confine_to);
   const fs::path resolved = fs::canonical(file, ec);
   if (ec) {
     if (ec == std::errc::too_many_symbolic_link_levels)

@@ -146,6 +146,29 @@ TEST_F(ConfinedRead, SymlinkLoopAndBrokenSymlinkSaySo) {
   EXPECT_NE(broken.error().error.message.find("broken symlink"), std::string::npos);
 }
 
+TEST_F(ConfinedRead, ARootReachedThroughARepointedSymlinkConfinesToItsNewTarget) {
+  // A server's repository root may be a symlink re-pointed between reviews:
+  // the root is resolved again, not remembered from the first read.
+  const TempDir first;
+  const TempDir second;
+  first.write("a.md", "first\n");
+  second.write("a.md", "second\n");
+  const fs::path root = outside_.path() / "current";
+  fs::create_symlink(first.path(), root);
+  auto before = read(root / "a.md", {.confine_to = root});
+  ASSERT_TRUE(before) << before.error().error.to_string();
+  EXPECT_EQ(*before, "first\n");
+  fs::remove(root);
+  fs::create_symlink(second.path(), root);
+  auto after = read(root / "a.md", {.confine_to = root});
+  ASSERT_TRUE(after) << after.error().error.to_string();
+  EXPECT_EQ(*after, "second\n");
+  // And the old target is now outside.
+  auto old = read(first.path() / "a.md", {.confine_to = root});
+  ASSERT_FALSE(old);
+  EXPECT_EQ(old.error().problem, Problem::outside);
+}
+
 TEST_F(ConfinedRead, LocateFindsDirectoriesInsideOnly) {
   repo_.write("docs/evidence/a.md", "a\n");
   EXPECT_TRUE(locate(repo_.path() / "docs/evidence", repo_.path()));
