@@ -422,12 +422,13 @@ class Walker {
         changed.notify_all();
       }
     };
-    // The root first, alone: a repository of one directory needs no thread.
+    // Alone until the walk branches (the root, often a single `src/` below
+    // it): a repository of one directory needs no thread.
     Found found;
-    {
-      Pending root = std::move(queue.back());
+    while (queue.size() == 1) {
+      Pending only = std::move(queue.back());
       queue.pop_back();
-      list_directory(found, root, queue);
+      list_directory(found, only, queue);
     }
     const unsigned jobs = options_.jobs != 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
     std::vector<Found> found_by_helpers(queue.size() > 1 ? jobs - 1 : 0);

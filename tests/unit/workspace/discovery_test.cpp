@@ -243,6 +243,40 @@ TEST(WorkspaceDiscoveryTest, UnreadableDirectoryGetsANote) {
   EXPECT_TRUE(ws.notes[0].message.starts_with("skipped: cannot read directory")) << ws.notes[0].message;
 }
 
+TEST(WorkspaceDiscoveryTest, TheSameWorkspaceWhateverTheNumberOfThreads) {
+  TempDir tmp;
+  // Branching at every level, with per-directory rules, provenance and notes.
+  for (int top = 0; top < 6; ++top) {
+    for (int sub = 0; sub < 5; ++sub) {
+      const std::string dir = "d" + std::to_string(top) + "/s" + std::to_string(sub);
+      tmp.write(dir + "/app.yaml", "kind: Deployment\n");
+      tmp.write(dir + "/README.md", "# r\n");
+      tmp.write(dir + "/build.log", "x\n");
+      tmp.write(dir + "/vendor/lib.js", "x\n");
+    }
+    tmp.write("d" + std::to_string(top) + "/.gitignore", "*.log\n");
+    tmp.write("d" + std::to_string(top) + "/big.bin", std::string(64, 'x'));
+  }
+  fs::create_symlink("/etc/hostname", tmp.path() / "d0" / "outside");
+  auto run = [&](unsigned jobs) {
+    DiscoveryOptions options;
+    options.max_file_size = 32;
+    options.jobs = jobs;
+    return discover_ok(tmp.path(), options);
+  };
+  const Workspace one = run(1);
+  EXPECT_EQ(one.files.size(), 6U * 5U * 2U + 6U) << "the logs are ignored, the vendored files set aside";
+  EXPECT_EQ(one.set_aside.size(), 6U * 5U);
+  EXPECT_EQ(one.notes.size(), 6U + 1U) << dump_notes(one);
+  for (const unsigned jobs : {2U, 4U, 16U}) {
+    const Workspace many = run(jobs);
+    EXPECT_EQ(paths_of(many), paths_of(one)) << jobs << " threads";
+    ASSERT_EQ(many.set_aside.size(), one.set_aside.size());
+    for (std::size_t i = 0; i < one.set_aside.size(); ++i) EXPECT_EQ(many.set_aside[i].path, one.set_aside[i].path);
+    EXPECT_EQ(dump_notes(many), dump_notes(one)) << jobs << " threads";
+  }
+}
+
 TEST(WorkspaceDiscoveryTest, EmptyDirectory) {
   TempDir tmp;
   const auto ws = discover_ok(tmp.path());
