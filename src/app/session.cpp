@@ -50,8 +50,11 @@ std::jthread prepare_libraries() {
     // A set-up that fails here (out of memory) is tried again at its first
     // use, on the thread whose errors are reported.
     try {
-      digest::initialize();  // the constitution's digest, first of the three needed
+      // libgit2's first: the longest, and discovery waits for it. OpenSSL's is
+      // shorter; should the constitution's digest come first, the main thread
+      // sets it up itself (once only, either thread).
       git::initialize();
+      digest::initialize();
       (void)secrets::Scanner::builtin();
     } catch (const std::exception&) {
     }
