@@ -10,6 +10,7 @@
 #include <array>
 #include <cerrno>
 #include <condition_variable>
+#include <exception>
 #include <expected>
 #include <filesystem>
 #include <memory>
@@ -404,6 +405,7 @@ class Walker {
     std::mutex mutex;
     std::condition_variable changed;
     unsigned busy = 0;
+    std::exception_ptr failure;  // the first a thread met: the walk stops, and it is rethrown here
     auto work = [&](Found& found) {
       std::vector<Pending> subdirectories;
       std::unique_lock lock(mutex);
@@ -414,9 +416,19 @@ class Walker {
         queue.pop_back();
         ++busy;
         lock.unlock();
-        list_directory(found, dir, subdirectories);
+        std::exception_ptr thrown;
+        try {
+          list_directory(found, dir, subdirectories);
+        } catch (...) {
+          thrown = std::current_exception();
+        }
         lock.lock();
         --busy;
+        if (thrown) {
+          if (!failure) failure = thrown;
+          queue.clear();
+          subdirectories.clear();
+        }
         for (auto& subdirectory : subdirectories) queue.push_back(std::move(subdirectory));
         subdirectories.clear();
         changed.notify_all();
@@ -434,9 +446,14 @@ class Walker {
     std::vector<Found> found_by_helpers(queue.size() > 1 ? jobs - 1 : 0);
     {
       std::vector<std::jthread> helpers;
-      for (Found& helper_found : found_by_helpers) helpers.emplace_back([&] { work(helper_found); });
+      try {
+        for (Found& helper_found : found_by_helpers) helpers.emplace_back([&] { work(helper_found); });
+      } catch (const std::system_error&) {
+        // No more threads to be had (a container's process limit): the walk needs none.
+      }
       work(found);
     }
+    if (failure) std::rethrow_exception(failure);
     keep(std::move(found));
     for (Found& helper_found : found_by_helpers) keep(std::move(helper_found));
   }
