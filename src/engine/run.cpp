@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -518,7 +519,20 @@ class Runner {
                                                      .count());
     salt_ = cache_salt();
     cache_name_ = result_cache_name(workspace_.root, salt_);
-    previous_ = load_results(options_.cache_directory, cache_name_, salt_);
+    // The entry loads (tens of megabytes on a chart repository) while the
+    // files are stat'ed; without a thread to spare, one after the other.
+    std::optional<std::jthread> loading;
+    try {
+      loading.emplace([this] {
+        try {
+          previous_ = load_results(options_.cache_directory, cache_name_, salt_);
+        } catch (const std::exception&) {
+          previous_.reset();  // out of memory decoding it: a miss, as for any entry that cannot be read
+        }
+      });
+    } catch (const std::system_error&) {
+      previous_ = load_results(options_.cache_directory, cache_name_, salt_);
+    }
     signatures_.resize(workspace_.files.size());
     parallel_for(workspace_.files.size(), jobs, [&](std::size_t i) {
       signatures_[i] = stat_signature(workspace_.files[i].absolute, run_started_ns_);
