@@ -11,7 +11,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 using detail::clean;
 
-// A finding as nlohmann would dump its document, written without one.
 void place_json(JsonText& out, const SourceRange& range, std::string_view message) {
   out.begin_object();
   out.key("line").number(range.line);
@@ -22,6 +21,7 @@ void place_json(JsonText& out, const SourceRange& range, std::string_view messag
   out.end_object();
 }
 
+// A finding as nlohmann would dump its document, written without one.
 void finding_json(JsonText& out, const engine::Finding& finding) {
   out.begin_object();
   out.key("check").string(finding.check_id);

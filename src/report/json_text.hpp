@@ -1,7 +1,8 @@
 #pragma once
 // Writes pretty-printed JSON straight into a string, byte for byte as
-// nlohmann::json's dump(indent) writes the same document (with ensure_ascii
-// off and invalid UTF-8 replaced by U+FFFD): the JSON reporter builds the
+// nlohmann::json's dump(indent) writes the same document (ensure_ascii off),
+// invalid UTF-8 replaced by U+FFFD a byte at a time as the reporters' clean()
+// does before nlohmann sees a string: the JSON reporter builds the
 // small parts of a report as nlohmann documents and writes its findings (tens
 // of megabytes on a large repository) through this writer, without building
 // a document per finding, dumping it and indenting the dump.
