@@ -168,6 +168,50 @@ def config_seeds():
                 yield body.encode()
 
 
+def leb128(n):
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def zigzag(n):
+    return leb128(((n << 1) ^ (n >> 63)) & 0xFFFFFFFFFFFFFFFF)
+
+
+def field(text):
+    data = text.encode()
+    return leb128(len(data)) + data
+
+
+def source_range(*numbers):
+    return b"".join(zigzag(n) for n in numbers)
+
+
+def result_cache_seeds():
+    """An entry's body (engine/result_cache.cpp, after the format line and the
+    salt the harness puts first): one file with an emission, a note, a
+    dependency and a suppressed finding, no late files, two phases."""
+    digest = bytes(range(32))
+    stat = b"\x01" + b"".join(leb128(n) for n in (120, 1_700_000_000_123_456_789, 1_700_000_000_123_456_790, 42, 7))
+    emission = (field("kubernetes/non-root") + field("k8s/security/non-root") + field("") +
+                source_range(3, 5, 3, 12) + field("runs as root") + field("set runAsNonRoot") +
+                leb128(1) + source_range(4, 1, 4, 9) + field("") + field("prod") + field("Deployment/app"))
+    finding = (field("kubernetes/non-root") + field("k8s/security/non-root") + field("") + field("") + zigzag(0) +
+               b"\x01" + field("deploy/app.yaml") + source_range(3, 5, 3, 12) + field("runs as root") + field("") +
+               field("    runAsUser: 0") + field("00112233aabbccdd") + field("Deployment/app") +
+               leb128(1) + source_range(9, 1, 9, 4) + field("and here") +
+               b"\x01" + b"\x00" + field("legacy") + field("") + b"\x01" + zigzag(20_849) + field("deploy/app.yaml:2"))
+    file = (field("deploy/app.yaml") + stat + digest + b"\x01" + b"\x01" + b"\x01" + leb128(1) + emission +
+            leb128(1) + field("deploy/app.yaml:2:1") + field("invalid UTF-8") + b"\x01" + b"\x01" +
+            leb128(1) + field("/repo/base.yaml") + b"\x00" + b"\x00" + digest +
+            b"\x01" + digest + leb128(1) + finding)
+    phase = b"\x01" + digest + leb128(0) + leb128(1) + emission + leb128(0)
+    yield leb128(1) + file + leb128(0) + phase + phase
+
+
 COMPOSED = {
     "config": config_seeds,
     "manifests": manifest_seeds,
@@ -177,6 +221,7 @@ COMPOSED = {
     "gitignore": gitignore_seeds,
     "secrets": secrets_seeds,
     "constitution": constitution_seeds,
+    "result_cache": result_cache_seeds,
 }
 HARNESSES = sorted(set(PLAIN) | set(COMPOSED))
 

@@ -434,6 +434,13 @@ std::string result_cache_name(const std::filesystem::path& root, const digest::S
   return repository_prefix(root) + digest::hex(salt).substr(0, 32) + ".bin";
 }
 
+std::string results_header(const digest::Sha256& salt) {
+  Writer w;
+  w.bytes(kMagic);
+  w.digest(salt);
+  return w.take();
+}
+
 std::string encode_results(const digest::Sha256& salt, const StoredRun& run) {
   Writer w;
   // Reserved once (an entry can be tens of megabytes): a little over what

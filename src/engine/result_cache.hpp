@@ -140,7 +140,9 @@ std::optional<StoredRun> load_results(const std::filesystem::path& directory, st
 void save_results(const std::filesystem::path& directory, std::string_view name, const digest::Sha256& salt,
                   const StoredRun& run);
 
-// Serialisation, exposed for tests.
+// Serialisation, exposed for tests and the fuzz harness (whose inputs are
+// what follows the header: the format line and the salt).
+std::string results_header(const digest::Sha256& salt);
 std::string encode_results(const digest::Sha256& salt, const StoredRun& run);
 std::optional<StoredRun> decode_results(std::string_view bytes, const digest::Sha256& salt);
 // The entry's bytes stay alive with the files' emissions, which point into them.

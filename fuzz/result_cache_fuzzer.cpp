@@ -1,0 +1,27 @@
+// The content cache's entries (engine/result_cache.hpp): whatever bytes sit
+// in the cache directory, reading them fails cleanly or yields a run that
+// writes back to the same bytes it reads as, and every file's emissions,
+// kept encoded until needed, decode or fail cleanly too.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/digest.hpp"
+#include "engine/result_cache.hpp"
+#include "fuzz_support.hpp"
+
+using namespace constable;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const digest::Sha256 salt = digest::sha256("result cache fuzzer");
+  static const std::string header = engine::results_header(salt);
+  const auto run = engine::decode_results(header + std::string(fuzz::as_text(data, size)), salt);
+  if (!run) return 0;
+  for (const auto* files : {&run->files, &run->late_files})
+    for (const auto& [path, file] : *files) (void)file.emitted.decode();
+  const std::string written = engine::encode_results(salt, *run);
+  const auto reread = engine::decode_results(written, salt);
+  if (!reread || engine::encode_results(salt, *reread) != written) __builtin_trap();
+  return 0;
+}
