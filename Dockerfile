@@ -17,7 +17,7 @@ FROM debian:12.12 AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake ninja-build pkg-config \
-      libcmark-gfm-dev nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev \
+      libcmark-gfm-dev libcmark-gfm-extensions-dev nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev \
       libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev libboost-dev libcjose-dev libjansson-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
@@ -28,17 +28,16 @@ COPY src/ src/
 COPY docs/api/ docs/api/
 ARG CONSTABLE_COMMIT=unknown
 RUN cmake -S . -B out -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONSTABLE_BUILD_TESTS=OFF \
-      -DCONSTABLE_COMMIT="${CONSTABLE_COMMIT}" \
+      -DCONSTABLE_STATIC_DEPENDENCIES=ON -DCONSTABLE_COMMIT="${CONSTABLE_COMMIT}" \
  && cmake --build out --target constable \
  && cmake --install out --prefix /opt/constable --strip
 
-# Run: the slim base and the shared libraries the binary links, nothing else.
+# Run: the slim base and the shared libraries the binary still needs (the
+# others are linked in: cmake/dependencies.cmake), nothing else.
 FROM debian:12.12-slim
 ARG CONSTABLE_COMMIT=unknown
 RUN apt-get update \
- && apt-get install -y --no-install-recommends \
-      libcjose0 libcmark-gfm0.29.0.gfm.6 libfmt9 libgit2-1.5 libre2-9 libssl3 \
-      libvectorscan5 libyaml-0-2 zlib1g \
+ && apt-get install -y --no-install-recommends libfmt9 libgssapi-krb5-2 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin constable \
  && printf '[safe]\n\tdirectory = /src\n' > /etc/gitconfig

@@ -1,0 +1,83 @@
+# The C and C++ libraries constable links (Debian's -dev packages), as one
+# INTERFACE target, constable_dependencies, that the library and the server
+# link.
+#
+# A target that sets the property CONSTABLE_STATIC_DEPENDENCIES (the CLI, when
+# the option of that name is on) links their static archives instead of their
+# shared objects: a run of the CLI then no longer maps, relocates and looks up
+# symbols across thirty shared objects before main(), a sixth of a small
+# repository's run (docs/adr/0010-static-dependencies.md). Tests, benchmarks
+# and fuzz harnesses keep the shared objects: they link faster and nothing in
+# them depends on start-up.
+option(CONSTABLE_STATIC_DEPENDENCIES "Link the constable executable with the static archives of its libraries" OFF)
+
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(CMARK_GFM REQUIRED IMPORTED_TARGET libcmark-gfm)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+pkg_check_modules(VECTORSCAN REQUIRED IMPORTED_TARGET libhs)
+pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
+pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)
+pkg_check_modules(CJOSE REQUIRED IMPORTED_TARGET cjose)  # JWK and JWS: the REST API's OpenID Connect tokens
+find_package(fmt REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED)  # src/git/checked_objects.cpp reads loose objects itself
+find_package(OpenSSL REQUIRED COMPONENTS Crypto SSL)  # Crypto: src/helm/template/crypto.cpp (Sprig's genCA, ...); SSL: constable serve
+find_package(Boost 1.74 REQUIRED)  # header-only Beast and Asio: constable serve (docs/adr/0007-http-server.md)
+
+# fmt (Debian ships no archive), nlohmann_json and Boost (headers only) are
+# the same either way.
+set(constable_shared_dependencies
+    PkgConfig::CMARK_GFM PkgConfig::RE2 PkgConfig::VECTORSCAN PkgConfig::LIBGIT2 PkgConfig::LIBYAML PkgConfig::CJOSE
+    ZLIB::ZLIB OpenSSL::SSL OpenSSL::Crypto)
+set(constable_is_static "$<BOOL:$<TARGET_PROPERTY:CONSTABLE_STATIC_DEPENDENCIES>>")
+add_library(constable_dependencies INTERFACE)
+target_link_libraries(constable_dependencies INTERFACE fmt::fmt nlohmann_json::nlohmann_json Boost::headers Threads::Threads
+                      "$<$<NOT:${constable_is_static}>:${constable_shared_dependencies}>")
+
+if(CONSTABLE_STATIC_DEPENDENCIES)
+  # pkg-config --static names every library the archives need, in link order.
+  pkg_check_modules(STATIC_SET REQUIRED libcmark-gfm re2 libhs libgit2 yaml-0.1 cjose libssl libcrypto zlib)
+  set(static_archives)
+  set(system_libraries)
+  foreach(name IN LISTS STATIC_SET_STATIC_LIBRARIES)
+    # glibc's own libraries stay shared, as libc itself does.
+    if(name MATCHES "^(c|m|dl|rt|pthread|resolv)$")
+      list(APPEND system_libraries ${name})
+      continue()
+    endif()
+    unset(archive)
+    find_library(archive NAMES lib${name}.a HINTS ${STATIC_SET_STATIC_LIBRARY_DIRS} NO_CACHE)
+    if(NOT archive)
+      message(FATAL_ERROR "CONSTABLE_STATIC_DEPENDENCIES: no static archive lib${name}.a (install its -dev package)")
+    endif()
+    list(APPEND static_archives ${archive})
+  endforeach()
+  # Debian's libgit2 is built with GSSAPI (SPNEGO over HTTPS) but its
+  # libgit2.pc does not say so; the runtime library comes with libgit2's
+  # package, the development link only with libkrb5-dev, hence its soname.
+  find_library(CONSTABLE_GSSAPI_LIBRARY NAMES gssapi_krb5 libgssapi_krb5.so.2 REQUIRED)
+  list(REMOVE_DUPLICATES system_libraries)
+  set(constable_static_link ${static_archives} ${CONSTABLE_GSSAPI_LIBRARY} ${system_libraries})
+  target_link_libraries(constable_dependencies INTERFACE "$<${constable_is_static}:${constable_static_link}>")
+  # The headers are the same files either way; only their search paths and
+  # flags are needed.
+  target_include_directories(constable_dependencies SYSTEM INTERFACE "$<${constable_is_static}:${STATIC_SET_INCLUDE_DIRS}>")
+  target_compile_options(constable_dependencies INTERFACE "$<${constable_is_static}:${STATIC_SET_CFLAGS_OTHER}>")
+endif()
+
+# Marks `target` (an executable) to link the static archives, when the option
+# is on; with them, its relative relocations are packed (DT_RELR: glibc 2.36),
+# a few kilobytes instead of the 700 KB a static link's PIE otherwise needs.
+function(constable_link_dependencies_statically target)
+  if(NOT CONSTABLE_STATIC_DEPENDENCIES)
+    return()
+  endif()
+  set_target_properties(${target} PROPERTIES CONSTABLE_STATIC_DEPENDENCIES ON)
+  include(CheckLinkerFlag)
+  check_linker_flag(CXX "LINKER:-z,pack-relative-relocs" CONSTABLE_LINKER_PACKS_RELATIVE_RELOCS)
+  if(CONSTABLE_LINKER_PACKS_RELATIVE_RELOCS)
+    target_link_options(${target} PRIVATE "LINKER:-z,pack-relative-relocs")
+  endif()
+endfunction()
