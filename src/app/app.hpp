@@ -14,6 +14,7 @@
 #include "engine/config.hpp"
 #include "engine/plan.hpp"
 #include "engine/run.hpp"
+#include "git/repository.hpp"
 #include "report/report.hpp"
 #include "workspace/workspace.hpp"
 
@@ -108,6 +109,8 @@ struct Session {
   // About the run itself, for every report: warnings about the constitution
   // (at its path:line) and checks that cannot run here.
   std::vector<workspace::Note> notes;
+  // The git repository the workspace is in, or why there is none.
+  Result<git::Repository> repository = std::unexpected(Error{"no repository looked for", {}, 0, 0});
 };
 
 // The stack fact of a workspace inside a git repository: the git checks

@@ -73,8 +73,7 @@ report::HiddenFindings hide_below(std::optional<Severity> min_severity, bool nev
 
 // A finished run with the --diff and --baseline filters applied.
 struct CheckRun {
-  Session session;
-  std::optional<git::Repository> repository;
+  Session session;  // its repository, when there is one, is the run's
   engine::RunResult result;
 };
 
@@ -126,7 +125,7 @@ Result<CheckRun> run_check(const CheckOptions& options) {
   at_root.path = targets->root;
   auto session = open_session(at_root);
   if (!session) return std::unexpected(session.error());
-  CheckRun run{std::move(*session), std::nullopt, {}};
+  CheckRun run{std::move(*session), {}};
   std::set<std::string> reported;
   if (named_files) reported = reported_files(*targets, run.session.workspace, run.session.notes);
   if (auto added = add_manifests(options.manifests, run.session.config.max_file_size, run.session.workspace, reported);
@@ -135,17 +134,15 @@ Result<CheckRun> run_check(const CheckOptions& options) {
 
   // Repository-scope checks use git when there is a repository; the git
   // options require one.
-  if (auto repository = git::Repository::discover(run.session.workspace.root)) {
-    run.repository = std::move(*repository);
-  } else if (options.diff_base || !options.commits.empty() || options.history) {
+  const auto& repository = run.session.repository;
+  if (!repository && (options.diff_base || !options.commits.empty() || options.history))
     return fail(fmt::format("--diff, --commits and --history need a git repository: {}", repository.error().message),
                 run.session.workspace.root.string());
-  }
 
   engine::RunOptions run_options;
   run_options.jobs = options.jobs;
   run_options.today = run.session.today;
-  run_options.repository = run.repository ? &*run.repository : nullptr;
+  run_options.repository = repository ? &*repository : nullptr;
   run_options.git = {options.commits, options.all_branches};
   run_options.require_attestations = options.require_attestations;
   run_options.progress = options.progress;
@@ -158,11 +155,11 @@ Result<CheckRun> run_check(const CheckOptions& options) {
   run.result.notes.insert(run.result.notes.end(), run.session.notes.begin(), run.session.notes.end());
   std::sort(run.result.notes.begin(), run.result.notes.end());
   if (options.history) {
-    if (auto ok = add_history_findings(run.session, *run.repository, run_options, run.result); !ok)
+    if (auto ok = add_history_findings(run.session, *repository, run_options, run.result); !ok)
       return std::unexpected(ok.error());
   }
   if (options.diff_base) {
-    if (auto ok = keep_findings_new_since(run.session, *run.repository, *options.diff_base, run_options, run.result);
+    if (auto ok = keep_findings_new_since(run.session, *repository, *options.diff_base, run_options, run.result);
         !ok)
       return std::unexpected(ok.error());
   }

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
@@ -40,25 +41,38 @@ std::vector<fs::path> constitution_candidates(const fs::path& root, const engine
 namespace {
 
 // Three libraries pay a one-time cost on first use: libgit2 parses the
-// system's CA certificates, OpenSSL loads its configuration and provider, the
-// secret scanner loads (or compiles) its patterns. Together they are a sixth
-// of a small repository's run; on a second thread they overlap the reading of
-// the configuration and the constitution. Later first uses wait for them
+// system's CA certificates (7 ms), OpenSSL loads its configuration and
+// provider, the secret scanner loads (or compiles) its patterns. Together
+// they are a third of a small repository's run; on two more threads they
+// overlap the reading of the configuration and the constitution — libgit2's
+// alone, as discovery waits for it, the others' on the second, so that the
+// constitution's digest finds OpenSSL ready. Later first uses wait for them
 // (each is a once-only initialisation), so nothing depends on the timing.
-std::jthread prepare_libraries() {
-  return std::jthread([] {
-    // A set-up that fails here (out of memory) is tried again at its first
-    // use, on the thread whose errors are reported.
+struct PreparedLibraries {
+  std::jthread git;
+  std::jthread digest_and_secrets;
+};
+
+PreparedLibraries prepare_libraries() {
+  // A set-up that fails here (out of memory) is tried again at its first
+  // use, on the thread whose errors are reported.
+  // A thread that cannot be started leaves the set-up to its first use.
+  auto in_background = [](auto prepare) {
     try {
-      // libgit2's first: the longest, and discovery waits for it. OpenSSL's is
-      // shorter; should the constitution's digest come first, the main thread
-      // sets it up itself (once only, either thread).
-      git::initialize();
-      digest::initialize();
-      (void)secrets::Scanner::builtin();
-    } catch (const std::exception&) {
+      return std::jthread([prepare] {
+        try {
+          prepare();
+        } catch (const std::exception&) {
+        }
+      });
+    } catch (const std::system_error&) {
+      return std::jthread();
     }
-  });
+  };
+  return {in_background([] { git::initialize(); }), in_background([] {
+            digest::initialize();
+            (void)secrets::Scanner::builtin();
+          })};
 }
 
 // Ids named in --select/--ignore, the config or waivers must exist: a typo
@@ -236,7 +250,7 @@ Result<Session> open_detached_session(const CommonOptions& options, const worksp
 }
 
 Result<Session> open_session(const CommonOptions& options) {
-  const std::jthread preparing = prepare_libraries();
+  const PreparedLibraries preparing = prepare_libraries();
   Session session;
   std::error_code ec;
   if (!fs::exists(options.path, ec)) return fail("no such file or directory", options.path.string());
@@ -290,8 +304,8 @@ Result<Session> open_session(const CommonOptions& options) {
   auto discovered = workspace::discover(options.path, discovery);
   if (!discovered) return std::unexpected(discovered.error());
   session.workspace = std::move(*discovered);
-  if (git::Repository::discover(session.workspace.root))
-    session.workspace.stack.facts.insert(std::string(kGitRepositoryFact));
+  session.repository = git::Repository::discover(session.workspace.root);
+  if (session.repository) session.workspace.stack.facts.insert(std::string(kGitRepositoryFact));
   session.times.discover = phase.elapsed();
   finished(engine::Phase::discover, session.workspace.files.size());
 
