@@ -6,7 +6,7 @@ CONSTABLE := $(BUILD_DIR)/src/constable
 DEMO := examples/demo-repo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build constable install demo test sanitize sanitize-build docs docs-check bench floor-bench cache-bench serve-bench serve-e2e clean
+.PHONY: all deps configure build constable install demo test sanitize sanitize-build docs docs-check bench floor-bench cache-bench startup-bench serve-bench serve-e2e clean
 
 all: build
 
@@ -43,6 +43,7 @@ demo: constable
 # after `make build` runs them optimised.
 test: configure
 	@cmake --build --preset release -j $(JOBS) --target constable constable_benchmarks
+	@bash scripts/check-static-link.sh $(CONSTABLE)
 	@bash scripts/check-examples.sh $(CONSTABLE)
 	@$(MAKE) --no-print-directory sanitize
 	@$(MAKE) --no-print-directory fuzz-smoke
@@ -81,6 +82,13 @@ floor-bench: constable
 # uncached run's (docs/benchmarks.md). REPOS as for floor-bench.
 cache-bench: constable
 	@bash bench/cache/run.sh $(CONSTABLE) $(FLOOR_CONSTITUTION) $(REPOS)
+
+# The fixed start-up cost: `check` on a one-file git repository and
+# `--version`, RUNS runs per round, ROUNDS rounds (docs/benchmarks.md). More
+# binaries to compare: STARTUP_BINARIES="build/release/src/constable /tmp/old".
+STARTUP_BINARIES ?= $(CONSTABLE)
+startup-bench: constable
+	@bash bench/startup/run.sh $(FLOOR_CONSTITUTION) $(STARTUP_BINARIES)
 
 # The admission webhook at a fixed rate over TLS (h2load): latency percentiles
 # and peak RSS (docs/benchmarks.md). SERVE_RATE requests/s for SERVE_SECONDS.
