@@ -10,7 +10,7 @@
 #   ROUNDS=3 RUNS=40 bash bench/startup/run.sh CONSTITUTION CONSTABLE [CONSTABLE...]
 #
 # The wall time is measured around fork and exec from Python, which adds
-# about half a millisecond to every figure alike; `perf stat -r 40` (the
+# one to two milliseconds to every figure alike; `perf stat -r 40` (the
 # figures in docs/benchmarks.md) does not.
 set -euo pipefail
 constitution=$(realpath "${1:?usage: run.sh CONSTITUTION CONSTABLE...}"); shift
