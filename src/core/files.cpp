@@ -1,7 +1,9 @@
 #include "core/files.hpp"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <system_error>
 #include <utility>
 
@@ -178,11 +181,95 @@ Outcome<fs::path> locate(const fs::path& file, const fs::path& confine_to, std::
 
 namespace {
 
+// A descriptor of the directory reads are confined to, kept by each thread
+// (checked, as resolved_root is, with one stat of the path each time).
+int root_descriptor(const fs::path& confine_to) {
+  struct Kept {
+    std::string given;
+    dev_t device = 0;
+    ino_t inode = 0;
+    int fd = -1;
+    ~Kept() {
+      if (fd >= 0) ::close(fd);
+    }
+  };
+  thread_local Kept kept;
+  struct stat st {};
+  if (::stat(confine_to.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return -1;
+  if (kept.fd < 0 || confine_to.native() != kept.given || st.st_dev != kept.device || st.st_ino != kept.inode) {
+    if (kept.fd >= 0) ::close(kept.fd);
+    kept.fd = ::open(confine_to.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    kept.given = kept.fd >= 0 ? confine_to.native() : std::string();
+    kept.device = st.st_dev;
+    kept.inode = st.st_ino;
+  }
+  return kept.fd;
+}
+
+int open_beneath(int root, const char* relative, std::uint64_t flags) {
+  open_how how{};
+  how.flags = flags;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  long fd = -1;
+  do fd = ::syscall(SYS_openat2, root, relative, &how, sizeof how);
+  while (fd < 0 && errno == EINTR);
+  return static_cast<int>(fd);
+}
+
+// A confined read in two system calls instead of one per path component:
+// the kernel resolves `file` beneath the root's descriptor and refuses any
+// way out of it (openat2 with RESOLVE_BENEATH), so nothing is resolved in
+// user space. Nothing when this cannot decide and the general path must:
+// `file` not spelled below `confine_to`, openat2 unavailable (an old kernel,
+// a seccomp filter), or a way out that may only be an absolute symlink
+// pointing back inside, which RESOLVE_BENEATH refuses too.
+std::optional<Outcome<std::string>> read_beneath(const fs::path& file, const ReadOptions& options,
+                                                 const std::string& display) {
+  const std::string& root_path = options.confine_to.native();
+  const std::string& path = file.native();
+  const std::size_t cut = root_path.ends_with('/') ? root_path.size() : root_path.size() + 1;
+  if (path.size() <= cut || !path.starts_with(root_path) || path[cut - 1] != '/') return std::nullopt;
+  const int root = root_descriptor(options.confine_to);
+  if (root < 0) return std::nullopt;
+  const char* relative = path.c_str() + cut;
+  const std::uint64_t nofollow = options.follow_symlinks ? 0 : O_NOFOLLOW;
+  // Look before opening: opening some devices has effects of its own.
+  Descriptor looked{open_beneath(root, relative, O_PATH | O_CLOEXEC | nofollow)};
+  if (looked.fd < 0) {
+    const int error = errno;
+    if (error == ENOSYS || error == EPERM || error == EINVAL || error == E2BIG || error == EXDEV) return std::nullopt;
+    if (error == ELOOP) return failure(Problem::loop, "symlink loop: not read", display);
+    if (error == ENOENT || error == ENOTDIR) {
+      struct stat link {};
+      const bool dangling = ::lstat(file.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
+      return failure(Problem::missing, dangling ? "broken symlink" : "no such file", display);
+    }
+    return from_errno(error, display);
+  }
+  struct stat before {};
+  if (::fstat(looked.fd, &before) != 0) return from_errno(errno, display);
+  if (S_ISLNK(before.st_mode)) return failure(Problem::not_regular, "a symlink here is not followed: not read", display);
+  if (!S_ISREG(before.st_mode)) return not_regular(before.st_mode, display);
+  const auto declared = static_cast<std::uintmax_t>(before.st_size);
+  if (declared > options.max_size)
+    return failure(Problem::too_large, too_large_message(declared, options.max_size), display, declared);
+  Descriptor descriptor{open_beneath(root, relative, O_RDONLY | O_NONBLOCK | O_CLOEXEC | nofollow)};
+  if (descriptor.fd < 0) return from_errno(errno, display);
+  struct stat st {};
+  if (::fstat(descriptor.fd, &st) != 0) return from_errno(errno, display);
+  // Swapped since it was looked at: whatever is there now is refused.
+  if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode, display);
+  if (st.st_dev != before.st_dev || st.st_ino != before.st_ino)
+    return failure(Problem::unreadable, "replaced while it was read: not read", display);
+  return read_all(descriptor.fd, options.max_size, display, static_cast<std::uintmax_t>(st.st_size));
+}
+
 Outcome<std::string> read_unobserved(const fs::path& file, const ReadOptions& options) {
   const std::string display = options.display.empty() ? file.string() : options.display;
   fs::path target = file;
   int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (options.follow_symlinks ? 0 : O_NOFOLLOW);
   if (!options.confine_to.empty()) {
+    if (auto beneath = read_beneath(file, options, display)) return std::move(*beneath);
     auto located = locate(file, options.confine_to, display);
     if (!located) return std::unexpected(std::move(located.error()));
     target = std::move(*located);

@@ -128,7 +128,8 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const 
   for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end; it != end;
        it.increment(ec)) {
     if (ec) break;
-    const fs::path rel = fs::relative(it->path(), dir, ec);
+    // The walk spells every path as `dir` followed by the rest.
+    const fs::path rel = it->path().lexically_relative(dir);
     const std::string rel_s = rel.generic_string();
     if (rel_s == "charts" || rel_s.starts_with("charts/")) {
       it.disable_recursion_pending();

@@ -114,6 +114,38 @@ TEST_F(ConfinedRead, SymlinkInsidePointingInsideIsFollowed) {
   EXPECT_EQ(*content, "inside\n");
 }
 
+// The kernel's own confinement (openat2 beneath the root) refuses absolute
+// symlinks outright; one that points back inside is still followed.
+TEST_F(ConfinedRead, AbsoluteSymlinkPointingInsideIsFollowed) {
+  const auto real = repo_.write("docs/real.md", "inside\n");
+  fs::create_symlink(real, repo_.path() / "CONSTITUTION.md");
+  auto content = read(repo_.path() / "CONSTITUTION.md", {.confine_to = repo_.path()});
+  ASSERT_TRUE(content) << content.error().error.to_string();
+  EXPECT_EQ(*content, "inside\n");
+}
+
+TEST_F(ConfinedRead, DirectorySymlinksAreResolvedOnTheWay) {
+  repo_.write("charts/real/values.yaml", "a: 1\n");
+  fs::create_directory_symlink("real", repo_.path() / "charts" / "alias");
+  auto inside = read(repo_.path() / "charts/alias/values.yaml", {.confine_to = repo_.path()});
+  ASSERT_TRUE(inside) << inside.error().error.to_string();
+  EXPECT_EQ(*inside, "a: 1\n");
+  outside_.write("values.yaml", "b: 2\n");
+  fs::create_directory_symlink(outside_.path(), repo_.path() / "charts" / "away");
+  auto away = read(repo_.path() / "charts/away/values.yaml", {.confine_to = repo_.path()});
+  ASSERT_FALSE(away);
+  EXPECT_EQ(away.error().problem, Problem::outside);
+}
+
+TEST_F(ConfinedRead, ASymlinkIsRefusedWhereSymlinksAreNotFollowed) {
+  repo_.write("real.md", "x\n");
+  fs::create_symlink("real.md", repo_.path() / "link.md");
+  auto content = read(repo_.path() / "link.md", {.confine_to = repo_.path(), .follow_symlinks = false});
+  ASSERT_FALSE(content);
+  EXPECT_EQ(content.error().problem, Problem::not_regular);
+  EXPECT_TRUE(read(repo_.path() / "real.md", {.confine_to = repo_.path(), .follow_symlinks = false}));
+}
+
 TEST_F(ConfinedRead, SymlinkOutOfTheRepositoryIsRefused) {
   const auto secret = outside_.write("shadow", "root:$6$saltsalt$hashhashhash:19000:0:99999:7:::\n");
   fs::create_symlink(secret, repo_.path() / ".constable.yaml");
