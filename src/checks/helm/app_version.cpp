@@ -128,8 +128,23 @@ std::optional<AppVersion> latest_tag(const git::Repository* repository) {
   return AppVersion{*best, fmt::format("git tag {}", *best)};
 }
 
+// The repository's latest SemVer tag, listed once however many charts fall back to it.
+class LatestTag {
+ public:
+  explicit LatestTag(const git::Repository* repository) : repository_(repository) {}
+  const std::optional<AppVersion>& get() {
+    if (!found_) found_ = latest_tag(repository_);
+    return *found_;
+  }
+
+ private:
+  const git::Repository* repository_;
+  std::optional<std::optional<AppVersion>> found_;
+};
+
 // The chart's directory, then each one above it, up to the root ("").
-std::optional<AppVersion> application_version(const engine::RepositoryContext& repo, const Chart& chart) {
+std::optional<AppVersion> application_version(const engine::RepositoryContext& repo, const Chart& chart,
+                                              LatestTag& latest) {
   std::string dir = chart.dir;
   while (true) {
     if (auto found = version_in(repo.workspace(), dir)) return found;
@@ -138,7 +153,7 @@ std::optional<AppVersion> application_version(const engine::RepositoryContext& r
     const auto slash = dir.rfind('/');
     dir = slash == std::string::npos ? "" : dir.substr(0, slash + 1);
   }
-  return latest_tag(repo.repository());
+  return latest.get();
 }
 
 class AppVersionCheck final : public engine::Check {
@@ -146,10 +161,11 @@ class AppVersionCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
+    LatestTag latest(repo.repository());
     for (const Chart& chart : find_charts(repo.workspace())) {
       const auto metadata = load_metadata(repo, chart);
       if (!metadata || metadata->yaml.root() == nullptr || !metadata->yaml.root()->is_mapping()) continue;
-      const auto application = application_version(repo, chart);
+      const auto application = application_version(repo, chart, latest);
       if (!application) continue;
       const yaml::Node* app_version = metadata->yaml.root()->get("appVersion");
       if (app_version == nullptr || app_version->is_null() || !app_version->is_scalar()) {
