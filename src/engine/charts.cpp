@@ -160,10 +160,11 @@ Render render_once(const helm::Chart& chart, const std::string& values_file, con
     rendered->stream = std::move(manifest.parsed);
     if (!rendered->stream.ok()) continue;  // the renderer reported it as a problem
     if (is_test_hook(rendered->stream)) continue;
+    rendered->origin_paths = result.origin_paths;
     rendered->origins.reserve(manifest.lines.size());
-    for (auto& line : manifest.lines)
-      rendered->origins.push_back({std::move(line.template_file), line.template_line, line.template_column,
-                                   std::move(line.value_file), line.value_line, line.release_namespace});
+    for (const auto& line : manifest.lines)
+      rendered->origins.push_back({line.template_file, line.template_line, line.template_column, line.value_file,
+                                   line.value_line, line.release_namespace});
     rendered->file = {manifest.template_file, &rendered->stream, std::string(text::basename(environment)),
                       production_reason, &rendered->origins, non_production_reason};
     out.manifests.push_back(std::move(rendered));

@@ -5,6 +5,7 @@
 // Kubernetes checks see what a chart really deploys, and their findings
 // point at the template line (and values line) that produced them.
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ namespace constable::engine {
 struct RenderedManifest {
   yaml::Stream stream;
   std::vector<kube::Origin> origins;  // one per line of the rendered document
+  std::shared_ptr<const std::deque<std::string>> origin_paths;  // what origins' paths view
   kube::ParsedFile file;              // points at stream and origins
 };
 

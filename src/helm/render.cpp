@@ -7,6 +7,7 @@
 #include <deque>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -67,11 +68,20 @@ class Renderer {
     load_templates(root);
     render_charts(root, values);
     order();
+    result_.origin_paths = std::move(origin_paths_);
     return std::move(result_);
   }
 
  private:
   const std::string* intern(const std::string& s) { return &names_.emplace_back(s); }
+
+  // `path` (owned by a template or a values layer of this render) as a view
+  // of the result's own copy, made once per path.
+  std::string_view origin_path(const std::string& path) {
+    auto [it, inserted] = origin_path_views_.try_emplace(&path);
+    if (inserted) it->second = origin_paths_->emplace_back(path);
+    return it->second;
+  }
 
   void problem(Problem::Kind kind, std::string message, std::string file, int line = 0, int column = 0) {
     result_.problems.push_back(Problem{kind, std::move(message), std::move(file), line, column});
@@ -431,9 +441,9 @@ class Renderer {
   };
 
   LineOrigin origin_of(const TemplateFile& f, const tmpl::Output& out, std::size_t line_begin, std::size_t line_end,
-                       NewlineCursor& cursor) const {
+                       NewlineCursor& cursor) {
     LineOrigin o;
-    o.template_file = f.display;
+    o.template_file = origin_path(f.display);
     std::size_t at = line_begin;
     while (at < line_end && (out.text[at] == ' ' || out.text[at] == '\t')) ++at;
     if (at == line_end) at = line_begin;
@@ -444,7 +454,7 @@ class Renderer {
       return &*std::prev(it);
     };
     if (const tmpl::Span* s = span_at(at)) {
-      o.template_file = *s->file;
+      o.template_file = origin_path(*s->file);
       o.template_line = s->line;
       o.template_column = s->column;
       if (s->verbatim) {
@@ -476,7 +486,7 @@ class Renderer {
       const std::string& file = *it->value.file;
       const bool is_override = std::string_view(file).substr(file.rfind('/') + 1) != "values.yaml";
       if (from_override && !is_override) continue;
-      o.value_file = file;
+      o.value_file = origin_path(file);
       o.value_line = it->value.line;
       from_override = is_override;
     }
@@ -518,7 +528,7 @@ class Renderer {
       if (!stream.ok()) {
         const auto& err = stream.errors.front();
         const LineOrigin& where = m.lines[std::min<std::size_t>(m.lines.size() - 1, static_cast<std::size_t>(std::max(err.mark.line - 1, 0)))];
-        problem(Problem::Kind::manifest, fmt::format("YAML parse error on {}: {}", f.name, err.message), where.template_file,
+        problem(Problem::Kind::manifest, fmt::format("YAML parse error on {}: {}", f.name, err.message), std::string(where.template_file),
                 where.template_line, where.template_column);
       } else if (!stream.documents.empty() && stream.documents[0].root != nullptr && stream.documents[0].root->is_mapping()) {
         const yaml::Node* root = stream.documents[0].root;
@@ -559,6 +569,8 @@ class Renderer {
   const RenderOptions& options_;
   RenderResult result_;
   std::deque<std::string> names_;
+  std::shared_ptr<std::deque<std::string>> origin_paths_ = std::make_shared<std::deque<std::string>>();
+  std::unordered_map<const std::string*, std::string_view> origin_path_views_;
   std::vector<TemplateFile> files_;
   tmpl::TemplateSet templates_;
   Value capabilities_;

@@ -11,8 +11,11 @@
 // problem (with its file:line:column) and no manifests; the others render.
 
 #include <cstdint>
+#include <deque>
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "formats/yaml/yaml.hpp"
@@ -39,12 +42,13 @@ struct RenderOptions {
   tmpl::Limits limits;
 };
 
-// Where one output line came from.
+// Where one output line came from. Its paths view RenderResult::origin_paths:
+// a render has a few paths and thousands of lines.
 struct LineOrigin {
-  std::string template_file;  // workspace-relative
+  std::string_view template_file;  // workspace-relative
   int template_line = 0;
   int template_column = 0;
-  std::string value_file;     // "" when no value was interpolated on the line
+  std::string_view value_file;     // "" when no value was interpolated on the line
   int value_line = 0;
   // The line interpolates the release namespace: `helm install` decides it,
   // so what constable renders in its place is not the chart's choice.
@@ -65,6 +69,9 @@ struct RenderResult {
   std::vector<Manifest> manifests;  // in `helm template` order
   std::string notes;                // the top chart's NOTES.txt, rendered
   std::vector<Problem> problems;
+  // The paths the manifests' lines view, each once; whoever keeps lines
+  // beyond the result keeps this with them.
+  std::shared_ptr<const std::deque<std::string>> origin_paths;
 };
 
 RenderResult render(const Chart& chart, const RenderOptions& options);

@@ -21,11 +21,12 @@ namespace constable::kube {
 
 // Where a line of a rendered manifest came from: the template line that
 // wrote it and, when a value was interpolated there, the values file line.
+// Its paths view storage the stream's owner keeps (a render's origin paths).
 struct Origin {
-  std::string path;  // workspace-relative template
+  std::string_view path;  // workspace-relative template
   int line = 0;
   int column = 0;
-  std::string value_path{};
+  std::string_view value_path{};
   int value_line = 0;
   bool release_namespace = false;  // the line interpolates the Helm release namespace
 };

@@ -337,14 +337,19 @@ Stream parse(std::string_view text, const Limits& limits) {
   };
 
   // `<<: *base` / `<<: [*a, *b]`: copy in the entries whose key is not set.
+  auto is_merge_key = [](const Node& key) {
+    return key.kind == NodeKind::scalar &&
+           ((key.style == ScalarStyle::plain && key.value == "<<" && key.tag().empty()) || key.tag() == kMergeTag);
+  };
   auto resolve_merges = [&](Node& mapping) {
+    // Nearly every mapping has no merge key: it costs no allocation then.
+    if (std::none_of(mapping.entries.begin(), mapping.entries.end(),
+                     [&](const Entry& e) { return is_merge_key(*e.key); }))
+      return;
     std::vector<Entry> own;
     std::vector<const Node*> sources;
     for (const auto& e : mapping.entries) {
-      const bool merge = e.key->kind == NodeKind::scalar &&
-                         ((e.key->style == ScalarStyle::plain && e.key->value == "<<" && e.key->tag().empty()) ||
-                          e.key->tag() == kMergeTag);
-      if (!merge) {
+      if (!is_merge_key(*e.key)) {
         own.push_back(e);
       } else if (e.value->is_mapping()) {
         sources.push_back(e.value);
@@ -367,7 +372,21 @@ Stream parse(std::string_view text, const Limits& limits) {
   std::size_t duplicate_key_errors = 0;
   std::size_t duplicate_keys_unreported = 0;
   std::optional<Mark> first_unreported_duplicate;
+  // Whether a mapping repeats a key, without allocating for the common small
+  // mapping that does not (a hash of its keys only for a large one).
+  constexpr std::size_t kComparedPairwise = 32;
+  auto may_repeat_a_key = [&](const Node& mapping) {
+    const auto& entries = mapping.entries;
+    if (entries.size() > kComparedPairwise) return true;
+    for (std::size_t i = 1; i < entries.size(); ++i) {
+      if (entries[i].key->kind != NodeKind::scalar) continue;
+      for (std::size_t j = 0; j < i; ++j)
+        if (entries[j].key->kind == NodeKind::scalar && entries[j].key->value == entries[i].key->value) return true;
+    }
+    return false;
+  };
   auto check_duplicates = [&](const Node& mapping) {
+    if (!may_repeat_a_key(mapping)) return;
     struct Seen {
       const Node* first = nullptr;
       const Node* second = nullptr;
