@@ -1,6 +1,8 @@
 // spec/deployment-specs: the deployment is specified as Helm chart values or
 // Kubernetes manifests.
 
+#include <set>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -44,14 +46,28 @@ class DeploymentSpecsCheck final : public engine::Check {
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     const auto& files = repo.workspace().files;
+    // The directories holding a values file, listed once for every chart.
+    const auto is_values = [](std::string_view path) {
+      return lower_basename(path).starts_with("values") && workspace::classify(path) == FileKind::yaml;
+    };
+    std::set<std::string, std::less<>> with_values;
+    for (const auto& file : files)
+      if (is_values(file.path)) with_values.insert(directory_of(file.path));
+    // A values file too large to read still exists: its note says why it was skipped.
+    for (const auto& note : repo.workspace().notes)
+      if (is_values(note.path) && workspace::skipped(repo.workspace(), note.path) != nullptr)
+        with_values.insert(directory_of(note.path));
     int specs = 0;
     for (const auto& file : files) {
       if (file.kind != FileKind::yaml) continue;
       const std::string name = lower_basename(file.path);
+      const bool chart = name == "chart.yaml" || name == "chart.yml";
+      // Every chart is reported on; any other file only matters until one specification is found.
+      if (!chart && specs > 0) continue;
       const yaml::Stream* parsed = repo.yaml(file);
       if (parsed == nullptr) continue;
       const yaml::Stream& stream = *parsed;
-      if (name == "chart.yaml" || name == "chart.yml") {
+      if (chart) {
         const yaml::Node* root = stream.documents.empty() ? nullptr : stream.documents.front().root;
         if (root == nullptr || !root->is_mapping() || root->get("apiVersion") == nullptr || root->get("name") == nullptr) {
           std::vector<std::string_view> missing_keys;
@@ -64,17 +80,7 @@ class DeploymentSpecsCheck final : public engine::Check {
                                       : "")));
           continue;
         }
-        const std::string dir = directory_of(file.path);
-        const auto is_values = [&](const std::string& path) {
-          return path.starts_with(dir) && lower_basename(path).starts_with("values") &&
-                 workspace::classify(path) == FileKind::yaml && path.find('/', dir.size()) == std::string::npos;
-        };
-        bool values = false;
-        for (const auto& other : files) values = values || is_values(other.path);
-        // A values file too large to read still exists: its note says why it was skipped.
-        for (const auto& note : repo.workspace().notes)
-          values = values || (is_values(note.path) && workspace::skipped(repo.workspace(), note.path) != nullptr);
-        if (!values) {
+        if (!with_values.contains(directory_of(file.path))) {
           out.emit(at(file.path, root->start.line, 0, "the Helm chart has no values.yaml beside its Chart.yaml"));
           continue;
         }
