@@ -221,7 +221,7 @@ RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::
   }
   if (progress != nullptr) progress->phase_started(Phase::charts, charts.size());
   std::vector<Render> renders(tasks.size());
-  parallel_for(tasks.size(), jobs, [&](std::size_t i) {
+  parallel_for_deep(tasks.size(), jobs, [&](std::size_t i) {
     ChartWork& work = *charts[tasks[i].chart];
     std::call_once(work.loaded, [&] {
       if (progress != nullptr) progress->item_started(Phase::charts, work.dir);

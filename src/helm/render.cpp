@@ -1,7 +1,5 @@
 #include "helm/render.hpp"
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <chrono>
 #include <deque>
@@ -11,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/deep_stack.hpp"
 #include "core/files.hpp"
 #include "formats/yaml/yaml.hpp"
 #include "helm/objects.hpp"
@@ -580,30 +579,11 @@ class Renderer {
 }  // namespace
 
 RenderResult render(const Chart& chart, const RenderOptions& options) {
-  // Templates may nest include/template 1000 deep (Helm's limit); the
-  // evaluator recurses, so it runs on a thread with a generous stack.
-  struct Job {
-    const Chart* chart;
-    const RenderOptions* options;
-    RenderResult result;
-  } job{&chart, &options, {}};
-  auto body = [](void* arg) -> void* {
-    auto* j = static_cast<Job*>(arg);
-    j->result = Renderer(*j->chart, *j->options).run();
-    return nullptr;
-  };
-  pthread_attr_t attr;
-  pthread_t thread;
-  bool started = false;
-  if (pthread_attr_init(&attr) == 0) {
-    if (pthread_attr_setstacksize(&attr, 512u * 1024 * 1024) == 0) started = pthread_create(&thread, &attr, body, &job) == 0;
-    pthread_attr_destroy(&attr);
-  }
-  if (started)
-    pthread_join(thread, nullptr);
-  else
-    body(&job);
-  return std::move(job.result);
+  // Templates may nest include/template 1000 deep (Helm's limit), and the
+  // evaluator recurses.
+  RenderResult result;
+  deep_stack::run([&] { result = Renderer(chart, options).run(); });
+  return result;
 }
 
 std::string helm_template_output(const RenderResult& result) {
