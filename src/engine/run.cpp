@@ -1069,7 +1069,10 @@ class Runner {
       entry = &shared_files_.try_emplace(file.path).first->second;
     }
     std::call_once(entry->read, [&] {
-      if (auto content = workspace::read_content(file)) entry->text = std::string(text::strip_bom(*content));
+      if (auto content = workspace::read_content(file)) {
+        content->erase(0, content->size() - text::strip_bom(*content).size());
+        entry->text = std::move(*content);
+      }
     });
     return *entry;
   }

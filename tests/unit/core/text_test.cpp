@@ -13,6 +13,19 @@ TEST(CoreText, SplitLinesHandlesEveryTerminator) {
   EXPECT_TRUE(split_lines("").empty());
 }
 
+// Text without '\r' takes a faster path: it splits as the general one does.
+TEST(CoreText, SplitLinesWithAndWithoutCarriageReturnsAgree) {
+  EXPECT_EQ(split_lines("a\n\nb"), (std::vector<std::string_view>{"a", "", "b"}));
+  EXPECT_EQ(split_lines("\n"), (std::vector<std::string_view>{""}));
+  EXPECT_EQ(split_lines("no newline"), (std::vector<std::string_view>{"no newline"}));
+  std::string unix_text;
+  for (int i = 0; i < 500; ++i) unix_text += std::string(static_cast<std::size_t>(i % 7), 'x') + "\n";
+  std::string dos_text;
+  for (const auto line : split_lines(unix_text)) dos_text += std::string(line) + "\r\n";
+  EXPECT_EQ(split_lines(unix_text), split_lines(dos_text));
+  EXPECT_EQ(split_lines(unix_text).size(), 500u);
+}
+
 TEST(CoreText, Slugify) {
   EXPECT_EQ(slugify("Non-root user MUST be specified"), "non-root-user-must-be-specified");
   EXPECT_EQ(slugify("  Use {{ include }} over {{ template }}!"), "use-include-over-template");
@@ -27,6 +40,16 @@ TEST(CoreText, Utf8) {
   EXPECT_EQ(first_invalid_utf8("ab\xff"), 2u);
   EXPECT_EQ(first_invalid_utf8("\xc0\xaf"), 0u) << "overlong encoding";
   EXPECT_EQ(first_invalid_utf8("\xed\xa0\x80"), 0u) << "surrogate";
+  // Past runs of ASCII read eight bytes at a time, at every offset.
+  for (std::size_t at = 0; at < 40; ++at) {
+    std::string text(40, 'a');
+    text[at] = '\xff';
+    EXPECT_EQ(first_invalid_utf8(text), at);
+    text[at] = '\xc3';  // the first byte of 'é' with nothing after it where at is last
+    if (at + 1 < text.size()) text[at + 1] = '\xa9';
+    EXPECT_EQ(first_invalid_utf8(text), at + 1 < text.size() ? std::nullopt : std::optional<std::size_t>(at));
+  }
+  EXPECT_FALSE(first_invalid_utf8(std::string(1000, 'a') + "日本" + std::string(13, 'b')));
   EXPECT_EQ(sanitize_utf8("a\xffz"), "a\xEF\xBF\xBDz");
   EXPECT_EQ(codepoint_column("café x", 7), 6);
   EXPECT_EQ(strip_bom("\xEF\xBB\xBFx"), "x");
