@@ -52,7 +52,8 @@ class MinikubeResourcesCheck final : public engine::Check {
     std::string user;
     for (const auto& file : repo.workspace().files) {
       if (!may_start_minikube(file) || file.size > 1024 * 1024) continue;
-      if (RE2::PartialMatch(read_file(repo, file), kStart)) {
+      const std::string_view content = read_file(repo, file);
+      if (content.find("minikube") != std::string_view::npos && RE2::PartialMatch(content, kStart)) {
         user = file.path;
         break;
       }

@@ -94,13 +94,16 @@ class BehavioralSpecsCheck final : public engine::Check {
     if (ext == "scxml") return scxml(path, content, found, out);
     if (ext == "md" || ext == "mmd") {
       static const RE2 state_diagram(R"((?m)^\s*stateDiagram(?:-v2)?\s*$)");
-      if (RE2::PartialMatch(content, state_diagram)) ++found.machines;
+      if (content.find("stateDiagram") != std::string::npos && RE2::PartialMatch(content, state_diagram))
+        ++found.machines;
       return;
     }
     if (ext == "json" || ext == "yaml" || ext == "yml") return structured(content, found);
     static const RE2 xstate(R"(\bcreateMachine\s*\(\s*\{)");
     static const RE2 xstate_states(R"(\bstates\s*:\s*\{)");
-    if (RE2::PartialMatch(content, xstate) && RE2::PartialMatch(content, xstate_states)) ++found.machines;
+    if (content.find("createMachine") != std::string::npos && RE2::PartialMatch(content, xstate) &&
+        RE2::PartialMatch(content, xstate_states))
+      ++found.machines;
   }
 
   static void avro(const std::string& path, const std::string& content, Found& found, engine::Emitter& out) {
