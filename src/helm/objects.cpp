@@ -106,13 +106,14 @@ std::string base_name(const std::string& path) {
 // chartutil.Files: a map[string][]byte of path to content, with methods.
 class FilesObject : public Object {
  public:
-  explicit FilesObject(std::vector<ChartFile> files) : files_(std::move(files)) {}
+  // The files stay the chart's, which outlives every render of it.
+  explicit FilesObject(std::vector<const ChartFile*> files) : files_(std::move(files)) {}
   std::string type_name() const override { return "chartutil.Files"; }
   // Ranged over (`range $path, $bytes := .Files.Glob "crds/*"`): path -> []byte, by path.
   const std::vector<std::pair<std::string, Value>>* map_entries() const override {
     std::call_once(entries_once_, [this] {
       entries_.reserve(files_.size());
-      for (const auto& f : files_) entries_.emplace_back(f.name, make_bytes(f.content));
+      for (const ChartFile* f : files_) entries_.emplace_back(f->name, make_bytes(f->content));
     });
     return &entries_;
   }
@@ -130,14 +131,14 @@ class FilesObject : public Object {
       return fail(fmt::format("wrong type for value; expected string; got {}", helm::type_name(args[0])));
     const std::string& arg = args[0].string;
     if (name == "Glob") {
-      std::vector<ChartFile> matched;
-      for (const auto& f : files_)
-        if (glob_match(arg, f.name)) matched.push_back(f);
+      std::vector<const ChartFile*> matched;
+      for (const ChartFile* f : files_)
+        if (glob_match(arg, f->name)) matched.push_back(f);
       return Value::of(std::shared_ptr<const Object>(std::make_shared<FilesObject>(std::move(matched))));
     }
     const ChartFile* file = nullptr;
-    for (const auto& f : files_)
-      if (f.name == arg) file = &f;
+    for (const ChartFile* f : files_)
+      if (f->name == arg) file = f;
     if (name == "Lines") {
       std::vector<std::string> lines;
       if (file != nullptr && !file->content.empty()) {
@@ -160,7 +161,7 @@ class FilesObject : public Object {
   }
   std::string to_string() const override {
     std::string out = "map[";
-    for (std::size_t i = 0; i < files_.size(); ++i) out += (i ? " " : "") + files_[i].name + ":[...]";
+    for (std::size_t i = 0; i < files_.size(); ++i) out += (i ? " " : "") + files_[i]->name + ":[...]";
     return out + "]";
   }
 
@@ -168,13 +169,13 @@ class FilesObject : public Object {
   std::string as_map(bool secrets) const {
     if (files_.empty()) return "";
     Dict d;
-    for (const auto& f : files_)
-      d[base_name(f.name)] = Value::of(secrets ? tmpl::base64_encode(f.content) : f.content);
+    for (const ChartFile* f : files_)
+      d[base_name(f->name)] = Value::of(secrets ? tmpl::base64_encode(f->content) : f->content);
     std::string yaml = tmpl::to_yaml_document(Value::of(std::move(d)));
     if (yaml.ends_with('\n')) yaml.pop_back();
     return yaml;
   }
-  std::vector<ChartFile> files_;
+  std::vector<const ChartFile*> files_;
   // Built on first use: most templates never range over .Files.
   mutable std::once_flag entries_once_;
   mutable std::vector<std::pair<std::string, Value>> entries_;
@@ -305,8 +306,11 @@ Value make_chart_object(const Chart& chart) {
   return Value::of(std::shared_ptr<const Object>(std::make_shared<ChartObject>(chart.metadata)));
 }
 
-Value make_files_object(std::vector<ChartFile> files) {
-  return Value::of(std::shared_ptr<const Object>(std::make_shared<FilesObject>(std::move(files))));
+Value make_files_object(const std::vector<ChartFile>& files) {
+  std::vector<const ChartFile*> kept;
+  kept.reserve(files.size());
+  for (const ChartFile& file : files) kept.push_back(&file);
+  return Value::of(std::shared_ptr<const Object>(std::make_shared<FilesObject>(std::move(kept))));
 }
 
 Value make_capabilities_object(const std::string& kube_version, const std::vector<std::string>& extra_api_versions) {
