@@ -51,12 +51,15 @@ class LazyFileContext final : public FileContext {
       : file_(file), config_(config), content_(std::move(content)), yaml_(std::move(parsed)) {
     if (yaml_) documents_parsed_ = 1;  // parsed once already, for a repository check
     text_ = text::strip_bom(content_);
-    lines_ = text::split_lines(text_);
   }
 
   const workspace::File& file() const override { return file_; }
   std::string_view text() const override { return text_; }
-  const std::vector<std::string_view>& lines() const override { return lines_; }
+  // Split on first use: a file without findings or suppressions is never split.
+  const std::vector<std::string_view>& lines() const override {
+    if (!lines_) lines_ = text::split_lines(text_);
+    return *lines_;
+  }
   const Config& config() const override { return config_; }
   const dockerfile::Dockerfile& dockerfile() const override {
     if (!dockerfile_) {
@@ -98,7 +101,7 @@ class LazyFileContext final : public FileContext {
   const Config& config_;
   std::string content_;
   std::string_view text_;
-  std::vector<std::string_view> lines_;
+  mutable std::optional<std::vector<std::string_view>> lines_;
   mutable std::optional<dockerfile::Dockerfile> dockerfile_;
   mutable std::optional<yaml::Stream> yaml_;
   mutable std::size_t documents_parsed_ = 0;
@@ -475,11 +478,11 @@ class Runner {
     const LazyFileContext& context = *pending.context;
     FileOutcome& outcome = pending.outcome;
     const workspace::File& file = context.file();
-    const auto& lines = context.lines();
     // Snippets and messages hide every secret of the file, not only those
     // the finding's own check marked.
     const FileSecrets file_secrets(context.text(), file.path);
     for (auto& c : pending.collected) {
+      const auto& lines = context.lines();
       SourceRange range = c.emission.range;
       std::string snippet;
       if (range.line > 0 && static_cast<std::size_t>(range.line) <= lines.size()) {
@@ -498,7 +501,7 @@ class Runner {
     }
     apply_inline_suppressions(context, file_secrets, outcome.findings);
     one_finding_per_file(outcome.findings);
-    fingerprint(outcome.findings, lines);
+    if (!outcome.findings.empty()) fingerprint(outcome.findings, context.lines());
     pending.collected.clear();
     pending.context.reset();
   }
@@ -1120,6 +1123,7 @@ class Runner {
 
   void apply_inline_suppressions(const LazyFileContext& context, const FileSecrets& file_secrets,
                                  std::vector<Finding>& findings) const {
+    if (!may_hold_suppressions(context.text())) return;
     const auto suppressions = find_suppressions(context.lines());
     std::vector<Finding> problems;
     for (const auto& s : suppressions) {

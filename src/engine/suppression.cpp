@@ -61,6 +61,8 @@ bool is_quoted(std::string_view before) {
 
 }  // namespace
 
+bool may_hold_suppressions(std::string_view text) { return text.find(kMarker) != std::string_view::npos; }
+
 std::vector<InlineSuppression> find_suppressions(const std::vector<std::string_view>& lines) {
   std::vector<InlineSuppression> found;
   bool in_fence = false;  // a Markdown code block: an example, not a comment

@@ -26,5 +26,8 @@ struct InlineSuppression {
 };
 
 std::vector<InlineSuppression> find_suppressions(const std::vector<std::string_view>& lines);
+// Whether `text` may hold one at all (most files name no suppression:
+// they need not be split into lines to learn it).
+bool may_hold_suppressions(std::string_view text);
 
 }  // namespace constable::engine
