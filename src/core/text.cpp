@@ -82,35 +82,28 @@ std::vector<std::string_view> split(std::string_view s, char separator) {
   return parts;
 }
 
+bool LineCursor::next(std::string_view& line) {
+  if (at_ >= s_.size()) return false;
+  const std::size_t start = at_;
+  if (newline_ < start) newline_ = s_.find('\n', start);
+  if (carriage_return_ < start) carriage_return_ = s_.find('\r', start);
+  const std::size_t end = std::min(newline_, carriage_return_);
+  if (end == std::string_view::npos) {
+    line = s_.substr(start);
+    at_ = s_.size();
+    return true;
+  }
+  line = s_.substr(start, end - start);
+  at_ = end + (s_[end] == '\r' && end + 1 < s_.size() && s_[end + 1] == '\n' ? 2 : 1);
+  return true;
+}
+
 std::vector<std::string_view> split_lines(std::string_view s) {
   std::vector<std::string_view> lines;
-  // Most text ends its lines with '\n' alone: found with memchr, the lines
-  // counted first so the vector is sized once.
-  if (s.find('\r') == std::string_view::npos) {
-    lines.reserve(static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')) + 1);
-    for (std::size_t start = 0; start < s.size();) {
-      const std::size_t end = s.find('\n', start);
-      if (end == std::string_view::npos) {
-        lines.push_back(s.substr(start));
-        break;
-      }
-      lines.push_back(s.substr(start, end - start));
-      start = end + 1;
-    }
-    return lines;
-  }
-  std::size_t start = 0;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    if (s[i] == '\n' || s[i] == '\r') {
-      lines.push_back(s.substr(start, i - start));
-      if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ++i;
-      start = ++i;
-    } else {
-      ++i;
-    }
-  }
-  if (start < s.size()) lines.push_back(s.substr(start));
+  // Sized once: a line per '\n' (and per lone '\r', rare, added as they come).
+  lines.reserve(static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')) + 1);
+  LineCursor cursor(s);
+  for (std::string_view line; cursor.next(line);) lines.push_back(line);
   return lines;
 }
 

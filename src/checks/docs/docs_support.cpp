@@ -9,11 +9,17 @@ namespace constable::checks::docs {
 
 std::vector<Heading> headings(std::string_view markdown) {
   std::vector<Heading> out;
-  const auto lines = text::split_lines(text::strip_bom(markdown));
+  // One pass with the line after each at hand (a setext underline): several
+  // checks read the headings of every Markdown file, CHANGELOGs included.
+  text::LineCursor cursor(text::strip_bom(markdown));
+  std::string_view line;
+  std::string_view following;
+  bool has_line = cursor.next(line);
+  bool has_following = has_line && cursor.next(following);
   bool in_fence = false;
   std::string fence;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const std::string_view line = lines[i];
+  for (std::size_t i = 0; has_line; ++i, line = following, has_line = has_following,
+                   has_following = has_line && cursor.next(following)) {
     const std::string_view trimmed = text::trim(line);
     if (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
       const std::string marker(trimmed.substr(0, 3));
@@ -31,8 +37,8 @@ std::vector<Heading> headings(std::string_view markdown) {
       continue;
     }
     // Setext: a paragraph line underlined with === or ---.
-    if (i + 1 < lines.size() && !trimmed.empty() && !trimmed.starts_with('-') && !trimmed.starts_with('*')) {
-      const std::string_view under = text::trim(lines[i + 1]);
+    if (has_following && !trimmed.empty() && !trimmed.starts_with('-') && !trimmed.starts_with('*')) {
+      const std::string_view under = text::trim(following);
       const bool all_eq = !under.empty() && under.find_first_not_of('=') == std::string_view::npos;
       const bool all_dash = under.size() >= 2 && under.find_first_not_of('-') == std::string_view::npos;
       if (all_eq || all_dash) out.push_back({all_eq ? 1 : 2, std::string(trimmed), static_cast<int>(i) + 1});
