@@ -481,6 +481,7 @@ class Runner {
     // Snippets and messages hide every secret of the file, not only those
     // the finding's own check marked.
     const FileSecrets file_secrets(context.text(), file.path);
+    outcome.findings.reserve(outcome.findings.size() + pending.collected.size());
     for (auto& c : pending.collected) {
       const auto& lines = context.lines();
       SourceRange range = c.emission.range;
