@@ -108,7 +108,7 @@ clean:
 # libFuzzer harnesses (fuzz/), part of the sanitized build in build/sanitize;
 # FUZZ_JOBS of them at a time (default: one per core).
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_CPU_SECONDS ?= 1800
 .PHONY: fuzz-build fuzz fuzz-smoke fuzz-campaign
 
