@@ -18,7 +18,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake ninja-build pkg-config \
       libcmark-gfm-dev libcmark-gfm-extensions-dev nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev \
-      libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev libboost-dev libcjose-dev libjansson-dev \
+      libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev libboost-dev libcjose-dev libjansson-dev libjemalloc-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY CMakeLists.txt ./
@@ -28,7 +28,7 @@ COPY src/ src/
 COPY docs/api/ docs/api/
 ARG CONSTABLE_COMMIT=unknown
 RUN cmake -S . -B out -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONSTABLE_BUILD_TESTS=OFF \
-      -DCONSTABLE_STATIC_DEPENDENCIES=ON -DCONSTABLE_COMMIT="${CONSTABLE_COMMIT}" \
+      -DCONSTABLE_STATIC_DEPENDENCIES=ON -DCONSTABLE_JEMALLOC=ON -DCONSTABLE_COMMIT="${CONSTABLE_COMMIT}" \
  && cmake --build out --target constable \
  && cmake --install out --prefix /opt/constable --strip
 

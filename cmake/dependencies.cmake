@@ -81,3 +81,34 @@ function(constable_link_dependencies_statically target)
     target_link_options(${target} PRIVATE "LINKER:-z,pack-relative-relocs")
   endif()
 endfunction()
+
+# The CLI's allocator (docs/adr/0011-jemalloc.md). CONSTABLE_JEMALLOC (on in
+# the `release` preset and the container image) links jemalloc into the
+# `constable` executable, its options compiled in (src/cli/allocator.cpp):
+# a chart repository's run spends a third of its time faulting in and
+# handing back the heap's 4 KB pages, which jemalloc backs with huge pages.
+# The sanitizers bring an allocator of their own; tests, benchmarks and
+# fuzz harnesses keep the system's.
+option(CONSTABLE_JEMALLOC "Link the constable executable with jemalloc" OFF)
+if(CONSTABLE_JEMALLOC)
+  if(CONSTABLE_SANITIZE OR CONSTABLE_FUZZ)
+    message(FATAL_ERROR "CONSTABLE_JEMALLOC: the sanitizers replace the allocator; build one or the other")
+  endif()
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+  if(CONSTABLE_STATIC_DEPENDENCIES)
+    # The position-independent archive: the executable is a PIE.
+    find_library(CONSTABLE_JEMALLOC_ARCHIVE NAMES libjemalloc_pic.a HINTS ${JEMALLOC_LIBRARY_DIRS} REQUIRED)
+  endif()
+endif()
+
+function(constable_link_allocator target)
+  if(NOT CONSTABLE_JEMALLOC)
+    return()
+  endif()
+  target_compile_definitions(${target} PRIVATE CONSTABLE_JEMALLOC=1)
+  if(CONSTABLE_STATIC_DEPENDENCIES)
+    target_link_libraries(${target} PRIVATE ${CONSTABLE_JEMALLOC_ARCHIVE})
+  else()
+    target_link_libraries(${target} PRIVATE PkgConfig::JEMALLOC)
+  endif()
+endfunction()

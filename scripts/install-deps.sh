@@ -8,6 +8,8 @@ packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev
   libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev
+  # the CLI's allocator (docs/adr/0011-jemalloc.md)
+  libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema
   # the fuzz harnesses: clang 16 (14 and 15 cannot compile std::expected), libFuzzer, llvm-symbolizer

@@ -11,14 +11,16 @@ namespace constable::memory {
 // each one (and where that happens shifts with the size of a node). This
 // keeps up to 64 MB free at a heap's top and serves allocations under 32 MB
 // from the heap; release_free_pages gives back what a finished run leaves.
-// Not for the server, whose steady state should stay small. A no-op off glibc.
+// Not for the server, whose steady state should stay small. A no-op off
+// glibc, and with jemalloc (its options are compiled into the CLI).
 void tune_for_batch_runs();
 
 // Hands the heap's free pages back to the operating system. glibc keeps
 // what a phase freed, per thread arena, for later allocations; the next
 // phase's allocations on another thread cannot use it, so a large run's
 // resident size would keep what every phase ever held. It walks every
-// heap: once a run, not once a request. A no-op off glibc.
+// heap: once a run, not once a request. A no-op off glibc, and with
+// jemalloc, which hands pages back over time by itself.
 void release_free_pages();
 
 }  // namespace constable::memory
