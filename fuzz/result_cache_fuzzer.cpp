@@ -1,7 +1,8 @@
 // The content cache's entries (engine/result_cache.hpp): whatever bytes sit
 // in the cache directory, reading them fails cleanly or yields a run that
-// writes back to the same bytes it reads as, and every file's emissions,
-// kept encoded until needed, decode or fail cleanly too.
+// writes back to the same bytes it reads as, and every list kept encoded
+// until needed (a file's emissions and findings, a phase's emissions)
+// decodes or fails cleanly too.
 
 #include <cstddef>
 #include <cstdint>
@@ -19,7 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto run = engine::decode_results(header + std::string(fuzz::as_text(data, size)), salt);
   if (!run) return 0;
   for (const auto* files : {&run->files, &run->late_files})
-    for (const auto& [path, file] : *files) (void)file.emitted.decode();
+    for (const auto& [path, file] : *files) {
+      (void)file.emitted.decode();
+      (void)file.findings.decode();
+    }
+  for (const auto* phase : {&run->repository, &run->manifests}) (void)phase->emitted.decode();
   const std::string written = engine::encode_results(salt, *run);
   const auto reread = engine::decode_results(written, salt);
   if (!reread || engine::encode_results(salt, *reread) != written) __builtin_trap();

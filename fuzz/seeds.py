@@ -193,7 +193,8 @@ def source_range(*numbers):
 def result_cache_seeds():
     """An entry's body (engine/result_cache.cpp, after the format line and the
     salt the harness puts first): one file with an emission, a note, a
-    dependency and a suppressed finding, no late files, two phases."""
+    dependency and a suppressed finding, no late files, two phases. Lists of
+    emissions and findings are kept encoded, each behind its length."""
     digest = bytes(range(32))
     stat = b"\x01" + b"".join(leb128(n) for n in (120, 1_700_000_000_123_456_789, 1_700_000_000_123_456_790, 42, 7))
     emission = (field("kubernetes/non-root") + field("k8s/security/non-root") + field("") +
@@ -204,11 +205,14 @@ def result_cache_seeds():
                field("    runAsUser: 0") + field("00112233aabbccdd") + field("Deployment/app") +
                leb128(1) + source_range(9, 1, 9, 4) + field("and here") +
                b"\x01" + b"\x00" + field("legacy") + field("") + b"\x01" + zigzag(20_849) + field("deploy/app.yaml:2"))
-    file = (field("deploy/app.yaml") + stat + digest + b"\x01" + b"\x01" + b"\x01" + leb128(1) + emission +
+    def encoded(items):
+        data = leb128(len(items)) + b"".join(items)
+        return leb128(len(data)) + data
+    file = (field("deploy/app.yaml") + stat + digest + b"\x01" + b"\x01" + b"\x01" + encoded([emission]) +
             leb128(1) + field("deploy/app.yaml:2:1") + field("invalid UTF-8") + b"\x01" + b"\x01" +
             leb128(1) + field("/repo/base.yaml") + b"\x00" + b"\x00" + digest +
-            b"\x01" + digest + leb128(1) + finding)
-    phase = b"\x01" + digest + leb128(0) + leb128(1) + emission + leb128(0)
+            b"\x01" + digest + encoded([finding]))
+    phase = b"\x01" + digest + leb128(0) + encoded([emission]) + leb128(0)
     yield leb128(1) + file + leb128(0) + phase + phase
 
 

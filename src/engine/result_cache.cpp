@@ -14,7 +14,7 @@ namespace constable::engine {
 namespace {
 
 // Bumped whenever the layout below changes: an entry of another format misses.
-constexpr std::string_view kMagic = "constable results 1\n";
+constexpr std::string_view kMagic = "constable results 2\n";
 // A repository of 40,000 files with many findings stays well below this.
 constexpr std::uintmax_t kMaxEntryBytes = 1024ULL * 1024 * 1024;
 
@@ -124,20 +124,20 @@ class Writer {
     u8(static_cast<std::uint8_t>(file.kind));
     boolean(file.suppresses);
     boolean(file.collected);
-    out_ += file.emitted.bytes();
+    bytes(file.emitted.bytes());
     notes(file.notes);
     boolean(file.in_manifest_set);
     boolean(file.awaits_manifests);
     dependencies(file.dependencies);
     boolean(file.finalized);
     digest(file.finalized_from);
-    findings(file.findings);
+    bytes(file.findings.bytes());
   }
   void phase(const StoredPhase& p) {
     boolean(p.present);
     digest(p.key);
     dependencies(p.dependencies);
-    emissions(p.emitted);
+    bytes(p.emitted.bytes());
     notes(p.notes);
   }
 
@@ -271,21 +271,15 @@ class Reader {
       return e;
     });
   }
-  // A list as emissions() reads it, checked the same way but left encoded.
-  EncodedEmissions encoded_emissions() {
-    const char* const start = in_.data();
-    const std::size_t n = count();
-    for (std::size_t i = 0; i < n && ok_; ++i) {
-      for (int field = 0; field < 3; ++field) skip_bytes();  // check, clause, emission clause
-      (void)range();
-      skip_bytes();  // message
-      skip_bytes();  // remediation
-      const std::size_t secrets = count();
-      for (std::size_t k = 0; k < secrets && ok_; ++k) (void)range();
-      for (int field = 0; field < 3; ++field) skip_bytes();  // path override, environment, anchor
-    }
-    if (!ok_) return {};
-    return EncodedEmissions(owner_, std::string_view(start, static_cast<std::size_t>(in_.data() - start)));
+  // A list kept encoded: checked only for fitting in the entry, decoded
+  // (and checked through) where it is used.
+  template <typename Item>
+  EncodedList<Item> encoded_list() {
+    const std::uint64_t size = u64();
+    if (!ok_ || size > in_.size()) return fail<EncodedList<Item>>();
+    const std::string_view bytes = in_.substr(0, size);
+    in_.remove_prefix(size);
+    return EncodedList<Item>(owner_, bytes);
   }
   std::vector<Finding> findings() {
     return list_of<Finding>([&] {
@@ -340,14 +334,14 @@ class Reader {
     file.kind = static_cast<FileKind>(kind);
     file.suppresses = boolean();
     file.collected = boolean();
-    file.emitted = encoded_emissions();
+    file.emitted = encoded_list<StoredEmission>();
     file.notes = notes();
     file.in_manifest_set = boolean();
     file.awaits_manifests = boolean();
     file.dependencies = dependencies();
     file.finalized = boolean();
     file.finalized_from = digest();
-    file.findings = findings();
+    file.findings = encoded_list<Finding>();
     return file;
   }
   StoredPhase phase() {
@@ -355,7 +349,7 @@ class Reader {
     p.present = boolean();
     p.key = digest();
     p.dependencies = dependencies();
-    p.emitted = emissions();
+    p.emitted = encoded_list<StoredEmission>();
     p.notes = notes();
     return p;
   }
@@ -375,24 +369,34 @@ class Reader {
 
 }  // namespace
 
-EncodedEmissions::EncodedEmissions() : bytes_("\0", 1) {}  // a count of zero
+template <typename Item>
+EncodedList<Item>::EncodedList() : bytes_("\0", 1) {}  // a count of zero
 
-EncodedEmissions::EncodedEmissions(const std::vector<StoredEmission>& emissions) {
+template <typename Item>
+EncodedList<Item>::EncodedList(const std::vector<Item>& items) {
   Writer w;
-  w.emissions(emissions);
+  if constexpr (std::is_same_v<Item, StoredEmission>) w.emissions(items);
+  else w.findings(items);
   owner_ = std::make_shared<const std::string>(w.take());
   bytes_ = *owner_;
 }
 
-EncodedEmissions::EncodedEmissions(std::shared_ptr<const std::string> owner, std::string_view bytes)
+template <typename Item>
+EncodedList<Item>::EncodedList(std::shared_ptr<const std::string> owner, std::string_view bytes)
     : owner_(std::move(owner)), bytes_(bytes) {}
 
-std::optional<std::vector<StoredEmission>> EncodedEmissions::decode() const {
+template <typename Item>
+std::optional<std::vector<Item>> EncodedList<Item>::decode() const {
   Reader r(bytes_);
-  auto emissions = r.emissions();
+  std::vector<Item> items;
+  if constexpr (std::is_same_v<Item, StoredEmission>) items = r.emissions();
+  else items = r.findings();
   if (!r.ok() || !r.at_end()) return std::nullopt;
-  return emissions;
+  return items;
 }
+
+template class EncodedList<StoredEmission>;
+template class EncodedList<Finding>;
 
 std::optional<StatSignature> stat_signature(const std::filesystem::path& file, std::uint64_t fresh_after_ns) {
   struct stat st {};
@@ -448,14 +452,12 @@ std::string encode_results(const digest::Sha256& salt, const StoredRun& run) {
   std::size_t size = 4096;
   for (const auto* files : {&run.files, &run.late_files}) {
     for (const auto& [path, file] : *files) {
-      size += 256 + path.size() + file.emitted.bytes().size() + file.dependencies.size() * 128;
-      for (const Finding& f : file.findings)
-        size += 256 + f.path.size() + f.message.size() + f.remediation.size() + f.snippet.size() +
-                f.also_at.size() * 64;
+      size += 256 + path.size() + file.emitted.bytes().size() + file.findings.bytes().size() +
+              file.dependencies.size() * 128;
     }
   }
   for (const StoredPhase* phase : {&run.repository, &run.manifests})
-    size += phase->dependencies.size() * 128 + phase->emitted.size() * 256;
+    size += phase->dependencies.size() * 128 + phase->emitted.bytes().size();
   w.reserve(size);
   w.bytes(kMagic);
   w.digest(salt);

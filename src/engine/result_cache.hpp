@@ -67,26 +67,32 @@ struct StoredEmission {
   Emission emission;               // its clause pointer unset
 };
 
-// A file's emissions as the entry encodes them. Most of a large entry is
-// these, and a file whose findings come whole from the cache never needs
-// them decoded: they are kept as bytes, compared as bytes (the finalize
-// input), written back as bytes, and decoded only for a file that is
-// finalised again.
-class EncodedEmissions {
+// A list as the entry encodes it. Most of a large entry is lists of a file's
+// emissions and findings, and of the repository-scope and manifest phases'
+// emissions, and a result that comes whole from the cache never needs them
+// decoded: they are kept as bytes, compared as bytes (the finalize input),
+// written back as bytes, and decoded only where they are used, on the
+// worker that uses them.
+template <typename Item>
+class EncodedList {
  public:
-  EncodedEmissions();  // the empty list
-  explicit EncodedEmissions(const std::vector<StoredEmission>& emissions);
+  EncodedList();  // the empty list
+  explicit EncodedList(const std::vector<Item>& items);
   // A view into an entry that `owner` keeps alive.
-  EncodedEmissions(std::shared_ptr<const std::string> owner, std::string_view bytes);
+  EncodedList(std::shared_ptr<const std::string> owner, std::string_view bytes);
 
   std::string_view bytes() const { return bytes_; }
   // nullopt when the bytes do not decode (a damaged entry: a miss).
-  std::optional<std::vector<StoredEmission>> decode() const;
+  std::optional<std::vector<Item>> decode() const;
 
  private:
   std::shared_ptr<const std::string> owner_;
   std::string_view bytes_;
 };
+using EncodedEmissions = EncodedList<StoredEmission>;
+// Findings as kept: without what the constitution and the checks' metadata
+// restore (clause text, default remediation, due date).
+using EncodedFindings = EncodedList<Finding>;
 
 struct StoredFile {
   std::optional<StatSignature> stat;
@@ -103,12 +109,10 @@ struct StoredFile {
   bool awaits_manifests = false;
   std::vector<Dependency> dependencies;
   // The findings every emission about it became (finalize), for the
-  // input (content, emissions, day) whose digest is `finalized_from`; kept
-  // without what the constitution and the checks' metadata restore (clause
-  // text, default remediation, due date).
+  // input (content, emissions, day) whose digest is `finalized_from`.
   bool finalized = false;
   digest::Sha256 finalized_from{};
-  std::vector<Finding> findings;
+  EncodedFindings findings;
 };
 
 // The repository-scope or manifest phase: valid while `key` (the workspace's
@@ -117,7 +121,7 @@ struct StoredPhase {
   bool present = false;
   digest::Sha256 key{};
   std::vector<Dependency> dependencies;
-  std::vector<StoredEmission> emitted;
+  EncodedEmissions emitted;
   std::vector<workspace::Note> notes;
 };
 

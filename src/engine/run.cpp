@@ -177,8 +177,6 @@ struct PendingFile {
   bool emissions_encoded = false;
   // Other phases added to or removed from the file's own emissions.
   bool merged = false;
-  // The kept findings were handed to the outcome: kept again only if saved.
-  bool findings_in_outcome = false;
 };
 
 // Every file a phase read besides the file it is about, as it was then.
@@ -625,17 +623,17 @@ class Runner {
   }
   // The emissions back with their pointers; nullopt if a check or clause is
   // not there any more (the salt makes that unlikely; it is then a miss).
-  std::optional<std::vector<Collected>> restore(const std::vector<StoredEmission>& stored) const {
+  std::optional<std::vector<Collected>> restore(std::vector<StoredEmission> stored) const {
     std::vector<Collected> collected;
     collected.reserve(stored.size());
     auto clause_of = [&](const std::string& id, const constitution::Clause*& clause) {
       clause = id.empty() ? nullptr : constitution_.find(id);
       return id.empty() || clause != nullptr;
     };
-    for (const auto& s : stored) {
+    for (auto& s : stored) {
       const auto info = infos_by_id_.find(s.check_id);
       if (info == infos_by_id_.end()) return std::nullopt;
-      Collected c{info->second, nullptr, s.emission};
+      Collected c{info->second, nullptr, std::move(s.emission)};
       if (!clause_of(s.clause_id, c.clause) || !clause_of(s.emission_clause_id, c.emission.clause))
         return std::nullopt;
       collected.push_back(std::move(c));
@@ -717,12 +715,13 @@ class Runner {
     }
     const digest::Sha256 from = finalize_input(pending);
     if (pending.stored->finalized && pending.stored->finalized_from == from) {
-      pending.outcome.findings = std::move(pending.stored->findings);
-      for (auto& f : pending.outcome.findings) expand(f);
-      pending.findings_in_outcome = true;
-      pending.collected.clear();
-      pending.context.reset();
-      return;
+      if (auto kept = pending.stored->findings.decode()) {
+        pending.outcome.findings = std::move(*kept);
+        for (auto& f : pending.outcome.findings) expand(f);
+        pending.collected.clear();
+        pending.context.reset();
+        return;
+      }
     }
     cache_changed_ = true;
     decode_emissions(pending);
@@ -739,8 +738,10 @@ class Runner {
     finalize(pending);
     stored.finalized = true;
     stored.finalized_from = from;
-    stored.findings.clear();
-    for (const auto& f : pending.outcome.findings) stored.findings.push_back(compact(f));
+    std::vector<Finding> kept;
+    kept.reserve(pending.outcome.findings.size());
+    for (const auto& f : pending.outcome.findings) kept.push_back(compact(f));
+    stored.findings = EncodedFindings(kept);
   }
 
   // What finalize's result is made of: the file's content, every emission
@@ -768,7 +769,7 @@ class Runner {
     if (!pending.emissions_encoded) return;
     pending.emissions_encoded = false;
     std::optional<std::vector<Collected>> own;
-    if (const auto decoded = pending.stored->emitted.decode()) own = restore(*decoded);
+    if (auto decoded = pending.stored->emitted.decode()) own = restore(std::move(*decoded));
     if (!own) {
       const auto index = static_cast<std::size_t>(pending.file - workspace_.files.data());
       std::vector<Collected> added = std::move(pending.collected);
@@ -809,13 +810,6 @@ class Runner {
       f.remediation = std::string(info->second->remediation);
     f.due = constitution_.severity.due(f.severity, options_.today, config_.sprint_days);
   }
-  // The findings to keep of a file finalize_cached answered from the cache.
-  void keep_findings(PendingFile& pending) const {
-    if (!pending.stored || !pending.findings_in_outcome) return;
-    pending.stored->findings.clear();
-    for (const auto& f : pending.outcome.findings) pending.stored->findings.push_back(compact(f));
-  }
-
   // Reads a file whose file phase came from the cache, now that its text is needed.
   bool load_context(PendingFile& pending) const {
     auto content = workspace::read_content(*pending.file);
@@ -846,7 +840,8 @@ class Runner {
     const auto key = digest::Sha256Builder().add(digest::hex(shape_)).add(git_state()).finish();
     if (previous_ && previous_->repository.present && previous_->repository.key == key &&
         still_hold(previous_->repository.dependencies)) {
-      if (auto restored = restore(previous_->repository.emitted)) {
+      auto decoded = previous_->repository.emitted.decode();
+      if (auto restored = decoded ? restore(std::move(*decoded)) : std::nullopt) {
         next.repository = std::move(previous_->repository);
         stats.repository_from_cache = true;
         return std::move(*restored);
@@ -859,7 +854,7 @@ class Runner {
       const files::ObserveReads observing(recorder, files::ObserveReads::On::every_thread);
       collected = check_repository(jobs, options_.progress);
     }
-    next.repository = {true, key, recorder.take(), store(collected), {}};
+    next.repository = {true, key, recorder.take(), EncodedEmissions(store(collected)), {}};
     return collected;
   }
 
@@ -873,7 +868,6 @@ class Runner {
                             previous_->late_files.size() == next.late_files.size();
     if (!cache_changed_ && same_files) return;  // the entry on disk says it all
     for (auto& p : pending) {
-      keep_findings(p);
       if (p.stored) next.files.insert_or_assign(p.file->path, std::move(*p.stored));
     }
     save_results(options_.cache_directory, cache_name_, salt_, next);
@@ -910,7 +904,7 @@ class Runner {
     std::optional<std::vector<Collected>> restored;
     if (caching_ && previous_ && previous_->manifests.present && previous_->manifests.key == key &&
         still_hold(previous_->manifests.dependencies))
-      restored = restore(previous_->manifests.emitted);
+      if (auto decoded = previous_->manifests.emitted.decode()) restored = restore(std::move(*decoded));
     if (restored) {
       merged = std::move(*restored);
       chart_notes = previous_->manifests.notes;
@@ -923,7 +917,7 @@ class Runner {
       std::optional<files::ObserveReads> observing;
       if (caching_) observing.emplace(recorder, files::ObserveReads::On::every_thread);
       merged = run_manifest_checks(work, pending, jobs, chart_notes, times);
-      if (caching_) next.manifests = {true, key, recorder.take(), store(merged), chart_notes};
+      if (caching_) next.manifests = {true, key, recorder.take(), EncodedEmissions(store(merged)), chart_notes};
     }
     notes.insert(notes.end(), chart_notes.begin(), chart_notes.end());
     // Files findings point at that the file phase did not read (a chart's
@@ -954,7 +948,6 @@ class Runner {
     });
     for (auto& file : late) {
       finalize_cached(file);
-      keep_findings(file);
       for (auto& f : file.outcome.findings) unplaced.push_back(std::move(f));
       if (file.stored) next.late_files.insert_or_assign(file.file->path, std::move(*file.stored));
     }

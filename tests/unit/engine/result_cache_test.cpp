@@ -47,10 +47,10 @@ StoredRun sample_run() {
   finding.fingerprint = "00112233aabbccdd";
   finding.also_at.push_back({{9, 1, 9, 4}, "and here"});
   finding.suppression = Suppression{Suppression::Kind::inline_comment, "legacy", "", Date{2027, 1, 31}, "deploy/app.yaml:2"};
-  file.findings.push_back(finding);
+  file.findings = EncodedFindings({finding});
   run.late_files["charts/web/values.yaml"].content = digest::sha256("replicas: 1\n");
   run.repository = {true, digest::sha256("shape"), {{"/repo/README.md", StatSignature{1, 2, 3, 4, 5}, true, digest::sha256("# r")}},
-                    {{"docs/readme", "", "docs/x", Emission{.message = "no quick start", .path_override = "README.md"}}},
+                    EncodedEmissions({{"docs/readme", "", "docs/x", Emission{.message = "no quick start", .path_override = "README.md"}}}),
                     {}};
   run.manifests.present = true;
   run.manifests.notes.push_back({"charts/web/", "dependency 'common' is not vendored"});
@@ -72,13 +72,17 @@ TEST(ResultCache, WhatIsStoredComesBack) {
   EXPECT_EQ((*emitted)[0].emission.secrets.size(), 1u);
   EXPECT_EQ((*emitted)[0].emission.anchor, "Deployment/app");
   EXPECT_EQ((*emitted)[0].clause_id, "k8s/security/non-root");
-  ASSERT_EQ(file.findings.size(), 1u);
-  EXPECT_EQ(file.findings[0].severity, Severity::high);
-  ASSERT_TRUE(file.findings[0].suppression.has_value());
-  EXPECT_EQ(file.findings[0].suppression->expires, (Date{2027, 1, 31}));
-  EXPECT_EQ(file.findings[0].also_at.size(), 1u);
+  const auto findings = file.findings.decode();
+  ASSERT_TRUE(findings.has_value());
+  ASSERT_EQ(findings->size(), 1u);
+  EXPECT_EQ((*findings)[0].severity, Severity::high);
+  ASSERT_TRUE((*findings)[0].suppression.has_value());
+  EXPECT_EQ((*findings)[0].suppression->expires, (Date{2027, 1, 31}));
+  EXPECT_EQ((*findings)[0].also_at.size(), 1u);
   EXPECT_EQ(decoded->late_files.size(), 1u);
-  EXPECT_EQ(decoded->repository.emitted.at(0).emission.path_override, "README.md");
+  const auto repository = decoded->repository.emitted.decode();
+  ASSERT_TRUE(repository.has_value());
+  EXPECT_EQ(repository->at(0).emission.path_override, "README.md");
   EXPECT_EQ(decoded->manifests.notes.size(), 1u);
 }
 
@@ -94,7 +98,10 @@ TEST(ResultCache, DamagedOrForeignEntriesAreNothing) {
     std::string flipped = bytes;
     flipped[at] = static_cast<char>(flipped[at] ^ 0xA5);
     if (const auto decoded = decode_results(flipped, salt))
-      for (const auto& [path, file] : decoded->files) (void)file.emitted.decode();
+      for (const auto& [path, file] : decoded->files) {
+        (void)file.emitted.decode();
+        (void)file.findings.decode();
+      }
   }
 }
 
