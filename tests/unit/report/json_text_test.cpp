@@ -87,6 +87,20 @@ TEST(JsonText, MatchesNlohmannOnRandomStrings) {
   }
 }
 
+TEST(JsonText, FindsEveryByteThatNeedsALookWhereverItIs) {
+  // The scan takes eight bytes at a time: each byte value at each place of
+  // a plain string, across several words and a tail.
+  for (int value = 0; value < 0x100; ++value) {
+    for (std::size_t at = 0; at < 25; ++at) {
+      std::string s(25, 'a');
+      s[at] = static_cast<char>(value);
+      std::string out;
+      append_json_string(out, s);
+      ASSERT_EQ(out, Json(text::sanitize_utf8(s)).dump()) << "byte " << value << " at " << at;
+    }
+  }
+}
+
 TEST(JsonText, StartsAtTheGivenDepth) {
   const Json doc = Json{{"a", Json::array({1, 2})}};
   const std::string dumped = doc.dump(2);
