@@ -44,6 +44,7 @@ demo: constable
 test: configure
 	@cmake --build --preset release -j $(JOBS) --target constable constable_benchmarks
 	@bash scripts/check-static-link.sh $(CONSTABLE)
+	@bash scripts/check-allocator.sh $(CONSTABLE)
 	@bash scripts/check-examples.sh $(CONSTABLE)
 	@$(MAKE) --no-print-directory sanitize
 	@$(MAKE) --no-print-directory fuzz-smoke
