@@ -8,7 +8,10 @@
 set -euo pipefail
 binary=${1:?usage: check-allocator.sh CONSTABLE}
 stats=$(MALLOC_CONF=stats_print:true "$binary" --version 2>&1 >/dev/null)
-for option in 'opt.thp: "always"' 'opt.metadata_thp: "auto"' 'opt.percpu_arena: "percpu"'; do
+options=('opt.percpu_arena: "percpu"')
+# jemalloc turns the huge-page options off where the kernel has none.
+if [ -e /sys/kernel/mm/transparent_hugepage/enabled ]; then options+=('opt.thp: "always"' 'opt.metadata_thp: "auto"'); fi
+for option in "${options[@]}"; do
   if ! grep -qF "$option" <<<"$stats"; then
     echo "check-allocator: $binary does not start jemalloc with $option" >&2
     exit 1
