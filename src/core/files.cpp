@@ -21,6 +21,14 @@ namespace constable::files {
 
 namespace fs = std::filesystem;
 
+StatSignature signature_of(const struct stat& st) {
+  auto nanoseconds = [](const struct timespec& t) {
+    return static_cast<std::uint64_t>(t.tv_sec) * 1'000'000'000ULL + static_cast<std::uint64_t>(t.tv_nsec);
+  };
+  return {static_cast<std::uint64_t>(st.st_size), nanoseconds(st.st_mtim), nanoseconds(st.st_ctim),
+          static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_dev)};
+}
+
 namespace {
 
 std::unexpected<Failure> failure(Problem problem, std::string message, std::string path, std::uintmax_t size = 0) {

@@ -12,7 +12,18 @@
 
 #include "core/error.hpp"
 
+struct stat;
+
 namespace constable::files {
+
+// git's "stat data": a file whose size, times, inode and device are the ones
+// recorded has the content recorded with them (the content cache,
+// engine/result_cache.hpp; discovery keeps each file's).
+struct StatSignature {
+  std::uint64_t size = 0, mtime_ns = 0, ctime_ns = 0, inode = 0, device = 0;
+  friend bool operator==(const StatSignature&, const StatSignature&) = default;
+};
+StatSignature signature_of(const struct stat& st);
 
 // What constable reads when nothing else is configured: the repository's files
 // (`max_file_size`), the constitution, the configuration, chart files.

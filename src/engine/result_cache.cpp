@@ -18,10 +18,6 @@ constexpr std::string_view kMagic = "constable results 2\n";
 // A repository of 40,000 files with many findings stays well below this.
 constexpr std::uintmax_t kMaxEntryBytes = 1024ULL * 1024 * 1024;
 
-std::uint64_t nanoseconds(const struct timespec& t) {
-  return static_cast<std::uint64_t>(t.tv_sec) * 1'000'000'000ULL + static_cast<std::uint64_t>(t.tv_nsec);
-}
-
 class Writer {
  public:
   void u8(std::uint8_t v) { out_ += static_cast<char>(v); }
@@ -401,12 +397,14 @@ template class EncodedList<Finding>;
 std::optional<StatSignature> stat_signature(const std::filesystem::path& file, std::uint64_t fresh_after_ns) {
   struct stat st {};
   if (::stat(file.c_str(), &st) != 0) return std::nullopt;
-  StatSignature s{static_cast<std::uint64_t>(st.st_size), nanoseconds(st.st_mtim), nanoseconds(st.st_ctim),
-                  static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_dev)};
+  return unless_fresh(files::signature_of(st), fresh_after_ns);
+}
+
+std::optional<StatSignature> unless_fresh(const StatSignature& signature, std::uint64_t fresh_after_ns) {
   // "Racily clean", as git calls it: changed in the same tick as it was read.
-  if (s.mtime_ns >= fresh_after_ns && fresh_after_ns != 0) return std::nullopt;
-  if (s.ctime_ns >= fresh_after_ns && fresh_after_ns != 0) return std::nullopt;
-  return s;
+  if (fresh_after_ns != 0 && (signature.mtime_ns >= fresh_after_ns || signature.ctime_ns >= fresh_after_ns))
+    return std::nullopt;
+  return signature;
 }
 
 bool dependencies_hold(const std::vector<Dependency>& dependencies, const KnownSignatures& known) {

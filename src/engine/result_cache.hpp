@@ -24,23 +24,21 @@
 #include <vector>
 
 #include "core/digest.hpp"
+#include "core/files.hpp"
 #include "engine/check.hpp"
 #include "engine/finding.hpp"
 #include "workspace/workspace.hpp"
 
 namespace constable::engine {
 
-// git's "stat data": a file whose size, times, inode and device are the ones
-// recorded has the content recorded with them.
-struct StatSignature {
-  std::uint64_t size = 0, mtime_ns = 0, ctime_ns = 0, inode = 0, device = 0;
-  friend bool operator==(const StatSignature&, const StatSignature&) = default;
-};
+using files::StatSignature;
 
 // The file's signature (following symlinks), or nullopt when it cannot be
 // stat'ed; also nullopt for a file changed so recently (since `fresh_after_ns`)
 // that a further change within the clock's granularity could go unseen.
 std::optional<StatSignature> stat_signature(const std::filesystem::path& file, std::uint64_t fresh_after_ns = 0);
+// `signature` (taken before), or nullopt when it is that recent.
+std::optional<StatSignature> unless_fresh(const StatSignature& signature, std::uint64_t fresh_after_ns);
 
 // Another file a result read (an OpenAPI document's $ref, a chart's
 // template), as it was: present with this content, or absent.

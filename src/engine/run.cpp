@@ -536,8 +536,12 @@ class Runner {
       previous_ = load_results(options_.cache_directory, cache_name_, salt_);
     }
     signatures_.resize(workspace_.files.size());
+    // Discovery took each file's stat data already (a regular file there:
+    // the same as following symlinks); only a file it did not is asked.
     parallel_for(workspace_.files.size(), jobs, [&](std::size_t i) {
-      signatures_[i] = stat_signature(workspace_.files[i].absolute, run_started_ns_);
+      const workspace::File& file = workspace_.files[i];
+      signatures_[i] = file.stat ? unless_fresh(*file.stat, run_started_ns_)
+                                 : stat_signature(file.absolute, run_started_ns_);
     });
     shape_ = workspace_shape();
     for (std::size_t i = 0; i < workspace_.files.size(); ++i)

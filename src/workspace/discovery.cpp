@@ -228,11 +228,11 @@ class Walker {
     Found found;
     if (!ec) {
       add_file(found, absolute, name, st.type(), std::nullopt, nullptr,
-               [&]() -> std::expected<std::uintmax_t, std::error_code> {
-                 std::error_code size_ec;
-                 const auto size = fs::file_size(absolute, size_ec);
-                 if (size_ec) return std::unexpected(size_ec);
-                 return size;
+               [&]() -> std::expected<files::StatSignature, std::error_code> {
+                 struct stat stat_data {};
+                 if (::stat(absolute.c_str(), &stat_data) != 0)
+                   return std::unexpected(std::error_code(errno, std::generic_category()));
+                 return files::signature_of(stat_data);
                });
     }
     keep(std::move(found));
@@ -359,10 +359,10 @@ class Walker {
 
   // `by_directory` is nullopt for a file judged whatever its provenance.
   // `by_directory` is nullopt for a file judged whatever its provenance;
-  // `size_of()` is asked only for a file kept.
-  template <typename SizeOf>
+  // `stat_of()` (its size, times and identity) is asked only for a file kept.
+  template <typename StatOf>
   void add_file(Found& found, const fs::path& absolute, const std::string& relative, fs::file_type type,
-                std::optional<Provenance> by_directory, const AttributeLayer* attributes, SizeOf&& size_of) const {
+                std::optional<Provenance> by_directory, const AttributeLayer* attributes, StatOf&& stat_of) const {
     switch (type) {
       case fs::file_type::regular: {
         if (const Provenance provenance =
@@ -371,17 +371,17 @@ class Walker {
           found.set_aside.push_back(SetAsideFile{relative, provenance});
           return;
         }
-        const std::expected<std::uintmax_t, std::error_code> size = size_of();
-        if (!size) {
-          if (size.error() == std::errc::no_such_file_or_directory) return;  // vanished during the walk
-          note(found, relative, fmt::format("skipped: cannot read its size ({})", size.error().message()));
+        const std::expected<files::StatSignature, std::error_code> stat = stat_of();
+        if (!stat) {
+          if (stat.error() == std::errc::no_such_file_or_directory) return;  // vanished during the walk
+          note(found, relative, fmt::format("skipped: cannot read its size ({})", stat.error().message()));
           return;
         }
-        if (*size > options_.max_file_size) {
-          note(found, relative, size_note(*size, options_.max_file_size));
+        if (stat->size > options_.max_file_size) {
+          note(found, relative, size_note(stat->size, options_.max_file_size));
           return;
         }
-        found.files.push_back(File{relative, absolute, *size, classify(relative)});
+        found.files.push_back(File{relative, absolute, stat->size, classify(relative), std::nullopt, *stat});
         return;
       }
       case fs::file_type::symlink:
@@ -535,13 +535,13 @@ class Walker {
         continue;
       }
       add_file(found, absolute, relative, type, dir.provenance, attributes.get(),
-               [&]() -> std::expected<std::uintmax_t, std::error_code> {
+               [&]() -> std::expected<files::StatSignature, std::error_code> {
                  struct stat st {};
                  if (::fstatat(descriptor, entry.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
                    return std::unexpected(error_of(errno));
                  // Replaced since it was listed: as if it had gone.
                  if (!S_ISREG(st.st_mode)) return std::unexpected(error_of(ENOENT));
-                 return static_cast<std::uintmax_t>(st.st_size);
+                 return files::signature_of(st);
                });
     }
   }

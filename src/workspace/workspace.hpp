@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "core/types.hpp"
 #include "workspace/provenance.hpp"
 
@@ -25,6 +26,9 @@ struct File {
   // The content, when it does not come from `absolute` (a file as it was at
   // a git revision, for --diff).
   std::optional<std::string> content{};
+  // Its stat data as discovery found it (a regular file, not a symlink), so
+  // the content cache need not ask again; nullopt when not taken.
+  std::optional<files::StatSignature> stat{};
 };
 
 // Something the user should know that is not a violation: a skipped file, a

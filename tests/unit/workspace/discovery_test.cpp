@@ -46,6 +46,29 @@ void symlink_or_fail(const fs::path& target, const fs::path& link) {
   ASSERT_FALSE(ec) << ec.message();
 }
 
+TEST(WorkspaceDiscoveryTest, KeepsEachFilesStatDataAsTheCacheWouldTakeIt) {
+  // The content cache tells an unchanged file by this data without asking
+  // again (engine/result_cache.hpp): it must be what stat(2) says now.
+  const TempDir dir;
+  dir.write("deploy/app.yaml", "kind: Deployment\n");
+  dir.write("README.md", "# r\n");
+  const Workspace ws = discover_ok(dir.path());
+  ASSERT_EQ(ws.files.size(), 2u);
+  for (const File& file : ws.files) {
+    struct stat now {};
+    ASSERT_EQ(::stat(file.absolute.c_str(), &now), 0);
+    ASSERT_TRUE(file.stat.has_value()) << file.path;
+    EXPECT_EQ(*file.stat, files::signature_of(now)) << file.path;
+    EXPECT_EQ(file.stat->size, file.size) << file.path;
+  }
+  const auto single = discover(dir.path() / "README.md", {});
+  ASSERT_TRUE(single.has_value());
+  ASSERT_EQ(single->files.size(), 1u);
+  struct stat now {};
+  ASSERT_EQ(::stat((dir.path() / "README.md").c_str(), &now), 0);
+  EXPECT_EQ(single->files[0].stat, files::signature_of(now)) << "a file named alone";
+}
+
 TEST(WorkspaceDiscoveryTest, NestedGitignoreWithNegation) {
   TempDir tmp;
   tmp.write(".gitignore", "# root rules\n*.log\nbuild/\nvendor/\n");
