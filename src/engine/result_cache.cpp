@@ -190,11 +190,6 @@ class Reader {
     in_.remove_prefix(size);
     return s;
   }
-  void skip_bytes() {
-    const std::uint64_t size = u64();
-    if (!ok_ || size > in_.size()) return fail<void>();
-    in_.remove_prefix(size);
-  }
   digest::Sha256 digest() {
     digest::Sha256 d{};
     if (in_.size() < d.size()) return fail<digest::Sha256>();
@@ -355,7 +350,7 @@ class Reader {
   T fail() {
     ok_ = false;
     in_ = {};
-    if constexpr (!std::is_void_v<T>) return T{};
+    return T{};
   }
 
   std::string_view in_;
