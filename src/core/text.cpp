@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include <string.h>  // memmem, a GNU extension <cstring> does not declare
+
 #include <fmt/format.h>
 
 namespace constable::text {
@@ -60,6 +62,11 @@ bool iequals(std::string_view a, std::string_view b) {
   for (std::size_t i = 0; i < a.size(); ++i)
     if (lower(a[i]) != lower(b[i])) return false;
   return true;
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  if (needle.empty()) return true;
+  return ::memmem(haystack.data(), haystack.size(), needle.data(), needle.size()) != nullptr;
 }
 
 bool icontains(std::string_view haystack, std::string_view needle) {

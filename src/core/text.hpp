@@ -16,6 +16,10 @@ std::string to_lower(std::string_view s);
 std::string to_upper(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 bool icontains(std::string_view haystack, std::string_view needle);
+// Whether `needle` occurs in `haystack`. For a file's whole text: glibc's
+// memmem is several times faster there than find(), which stops at every
+// occurrence of the needle's first byte ('a' of "asyncapi" in YAML).
+bool contains(std::string_view haystack, std::string_view needle);
 std::vector<std::string_view> split(std::string_view s, char separator);
 
 // Splits into lines without their terminators; accepts \n, \r\n and a lone \r.

@@ -693,7 +693,7 @@ class Runner {
     stored.stat = signature;
     stored.content = digest::sha256(text);
     stored.kind = file.kind;
-    stored.suppresses = text.find("constable:ignore") != std::string_view::npos;
+    stored.suppresses = text::contains(text, "constable:ignore");
     stored.collected = true;
     stored.emitted = EncodedEmissions(store(pending.collected));
     stored.notes = pending.outcome.notes;

@@ -61,7 +61,7 @@ bool is_quoted(std::string_view before) {
 
 }  // namespace
 
-bool may_hold_suppressions(std::string_view text) { return text.find(kMarker) != std::string_view::npos; }
+bool may_hold_suppressions(std::string_view text) { return text::contains(text, kMarker); }
 
 std::vector<InlineSuppression> find_suppressions(const std::vector<std::string_view>& lines) {
   std::vector<InlineSuppression> found;

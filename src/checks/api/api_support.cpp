@@ -46,7 +46,7 @@ std::optional<ApiDocument> load(const engine::FileContext& file) {
   const FileKind kind = file.file().kind;
   if (kind != FileKind::yaml && kind != FileKind::json) return std::nullopt;
   const std::string_view text = file.text();
-  if (text.find("openapi") == std::string_view::npos) return std::nullopt;  // cheap pre-filter
+  if (!text::contains(text, "openapi")) return std::nullopt;  // cheap pre-filter
   ApiDocument doc;
   const yaml::Stream& stream = file.yaml();
   if (!stream.ok() || stream.documents.empty()) return std::nullopt;

@@ -53,7 +53,7 @@ class MinikubeResourcesCheck final : public engine::Check {
     for (const auto& file : repo.workspace().files) {
       if (!may_start_minikube(file) || file.size > 1024 * 1024) continue;
       const std::string_view content = read_file(repo, file);
-      if (content.find("minikube") != std::string_view::npos && RE2::PartialMatch(content, kStart)) {
+      if (text::contains(content, "minikube") && RE2::PartialMatch(content, kStart)) {
         user = file.path;
         break;
       }

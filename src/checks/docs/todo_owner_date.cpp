@@ -161,7 +161,7 @@ class TodoOwnerDateCheck final : public engine::Check {
     const bool backticks = lower.ends_with(".js") || lower.ends_with(".jsx") || lower.ends_with(".ts") ||
                            lower.ends_with(".tsx") || lower.ends_with(".mjs") || lower.ends_with(".cjs") ||
                            lower.ends_with(".go") || syntax == Syntax::shell;
-    if (file.text().find("TODO") == std::string_view::npos) return;
+    if (!text::contains(file.text(), "TODO")) return;
     static const RE2 kTodo(R"(\bTODO\b(.*))");
     static const RE2 kDate(R"(\b(\d{4}-\d{2}-\d{2})\b)");
     static const RE2 kOwner(R"(^\s*(?:\(\s*@?[A-Za-z][\w.-]*|\[\s*@?[A-Za-z][\w.-]*)|@[A-Za-z][\w.-]*)");

@@ -94,14 +94,14 @@ class BehavioralSpecsCheck final : public engine::Check {
     if (ext == "scxml") return scxml(path, content, found, out);
     if (ext == "md" || ext == "mmd") {
       static const RE2 state_diagram(R"((?m)^\s*stateDiagram(?:-v2)?\s*$)");
-      if (content.find("stateDiagram") != std::string::npos && RE2::PartialMatch(content, state_diagram))
+      if (text::contains(content, "stateDiagram") && RE2::PartialMatch(content, state_diagram))
         ++found.machines;
       return;
     }
     if (ext == "json" || ext == "yaml" || ext == "yml") return structured(content, found);
     static const RE2 xstate(R"(\bcreateMachine\s*\(\s*\{)");
     static const RE2 xstate_states(R"(\bstates\s*:\s*\{)");
-    if (content.find("createMachine") != std::string::npos && RE2::PartialMatch(content, xstate) &&
+    if (text::contains(content, "createMachine") && RE2::PartialMatch(content, xstate) &&
         RE2::PartialMatch(content, xstate_states))
       ++found.machines;
   }
@@ -162,7 +162,7 @@ class BehavioralSpecsCheck final : public engine::Check {
   }
 
   static void structured(const std::string& content, Found& found) {
-    if (content.find("asyncapi") == std::string::npos && content.find("specversion") == std::string::npos) return;
+    if (!text::contains(content, "asyncapi") && !text::contains(content, "specversion")) return;
     const yaml::Stream stream = yaml::parse(content);
     if (!stream.ok() || stream.documents.empty()) return;
     const yaml::Node* root = stream.documents.front().root;

@@ -99,7 +99,7 @@ std::vector<ApiSource> detect_apis(const engine::RepositoryContext& repo) {
 bool mentions_openapi_key(std::string_view content) {
   static const RE2 key(R"re((?m)^(?:openapi|swagger)\s*:|^\s*\{?\s*"(?:openapi|swagger)"\s*:)re");
   // Most files name neither: a search for the words rules them out faster than the pattern.
-  if (content.find("openapi") == std::string_view::npos && content.find("swagger") == std::string_view::npos)
+  if (!text::contains(content, "openapi") && !text::contains(content, "swagger"))
     return false;
   return RE2::PartialMatch(content, key);
 }

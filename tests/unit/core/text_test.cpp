@@ -26,6 +26,19 @@ TEST(CoreText, SplitLinesWithAndWithoutCarriageReturnsAgree) {
   EXPECT_EQ(split_lines(unix_text).size(), 500u);
 }
 
+TEST(CoreText, ContainsAgreesWithFind) {
+  using namespace std::literals;
+  const std::string_view text = "asyncap asyncapi: 3.0.0\nspecversion\0binary after a NUL"sv;
+  for (const std::string_view needle : {"asyncapi"sv, "asyncapi:"sv, "specversion"sv, "binary"sv, "after a NUL"sv, ""sv,
+                                        "a"sv, "asyncapx"sv, "NUL!"sv, "\0binary"sv, "n\0b"sv}) {
+    EXPECT_EQ(text::contains(text, needle), text.find(needle) != std::string_view::npos) << needle;
+  }
+  EXPECT_TRUE(text::contains(text, "\0binary"sv)) << "past a NUL byte";
+  EXPECT_TRUE(text::contains("", ""));
+  EXPECT_FALSE(text::contains("", "a"));
+  EXPECT_FALSE(text::contains("ab", "abc"));
+}
+
 TEST(CoreText, Slugify) {
   EXPECT_EQ(slugify("Non-root user MUST be specified"), "non-root-user-must-be-specified");
   EXPECT_EQ(slugify("  Use {{ include }} over {{ template }}!"), "use-include-over-template");
