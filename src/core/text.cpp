@@ -66,6 +66,8 @@ bool iequals(std::string_view a, std::string_view b) {
 
 bool contains(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
+  // Also keeps an empty view's null pointer away from memmem.
+  if (haystack.size() < needle.size()) return false;
   return ::memmem(haystack.data(), haystack.size(), needle.data(), needle.size()) != nullptr;
 }
 

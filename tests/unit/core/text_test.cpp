@@ -37,6 +37,10 @@ TEST(CoreText, ContainsAgreesWithFind) {
   EXPECT_TRUE(text::contains("", ""));
   EXPECT_FALSE(text::contains("", "a"));
   EXPECT_FALSE(text::contains("ab", "abc"));
+  // An empty view may hold a null pointer (an empty file's text): never passed on.
+  EXPECT_FALSE(text::contains(std::string_view{}, "a"));
+  EXPECT_TRUE(text::contains(std::string_view{}, std::string_view{}));
+  EXPECT_TRUE(text::contains("a", std::string_view{}));
 }
 
 TEST(CoreText, Slugify) {
