@@ -177,6 +177,10 @@ struct PendingFile {
   bool emissions_encoded = false;
   // Other phases added to or removed from the file's own emissions.
   bool merged = false;
+  // Its own emissions and the repository phase's about it came from the
+  // cache as the last run left them, and are not merged: while the manifest
+  // phase's are as they were too, finalize's result is the one kept.
+  bool replaying = false;
 };
 
 // Every file a phase read besides the file it is about, as it was then.
@@ -247,14 +251,13 @@ class Runner {
     // Repository-scope checks run first: their findings about a file join
     // that file's, to get snippets, suppressions and fingerprints like any.
     std::vector<Finding> unplaced;
-    std::map<std::string, std::vector<Collected>, std::less<>> repository_findings;
     if (options_.repository_checks) {
       const Stopwatch repository_time;
       std::set<std::string_view> files;
       for (const auto& file : workspace_.files) files.insert(file.path);
       for (auto& c : repository_phase(jobs, next, result.stats)) {
         if (files.contains(c.emission.path_override)) {
-          repository_findings[c.emission.path_override].push_back(std::move(c));
+          repository_emissions_[c.emission.path_override].push_back(std::move(c));
           continue;
         }
         unplaced.push_back(finding_without_line_content(std::move(c)));
@@ -271,7 +274,7 @@ class Runner {
                            wants_manifest(file)) &&
                           (reported(file.path) || wants_manifest(file));
       if ((wanted && (!every_file_.empty() || by_kind_.contains(file.kind) || wants_manifest(file))) ||
-          repository_findings.contains(file.path))
+          repository_emissions_.contains(file.path))
         work.push_back(&file);
     }
     release_shared_files_except(work);
@@ -283,10 +286,11 @@ class Runner {
     parallel_for(work.size(), jobs, [&](std::size_t i) {
       const ProgressItem item(progress, Phase::files, work[i]->path);
       pending[i] = collect_cached(*work[i], false);
-      if (const auto found = repository_findings.find(work[i]->path); found != repository_findings.end()) {
-        std::vector<Collected>& collected = collected_for_merge(pending[i]);
-        for (const auto& c : found->second) collected.push_back(c);
-      }
+      if (result.stats.repository_from_cache && pending[i].emissions_encoded && pending[i].stored->finalized &&
+          !pending[i].stored->suppresses)
+        pending[i].replaying = true;
+      else
+        merge_repository_emissions(pending[i]);
       if (!pending[i].awaits_manifests) finalize_cached(pending[i]);
     });
     if (progress != nullptr) progress->phase_finished(Phase::files, work.size());
@@ -717,16 +721,10 @@ class Runner {
       finalize(pending);
       return;
     }
+    if (pending.replaying && reuse_findings(pending)) return;
+    stop_replaying(pending);
     const digest::Sha256 from = finalize_input(pending);
-    if (pending.stored->finalized && pending.stored->finalized_from == from) {
-      if (auto kept = pending.stored->findings.decode()) {
-        pending.outcome.findings = std::move(*kept);
-        for (auto& f : pending.outcome.findings) expand(f);
-        pending.collected.clear();
-        pending.context.reset();
-        return;
-      }
-    }
+    if (pending.stored->finalized && pending.stored->finalized_from == from && reuse_findings(pending)) return;
     cache_changed_ = true;
     decode_emissions(pending);
     if (!pending.stored) {  // they did not decode: collected anew, kept as finalize leaves them
@@ -746,6 +744,19 @@ class Runner {
     kept.reserve(pending.outcome.findings.size());
     for (const auto& f : pending.outcome.findings) kept.push_back(compact(f));
     stored.findings = EncodedFindings(kept);
+  }
+
+  // The findings the last run's finalize gave, due dates recomputed for
+  // today; false when they do not decode.
+  bool reuse_findings(PendingFile& pending) const {
+    auto kept = pending.stored->findings.decode();
+    if (!kept) return false;
+    pending.outcome.findings = std::move(*kept);
+    for (auto& f : pending.outcome.findings) expand(f);
+    pending.collected.clear();
+    pending.context.reset();
+    pending.replaying = false;
+    return true;
   }
 
   // What finalize's result is made of: the file's content, every emission
@@ -787,9 +798,26 @@ class Runner {
 
   // The file's emissions, to add to or remove from.
   std::vector<Collected>& collected_for_merge(PendingFile& pending) const {
+    stop_replaying(pending);
     decode_emissions(pending);
     pending.merged = true;
     return pending.collected;
+  }
+
+  // The repository phase's emissions about the file join its own.
+  void merge_repository_emissions(PendingFile& pending) const {
+    const auto found = repository_emissions_.find(pending.file->path);
+    if (found == repository_emissions_.end()) return;
+    std::vector<Collected>& collected = collected_for_merge(pending);
+    for (const auto& c : found->second) collected.push_back(c);
+  }
+
+  // The file is to be finalised from what the phases give now (a phase ran
+  // again, or another changed what they give about it).
+  void stop_replaying(PendingFile& pending) const {
+    if (!pending.replaying) return;
+    pending.replaying = false;
+    merge_repository_emissions(pending);
   }
 
   // A finding as kept: what the constitution and the check's metadata say
@@ -930,8 +958,15 @@ class Runner {
     for (const auto& file : workspace_.files) workspace_files.emplace(file.path, &file);
     std::vector<PendingFile> late;
     std::map<std::string, std::size_t, std::less<>> late_by_path;
+    // Restored, the phase gives each file what it gave the last time: a file
+    // replaying keeps the findings it ended with. Run again, it may give a
+    // file less than the last time: no file can replay.
+    if (!restored)
+      for (auto& p : pending)
+        if (p.awaits_manifests) stop_replaying(p);
     for (auto& c : merged) {
       if (const auto target = by_path.find(c.emission.path_override); target != by_path.end()) {
+        if (pending[target->second].replaying) continue;
         auto& collected_here = collected_for_merge(pending[target->second]);
         std::erase_if(collected_here, [&](const Collected& other) {
           return other.info->id == c.info->supersedes && other.emission.range.line == c.emission.range.line;
@@ -1335,6 +1370,8 @@ class Runner {
   mutable std::optional<StoredRun> previous_;  // the last run's results, taken as they are reused
   std::vector<std::optional<StatSignature>> signatures_;  // by index in workspace_.files
   std::unordered_map<std::string, std::size_t> signature_by_path_;  // absolute path -> index
+  // The repository phase's emissions about each workspace file, by path.
+  std::map<std::string, std::vector<Collected>, std::less<>> repository_emissions_;
   digest::Sha256 shape_{};
   mutable std::atomic<std::size_t> files_from_cache_{0};
   mutable std::atomic<bool> cache_changed_{false};

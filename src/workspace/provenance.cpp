@@ -112,7 +112,8 @@ bool is_test_source(std::string_view path) {
 bool titles_a_collection_of_examples(std::string_view readme) {
   std::string_view title;
   std::string_view previous;
-  for (const auto raw : text::split_lines(readme)) {
+  text::LineCursor lines(readme);
+  for (std::string_view raw; lines.next(raw);) {
     const auto line = text::trim(raw);
     if (line.starts_with('#')) {  // the first heading: the title only when of level 1
       if (line.starts_with("# ")) title = line.substr(2);

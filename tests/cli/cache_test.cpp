@@ -99,6 +99,36 @@ TEST(Cache, AChangedFileInvalidatesWhatReadsIt) {
   expect_same_report(check_both(repo, cache.path()));
 }
 
+TEST(Cache, AManifestChangedChangesTheFindingsOfTheUnchangedOnesItRelatesTo) {
+  const TempDir repo, cache;
+  copy_example(repo, "k8s-platform");
+  (void)check_both(repo, cache.path());
+  const fs::path budget = repo.path() / "k8s" / "overlays" / "prod" / "pdb.yaml";
+  ASSERT_TRUE(fs::exists(budget));
+  auto budget_findings = [](const CommandResult& run) {
+    int count = 0;
+    const json report = json::parse(run.out);
+    for (const auto& finding : report.at("findings"))
+      if (finding.at("check") == "kubernetes/pod-disruption-budget" &&
+          finding.at("location").at("path") == "k8s/base/deployment.yaml")
+        ++count;
+    return count;
+  };
+  const Runs before = check_both(repo, cache.path());
+  ASSERT_EQ(budget_findings(before.cached), 1);
+  // The budget now selects the Deployment's pods: k8s/base/deployment.yaml,
+  // unchanged, and the repository-scope phase, which reads neither, come
+  // from the cache, and the Deployment's finding goes.
+  std::string text = read_file(budget);
+  text.replace(text.find("app: storefront-web"), 19, "app: storefront");
+  std::ofstream(budget, std::ios::trunc) << text;
+  const Runs after = check_both(repo, cache.path());
+  expect_same_report(after);
+  EXPECT_EQ(from_cache(after.cached)["repository"], true);
+  EXPECT_EQ(from_cache(after.cached)["manifests"], false);
+  EXPECT_EQ(budget_findings(after.cached), 0);
+}
+
 TEST(Cache, ADocumentAnotherFileRefsIsADependency) {
   const TempDir repo, cache;
   repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "reference-excerpt.md"));
