@@ -24,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)file.emitted.decode();
       (void)file.findings.decode();
     }
-  for (const auto* phase : {&run->repository, &run->manifests}) (void)phase->emitted.decode();
+  for (const auto* phase : {&run->repository, &run->manifests})
+    for (const auto& about : phase->emitted) (void)about.emitted.decode();
   const std::string written = engine::encode_results(salt, *run);
   const auto reread = engine::decode_results(written, salt);
   if (!reread || engine::encode_results(salt, *reread) != written) __builtin_trap();

@@ -193,8 +193,9 @@ def source_range(*numbers):
 def result_cache_seeds():
     """An entry's body (engine/result_cache.cpp, after the format line and the
     salt the harness puts first): one file with an emission, a note, a
-    dependency and a suppressed finding, no late files, two phases. Lists of
-    emissions and findings are kept encoded, each behind its length."""
+    dependency and a suppressed finding, no late files, two phases with their
+    emissions by path. Lists of emissions and findings are kept encoded, each
+    behind its length."""
     digest = bytes(range(32))
     stat = b"\x01" + b"".join(leb128(n) for n in (120, 1_700_000_000_123_456_789, 1_700_000_000_123_456_790, 42, 7))
     emission = (field("kubernetes/non-root") + field("k8s/security/non-root") + field("") +
@@ -212,7 +213,7 @@ def result_cache_seeds():
             leb128(1) + field("deploy/app.yaml:2:1") + field("invalid UTF-8") + b"\x01" + b"\x01" +
             leb128(1) + field("/repo/base.yaml") + b"\x00" + b"\x00" + digest +
             b"\x01" + digest + encoded([finding]))
-    phase = b"\x01" + digest + leb128(0) + encoded([emission]) + leb128(0)
+    phase = b"\x01" + digest + leb128(0) + leb128(1) + field("deploy/app.yaml") + encoded([emission]) + leb128(0)
     yield leb128(1) + file + leb128(0) + phase + phase
 
 

@@ -14,7 +14,7 @@ namespace constable::engine {
 namespace {
 
 // Bumped whenever the layout below changes: an entry of another format misses.
-constexpr std::string_view kMagic = "constable results 2\n";
+constexpr std::string_view kMagic = "constable results 3\n";
 // A repository of 40,000 files with many findings stays well below this.
 constexpr std::uintmax_t kMaxEntryBytes = 1024ULL * 1024 * 1024;
 
@@ -133,7 +133,11 @@ class Writer {
     boolean(p.present);
     digest(p.key);
     dependencies(p.dependencies);
-    bytes(p.emitted.bytes());
+    u64(p.emitted.size());
+    for (const auto& about : p.emitted) {
+      bytes(about.path);
+      bytes(about.emitted.bytes());
+    }
     notes(p.notes);
   }
 
@@ -340,7 +344,12 @@ class Reader {
     p.present = boolean();
     p.key = digest();
     p.dependencies = dependencies();
-    p.emitted = encoded_list<StoredEmission>();
+    const std::size_t paths = count();
+    p.emitted.reserve(paths);
+    for (std::size_t i = 0; i < paths && ok_; ++i) {
+      std::string path = bytes();
+      p.emitted.push_back(EmissionsAbout{std::move(path), encoded_list<StoredEmission>()});
+    }
     p.notes = notes();
     return p;
   }
@@ -449,8 +458,10 @@ std::string encode_results(const digest::Sha256& salt, const StoredRun& run) {
               file.dependencies.size() * 128;
     }
   }
-  for (const StoredPhase* phase : {&run.repository, &run.manifests})
-    size += phase->dependencies.size() * 128 + phase->emitted.bytes().size();
+  for (const StoredPhase* phase : {&run.repository, &run.manifests}) {
+    size += phase->dependencies.size() * 128;
+    for (const auto& about : phase->emitted) size += 16 + about.path.size() + about.emitted.bytes().size();
+  }
   w.reserve(size);
   w.bytes(kMagic);
   w.digest(salt);

@@ -113,13 +113,23 @@ struct StoredFile {
   EncodedFindings findings;
 };
 
+// A phase's emissions about one path (Emission::path_override: a workspace
+// file, another file, or "" for the repository as a whole), in the order the
+// phase made them.
+struct EmissionsAbout {
+  std::string path;
+  EncodedEmissions emitted;
+};
+
 // The repository-scope or manifest phase: valid while `key` (the workspace's
-// shape, the git state, the manifest files' contents) and its dependencies hold.
+// shape, the git state, the manifest files' contents) and its dependencies
+// hold. Its emissions are kept by path, sorted: a run decodes only those
+// about a file whose findings it makes anew.
 struct StoredPhase {
   bool present = false;
   digest::Sha256 key{};
   std::vector<Dependency> dependencies;
-  EncodedEmissions emitted;
+  std::vector<EmissionsAbout> emitted;
   std::vector<workspace::Note> notes;
 };
 

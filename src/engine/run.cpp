@@ -214,9 +214,13 @@ class DependencyRecorder final : public files::ReadObserver {
 
 class Runner {
  public:
+  // Whether the cache's entry for the repository is read (with a cache).
+  enum class Entry { used, ignored };
+
   Runner(const Plan& plan, const constitution::Constitution& constitution, const Config& config,
-         const workspace::Workspace& workspace, const RunOptions& options)
-      : plan_(plan), constitution_(constitution), config_(config), workspace_(workspace), options_(options) {
+         const workspace::Workspace& workspace, const RunOptions& options, Entry entry = Entry::used)
+      : plan_(plan), constitution_(constitution), config_(config), workspace_(workspace), options_(options),
+        entry_(entry) {
     for (const auto& binding : plan_.bindings) {
       if (binding.status != BindingStatus::active) continue;
       if (!options.file_kind_checks && binding.check->info().scope != Scope::every_text_file) continue;
@@ -253,15 +257,7 @@ class Runner {
     std::vector<Finding> unplaced;
     if (options_.repository_checks) {
       const Stopwatch repository_time;
-      std::set<std::string_view> files;
-      for (const auto& file : workspace_.files) files.insert(file.path);
-      for (auto& c : repository_phase(jobs, next, result.stats)) {
-        if (files.contains(c.emission.path_override)) {
-          repository_emissions_[c.emission.path_override].push_back(std::move(c));
-          continue;
-        }
-        unplaced.push_back(finding_without_line_content(std::move(c)));
-      }
+      repository_phase(jobs, next, result.stats, unplaced);
       result.stats.times.repository = repository_time.elapsed();
     }
 
@@ -296,6 +292,9 @@ class Runner {
     if (progress != nullptr) progress->phase_finished(Phase::files, work.size());
     result.stats.times.files = files_time.elapsed();
     if (!manifests_.empty()) check_manifests(work, pending, jobs, unplaced, result.notes, result.stats, next);
+    // A list the entry held did not decode: the run is made again as if
+    // there were no entry, and leaves a sound one.
+    if (cache_damaged_) return Runner(plan_, constitution_, config_, workspace_, options_, Entry::ignored).run();
     if (caching_) save_cache(pending, next, result.stats);
 
     std::vector<FileOutcome> outcomes;
@@ -528,7 +527,7 @@ class Runner {
     // The entry loads (tens of megabytes on a chart repository) while the
     // files are stat'ed; without a thread to spare, one after the other.
     std::optional<std::jthread> loading;
-    try {
+    if (entry_ == Entry::used) try {
       loading.emplace([this] {
         try {
           previous_ = load_results(options_.cache_directory, cache_name_, salt_);
@@ -647,6 +646,22 @@ class Runner {
       collected.push_back(std::move(c));
     }
     return collected;
+  }
+
+  std::optional<std::vector<Collected>> restore(const EncodedEmissions& list) const {
+    auto decoded = list.decode();
+    return decoded ? restore(std::move(*decoded)) : std::nullopt;
+  }
+
+  // A phase's emissions as its entry keeps them: by the path they are
+  // about, each path's in the order the phase made them.
+  std::vector<EmissionsAbout> store_by_path(const std::vector<Collected>& collected) const {
+    std::map<std::string_view, std::vector<StoredEmission>> by_path;
+    for (const auto& c : collected) by_path[c.emission.path_override].push_back(store(c));
+    std::vector<EmissionsAbout> stored;
+    stored.reserve(by_path.size());
+    for (const auto& [path, emissions] : by_path) stored.push_back({std::string(path), EncodedEmissions(emissions)});
+    return stored;
   }
 
   // collect(), or what it gave the last time the file was as it is now.
@@ -805,11 +820,25 @@ class Runner {
   }
 
   // The repository phase's emissions about the file join its own.
+  // Each file's are taken once, by that file (its task, or the manifest
+  // phase's loop once its task is done).
   void merge_repository_emissions(PendingFile& pending) const {
     const auto found = repository_emissions_.find(pending.file->path);
     if (found == repository_emissions_.end()) return;
+    RepositoryEmissions& about = found->second;
     std::vector<Collected>& collected = collected_for_merge(pending);
-    for (const auto& c : found->second) collected.push_back(c);
+    if (about.stored != nullptr) {
+      auto restored = restore(*about.stored);
+      if (!restored) {
+        cache_damaged_ = true;
+        return;
+      }
+      about.made = std::move(*restored);
+      about.stored = nullptr;
+    }
+    collected.insert(collected.end(), std::make_move_iterator(about.made.begin()),
+                     std::make_move_iterator(about.made.end()));
+    about.made.clear();
   }
 
   // The file is to be finalised from what the phases give now (a phase ran
@@ -867,16 +896,48 @@ class Runner {
 
   // Repository-scope checks, or what they gave the last time the workspace,
   // the git state and every file they read were as they are now.
-  std::vector<Collected> repository_phase(unsigned jobs, StoredRun& next, Stats& stats) const {
-    if (!caching_) return check_repository(jobs, options_.progress);
+  // Their emissions about a workspace file wait in repository_emissions_
+  // for that file; the others become findings in `unplaced`.
+  void repository_phase(unsigned jobs, StoredRun& next, Stats& stats, std::vector<Finding>& unplaced) {
+    std::set<std::string_view> files;
+    for (const auto& file : workspace_.files) files.insert(file.path);
+    auto place = [&](std::vector<Collected> collected) {
+      for (auto& c : collected) {
+        if (files.contains(c.emission.path_override)) {
+          repository_emissions_[c.emission.path_override].made.push_back(std::move(c));
+          continue;
+        }
+        unplaced.push_back(finding_without_line_content(std::move(c)));
+      }
+    };
+    if (!caching_) {
+      place(check_repository(jobs, options_.progress));
+      return;
+    }
     const auto key = digest::Sha256Builder().add(digest::hex(shape_)).add(git_state()).finish();
     if (previous_ && previous_->repository.present && previous_->repository.key == key &&
         still_hold(previous_->repository.dependencies)) {
-      auto decoded = previous_->repository.emitted.decode();
-      if (auto restored = decoded ? restore(std::move(*decoded)) : std::nullopt) {
+      // Those about a workspace file stay encoded: a file that keeps its
+      // findings never needs them.
+      std::vector<Finding> elsewhere;
+      bool restored = true;
+      for (const auto& about : previous_->repository.emitted) {
+        if (files.contains(about.path)) continue;
+        auto collected = restore(about.emitted);
+        if (!collected) {
+          restored = false;
+          break;
+        }
+        for (auto& c : *collected) elsewhere.push_back(finding_without_line_content(std::move(c)));
+      }
+      if (restored) {
         next.repository = std::move(previous_->repository);
+        for (const auto& about : next.repository.emitted)
+          if (files.contains(about.path)) repository_emissions_[about.path].stored = &about.emitted;
+        unplaced.insert(unplaced.end(), std::make_move_iterator(elsewhere.begin()),
+                        std::make_move_iterator(elsewhere.end()));
         stats.repository_from_cache = true;
-        return std::move(*restored);
+        return;
       }
     }
     cache_changed_ = true;
@@ -886,8 +947,8 @@ class Runner {
       const files::ObserveReads observing(recorder, files::ObserveReads::On::every_thread);
       collected = check_repository(jobs, options_.progress);
     }
-    next.repository = {true, key, recorder.take(), EncodedEmissions(store(collected)), {}};
-    return collected;
+    next.repository = {true, key, recorder.take(), store_by_path(collected), {}};
+    place(std::move(collected));
   }
 
   // Keeps this run's results for the next; rewrites the entry only when
@@ -930,17 +991,15 @@ class Runner {
     std::map<std::string, std::size_t, std::less<>> by_path;
     for (std::size_t i = 0; i < work.size(); ++i)
       if (pending[i].awaits_manifests) by_path.emplace(work[i]->path, i);
-    std::vector<Collected> merged;
+    std::vector<Collected> merged;  // made by this run
+    const std::vector<EmissionsAbout>* stored = nullptr;  // or as the entry keeps them
     std::vector<workspace::Note> chart_notes;
     const digest::Sha256 key = caching_ ? manifest_phase_key(pending) : digest::Sha256{};
-    std::optional<std::vector<Collected>> restored;
     if (caching_ && previous_ && previous_->manifests.present && previous_->manifests.key == key &&
-        still_hold(previous_->manifests.dependencies))
-      if (auto decoded = previous_->manifests.emitted.decode()) restored = restore(std::move(*decoded));
-    if (restored) {
-      merged = std::move(*restored);
+        still_hold(previous_->manifests.dependencies)) {
       chart_notes = previous_->manifests.notes;
       next.manifests = std::move(previous_->manifests);
+      stored = &next.manifests.emitted;
       stats.manifests_from_cache = true;
     } else {
       for (auto& p : pending)
@@ -949,7 +1008,11 @@ class Runner {
       std::optional<files::ObserveReads> observing;
       if (caching_) observing.emplace(recorder, files::ObserveReads::On::every_thread);
       merged = run_manifest_checks(work, pending, jobs, chart_notes, times);
-      if (caching_) next.manifests = {true, key, recorder.take(), EncodedEmissions(store(merged)), chart_notes};
+      if (caching_) next.manifests = {true, key, recorder.take(), store_by_path(merged), chart_notes};
+      // Run again, the phase may give a file less than the last time: no
+      // file waiting for it keeps the findings it ended with.
+      for (auto& p : pending)
+        if (p.awaits_manifests) stop_replaying(p);
     }
     notes.insert(notes.end(), chart_notes.begin(), chart_notes.end());
     // Files findings point at that the file phase did not read (a chart's
@@ -958,29 +1021,37 @@ class Runner {
     for (const auto& file : workspace_.files) workspace_files.emplace(file.path, &file);
     std::vector<PendingFile> late;
     std::map<std::string, std::size_t, std::less<>> late_by_path;
-    // Restored, the phase gives each file what it gave the last time: a file
-    // replaying keeps the findings it ended with. Run again, it may give a
-    // file less than the last time: no file can replay.
-    if (!restored)
-      for (auto& p : pending)
-        if (p.awaits_manifests) stop_replaying(p);
-    for (auto& c : merged) {
+    auto place = [&](Collected&& c) {
       if (const auto target = by_path.find(c.emission.path_override); target != by_path.end()) {
-        if (pending[target->second].replaying) continue;
         auto& collected_here = collected_for_merge(pending[target->second]);
         std::erase_if(collected_here, [&](const Collected& other) {
           return other.info->id == c.info->supersedes && other.emission.range.line == c.emission.range.line;
         });
         collected_here.push_back(std::move(c));
-        continue;
+        return;
       }
       if (const auto file = workspace_files.find(c.emission.path_override); file != workspace_files.end()) {
         auto [at, added] = late_by_path.emplace(file->first, late.size());
         if (added) late.push_back(collect_cached(*file->second, true));
         collected_for_merge(late[at->second]).push_back(std::move(c));
-        continue;
+        return;
       }
       unplaced.push_back(finding_without_line_content(std::move(c)));
+    };
+    for (auto& c : merged) place(std::move(c));
+    if (stored != nullptr) {
+      for (const auto& about : *stored) {
+        // From the cache, the phase gives each file what it gave the last
+        // time: a file replaying keeps the findings it ended with.
+        if (const auto target = by_path.find(about.path); target != by_path.end() && pending[target->second].replaying)
+          continue;
+        auto collected = restore(about.emitted);
+        if (!collected) {
+          cache_damaged_ = true;
+          continue;
+        }
+        for (auto& c : *collected) place(std::move(c));
+      }
     }
     parallel_for(pending.size(), jobs, [&](std::size_t i) {
       if (pending[i].awaits_manifests) finalize_cached(pending[i]);
@@ -1370,8 +1441,17 @@ class Runner {
   mutable std::optional<StoredRun> previous_;  // the last run's results, taken as they are reused
   std::vector<std::optional<StatSignature>> signatures_;  // by index in workspace_.files
   std::unordered_map<std::string, std::size_t> signature_by_path_;  // absolute path -> index
-  // The repository phase's emissions about each workspace file, by path.
-  std::map<std::string, std::vector<Collected>, std::less<>> repository_emissions_;
+  Entry entry_;
+  // The repository phase's emissions about each workspace file, by path:
+  // made by this run, or as the cache's entry keeps them until the file
+  // needs them.
+  struct RepositoryEmissions {
+    std::vector<Collected> made;
+    const EncodedEmissions* stored = nullptr;  // into the entry this run leaves
+  };
+  mutable std::map<std::string, RepositoryEmissions, std::less<>> repository_emissions_;
+  // A list the entry held did not decode after all (it is damaged).
+  mutable std::atomic<bool> cache_damaged_{false};
   digest::Sha256 shape_{};
   mutable std::atomic<std::size_t> files_from_cache_{0};
   mutable std::atomic<bool> cache_changed_{false};

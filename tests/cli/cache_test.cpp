@@ -6,10 +6,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "cli/cli_support.hpp"
+#include "core/digest.hpp"
+#include "engine/result_cache.hpp"
 
 namespace constable::testing {
 namespace {
@@ -178,6 +182,62 @@ TEST(Cache, ADamagedEntryIsIgnored) {
   const Runs runs = check_both(repo, cache.path());
   expect_same_report(runs);
   EXPECT_EQ(from_cache(runs.cached)["files"], 0);
+}
+
+// Rewrites the repository's entry with every list of a phase's emissions
+// that `damaged(path)` picks replaced by bytes that do not decode; the rest
+// of the entry reads as before.
+template <typename Picks>
+void damage_phase_lists(const fs::path& cache, Picks damaged) {
+  const auto garbage = std::make_shared<const std::string>("\x05\xff\xff");
+  for (const auto& entry : fs::directory_iterator(cache)) {
+    const std::string bytes = read_file(entry.path());
+    const std::size_t header = engine::results_header(digest::Sha256{}).size();
+    ASSERT_GE(bytes.size(), header);
+    digest::Sha256 salt{};
+    std::copy_n(bytes.begin() + static_cast<std::ptrdiff_t>(header - salt.size()), salt.size(), salt.begin());
+    auto run = engine::decode_results(bytes, salt);
+    ASSERT_TRUE(run.has_value()) << entry.path();
+    int replaced = 0;
+    std::string seen;
+    for (engine::StoredPhase* phase : {&run->repository, &run->manifests})
+      for (auto& about : phase->emitted) {
+        seen += about.path + (phase == &run->repository ? " (repository)\n" : " (manifests)\n");
+        if (damaged(about.path)) {
+          about.emitted = engine::EncodedEmissions(garbage, *garbage);
+          ++replaced;
+        }
+      }
+    ASSERT_GT(replaced, 0) << seen;
+    std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << engine::encode_results(salt, *run);
+  }
+}
+
+// A list is decoded only where a file needs it, long after the entry read
+// as sound: one that does not decode then makes the run again without the
+// entry, which is rewritten whole.
+TEST(Cache, AListThatDoesNotDecodeWhenNeededCostsARunNotAWrongReport) {
+  const TempDir repo, cache;
+  copy_example(repo, "k8s-platform");
+  // Files with an inline suppression are finalised anew on every run, so
+  // the phases' emissions about them are decoded even from the cache.
+  append(repo.path() / "charts" / "storefront" / "Chart.yaml", "# constable:ignore[helm/chart-version-semver] reason=\"test\"\n");
+  append(repo.path() / "k8s" / "base" / "deployment.yaml", "# constable:ignore[kubernetes/probes] reason=\"test\"\n");
+  (void)check_both(repo, cache.path());
+  // The repository phase's about the chart, the manifest phase's about the Deployment.
+  for (const std::string damaged : {"charts/storefront/Chart.yaml", "k8s/base/deployment.yaml"}) {
+    damage_phase_lists(cache.path(), [&](const std::string& path) { return path == damaged; });
+    const Runs runs = check_both(repo, cache.path());
+    expect_same_report(runs);
+    EXPECT_EQ(from_cache(runs.cached)["files"], 0) << damaged << ": made again without the entry";
+  }
+  // Every list damaged, and then an entry that is sound again.
+  damage_phase_lists(cache.path(), [](const std::string&) { return true; });
+  expect_same_report(check_both(repo, cache.path()));
+  const Runs after = check_both(repo, cache.path());
+  expect_same_report(after);
+  EXPECT_EQ(from_cache(after.cached)["repository"], true);
+  EXPECT_EQ(from_cache(after.cached)["manifests"], true);
 }
 
 TEST(Cache, OnlyAWholeWorkingTreeRunUsesIt) {

@@ -50,7 +50,8 @@ StoredRun sample_run() {
   file.findings = EncodedFindings({finding});
   run.late_files["charts/web/values.yaml"].content = digest::sha256("replicas: 1\n");
   run.repository = {true, digest::sha256("shape"), {{"/repo/README.md", StatSignature{1, 2, 3, 4, 5}, true, digest::sha256("# r")}},
-                    EncodedEmissions({{"docs/readme", "", "docs/x", Emission{.message = "no quick start", .path_override = "README.md"}}}),
+                    {{"", EncodedEmissions({{"docs/readme", "", "", Emission{.message = "no CHANGELOG.md"}}})},
+                     {"README.md", EncodedEmissions({{"docs/readme", "", "docs/x", Emission{.message = "no quick start", .path_override = "README.md"}}})}},
                     {}};
   run.manifests.present = true;
   run.manifests.notes.push_back({"charts/web/", "dependency 'common' is not vendored"});
@@ -80,7 +81,9 @@ TEST(ResultCache, WhatIsStoredComesBack) {
   EXPECT_EQ((*findings)[0].suppression->expires, (Date{2027, 1, 31}));
   EXPECT_EQ((*findings)[0].also_at.size(), 1u);
   EXPECT_EQ(decoded->late_files.size(), 1u);
-  const auto repository = decoded->repository.emitted.decode();
+  ASSERT_EQ(decoded->repository.emitted.size(), 2u);
+  EXPECT_EQ(decoded->repository.emitted[1].path, "README.md");
+  const auto repository = decoded->repository.emitted[1].emitted.decode();
   ASSERT_TRUE(repository.has_value());
   EXPECT_EQ(repository->at(0).emission.path_override, "README.md");
   EXPECT_EQ(decoded->manifests.notes.size(), 1u);
