@@ -712,7 +712,7 @@ class Runner {
     stored.stat = signature;
     stored.content = digest::sha256(text);
     stored.kind = file.kind;
-    stored.suppresses = text::contains(text, "constable:ignore");
+    stored.suppresses = may_hold_suppressions(text);
     stored.collected = true;
     stored.emitted = EncodedEmissions(store(pending.collected));
     stored.notes = pending.outcome.notes;
