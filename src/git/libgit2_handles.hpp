@@ -34,18 +34,10 @@ using DiffPtr = Owned<git_diff, git_diff_free>;
 using PatchPtr = Owned<git_patch, git_patch_free>;
 using ReferencePtr = Owned<git_reference, git_reference_free>;
 using BranchIteratorPtr = Owned<git_branch_iterator, git_branch_iterator_free>;
+using ReferenceIteratorPtr = Owned<git_reference_iterator, git_reference_iterator_free>;
 using SignaturePtr = Owned<git_signature, git_signature_free>;
 using IndexPtr = Owned<git_index, git_index_free>;
 using OdbPtr = Owned<git_odb, git_odb_free>;
-
-// A git_strarray whose strings are released on destruction.
-struct StrArray {
-  git_strarray value{};
-  StrArray() = default;
-  StrArray(const StrArray&) = delete;
-  StrArray& operator=(const StrArray&) = delete;
-  ~StrArray() { git_strarray_dispose(&value); }
-};
 
 // git_libgit2_init exactly once per process; never shut down (objects may
 // outlive any scope we could pick, and the OS reclaims everything at exit).

@@ -273,11 +273,20 @@ Result<std::vector<std::string>> Repository::local_branches() const {
 Result<std::vector<std::string>> Repository::tags() const {
   const std::lock_guard lock(impl_->mutex);
   return guarded([&]() -> Result<std::vector<std::string>> {
-    StrArray list;
-    if (git_tag_list(&list.value, impl_->repo.get()) != 0) return git_fail("cannot list tags");
+    // Names only: git_tag_list looks each tag up again, a stat and a search
+    // per tag (a tenth of a second on a repository of 30,000 tags).
+    constexpr std::string_view kTagsDirectory = "refs/tags/";
+    git_reference_iterator* raw = nullptr;
+    if (git_reference_iterator_glob_new(&raw, impl_->repo.get(), "refs/tags/*") != 0)
+      return git_fail("cannot list tags");
+    const ReferenceIteratorPtr it(raw);
     std::vector<std::string> names;
-    names.reserve(list.value.count);
-    for (std::size_t i = 0; i < list.value.count; ++i) names.emplace_back(list.value.strings[i]);
+    const char* name = nullptr;
+    int rc = 0;
+    while ((rc = git_reference_next_name(&name, it.get())) == 0) {
+      if (std::string_view(name).starts_with(kTagsDirectory)) names.emplace_back(name + kTagsDirectory.size());
+    }
+    if (rc != GIT_ITEROVER) return git_fail("cannot list tags");
     std::sort(names.begin(), names.end());
     return names;
   });

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "support/test_support.hpp"
 #include "unit/git/repo_builder.hpp"
@@ -141,11 +142,18 @@ TEST(GitRepository, BranchesTagsAndDetachedHead) {
   builder.lightweight_tag("v1.0", c1);
   builder.annotated_tag("v2.0", c2, kT0 + 20);
   builder.lightweight_tag("release/2024", c2);
+  // Tags packed by `git pack-refs`, one of them also loose: listed once.
+  {
+    std::ofstream packed(dir.path() / ".git" / "packed-refs");
+    packed << "# pack-refs with: peeled fully-peeled sorted \n"
+           << c1 << " refs/tags/packed/v0.9\n"
+           << c1 << " refs/tags/v1.0\n";
+  }
   Repository repo = open(dir.path());
 
   EXPECT_EQ(repo.current_branch().value(), "main");
   EXPECT_EQ(repo.local_branches().value(), (std::vector<std::string>{"feature/x", "main", "zeta"}));
-  EXPECT_EQ(repo.tags().value(), (std::vector<std::string>{"release/2024", "v1.0", "v2.0"}));
+  EXPECT_EQ(repo.tags().value(), (std::vector<std::string>{"packed/v0.9", "release/2024", "v1.0", "v2.0"}));
 
   builder.checkout_branch("zeta");
   EXPECT_EQ(repo.current_branch().value(), "zeta");
