@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 #include "checks/docs/docs_checks.hpp"
@@ -25,7 +26,8 @@ constexpr engine::CheckInfo kInfo{
                  "without duplicates; only the change types Added, Changed, Deprecated, Removed, Fixed and "
                  "Security as `###` sections, with every entry inside one; a link reference `[x.y.z]: URL` for "
                  "every bracketed release and no link reference to a release that is not there. H1 headings "
-                 "after the title are ignored.",
+                 "after the title are ignored. A changelog none of whose release headings has that form is "
+                 "in another format altogether, and is told so once, at its first heading.",
     .remediation = "Follow https://keepachangelog.com/en/1.1.0/: put new entries under `## [Unreleased]`, "
                    "give each release a `## [x.y.z] - YYYY-MM-DD` heading, newest first, sort entries into "
                    "Added/Changed/Deprecated/Removed/Fixed/Security and add `[x.y.z]: <compare URL>` links at "
@@ -59,6 +61,23 @@ class ChangelogFormatCheck final : public engine::Check {
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
     if (!is_changelog(file.file().path)) return;
     const changelog::Changelog log = changelog::parse(file.text());
+    // A changelog in another format altogether (conventional-changelog's
+    // "## 1.2.3 (2026-01-10)", release notes by date) is told so once, not
+    // at every heading and entry: bitnami's are 1,500 places each.
+    const bool another_format = !log.releases.empty() && std::none_of(log.releases.begin(), log.releases.end(),
+                                                                      [](const auto& r) { return r.well_formed; });
+    if (another_format) {
+      const changelog::Release& first = log.releases.front();
+      out.report(SourceRange::at_line(first.line),
+                 log.releases.size() == 1
+                     ? fmt::format("not in the Keep a Changelog format: its release heading '{}' is not "
+                                   "'[x.y.z] - YYYY-MM-DD' or '[Unreleased]'",
+                                   first.heading)
+                     : fmt::format("not in the Keep a Changelog format: none of its {} release headings is "
+                                   "'[x.y.z] - YYYY-MM-DD' or '[Unreleased]' (the first is '{}')",
+                                   log.releases.size(), first.heading));
+      return;
+    }
     if (log.releases.empty() || !log.releases.front().unreleased) {
       const int line = log.releases.empty() ? 1 : log.releases.front().line;
       out.report(SourceRange::at_line(line), "no '## [Unreleased]' section at the top of the changelog");

@@ -24,7 +24,8 @@ std::optional<std::string_view> annotation(std::string_view line, std::string_vi
 
 }  // namespace
 
-FixtureExpectations parse_expectations(std::string_view text, std::string_view comment_prefix) {
+FixtureExpectations parse_expectations(std::string_view text, std::string_view comment_prefix,
+                                       PrefixedLines prefixed) {
   FixtureExpectations out;
   const std::vector<std::string_view> lines = text::split_lines(text::strip_bom(text));
   std::vector<std::pair<int, std::string>> pending;  // (line of the annotation, check id)
@@ -32,8 +33,10 @@ FixtureExpectations parse_expectations(std::string_view text, std::string_view c
     const int number = static_cast<int>(i) + 1;
     const std::string_view line = text::trim(lines[i]);
     if (line.empty()) continue;
-    if (line.starts_with(comment_prefix)) {
-      if (const auto ids = annotation(line, comment_prefix, "expect")) {
+    const auto ids = annotation(line, comment_prefix, "expect");
+    const auto setting = annotation(line, comment_prefix, "config");
+    if (line.starts_with(comment_prefix) && (prefixed == PrefixedLines::comments || ids || setting)) {
+      if (ids) {
         bool any = false;
         for (std::string_view id : text::split(*ids, ',')) {
           id = text::trim(id);
@@ -42,7 +45,7 @@ FixtureExpectations parse_expectations(std::string_view text, std::string_view c
           any = true;
         }
         if (!any) out.errors.push_back(fmt::format("line {}: '# expect:' names no check", number));
-      } else if (const auto setting = annotation(line, comment_prefix, "config")) {
+      } else if (setting) {
         const std::size_t eq = setting->find('=');
         if (eq == std::string_view::npos) {
           out.errors.push_back(fmt::format("line {}: '# config:' needs key=value", number));

@@ -28,8 +28,14 @@ struct FixtureExpectations {
   std::vector<std::string> errors;                           // malformed annotations
 };
 
-// `comment_prefix` is "#" for Dockerfiles and YAML.
-FixtureExpectations parse_expectations(std::string_view text, std::string_view comment_prefix);
+// Whether a line that starts with the comment prefix but is no annotation
+// is passed over (a comment in YAML) or is the line an expectation is about
+// (a heading in Markdown).
+enum class PrefixedLines { comments, content };
+
+// `comment_prefix` is "#" for Dockerfiles, YAML and Markdown.
+FixtureExpectations parse_expectations(std::string_view text, std::string_view comment_prefix,
+                                       PrefixedLines prefixed = PrefixedLines::comments);
 
 struct ActualFinding {
   int line = 0;
