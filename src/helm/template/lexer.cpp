@@ -1,6 +1,7 @@
 #include "helm/template/lexer.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -343,18 +344,30 @@ std::vector<Token> lex(std::string_view input) { return Lexer(input).run(); }
 
 LineIndex::LineIndex(std::string_view text) {
   starts_.push_back(0);
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (text[i] == '\n') starts_.push_back(i + 1);
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  for (const char* p = begin; p < end;) {
+    p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    if (p == nullptr) break;
+    starts_.push_back(static_cast<std::size_t>(++p - begin));
+  }
 }
 
-int LineIndex::line(std::size_t offset) const {
-  const auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
-  return static_cast<int>(it - starts_.begin());
-}
-
-int LineIndex::column(std::size_t offset) const {
-  const int l = line(offset);
-  return static_cast<int>(offset - starts_[static_cast<std::size_t>(l - 1)]) + 1;
+LineIndex::Position LineIndex::position(std::size_t offset) const {
+  std::size_t i = last_;
+  if (offset < starts_[i]) {
+    i = static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.begin() + static_cast<long>(i), offset) -
+                                 starts_.begin()) - 1;
+  } else {
+    // The same line as the last token, or one of the next few; else search.
+    std::size_t step = 0;
+    while (i + 1 < starts_.size() && starts_[i + 1] <= offset && step++ < 4) ++i;
+    if (i + 1 < starts_.size() && starts_[i + 1] <= offset)
+      i = static_cast<std::size_t>(std::upper_bound(starts_.begin() + static_cast<long>(i), starts_.end(), offset) -
+                                   starts_.begin()) - 1;
+  }
+  last_ = i;
+  return {static_cast<int>(i) + 1, static_cast<int>(offset - starts_[i]) + 1};
 }
 
 }  // namespace constable::helm::tmpl

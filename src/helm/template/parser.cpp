@@ -119,7 +119,10 @@ class Parser {
     return false;
   }
 
-  Pos pos(std::size_t offset) const { return Pos{lines_.line(offset), lines_.column(offset)}; }
+  Pos pos(std::size_t offset) const {
+    const auto [line, column] = lines_.position(offset);
+    return Pos{line, column};
+  }
 
   // Opens one level of nesting (a parenthesized pipeline or a block), or
   // fails past kMaxNesting: deep input must not exhaust the stack, here or
