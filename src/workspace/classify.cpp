@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/text.hpp"
@@ -134,17 +135,21 @@ FileKind classify(std::string_view relative_path) {
 }
 
 void mark_chart_templates(std::vector<File>& files) {
-  std::vector<std::string> chart_dirs;  // "charts/web/" or "" for a chart at the root
+  std::unordered_set<std::string_view> chart_dirs;  // "charts/web/" or "" for a chart at the root
   for (const auto& file : files) {
     const auto name = text::basename(file.path);
     if (name == "Chart.yaml" || name == "Chart.yml")
-      chart_dirs.push_back(file.path.substr(0, file.path.size() - name.size()));
+      chart_dirs.insert(std::string_view(file.path).substr(0, file.path.size() - name.size()));
   }
   if (chart_dirs.empty()) return;
+  // A file is a template when some directory on its path is `templates/`
+  // right below a chart's: each such directory looked up, rather than every
+  // chart tried against every file (363 charts by 5,700 files on helm/charts).
+  constexpr std::string_view kTemplates = "templates/";
   for (auto& file : files) {
-    for (const auto& dir : chart_dirs) {
-      if (!file.path.starts_with(dir)) continue;
-      if (std::string_view(file.path).substr(dir.size()).starts_with("templates/")) {
+    const std::string_view path = file.path;
+    for (std::size_t at = path.find(kTemplates); at != std::string_view::npos; at = path.find(kTemplates, at + 1)) {
+      if ((at == 0 || path[at - 1] == '/') && chart_dirs.contains(path.substr(0, at))) {
         file.kind = FileKind::helm_template;
         break;
       }

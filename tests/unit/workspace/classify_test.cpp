@@ -69,6 +69,19 @@ TEST(WorkspaceClassifyTest, FilesUnderAChartsTemplatesAreHelmTemplates) {
                                                   "charts/web/templates/tests/test.yaml"}));
 }
 
+TEST(WorkspaceClassifyTest, ARootChartAndSubchartsHaveTheirTemplatesOnly) {
+  auto files = files_of({"Chart.yaml", "templates/a.yaml", "templates/nested/templates/b.yaml",
+                         "charts/db/Chart.yaml", "charts/db/templates/c.yaml", "charts/db/mytemplates/d.yaml",
+                         "docs/templates/e.yaml", "charts/cache/templates/f.yaml"});
+  mark_chart_templates(files);
+  std::vector<std::string> templates;
+  for (const auto& f : files)
+    if (f.kind == FileKind::helm_template) templates.push_back(f.path);
+  // A directory with no Chart.yaml (charts/cache/) is no chart, however named.
+  EXPECT_EQ(templates, (std::vector<std::string>{"templates/a.yaml", "templates/nested/templates/b.yaml",
+                                                  "charts/db/templates/c.yaml"}));
+}
+
 std::set<std::string> facts_of(const std::vector<std::string>& paths) { return detect_stack(files_of(paths)).facts; }
 
 TEST(WorkspaceStackTest, FactsFromPaths) {
