@@ -1002,8 +1002,13 @@ class Runner {
       stored = &next.manifests.emitted;
       stats.manifests_from_cache = true;
     } else {
-      for (auto& p : pending)
-        if (p.in_manifest_set && !p.context) load_context(p);
+      // Files whose own results came from the cache are read again for their
+      // documents, and parsed here on every worker: parsed one by one as the
+      // set was built, they were a third of a run after a values file changed.
+      parallel_for(pending.size(), jobs, [&](std::size_t i) {
+        PendingFile& p = pending[i];
+        if (p.in_manifest_set && (p.context || load_context(p))) (void)p.context->yaml();
+      });
       DependencyRecorder recorder(run_started_ns_);
       std::optional<files::ObserveReads> observing;
       if (caching_) observing.emplace(recorder, files::ObserveReads::On::every_thread);
