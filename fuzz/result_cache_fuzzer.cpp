@@ -2,21 +2,38 @@
 // in the cache directory, reading them fails cleanly or yields a run that
 // writes back to the same bytes it reads as, and every list kept encoded
 // until needed (a file's emissions and findings, a phase's emissions)
-// decodes or fails cleanly too.
+// decodes or fails cleanly too. The same holds for the charts' kept renders.
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/digest.hpp"
+#include "engine/charts.hpp"
 #include "engine/result_cache.hpp"
 #include "fuzz_support.hpp"
 
 using namespace constable;
 
+namespace {
+
+// The same bytes as a charts file: it decodes to what it encodes to, or not at all.
+void charts_round_trip(std::string_view input, const digest::Sha256& salt) {
+  static const std::string header = engine::charts_header(salt);
+  const auto charts = engine::decode_charts(header + std::string(input), salt);
+  if (!charts) return;
+  const std::string written = engine::encode_charts(salt, *charts);
+  const auto reread = engine::decode_charts(written, salt);
+  if (!reread || engine::encode_charts(salt, *reread) != written) __builtin_trap();
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const digest::Sha256 salt = digest::sha256("result cache fuzzer");
   static const std::string header = engine::results_header(salt);
+  charts_round_trip(fuzz::as_text(data, size), salt);
   const auto run = engine::decode_results(header + std::string(fuzz::as_text(data, size)), salt);
   if (!run) return 0;
   for (const auto* files : {&run->files, &run->late_files})

@@ -215,6 +215,18 @@ def result_cache_seeds():
             b"\x01" + digest + encoded([finding]))
     phase = b"\x01" + digest + leb128(0) + leb128(1) + field("deploy/app.yaml") + encoded([emission]) + leb128(0)
     yield leb128(1) + file + leb128(0) + phase + phase
+    # The charts' kept renders (the same harness reads its input as both):
+    # one chart, one dependency, one render of one document whose last line
+    # interpolates a value.
+    line = lambda path, number, column, value_path, value_line, namespace: (
+        leb128(path) + zigzag(number) + zigzag(column) + leb128(value_path) + zigzag(value_line) +
+        (b"\x01" if namespace else b"\x00"))
+    render = (field("") + leb128(2) + field("charts/web/templates/deploy.yaml") + field("charts/web/values.yaml") +
+              leb128(1) + field("charts/web/templates/deploy.yaml") + field("kind: Deployment\nspec:\n  replicas: 1\n") +
+              leb128(3) + line(0, 1, 1, 0, 0, False) + line(0, 2, 1, 0, 0, False) + line(0, 3, 3, 2, 1, True) +
+              leb128(0) + leb128(0) + field(""))
+    yield (leb128(1) + field("charts/web/") + digest + leb128(1) + field("/repo/charts/web/values.yaml") + stat +
+           b"\x01" + digest + leb128(0) + leb128(1) + render)
 
 
 COMPOSED = {

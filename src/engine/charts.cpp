@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <atomic>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <tuple>
 
+#include "core/files.hpp"
 #include "core/text.hpp"
 #include "engine/parallel.hpp"
 #include "helm/chart.hpp"
@@ -135,18 +137,29 @@ struct Render {
   std::string left_out;
 };
 
+// A rendered document joins the manifest set with the environment it was
+// rendered for and why that is (or is not) production.
+void add_manifest(Render& out, std::unique_ptr<RenderedManifest> rendered, std::string template_file,
+                  const std::string& environment, const std::string& values_file,
+                  const kube::ProductionRules& production) {
+  rendered->file = {std::move(template_file),
+                    &rendered->stream,
+                    std::string(text::basename(environment)),
+                    values_file.empty() ? std::nullopt : production.for_path(values_file),
+                    &rendered->origins,
+                    values_file.empty() ? std::nullopt : production.non_production_for_path(values_file)};
+  out.manifests.push_back(std::move(rendered));
+}
+
+// `kept` (with --cache): the render as the next run can reuse it.
 Render render_once(const helm::Chart& chart, const std::string& values_file, const workspace::Workspace& workspace,
-                   const kube::ProductionRules& production) {
+                   const kube::ProductionRules& production, StoredRender* kept) {
   Render out;
   helm::RenderOptions options;
   options.base_dir = workspace.root;
   if (!values_file.empty()) options.value_files.push_back(values_file);
   helm::RenderResult result = helm::render(chart, options);
   const std::string environment = values_file.empty() ? chart.display_prefix + "values.yaml" : std::string(values_file);
-  const std::optional<std::string> production_reason =
-      values_file.empty() ? std::nullopt : production.for_path(values_file);
-  const std::optional<std::string> non_production_reason =
-      values_file.empty() ? std::nullopt : production.non_production_for_path(values_file);
   for (const auto& problem : result.problems) {
     if (explained_by_note(problem.kind)) continue;
     if (problem.kind == helm::Problem::Kind::chart) {
@@ -155,6 +168,12 @@ Render render_once(const helm::Chart& chart, const std::string& values_file, con
     }
     out.problems.push_back({problem.file, {problem.line, problem.column, problem.line, 0}, problem.message});
   }
+  std::map<std::string_view, std::uint32_t> path_index;  // into kept->paths
+  auto index_of = [&](std::string_view path) {
+    const auto [at, added] = path_index.emplace(path, static_cast<std::uint32_t>(kept->paths.size()));
+    if (added) kept->paths.emplace_back(path);
+    return at->second;
+  };
   for (auto& manifest : result.manifests) {
     auto rendered = std::make_unique<RenderedManifest>();
     rendered->stream = std::move(manifest.parsed);
@@ -165,12 +184,62 @@ Render render_once(const helm::Chart& chart, const std::string& values_file, con
     for (const auto& line : manifest.lines)
       rendered->origins.push_back({line.template_file, line.template_line, line.template_column, line.value_file,
                                    line.value_line, line.release_namespace});
-    rendered->file = {manifest.template_file, &rendered->stream, std::string(text::basename(environment)),
-                      production_reason, &rendered->origins, non_production_reason};
-    out.manifests.push_back(std::move(rendered));
+    if (kept != nullptr) {
+      StoredRender::Manifest& stored = kept->manifests.emplace_back();
+      stored.template_file = manifest.template_file;
+      stored.content = std::move(manifest.content);
+      stored.lines.reserve(manifest.lines.size());
+      for (const auto& line : manifest.lines)
+        stored.lines.push_back({index_of(line.template_file), line.template_line, line.template_column,
+                                line.value_file.empty() ? 0 : index_of(line.value_file) + 1, line.value_line,
+                                line.release_namespace});
+    }
+    add_manifest(out, std::move(rendered), manifest.template_file, environment, values_file, production);
   }
   out.left_out = left_out_summary(result.problems, chart.display_prefix);
+  if (kept != nullptr) {
+    kept->values_file = values_file;
+    kept->problems = out.problems;
+    kept->notes = out.notes;
+    kept->left_out = out.left_out;
+  }
   return out;
+}
+
+// A render the last run kept, as render_once would give it: its documents
+// parsed again (as the renderer parses what it prints).
+Render restore_render(const StoredRender& stored, const std::string& chart_dir,
+                      const kube::ProductionRules& production) {
+  Render out;
+  const std::string environment = stored.values_file.empty() ? chart_dir + "values.yaml" : stored.values_file;
+  const auto paths = std::make_shared<const std::deque<std::string>>(stored.paths.begin(), stored.paths.end());
+  for (const auto& manifest : stored.manifests) {
+    auto rendered = std::make_unique<RenderedManifest>();
+    rendered->stream = yaml::parse(manifest.content);
+    if (!rendered->stream.ok()) continue;  // kept only when it parsed: a damaged file
+    rendered->origin_paths = paths;
+    rendered->origins.reserve(manifest.lines.size());
+    for (const auto& line : manifest.lines)
+      rendered->origins.push_back({(*paths)[line.path], line.line, line.column,
+                                   line.value_path == 0 ? std::string_view() : (*paths)[line.value_path - 1],
+                                   line.value_line, line.release_namespace});
+    add_manifest(out, std::move(rendered), manifest.template_file, environment, stored.values_file, production);
+  }
+  out.problems = stored.problems;
+  out.notes = stored.notes;
+  out.left_out = stored.left_out;
+  return out;
+}
+
+// What a chart's renders are made of besides what they read: which files
+// are under its directory (a template added or removed; its environments).
+digest::Sha256 chart_key(const workspace::Workspace& workspace, const std::string& dir) {
+  digest::Sha256Builder key;
+  key.add(dir);
+  const auto first = std::lower_bound(workspace.files.begin(), workspace.files.end(), dir,
+                                      [](const workspace::File& f, const std::string& d) { return f.path < d; });
+  for (auto it = first; it != workspace.files.end() && it->path.starts_with(dir); ++it) key.add(it->path);
+  return key.finish();
 }
 
 // One note per chart on what its renders left out; renders that left out
@@ -199,12 +268,18 @@ struct ChartWork {
   std::optional<helm::Chart> chart;         // while its renders run; none if it failed to load or is a library
   std::vector<ChartProblem> load_problems;  // the load's failure, or its non-fatal problems
   std::atomic<std::size_t> renders_left{0};
+  // With a cache: what the last run kept of it, when it still holds, or
+  // what its load and renders read, for the next run.
+  digest::Sha256 key{};
+  const StoredChart* reused = nullptr;
+  std::unique_ptr<DependencyRecorder> recorder;
+  bool rendered = false;  // it loaded and is no library: each of its renders ran
 };
 
 }  // namespace
 
 RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production,
-                             unsigned jobs, ProgressListener* progress) {
+                             unsigned jobs, ProgressListener* progress, ChartCache* cache) {
   const auto dirs = top_level_charts(workspace);
   std::vector<std::unique_ptr<ChartWork>> charts;
   struct Task {
@@ -221,10 +296,27 @@ RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::
   }
   if (progress != nullptr) progress->phase_started(Phase::charts, charts.size());
   std::vector<Render> renders(tasks.size());
+  std::vector<StoredRender> kept(cache != nullptr ? tasks.size() : 0);
   parallel_for_deep(tasks.size(), jobs, [&](std::size_t i) {
     ChartWork& work = *charts[tasks[i].chart];
+    std::optional<files::ObserveReads> observing;  // the chart's reads, on whichever worker makes them
     std::call_once(work.loaded, [&] {
       if (progress != nullptr) progress->item_started(Phase::charts, work.dir);
+      if (cache != nullptr) {
+        work.key = chart_key(workspace, work.dir);
+        if (cache->previous != nullptr) {
+          const auto stored = cache->previous->find(work.dir);
+          if (stored != cache->previous->end() && stored->second.key == work.key &&
+              (stored->second.renders.empty() || stored->second.renders.size() == work.environments.size() + 1) &&
+              cache->holds(stored->second.dependencies)) {
+            work.reused = &stored->second;
+            work.load_problems = work.reused->load_problems;
+            return;
+          }
+        }
+        work.recorder = std::make_unique<DependencyRecorder>(cache->fresh_after_ns);
+        observing.emplace(*work.recorder, files::ObserveReads::On::this_thread);
+      }
       auto chart = helm::load_chart(workspace.root / work.dir, work.dir, workspace.root);
       if (!chart) {
         // The file at fault (values.yaml too large), else the chart's Chart.yaml.
@@ -236,17 +328,42 @@ RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::
       for (const auto& problem : chart->problems)
         work.load_problems.push_back({problem.file, {problem.line, problem.column, problem.line, 0}, problem.message});
       work.chart = std::move(*chart);
+      work.rendered = true;
     });
-    if (work.chart) {
-      const std::size_t environment = tasks[i].environment;
+    const std::size_t environment = tasks[i].environment;
+    if (work.reused != nullptr) {
+      if (environment < work.reused->renders.size())
+        renders[i] = restore_render(work.reused->renders[environment], work.dir, production);
+    } else if (work.chart) {
+      if (work.recorder && !observing) observing.emplace(*work.recorder, files::ObserveReads::On::this_thread);
       renders[i] = render_once(*work.chart, environment == 0 ? std::string{} : work.environments[environment - 1],
-                               workspace, production);
+                               workspace, production, cache != nullptr ? &kept[i] : nullptr);
     }
     if (--work.renders_left == 0) {
       work.chart.reset();
       if (progress != nullptr) progress->item_finished(Phase::charts, work.dir);
     }
   });
+
+  // Kept for the next run as made, or as reused.
+  if (cache != nullptr) {
+    for (std::size_t i = 0, c = 0; c < charts.size(); ++c) {
+      ChartWork& work = *charts[c];
+      const std::size_t renders_of_chart = work.environments.size() + 1;
+      if (work.reused != nullptr) {
+        cache->next.insert_or_assign(work.dir, *work.reused);
+        ++cache->reused;
+      } else {
+        StoredChart stored{work.key, work.recorder ? work.recorder->take() : std::vector<Dependency>{},
+                           work.load_problems, {}};
+        // A chart that did not load, or a library, has no renders.
+        if (work.rendered)
+          for (std::size_t e = 0; e < renders_of_chart; ++e) stored.renders.push_back(std::move(kept[i + e]));
+        cache->next.insert_or_assign(work.dir, std::move(stored));
+      }
+      i += renders_of_chart;
+    }
+  }
 
   // Merged in chart and render order, whatever the number of threads.
   RenderedCharts out;

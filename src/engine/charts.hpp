@@ -5,15 +5,19 @@
 // Kubernetes checks see what a chart really deploys, and their findings
 // point at the template line (and values line) that produced them.
 
+#include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/digest.hpp"
 #include "core/types.hpp"
 #include "formats/yaml/yaml.hpp"
 #include "kube/manifests.hpp"
 #include "engine/progress.hpp"
+#include "engine/result_cache.hpp"
 #include "kube/production.hpp"
 #include "workspace/workspace.hpp"
 
@@ -45,13 +49,57 @@ struct RenderedCharts {
   std::vector<workspace::Note> notes;
 };
 
+// One render of a chart as --cache keeps it: the documents as printed
+// (parsed again when reused), each line with where it came from.
+struct StoredRender {
+  struct Line {
+    std::uint32_t path = 0;  // into `paths`
+    int line = 0;
+    int column = 0;
+    std::uint32_t value_path = 0;  // into `paths`, plus one; 0 when no value was interpolated
+    int value_line = 0;
+    bool release_namespace = false;
+  };
+  struct Manifest {
+    std::string template_file;
+    std::string content;
+    std::vector<Line> lines;
+  };
+  std::string values_file;  // "" for the chart's own values.yaml
+  std::vector<std::string> paths;
+  std::vector<Manifest> manifests;
+  std::vector<ChartProblem> problems;
+  std::vector<workspace::Note> notes;
+  std::string left_out;
+};
+
+// A top-level chart as the last run left it: reused while the files under
+// its directory are the same ones (`key`) and what it read still holds.
+struct StoredChart {
+  digest::Sha256 key{};
+  std::vector<Dependency> dependencies;
+  std::vector<ChartProblem> load_problems;
+  std::vector<StoredRender> renders;  // its values.yaml, then each values-<env>.yaml; none for a library
+};
+
+// What render_charts reuses and keeps, with --cache.
+struct ChartCache {
+  const StoredCharts* previous = nullptr;
+  std::function<bool(const std::vector<Dependency>&)> holds;  // do a stored chart's dependencies hold?
+  std::uint64_t fresh_after_ns = 0;                          // the run's start (DependencyRecorder)
+  StoredCharts next;                                          // every chart of this run
+  std::size_t reused = 0;                                     // charts whose renders came from `previous`
+};
+
 // Top-level charts only: a chart under another chart's charts/ directory is
 // rendered as that chart's subchart. Test hooks (helm.sh/hook: test) are left
 // out: `helm install` does not deploy them.
 // Charts, and the environments of one chart, render on up to `jobs` threads;
 // the result is the same for any number. `progress` (optional) hears of each
 // chart as it is rendered.
+// With `cache`, a chart that the last run rendered from what is still there
+// is not rendered again: its stored documents are parsed instead.
 RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production,
-                             unsigned jobs = 1, ProgressListener* progress = nullptr);
+                             unsigned jobs = 1, ProgressListener* progress = nullptr, ChartCache* cache = nullptr);
 
 }  // namespace constable::engine

@@ -8,6 +8,7 @@
 
 #include "core/cache.hpp"
 #include "core/files.hpp"
+#include "engine/charts.hpp"
 
 namespace constable::engine {
 
@@ -15,6 +16,7 @@ namespace {
 
 // Bumped whenever the layout below changes: an entry of another format misses.
 constexpr std::string_view kMagic = "constable results 3\n";
+constexpr std::string_view kChartsMagic = "constable charts 1\n";
 // A repository of 40,000 files with many findings stays well below this.
 constexpr std::uintmax_t kMaxEntryBytes = 1024ULL * 1024 * 1024;
 
@@ -139,6 +141,45 @@ class Writer {
       bytes(about.emitted.bytes());
     }
     notes(p.notes);
+  }
+
+  void chart_problems(const std::vector<ChartProblem>& list) {
+    u64(list.size());
+    for (const auto& p : list) {
+      bytes(p.path);
+      range(p.range);
+      bytes(p.message);
+    }
+  }
+  void render(const StoredRender& r) {
+    bytes(r.values_file);
+    u64(r.paths.size());
+    for (const auto& path : r.paths) bytes(path);
+    u64(r.manifests.size());
+    for (const auto& m : r.manifests) {
+      bytes(m.template_file);
+      bytes(m.content);
+      u64(m.lines.size());
+      for (const auto& l : m.lines) {
+        u64(l.path);
+        i64(l.line);
+        i64(l.column);
+        u64(l.value_path);
+        i64(l.value_line);
+        boolean(l.release_namespace);
+      }
+    }
+    chart_problems(r.problems);
+    notes(r.notes);
+    bytes(r.left_out);
+  }
+  void chart(std::string_view dir, const StoredChart& c) {
+    bytes(dir);
+    digest(c.key);
+    dependencies(c.dependencies);
+    chart_problems(c.load_problems);
+    u64(c.renders.size());
+    for (const auto& r : c.renders) render(r);
   }
 
   void reserve(std::size_t size) { out_.reserve(size); }
@@ -339,6 +380,54 @@ class Reader {
     file.findings = encoded_list<Finding>();
     return file;
   }
+  std::vector<ChartProblem> chart_problems() {
+    return list_of<ChartProblem>([&] {
+      ChartProblem p;
+      p.path = bytes();
+      p.range = range();
+      p.message = bytes();
+      return p;
+    });
+  }
+  StoredRender render() {
+    StoredRender r;
+    r.values_file = bytes();
+    r.paths = list_of<std::string>([&] { return bytes(); });
+    const std::size_t paths = r.paths.size();
+    r.manifests = list_of<StoredRender::Manifest>([&] {
+      StoredRender::Manifest m;
+      m.template_file = bytes();
+      m.content = bytes();
+      m.lines = list_of<StoredRender::Line>([&] {
+        StoredRender::Line l;
+        const std::uint64_t path = u64();
+        l.line = integer();
+        l.column = integer();
+        const std::uint64_t value_path = u64();
+        l.value_line = integer();
+        l.release_namespace = boolean();
+        // Indexes into the render's paths, checked here so a damaged file
+        // never reaches a lookup.
+        if (path >= paths || value_path > paths) return fail<StoredRender::Line>();
+        l.path = static_cast<std::uint32_t>(path);
+        l.value_path = static_cast<std::uint32_t>(value_path);
+        return l;
+      });
+      return m;
+    });
+    r.problems = chart_problems();
+    r.notes = notes();
+    r.left_out = bytes();
+    return r;
+  }
+  StoredChart chart() {
+    StoredChart c;
+    c.key = digest();
+    c.dependencies = dependencies();
+    c.load_problems = chart_problems();
+    c.renders = list_of<StoredRender>([&] { return render(); });
+    return c;
+  }
   StoredPhase phase() {
     StoredPhase p;
     p.present = boolean();
@@ -397,6 +486,22 @@ std::optional<std::vector<Item>> EncodedList<Item>::decode() const {
 
 template class EncodedList<StoredEmission>;
 template class EncodedList<Finding>;
+
+void DependencyRecorder::observe(const std::filesystem::path& file, const files::Outcome<std::string>& outcome) {
+  std::string path = file.string();
+  if (path == own_) return;
+  Dependency dependency{path, stat_signature(file, fresh_after_ns_), outcome.has_value(), {}};
+  if (outcome) dependency.content = digest::sha256(*outcome);
+  const std::lock_guard lock(mutex_);
+  read_.insert_or_assign(std::move(path), std::move(dependency));
+}
+
+std::vector<Dependency> DependencyRecorder::take() {
+  const std::lock_guard lock(mutex_);
+  std::vector<Dependency> out;
+  for (auto& [path, dependency] : read_) out.push_back(std::move(dependency));
+  return out;
+}
 
 std::optional<StatSignature> stat_signature(const std::filesystem::path& file, std::uint64_t fresh_after_ns) {
   struct stat st {};
@@ -508,15 +613,64 @@ void save_results(const std::filesystem::path& directory, std::string_view name,
   // The repository's entries made with another salt (a rebuilt constable, an
   // amended constitution) can never be used again: one entry per repository.
   const std::string_view prefix = std::string_view(name).substr(0, std::string_view(name).rfind('-') + 1);
+  const std::string charts = chart_cache_name(name);
   std::error_code ec;
   for (auto it = std::filesystem::directory_iterator(directory, ec); !ec && it != std::filesystem::directory_iterator();
        it.increment(ec)) {
     const std::string entry = it->path().filename().string();
-    if (entry != name && entry.starts_with(prefix) && entry.ends_with(".bin")) {
+    if (entry != name && entry != charts && entry.starts_with(prefix) &&
+        (entry.ends_with(".bin") || entry.ends_with(".charts"))) {
       std::error_code removed;
       std::filesystem::remove(it->path(), removed);
     }
   }
+}
+
+std::string chart_cache_name(std::string_view results_name) {
+  std::string name(results_name);
+  if (name.ends_with(".bin")) name.resize(name.size() - 4);
+  return name + ".charts";
+}
+
+std::string charts_header(const digest::Sha256& salt) {
+  Writer w;
+  w.bytes(kChartsMagic);
+  w.digest(salt);
+  return w.take();
+}
+
+std::string encode_charts(const digest::Sha256& salt, const StoredCharts& charts) {
+  Writer w;
+  w.bytes(kChartsMagic);
+  w.digest(salt);
+  w.u64(charts.size());
+  for (const auto& [dir, chart] : charts) w.chart(dir, chart);
+  return w.take();
+}
+
+std::optional<StoredCharts> decode_charts(std::string_view bytes, const digest::Sha256& salt) {
+  Reader r(bytes);
+  if (r.bytes() != kChartsMagic || r.digest() != salt || !r.ok()) return std::nullopt;
+  StoredCharts charts;
+  const std::size_t count = r.count();
+  for (std::size_t i = 0; i < count && r.ok(); ++i) {
+    std::string dir = r.bytes();
+    charts.insert_or_assign(std::move(dir), r.chart());
+  }
+  if (!r.ok() || !r.at_end()) return std::nullopt;
+  return charts;
+}
+
+std::optional<StoredCharts> load_charts(const std::filesystem::path& directory, std::string_view name,
+                                        const digest::Sha256& salt) {
+  auto bytes = cache::read(directory, chart_cache_name(name), kMaxEntryBytes);
+  if (!bytes) return std::nullopt;
+  return decode_charts(*bytes, salt);
+}
+
+void save_charts(const std::filesystem::path& directory, std::string_view name, const digest::Sha256& salt,
+                 const StoredCharts& charts) {
+  cache::write(directory, chart_cache_name(name), encode_charts(salt, charts));
 }
 
 }  // namespace constable::engine

@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,24 @@ using KnownSignatures = std::function<const std::optional<StatSignature>*(const 
 
 // Does every dependency still hold?
 bool dependencies_hold(const std::vector<Dependency>& dependencies, const KnownSignatures& known = {});
+
+// Every file a phase read besides the file it is about, as it was then.
+// Thread-safe: a phase spread over workers records into one.
+class DependencyRecorder final : public files::ReadObserver {
+ public:
+  // `fresh_after_ns`: the run's start (stat_signature); `own`: the file a
+  // file phase result is about, which is not its own dependency.
+  explicit DependencyRecorder(std::uint64_t fresh_after_ns, std::string own = {})
+      : fresh_after_ns_(fresh_after_ns), own_(std::move(own)) {}
+  void observe(const std::filesystem::path& file, const files::Outcome<std::string>& outcome) override;
+  std::vector<Dependency> take();
+
+ private:
+  std::uint64_t fresh_after_ns_;
+  std::string own_;
+  std::mutex mutex_;
+  std::map<std::string, Dependency> read_;
+};
 
 // A check's emission with its pointers stored as ids.
 struct StoredEmission {
@@ -151,6 +170,20 @@ std::optional<StoredRun> load_results(const std::filesystem::path& directory, st
                                       const digest::Sha256& salt);
 void save_results(const std::filesystem::path& directory, std::string_view name, const digest::Sha256& salt,
                   const StoredRun& run);
+
+// The charts' renders (engine/charts.hpp) are kept beside the entry, in a
+// file of their own read only when the manifest phase runs again: a run
+// that reuses the whole phase never pays for reading them.
+struct StoredChart;
+using StoredCharts = std::map<std::string, StoredChart, std::less<>>;  // by chart directory
+std::string chart_cache_name(std::string_view results_name);
+std::optional<StoredCharts> load_charts(const std::filesystem::path& directory, std::string_view name,
+                                        const digest::Sha256& salt);
+void save_charts(const std::filesystem::path& directory, std::string_view name, const digest::Sha256& salt,
+                 const StoredCharts& charts);
+std::string charts_header(const digest::Sha256& salt);
+std::string encode_charts(const digest::Sha256& salt, const StoredCharts& charts);
+std::optional<StoredCharts> decode_charts(std::string_view bytes, const digest::Sha256& salt);
 
 // Serialisation, exposed for tests and the fuzz harness (whose inputs are
 // what follows the header: the format line and the salt).

@@ -183,35 +183,6 @@ struct PendingFile {
   bool replaying = false;
 };
 
-// Every file a phase read besides the file it is about, as it was then.
-class DependencyRecorder final : public files::ReadObserver {
- public:
-  // `fresh_after_ns`: the run's start (stat_signature); `own`: the file a
-  // file phase result is about, which is not its own dependency.
-  explicit DependencyRecorder(std::uint64_t fresh_after_ns, std::string own = {})
-      : fresh_after_ns_(fresh_after_ns), own_(std::move(own)) {}
-  void observe(const std::filesystem::path& file, const files::Outcome<std::string>& outcome) override {
-    std::string path = file.string();
-    if (path == own_) return;
-    Dependency dependency{path, stat_signature(file, fresh_after_ns_), outcome.has_value(), {}};
-    if (outcome) dependency.content = digest::sha256(*outcome);
-    const std::lock_guard lock(mutex_);
-    read_.insert_or_assign(std::move(path), std::move(dependency));
-  }
-  std::vector<Dependency> take() {
-    const std::lock_guard lock(mutex_);
-    std::vector<Dependency> out;
-    for (auto& [path, dependency] : read_) out.push_back(std::move(dependency));
-    return out;
-  }
-
- private:
-  std::uint64_t fresh_after_ns_;
-  std::string own_;
-  std::mutex mutex_;
-  std::map<std::string, Dependency> read_;
-};
-
 class Runner {
  public:
   // Whether the cache's entry for the repository is read (with a cache).
@@ -1009,11 +980,31 @@ class Runner {
         PendingFile& p = pending[i];
         if (p.in_manifest_set && (p.context || load_context(p))) (void)p.context->yaml();
       });
+      // The charts' kept renders are read before the phase's reads are
+      // observed: the file they are kept in is no input of the phase.
+      std::optional<StoredCharts> kept_charts;
+      if (caching_ && options_.render_charts && entry_ == Entry::used)
+        kept_charts = load_charts(options_.cache_directory, cache_name_, salt_);
+      ChartCache chart_cache;
+      chart_cache.previous = kept_charts ? &*kept_charts : nullptr;
+      chart_cache.holds = [this](const std::vector<Dependency>& dependencies) { return still_hold(dependencies); };
+      chart_cache.fresh_after_ns = run_started_ns_;
       DependencyRecorder recorder(run_started_ns_);
       std::optional<files::ObserveReads> observing;
       if (caching_) observing.emplace(recorder, files::ObserveReads::On::every_thread);
-      merged = run_manifest_checks(work, pending, jobs, chart_notes, times);
-      if (caching_) next.manifests = {true, key, recorder.take(), store_by_path(merged), chart_notes};
+      merged = run_manifest_checks(work, pending, jobs, chart_notes, stats, caching_ ? &chart_cache : nullptr);
+      observing.reset();
+      if (caching_) {
+        // A chart not rendered again read nothing this time: what it read
+        // the last time is the phase's input all the same.
+        std::vector<Dependency> dependencies = recorder.take();
+        for (const auto& [dir, chart] : chart_cache.next)
+          dependencies.insert(dependencies.end(), chart.dependencies.begin(), chart.dependencies.end());
+        next.manifests = {true, key, std::move(dependencies), store_by_path(merged), chart_notes};
+        stats.charts_from_cache = chart_cache.reused;
+        if (!kept_charts || chart_cache.reused != chart_cache.next.size() || kept_charts->size() != chart_cache.next.size())
+          save_charts(options_.cache_directory, cache_name_, salt_, chart_cache.next);
+      }
       // Run again, the phase may give a file less than the last time: no
       // file waiting for it keeps the findings it ended with.
       for (auto& p : pending)
@@ -1074,16 +1065,18 @@ class Runner {
   // environments it was rendered for.
   std::vector<Collected> run_manifest_checks(const std::vector<const workspace::File*>& work,
                                              std::vector<PendingFile>& pending, unsigned jobs,
-                                             std::vector<workspace::Note>& chart_notes, PhaseTimes& times) const {
+                                             std::vector<workspace::Note>& chart_notes, Stats& stats,
+                                             ChartCache* chart_cache) const {
     std::vector<kube::ParsedFile> parsed;
     for (std::size_t i = 0; i < work.size(); ++i)
       if (pending[i].in_manifest_set && pending[i].context)
         parsed.push_back({work[i]->path, &pending[i].context->yaml(), {}, {}});
     const kube::ProductionRules production(config_.production);
     const Stopwatch charts_time;
-    const RenderedCharts charts =
-        options_.render_charts ? render_charts(workspace_, production, jobs, options_.progress) : RenderedCharts{};
-    times.charts = charts_time.elapsed();
+    const RenderedCharts charts = options_.render_charts
+                                      ? render_charts(workspace_, production, jobs, options_.progress, chart_cache)
+                                      : RenderedCharts{};
+    stats.times.charts = charts_time.elapsed();
     for (const auto& manifest : charts.manifests) parsed.push_back(manifest->file);
     chart_notes = charts.notes;
     const kube::ManifestSet set = kube::ManifestSet::build(parsed, production);

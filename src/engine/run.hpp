@@ -78,6 +78,7 @@ struct Stats {
   bool cache_used = false;
   std::size_t files_from_cache = 0;
   bool repository_from_cache = false, manifests_from_cache = false;
+  std::size_t charts_from_cache = 0;  // when the manifest phase ran again: charts not rendered again
   PhaseTimes times;
 };
 

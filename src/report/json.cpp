@@ -112,6 +112,7 @@ Json stats_json(const engine::Stats& stats) {
     cache["files"] = stats.files_from_cache;
     cache["repository"] = stats.repository_from_cache;
     cache["manifests"] = stats.manifests_from_cache;
+    cache["charts"] = stats.charts_from_cache;
     out["from_cache"] = std::move(cache);
   }
   Json times;

@@ -286,9 +286,10 @@ std::string stats_block(const Report& report) {
                      stats.files_discovered, stats.files_checked, stats.bytes_read, stats.documents_parsed,
                      stats.active_checks, stats.suppressed);
   if (stats.cache_used)
-    out += fmt::format("  from the cache: {} of {} files, repository checks {}, manifests {}\n",
+    out += fmt::format("  from the cache: {} of {} files, repository checks {}, manifests {}{}\n",
                        stats.files_from_cache, stats.files_checked, stats.repository_from_cache ? "yes" : "no",
-                       stats.manifests_from_cache ? "yes" : "no");
+                       stats.manifests_from_cache ? "yes" : "no",
+                       stats.manifests_from_cache ? "" : fmt::format(" ({} charts not rendered again)", stats.charts_from_cache));
   return out;
 }
 

@@ -169,13 +169,50 @@ TEST(Cache, AnInlineSuppressionExpiresOnItsDayDespiteTheCache) {
   EXPECT_NE(without_stats(expired.cached.out)["findings"], without_stats(before.cached.out)["findings"]);
 }
 
+// With two charts, a change to one of them renders that one again; the
+// other's renders come from the cache, and the report is the same.
+TEST(Cache, AChartWhoseFilesHoldIsNotRenderedAgain) {
+  const TempDir repo, cache;
+  copy_example(repo, "k8s-platform");
+  fs::copy(repo.path() / "charts" / "storefront", repo.path() / "charts" / "checkout", fs::copy_options::recursive);
+  (void)check_both(repo, cache.path());
+  auto charts_reused = [](const Runs& runs) { return from_cache(runs.cached)["charts"].get<int>(); };
+  // Its values.
+  append(repo.path() / "charts" / "storefront" / "values.yaml", "extraSecret: hunter2hunter2hunter2\n");
+  const Runs after_values = check_both(repo, cache.path());
+  expect_same_report(after_values);
+  EXPECT_EQ(from_cache(after_values.cached)["manifests"], false);
+  EXPECT_EQ(charts_reused(after_values), 1) << "checkout's renders hold";
+  // A template of the other chart changed, then one added (no read shows that).
+  const fs::path templates = repo.path() / "charts" / "checkout" / "templates";
+  ASSERT_TRUE(fs::exists(templates / "deployment.yaml"));
+  append(templates / "deployment.yaml", "\n# edited\n");
+  const Runs after_template = check_both(repo, cache.path());
+  expect_same_report(after_template);
+  EXPECT_EQ(charts_reused(after_template), 1) << "storefront's renders hold";
+  repo.write("charts/checkout/templates/extra.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n");
+  const Runs after_added = check_both(repo, cache.path());
+  expect_same_report(after_added);
+  EXPECT_EQ(charts_reused(after_added), 1);
+  // The kept renders damaged: every chart rendered, the same report.
+  for (const auto& entry : fs::directory_iterator(cache.path()))
+    if (entry.path().extension() == ".charts")
+      std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << "constable charts 1\ngarbage";
+  append(repo.path() / "charts" / "storefront" / "values.yaml", "another: value\n");
+  const Runs after_damage = check_both(repo, cache.path());
+  expect_same_report(after_damage);
+  EXPECT_EQ(charts_reused(after_damage), 0);
+  append(repo.path() / "charts" / "storefront" / "values.yaml", "and: another\n");
+  EXPECT_EQ(charts_reused(check_both(repo, cache.path())), 1) << "the kept renders were rewritten";
+}
+
 TEST(Cache, ADamagedEntryIsIgnored) {
   const TempDir repo, cache;
   copy_example(repo, "demo-repo");
   (void)check_both(repo, cache.path());
   int entries = 0;
   for (const auto& entry : fs::directory_iterator(cache.path())) {
-    ++entries;
+    entries += entry.path().extension() == ".bin" ? 1 : 0;
     std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << "constable results 1\ngarbage";
   }
   EXPECT_EQ(entries, 1);
@@ -191,6 +228,7 @@ template <typename Picks>
 void damage_phase_lists(const fs::path& cache, Picks damaged) {
   const auto garbage = std::make_shared<const std::string>("\x05\xff\xff");
   for (const auto& entry : fs::directory_iterator(cache)) {
+    if (entry.path().extension() != ".bin") continue;  // the charts' renders are kept apart
     const std::string bytes = read_file(entry.path());
     const std::size_t header = engine::results_header(digest::Sha256{}).size();
     ASSERT_GE(bytes.size(), header);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "engine/charts.hpp"
 #include "engine/result_cache.hpp"
 #include "support/test_support.hpp"
 
@@ -108,6 +109,50 @@ TEST(ResultCache, DamagedOrForeignEntriesAreNothing) {
   }
 }
 
+StoredCharts sample_charts() {
+  StoredCharts charts;
+  StoredChart& web = charts["charts/web/"];
+  web.key = digest::sha256("charts/web/Chart.yaml");
+  web.dependencies.push_back({"/repo/charts/web/values.yaml", StatSignature{9, 1, 2, 3, 4}, true,
+                              digest::sha256("replicas: 1\n")});
+  web.load_problems.push_back({"charts/web/Chart.yaml", {2, 1, 2, 0}, "unknown field"});
+  StoredRender& render = web.renders.emplace_back();
+  render.paths = {"charts/web/templates/deploy.yaml", "charts/web/values.yaml"};
+  render.manifests.push_back({"charts/web/templates/deploy.yaml", "kind: Deployment\nspec:\n  replicas: 1\n",
+                              {{0, 1, 1, 0, 0, false}, {0, 2, 1, 0, 0, false}, {0, 3, 3, 2, 1, true}}});
+  render.problems.push_back({"charts/web/templates/svc.yaml", {4, 2, 4, 0}, "parse error"});
+  render.notes.push_back({"charts/web/Chart.yaml", "rendered without it: charts/db.tgz"});
+  render.left_out = "templates left out for want of them: x.yaml";
+  StoredRender& prod = web.renders.emplace_back();
+  prod.values_file = "charts/web/values-prod.yaml";
+  charts["charts/lib/"].key = digest::sha256("a library: no renders");
+  return charts;
+}
+
+TEST(ResultCache, KeptRendersComeBackAndDamagedOnesAreNothing) {
+  const auto salt = digest::sha256("salt");
+  const std::string bytes = encode_charts(salt, sample_charts());
+  const auto decoded = decode_charts(bytes, salt);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(encode_charts(salt, *decoded), bytes);
+  const StoredRender& render = decoded->at("charts/web/").renders.at(0);
+  EXPECT_EQ(render.manifests.at(0).lines.at(2).value_path, 2u);
+  EXPECT_TRUE(render.manifests.at(0).lines.at(2).release_namespace);
+  EXPECT_EQ(decoded->at("charts/web/").renders.at(1).values_file, "charts/web/values-prod.yaml");
+  EXPECT_TRUE(decoded->at("charts/lib/").renders.empty());
+  EXPECT_FALSE(decode_charts(bytes, digest::sha256("another salt")).has_value());
+  EXPECT_FALSE(decode_charts(encode_results(salt, sample_run()), salt).has_value()) << "an entry is no charts file";
+  for (std::size_t size = 0; size < bytes.size(); ++size)
+    EXPECT_FALSE(decode_charts(std::string_view(bytes).substr(0, size), salt).has_value()) << "cut at " << size;
+  // A line that names a path the render does not have is damage, not a lookup.
+  StoredCharts bad = sample_charts();
+  bad.at("charts/web/").renders.at(0).manifests.at(0).lines.at(0).path = 7;
+  EXPECT_FALSE(decode_charts(encode_charts(salt, bad), salt).has_value());
+  bad = sample_charts();
+  bad.at("charts/web/").renders.at(0).manifests.at(0).lines.at(0).value_path = 3;
+  EXPECT_FALSE(decode_charts(encode_charts(salt, bad), salt).has_value());
+}
+
 TEST(ResultCache, EncodedEmissionsOutliveTheEntryTheyWereReadFrom) {
   const auto salt = digest::sha256("salt");
   EncodedEmissions kept;
@@ -142,6 +187,14 @@ TEST(ResultCache, EntriesAreSavedAndLoadedByName) {
   int entries = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path() / "cache")) ++entries;
   EXPECT_EQ(entries, 2);
+  // The charts' renders are kept beside their entry and go with it.
+  const std::string other = result_cache_name(dir.path() / "repo", other_salt);
+  save_charts(dir.path() / "cache", other, other_salt, sample_charts());
+  EXPECT_TRUE(load_charts(dir.path() / "cache", other, other_salt).has_value());
+  save_results(dir.path() / "cache", other, other_salt, sample_run());
+  EXPECT_TRUE(load_charts(dir.path() / "cache", other, other_salt).has_value()) << "its own entry's saving keeps it";
+  save_results(dir.path() / "cache", name, salt, sample_run());
+  EXPECT_FALSE(load_charts(dir.path() / "cache", other, other_salt).has_value()) << "another salt's entry removes it";
 }
 
 TEST(ResultCache, ADependencyHoldsWhileItsContentDoes) {
