@@ -992,7 +992,7 @@ class Runner {
       DependencyRecorder recorder(run_started_ns_);
       std::optional<files::ObserveReads> observing;
       if (caching_) observing.emplace(recorder, files::ObserveReads::On::every_thread);
-      merged = run_manifest_checks(work, pending, jobs, chart_notes, stats, caching_ ? &chart_cache : nullptr);
+      merged = run_manifest_checks(work, pending, jobs, chart_notes, times, caching_ ? &chart_cache : nullptr);
       observing.reset();
       if (caching_) {
         // A chart not rendered again read nothing this time: what it read
@@ -1002,8 +1002,9 @@ class Runner {
           dependencies.insert(dependencies.end(), chart.dependencies.begin(), chart.dependencies.end());
         next.manifests = {true, key, std::move(dependencies), store_by_path(merged), chart_notes};
         stats.charts_from_cache = chart_cache.reused;
-        if (!kept_charts || chart_cache.reused != chart_cache.next.size() || kept_charts->size() != chart_cache.next.size())
-          save_charts(options_.cache_directory, cache_name_, salt_, chart_cache.next);
+        const bool charts_changed = !kept_charts || chart_cache.reused != chart_cache.next.size() ||
+                                    kept_charts->size() != chart_cache.next.size();
+        if (charts_changed) save_charts(options_.cache_directory, cache_name_, salt_, chart_cache.next);
       }
       // Run again, the phase may give a file less than the last time: no
       // file waiting for it keeps the findings it ended with.
@@ -1065,7 +1066,7 @@ class Runner {
   // environments it was rendered for.
   std::vector<Collected> run_manifest_checks(const std::vector<const workspace::File*>& work,
                                              std::vector<PendingFile>& pending, unsigned jobs,
-                                             std::vector<workspace::Note>& chart_notes, Stats& stats,
+                                             std::vector<workspace::Note>& chart_notes, PhaseTimes& times,
                                              ChartCache* chart_cache) const {
     std::vector<kube::ParsedFile> parsed;
     for (std::size_t i = 0; i < work.size(); ++i)
@@ -1076,7 +1077,7 @@ class Runner {
     const RenderedCharts charts = options_.render_charts
                                       ? render_charts(workspace_, production, jobs, options_.progress, chart_cache)
                                       : RenderedCharts{};
-    stats.times.charts = charts_time.elapsed();
+    times.charts = charts_time.elapsed();
     for (const auto& manifest : charts.manifests) parsed.push_back(manifest->file);
     chart_notes = charts.notes;
     const kube::ManifestSet set = kube::ManifestSet::build(parsed, production);

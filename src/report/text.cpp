@@ -289,7 +289,9 @@ std::string stats_block(const Report& report) {
     out += fmt::format("  from the cache: {} of {} files, repository checks {}, manifests {}{}\n",
                        stats.files_from_cache, stats.files_checked, stats.repository_from_cache ? "yes" : "no",
                        stats.manifests_from_cache ? "yes" : "no",
-                       stats.manifests_from_cache ? "" : fmt::format(" ({} charts not rendered again)", stats.charts_from_cache));
+                       stats.manifests_from_cache
+                           ? std::string()
+                           : fmt::format(" ({} charts not rendered again)", stats.charts_from_cache));
   return out;
 }
 
