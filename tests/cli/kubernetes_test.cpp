@@ -4,9 +4,11 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -23,6 +25,28 @@ TEST(CliKubernetes, PlatformRepositoryFindingsAreWhatAReviewerWouldList) {
   const auto r = constable({"check", platform_repo().string()});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   expect_golden("k8s-platform/report.txt", r.out);
+}
+
+// A chart's Secret is its template's, filled in from values: not "committed".
+TEST(CliKubernetes, ASecretAChartRendersIsSaidToBeCreatedByTheChart) {
+  const TempDir repo;
+  repo.write("CONSTITUTION.md", read_file(platform_repo() / "CONSTITUTION.md"));
+  repo.write("charts/api/Chart.yaml", "apiVersion: v2\nname: api\nversion: 1.0.0\n");
+  repo.write("charts/api/values.yaml", "password: change-me\n");
+  repo.write("charts/api/templates/secret.yaml",
+             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\ndata:\n"
+             "  password: {{ .Values.password | b64enc }}\n");
+  repo.write("k8s/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  url: postgres://x\n");
+  const auto r = constable({"check", ".", "--format", "json", "--select", "kubernetes/external-secrets"}, repo.path());
+  std::map<std::string, std::string> messages;
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  for (const auto& finding : report.at("findings"))
+    messages[finding.at("location").at("path").get<std::string>()] = finding.at("message").get<std::string>();
+  EXPECT_EQ(messages["charts/api/templates/secret.yaml"],
+            "Secret/api is created by the chart with 1 key(s) of data; template an ExternalSecret "
+            "instead [rendered with values.yaml]")
+      << r.out;
+  EXPECT_EQ(messages["k8s/secret.yaml"], "Secret/db is committed with 1 key(s) of stringData; use an ExternalSecret");
 }
 
 std::string one_line_per_finding(const std::string& report) {

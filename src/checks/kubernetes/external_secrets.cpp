@@ -53,10 +53,16 @@ class ExternalSecretsCheck final : public engine::Check {
       for (const char* key : {"data", "stringData"}) {
         const yaml::Entry* entry = object->root->find(key);
         if (entry == nullptr || !has_entries(entry->value)) continue;
-        engine::Emission e = emission_at(*object, entry->key,
-                                         fmt::format("{} is committed with {} key(s) of {}; use an ExternalSecret",
-                                                     object->display_name(), entry->value->entries.size(), key));
-        if (object->source->origins == nullptr)
+        // A chart's Secret is not committed as such: its template is, and
+        // the values (or whoever installs the chart) fill it in.
+        const bool rendered = object->source->origins != nullptr;
+        engine::Emission e = emission_at(
+            *object, entry->key,
+            rendered ? fmt::format("{} is created by the chart with {} key(s) of {}; template an ExternalSecret instead",
+                                   object->display_name(), entry->value->entries.size(), key)
+                     : fmt::format("{} is committed with {} key(s) of {}; use an ExternalSecret",
+                                   object->display_name(), entry->value->entries.size(), key));
+        if (!rendered)
           for (const auto& item : entry->value->entries) e.secrets.push_back(kube::range_of(item.value));
         out.emit(std::move(e));
       }
