@@ -313,8 +313,9 @@ std::atomic<ReadObserver*> every_thread_observer{nullptr};
 
 Outcome<std::string> read(const fs::path& file, const ReadOptions& options) {
   Outcome<std::string> outcome = read_unobserved(file, options);
-  if (this_thread_observer != nullptr) this_thread_observer->observe(file, outcome);
-  if (ReadObserver* observer = every_thread_observer.load(std::memory_order_acquire); observer != nullptr)
+  if (this_thread_observer != nullptr)
+    this_thread_observer->observe(file, outcome);
+  else if (ReadObserver* observer = every_thread_observer.load(std::memory_order_acquire); observer != nullptr)
     observer->observe(file, outcome);
   return outcome;
 }

@@ -74,7 +74,10 @@ class ReadObserver {
 
 // Installs an observer until destroyed, for reads on the constructing thread
 // (one file's checks) or on every thread (a phase spread over workers; the
-// observer must then be thread-safe). One of each kind at a time.
+// observer must then be thread-safe). One of each kind at a time; a read is
+// told to one of them only, the thread's own when it has one (a chart's
+// render inside the manifest phase: the phase takes the chart's reads from
+// its observer, and each file is hashed once).
 class ObserveReads {
  public:
   enum class On { this_thread, every_thread };

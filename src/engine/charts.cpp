@@ -137,19 +137,24 @@ struct Render {
   std::string left_out;
 };
 
-// A rendered document joins the manifest set with the environment it was
-// rendered for and why that is (or is not) production.
-void add_manifest(Render& out, std::unique_ptr<RenderedManifest> rendered, std::string template_file,
-                  const std::string& environment, const std::string& values_file,
-                  const kube::ProductionRules& production) {
-  rendered->file = {std::move(template_file),
-                    &rendered->stream,
-                    std::string(text::basename(environment)),
-                    values_file.empty() ? std::nullopt : production.for_path(values_file),
-                    &rendered->origins,
-                    values_file.empty() ? std::nullopt : production.non_production_for_path(values_file)};
-  out.manifests.push_back(std::move(rendered));
-}
+// What every document of one render joins the manifest set with: the
+// environment it was rendered for and why that is (or is not) production,
+// worked out once per render.
+struct RenderEnvironment {
+  std::string name;  // "values.yaml", "values-prod.yaml"
+  std::optional<std::string> production, non_production;
+
+  RenderEnvironment(const std::string& values_file, const kube::ProductionRules& rules)
+      : name(values_file.empty() ? std::string("values.yaml") : std::string(text::basename(values_file))),
+        production(values_file.empty() ? std::nullopt : rules.for_path(values_file)),
+        non_production(values_file.empty() ? std::nullopt : rules.non_production_for_path(values_file)) {}
+
+  void add(Render& out, std::unique_ptr<RenderedManifest> rendered, std::string template_file) const {
+    rendered->file = {std::move(template_file), &rendered->stream, name, production, &rendered->origins,
+                      non_production};
+    out.manifests.push_back(std::move(rendered));
+  }
+};
 
 // `kept` (with --cache): the render as the next run can reuse it.
 Render render_once(const helm::Chart& chart, const std::string& values_file, const workspace::Workspace& workspace,
@@ -159,7 +164,7 @@ Render render_once(const helm::Chart& chart, const std::string& values_file, con
   options.base_dir = workspace.root;
   if (!values_file.empty()) options.value_files.push_back(values_file);
   helm::RenderResult result = helm::render(chart, options);
-  const std::string environment = values_file.empty() ? chart.display_prefix + "values.yaml" : std::string(values_file);
+  const RenderEnvironment environment(values_file, production);
   for (const auto& problem : result.problems) {
     if (explained_by_note(problem.kind)) continue;
     if (problem.kind == helm::Problem::Kind::chart) {
@@ -194,7 +199,7 @@ Render render_once(const helm::Chart& chart, const std::string& values_file, con
                                 line.value_file.empty() ? 0 : index_of(line.value_file) + 1, line.value_line,
                                 line.release_namespace});
     }
-    add_manifest(out, std::move(rendered), manifest.template_file, environment, values_file, production);
+    environment.add(out, std::move(rendered), manifest.template_file);
   }
   out.left_out = left_out_summary(result.problems, chart.display_prefix);
   if (kept != nullptr) {
@@ -208,10 +213,9 @@ Render render_once(const helm::Chart& chart, const std::string& values_file, con
 
 // A render the last run kept, as render_once would give it: its documents
 // parsed again (as the renderer parses what it prints).
-Render restore_render(const StoredRender& stored, const std::string& chart_dir,
-                      const kube::ProductionRules& production) {
+Render restore_render(const StoredRender& stored, const kube::ProductionRules& production) {
   Render out;
-  const std::string environment = stored.values_file.empty() ? chart_dir + "values.yaml" : stored.values_file;
+  const RenderEnvironment environment(stored.values_file, production);
   const auto paths = std::make_shared<const std::deque<std::string>>(stored.paths.begin(), stored.paths.end());
   for (const auto& manifest : stored.manifests) {
     auto rendered = std::make_unique<RenderedManifest>();
@@ -223,7 +227,7 @@ Render restore_render(const StoredRender& stored, const std::string& chart_dir,
       rendered->origins.push_back({(*paths)[line.path], line.line, line.column,
                                    line.value_path == 0 ? std::string_view() : (*paths)[line.value_path - 1],
                                    line.value_line, line.release_namespace});
-    add_manifest(out, std::move(rendered), manifest.template_file, environment, stored.values_file, production);
+    environment.add(out, std::move(rendered), manifest.template_file);
   }
   out.problems = stored.problems;
   out.notes = stored.notes;
@@ -333,7 +337,7 @@ RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::
     const std::size_t environment = tasks[i].environment;
     if (work.reused != nullptr) {
       if (environment < work.reused->renders.size())
-        renders[i] = restore_render(work.reused->renders[environment], work.dir, production);
+        renders[i] = restore_render(work.reused->renders[environment], production);
     } else if (work.chart) {
       if (work.recorder && !observing) observing.emplace(*work.recorder, files::ObserveReads::On::this_thread);
       renders[i] = render_once(*work.chart, environment == 0 ? std::string{} : work.environments[environment - 1],

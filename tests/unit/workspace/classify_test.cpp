@@ -57,29 +57,31 @@ std::vector<File> files_of(const std::vector<std::string>& paths) {
   return files;
 }
 
-TEST(WorkspaceClassifyTest, FilesUnderAChartsTemplatesAreHelmTemplates) {
-  auto files = files_of({"charts/web/Chart.yaml", "charts/web/templates/deployment.yaml",
-                         "charts/web/templates/_helpers.tpl", "charts/web/templates/tests/test.yaml",
-                         "charts/web/values.yaml", "templates/email.yaml", "k8s/templates/deploy.yaml"});
+// The paths mark_chart_templates makes helm templates, in order.
+std::vector<std::string> chart_templates(const std::vector<std::string>& paths) {
+  auto files = files_of(paths);
   mark_chart_templates(files);
   std::vector<std::string> templates;
   for (const auto& f : files)
     if (f.kind == FileKind::helm_template) templates.push_back(f.path);
-  EXPECT_EQ(templates, (std::vector<std::string>{"charts/web/templates/deployment.yaml", "charts/web/templates/_helpers.tpl",
-                                                  "charts/web/templates/tests/test.yaml"}));
+  return templates;
+}
+
+TEST(WorkspaceClassifyTest, FilesUnderAChartsTemplatesAreHelmTemplates) {
+  EXPECT_EQ(chart_templates({"charts/web/Chart.yaml", "charts/web/templates/deployment.yaml",
+                             "charts/web/templates/_helpers.tpl", "charts/web/templates/tests/test.yaml",
+                             "charts/web/values.yaml", "templates/email.yaml", "k8s/templates/deploy.yaml"}),
+            (std::vector<std::string>{"charts/web/templates/deployment.yaml", "charts/web/templates/_helpers.tpl",
+                                      "charts/web/templates/tests/test.yaml"}));
 }
 
 TEST(WorkspaceClassifyTest, ARootChartAndSubchartsHaveTheirTemplatesOnly) {
-  auto files = files_of({"Chart.yaml", "templates/a.yaml", "templates/nested/templates/b.yaml",
-                         "charts/db/Chart.yaml", "charts/db/templates/c.yaml", "charts/db/mytemplates/d.yaml",
-                         "docs/templates/e.yaml", "charts/cache/templates/f.yaml"});
-  mark_chart_templates(files);
-  std::vector<std::string> templates;
-  for (const auto& f : files)
-    if (f.kind == FileKind::helm_template) templates.push_back(f.path);
   // A directory with no Chart.yaml (charts/cache/) is no chart, however named.
-  EXPECT_EQ(templates, (std::vector<std::string>{"templates/a.yaml", "templates/nested/templates/b.yaml",
-                                                  "charts/db/templates/c.yaml"}));
+  EXPECT_EQ(chart_templates({"Chart.yaml", "templates/a.yaml", "templates/nested/templates/b.yaml",
+                             "charts/db/Chart.yaml", "charts/db/templates/c.yaml", "charts/db/mytemplates/d.yaml",
+                             "docs/templates/e.yaml", "charts/cache/templates/f.yaml"}),
+            (std::vector<std::string>{"templates/a.yaml", "templates/nested/templates/b.yaml",
+                                      "charts/db/templates/c.yaml"}));
 }
 
 std::set<std::string> facts_of(const std::vector<std::string>& paths) { return detect_stack(files_of(paths)).facts; }
