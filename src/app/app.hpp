@@ -5,6 +5,7 @@
 // configuration error.
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -166,6 +167,16 @@ std::string render_findings(const Session& session, const engine::Plan& plan, co
 // `coverage --format FORMAT` (text, markdown or json) of a session.
 Result<std::string> coverage_report(const Session& session, std::string_view format);
 
+// A finished check run, with the --diff and --baseline filters applied.
+struct CheckRun {
+  Session session;  // its repository, when there is one, is the run's
+  engine::RunResult result;
+};
+Result<CheckRun> run_check(const CheckOptions& options);
+// The severity at and above which findings fail a run (--fail-on, else the
+// configuration's fail_on, else low), or nullopt when nothing fails it.
+std::optional<Severity> failing_severity(const CheckOptions& options, const engine::Config& config);
+
 Outcome check(const CheckOptions& options);
 // Writes the findings of a check run to `file` as a baseline.
 Outcome write_baseline(const CheckOptions& options, const std::filesystem::path& file);
@@ -184,6 +195,34 @@ struct InitOptions {
   std::optional<Date> today;
 };
 Outcome init(const InitOptions& options);
+// `constable constitution lint|diff|amend` (app/constitution_command.cpp).
+struct ConstitutionOptions {
+  std::optional<std::filesystem::path> file;  // else the one `check` would find under root
+  std::filesystem::path root = ".";
+  std::string format = "text";                // text|json
+  std::optional<Date> today;
+};
+// Exit 0 with notes only, 1 with errors or warnings, 2 when the file cannot be read.
+Outcome constitution_lint(const ConstitutionOptions& options);
+
+// What an amendment would do to a repository's gate: its failing findings
+// checked with the old constitution and with the new one, matched by file,
+// check and fingerprint.
+struct RepositoryImpact {
+  std::string repository;
+  std::string error;  // why it could not be checked; the others still are
+  std::size_t failing_before = 0;
+  std::size_t failing_after = 0;
+  std::size_t new_findings = 0;       // failing after, not before
+  std::size_t resolved_findings = 0;  // failing before, not after
+  std::map<std::string, std::size_t> new_by_check;
+  bool newly_fails() const { return error.empty() && failing_before == 0 && failing_after > 0; }
+};
+std::vector<RepositoryImpact> fleet_impact(const std::filesystem::path& before, const std::filesystem::path& after,
+                                           const std::vector<std::filesystem::path>& repositories,
+                                           const CommonOptions& common);
+std::string render_impact_text(const std::vector<RepositoryImpact>& impacts);
+
 // Writes (or with check_only compares) one Markdown page per check under `dir`.
 Outcome generate_docs(const std::filesystem::path& dir, bool check_only);
 

@@ -71,12 +71,6 @@ report::HiddenFindings hide_below(std::optional<Severity> min_severity, bool nev
   return hidden;
 }
 
-// A finished run with the --diff and --baseline filters applied.
-struct CheckRun {
-  Session session;  // its repository, when there is one, is the run's
-  engine::RunResult result;
-};
-
 // Rendered manifests join the workspace as YAML files with their content in
 // memory, named as given ("<stdin>" for "-"), so findings point into them.
 // Each is read as any file is: a regular file (or standard input) of at most
@@ -110,6 +104,8 @@ Result<void> add_manifests(const std::vector<std::string>& sources, std::uintmax
             [](const workspace::File& a, const workspace::File& b) { return a.path < b.path; });
   return {};
 }
+
+}  // namespace
 
 Result<CheckRun> run_check(const CheckOptions& options) {
   auto targets = resolve_targets(options.paths.empty() ? std::vector{options.path} : options.paths,
@@ -174,6 +170,17 @@ Result<CheckRun> run_check(const CheckOptions& options) {
   times.check = check_time.elapsed();
   return run;
 }
+
+std::optional<Severity> failing_severity(const CheckOptions& options, const engine::Config& config) {
+  // --fail-on beats the config's fail_on (validated when the config was read); "none" never fails.
+  const std::string fail_on = options.fail_on.value_or(config.fail_on_none ? std::string("none")
+                                                        : config.fail_on    ? std::string(to_string(*config.fail_on))
+                                                                            : std::string("low"));
+  if (text::to_lower(text::trim(fail_on)) == "none") return std::nullopt;
+  return parse_severity(fail_on).value_or(Severity::low);
+}
+
+namespace {
 
 // The report files' targets are checked before the run, so a 15-second run
 // does not end in "cannot write": each must be a file in an existing directory,
@@ -280,13 +287,9 @@ Outcome check(const CheckOptions& options) {
   memory::release_free_pages();
   const Session& session = run->session;
   engine::RunResult& result = run->result;
-  // --fail-on beats the config's fail_on (validated when the config was read); "none" never fails.
-  const std::string fail_on = options.fail_on.value_or(
-      session.config.fail_on_none ? std::string("none")
-      : session.config.fail_on    ? std::string(to_string(*session.config.fail_on))
-                                  : std::string("low"));
-  const bool never_fail = text::to_lower(text::trim(fail_on)) == "none";
-  const Severity threshold = parse_severity(fail_on).value_or(Severity::low);
+  const std::optional<Severity> failing = failing_severity(options, session.config);
+  const bool never_fail = !failing;
+  const Severity threshold = failing.value_or(Severity::low);
 
   Outcome outcome;
   report::Report rep;

@@ -216,6 +216,20 @@ int run(int argc, char** argv) {
   init_cmd->add_option("--baseline", init.baseline, "Also record today's findings in this baseline file");
   init_cmd->add_option("--today", init_today, "Date for the baseline's due dates (YYYY-MM-DD; or CONSTABLE_TODAY)");
 
+  app::ConstitutionOptions constitution_lint;
+  std::string constitution_today;
+  auto* constitution_cmd =
+      cli.add_subcommand("constitution", "The constitution as a versioned document: lint, diff, amend");
+  constitution_cmd->require_subcommand(1);
+  auto* constitution_lint_cmd =
+      constitution_cmd->add_subcommand("lint", "Find the constitution's own problems (exit 1 on errors or warnings)");
+  constitution_lint_cmd->add_option("file", constitution_lint.file, "Constitution Markdown file (else discovered)");
+  constitution_lint_cmd->add_option("--format", constitution_lint.format, "text or json")
+      ->type_name("text|json")
+      ->capture_default_str();
+  constitution_lint_cmd->add_option("--today", constitution_today,
+                                    "Date footer dates must not be after (YYYY-MM-DD; or CONSTABLE_TODAY)");
+
   std::string completion_shell;
   auto* completion_cmd = cli.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
   cli::choices(completion_cmd->add_option("shell", completion_shell, "The shell"), {"bash", "zsh", "fish"})
@@ -342,6 +356,16 @@ int run(int argc, char** argv) {
     return emit(app::print_config(config), {});
   }
   if (*docs_cmd) return emit(app::generate_docs(docs_dir, docs_check), {});
+  if (*constitution_lint_cmd) {
+    if (!constitution_today.empty()) {
+      constitution_lint.today = Date::parse(constitution_today);
+      if (!constitution_lint.today) {
+        std::cerr << fmt::format("constable: --today must be YYYY-MM-DD, got '{}'\n", constitution_today);
+        return app::kExitUsage;
+      }
+    }
+    return emit(app::constitution_lint(constitution_lint), {});
+  }
   if (*init_cmd) {
     if (!init_today.empty()) {
       init.today = Date::parse(init_today);

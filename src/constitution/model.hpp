@@ -61,6 +61,17 @@ struct Clause {
   std::string section_joined() const;  // "A > B > C"
 };
 
+// A sentence of a paragraph that states no RFC 2119 keyword: a rationale, a
+// description, or a rule that lost its keyword. Not a clause; kept so that
+// `constitution lint` can tell which is which.
+struct Statement {
+  std::vector<std::string> section_path;
+  std::string text;  // plain text, whitespace collapsed
+  int line = 0;
+  int end_line = 0;
+  bool rationale = false;  // of a paragraph that starts "Rationale": why, not what
+};
+
 struct VersionFooter {
   std::string version;  // "2.0.0"
   std::optional<Date> ratified;
@@ -113,6 +124,7 @@ struct Constitution {
   std::string source_digest;  // SHA-256 of the Markdown it was parsed from: names results made with it
   std::vector<Section> sections;
   std::vector<Clause> clauses;
+  std::vector<Statement> prose;  // in document order; none from a glossary
   std::optional<VersionFooter> version;
   std::optional<SyncImpactReport> sync_impact;
   SeverityPolicy severity = SeverityPolicy::defaults();
@@ -126,6 +138,9 @@ struct Constitution {
 // malformed severity table. A malformed version footer is only a warning:
 // the version is metadata no check depends on.
 Result<Constitution> parse(std::string_view markdown, std::string path);
+// As parse, but a document with no clause is returned as it is (its
+// sections, prose and footer), for `constitution lint` to say why.
+Result<Constitution> parse_document(std::string_view markdown, std::string path);
 
 // The constitution is read like any file constable reads (core/files.hpp):
 // a regular file of at most kMaxSize bytes.

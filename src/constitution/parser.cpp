@@ -347,11 +347,14 @@ class Walker {
     return prefix;
   }
 
+  std::vector<std::string> current_section_path() const {
+    return constitution_.sections.empty() ? std::vector<std::string>{} : constitution_.sections.back().path;
+  }
+
   // The index of the clause added, or nullopt when none is (in a glossary).
   std::optional<std::size_t> add(Clause clause, std::string_view slug_source) {
     if (in_glossary_) return std::nullopt;
-    clause.section_path = constitution_.sections.empty() ? std::vector<std::string>{}
-                                                        : constitution_.sections.back().path;
+    clause.section_path = current_section_path();
     std::string slug = slug_source.empty() ? std::string("structure") : text::slugify(slug_source, 8);
     while (!slug.empty() && slug.back() == '-') slug.pop_back();  // slugify may end on a separator
     if (slug.empty()) slug = "clause";
@@ -369,11 +372,17 @@ class Walker {
     if (footer(node, raw, start)) return std::nullopt;
 
     const std::vector<Sentence> sentences = split_sentences(raw);
+    const bool rationale = text::to_lower(previous_paragraph).starts_with("rationale");
     std::optional<std::size_t> last_clause;  // of the last sentence
     for (const Sentence& sentence : sentences) {
       last_clause.reset();
       const auto keyword = find_keyword(collapse(sentence.text));
-      if (!keyword) continue;
+      if (!keyword) {
+        if (!in_glossary_)
+          constitution_.prose.push_back({current_section_path(), collapse(sentence.text),
+                                         start + sentence.first_line, start + sentence.last_line, rationale});
+        continue;
+      }
       Clause clause;
       clause.text = collapse(sentence.text);
       clause.line = start + sentence.first_line;
@@ -641,7 +650,11 @@ class Walker {
     std::vector<std::string>* current = nullptr;
     const auto none = [](std::string_view v) {
       const std::string lowered = text::to_lower(text::trim(v));
-      return lowered.empty() || lowered.starts_with("none") || lowered.starts_with("n/a");
+      // English, and the words spec-kit's translated reports use.
+      return lowered.empty() || lowered.starts_with("none") || lowered.starts_with("n/a") ||
+             lowered.starts_with("\xE6\x97\xA0") /* 无 */ || lowered.starts_with("\xE7\x84\xA1") /* 無 */ ||
+             lowered.starts_with("\xE3\x81\xAA\xE3\x81\x97") /* なし */ ||
+             lowered.starts_with("\xEC\x97\x86\xEC\x9D\x8C") /* 없음 */ || lowered.starts_with("ninguno");
     };
     const auto first_word = [](std::string_view v) {
       v = text::trim(v);
@@ -682,7 +695,13 @@ class Walker {
         if (!none(value)) key->emplace_back(value);
         continue;
       }
-      if (bullet && current != nullptr && !none(content)) current->emplace_back(content);
+      // Another heading of the report ("Rationale for 1.0.1:", "- Agent
+      // guidance synchronized:") ends the list before it.
+      if (!bullet || content.ends_with(':')) {
+        current = nullptr;
+        continue;
+      }
+      if (current != nullptr && !none(content)) current->emplace_back(content);
     }
     return report;
   }
@@ -703,7 +722,7 @@ struct DocumentDeleter {
   void operator()(cmark_node* node) const { cmark_node_free(node); }
 };
 
-Result<Constitution> parse_impl(std::string_view markdown, std::string path) {
+Result<Constitution> parse_impl(std::string_view markdown, std::string path, bool require_clauses) {
   const std::string_view input = text::strip_bom(markdown);
   if (text::trim(input).empty()) return fail("empty file: is this a constitution?", path, 1);
   if (const auto nul = input.find('\0'); nul != std::string_view::npos) {
@@ -727,15 +746,13 @@ Result<Constitution> parse_impl(std::string_view markdown, std::string path) {
   walker.blocks(document.get(), 0);
   if (walker.error()) return std::unexpected(*walker.error());
   Constitution constitution = std::move(walker).finish();
-  if (constitution.clauses.empty()) return fail("no clauses found: is this a constitution?", path);
+  if (require_clauses && constitution.clauses.empty()) return fail("no clauses found: is this a constitution?", path);
   return constitution;
 }
 
-}  // namespace
-
-Result<Constitution> parse(std::string_view markdown, std::string path) {
+Result<Constitution> parse_checked(std::string_view markdown, std::string path, bool require_clauses) {
   try {
-    auto parsed = parse_impl(markdown, std::move(path));
+    auto parsed = parse_impl(markdown, std::move(path), require_clauses);
     if (parsed) parsed->source_digest = digest::sha256_hex(markdown);
     return parsed;
   } catch (const std::exception& e) {
@@ -743,6 +760,16 @@ Result<Constitution> parse(std::string_view markdown, std::string path) {
   } catch (...) {
     return fail("cannot parse the constitution");
   }
+}
+
+}  // namespace
+
+Result<Constitution> parse(std::string_view markdown, std::string path) {
+  return parse_checked(markdown, std::move(path), true);
+}
+
+Result<Constitution> parse_document(std::string_view markdown, std::string path) {
+  return parse_checked(markdown, std::move(path), false);
 }
 
 Result<Constitution> load(const std::filesystem::path& file, const std::filesystem::path& confine_to) {

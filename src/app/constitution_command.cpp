@@ -1,0 +1,191 @@
+// `constable constitution lint|diff|amend`: the constitution as a versioned
+// document (src/constitution/lint.hpp, diff.hpp, amend.hpp do the work).
+
+#include <nlohmann/json.hpp>
+
+#include <fmt/format.h>
+
+#include "app/app.hpp"
+#include "constitution/lint.hpp"
+#include "core/files.hpp"
+#include "core/text.hpp"
+#include "engine/catalog.hpp"
+
+namespace constable::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// FILE as given, else the constitution `constable check` would use here.
+Result<fs::path> constitution_file(const ConstitutionOptions& options) {
+  if (options.file) return *options.file;
+  CommonOptions common;
+  common.path = options.root;
+  auto config = load_configuration(common);
+  if (!config) return std::unexpected(config.error());
+  auto found = find_constitution(root_of(options.root), *config);
+  if (!found) return found;
+  return found->lexically_normal();  // "./.specify/..." reads as ".specify/..."
+}
+
+// The clauses some check of the catalog enforces, with the default
+// configuration and whatever the stack: those a check can show.
+std::set<std::string, std::less<>> enforced_clauses(const constitution::Constitution& constitution) {
+  std::set<std::string, std::less<>> ids;
+  workspace::StackFacts every_stack;
+  auto plan = engine::bind(engine::Catalog::builtin(), constitution, engine::Config{}, every_stack, {});
+  if (!plan) return ids;
+  for (const engine::Binding& binding : plan->bindings) {
+    if (binding.clause != nullptr) ids.insert(binding.clause->id);
+    for (const constitution::Clause* also : binding.also_enforces) ids.insert(also->id);
+  }
+  return ids;
+}
+
+std::string lint_text(const std::string& path, const constitution::LintResult& result) {
+  std::string out;
+  std::array<int, 3> counts{};
+  for (const auto& f : result.findings) {
+    ++counts[static_cast<std::size_t>(f.rule->level)];
+    const std::string where = f.column > 0 ? fmt::format("{}:{}:{}", path, f.line, f.column)
+                                           : fmt::format("{}:{}", path, f.line);
+    out += fmt::format("{}: {}: {} [{}]\n", where, constitution::to_string(f.rule->level),
+                       text::sanitize_utf8(f.message), f.rule->id);
+  }
+  const auto plural = [](int n, std::string_view word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); };
+  out += fmt::format("constitution lint: {}, {}, {}", plural(counts[0], "error"), plural(counts[1], "warning"),
+                     plural(counts[2], "note"));
+  if (result.constitution) {
+    out += fmt::format(" in {} clauses", result.constitution->clauses.size());
+    if (result.constitution->version) out += fmt::format(" (version {})", result.constitution->version->version);
+  }
+  out += "\n";
+  return out;
+}
+
+std::string lint_json(const std::string& path, const constitution::LintResult& result) {
+  nlohmann::ordered_json doc;
+  doc["path"] = path;
+  doc["version"] = result.constitution && result.constitution->version
+                       ? nlohmann::ordered_json(result.constitution->version->version)
+                       : nlohmann::ordered_json(nullptr);
+  doc["clauses"] = result.constitution ? result.constitution->clauses.size() : 0;
+  auto& findings = doc["findings"] = nlohmann::ordered_json::array();
+  std::array<int, 3> counts{};
+  for (const auto& f : result.findings) {
+    ++counts[static_cast<std::size_t>(f.rule->level)];
+    nlohmann::ordered_json entry = {{"rule", f.rule->id},
+                                    {"level", constitution::to_string(f.rule->level)},
+                                    {"line", f.line},
+                                    {"column", f.column},
+                                    {"message", f.message}};
+    if (!f.clause_id.empty()) entry["clause"] = f.clause_id;
+    findings.push_back(std::move(entry));
+  }
+  doc["summary"] = {{"errors", counts[0]}, {"warnings", counts[1]}, {"notes", counts[2]}};
+  return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+// The findings of a run that fail it, by where they are and what they
+// judge: the same problem keeps its key whichever constitution judged it.
+std::set<std::string> failing_keys(const CheckRun& run, std::optional<Severity> failing) {
+  std::set<std::string> keys;
+  if (!failing) return keys;
+  for (const auto& f : run.result.findings)
+    if (!f.suppressed() && f.severity <= *failing) keys.insert(f.path + '\0' + f.check_id + '\0' + f.fingerprint);
+  return keys;
+}
+
+}  // namespace
+
+std::vector<RepositoryImpact> fleet_impact(const fs::path& before, const fs::path& after,
+                                           const std::vector<fs::path>& repositories, const CommonOptions& common) {
+  std::vector<RepositoryImpact> impacts;
+  for (const fs::path& repository : repositories) {
+    RepositoryImpact impact;
+    impact.repository = repository.string();
+    std::array<std::set<std::string>, 2> keys;
+    for (std::size_t side = 0; side < 2; ++side) {
+      CheckOptions options;
+      static_cast<CommonOptions&>(options) = common;
+      options.path = repository;
+      options.constitution = side == 0 ? before : after;
+      auto run = run_check(options);
+      if (!run) {
+        impact.error = run.error().to_string();
+        break;
+      }
+      keys[side] = failing_keys(*run, failing_severity(options, run->session.config));
+    }
+    if (impact.error.empty()) {
+      impact.failing_before = keys[0].size();
+      impact.failing_after = keys[1].size();
+      for (const std::string& key : keys[1]) {
+        if (keys[0].contains(key)) continue;
+        ++impact.new_findings;
+        const auto check = key.substr(key.find('\0') + 1);
+        ++impact.new_by_check[check.substr(0, check.find('\0'))];
+      }
+      for (const std::string& key : keys[0]) impact.resolved_findings += keys[1].contains(key) ? 0 : 1;
+    }
+    impacts.push_back(std::move(impact));
+  }
+  return impacts;
+}
+
+std::string render_impact_text(const std::vector<RepositoryImpact>& impacts) {
+  std::string out = fmt::format("Fleet impact ({} repositor{}):\n", impacts.size(), impacts.size() == 1 ? "y" : "ies");
+  std::size_t newly_failing = 0;
+  for (const RepositoryImpact& impact : impacts) {
+    if (!impact.error.empty()) {
+      out += fmt::format("  {}: not checked: {}\n", impact.repository, impact.error);
+      continue;
+    }
+    newly_failing += impact.newly_fails() ? 1 : 0;
+    std::string by_check;
+    for (const auto& [check, count] : impact.new_by_check)
+      by_check += fmt::format("{}{} {}", by_check.empty() ? "" : ", ", check, count);
+    const std::string verdict = impact.newly_fails()      ? "would newly fail"
+                                : impact.new_findings > 0 ? "still fails, with more"
+                                : impact.failing_after == 0 ? "passes"
+                                                            : "no new failure";
+    out += fmt::format("  {}: {}: {} new finding{}{}, {} resolved ({} failing before, {} after)\n", impact.repository,
+                       verdict, impact.new_findings, impact.new_findings == 1 ? "" : "s",
+                       by_check.empty() ? std::string{} : fmt::format(" ({})", by_check), impact.resolved_findings,
+                       impact.failing_before, impact.failing_after);
+  }
+  out += fmt::format("{} of {} repositor{} would newly fail.\n", newly_failing, impacts.size(),
+                     impacts.size() == 1 ? "y" : "ies");
+  return out;
+}
+
+Outcome constitution_lint(const ConstitutionOptions& options) {
+  if (options.format != "text" && options.format != "json")
+    return usage_error(fmt::format("--format must be text or json, got '{}'", options.format));
+  auto file = constitution_file(options);
+  if (!file) return usage_error(file.error().to_string());
+  files::ReadOptions read;
+  read.max_size = constitution::kMaxSize;
+  auto content = files::read(*file, read);
+  if (!content) return usage_error(fmt::format("cannot read the constitution: {}", content.error().error.to_string()));
+  const std::string path = file->string();
+  constitution::LintOptions lint_options;
+  lint_options.today = options.today.value_or(Date::today());
+  // Bound against a first parse: only then is it known which clauses checks enforce.
+  std::set<std::string, std::less<>> enforced;
+  if (auto parsed = constitution::parse(*content, path)) {
+    enforced = enforced_clauses(*parsed);
+    lint_options.enforced_clause_ids = &enforced;
+  }
+  auto result = constitution::lint(*content, path, lint_options);
+  if (!result) return usage_error(result.error().to_string());
+  const bool failing = std::any_of(result->findings.begin(), result->findings.end(), [](const auto& f) {
+    return f.rule->level != constitution::LintLevel::note;
+  });
+  return Outcome{failing ? kExitViolations : kExitClean,
+                 options.format == "json" ? lint_json(path, *result) : lint_text(path, *result),
+                 {}};
+}
+
+}  // namespace constable::app
