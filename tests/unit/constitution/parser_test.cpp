@@ -345,6 +345,29 @@ TEST(ConstitutionSyncImpact, ParsesTheReport) {
   EXPECT_NE(s.text.find("- Added sections: Security\n"), std::string::npos);
 }
 
+TEST(ConstitutionSyncImpact, AListEndsAtTheReportsNextHeading) {
+  const auto c = must_parse(
+      "<!--\nSYNC IMPACT REPORT\nVersion Change: 1.0.0 → 1.0.1\nFollow-up TODOs: None\n\n"
+      "Rationale for Version 1.0.1:\n- PATCH version (clarification only)\n\n"
+      "Templates updated:\n  - ✅ .specify/templates/plan-template.md\n- Agent guidance synchronized:\n"
+      "  - ✅ .github/copilot-instructions.md\n- Follow-ups: 无\n-->\n# T\n## A\n- X MUST y\n");
+  ASSERT_TRUE(c.sync_impact.has_value());
+  EXPECT_EQ(c.sync_impact->version_to, "1.0.1");
+  EXPECT_TRUE(c.sync_impact->follow_up.empty());
+  EXPECT_EQ(c.sync_impact->pending_templates, (std::vector<std::string>{"✅ .specify/templates/plan-template.md"}));
+}
+
+TEST(ConstitutionParse, ProseSentencesAreKeptWithTheirSection) {
+  const auto c = must_parse("# T\n\n## A\nWe value speed. X MUST y.\n\n**Rationale**: Users must trust us.\n");
+  ASSERT_EQ(c.prose.size(), 2U);
+  EXPECT_EQ(c.prose[0].text, "We value speed.");
+  EXPECT_EQ(c.prose[0].line, 4);
+  EXPECT_FALSE(c.prose[0].rationale);
+  EXPECT_EQ(c.prose[0].section_path, (std::vector<std::string>{"T", "A"}));
+  EXPECT_EQ(c.prose[1].text, "Rationale: Users must trust us.");
+  EXPECT_TRUE(c.prose[1].rationale);
+}
+
 TEST(ConstitutionLoad, FixtureFile) {
   const auto r = load(testing::fixtures_dir() / "constitution" / "minimal.md");
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
