@@ -205,6 +205,22 @@ struct ConstitutionOptions {
 // Exit 0 with notes only, 1 with errors or warnings, 2 when the file cannot be read.
 Outcome constitution_lint(const ConstitutionOptions& options);
 
+// `constitution diff OLD NEW`, `constitution diff [FILE] --rev REV`, and
+// `constitution amend [FILE] [--to X.Y.Z]`: the newer version is `file` (else
+// the one `check` would use), the older `old_file` or the newer's path at
+// `revision` (default HEAD).
+struct ConstitutionChangeOptions : ConstitutionOptions {
+  std::optional<std::filesystem::path> old_file;
+  std::optional<std::string> revision;
+  std::vector<std::filesystem::path> impact;  // diff: repositories to check with both versions
+  CommonOptions common;                       // diff --impact: how they are checked
+  std::optional<std::string> to;              // amend: the new version (default: the bump required)
+  bool dry_run = false;                       // amend: print the file instead of writing it
+};
+// Exit 1 when the version bump made is less than the change requires.
+Outcome constitution_diff(const ConstitutionChangeOptions& options);
+Outcome constitution_amend(const ConstitutionChangeOptions& options);
+
 // What an amendment would do to a repository's gate: its failing findings
 // checked with the old constitution and with the new one, matched by file,
 // check and fingerprint.

@@ -1,12 +1,20 @@
 // `constable constitution lint|diff|amend`: the constitution as a versioned
 // document (src/constitution/lint.hpp, diff.hpp, amend.hpp do the work).
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
 
 #include "app/app.hpp"
+#include "constitution/amend.hpp"
+#include "constitution/diff.hpp"
 #include "constitution/lint.hpp"
+#include "git/repository.hpp"
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "engine/catalog.hpp"
@@ -97,7 +105,167 @@ std::set<std::string> failing_keys(const CheckRun& run, std::optional<Severity> 
   return keys;
 }
 
+// A file holding `content` while it lives: `check` reads a constitution from a file.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& content) {
+    std::string name = (fs::temp_directory_path() / "constable-constitution-XXXXXX.md").string();
+    const int fd = mkstemps(name.data(), 3);
+    if (fd < 0) return;
+    ::close(fd);
+    path_ = name;
+    std::ofstream(path_, std::ios::binary) << content;
+  }
+  ~TempFile() {
+    std::error_code ec;
+    if (!path_.empty()) fs::remove(path_, ec);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+struct Version {
+  std::string label;  // "constitution.md", "HEAD:constitution.md"
+  std::string text;
+};
+
+Result<std::string> read_constitution(const fs::path& file) {
+  files::ReadOptions read;
+  read.max_size = constitution::kMaxSize;
+  auto content = files::read(file, read);
+  if (!content) return fail(fmt::format("cannot read the constitution: {}", content.error().error.to_string()));
+  return std::move(*content);
+}
+
+// `file` as it was at `revision` in its git repository.
+Result<Version> at_revision(const fs::path& file, const std::string& revision) {
+  std::error_code ec;
+  const fs::path absolute = fs::weakly_canonical(fs::absolute(file, ec), ec);
+  auto repository = git::Repository::discover(absolute.parent_path());
+  if (!repository) return fail(fmt::format("--rev needs a git repository: {}", repository.error().message), file.string());
+  const fs::path workdir = fs::weakly_canonical(repository->workdir(), ec);
+  const std::string relative = fs::relative(absolute, workdir, ec).generic_string();
+  if (ec || relative.starts_with("..")) return fail("the constitution is outside its git repository", file.string());
+  auto content = repository->read_at(revision, relative);
+  if (!content) return std::unexpected(content.error());
+  if (!*content) return fail(fmt::format("{} has no {}", revision, relative), file.string());
+  if ((*content)->size() > constitution::kMaxSize) return fail(fmt::format("{}:{} is too large", revision, relative));
+  return Version{fmt::format("{}:{}", revision, relative), std::move(**content)};
+}
+
+Result<constitution::Constitution> parse_version(const Version& version) {
+  return constitution::parse(version.text, version.label);
+}
+
+// The two versions a diff or an amendment compares.
+struct Versions {
+  Version before, after;
+  fs::path after_file;  // on disk
+};
+
+Result<Versions> versions_of(const ConstitutionChangeOptions& options) {
+  Versions v;
+  if (options.old_file && options.revision) return fail("give OLD or --rev, not both");
+  ConstitutionOptions where = options;
+  if (options.old_file && !options.file) return fail("give the new version too: OLD NEW");
+  auto file = constitution_file(where);
+  if (!file) return std::unexpected(file.error());
+  v.after_file = *file;
+  auto after = read_constitution(*file);
+  if (!after) return std::unexpected(after.error());
+  v.after = {file->string(), std::move(*after)};
+  if (options.old_file) {
+    auto before = read_constitution(*options.old_file);
+    if (!before) return std::unexpected(before.error());
+    v.before = {options.old_file->string(), std::move(*before)};
+    return v;
+  }
+  auto before = at_revision(*file, options.revision.value_or("HEAD"));
+  if (!before) return std::unexpected(before.error());
+  v.before = std::move(*before);
+  return v;
+}
+
 }  // namespace
+
+Outcome constitution_diff(const ConstitutionChangeOptions& options) {
+  if (options.format != "text" && options.format != "json")
+    return usage_error(fmt::format("--format must be text or json, got '{}'", options.format));
+  auto versions = versions_of(options);
+  if (!versions) return usage_error(versions.error().to_string());
+  auto before = parse_version(versions->before);
+  if (!before) return usage_error(before.error().to_string());
+  auto after = parse_version(versions->after);
+  if (!after) return usage_error(after.error().to_string());
+  const constitution::ConstitutionDiff change = constitution::diff(*before, *after);
+  Outcome outcome;
+  if (options.format == "json") {
+    outcome.out = constitution::render_diff_json(change);
+  } else {
+    outcome.out = constitution::render_diff_text(change);
+    const std::string to = !change.version_after.empty() && change.enough()
+                               ? change.version_after
+                               : constitution::bumped(change.version_before, change.required).value_or("X.Y.Z");
+    if (change.required != constitution::Bump::none)
+      outcome.out += "\nThe Sync Impact Report it implies:\n" + constitution::render_sync_impact_report(change, to);
+  }
+  if (!options.impact.empty()) {
+    // Both versions as files, as `check` reads a constitution.
+    TempFile old_copy(versions->before.text);
+    if (old_copy.path().empty()) return usage_error("cannot write a temporary copy of the old constitution");
+    const auto impacts = fleet_impact(old_copy.path(), versions->after_file, options.impact, options.common);
+    outcome.out += "\n" + render_impact_text(impacts);
+  }
+  // Under-bumped is the problem a constitution's pull request should fail
+  // on; without both versions there is no bump to judge (lint says so).
+  outcome.exit_code = change.made && !change.enough() ? kExitViolations : kExitClean;
+  return outcome;
+}
+
+Outcome constitution_amend(const ConstitutionChangeOptions& options) {
+  auto versions = versions_of(options);
+  if (!versions) return usage_error(versions.error().to_string());
+  auto before = parse_version(versions->before);
+  if (!before) return usage_error(before.error().to_string());
+  auto after = parse_version(versions->after);
+  if (!after) return usage_error(after.error().to_string());
+  const constitution::ConstitutionDiff change = constitution::diff(*before, *after);
+  // The version the author already set, if they did, else the one the change requires.
+  const std::string base = change.version_before.empty() ? std::string("1.0.0") : change.version_before;
+  std::string to;
+  if (options.to) to = *options.to;
+  else if (auto suggested = constitution::bumped(base, change.required == constitution::Bump::none
+                                                              ? constitution::Bump::patch
+                                                              : change.required))
+    to = *suggested;
+  else
+    return usage_error(fmt::format("cannot read the version '{}': give --to X.Y.Z", base));
+  constitution::ConstitutionDiff from_previous = change;
+  from_previous.version_after.clear();  // the footer is rewritten from the previous version, not the edited one
+  if (const auto made = constitution::bump_between(base, to); !made || *made == constitution::Bump::none)
+    return usage_error(fmt::format("--to {} is not above the previous version {}", to, base));
+  auto amended = constitution::amend(versions->after.text, from_previous, to,
+                                     options.today.value_or(Date::today()));
+  if (!amended) return usage_error(amended.error().to_string());
+  std::string note;
+  if (const auto made = constitution::bump_between(base, to); made && *made < change.required)
+    note = fmt::format("constable: warning: {} is a {} bump, the change requires {} ({})\n", to,
+                       constitution::to_string(*made), constitution::to_string(change.required),
+                       change.required_because);
+  if (options.dry_run) return Outcome{kExitClean, std::move(*amended), note};
+  std::ofstream out(versions->after_file, std::ios::binary | std::ios::trunc);
+  out << *amended;
+  out.close();
+  if (!out) return usage_error(fmt::format("cannot write {}", versions->after_file.string()));
+  return Outcome{kExitClean,
+                 fmt::format("amended {}: version {} → {} ({} required), Sync Impact Report written\n",
+                             versions->after_file.string(), base, to, constitution::to_string(change.required)),
+                 note};
+}
 
 std::vector<RepositoryImpact> fleet_impact(const fs::path& before, const fs::path& after,
                                            const std::vector<fs::path>& repositories, const CommonOptions& common) {

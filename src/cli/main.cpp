@@ -230,6 +230,32 @@ int run(int argc, char** argv) {
   constitution_lint_cmd->add_option("--today", constitution_today,
                                     "Date footer dates must not be after (YYYY-MM-DD; or CONSTABLE_TODAY)");
 
+  app::ConstitutionChangeOptions constitution_diff;
+  std::string constitution_diff_old, constitution_diff_new;
+  auto* constitution_diff_cmd = constitution_cmd->add_subcommand(
+      "diff", "Compare two versions clause by clause, with the SemVer bump the change requires (exit 1 if under-bumped)");
+  constitution_diff_cmd->add_option("old", constitution_diff_old, "The older version (or, with --rev, the file)");
+  constitution_diff_cmd->add_option("new", constitution_diff_new, "The newer version");
+  constitution_diff_cmd->add_option("--rev", constitution_diff.revision,
+                                    "Compare the file with itself at this git revision (e.g. HEAD~1, origin/main)");
+  constitution_diff_cmd->add_option("--format", constitution_diff.format, "text or json")
+      ->type_name("text|json")
+      ->capture_default_str();
+  constitution_diff_cmd->add_option("--impact", constitution_diff.impact,
+                                    "Check these repositories with both versions: which would newly fail");
+
+  app::ConstitutionChangeOptions constitution_amend;
+  std::string constitution_amend_today;
+  auto* constitution_amend_cmd = constitution_cmd->add_subcommand(
+      "amend", "Write the Sync Impact Report and the version footer of an edited constitution");
+  constitution_amend_cmd->add_option("file", constitution_amend.file, "Constitution Markdown file (else discovered)");
+  constitution_amend_cmd->add_option("--to", constitution_amend.to, "The new version (default: the bump the change requires)");
+  constitution_amend_cmd->add_option("--rev", constitution_amend.revision,
+                                     "The previous version is the file at this git revision (default HEAD)");
+  constitution_amend_cmd->add_option("--from", constitution_amend.old_file, "The previous version is this file");
+  constitution_amend_cmd->add_flag("--dry-run", constitution_amend.dry_run, "Print the amended file instead of writing it");
+  constitution_amend_cmd->add_option("--today", constitution_amend_today, "The Last Amended date (YYYY-MM-DD; or CONSTABLE_TODAY)");
+
   std::string completion_shell;
   auto* completion_cmd = cli.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
   cli::choices(completion_cmd->add_option("shell", completion_shell, "The shell"), {"bash", "zsh", "fish"})
@@ -365,6 +391,33 @@ int run(int argc, char** argv) {
       }
     }
     return emit(app::constitution_lint(constitution_lint), {});
+  }
+  if (*constitution_diff_cmd) {
+    // OLD NEW, or FILE with --rev.
+    if (!constitution_diff_new.empty()) {
+      constitution_diff.old_file = constitution_diff_old;
+      constitution_diff.file = constitution_diff_new;
+    } else if (!constitution_diff_old.empty()) {
+      if (!constitution_diff.revision) {
+        std::cerr << "constable: constitution diff takes OLD NEW, or FILE with --rev REV\n";
+        return app::kExitUsage;
+      }
+      constitution_diff.file = constitution_diff_old;
+    } else if (!constitution_diff.revision) {
+      std::cerr << "constable: constitution diff takes OLD NEW, or --rev REV [FILE]\n";
+      return app::kExitUsage;
+    }
+    return emit(app::constitution_diff(constitution_diff), {});
+  }
+  if (*constitution_amend_cmd) {
+    if (!constitution_amend_today.empty()) {
+      constitution_amend.today = Date::parse(constitution_amend_today);
+      if (!constitution_amend.today) {
+        std::cerr << fmt::format("constable: --today must be YYYY-MM-DD, got '{}'\n", constitution_amend_today);
+        return app::kExitUsage;
+      }
+    }
+    return emit(app::constitution_amend(constitution_amend), {});
   }
   if (*init_cmd) {
     if (!init_today.empty()) {

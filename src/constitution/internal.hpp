@@ -21,6 +21,10 @@ std::optional<DurationMatch> find_duration(std::string_view text);
 
 // Milliseconds in one `unit` (months are 30 days, years 365 days).
 double unit_milliseconds(DurationUnit unit);
+// "hours", "h", "6-month"'s "month": the unit a duration word names.
+DurationUnit duration_unit(std::string_view word);
+// Bytes in one "KB", "MiB", ... (1 KB = 1024 B).
+double size_factor(std::string_view unit);
 
 // "Immediate action required, 24-hour resolution" -> 24 hours; "Next sprint
 // or quarterly cleanup" -> sprint; nullopt when no deadline can be read.

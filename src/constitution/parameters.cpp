@@ -88,19 +88,32 @@ std::optional<DurationMatch> find_duration(std::string_view text) {
   if (!RE2::PartialMatch(input, pattern, &number, &unit)) return std::nullopt;
   const auto amount = to_double(std::string_view(number.data(), number.size()));
   if (!amount) return std::nullopt;
-  const std::string u = text::to_lower(std::string_view(unit.data(), unit.size()));
   DurationMatch match;
   match.amount = *amount;
   match.offset = static_cast<std::size_t>(number.data() - text.data());
-  if (u == "ms" || u.starts_with("millisecond")) match.unit = DurationUnit::milliseconds;
-  else if (u == "s" || u.starts_with("sec")) match.unit = DurationUnit::seconds;
-  else if (u.starts_with("min")) match.unit = DurationUnit::minutes;
-  else if (u == "h" || u.starts_with("h")) match.unit = DurationUnit::hours;
-  else if (u == "d" || u.starts_with("day")) match.unit = DurationUnit::days;
-  else if (u == "w" || u.starts_with("w")) match.unit = DurationUnit::weeks;
-  else if (u.starts_with("month")) match.unit = DurationUnit::months;
-  else match.unit = DurationUnit::years;
+  match.unit = duration_unit(std::string_view(unit.data(), unit.size()));
   return match;
+}
+
+DurationUnit duration_unit(std::string_view word) {
+  const std::string u = text::to_lower(word);
+  if (u == "ms" || u.starts_with("millisecond")) return DurationUnit::milliseconds;
+  if (u == "s" || u.starts_with("sec")) return DurationUnit::seconds;
+  if (u.starts_with("min")) return DurationUnit::minutes;
+  if (u == "h" || u.starts_with("h")) return DurationUnit::hours;
+  if (u == "d" || u.starts_with("day")) return DurationUnit::days;
+  if (u == "w" || u.starts_with("w")) return DurationUnit::weeks;
+  if (u.starts_with("month")) return DurationUnit::months;
+  return DurationUnit::years;
+}
+
+double size_factor(std::string_view unit) {
+  const std::string u = text::to_lower(unit);
+  if (u.starts_with('k')) return 1024.0;
+  if (u.starts_with('m')) return 1024.0 * 1024.0;
+  if (u.starts_with('g')) return 1024.0 * 1024.0 * 1024.0;
+  if (u.starts_with('t')) return 1024.0 * 1024.0 * 1024.0 * 1024.0;
+  return 1.0;
 }
 
 }  // namespace detail
@@ -147,13 +160,7 @@ std::optional<std::uint64_t> capture_size_bytes(std::string_view text) {
     return std::nullopt;
   const auto amount = to_double(std::string_view(number.data(), number.size()));
   if (!amount) return std::nullopt;
-  const std::string u = text::to_lower(std::string_view(unit.data(), unit.size()));
-  double factor = 1.0;
-  if (u.starts_with('k')) factor = 1024.0;
-  else if (u.starts_with('m')) factor = 1024.0 * 1024.0;
-  else if (u.starts_with('g')) factor = 1024.0 * 1024.0 * 1024.0;
-  else if (u.starts_with('t')) factor = 1024.0 * 1024.0 * 1024.0 * 1024.0;
-  const double bytes = std::round(*amount * factor);
+  const double bytes = std::round(*amount * detail::size_factor(std::string_view(unit.data(), unit.size())));
   if (!(bytes >= 0) || bytes > 9.0e18) return std::nullopt;
   return static_cast<std::uint64_t>(bytes);
 }
@@ -313,6 +320,122 @@ std::optional<Tree> capture_tree(std::string_view code_block) {
   }
   if (tree.entries.empty()) return std::nullopt;
   return tree;
+}
+
+namespace {
+
+// Words before a number that bound it from below or above, nearest first.
+Bound bound_before(std::string_view before) {
+  static const RE2 at_least(R"((?i)(?:\bminimum|\bmin\.?|\bat least|>=|\x{2265}|>|\bmore than|\bover|\bno less than)\W*$)");
+  static const RE2 at_most(
+      R"((?i)(?:\bmaximum|\bmax\.?|\bat most|<=|\x{2264}|<|\bunder|\bwithin|\bless than|\bfewer than|\bno more than|)"
+      R"(\bup to|\blimit|\bbelow|\bbudgets?|\btimeouts?)\W*$)");
+  // A label names the bound further off: "Maximum subagent depth: 3 levels".
+  static const RE2 label_at_least(R"((?i)\b(?:minimum|min\.?|at least)\b)");
+  static const RE2 label_at_most(R"((?i)\b(?:maximum|max\.?|at most)\b)");
+  const re2::StringPiece input(before.data(), before.size());
+  if (RE2::PartialMatch(input, at_least)) return Bound::at_least;
+  if (RE2::PartialMatch(input, at_most)) return Bound::at_most;
+  if (RE2::PartialMatch(input, label_at_least)) return Bound::at_least;
+  if (RE2::PartialMatch(input, label_at_most)) return Bound::at_most;
+  return Bound::unknown;
+}
+
+Bound bound_after(std::string_view after) {
+  static const RE2 at_least(R"((?i)^\s*(?:\+|or more\b|or higher\b|or greater\b|minimum\b|at least\b))");
+  static const RE2 at_most(R"((?i)^\s*(?:or less\b|or fewer\b|or lower\b|maximum\b|at most\b))");
+  const re2::StringPiece input(after.data(), after.size());
+  if (RE2::PartialMatch(input, at_least)) return Bound::at_least;
+  if (RE2::PartialMatch(input, at_most)) return Bound::at_most;
+  return Bound::unknown;
+}
+
+// The words just before `offset`, back to the previous number, clause
+// boundary or four words: "Maximum subagent depth: " for "3 levels".
+std::string_view window_before(std::string_view text, std::size_t offset) {
+  std::size_t start = offset;
+  int words = 0;
+  while (start > 0) {
+    const char c = text[start - 1];
+    if (c == ',' || c == ';' || c == '(' || is_digit(c)) break;
+    if (c == ' ' && start < offset && text[start] != ' ' && ++words == 5) break;
+    --start;
+  }
+  return text.substr(start, offset - start);
+}
+
+}  // namespace
+
+std::vector<Quantity> quantities(std::string_view text) {
+  // A number, an optional hyphen ("6-month"), and what it counts: a unit or
+  // the noun after it. Numbers glued to letters (P95, v2, sha-abc1234) or in
+  // versions (1.2.3) and standards (RFC 7807) are names, not quantities.
+  static const RE2 number(R"((\d+(?:\.\d+)?)(\s*%|\s*-?\s*[A-Za-z]+)?)");
+  static const RE2 name_before(R"((?i)(?:\b(?:rfc|iso|tier|article|phase|step|stage|v|version)\s*|#)$)");
+  std::vector<Quantity> out;
+  re2::StringPiece input(text.data(), text.size());
+  re2::StringPiece digits;
+  re2::StringPiece unit;
+  while (RE2::FindAndConsume(&input, number, &digits, &unit)) {
+    const auto offset = static_cast<std::size_t>(digits.data() - text.data());
+    const std::size_t number_end = offset + digits.size();
+    const char before = offset > 0 ? text[offset - 1] : ' ';
+    const bool glued = is_alpha(before) || before == '_' || before == '-' || before == '.' || before == '/';
+    const bool version = number_end < text.size() && text[number_end] == '.' && number_end + 1 < text.size() &&
+                         is_digit(text[number_end + 1]);
+    const std::string_view preceding = text.substr(0, offset);
+    const bool named = RE2::PartialMatch(re2::StringPiece(preceding.data(), preceding.size()), name_before);
+    if (glued || version || named) continue;
+    const auto value = to_double(std::string_view(digits.data(), digits.size()));
+    if (!value) continue;
+    Quantity q;
+    q.value = *value;
+    q.comparable = *value;
+    std::string word = unit.data() == nullptr ? std::string{} : std::string(text::trim(std::string_view(unit.data(), unit.size())));
+    if (!word.empty() && word.front() == '-') word = std::string(text::trim(std::string_view(word).substr(1)));
+    std::size_t end = number_end + (unit.data() == nullptr ? 0 : unit.size());
+    // "Level 2 minimum", "3 or more": a bound or a joining word, not what is counted.
+    static const RE2 not_a_noun(R"((?i)minimum|maximum|min|max|or|and|at|to|per|of|in|for|the|a|an|is|are|be)");
+    if (RE2::FullMatch(word, not_a_noun)) {
+      word.clear();
+      end = number_end;
+    }
+    static const RE2 duration_word(
+        R"((?i)milliseconds?|ms|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|years?|yrs?)");
+    static const RE2 size_word(R"((?i)kib|kb|mib|mb|gib|gb|tib|tb|bytes?)");
+    if (word == "%") {
+      q.unit = "%";
+    } else if (RE2::FullMatch(word, duration_word)) {
+      const auto kind = detail::duration_unit(word);
+      q.unit = word;
+      q.comparable = *value * detail::unit_milliseconds(kind);
+      q.kind = Quantity::Kind::duration;
+    } else if (RE2::FullMatch(word, size_word)) {
+      q.unit = word;
+      q.comparable = *value * detail::size_factor(word);
+      q.kind = Quantity::Kind::size;
+    } else {
+      q.unit = text::to_lower(word);  // the counted noun, "partitions"; "" for a bare number
+      if (q.unit.size() > 1 && q.unit.back() == 's') q.unit.pop_back();
+    }
+    if (q.unit == "%") q.kind = Quantity::Kind::percentage;
+    q.offset = offset;
+    q.length = end - offset;
+    q.text = std::string(text.substr(offset, q.length));
+    q.bound = bound_before(window_before(text, offset));
+    if (q.bound == Bound::unknown) q.bound = bound_after(text.substr(end));
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+Direction direction(const Quantity& before, const Quantity& after) {
+  const bool comparable = before.kind == after.kind && before.bound == after.bound &&
+                          (before.kind != Quantity::Kind::count || before.unit == after.unit);
+  if (!comparable || before.bound == Bound::unknown) return Direction::unknown;
+  if (before.comparable == after.comparable) return Direction::same;
+  const bool higher = after.comparable > before.comparable;
+  return (before.bound == Bound::at_least) == higher ? Direction::tightened : Direction::loosened;
 }
 
 }  // namespace constable::constitution

@@ -31,6 +31,30 @@ std::vector<std::string> capture_list(std::string_view text);
 // for production)" -> {"Alpine Linux preferred for production"}.
 std::vector<std::string> capture_parentheticals(std::string_view text);
 
+// A number a clause states, with what it counts and which way it binds:
+// "minimum 3 partitions", "< 500ms", "within 48 hours", "80% code coverage".
+enum class Bound : std::uint8_t { at_least, at_most, unknown };
+struct Quantity {
+  enum class Kind : std::uint8_t { count, percentage, duration, size };
+  double value = 0;
+  std::string unit;          // "%", "ms", "hours", "KB", or the counted noun ("partition"), "" for none
+  Kind kind = Kind::count;
+  double comparable = 0;     // durations in milliseconds, sizes in bytes, else the value
+  Bound bound = Bound::unknown;
+  std::size_t offset = 0;    // in the text
+  std::size_t length = 0;
+  std::string text;          // "3 partitions", "500ms", "6-month"
+};
+// Every quantity of `text`, in order. Numbers that name things are left
+// out: glued to letters (P95, v2), versions (1.2.3), standards (RFC 7807),
+// tiers, phases and steps ("Tier 1").
+std::vector<Quantity> quantities(std::string_view text);
+// What changing `before` into `after` does to the rule: tightened (a
+// minimum raised, a maximum lowered), loosened, the same, or unknown when
+// they do not compare (another unit, no bound).
+enum class Direction : std::uint8_t { tightened, loosened, same, unknown };
+Direction direction(const Quantity& before, const Quantity& after);
+
 // Paths prescribed by a file-tree code block (├── / └── / │ drawing or
 // indentation), relative to the tree's root, directories ending in '/':
 // {"Chart.yaml", "values.yaml", "templates/", "templates/deployment.yaml", ...}.

@@ -72,3 +72,96 @@ TEST(ConstitutionLintCommand, TheReferenceConstitution) {
 
 }  // namespace
 }  // namespace constable::testing
+
+namespace constable::testing {
+namespace {
+
+constexpr std::string_view kVersion1 =
+    "# C\n\n## Kafka\n- Topics MUST have minimum 3 partitions for scalability\n\n"
+    "**Version**: 1.0.0 | **Ratified**: 2026-01-03 | **Last Amended**: 2026-01-03\n";
+
+std::string replaced(std::string text, std::string_view from, std::string_view to) {
+  text.replace(text.find(from), from.size(), to);
+  return text;
+}
+
+TEST(ConstitutionDiffCommand, AnUnderBumpedChangeExitsOne) {
+  TempDir dir;
+  const auto old_file = dir.write("old.md", kVersion1);
+  const auto new_file = dir.write("new.md", replaced(replaced(std::string(kVersion1), "minimum 3", "minimum 5"),
+                                                     "**Version**: 1.0.0", "**Version**: 1.1.0"));
+  const auto r = constable({"constitution", "diff", old_file.string(), new_file.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("parameter changed line 4 [Kafka] \"Topics MUST have minimum 5 partitions for scalability\": "
+                       "3 partitions → 5 partitions (tightened)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Required bump: MAJOR (a parameter tightened: 3 partitions → 5 partitions); made: MINOR "
+                       "(1.0.0 → 1.1.0): not enough"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Version change: 1.0.0 → 2.0.0"), std::string::npos) << r.out;
+
+  const auto json = constable({"constitution", "diff", old_file.string(), new_file.string(), "--format", "json"});
+  const auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["required"], "MAJOR");
+  EXPECT_EQ(doc["made"], "MINOR");
+  EXPECT_EQ(doc["enough"], false);
+  EXPECT_EQ(doc["clauses"][0]["parameters"][0]["direction"], "tightened");
+
+  const auto same = constable({"constitution", "diff", old_file.string(), old_file.string()});
+  EXPECT_EQ(same.exit_code, 0) << same.out;
+  EXPECT_NE(same.out.find("no clause or section changed"), std::string::npos) << same.out;
+}
+
+TEST(ConstitutionAmendCommand, AmendsAgainstTheCommittedVersion) {
+  TempDir repo;
+  repo.write(".specify/memory/constitution.md", kVersion1);
+  git(repo, {"init", "-q"});
+  git(repo, {"add", "."});
+  git(repo, {"commit", "-q", "-m", "docs: constitution"});
+  const auto file = repo.write(".specify/memory/constitution.md",
+                               replaced(std::string(kVersion1), "for scalability\n",
+                                        "for scalability\n- Retention MUST be configured\n"));
+  const auto diff = constable({"constitution", "diff", "--rev", "HEAD"}, repo.path());
+  EXPECT_EQ(diff.exit_code, 1) << diff.out << diff.err;
+  const auto r = constable({"constitution", "amend", "--today", "2026-11-20"}, repo.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "amended .specify/memory/constitution.md: version 1.0.0 → 1.1.0 (MINOR required), Sync Impact "
+                   "Report written\n");
+  const std::string amended = read_file(file);
+  EXPECT_TRUE(amended.starts_with("<!--\nSync Impact Report\nVersion change: 1.0.0 → 1.1.0\n")) << amended;
+  EXPECT_NE(amended.find("- Kafka: added \"Retention MUST be configured\""), std::string::npos) << amended;
+  EXPECT_TRUE(amended.ends_with("**Version**: 1.1.0 | **Ratified**: 2026-01-03 | **Last Amended**: 2026-11-20\n"))
+      << amended;
+  // Now the bump is enough, and lint agrees with the report.
+  EXPECT_EQ(constable({"constitution", "diff", "--rev", "HEAD"}, repo.path()).exit_code, 0);
+  EXPECT_EQ(constable({"constitution", "lint"}, repo.path()).exit_code, 0);
+  // A version not above the previous one is refused.
+  const auto refused = constable({"constitution", "amend", "--to", "1.0.0"}, repo.path());
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("not above"), std::string::npos) << refused.err;
+}
+
+TEST(ConstitutionDiffCommand, ImpactNamesTheRepositoriesThatWouldNewlyFail) {
+  TempDir dir;
+  const std::string base =
+      "# C\n\n## Docker Standards\n\n### Dockerfile Requirements\n- Multi-stage builds MUST be used for optimization\n";
+  const auto old_file = dir.write("old.md", base);
+  const auto new_file = dir.write("new.md", base + "- Non-root user MUST be specified\n");
+  dir.write("root/Dockerfile", "FROM alpine:3.19 AS build\nRUN true\nFROM alpine:3.19\nCOPY --from=build /x /x\n");
+  dir.write("empty/README.md", "# empty\n");
+  const auto r = constable({"constitution", "diff", old_file.string(), new_file.string(), "--impact",
+                            (dir.path() / "root").string(), (dir.path() / "empty").string(),
+                            (dir.path() / "absent").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // no versions: no bump to judge
+  EXPECT_NE(r.out.find("Fleet impact (3 repositories):\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("root: would newly fail: 1 new finding (docker/non-root-user 1), 0 resolved"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("empty: passes: 0 new findings, 0 resolved"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("absent: not checked:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 of 3 repositories would newly fail."), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace constable::testing

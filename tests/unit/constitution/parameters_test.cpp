@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "constitution/parameters.hpp"
 
 namespace constable::constitution {
@@ -114,6 +116,51 @@ TEST(ParametersCapture, TreeWithIndentationAndAscii) {
 
   EXPECT_FALSE(capture_tree(""));
   EXPECT_FALSE(capture_tree("\n   \n"));
+}
+
+}  // namespace
+}  // namespace constable::constitution
+
+namespace constable::constitution {
+namespace {
+
+std::vector<std::string> described(std::string_view text) {
+  std::vector<std::string> out;
+  for (const Quantity& q : quantities(text)) {
+    const char* bound = q.bound == Bound::at_least ? ">=" : q.bound == Bound::at_most ? "<=" : "?";
+    out.push_back(fmt::format("{}{}[{}]", bound, q.value, q.unit));
+  }
+  return out;
+}
+
+TEST(ParametersQuantities, ReferenceClauses) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(described("Unit Tests: Minimum 80% code coverage"), (V{">=80[%]"}));
+  EXPECT_EQ(described("Bundle size MUST be monitored; route-level chunks < 200KB gzipped"), (V{"<=200[KB]"}));
+  EXPECT_EQ(described("Flaky tests MUST be fixed within 48 hours or disabled"), (V{"<=48[hours]"}));
+  EXPECT_EQ(described("Maximum subagent depth: 3 levels"), (V{"<=3[level]"}));
+  EXPECT_EQ(described("P95 latency: < 500ms"), (V{"<=500[ms]"}));
+  EXPECT_EQ(described("Breaking changes require 6-month transition period"), (V{"?6[month]"}));
+  EXPECT_EQ(described("Topics MUST have minimum 3 partitions for scalability"), (V{">=3[partition]"}));
+  EXPECT_EQ(described("Community feedback period (minimum 2 weeks)"), (V{">=2[weeks]"}));
+  EXPECT_EQ(described("Query timeouts MUST be configured (default: 30s)"), (V{"?30[s]"}));
+  EXPECT_EQ(described("REST APIs MUST follow Richardson Maturity Model Level 2 minimum"), (V{">=2[]"}));
+  EXPECT_EQ(described("Data in transit MUST use TLS 1.3+"), (V{">=1.3[]"}));
+  EXPECT_EQ(described("Error responses MUST follow RFC 7807 (Problem Details)"), (V{}));
+  EXPECT_EQ(described("Semantic versioning for releases: v1.2.3; P99 and sha-abc1234"), (V{}));
+  EXPECT_EQ(described("Tier 1 - Infrastructure Agents"), (V{}));
+}
+
+TEST(ParametersQuantities, DirectionOfAChange) {
+  const auto one = [](std::string_view text) { return quantities(text).front(); };
+  EXPECT_EQ(direction(one("Minimum 80% coverage"), one("Minimum 85% coverage")), Direction::tightened);
+  EXPECT_EQ(direction(one("Minimum 80% coverage"), one("Minimum 70% coverage")), Direction::loosened);
+  EXPECT_EQ(direction(one("within 7 days"), one("within 48 hours")), Direction::tightened);
+  EXPECT_EQ(direction(one("< 200KB gzipped"), one("< 1MB gzipped")), Direction::loosened);
+  EXPECT_EQ(direction(one("within 7 days"), one("within 1 week")), Direction::same);
+  EXPECT_EQ(direction(one("Maximum unavailable pods: 25%"), one("Maximum unavailable pods: 20%")), Direction::tightened);
+  EXPECT_EQ(direction(one("6-month transition"), one("3-month transition")), Direction::unknown);
+  EXPECT_EQ(direction(one("minimum 3 partitions"), one("minimum 3 replicas")), Direction::unknown);
 }
 
 }  // namespace
