@@ -346,6 +346,19 @@ Outcome constitution_lint(const ConstitutionOptions& options) {
     enforced = enforced_clauses(*parsed);
     lint_options.enforced_clause_ids = &enforced;
   }
+  // Edited since the last commit: what the edit changed, to judge its version and report.
+  std::optional<constitution::Constitution> committed;
+  std::optional<constitution::Constitution> current;
+  constitution::ConstitutionDiff since_committed;
+  if (auto before = at_revision(*file, "HEAD"); before && before->text != *content) {
+    committed = constitution::parse(before->text, before->label).value_or(constitution::Constitution{});
+    current = constitution::parse(*content, path).value_or(constitution::Constitution{});
+    if (!committed->clauses.empty() && !current->clauses.empty()) {
+      since_committed = constitution::diff(*committed, *current);
+      lint_options.since_committed = &since_committed;
+      lint_options.committed_label = before->label;
+    }
+  }
   auto result = constitution::lint(*content, path, lint_options);
   if (!result) return usage_error(result.error().to_string());
   const bool failing = std::any_of(result->findings.begin(), result->findings.end(), [](const auto& f) {

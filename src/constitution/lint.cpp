@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "constitution/parameters.hpp"
 #include "core/text.hpp"
 
 namespace constable::constitution {
@@ -17,6 +19,8 @@ namespace {
 const std::vector<LintRule> kRules = {
     {"constitution/attestation-only", LintLevel::note,
      "A clause about people or a recurring meeting: no file can show it, only an attestation"},
+    {"constitution/conflicting-parameters", LintLevel::warning,
+     "Two clauses about the same thing with different numbers (two coverage minimums)"},
     {"constitution/date", LintLevel::error,
      "A version footer date not in ISO form (YYYY-MM-DD), amended before it was ratified, or in the future"},
     {"constitution/duplicate-clause", LintLevel::warning, "The same clause twice"},
@@ -186,6 +190,30 @@ bool has_footer_like_line(std::string_view markdown) {
       R"((?mi)^[>\s]*(?:\*\*)?(?:version|versi\x{F3}n|vers\x{E3}o|\x{7248}\x{672C}|\x{30D0}\x{30FC}\x{30B8}\x{30E7}\x{30F3}|)"
       R"(\x{BC84}\x{C804})\s*(?::|\x{FF1A})?\s*(?:\*\*)?\s*(?::|\x{FF1A})?\s*v?\d+\.\d+\.\d+)");
   return RE2::PartialMatch(re2::StringPiece(markdown.data(), markdown.size()), footer);
+}
+
+// Edited since it was committed, in a way that needs a bump: the footer and
+// the report must say so before the edit is merged.
+void uncommitted_amendment(const Constitution& c, const LintOptions& options, std::vector<LintFinding>& out) {
+  const ConstitutionDiff* change = options.since_committed;
+  if (change == nullptr || change->required == Bump::none) return;
+  const int line = c.version ? c.version->line : 1;
+  if (change->made && *change->made == Bump::none) {
+    out.push_back({&rule("constitution/sync-impact-report"), line, 0,
+                   fmt::format("changed since {} ({} required: {}) but the version is still {}; "
+                               "`constable constitution amend` writes the new version and its report",
+                               options.committed_label, to_string(change->required), change->required_because,
+                               change->version_after),
+                   {}});
+    return;
+  }
+  // A report about another version is version-mismatch's; a missing one is this rule's.
+  if (change->version_after.empty() || c.sync_impact) return;
+  out.push_back({&rule("constitution/sync-impact-report"), line, 0,
+                 fmt::format("the version is now {} but no Sync Impact Report says what changed since {}; "
+                             "`constable constitution amend --to {}` writes it",
+                             change->version_after, options.committed_label, change->version_after),
+                 {}});
 }
 
 void versions(const Constitution& c, std::string_view markdown, std::vector<LintFinding>& out) {
@@ -420,6 +448,80 @@ bool in_policy_section(const Clause& clause) {
   });
 }
 
+// What a clause with a number is about: its words without the number, its
+// unit, keywords, bounds and filler. "Unit Tests: Minimum 80% code
+// coverage" is about {unit, tests, code, coverage}.
+std::set<std::string> subject(std::string_view clause_text, const std::vector<Quantity>& found) {
+  static const std::set<std::string, std::less<>> filler = {
+      "must", "shall", "should", "may", "not", "never", "be", "is", "are", "the", "a", "an", "of", "for", "to",
+      "in", "on", "all", "and", "or", "with", "by", "at", "least", "most", "minimum", "maximum", "min", "max",
+      "within", "under", "less", "than", "more", "no", "per", "each", "every", "default", "have", "has", "use",
+      "used", "required", "require", "requires", "up", "over", "below", "above", "e", "g"};
+  std::string without;
+  std::size_t at = 0;
+  for (const Quantity& q : found) {
+    without.append(clause_text.substr(at, q.offset - at));
+    without += ' ';
+    at = q.offset + q.length;
+  }
+  without.append(clause_text.substr(at));
+  std::set<std::string> words;
+  std::string word;
+  const auto flush = [&] {
+    if (!word.empty() && !filler.contains(word)) words.insert(word);
+    word.clear();
+  };
+  for (const char ch : without) {
+    if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || (ch & 0x80) != 0) word += ch;
+    else if (ch >= 'A' && ch <= 'Z') word += static_cast<char>(ch - 'A' + 'a');
+    else flush();
+  }
+  flush();
+  return words;
+}
+
+bool same_subject(const std::set<std::string>& a, const std::set<std::string>& b) {
+  const auto& small = a.size() <= b.size() ? a : b;
+  const auto& large = a.size() <= b.size() ? b : a;
+  if (small.size() < 2) return false;
+  const auto common = static_cast<std::size_t>(
+      std::count_if(small.begin(), small.end(), [&](const std::string& w) { return large.contains(w); }));
+  return common == small.size() || 4 * common >= 3 * (a.size() + b.size() - common);
+}
+
+// The same subject held to two different numbers of one kind and bound:
+// "Minimum 80% code coverage" here, "Code coverage MUST be at least 70%" there.
+void conflicting_parameters(const Constitution& c, std::vector<LintFinding>& out) {
+  struct Stated {
+    const Clause* clause;
+    Quantity quantity;
+    std::set<std::string> about;
+  };
+  std::vector<Stated> stated;
+  for (const Clause& clause : c.clauses) {
+    if (clause.kind == ClauseKind::structure_block || in_policy_section(clause)) continue;
+    const auto found = quantities(clause.text);
+    if (found.size() != 1 || found.front().bound == Bound::unknown) continue;  // one number, one rule
+    stated.push_back({&clause, found.front(), subject(clause.text, found)});
+  }
+  for (std::size_t j = 0; j < stated.size(); ++j) {
+    for (std::size_t i = 0; i < j; ++i) {
+      const Quantity& a = stated[i].quantity;
+      const Quantity& b = stated[j].quantity;
+      // Durations and sizes compare in base units ("7 days" is "1 week"); counts by their noun.
+      const bool comparable_units = a.kind != Quantity::Kind::count || a.unit == b.unit;
+      if (a.kind != b.kind || a.bound != b.bound || !comparable_units || a.comparable == b.comparable) continue;
+      if (!same_subject(stated[i].about, stated[j].about)) continue;
+      out.push_back({&rule("constitution/conflicting-parameters"), stated[j].clause->line, 0,
+                     fmt::format("\"{}\" says {} where line {} says {} (\"{}\"): which one holds?",
+                                 text::shorten(stated[j].clause->text, 70), b.text, stated[i].clause->line, a.text,
+                                 text::shorten(stated[i].clause->text, 70)),
+                     stated[j].clause->id});
+      break;  // one finding per clause
+    }
+  }
+}
+
 // Why only an attestation can show a clause is kept, or nullopt. Words
 // about people, and reviews or meetings on a calendar: a repository holds
 // files, not the fact that a meeting took place.
@@ -504,10 +606,12 @@ Result<LintResult> lint(std::string_view markdown, const std::string& path, cons
     const Constitution& c = *parsed;
     dates(c, options, result.findings);
     versions(c, body, result.findings);
+    uncommitted_amendment(c, options, result.findings);
     follow_ups(c, result.findings);
     principles_without_keyword(c, result.findings);
     duplicates(c, result.findings);
     lower_case_keywords(c, result.findings);
+    conflicting_parameters(c, result.findings);
     enforceability(c, options, result.findings);
     if (!parsed->clauses.empty()) result.constitution = std::move(*parsed);
   }

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "constitution/diff.hpp"
 #include "constitution/model.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
@@ -45,6 +46,11 @@ struct LintOptions {
   // Clauses a check of the catalog binds: they are enforced by a check,
   // whatever their words say (null: not known, nothing is assumed).
   const std::set<std::string, std::less<>>* enforced_clause_ids = nullptr;
+  // The change since the committed version ("HEAD:.specify/memory/constitution.md"),
+  // when the file differs from it: a change that needs a bump needs a new
+  // version and a report of it (null: not known).
+  const ConstitutionDiff* since_committed = nullptr;
+  std::string committed_label;
 };
 
 struct LintResult {

@@ -125,6 +125,13 @@ TEST(ConstitutionAmendCommand, AmendsAgainstTheCommittedVersion) {
                                         "for scalability\n- Retention MUST be configured\n"));
   const auto diff = constable({"constitution", "diff", "--rev", "HEAD"}, repo.path());
   EXPECT_EQ(diff.exit_code, 1) << diff.out << diff.err;
+  // lint sees the edit too: a new clause and the same version.
+  const auto lint = constable({"constitution", "lint"}, repo.path());
+  EXPECT_EQ(lint.exit_code, 1);
+  EXPECT_NE(lint.out.find(":7: warning: changed since HEAD:.specify/memory/constitution.md (MINOR required: a clause "
+                          "added: \"Retention MUST be configured\") but the version is still 1.0.0;"),
+            std::string::npos)
+      << lint.out;
   const auto r = constable({"constitution", "amend", "--today", "2026-11-20"}, repo.path());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.out, "amended .specify/memory/constitution.md: version 1.0.0 → 1.1.0 (MINOR required), Sync Impact "

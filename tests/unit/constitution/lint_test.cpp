@@ -245,6 +245,19 @@ TEST(ConstitutionLint, LowerCaseMustIsOneWarningWithEveryLine) {
             "\"All data must be encrypted.\"");
 }
 
+TEST(ConstitutionLint, TwoNumbersForOneSubjectAreAWarning) {
+  const std::string text = fmt::format(
+      "# C\n\n## Testing\n- Unit Tests: Minimum 80% code coverage\n- P50 latency: < 100ms\n- P95 latency: < 500ms\n"
+      "- Critical vulnerabilities MUST be patched within 7 days\n- High vulnerabilities MUST be patched within 30 days\n\n"
+      "## Quality\n- Code coverage MUST be at least 70%\n- Critical vulnerabilities MUST be patched within 1 week\n\n{}",
+      kFooter);
+  const auto result = must_lint(text);
+  ASSERT_EQ(summary(result), (std::vector<std::string>{"constitution/conflicting-parameters@11"}));
+  EXPECT_EQ(result.findings[0].message,
+            "\"Code coverage MUST be at least 70%\" says 70% where line 4 says 80% (\"Unit Tests: Minimum 80% code "
+            "coverage\"): which one holds?");
+}
+
 TEST(ConstitutionLint, RepeatedListLabelsAreNotRepeatedClauses) {
   const std::string text = fmt::format(
       "# C\n\n## A\n- Rules:\n  - A MUST a.\n\n## B\n- Rules:\n  - B MUST b.\n\n{}", kFooter);
