@@ -14,10 +14,10 @@
 #include "constitution/amend.hpp"
 #include "constitution/diff.hpp"
 #include "constitution/lint.hpp"
-#include "git/repository.hpp"
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "engine/catalog.hpp"
+#include "git/repository.hpp"
 
 namespace constable::app {
 
@@ -218,7 +218,27 @@ Outcome constitution_diff(const ConstitutionChangeOptions& options) {
     TempFile old_copy(versions->before.text);
     if (old_copy.path().empty()) return usage_error("cannot write a temporary copy of the old constitution");
     const auto impacts = fleet_impact(old_copy.path(), versions->after_file, options.impact, options.common);
-    outcome.out += "\n" + render_impact_text(impacts);
+    if (options.format == "json") {
+      auto doc = nlohmann::ordered_json::parse(outcome.out);
+      auto& list = doc["impact"] = nlohmann::ordered_json::array();
+      for (const RepositoryImpact& impact : impacts) {
+        nlohmann::ordered_json entry = {{"repository", impact.repository}};
+        if (!impact.error.empty()) {
+          entry["error"] = impact.error;
+        } else {
+          entry["newly_fails"] = impact.newly_fails();
+          entry["failing_before"] = impact.failing_before;
+          entry["failing_after"] = impact.failing_after;
+          entry["new_findings"] = impact.new_findings;
+          entry["resolved_findings"] = impact.resolved_findings;
+          entry["new_by_check"] = impact.new_by_check;
+        }
+        list.push_back(std::move(entry));
+      }
+      outcome.out = doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    } else {
+      outcome.out += "\n" + render_impact_text(impacts);
+    }
   }
   // Under-bumped is the problem a constitution's pull request should fail
   // on; without both versions there is no bump to judge (lint says so).
@@ -333,30 +353,24 @@ Outcome constitution_lint(const ConstitutionOptions& options) {
     return usage_error(fmt::format("--format must be text or json, got '{}'", options.format));
   auto file = constitution_file(options);
   if (!file) return usage_error(file.error().to_string());
-  files::ReadOptions read;
-  read.max_size = constitution::kMaxSize;
-  auto content = files::read(*file, read);
-  if (!content) return usage_error(fmt::format("cannot read the constitution: {}", content.error().error.to_string()));
+  auto content = read_constitution(*file);
+  if (!content) return usage_error(content.error().to_string());
   const std::string path = file->string();
   constitution::LintOptions lint_options;
   lint_options.today = options.today.value_or(Date::today());
   // Bound against a first parse: only then is it known which clauses checks enforce.
   std::set<std::string, std::less<>> enforced;
-  if (auto parsed = constitution::parse(*content, path)) {
-    enforced = enforced_clauses(*parsed);
-    lint_options.enforced_clause_ids = &enforced;
-  }
-  // Edited since the last commit: what the edit changed, to judge its version and report.
-  std::optional<constitution::Constitution> committed;
-  std::optional<constitution::Constitution> current;
   constitution::ConstitutionDiff since_committed;
-  if (auto before = at_revision(*file, "HEAD"); before && before->text != *content) {
-    committed = constitution::parse(before->text, before->label).value_or(constitution::Constitution{});
-    current = constitution::parse(*content, path).value_or(constitution::Constitution{});
-    if (!committed->clauses.empty() && !current->clauses.empty()) {
-      since_committed = constitution::diff(*committed, *current);
-      lint_options.since_committed = &since_committed;
-      lint_options.committed_label = before->label;
+  if (auto current = constitution::parse(*content, path)) {
+    enforced = enforced_clauses(*current);
+    lint_options.enforced_clause_ids = &enforced;
+    // Edited since the last commit: what the edit changed, to judge its version and report.
+    if (auto before = at_revision(*file, "HEAD"); before && before->text != *content) {
+      if (auto committed = constitution::parse(before->text, before->label)) {
+        since_committed = constitution::diff(*committed, *current);
+        lint_options.since_committed = &since_committed;
+        lint_options.committed_label = before->label;
+      }
     }
   }
   auto result = constitution::lint(*content, path, lint_options);

@@ -15,12 +15,6 @@ namespace constable::constitution {
 
 namespace {
 
-std::string normalized(std::string_view clause_text) {
-  std::string out = text::to_lower(text::trim(clause_text));
-  while (!out.empty() && (out.back() == '.' || out.back() == ';' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
 // The text with every quantity replaced by '#': equal masks mean only numbers changed.
 std::string masked(std::string_view clause_text, const std::vector<Quantity>& found) {
   std::string out;
@@ -31,7 +25,7 @@ std::string masked(std::string_view clause_text, const std::vector<Quantity>& fo
     at = q.offset + q.length;
   }
   out.append(clause_text.substr(at));
-  return normalized(out);
+  return normalized_clause_text(out);
 }
 
 std::set<std::string> words(std::string_view clause_text) {
@@ -128,7 +122,7 @@ ClauseChange compare(const Clause& before, const Clause& after) {
   ClauseChange change;
   change.before = &before;
   change.after = &after;
-  const bool same_text = normalized(before.text) == normalized(after.text);
+  const bool same_text = normalized_clause_text(before.text) == normalized_clause_text(after.text);
   if (same_text) {
     if (before.section_path == after.section_path) return change;  // only its place among others moved
     change.kind = ChangeKind::moved;
@@ -178,7 +172,8 @@ struct SemVer {
 };
 
 std::optional<SemVer> semver(std::string_view text) {
-  static const RE2 pattern(R"(v?(\d{1,9})\.(\d{1,9})\.(\d{1,9}))");
+  // A pre-release or build suffix ("2.0.0-rc.1") does not change the bump.
+  static const RE2 pattern(R"(v?(\d{1,9})\.(\d{1,9})\.(\d{1,9})(?:[-+][0-9A-Za-z.-]*)?)");
   SemVer v;
   if (!RE2::FullMatch(re2::StringPiece(text.data(), text.size()), pattern, &v.major, &v.minor, &v.patch))
     return std::nullopt;
@@ -186,6 +181,12 @@ std::optional<SemVer> semver(std::string_view text) {
 }
 
 }  // namespace
+
+std::string normalized_clause_text(std::string_view clause_text) {
+  std::string out = text::to_lower(text::trim(clause_text));
+  while (!out.empty() && (out.back() == '.' || out.back() == ';' || out.back() == ' ')) out.pop_back();
+  return out;
+}
 
 std::string_view to_string(Bump bump) {
   switch (bump) {
@@ -261,7 +262,7 @@ ConstitutionDiff diff(const Constitution& before, const Constitution& after) {
       old_by_key.erase(it);
     }
   };
-  pair_by([](const Clause& c) { return normalized(c.text); });
+  pair_by([](const Clause& c) { return normalized_clause_text(c.text); });
   pair_by([](const Clause& c) { return masked(c.text, quantities(c.text)); });
   // 4. Rewordings: the most similar pairs first, at least half their words shared.
   std::vector<std::size_t> old_left;

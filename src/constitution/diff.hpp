@@ -59,6 +59,10 @@ struct ConstitutionDiff {
 
 ConstitutionDiff diff(const Constitution& before, const Constitution& after);
 
+// What two clauses must share to be the same clause: the text lower-cased,
+// without surrounding space or a final period or semicolon.
+std::string normalized_clause_text(std::string_view clause_text);
+
 // `version` raised by `bump` (1.4.2 + MINOR = 1.5.0), or nullopt when it is
 // not MAJOR.MINOR.PATCH.
 std::optional<std::string> bumped(std::string_view version, Bump bump);

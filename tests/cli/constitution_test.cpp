@@ -168,6 +168,11 @@ TEST(ConstitutionDiffCommand, ImpactNamesTheRepositoriesThatWouldNewlyFail) {
   EXPECT_NE(r.out.find("empty: passes: 0 new findings, 0 resolved"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("absent: not checked:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1 of 3 repositories would newly fail."), std::string::npos) << r.out;
+  const auto json = constable({"constitution", "diff", old_file.string(), new_file.string(), "--format", "json",
+                               "--impact", (dir.path() / "root").string()});
+  const auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["impact"][0]["newly_fails"], true);
+  EXPECT_EQ(doc["impact"][0]["new_by_check"]["docker/non-root-user"], 1);
 }
 
 }  // namespace
