@@ -125,8 +125,9 @@ class Positions {
 };
 
 // spec-kit's tokens ([PROJECT_NAME], [PRINCIPLE_1_NAME]) always hold an
-// underscore, which keeps "[API]" style reference links out; "TODO(X)" is
-// how its prompt marks a value it could not fill in. Group 1 or 2 matches.
+// underscore, which keeps "[API]" style reference links out; the to-do
+// marker with a field name in parentheses is how its prompt marks a value
+// it could not fill in. Group 1 or 2 matches.
 const RE2& template_token() {
   static const RE2 token(R"((\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\])|\b(TODO\([^)\n]*\)))");
   return token;
