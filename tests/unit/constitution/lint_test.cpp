@@ -235,7 +235,8 @@ TEST(ConstitutionLint, LowerCaseMustIsOneWarningWithEveryLine) {
   const std::string text = fmt::format(
       "# C\n\n## Principles\n\n### I. Security\nAll data must be encrypted. Humans should decide.\n\n"
       "## Constraints\n- APIs must be versioned\n- Logs MUST be structured\n- Retention: 7 years\n"
-      "- Rationale: users must trust us\n\n**Rationale**: Players must trust the rules.\n\n{}",
+      "- Rationale: users must trust us\n- Session lifetime: 8 hours (user must re-auth)\n"
+      "- The prefix signals \"must never merge\"\n\n**Rationale**: Players must trust the rules.\n\n{}",
       kFooter);
   const auto result = must_lint(text);
   ASSERT_EQ(summary(result), (std::vector<std::string>{"constitution/lower-case-keyword@6"}));
@@ -277,7 +278,7 @@ TEST(ConstitutionLint, PermissionsAndClausesAboutPeopleAreNotes) {
       "# C\n\n## A\n- Non-critical paths MAY use adaptive sampling\n- Team members MUST complete security training\n"
       "- Only public configuration MAY enter the bundle\n- Tests MAY use a PRNG; never production\n"
       "- Model training MUST run as a Celery task\n- SLO compliance MUST be reviewed monthly\n"
-      "- Chaos testing MUST be performed quarterly\n\n"
+      "- Chaos testing MUST be performed quarterly\n- Quarterly review of the constitution (add to ROADMAP.md)\n\n"
       "## Remediation Timelines\n- Low: Next sprint or quarterly cleanup\n\n{}",
       kFooter);
   const auto result = must_lint(text);
