@@ -254,8 +254,14 @@ Outcome constitution_amend(const ConstitutionChangeOptions& options) {
   auto after = parse_version(versions->after);
   if (!after) return usage_error(after.error().to_string());
   const constitution::ConstitutionDiff change = constitution::diff(*before, *after);
-  // The version the author already set, if they did, else the one the change requires.
-  const std::string base = change.version_before.empty() ? std::string("1.0.0") : change.version_before;
+  // The previous version's footer, raised by the bump the change requires,
+  // unless --to says otherwise. Without a footer constable reads there is
+  // nothing to raise: --to names the version.
+  if (change.version_before.empty() && !options.to)
+    return usage_error(fmt::format("{} has no version footer constable can read (**Version**: X.Y.Z | ...): "
+                                   "give the new version with --to X.Y.Z",
+                                   versions->before.label));
+  const std::string base = change.version_before.empty() ? std::string("0.0.0") : change.version_before;
   std::string to;
   if (options.to) to = *options.to;
   else if (auto suggested = constitution::bumped(base, change.required == constitution::Bump::none

@@ -58,20 +58,34 @@ Result<std::string> amend(std::string_view markdown, const ConstitutionDiff& cha
     out = std::string(bom) + report + std::string(newline) + std::string(markdown.substr(bom.size()));
   }
 
-  // The footer: its version and Last Amended fields rewritten in place.
-  static const RE2 footer_line(R"((?mi)^[ \t]*\*\*Version\*\*[ \t]*:[^\r\n]*)");
-  re2::StringPiece input(out);
-  re2::StringPiece line;
+  // The footer: its version and Last Amended fields rewritten in place,
+  // "**Version**: X" or "**Version:** X"; Last Amended on the same line or,
+  // in a header block of one field per line, on one of the next few.
+  static const RE2 version_field(R"((?mi)^([ \t>]*\*\*Version(?:\*\*[ \t]*:|:\*\*)[ \t]*)[^|\r\n]*?([ \t]*(?:\||\r?$)))");
+  static const RE2 amended_field(R"((?i)(\*\*Last Amended(?:\*\*[ \t]*:|:\*\*)[ \t]*)[^|\r\n]*?([ \t]*(?:\||\r?\n|$)))");
   const std::string amended = today.to_string();
-  if (RE2::PartialMatch(input, "(" + footer_line.pattern() + ")", &line)) {
-    std::string rewritten(line.data(), line.size());
-    static const RE2 version_field(R"((\*\*Version\*\*[ \t]*:[ \t]*)[^|\r\n]*?([ \t]*(?:\||$)))");
-    RE2::Replace(&rewritten, version_field, fmt::format("\\1{}\\2", to_version));
-    static const RE2 amended_field(R"((?i)(\*\*Last Amended\*\*[ \t]*:[ \t]*)[^|\r\n]*?([ \t]*(?:\||$)))");
-    if (!RE2::Replace(&rewritten, amended_field, fmt::format("\\1{}\\2", amended)))
-      rewritten += fmt::format(" | **Last Amended**: {}", amended);
-    const auto at = static_cast<std::size_t>(line.data() - out.data());
-    out.replace(at, line.size(), rewritten);
+  re2::StringPiece whole(out);
+  re2::StringPiece label;
+  re2::StringPiece after_value;
+  if (RE2::PartialMatch(whole, version_field, &label, &after_value)) {
+    const auto label_at = static_cast<std::size_t>(label.data() - out.data());
+    const auto value_at = label_at + label.size();
+    const auto value_end = static_cast<std::size_t>(after_value.data() - out.data());
+    out.replace(value_at, value_end - value_at, to_version);
+    // The Last Amended field within the version's line and the five after it.
+    std::size_t window_end = value_at;
+    for (int lines = 0; lines < 6 && window_end != std::string::npos; ++lines) {
+      window_end = out.find('\n', window_end);
+      if (window_end != std::string::npos) ++window_end;
+    }
+    if (window_end == std::string::npos) window_end = out.size();
+    std::string window = out.substr(label_at, window_end - label_at);
+    if (RE2::Replace(&window, amended_field, fmt::format("\\1{}\\2", amended))) {
+      out.replace(label_at, window_end - label_at, window);
+    } else {
+      const auto line_end = out.find_first_of("\r\n", value_at);
+      out.insert(line_end == std::string::npos ? out.size() : line_end, fmt::format(" | **Last Amended**: {}", amended));
+    }
   } else {
     if (!out.empty() && !out.ends_with('\n')) out += newline;
     out += fmt::format("{}**Version**: {} | **Last Amended**: {}{}", newline, to_version, amended, newline);

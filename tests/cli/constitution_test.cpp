@@ -144,6 +144,12 @@ TEST(ConstitutionAmendCommand, AmendsAgainstTheCommittedVersion) {
   // Now the bump is enough, and lint agrees with the report.
   EXPECT_EQ(constable({"constitution", "diff", "--rev", "HEAD"}, repo.path()).exit_code, 0);
   EXPECT_EQ(constable({"constitution", "lint"}, repo.path()).exit_code, 0);
+  // Without a footer to raise, the new version must be named.
+  const auto no_footer = repo.write("other.md", "# C\n\n## A\n- X MUST y\n");
+  const auto refused_unknown =
+      constable({"constitution", "amend", no_footer.string(), "--from", no_footer.string()}, repo.path());
+  EXPECT_EQ(refused_unknown.exit_code, 2);
+  EXPECT_NE(refused_unknown.err.find("give the new version with --to X.Y.Z"), std::string::npos) << refused_unknown.err;
   // A version not above the previous one is refused.
   const auto refused = constable({"constitution", "amend", "--to", "1.0.0"}, repo.path());
   EXPECT_EQ(refused.exit_code, 2);

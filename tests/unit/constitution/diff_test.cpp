@@ -160,6 +160,17 @@ TEST(ConstitutionAmend, KeepsCrlfAndTheBomAndAddsAMissingFooter) {
   EXPECT_TRUE(amended->ends_with("\r\n**Version**: 1.1.0 | **Last Amended**: 2026-12-05\r\n"));
 }
 
+TEST(ConstitutionAmend, AHeaderBlockOfOneFieldPerLineIsRewrittenInPlace) {
+  const std::string text =
+      "# C\n**Version:** 1.1.0  \n**Ratified:** 2026-06-08  \n**Last Amended:** 2026-06-08\n\n## A\n- X MUST y\n";
+  ConstitutionDiff change;
+  change.version_after = "1.1.0";
+  const auto amended = amend(text, change, "1.2.0", *Date::parse("2026-12-05"));
+  ASSERT_TRUE(amended.has_value());
+  const std::string body = amended->substr(amended->find("-->\n\n") + 5);
+  EXPECT_EQ(body, "# C\n**Version:** 1.2.0  \n**Ratified:** 2026-06-08  \n**Last Amended:** 2026-12-05\n\n## A\n- X MUST y\n");
+}
+
 TEST(ConstitutionAmend, RefusesAVersionThatIsNotAbove) {
   const std::string text = std::string(kBase) + footer("2.0.0");
   const auto c = compare(text, text);
