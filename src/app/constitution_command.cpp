@@ -190,18 +190,32 @@ Result<Versions> versions_of(const ConstitutionChangeOptions& options) {
   return v;
 }
 
+// Both versions read and parsed; a diff of them points into `before` and
+// `after`, so it is made by the caller, from this object where it stays.
+struct Parsed {
+  Versions versions;
+  constitution::Constitution before, after;
+};
+
+Result<Parsed> parse_versions(const ConstitutionChangeOptions& options) {
+  auto versions = versions_of(options);
+  if (!versions) return std::unexpected(versions.error());
+  auto before = parse_version(versions->before);
+  if (!before) return std::unexpected(before.error());
+  auto after = parse_version(versions->after);
+  if (!after) return std::unexpected(after.error());
+  return Parsed{std::move(*versions), std::move(*before), std::move(*after)};
+}
+
 }  // namespace
 
 Outcome constitution_diff(const ConstitutionChangeOptions& options) {
   if (options.format != "text" && options.format != "json")
     return usage_error(fmt::format("--format must be text or json, got '{}'", options.format));
-  auto versions = versions_of(options);
-  if (!versions) return usage_error(versions.error().to_string());
-  auto before = parse_version(versions->before);
-  if (!before) return usage_error(before.error().to_string());
-  auto after = parse_version(versions->after);
-  if (!after) return usage_error(after.error().to_string());
-  const constitution::ConstitutionDiff change = constitution::diff(*before, *after);
+  auto parsed = parse_versions(options);
+  if (!parsed) return usage_error(parsed.error().to_string());
+  const Versions& versions = parsed->versions;
+  const constitution::ConstitutionDiff change = constitution::diff(parsed->before, parsed->after);
   Outcome outcome;
   if (options.format == "json") {
     outcome.out = constitution::render_diff_json(change);
@@ -215,9 +229,9 @@ Outcome constitution_diff(const ConstitutionChangeOptions& options) {
   }
   if (!options.impact.empty()) {
     // Both versions as files, as `check` reads a constitution.
-    TempFile old_copy(versions->before.text);
+    TempFile old_copy(versions.before.text);
     if (old_copy.path().empty()) return usage_error("cannot write a temporary copy of the old constitution");
-    const auto impacts = fleet_impact(old_copy.path(), versions->after_file, options.impact, options.common);
+    const auto impacts = fleet_impact(old_copy.path(), versions.after_file, options.impact, options.common);
     if (options.format == "json") {
       auto doc = nlohmann::ordered_json::parse(outcome.out);
       auto& list = doc["impact"] = nlohmann::ordered_json::array();
@@ -247,20 +261,17 @@ Outcome constitution_diff(const ConstitutionChangeOptions& options) {
 }
 
 Outcome constitution_amend(const ConstitutionChangeOptions& options) {
-  auto versions = versions_of(options);
-  if (!versions) return usage_error(versions.error().to_string());
-  auto before = parse_version(versions->before);
-  if (!before) return usage_error(before.error().to_string());
-  auto after = parse_version(versions->after);
-  if (!after) return usage_error(after.error().to_string());
-  const constitution::ConstitutionDiff change = constitution::diff(*before, *after);
+  auto parsed = parse_versions(options);
+  if (!parsed) return usage_error(parsed.error().to_string());
+  const Versions& versions = parsed->versions;
+  const constitution::ConstitutionDiff change = constitution::diff(parsed->before, parsed->after);
   // The previous version's footer, raised by the bump the change requires,
   // unless --to says otherwise. Without a footer constable reads there is
   // nothing to raise: --to names the version.
   if (change.version_before.empty() && !options.to)
     return usage_error(fmt::format("{} has no version footer constable can read (**Version**: X.Y.Z | ...): "
                                    "give the new version with --to X.Y.Z",
-                                   versions->before.label));
+                                   versions.before.label));
   const std::string base = change.version_before.empty() ? std::string("0.0.0") : change.version_before;
   std::string to;
   if (options.to) to = *options.to;
@@ -274,7 +285,7 @@ Outcome constitution_amend(const ConstitutionChangeOptions& options) {
   from_previous.version_after.clear();  // the footer is rewritten from the previous version, not the edited one
   if (const auto made = constitution::bump_between(base, to); !made || *made == constitution::Bump::none)
     return usage_error(fmt::format("--to {} is not above the previous version {}", to, base));
-  auto amended = constitution::amend(versions->after.text, from_previous, to,
+  auto amended = constitution::amend(versions.after.text, from_previous, to,
                                      options.today.value_or(Date::today()));
   if (!amended) return usage_error(amended.error().to_string());
   std::string note;
@@ -283,13 +294,13 @@ Outcome constitution_amend(const ConstitutionChangeOptions& options) {
                        constitution::to_string(*made), constitution::to_string(change.required),
                        change.required_because);
   if (options.dry_run) return Outcome{kExitClean, std::move(*amended), note};
-  std::ofstream out(versions->after_file, std::ios::binary | std::ios::trunc);
+  std::ofstream out(versions.after_file, std::ios::binary | std::ios::trunc);
   out << *amended;
   out.close();
-  if (!out) return usage_error(fmt::format("cannot write {}", versions->after_file.string()));
+  if (!out) return usage_error(fmt::format("cannot write {}", versions.after_file.string()));
   return Outcome{kExitClean,
                  fmt::format("amended {}: version {} → {} ({} required), Sync Impact Report written\n",
-                             versions->after_file.string(), base, to, constitution::to_string(change.required)),
+                             versions.after_file.string(), base, to, constitution::to_string(change.required)),
                  note};
 }
 

@@ -17,30 +17,7 @@ namespace {
 
 // The text with every quantity replaced by '#': equal masks mean only numbers changed.
 std::string masked(std::string_view clause_text, const std::vector<Quantity>& found) {
-  std::string out;
-  std::size_t at = 0;
-  for (const Quantity& q : found) {
-    out.append(clause_text.substr(at, q.offset - at));
-    out += '#';
-    at = q.offset + q.length;
-  }
-  out.append(clause_text.substr(at));
-  return normalized_clause_text(out);
-}
-
-std::set<std::string> words(std::string_view clause_text) {
-  std::set<std::string> out;
-  std::string word;
-  for (const char c : clause_text) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c & 0x80) != 0) {
-      word += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    } else if (!word.empty()) {
-      out.insert(std::move(word));
-      word.clear();
-    }
-  }
-  if (!word.empty()) out.insert(std::move(word));
-  return out;
+  return normalized_clause_text(replace_quantities(clause_text, found, "#"));
 }
 
 double jaccard(const std::set<std::string>& a, const std::set<std::string>& b) {
@@ -272,10 +249,10 @@ ConstitutionDiff diff(const Constitution& before, const Constitution& after) {
   for (std::size_t n = 0; n < new_clauses.size(); ++n)
     if (partner_of_new[n] < 0) new_left.push_back(n);
   std::vector<std::set<std::string>> old_words;
-  for (std::size_t o : old_left) old_words.push_back(words(old_clauses[o].text));
+  for (std::size_t o : old_left) old_words.push_back(clause_words(old_clauses[o].text));
   std::vector<std::tuple<double, std::size_t, std::size_t>> candidates;  // similarity, new, old
   for (std::size_t j = 0; j < new_left.size(); ++j) {
-    const auto w = words(new_clauses[new_left[j]].text);
+    const auto w = clause_words(new_clauses[new_left[j]].text);
     for (std::size_t i = 0; i < old_left.size(); ++i)
       if (const double similarity = jaccard(old_words[i], w); similarity >= 0.5)
         candidates.emplace_back(similarity, new_left[j], old_left[i]);

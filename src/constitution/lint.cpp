@@ -452,26 +452,8 @@ std::set<std::string> subject(std::string_view clause_text, const std::vector<Qu
       "in", "on", "all", "and", "or", "with", "by", "at", "least", "most", "minimum", "maximum", "min", "max",
       "within", "under", "less", "than", "more", "no", "per", "each", "every", "default", "have", "has", "use",
       "used", "required", "require", "requires", "up", "over", "below", "above", "e", "g"};
-  std::string without;
-  std::size_t at = 0;
-  for (const Quantity& q : found) {
-    without.append(clause_text.substr(at, q.offset - at));
-    without += ' ';
-    at = q.offset + q.length;
-  }
-  without.append(clause_text.substr(at));
-  std::set<std::string> words;
-  std::string word;
-  const auto flush = [&] {
-    if (!word.empty() && !filler.contains(word)) words.insert(word);
-    word.clear();
-  };
-  for (const char ch : without) {
-    if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || (ch & 0x80) != 0) word += ch;
-    else if (ch >= 'A' && ch <= 'Z') word += static_cast<char>(ch - 'A' + 'a');
-    else flush();
-  }
-  flush();
+  std::set<std::string> words = clause_words(replace_quantities(clause_text, found, " "));
+  std::erase_if(words, [](const std::string& w) { return filler.contains(w); });
   return words;
 }
 

@@ -429,6 +429,35 @@ std::vector<Quantity> quantities(std::string_view text) {
   return out;
 }
 
+std::string replace_quantities(std::string_view text, const std::vector<Quantity>& found, std::string_view with) {
+  std::string out;
+  std::size_t at = 0;
+  for (const Quantity& q : found) {
+    out.append(text.substr(at, q.offset - at));
+    out.append(with);
+    at = q.offset + q.length;
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
+std::set<std::string> clause_words(std::string_view text) {
+  std::set<std::string> out;
+  std::string word;
+  for (const char c : text) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c & 0x80) != 0) {
+      word += c;
+    } else if (c >= 'A' && c <= 'Z') {
+      word += static_cast<char>(c - 'A' + 'a');
+    } else if (!word.empty()) {
+      out.insert(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) out.insert(std::move(word));
+  return out;
+}
+
 Direction direction(const Quantity& before, const Quantity& after) {
   const bool comparable = before.kind == after.kind && before.bound == after.bound &&
                           (before.kind != Quantity::Kind::count || before.unit == after.unit);

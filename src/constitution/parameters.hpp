@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,12 @@ std::vector<Quantity> quantities(std::string_view text);
 // they do not compare (another unit, no bound).
 enum class Direction : std::uint8_t { tightened, loosened, same, unknown };
 Direction direction(const Quantity& before, const Quantity& after);
+// `text` with each of `found` (quantities(text)) replaced by `with`:
+// "minimum # partitions" tells two clauses apart by all but their numbers.
+std::string replace_quantities(std::string_view text, const std::vector<Quantity>& found, std::string_view with);
+// The lower-case words of a clause, letters, digits and any non-ASCII
+// character (so "繁體中文" is a word); what clauses are compared by.
+std::set<std::string> clause_words(std::string_view text);
 
 // Paths prescribed by a file-tree code block (├── / └── / │ drawing or
 // indentation), relative to the tree's root, directories ending in '/':
