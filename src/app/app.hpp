@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/transitions.hpp"
 #include "constitution/model.hpp"
 #include "core/date.hpp"
 #include "engine/config.hpp"
@@ -112,7 +113,15 @@ struct Session {
   std::vector<workspace::Note> notes;
   // The git repository the workspace is in, or why there is none.
   Result<git::Repository> repository = std::unexpected(Error{"no repository looked for", {}, 0, 0});
+  // The constitution's earlier versions and the clauses in their transition period.
+  TransitionHistory transitions;
 };
+
+// engine::run with the session's constitution, configuration and transition
+// periods: findings of clauses in transition are deprecation warnings, except
+// a tightened clause's findings the earlier wording also had.
+engine::RunResult run_plan(const engine::Plan& plan, const Session& session, const workspace::Workspace& workspace,
+                           engine::RunOptions options);
 
 // The stack fact of a workspace inside a git repository: the git checks
 // (branches, tags, commits) apply only there.

@@ -64,7 +64,7 @@ report::HiddenFindings hide_below(std::optional<Severity> min_severity, bool nev
     if (f.severity <= *min_severity) return false;  // Severity orders the most severe first
     if (!f.suppressed()) {
       ++hidden.findings;
-      if (!never_fail && f.severity <= threshold) ++hidden.failing;
+      if (!never_fail && f.severity <= threshold && f.enforced()) ++hidden.failing;
     }
     return true;
   });
@@ -146,8 +146,7 @@ Result<CheckRun> run_check(const CheckOptions& options) {
   run_options.report_only = named_files ? &reported : nullptr;
   run_options.repository_checks = !named_files || options.all;
   const engine::Stopwatch check_time;
-  run.result = engine::run(run.session.plan, run.session.constitution, run.session.config, run.session.workspace,
-                           run_options);
+  run.result = run_plan(run.session.plan, run.session, run.session.workspace, run_options);
   run.result.notes.insert(run.result.notes.end(), run.session.notes.begin(), run.session.notes.end());
   std::sort(run.result.notes.begin(), run.result.notes.end());
   if (options.history) {
@@ -319,7 +318,7 @@ Outcome check(const CheckOptions& options) {
 
   if (!never_fail) {
     for (const auto& f : result.findings) {
-      if (!f.suppressed() && f.severity <= threshold) {
+      if (f.enforced() && f.severity <= threshold) {
         outcome.exit_code = kExitViolations;
         break;
       }

@@ -14,6 +14,7 @@
 #include "constitution/amend.hpp"
 #include "constitution/diff.hpp"
 #include "constitution/lint.hpp"
+#include "constitution/transition.hpp"
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "engine/catalog.hpp"
@@ -207,6 +208,41 @@ Result<Parsed> parse_versions(const ConstitutionChangeOptions& options) {
   return Parsed{std::move(*versions), std::move(*before), std::move(*after)};
 }
 
+// The transitions the change starts: counted from the new version's Last
+// Amended date when it has a new one, else from `today` (the merge).
+constitution::TransitionSchedule transitions_of(const constitution::Constitution& before,
+                                                const constitution::Constitution& after, Date today) {
+  const std::vector<constitution::ConstitutionVersion> versions{{&after, std::nullopt, "today"},
+                                                                {&before, std::nullopt, "the old version"}};
+  return constitution::schedule_transitions(versions, today);
+}
+
+std::string render_transitions_text(const constitution::TransitionSchedule& schedule) {
+  if (schedule.empty()) return {};
+  const constitution::Transition& first = schedule.by_clause.begin()->second;
+  std::string out = fmt::format(
+      "\nTransition: the constitution's {} transition period (line {}) makes the new findings of {} clause{} "
+      "deprecation warnings until {}, then violations:\n",
+      schedule.period->text, schedule.period->line, schedule.by_clause.size(), schedule.by_clause.size() == 1 ? "" : "s",
+      first.ends.to_string());
+  for (const auto& [id, t] : schedule.by_clause)
+    out += fmt::format("  {:<10} {}{}\n", constitution::to_string(t.cause), id,
+                       t.cause == constitution::TransitionCause::added ? std::string() : " (" + t.change + ")");
+  return out;
+}
+
+nlohmann::ordered_json transitions_json(const constitution::TransitionSchedule& schedule) {
+  nlohmann::ordered_json doc = {{"period", schedule.period ? nlohmann::ordered_json(schedule.period->text) : nullptr}};
+  auto& clauses = doc["clauses"] = nlohmann::ordered_json::array();
+  for (const auto& [id, t] : schedule.by_clause)
+    clauses.push_back({{"id", id},
+                       {"cause", std::string(constitution::to_string(t.cause))},
+                       {"change", t.change},
+                       {"starts", t.starts.to_string()},
+                       {"until", t.ends.to_string()}});
+  return doc;
+}
+
 }  // namespace
 
 Outcome constitution_diff(const ConstitutionChangeOptions& options) {
@@ -216,11 +252,14 @@ Outcome constitution_diff(const ConstitutionChangeOptions& options) {
   if (!parsed) return usage_error(parsed.error().to_string());
   const Versions& versions = parsed->versions;
   const constitution::ConstitutionDiff change = constitution::diff(parsed->before, parsed->after);
+  const auto transitions = transitions_of(parsed->before, parsed->after, options.today.value_or(Date::today()));
   Outcome outcome;
   if (options.format == "json") {
-    outcome.out = constitution::render_diff_json(change);
+    auto doc = nlohmann::ordered_json::parse(constitution::render_diff_json(change));
+    doc["transition"] = transitions_json(transitions);
+    outcome.out = doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   } else {
-    outcome.out = constitution::render_diff_text(change);
+    outcome.out = constitution::render_diff_text(change) + render_transitions_text(transitions);
     const std::string to = !change.version_after.empty() && change.enough()
                                ? change.version_after
                                : constitution::bumped(change.version_before, change.required).value_or("X.Y.Z");
@@ -252,6 +291,10 @@ Outcome constitution_diff(const ConstitutionChangeOptions& options) {
       outcome.out = doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     } else {
       outcome.out += "\n" + render_impact_text(impacts);
+      if (!transitions.empty())
+        outcome.out += fmt::format("(Failing counts the new findings as violations; the transition makes them "
+                                   "warnings until {}.)\n",
+                                   transitions.by_clause.begin()->second.ends.to_string());
     }
   }
   // Under-bumped is the problem a constitution's pull request should fail

@@ -240,6 +240,8 @@ Result<Session> open_detached_session(const CommonOptions& options, const worksp
   if (!parsed) return std::unexpected(parsed.error());
   session.constitution = std::move(*parsed);
   add_constitution_warnings(session, base);
+  session.transitions = load_transitions(session.constitution, constitution_file, session.config, base, session.today,
+                                         session.notes, engine::display_path(session.constitution.path, base));
   session.root_display = "<request>";
   session.workspace.stack = stack;
   auto plan = bind_checks(session, options, stack);
@@ -293,6 +295,10 @@ Result<Session> open_session(const CommonOptions& options) {
   session.times.constitution = phase.elapsed();
   finished(engine::Phase::constitution, session.constitution.clauses.size());
   add_constitution_warnings(session, root);
+  session.transitions = load_transitions(
+      session.constitution, constitution_file, session.config,
+      session.config.source.empty() ? root : fs::path(session.config.source).parent_path(), session.today,
+      session.notes, engine::display_path(session.constitution.path, root));
 
   workspace::DiscoveryOptions discovery;
   discovery.exclude = session.config.exclude;

@@ -370,6 +370,9 @@ void read_config(Reader& r, const yaml::Node* root, Config& config) {
   if (const auto* n = root->get("constitution")) {
     if (auto v = r.scalar(n, "constitution")) config.constitution = std::move(*v);
   }
+  if (const auto* n = root->get("previous_constitution")) {
+    if (auto v = r.scalar(n, "previous_constitution")) config.previous_constitution = std::move(*v);
+  }
   read_string_lists(r, root,
                     {{"exclude", &config.exclude},
                      {"include", &config.include},

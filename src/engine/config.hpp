@@ -108,6 +108,9 @@ struct Config {
   std::string source;  // the file it was read from, "" for defaults only
   std::string source_digest;  // SHA-256 of that file's text: names results made with it
   std::optional<std::string> constitution;
+  // An earlier version of the constitution, for transition periods where git
+  // history does not hold one (a ConfigMap at admission); relative like `constitution`.
+  std::optional<std::string> previous_constitution;
   std::vector<std::string> exclude;
   // Files that are not the project's own (vendored, generated, fixtures,
   // documentation, binary) judged anyway: those names, or gitignore-style globs.
@@ -130,8 +133,9 @@ struct Config {
 // The top-level keys `.constable.yaml` accepts, in the order the README
 // documents them; docs/schema/constable-config.schema.json lists the same.
 inline constexpr std::string_view kConfigKeys[] = {
-    "constitution", "exclude", "include", "select",   "ignore",     "fail_on",  "max_file_size",
-    "sprint_days",  "docker",  "git",     "secrets",  "production", "waivers", "attestations", "admission"};
+    "constitution", "previous_constitution", "exclude", "include",    "select",  "ignore",       "fail_on",
+    "max_file_size", "sprint_days",          "docker",  "git",        "secrets", "production", "waivers",
+    "attestations",  "admission"};
 
 // Every problem of the file is reported, each with its line and column: the
 // error's message holds the first, then one "path:line:column: message" line

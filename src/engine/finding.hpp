@@ -20,6 +20,14 @@ struct Suppression {
   std::string source;             // "path:line" of the comment or waiver
 };
 
+// A deprecation warning rather than a violation: the clause was added or
+// tightened by an amendment whose transition period (constitution/transition.hpp)
+// ends on `until`; from then on the finding is a violation.
+struct TransitionNotice {
+  Date until;
+  std::string reason;  // "clause added in 2.1.0; the 6-month transition period counts from ..."
+};
+
 // One more place a finding was seen (Finding::also_at).
 struct RelatedLocation {
   SourceRange range;
@@ -45,8 +53,12 @@ struct Finding {
   // problem in the file, in position order (the finding's own range is the first).
   std::vector<RelatedLocation> also_at;
   std::optional<Suppression> suppression;
+  std::optional<TransitionNotice> transition;  // due is then counted from transition->until
 
   bool suppressed() const { return suppression.has_value(); }
+  bool in_transition() const { return transition.has_value(); }
+  // What gates count: neither suppressed nor a deprecation warning.
+  bool enforced() const { return !suppressed() && !in_transition(); }
 };
 
 // Canonical report order: path, position, check, message.

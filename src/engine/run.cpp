@@ -283,6 +283,7 @@ class Runner {
     if (options_.repository_checks)
       for (auto& f : check_attestations()) result.findings.push_back(std::move(f));
     apply_waivers(result.findings);
+    mark_transitions(result.findings);
     if (options_.report_only != nullptr)
       std::erase_if(result.findings, [&](const Finding& f) { return !reported(f); });
     for (const auto& n : workspace_.notes) result.notes.push_back(n);
@@ -818,6 +819,19 @@ class Runner {
     if (!pending.replaying) return;
     pending.replaying = false;
     merge_repository_emissions(pending);
+  }
+
+  // Findings of clauses in their transition period become deprecation
+  // warnings, due from the day they become violations.
+  void mark_transitions(std::vector<Finding>& findings) const {
+    const constitution::TransitionSchedule* schedule = options_.transitions;
+    if (schedule == nullptr || schedule->empty() || !schedule->period) return;
+    for (auto& f : findings) {
+      const constitution::Transition* t = f.clause_id.empty() ? nullptr : schedule->find(f.clause_id);
+      if (t == nullptr || t->ends <= options_.today) continue;
+      f.transition = TransitionNotice{t->ends, t->reason(*schedule->period)};
+      f.due = constitution_.severity.due(f.severity, t->ends, config_.sprint_days);
+    }
   }
 
   // A finding as kept: what the constitution and the check's metadata say

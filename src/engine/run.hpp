@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "constitution/model.hpp"
+#include "constitution/transition.hpp"
 #include "engine/config.hpp"
 #include "engine/finding.hpp"
 #include "engine/plan.hpp"
@@ -41,6 +42,9 @@ struct RunOptions {
   const std::set<std::string>* report_only = nullptr;
   // Hears of each phase, file and chart (from worker threads); null = silent.
   ProgressListener* progress = nullptr;
+  // Clauses in their transition period: their findings are deprecation
+  // warnings (Finding::transition) due from the period's end. Null: none.
+  const constitution::TransitionSchedule* transitions = nullptr;
   // Where results are kept between runs (engine/result_cache.hpp); empty for
   // nowhere. Only a run of the whole working tree (no report_only or
   // file_phase_only, every phase on, every file read from disk) uses it.

@@ -315,6 +315,54 @@ Result<std::optional<std::string>> Repository::read_at(std::string_view revision
   });
 }
 
+Result<std::vector<FileVersion>> Repository::file_versions(std::string_view path, std::int64_t since,
+                                                           std::size_t max_versions, std::size_t max_commits) const {
+  const std::lock_guard lock(impl_->mutex);
+  return guarded([&]() -> Result<std::vector<FileVersion>> {
+    std::vector<FileVersion> versions;
+    auto head = impl_->commit_of("HEAD");
+    if (!head) return versions;  // unborn
+    const std::string spec(path);
+    // The blob `commit` holds at `path`, nullopt when none (absent, a directory, a submodule).
+    const auto blob_in = [&](git_commit* commit) -> Result<std::optional<git_oid>> {
+      git_tree* raw_tree = nullptr;
+      if (git_commit_tree(&raw_tree, commit) != 0) return git_fail("cannot read the tree of " + to_hex(*git_commit_id(commit)));
+      const TreePtr tree(raw_tree);
+      git_tree_entry* raw_entry = nullptr;
+      const int rc = git_tree_entry_bypath(&raw_entry, tree.get(), spec.c_str());
+      if (rc == GIT_ENOTFOUND) return std::optional<git_oid>();
+      if (rc != 0) return git_fail("cannot look up " + in_quotes(path));
+      const TreeEntryPtr entry(raw_entry);
+      if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::optional<git_oid>();
+      return std::optional<git_oid>(*git_tree_entry_id(entry.get()));
+    };
+    CommitPtr current = std::move(*head);
+    auto blob = blob_in(current.get());
+    if (!blob) return std::unexpected(std::move(blob.error()));
+    for (std::size_t walked = 0; blob->has_value() && walked < max_commits; ++walked) {
+      if (git_commit_author(current.get())->when.time < since) {
+        versions.push_back({to_hex(**blob), to_commit(current.get())});  // in force when the period began
+        break;
+      }
+      git_commit* raw_parent = nullptr;
+      const bool has_parent = git_commit_parentcount(current.get()) > 0 && git_commit_parent(&raw_parent, current.get(), 0) == 0;
+      CommitPtr parent(has_parent ? raw_parent : nullptr);
+      Result<std::optional<git_oid>> parent_blob = std::optional<git_oid>();
+      if (parent) parent_blob = blob_in(parent.get());
+      if (!parent_blob) return std::unexpected(std::move(parent_blob.error()));
+      const bool changed = !parent_blob->has_value() || git_oid_cmp(&**parent_blob, &**blob) != 0;
+      if (changed) {
+        versions.push_back({to_hex(**blob), to_commit(current.get())});
+        if (versions.size() >= max_versions) break;
+      }
+      if (!parent) break;
+      current = std::move(parent);
+      blob = std::move(parent_blob);
+    }
+    return versions;
+  });
+}
+
 Result<std::string> Repository::read_blob(std::string_view blob_id) const {
   const std::lock_guard lock(impl_->mutex);
   return guarded([&]() -> Result<std::string> {

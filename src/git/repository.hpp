@@ -64,6 +64,13 @@ struct HistoryBlob {
   Commit introduced_by;   // the oldest commit that added it
 };
 
+// A version of one file: its blob and the commit that made it (the newest
+// commit on the first-parent line whose parent holds another blob or none).
+struct FileVersion {
+  std::string blob_id;
+  Commit made_by;
+};
+
 // libgit2's one-time set-up (with the mbedTLS build Debian ships, it parses
 // every system CA certificate: a few milliseconds), which the first
 // repository opened would otherwise pay for; safe from any thread.
@@ -91,6 +98,13 @@ class Repository {
   // The blob content at `revision:path`, or nullopt when the path is absent there.
   Result<std::optional<std::string>> read_at(std::string_view revision, std::string_view path) const;
   Result<std::string> read_blob(std::string_view blob_id) const;
+  // The versions of `path` along HEAD's first-parent history, newest first.
+  // The walk ends at the version in force at `since` (seconds since the
+  // epoch), given with the newest commit before `since` that holds it; after
+  // `max_versions` versions or `max_commits` commits; or where the file did
+  // not exist. Empty when HEAD does not hold the file (or is unborn).
+  Result<std::vector<FileVersion>> file_versions(std::string_view path, std::int64_t since,
+                                                 std::size_t max_versions, std::size_t max_commits) const;
   // The size of blob `blob_id` (a full hex id) from its header, without reading its content.
   Result<std::uint64_t> blob_size(std::string_view blob_id) const;
   // Differences from `base` to the working tree (index and untracked files

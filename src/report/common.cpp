@@ -49,6 +49,18 @@ bool is_failing(const Report& report, Severity severity) {
   return !report.fail_on_none && severity <= report.fail_on;
 }
 
+std::string due_text(const engine::Finding& finding) {
+  if (!finding.transition) return "due " + finding.due.to_string();
+  return fmt::format("warning until {} ({}), then due {}", finding.transition->until.to_string(),
+                     finding.transition->reason, finding.due.to_string());
+}
+
+std::string transition_sentence(const Summary& summary) {
+  if (summary.in_transition == 0) return {};
+  return fmt::format("{} deprecation warning{} (clauses in their transition period)", summary.in_transition,
+                     summary.in_transition == 1 ? "" : "s");
+}
+
 std::string fail_on_label(const Report& report) {
   return report.fail_on_none ? std::string("none") : std::string(to_string(report.fail_on));
 }
@@ -58,6 +70,10 @@ Summary summarize(const Report& report) {
   for (const engine::Finding& finding : findings_of(report)) {
     if (finding.suppressed()) {
       ++summary.suppressed;
+      continue;
+    }
+    if (finding.in_transition()) {
+      ++summary.in_transition;
       continue;
     }
     ++summary.total;
@@ -103,7 +119,7 @@ std::string low_coverage_note(const Summary& summary) {
 std::vector<CheckCount> counts_by_check(const Report& report) {
   std::vector<CheckCount> counts;
   for (const engine::Finding& finding : findings_of(report)) {
-    if (finding.suppressed()) continue;
+    if (!finding.enforced()) continue;
     auto it = std::find_if(counts.begin(), counts.end(),
                            [&](const CheckCount& c) { return c.check_id == finding.check_id; });
     if (it == counts.end()) {
@@ -182,6 +198,11 @@ std::string violations_text(const Summary& summary) {
   if (summary.total == 0) return "no violations";
   return fmt::format("{} violation{} ({})", summary.total, summary.total == 1 ? "" : "s",
                      severity_counts_text(summary.by_severity));
+}
+
+std::string violations_and_warnings_text(const Summary& summary) {
+  if (summary.in_transition == 0) return violations_text(summary);
+  return violations_text(summary) + ", " + transition_sentence(summary);
 }
 
 const Rule* find_rule(const Report& report, std::string_view check_id, std::size_t* index) {
@@ -372,6 +393,8 @@ std::size_t codepoint_count(std::string_view s) {
 
 namespace constable::report {
 
-std::string violations_summary(const Report& report) { return detail::violations_text(detail::summarize(report)); }
+std::string violations_summary(const Report& report) {
+  return detail::violations_and_warnings_text(detail::summarize(report));
+}
 
 }  // namespace constable::report

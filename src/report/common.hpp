@@ -20,9 +20,10 @@ const std::vector<engine::Finding>& findings_of(const Report& report);
 const std::vector<workspace::Note>& notes_of(const Report& report);
 
 struct Summary {
-  std::size_t total = 0;  // unsuppressed findings
-  std::array<std::size_t, 4> by_severity{};  // unsuppressed, indexed by Severity
+  std::size_t total = 0;  // violations: neither suppressed nor in a transition period
+  std::array<std::size_t, 4> by_severity{};  // violations, indexed by Severity
   std::size_t suppressed = 0;
+  std::size_t in_transition = 0;  // deprecation warnings: clauses in their transition period
   std::size_t failing = 0;  // unsuppressed at or above the fail-on threshold (shown or not)
   std::size_t hidden = 0;   // unsuppressed below --min-severity, not shown
   // How much was checked (Report::coverage and the run's stats).
@@ -49,7 +50,7 @@ struct CheckCount {
   Severity severity = Severity::low;  // the most severe of its findings
   std::size_t count = 0;
 };
-std::vector<CheckCount> counts_by_check(const Report& report);
+std::vector<CheckCount> counts_by_check(const Report& report);  // violations only
 
 // Valid UTF-8 with every control character (C0 except \t, DEL, C1) shown as
 // '?', so nothing quoted from a repository can drive a terminal. One code
@@ -57,6 +58,8 @@ std::vector<CheckCount> counts_by_check(const Report& report);
 std::string terminal_safe(std::string_view s);
 // "12 violations (2 high, 10 medium)", "1 violation (1 low)" or "no violations".
 std::string violations_text(const Summary& summary);
+// The same, then the deprecation warnings when there are any.
+std::string violations_and_warnings_text(const Summary& summary);
 
 // Files in the repository that were not judged, by provenance (all zero
 // without a result), and the sentence that says so: "Not judged (not the
@@ -97,6 +100,11 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
 
 // True when an unsuppressed finding of this severity fails the run.
 bool is_failing(const Report& report, Severity severity);
+// A deprecation warning's "warning until 2026-07-03 (clause added in 2.1.0;
+// ...), then due 2026-07-10"; "due 2026-07-10" for a violation.
+std::string due_text(const engine::Finding& finding);
+// "2 deprecation warnings (clauses in their transition period)", "" for none.
+std::string transition_sentence(const Summary& summary);
 // "high", or "none" when fail_on_none.
 std::string fail_on_label(const Report& report);
 

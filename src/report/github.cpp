@@ -89,9 +89,10 @@ std::string annotation(const Report& report, const engine::Finding& finding) {
   if ((!location || location->at_clause) && !finding.path.empty() && finding.path != ".")
     message += "\npath: " + finding.path;
   if (!finding.clause_id.empty()) message += fmt::format("\nclause: {} — \"{}\"", finding.clause_id, finding.clause_text);
-  message += "\ndue: " + finding.due.to_string();
+  message += finding.in_transition() ? "\n" + detail::due_text(finding) : "\ndue: " + finding.due.to_string();
   if (!finding.remediation.empty()) message += "\nfix: " + finding.remediation;
-  return fmt::format("::{} {}::{}\n", command_of(level_of(finding.severity)), fmt::join(properties, ","),
+  const Level level = finding.in_transition() ? Level::warning : level_of(finding.severity);
+  return fmt::format("::{} {}::{}\n", command_of(level), fmt::join(properties, ","),
                      escape_data(message));
 }
 
@@ -126,7 +127,7 @@ std::string render_github(const Report& report) {
     out += fmt::format("constable: note: {}: {}\n", one_line(note.path), one_line(note.message));
 
   const detail::Summary summary = detail::summarize(report);
-  out += fmt::format("constable: {}, {} suppressed; ", detail::violations_text(summary), summary.suppressed);
+  out += fmt::format("constable: {}, {} suppressed; ", detail::violations_and_warnings_text(summary), summary.suppressed);
   if (report.fail_on_none) {
     out += "fail-on none: nothing fails the run.\n";
   } else {

@@ -52,12 +52,13 @@ std::string render_gitlab(const Report& report) {
     if (!finding.clause_id.empty()) description += " (clause " + clean(finding.clause_id) + ")";
     if ((!location || location->at_clause) && !finding.path.empty() && finding.path != ".")
       description += " [" + clean(finding.path) + "]";
+    if (finding.transition) description += "; " + clean(detail::due_text(finding));
 
     Json issue;
     issue["description"] = std::move(description);
     issue["check_name"] = clean(finding.check_id);
     issue["fingerprint"] = std::move(fingerprint);
-    issue["severity"] = std::string(code_quality_severity(finding.severity));
+    issue["severity"] = finding.in_transition() ? std::string("info") : std::string(code_quality_severity(finding.severity));
     issue["location"] = Json{{"path", clean(path)}, {"lines", Json{{"begin", line}}}};
     issues.push_back(std::move(issue));
   }

@@ -127,7 +127,7 @@ void render_finding(std::string& out, const engine::Finding& finding) {
                                               : fmt::format("{}", place.range.line));
     out += fmt::format("<p class=\"where\">also at {}</p>\n", fmt::join(places, ", "));
   }
-  out += fmt::format("<p class=\"due\">due {}</p>\n", finding.due.to_string());
+  out += fmt::format("<p class=\"due\">{}</p>\n", escape(detail::due_text(finding)));
   if (!finding.remediation.empty()) out += fmt::format("<p class=\"fix\">fix: {}</p>\n", escape(finding.remediation));
   out += "</article>\n";
 }
@@ -184,6 +184,9 @@ void render_summary(std::string& out, const Report& report, const detail::Summar
                        summary.by_severity[static_cast<std::size_t>(severity)]);
   }
   out += fmt::format("<tr><th>Total</th><th class=\"number\">{}</th></tr>\n", summary.total);
+  if (summary.in_transition > 0)
+    out += fmt::format("<tr><td>Deprecation warnings (in transition)</td><td class=\"number\">{}</td></tr>\n",
+                       summary.in_transition);
   out += fmt::format("<tr><td>Suppressed</td><td class=\"number\">{}</td></tr>\n</table>\n", summary.suppressed);
 
   std::map<std::string, detail::SeverityCounts> by_check;
@@ -236,6 +239,9 @@ std::string render_html(const Report& report) {
     out += fmt::format("<p class=\"verdict\">{} of {} at or above the fail-on threshold ({}).</p>\n", summary.failing,
                        escape(detail::violations_text(summary)), to_string(report.fail_on));
   }
+  if (const std::string warnings = detail::transition_sentence(summary); !warnings.empty())
+    out += fmt::format("<p class=\"verdict\">{}: warnings until their period ends, then violations.</p>\n",
+                       escape(warnings));
   out += "</header>\n<main>\n";
 
   if (summary.total > 0) {

@@ -38,6 +38,12 @@ void finding_json(JsonText& out, const engine::Finding& finding) {
   }
   out.key("severity").string(to_string(finding.severity));
   out.key("due").string(finding.due.to_string());
+  if (finding.transition) {
+    out.key("transition").begin_object();
+    out.key("until").string(finding.transition->until.to_string());
+    out.key("reason").string(finding.transition->reason);
+    out.end_object();
+  }
   out.key("location").begin_object();
   out.key("path").string(finding.path);
   out.key("line").number(finding.range.line);
@@ -151,6 +157,7 @@ std::string render_json(const Report& report, const RenderOptions& options) {
   summary_json["total"] = summary.total;
   summary_json["by_severity"] = std::move(by_severity);
   summary_json["suppressed"] = summary.suppressed;
+  summary_json["in_transition"] = summary.in_transition;
   summary_json["failing"] = summary.failing;
   summary_json["fail_on"] = detail::fail_on_label(report);
   Json not_judged = Json::object();

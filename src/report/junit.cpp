@@ -65,7 +65,7 @@ std::string render_junit(const Report& report) {
     }
     Suite& suite = suites[it->second];
     suite.findings.push_back(&finding);
-    if (finding.suppressed()) {
+    if (finding.suppressed() || finding.in_transition()) {
       ++suite.skipped;
     } else {
       ++suite.failures;
@@ -98,6 +98,9 @@ std::string render_junit(const Report& report) {
         std::string reason = s.reason;
         if (reason.empty()) reason = s.kind == engine::Suppression::Kind::waiver ? "waived" : "suppressed";
         out += fmt::format("      <skipped message=\"{}\"/>\n", attr(reason));
+      } else if (finding->transition) {
+        // Not a failure yet: the clause is in its transition period.
+        out += fmt::format("      <skipped message=\"{}\"/>\n", attr("deprecation " + detail::due_text(*finding)));
       } else {
         out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", attr(finding->message),
                            to_string(finding->severity), body(details(*finding)));

@@ -141,8 +141,11 @@ std::string render_markdown(const Report& report, const RenderOptions& options) 
                        summary.total == 1 ? "" : "s", to_string(report.fail_on));
   }
 
+  if (const std::string warnings = detail::transition_sentence(summary); !warnings.empty())
+    out += fmt::format("⏳ {}: warnings until their period ends, then violations.\n", markdown_escape(warnings));
+
   std::vector<Section> sections;
-  if (summary.total > 0) {
+  if (summary.total + summary.in_transition > 0) {
     // Most severe first, so a cut report keeps what matters most.
     Section section{Section::Kind::findings, "\n### Findings\n\n| Severity | Location | Check | Clause | Message | Due |\n"
                     "|---|---|---|---|---|---|\n",
@@ -150,7 +153,9 @@ std::string render_markdown(const Report& report, const RenderOptions& options) 
     for (const engine::Finding* finding : detail::most_severe_first(report)) {
       section.rows.push_back(fmt::format("| {} | {} | {} | {} | {} | {} |\n", to_string(finding->severity),
                                          location(*finding), markdown_code(finding->check_id), clause_cell(*finding),
-                                         markdown_escape(finding->message), finding->due.to_string()));
+                                         markdown_escape(finding->message),
+                                         finding->transition ? markdown_escape(detail::due_text(*finding))
+                                                             : finding->due.to_string()));
       section.severities.push_back(finding->severity);
     }
     sections.push_back(std::move(section));

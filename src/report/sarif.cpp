@@ -147,9 +147,11 @@ Json result_json(const Report& report, const engine::Finding& finding) {
   out["ruleId"] = clean(finding.check_id);
   std::size_t index = 0;
   if (detail::find_rule(report, finding.check_id, &index) != nullptr) out["ruleIndex"] = index;
-  out["level"] = std::string(level_of(finding.severity));
+  // A deprecation warning is a warning whatever it becomes.
+  out["level"] = finding.in_transition() ? std::string("warning") : std::string(level_of(finding.severity));
   std::string message = clean(finding.message);
   if (!finding.clause_id.empty()) message += " (clause " + clean(finding.clause_id) + ")";
+  if (finding.transition) message += "; " + clean(detail::due_text(finding));
   out["message"] = Json{{"text", message}};
 
   // Code scanning needs a file: a finding about the repository or a
@@ -197,6 +199,9 @@ Json result_json(const Report& report, const engine::Finding& finding) {
   Json properties;
   properties["severity"] = std::string(to_string(finding.severity));
   properties["due"] = finding.due.to_string();
+  if (finding.transition)
+    properties["transition"] = Json{{"until", finding.transition->until.to_string()},
+                                    {"reason", clean(finding.transition->reason)}};
   if (!own_file) properties["path"] = clean(finding.path);  // what the finding is about
   if (!finding.clause_id.empty()) {
     properties["clause"] = Json{{"id", clean(finding.clause_id)},

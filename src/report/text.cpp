@@ -105,7 +105,8 @@ void render_finding(std::string& out, const engine::Finding& finding, const Pain
                                    terminal_safe(finding.clause_text)));
     out += '\n';
   }
-  out += paint(kDim, fmt::format("      due: {}", finding.due.to_string()));
+  out += finding.in_transition() ? paint(kDim, "      " + terminal_safe(detail::due_text(finding)))
+                                 : paint(kDim, fmt::format("      due: {}", finding.due.to_string()));
   out += '\n';
   if (!finding.remediation.empty()) {
     out += paint(kDim, fmt::format("      fix: {}", terminal_safe(finding.remediation)));
@@ -178,18 +179,20 @@ std::string verdict_line(const Report& report, const detail::Summary& summary, c
   } else {
     threshold = fmt::format("{} at or above the fail-on threshold ({})", summary.failing, to_string(report.fail_on));
   }
+  const std::string warnings =
+      summary.in_transition > 0 ? "; " + detail::transition_sentence(summary) : std::string();
   if (summary.total == 0 && summary.hidden == 0) {
     std::string line = fmt::format("No violations found in {} against {}", terminal_safe(report.root), against);
     if (summary.low_coverage)
       line += fmt::format(", which constable enforces little of ({} of {} clauses)", summary.clauses_enforced,
                           summary.clauses);
     if (summary.suppressed > 0) line += fmt::format(" ({} suppressed)", summary.suppressed);
-    return line + ".";
+    return line + warnings + ".";
   }
   if (summary.total == 0) {
-    return fmt::format("No violations at or above {} in {} against {} ({}, {} suppressed); {}.",
+    return fmt::format("No violations at or above {} in {} against {} ({}, {} suppressed){}; {}.",
                        to_string(*report.hidden.below), terminal_safe(report.root), against, hidden,
-                       summary.suppressed, threshold);
+                       summary.suppressed, warnings, threshold);
   }
   std::vector<std::string> parts;
   for (Severity severity : kAllSeverities) {
@@ -197,8 +200,9 @@ std::string verdict_line(const Report& report, const detail::Summary& summary, c
     const std::string part = fmt::format("{} {}", n, to_string(severity));
     parts.push_back(n > 0 ? paint(severity_colour(severity), part) : part);
   }
-  return fmt::format("{} ({}), {} suppressed{}; {}.", plural(summary.total, "violation", "violations"),
-                     fmt::join(parts, ", "), summary.suppressed, hidden.empty() ? "" : ", " + hidden, threshold);
+  return fmt::format("{} ({}), {} suppressed{}{}; {}.", plural(summary.total, "violation", "violations"),
+                     fmt::join(parts, ", "), summary.suppressed, hidden.empty() ? "" : ", " + hidden, warnings,
+                     threshold);
 }
 
 // At most this many findings under "Most severe".
@@ -228,7 +232,8 @@ std::string summary_block(const Report& report, const detail::Summary& summary, 
       const std::string part = fmt::format("{} {}", n, to_string(severity));
       totals.push_back(n > 0 ? paint(severity_colour(severity), part) : part);
     }
-    out += fmt::format("  Totals:      {}; {} suppressed\n", fmt::join(totals, ", "), summary.suppressed);
+    out += fmt::format("  Totals:      {}; {} suppressed{}\n", fmt::join(totals, ", "), summary.suppressed,
+                       summary.in_transition > 0 ? "; " + detail::transition_sentence(summary) : std::string());
     const auto counts = detail::counts_by_check(report);
     std::size_t width = 0;
     for (const auto& c : counts) width = std::max(width, c.check_id.size());
@@ -239,7 +244,8 @@ std::string summary_block(const Report& report, const detail::Summary& summary, 
                          std::string(8 - std::min<std::size_t>(8, severity.size()), ' '), terminal_safe(c.check_id));
     }
     out += "  Most severe:\n";
-    const auto ranked = detail::most_severe_first(report);
+    auto ranked = detail::most_severe_first(report);
+    std::erase_if(ranked, [](const engine::Finding* f) { return f->in_transition(); });
     for (std::size_t i = 0; i < std::min(kMostSevereShown, ranked.size()); ++i) {
       const engine::Finding& f = *ranked[i];
       const std::string severity(to_string(f.severity));

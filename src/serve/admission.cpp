@@ -140,9 +140,12 @@ std::vector<std::string> warnings_of(const std::vector<const engine::Finding*>& 
   std::size_t total = 0;
   for (std::size_t i = 0; i < warned.size(); ++i) {
     const engine::Finding& f = *warned[i];
-    std::string warning = text::shorten(
-        fmt::format("{} {}: {} (due {})", to_string(f.severity), f.check_id, f.message, f.due.to_string()),
-        kMaxWarningBytes);
+    const std::string when =
+        f.in_transition() ? fmt::format("warning until {}, then due {}", f.transition->until.to_string(), f.due.to_string())
+                          : fmt::format("due {}", f.due.to_string());
+    // The date first: a long message is cut at the end.
+    std::string warning =
+        text::shorten(fmt::format("{} {} ({}): {}", to_string(f.severity), f.check_id, when, f.message), kMaxWarningBytes);
     if (total + warning.size() > kMaxWarningsBytes - kMaxWarningBytes) {
       warnings.push_back(fmt::format("and {} more constable warnings", warned.size() - i));
       break;
@@ -253,7 +256,9 @@ AdmissionOutcome review(std::string_view body, const Snapshot& snapshot, Date to
 
   std::vector<const engine::Finding*> denied, warned;
   for (const engine::Finding* finding : found) {
-    const engine::AdmissionAction action = admission.action_for(finding->severity);
+    engine::AdmissionAction action = admission.action_for(finding->severity);
+    // A clause in its transition period warns where it will deny.
+    if (finding->in_transition() && action == engine::AdmissionAction::deny) action = engine::AdmissionAction::warn;
     outcome.violations.push_back({finding->check_id, finding->clause_id, finding->severity, action});
     if (action == engine::AdmissionAction::deny) denied.push_back(finding);
     else if (action == engine::AdmissionAction::warn) warned.push_back(finding);

@@ -93,8 +93,7 @@ Result<FilesRun> check_files(const Snapshot& snapshot, std::vector<InMemoryFile>
   auto plan = app::bind_checks(snapshot.session, options_of(snapshot.sources), workspace.stack);
   if (!plan) return std::unexpected(plan.error());
   FilesRun run{std::move(*plan), {}};
-  run.result = engine::run(run.plan, snapshot.session.constitution, snapshot.session.config, workspace,
-                           run_options_of(today));
+  run.result = app::run_plan(run.plan, snapshot.session, workspace, run_options_of(today));
   return run;
 }
 
@@ -103,8 +102,7 @@ engine::RunResult check_manifests(const Snapshot& snapshot, std::vector<InMemory
   workspace.stack = snapshot.session.workspace.stack;
   engine::RunOptions options = run_options_of(today);
   options.render_charts = false;
-  return engine::run(snapshot.admission_plan, snapshot.session.constitution, snapshot.session.config, workspace,
-                     options);
+  return app::run_plan(snapshot.admission_plan, snapshot.session, workspace, options);
 }
 
 std::string findings_json(const Snapshot& snapshot, const engine::Plan& plan, const engine::RunResult& result,

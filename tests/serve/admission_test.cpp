@@ -152,6 +152,42 @@ TEST(Admission, AdmitsAHardenedDeploymentAndLeavesRelationalChecksToCi) {
   EXPECT_FALSE(response.contains("warnings")) << outcome.body;
 }
 
+// A clause the constitution added less than its transition period ago
+// warns where it will deny; the version before it comes from
+// previous_constitution: (a ConfigMap has no git history).
+TEST(Admission, AClauseInItsTransitionPeriodWarnsInsteadOfDenying) {
+  ct::TempDir dir;
+  std::string current = ct::read_file(platform_constitution());
+  const std::string limit = "- Deployment history limit: 10 revisions\n";
+  const std::string footer = "**Version**: 2.0.0 | **Ratified**: 2026-01-03 | **Last Amended**: 2026-01-03";
+  ASSERT_NE(current.find(limit), std::string::npos);
+  ASSERT_NE(current.find(footer), std::string::npos);
+  std::string previous = current;
+  previous.erase(previous.find(limit), limit.size());
+  current.replace(current.find(footer), footer.size(),
+                  "**Version**: 2.1.0 | **Ratified**: 2026-01-03 | **Last Amended**: 2026-11-01");
+  const auto constitution = dir.write("CONSTITUTION.md", current);
+  dir.write("constitution-2.0.0.md", previous);
+  const auto config = dir.write(".constable.yaml", fmt::format("previous_constitution: constitution-2.0.0.md\n"
+                                                               "admission:\n{}", kDenyAll));
+  auto snapshot = load_snapshot(Sources{.config = config, .constitution = constitution, .select = {}, .ignore = {}});
+  ASSERT_TRUE(snapshot) << snapshot.error().to_string();
+  json object = deployment("registry.example.com/shop/web:v1.4.2", true);
+  object["spec"]["revisionHistoryLimit"] = 3;
+  const AdmissionOutcome outcome = review(review_of(object, "CREATE", "production"), **snapshot, kToday);
+  const json response = response_of(outcome);
+  EXPECT_EQ(response.at("allowed"), true) << outcome.body;
+  EXPECT_EQ(outcome.decision, "warned");
+  ASSERT_TRUE(response.contains("warnings")) << outcome.body;
+  const std::string warning = response.at("warnings").at(0);
+  EXPECT_NE(warning.find("kubernetes/revision-history-limit"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("warning until 2027-05-01, then due 2027-05-31"), std::string::npos) << warning;
+  // After the period the same object is refused.
+  const AdmissionOutcome later =
+      review(review_of(object, "CREATE", "production"), **snapshot, *Date::parse("2027-05-01"));
+  EXPECT_EQ(later.decision, "denied") << later.body;
+}
+
 TEST(Admission, WarnsWithShortWarningsWhenTheSeverityIsSetToWarn) {
   ct::TempDir dir;
   const auto snapshot = snapshot_with(dir, "  enforcement: {critical: warn, high: warn, medium: warn, low: warn}\n");
