@@ -223,8 +223,8 @@ std::string render_transitions_text(const constitution::TransitionSchedule& sche
   std::string out = fmt::format(
       "\nTransition: the constitution's {} transition period (line {}) makes the new findings of {} clause{} "
       "deprecation warnings until {}, then violations:\n",
-      schedule.period->text, schedule.period->line, schedule.by_clause.size(), schedule.by_clause.size() == 1 ? "" : "s",
-      first.ends.to_string());
+      schedule.period->text, schedule.period->line, schedule.by_clause.size(),
+      schedule.by_clause.size() == 1 ? "" : "s", first.ends.to_string());
   for (const auto& [id, t] : schedule.by_clause)
     out += fmt::format("  {:<10} {}{}\n", constitution::to_string(t.cause), id,
                        t.cause == constitution::TransitionCause::added ? std::string() : " (" + t.change + ")");

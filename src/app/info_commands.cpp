@@ -74,6 +74,10 @@ Outcome explain(const CommonOptions& options, const std::string& id) {
     for (const auto* b : bindings)
       outcome.out += fmt::format("  enforced by: {} ({}){}\n", b->check->info().id, to_string(b->status),
                                  b->parameters.empty() ? "" : ", " + b->parameters);
+    const auto& schedule = session->transitions.schedule;
+    if (const auto* t = schedule.find(id); t != nullptr && schedule.period && session->today < t->ends)
+      outcome.out += fmt::format("  transition: findings are deprecation warnings until {} ({})\n",
+                                 t->ends.to_string(), t->reason(*schedule.period));
     return outcome;
   }
   std::string suggestions;

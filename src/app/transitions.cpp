@@ -28,8 +28,9 @@ constexpr long kLastAmendedLeadDays = 366;
 constexpr long kDaysPerMonthAtMost = 31;
 constexpr std::int64_t kSecondsPerDay = 86'400;
 
+// The UTC date of a commit time (seconds since the epoch, rounded down).
 Date date_of(std::int64_t seconds) {
-  const std::int64_t days = seconds >= 0 ? seconds / kSecondsPerDay : -((-seconds + kSecondsPerDay - 1) / kSecondsPerDay);
+  const std::int64_t days = seconds / kSecondsPerDay - (seconds % kSecondsPerDay < 0 ? 1 : 0);
   return Date::from_days_since_epoch(static_cast<long>(days));
 }
 
@@ -101,7 +102,8 @@ TransitionHistory load_transitions(const constitution::Constitution& current, co
     const fs::path previous = base / *config.previous_constitution;
     auto parsed = constitution::load(previous);
     if (!parsed) {
-      notes.push_back({note_path, fmt::format("transition periods: previous_constitution: {}", parsed.error().to_string())});
+      notes.push_back(
+          {note_path, fmt::format("transition periods: previous_constitution: {}", parsed.error().to_string())});
     } else {
       history.earlier.push_back(std::move(*parsed));
       versions.push_back({&history.earlier.back(), std::nullopt, previous.string()});

@@ -326,7 +326,8 @@ Result<std::vector<FileVersion>> Repository::file_versions(std::string_view path
     // The blob `commit` holds at `path`, nullopt when none (absent, a directory, a submodule).
     const auto blob_in = [&](git_commit* commit) -> Result<std::optional<git_oid>> {
       git_tree* raw_tree = nullptr;
-      if (git_commit_tree(&raw_tree, commit) != 0) return git_fail("cannot read the tree of " + to_hex(*git_commit_id(commit)));
+      if (git_commit_tree(&raw_tree, commit) != 0)
+        return git_fail("cannot read the tree of " + to_hex(*git_commit_id(commit)));
       const TreePtr tree(raw_tree);
       git_tree_entry* raw_entry = nullptr;
       const int rc = git_tree_entry_bypath(&raw_entry, tree.get(), spec.c_str());
@@ -345,7 +346,8 @@ Result<std::vector<FileVersion>> Repository::file_versions(std::string_view path
         break;
       }
       git_commit* raw_parent = nullptr;
-      const bool has_parent = git_commit_parentcount(current.get()) > 0 && git_commit_parent(&raw_parent, current.get(), 0) == 0;
+      const bool has_parent =
+          git_commit_parentcount(current.get()) > 0 && git_commit_parent(&raw_parent, current.get(), 0) == 0;
       CommitPtr parent(has_parent ? raw_parent : nullptr);
       Result<std::optional<git_oid>> parent_blob = std::optional<git_oid>();
       if (parent) parent_blob = blob_in(parent.get());

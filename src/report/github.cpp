@@ -127,7 +127,8 @@ std::string render_github(const Report& report) {
     out += fmt::format("constable: note: {}: {}\n", one_line(note.path), one_line(note.message));
 
   const detail::Summary summary = detail::summarize(report);
-  out += fmt::format("constable: {}, {} suppressed; ", detail::violations_and_warnings_text(summary), summary.suppressed);
+  out += fmt::format("constable: {}, {} suppressed; ", detail::violations_and_warnings_text(summary),
+                     summary.suppressed);
   if (report.fail_on_none) {
     out += "fail-on none: nothing fails the run.\n";
   } else {

@@ -58,7 +58,9 @@ std::string render_gitlab(const Report& report) {
     issue["description"] = std::move(description);
     issue["check_name"] = clean(finding.check_id);
     issue["fingerprint"] = std::move(fingerprint);
-    issue["severity"] = finding.in_transition() ? std::string("info") : std::string(code_quality_severity(finding.severity));
+    // A deprecation warning is information until its transition ends.
+    issue["severity"] =
+        finding.in_transition() ? std::string("info") : std::string(code_quality_severity(finding.severity));
     issue["location"] = Json{{"path", clean(path)}, {"lines", Json{{"begin", line}}}};
     issues.push_back(std::move(issue));
   }

@@ -140,12 +140,12 @@ std::vector<std::string> warnings_of(const std::vector<const engine::Finding*>& 
   std::size_t total = 0;
   for (std::size_t i = 0; i < warned.size(); ++i) {
     const engine::Finding& f = *warned[i];
-    const std::string when =
-        f.in_transition() ? fmt::format("warning until {}, then due {}", f.transition->until.to_string(), f.due.to_string())
-                          : fmt::format("due {}", f.due.to_string());
+    const std::string when = f.in_transition() ? fmt::format("warning until {}, then due {}",
+                                                             f.transition->until.to_string(), f.due.to_string())
+                                               : fmt::format("due {}", f.due.to_string());
     // The date first: a long message is cut at the end.
-    std::string warning =
-        text::shorten(fmt::format("{} {} ({}): {}", to_string(f.severity), f.check_id, when, f.message), kMaxWarningBytes);
+    std::string warning = text::shorten(
+        fmt::format("{} {} ({}): {}", to_string(f.severity), f.check_id, when, f.message), kMaxWarningBytes);
     if (total + warning.size() > kMaxWarningsBytes - kMaxWarningBytes) {
       warnings.push_back(fmt::format("and {} more constable warnings", warned.size() - i));
       break;

@@ -100,6 +100,15 @@ TEST(TransitionPeriods, NewAndTightenedClausesWarnUntilThePeriodEnds) {
   }
   EXPECT_TRUE(seen) << sarif.dump(2);
 
+  // explain says it of the clause.
+  const auto explained =
+      constable({"explain", "docker-standards/dockerfile-requirements/non-root-user-must-be-specified", "."},
+                repo.path());
+  EXPECT_NE(explained.out.find("  transition: findings are deprecation warnings until 2027-05-01 (clause added in "
+                               "2.0.0; the 6-month transition period counts from Last Amended 2026-11-01)\n"),
+            std::string::npos)
+      << explained.out << explained.err;
+
   // Only the old violation fails the gate: fixing it passes the run.
   repo.write("deploy/always-wrong.yaml", "# gone\n");
   EXPECT_EQ(constable({"check", "."}, repo.path()).exit_code, 0);
