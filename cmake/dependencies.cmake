@@ -18,6 +18,7 @@ pkg_check_modules(VECTORSCAN REQUIRED IMPORTED_TARGET libhs)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
 pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)
 pkg_check_modules(CJOSE REQUIRED IMPORTED_TARGET cjose)  # JWK and JWS: the REST API's OpenID Connect tokens
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)  # the audit store (src/store/)
 find_package(fmt REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(CLI11 REQUIRED)
@@ -30,7 +31,7 @@ find_package(Boost 1.74 REQUIRED)  # header-only Beast and Asio: constable serve
 # the same either way.
 set(constable_shared_dependencies
     PkgConfig::CMARK_GFM PkgConfig::RE2 PkgConfig::VECTORSCAN PkgConfig::LIBGIT2 PkgConfig::LIBYAML PkgConfig::CJOSE
-    ZLIB::ZLIB OpenSSL::SSL OpenSSL::Crypto)
+    PkgConfig::SQLITE3 ZLIB::ZLIB OpenSSL::SSL OpenSSL::Crypto)
 set(constable_is_static "$<BOOL:$<TARGET_PROPERTY:CONSTABLE_STATIC_DEPENDENCIES>>")
 add_library(constable_dependencies INTERFACE)
 target_link_libraries(constable_dependencies INTERFACE fmt::fmt nlohmann_json::nlohmann_json Boost::headers Threads::Threads
@@ -38,7 +39,7 @@ target_link_libraries(constable_dependencies INTERFACE fmt::fmt nlohmann_json::n
 
 if(CONSTABLE_STATIC_DEPENDENCIES)
   # pkg-config --static names every library the archives need, in link order.
-  pkg_check_modules(STATIC_SET REQUIRED libcmark-gfm re2 libhs libgit2 yaml-0.1 cjose libssl libcrypto zlib)
+  pkg_check_modules(STATIC_SET REQUIRED libcmark-gfm re2 libhs libgit2 yaml-0.1 cjose sqlite3 libssl libcrypto zlib)
   set(static_archives)
   set(system_libraries)
   foreach(name IN LISTS STATIC_SET_STATIC_LIBRARIES)

@@ -8,6 +8,8 @@ packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev
   libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev
+  # constable audit's store (src/store/)
+  libsqlite3-dev
   # the CLI's allocator (docs/adr/0011-jemalloc.md)
   libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -5,6 +5,7 @@
 // configuration error.
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -173,6 +174,9 @@ Result<engine::Plan> bind_checks(const Session& session, const CommonOptions& op
 // one bound for other files (the server binds per request), run on `run_date`.
 std::string render_findings(const Session& session, const engine::Plan& plan, const engine::RunResult& result,
                             report::Format format, Date run_date);
+// How many of the session's clauses `plan` enforces or an attestation covers,
+// for every report's summary and the audit's record.
+report::ClauseCoverage clause_coverage(const Session& session, const engine::Plan& plan);
 // `coverage --format FORMAT` (text, markdown or json) of a session.
 Result<std::string> coverage_report(const Session& session, std::string_view format);
 
@@ -247,6 +251,32 @@ std::vector<RepositoryImpact> fleet_impact(const std::filesystem::path& before, 
                                            const std::vector<std::filesystem::path>& repositories,
                                            const CommonOptions& common);
 std::string render_impact_text(const std::vector<RepositoryImpact>& impacts);
+
+// `constable audit SOURCES...` (app/audit_command.cpp): each repository
+// checked as `check` checks it, every finding tracked in the store across
+// runs (audit/tracking.hpp). Exit 0 when every repository was audited, 1 when
+// some could not be (each recorded with why), 2 on a usage or store error.
+struct AuditOptions {
+  std::vector<std::string> sources;  // directories, fleet files
+  std::string store = ".constable/audit.db";
+  std::optional<std::filesystem::path> constitution;  // else each repository's own
+  unsigned jobs = 0;                                  // repositories at once; 0 = one per core
+  std::optional<std::string> shard;                   // "I/N"
+  std::optional<Date> today;
+  // Hears "3/10 repositories, 4.2 s: payments" lines once the audit has taken two seconds.
+  std::function<void(std::string_view)> progress;
+};
+Outcome audit(const AuditOptions& options);
+
+// `constable audit report`: the store's latest state (audit/report.hpp).
+struct AuditReportOptions {
+  std::string store = ".constable/audit.db";
+  std::string format = "text";  // text|markdown|json
+  std::optional<std::string> team;
+  std::optional<std::string> repository;
+  std::optional<Date> today;
+};
+Outcome audit_report(const AuditReportOptions& options);
 
 // Writes (or with check_only compares) one Markdown page per check under `dir`.
 Outcome generate_docs(const std::filesystem::path& dir, bool check_only);

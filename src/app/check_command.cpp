@@ -39,20 +39,6 @@ std::vector<report::Rule> report_rules(const Session& session, const engine::Pla
   return rules;
 }
 
-// How many clauses the run enforces, for every report's summary.
-report::ClauseCoverage clause_coverage(const Session& session, const engine::Plan& plan) {
-  report::ClauseCoverage coverage{.known = true, .clauses = session.constitution.clauses.size()};
-  for (const auto& clause : session.constitution.clauses) {
-    switch (engine::enforcement_of(clause, session.constitution, plan, session.config, session.workspace.root,
-                                   session.today)) {
-      case engine::ClauseEnforcement::by_check:
-      case engine::ClauseEnforcement::by_engine: ++coverage.enforced; break;
-      case engine::ClauseEnforcement::attested: ++coverage.attested; break;
-      default: break;
-    }
-  }
-  return coverage;
-}
 
 // --min-severity: findings below it leave the report (every format); the
 // caller still counts those that fail the run.
@@ -106,6 +92,20 @@ Result<void> add_manifests(const std::vector<std::string>& sources, std::uintmax
 }
 
 }  // namespace
+
+report::ClauseCoverage clause_coverage(const Session& session, const engine::Plan& plan) {
+  report::ClauseCoverage coverage{.known = true, .clauses = session.constitution.clauses.size()};
+  for (const auto& clause : session.constitution.clauses) {
+    switch (engine::enforcement_of(clause, session.constitution, plan, session.config, session.workspace.root,
+                                   session.today)) {
+      case engine::ClauseEnforcement::by_check:
+      case engine::ClauseEnforcement::by_engine: ++coverage.enforced; break;
+      case engine::ClauseEnforcement::attested: ++coverage.attested; break;
+      default: break;
+    }
+  }
+  return coverage;
+}
 
 Result<CheckRun> run_check(const CheckOptions& options) {
   auto targets = resolve_targets(options.paths.empty() ? std::vector{options.path} : options.paths,

@@ -256,6 +256,32 @@ int run(int argc, char** argv) {
   constitution_amend_cmd->add_flag("--dry-run", constitution_amend.dry_run, "Print the amended file instead of writing it");
   constitution_amend_cmd->add_option("--today", constitution_amend_today, "The Last Amended date (YYYY-MM-DD; or CONSTABLE_TODAY)");
 
+  app::AuditOptions audit_options;
+  std::string audit_today, audit_constitution;
+  auto* audit_cmd = cli.add_subcommand(
+      "audit", "Audit many repositories and remember every violation across runs, with its due date (docs/audit.md)");
+  audit_cmd->add_option("sources", audit_options.sources, "Repository directories and fleet files (fleet.yaml)");
+  audit_cmd->add_option("--store", audit_options.store, "Where runs are kept: a path or sqlite:///path/audit.db")
+      ->capture_default_str();
+  audit_cmd->add_option("--constitution", audit_constitution,
+                        "Constitution for every repository (else each repository's own)");
+  audit_cmd->add_option("-j,--jobs", audit_options.jobs, "Repositories audited at once (default: one per core)");
+  audit_cmd->add_option("--shard", audit_options.shard,
+                        "Audit only slice I of N of the fleet (I/N, e.g. $JOB_COMPLETION_INDEX/4)");
+  audit_cmd->add_option("--today", audit_today, "Date due dates count from (YYYY-MM-DD; or CONSTABLE_TODAY)");
+  app::AuditReportOptions audit_report_options;
+  std::string audit_report_today;
+  auto* audit_report_cmd = audit_cmd->add_subcommand(
+      "report", "What the store remembers: open and overdue violations per repository and team, trends, time to fix");
+  audit_report_cmd->add_option("--store", audit_report_options.store, "The store (a path or sqlite:///path/audit.db)")
+      ->capture_default_str();
+  audit_report_cmd->add_option("--format", audit_report_options.format, "text, markdown or json")
+      ->type_name("text|markdown|json")
+      ->capture_default_str();
+  audit_report_cmd->add_option("--team", audit_report_options.team, "Only this team's repositories");
+  audit_report_cmd->add_option("--repo", audit_report_options.repository, "Only this repository");
+  audit_report_cmd->add_option("--today", audit_report_today, "Date lateness counts to (YYYY-MM-DD; or CONSTABLE_TODAY)");
+
   std::string completion_shell;
   auto* completion_cmd = cli.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
   cli::choices(completion_cmd->add_option("shell", completion_shell, "The shell"), {"bash", "zsh", "fish"})
@@ -418,6 +444,22 @@ int run(int argc, char** argv) {
       }
     }
     return emit(app::constitution_amend(constitution_amend), {});
+  }
+  const auto parse_date = [](const std::string& text, std::optional<Date>& out) {
+    if (text.empty()) return true;
+    out = Date::parse(text);
+    if (!out) std::cerr << fmt::format("constable: --today must be YYYY-MM-DD, got '{}'\n", text);
+    return out.has_value();
+  };
+  if (*audit_report_cmd) {
+    if (!parse_date(audit_report_today, audit_report_options.today)) return app::kExitUsage;
+    return emit(app::audit_report(audit_report_options), {});
+  }
+  if (*audit_cmd) {
+    if (!parse_date(audit_today, audit_options.today)) return app::kExitUsage;
+    if (!audit_constitution.empty()) audit_options.constitution = audit_constitution;
+    audit_options.progress = [](std::string_view line) { std::cerr << line << '\n'; };
+    return emit(app::audit(audit_options), {});
   }
   if (*init_cmd) {
     if (!init_today.empty()) {

@@ -78,6 +78,7 @@ Matching match_findings(const std::vector<Finding>& current, const std::vector<B
   for (std::size_t i = 0; i < earlier.size(); ++i) pool[{earlier[i].check, earlier[i].fingerprint}].push_back(i);
   std::vector<bool> used(earlier.size(), false);
   std::vector<bool> matched(current.size(), false);
+  std::vector<std::size_t> partner(current.size(), 0);
 
   auto take = [&](std::size_t c, bool same_path_only) {
     const auto it = pool.find({current[c].check_id, current[c].fingerprint});
@@ -86,6 +87,7 @@ Matching match_findings(const std::vector<Finding>& current, const std::vector<B
       if (used[e] || (same_path_only && renamed(earlier[e].path) != current[c].path)) continue;
       used[e] = true;
       matched[c] = true;
+      partner[c] = e;
       return;
     }
   };
@@ -95,8 +97,11 @@ Matching match_findings(const std::vector<Finding>& current, const std::vector<B
     if (!current[c].suppressed() && !matched[c]) take(c, false);
 
   Matching m;
-  for (std::size_t c = 0; c < current.size(); ++c)
-    if (!current[c].suppressed() && !matched[c]) m.unmatched_current.push_back(c);
+  for (std::size_t c = 0; c < current.size(); ++c) {
+    if (current[c].suppressed()) continue;
+    if (matched[c]) m.matched.emplace_back(c, partner[c]);
+    else m.unmatched_current.push_back(c);
+  }
   for (std::size_t e = 0; e < earlier.size(); ++e)
     if (!used[e]) m.unmatched_earlier.push_back(e);
   return m;

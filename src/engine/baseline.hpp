@@ -36,6 +36,7 @@ BaselineEntry entry_of(const Finding& finding);
 struct Matching {
   std::vector<std::size_t> unmatched_current;  // indices into `current`: new findings
   std::vector<std::size_t> unmatched_earlier;  // indices into `earlier`: fixed since
+  std::vector<std::pair<std::size_t, std::size_t>> matched;  // (current, earlier), in current's order
 };
 
 // Pairs findings with earlier entries of the same check and fingerprint: first

@@ -1,0 +1,196 @@
+// `constable audit` and `constable audit report`: many repositories checked
+// with the engine `check` uses, remembered in a store across runs.
+
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "app/app.hpp"
+#include "audit/fleet.hpp"
+#include "audit/report.hpp"
+#include "audit/tracking.hpp"
+#include "core/digest.hpp"
+#include "core/files.hpp"
+#include "engine/parallel.hpp"
+#include "store/store.hpp"
+
+namespace constable::app {
+
+namespace {
+
+constexpr std::chrono::seconds kQuietFor{2};
+
+std::string utc_now() {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                     std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+}
+
+// The run's record of the constitution: the one --constitution names, or
+// none when each repository brings its own.
+Result<store::Run> run_record(const AuditOptions& options, Date today) {
+  store::Run run;
+  run.started_at = utc_now();
+  run.run_date = today;
+  run.constable_version = version_string();
+  if (!options.constitution) {
+    run.constitution_path = "(each repository's own)";
+    return run;
+  }
+  auto text = files::read(*options.constitution);
+  if (!text) return std::unexpected(text.error().error);
+  auto parsed = constitution::parse(*text, options.constitution->string());
+  if (!parsed) return std::unexpected(parsed.error());
+  run.constitution_path = options.constitution->string();
+  run.constitution_version = parsed->version ? parsed->version->version : "";
+  run.constitution_sha256 = digest::sha256_hex(*text);
+  return run;
+}
+
+struct Totals {
+  std::size_t audited = 0, opened = 0, reopened = 0, fixed = 0, still_open = 0, clause_removed = 0;
+  std::vector<std::string> errors;  // "name: why"
+};
+
+}  // namespace
+
+Outcome audit(const AuditOptions& options) {
+  if (options.sources.empty()) return usage_error("audit needs at least one directory or fleet file");
+  std::optional<audit::Shard> shard;
+  if (options.shard) {
+    auto parsed = audit::parse_shard(*options.shard);
+    if (!parsed) return usage_error(parsed.error().to_string());
+    shard = *parsed;
+  }
+  auto fleet = audit::resolve_sources(options.sources);
+  if (!fleet) return usage_error(fleet.error().to_string());
+  if (shard) std::erase_if(*fleet, [&](const audit::Repository& r) { return !audit::in_shard(r.name, *shard); });
+  const Date today = options.today.value_or(Date::today());
+  auto record = run_record(options, today);
+  if (!record) return usage_error(record.error().to_string());
+  auto opened = store::open_store(options.store);
+  if (!opened) return usage_error(opened.error().to_string());
+  store::Store& store = **opened;
+  auto run_id = store.begin_run(*record);
+  if (!run_id) return usage_error(run_id.error().to_string());
+
+  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  const unsigned workers = std::min<unsigned>(options.jobs == 0 ? cores : options.jobs,
+                                              static_cast<unsigned>(std::max<std::size_t>(1, fleet->size())));
+  const unsigned jobs_each = std::max(1U, cores / workers);
+  const auto started = std::chrono::steady_clock::now();
+  std::mutex store_mutex;  // one repository's read, tracking and write at a time
+  Totals totals;
+  std::size_t done = 0;
+  std::optional<Error> store_error;
+
+  engine::parallel_for(fleet->size(), workers, [&](std::size_t i) {
+    const audit::Repository& repository = (*fleet)[i];
+    store::RepositoryRun audited{.run = *run_id,
+                                 .repository = repository.name,
+                                 .team = repository.team,
+                                 .source = repository.source,
+                                 .commit = {},
+                                 .error = repository.error};
+    std::vector<engine::Finding> findings;
+    std::optional<constitution::Constitution> constitution;
+    int sprint_days = 14;
+    if (audited.error.empty()) {
+      try {
+        CheckOptions check;
+        check.path = repository.path;
+        check.constitution = repository.constitution ? repository.constitution : options.constitution;
+        check.jobs = jobs_each;
+        check.today = today;
+        auto run = run_check(check);
+        if (!run) {
+          audited.error = run.error().to_string();
+        } else {
+          if (run->session.repository) audited.commit = run->session.repository->resolve("HEAD").value_or("");
+          const report::ClauseCoverage coverage = clause_coverage(run->session, run->session.plan);
+          audited.clauses = coverage.clauses;
+          audited.clauses_enforced = coverage.enforced;
+          audited.clauses_attested = coverage.attested;
+          audited.files_checked = run->result.stats.files_checked;
+          findings = std::move(run->result.findings);
+          constitution = std::move(run->session.constitution);
+          sprint_days = run->session.config.sprint_days;
+        }
+      } catch (const std::exception& e) {
+        audited.error = fmt::format("constable failed on it: {}", e.what());
+      }
+    }
+    const std::lock_guard lock(store_mutex);
+    if (audited.error.empty()) {
+      auto known = store.violations_of(repository.name);
+      if (!known) {
+        store_error = known.error();
+        return;
+      }
+      const audit::Tracked tracked = audit::track(*known, findings, *constitution,
+                                                  {.repository = repository.name,
+                                                   .run = *run_id,
+                                                   .commit = audited.commit,
+                                                   .today = today,
+                                                   .sprint_days = sprint_days});
+      if (auto ok = store.record(audited, tracked.changed); !ok) {
+        store_error = ok.error();
+        return;
+      }
+      ++totals.audited;
+      totals.opened += tracked.opened;
+      totals.reopened += tracked.reopened;
+      totals.fixed += tracked.fixed;
+      totals.still_open += tracked.still_open;
+      totals.clause_removed += tracked.clause_removed;
+    } else {
+      if (auto ok = store.record(audited, {}); !ok) store_error = ok.error();
+      totals.errors.push_back(fmt::format("{}: {}", repository.name, audited.error));
+    }
+    ++done;
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    if (options.progress && elapsed >= kQuietFor)
+      options.progress(fmt::format("audit: {}/{} repositories, {:.1f} s: {}", done, fleet->size(),
+                                   std::chrono::duration<double>(elapsed).count(), repository.name));
+  });
+  if (store_error) return usage_error(fmt::format("{} (run {} is left unfinished)", store_error->to_string(), *run_id));
+  if (auto ok = store.finish_run(*run_id); !ok) return usage_error(ok.error().to_string());
+
+  Outcome outcome;
+  outcome.out = fmt::format(
+      "audit run {} into {}: {} of {} repositor{} audited{}; {} opened, {} reopened, {} fixed, {} still open{}\n",
+      *run_id, store.describe(), totals.audited, fleet->size(), fleet->size() == 1 ? "y" : "ies",
+      shard ? fmt::format(" (shard {}/{})", shard->index, shard->count) : std::string(), totals.opened, totals.reopened,
+      totals.fixed, totals.still_open,
+      totals.clause_removed > 0 ? fmt::format(", {} closed with their clause", totals.clause_removed) : std::string());
+  std::sort(totals.errors.begin(), totals.errors.end());
+  for (const auto& error : totals.errors) outcome.out += fmt::format("  not audited: {}\n", error);
+  outcome.exit_code = totals.errors.empty() ? kExitClean : kExitViolations;
+  return outcome;
+}
+
+Outcome audit_report(const AuditReportOptions& options) {
+  if (options.format != "text" && options.format != "markdown" && options.format != "json")
+    return usage_error(fmt::format("--format must be text, markdown or json, got '{}'", options.format));
+  std::error_code ec;
+  if (!options.store.contains("://") && !std::filesystem::exists(options.store, ec))
+    return usage_error(fmt::format("no store at {}: run `constable audit` first, or give --store", options.store));
+  auto opened = store::open_store(options.store);
+  if (!opened) return usage_error(opened.error().to_string());
+  auto report = audit::build_report(**opened, options.today.value_or(Date::today()),
+                                    {.team = options.team, .repository = options.repository});
+  if (!report) return usage_error(report.error().to_string());
+  Outcome outcome;
+  if (options.format == "json")
+    outcome.out = audit::render_report_json(*report);
+  else if (options.format == "markdown")
+    outcome.out = audit::render_report_markdown(*report);
+  else
+    outcome.out = audit::render_report_text(*report);
+  return outcome;
+}
+
+}  // namespace constable::app

@@ -1,0 +1,64 @@
+#pragma once
+// `constable audit report`: what the store remembers, per repository and per
+// team, as of its latest run: open and overdue violations (oldest due date
+// first, with how many days late), new and fixed since the run before, the
+// open count over the last runs, mean time to remediate per severity and
+// how much of the constitution each repository's run enforced.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "store/store.hpp"
+
+namespace constable::audit {
+
+inline constexpr std::size_t kTrendRuns = 10;
+
+struct RepositoryStatus {
+  std::string name;
+  std::string team;
+  std::string commit;
+  std::string error;  // of its latest audit
+  std::int64_t last_run = 0;
+  std::array<std::size_t, 4> open_by_severity{};  // indexed by Severity
+  std::size_t open = 0, overdue = 0, waived = 0, new_since_last = 0, fixed_since_last = 0;
+  std::size_t clauses = 0, clauses_enforced = 0, clauses_attested = 0;
+  std::vector<std::size_t> trend;  // open violations after each of the last runs, oldest first
+};
+
+struct TeamStatus {
+  std::string team;  // "" for repositories without one
+  std::size_t repositories = 0, open = 0, overdue = 0, new_since_last = 0, fixed_since_last = 0;
+};
+
+struct Remediation {
+  std::size_t fixed = 0;
+  double mean_days = 0;
+};
+
+struct AuditReport {
+  std::optional<store::Run> latest;  // none: the store has no run yet
+  std::size_t runs = 0;
+  Date today;
+  std::vector<RepositoryStatus> repositories;  // by name
+  std::vector<TeamStatus> teams;               // by team
+  std::vector<store::Violation> overdue;       // most days late first
+  std::array<Remediation, 4> remediation{};    // indexed by Severity
+};
+
+struct ReportFilter {
+  std::optional<std::string> team;
+  std::optional<std::string> repository;
+};
+
+Result<AuditReport> build_report(store::Store& store, Date today, const ReportFilter& filter = {});
+
+std::string render_report_text(const AuditReport& report);
+std::string render_report_markdown(const AuditReport& report);
+std::string render_report_json(const AuditReport& report);
+
+}  // namespace constable::audit

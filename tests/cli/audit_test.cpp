@@ -1,0 +1,228 @@
+// `constable audit` end to end: repositories audited into a SQLite store over
+// several runs, what the report makes of it, and a store that survives a
+// kill -9 in the middle of an audit.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_support.hpp"
+
+namespace constable::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kConstitution =
+    "# C\n\n## Docker Standards\n\n### Dockerfile Requirements\n- Non-root user MUST be specified\n"
+    "- Multi-stage builds MUST be used for optimization\n";
+constexpr std::string_view kRootImage =
+    "FROM alpine:3.19 AS build\nRUN true\nFROM alpine:3.19\nCOPY --from=build /x /x\n";
+constexpr std::string_view kNonRootImage =
+    "FROM alpine:3.19 AS build\nRUN true\nFROM alpine:3.19\nCOPY --from=build /x /x\nUSER 10001\n";
+
+json report_of(const TempDir& dir, std::string_view today, std::vector<std::string> more = {}) {
+  std::vector<std::string> args{"audit",    "report", "--store", (dir.path() / "audit.db").string(),
+                                "--format", "json",   "--today", std::string(today)};
+  args.insert(args.end(), more.begin(), more.end());
+  const auto r = constable(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return json::parse(r.out);
+}
+
+const json& repository(const json& report, std::string_view name) {
+  for (const auto& r : report["repositories"])
+    if (r["name"] == name) return r;
+  static const json none;
+  ADD_FAILURE() << "no repository " << name << " in " << report.dump(2);
+  return none;
+}
+
+TEST(Audit, RemembersEveryViolationAcrossRunsWithItsDueDate) {
+  TempDir dir;
+  const auto constitution = dir.write("CONSTITUTION.md", kConstitution);
+  dir.write("fleet/payments/Dockerfile", kRootImage);
+  dir.write("fleet/shop/Dockerfile", kNonRootImage);
+  const auto fleet = dir.write("fleet.yaml",
+                               "repositories:\n  - path: fleet/payments\n    team: pay\n"
+                               "  - path: fleet/shop\n    team: web\n  - path: fleet/gone\n    team: web\n");
+  const std::string store = (dir.path() / "audit.db").string();
+  const auto audit = [&](std::string_view today) {
+    return constable({"audit", fleet.string(), "--constitution", constitution.string(), "--store", store, "--today",
+                      std::string(today)});
+  };
+  const auto first = audit("2026-11-01");
+  EXPECT_EQ(first.exit_code, 1) << first.err;  // one repository could not be audited
+  EXPECT_NE(first.out.find("audit run 1 into sqlite://"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("2 of 3 repositories audited; 1 opened, 0 reopened, 0 fixed, 0 still open"),
+            std::string::npos)
+      << first.out;
+  EXPECT_NE(first.out.find("  not audited: gone: no such directory"), std::string::npos) << first.out;
+
+  // payments fixes its image; shop breaks its own.
+  dir.write("fleet/payments/Dockerfile", kNonRootImage);
+  dir.write("fleet/shop/Dockerfile", kRootImage);
+  const auto second = audit("2026-11-10");
+  EXPECT_NE(second.out.find("1 opened, 0 reopened, 1 fixed, 0 still open"), std::string::npos) << second.out;
+
+  const json report = report_of(dir, "2026-11-20");
+  EXPECT_EQ(report["runs"], 2);
+  EXPECT_EQ(report["latest_run"]["id"], 2);
+  EXPECT_EQ(report["latest_run"]["constitution"]["path"], constitution.string());
+  const json& payments = repository(report, "payments");
+  EXPECT_EQ(payments["open"], 0);
+  EXPECT_EQ(payments["fixed_since_last_run"], 1);
+  EXPECT_EQ(payments["trend"], json::array({1, 0}));
+  EXPECT_EQ(payments["coverage"]["clauses"], 2);
+  const json& shop = repository(report, "shop");
+  EXPECT_EQ(shop["open"], 1);
+  EXPECT_EQ(shop["new_since_last_run"], 1);
+  EXPECT_EQ(shop["overdue"], 1);
+  EXPECT_EQ(shop["team"], "web");
+  EXPECT_EQ(repository(report, "gone")["error"], "no such directory");
+  ASSERT_EQ(report["overdue"].size(), 1U);
+  const json& late = report["overdue"][0];
+  EXPECT_EQ(late["check"], "docker/non-root-user");
+  EXPECT_EQ(late["first_seen"], "2026-11-10");
+  EXPECT_EQ(late["due"], "2026-11-11");  // critical: 24 hours
+  EXPECT_EQ(late["days_late"], 9);
+  EXPECT_EQ(report["mean_time_to_remediate"]["critical"]["fixed"], 1);
+  EXPECT_EQ(report["mean_time_to_remediate"]["critical"]["mean_days"], 9.0);
+
+  // Per team, and in text.
+  const json web = report_of(dir, "2026-11-20", {"--team", "web"});
+  EXPECT_EQ(web["repositories"].size(), 2U);
+  ASSERT_EQ(web["teams"].size(), 1U);
+  EXPECT_EQ(web["teams"][0]["overdue"], 1);
+  const auto text = constable({"audit", "report", "--store", store, "--today", "2026-11-20"});
+  EXPECT_NE(text.out.find("Overdue (1), most days late first:\n  shop  Dockerfile:3  critical  docker/non-root-user  "
+                          "due 2026-11-11, 9 days late: "),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("Mean time to remediate: critical 9.0 days (1 fixed)."), std::string::npos) << text.out;
+}
+
+TEST(Audit, UsageErrorsAndShards) {
+  TempDir dir;
+  dir.write("a/Dockerfile", kRootImage);
+  dir.write("b/Dockerfile", kRootImage);
+  const auto constitution = dir.write("CONSTITUTION.md", kConstitution);
+  EXPECT_EQ(constable({"audit", "report", "--store", (dir.path() / "none.db").string()}).exit_code, 2);
+  const auto bad_store = constable(
+      {"audit", (dir.path() / "a").string(), "--store", "mysql://x/y", "--constitution", constitution.string()});
+  EXPECT_EQ(bad_store.exit_code, 2);
+  EXPECT_NE(bad_store.err.find("unknown store 'mysql://'"), std::string::npos) << bad_store.err;
+  EXPECT_EQ(constable({"audit", (dir.path() / "a").string(), "--shard", "2/2"}).exit_code, 2);
+  // Two shards audit the two repositories between them, once each.
+  std::size_t audited = 0;
+  for (const char* shard : {"0/2", "1/2"}) {
+    const auto r = constable({"audit", (dir.path() / "a").string(), (dir.path() / "b").string(), "--constitution",
+                              constitution.string(), "--store", (dir.path() / "audit.db").string(), "--shard", shard});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    audited += r.out.find(" 1 of 1 repository audited") != std::string::npos ? 1 : 0;
+    audited += r.out.find(" 2 of 2 repositories audited") != std::string::npos ? 2 : 0;
+  }
+  EXPECT_EQ(audited, 2U);
+}
+
+// Repositories the store holds for run `run`; -1 while it cannot be read.
+int recorded_in(const std::filesystem::path& store, int run) {
+  sqlite3* db = nullptr;
+  int count = -1;
+  if (sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 1000);
+    sqlite3_stmt* select = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM repository_runs WHERE run_id = ?", -1, &select, nullptr) ==
+            SQLITE_OK &&
+        sqlite3_bind_int(select, 1, run) == SQLITE_OK && sqlite3_step(select) == SQLITE_ROW)
+      count = sqlite3_column_int(select, 0);
+    sqlite3_finalize(select);
+  }
+  sqlite3_close(db);
+  return count;
+}
+
+// kill -9 in the middle of an audit loses at most the repository in
+// progress: the store passes SQLite's integrity check, every repository
+// recorded before the kill has all of its violations, and the next audit
+// goes on from there.
+TEST(Audit, AKilledAuditLeavesAConsistentStore) {
+  TempDir dir;
+  const auto constitution = dir.write("CONSTITUTION.md", kConstitution);
+  const auto store = dir.path() / "audit.db";
+  std::vector<std::string> args{
+      CONSTABLE_BINARY, "audit", "--constitution", constitution.string(), "--store", store.string(), "-j", "1"};
+  constexpr int kRepositories = 30;
+  for (int i = 0; i < kRepositories; ++i) {
+    const std::string name = fmt::format("repo-{:02}", i);
+    dir.write(name + "/Dockerfile", i % 2 == 0 ? kRootImage : kNonRootImage);
+    for (int f = 0; f < 150; ++f) dir.write(fmt::format("{}/docs/page-{}.md", name, f), "# Page\n\nText.\n");
+    args.push_back((dir.path() / name).string());
+  }
+  // The first run to the end, then one killed once it has recorded a few repositories.
+  ASSERT_EQ(run_command(args, {}, {"CONSTABLE_TODAY=2026-11-01"}).exit_code, 0);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::setenv("CONSTABLE_TODAY", "2026-11-22", 1);
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int recorded = 0;
+  for (int waited = 0; waited < 20'000 && recorded < 3; ++waited) {
+    ::usleep(500);
+    recorded = recorded_in(store, 2);
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the audit finished before it could be killed";
+  const int kept = recorded_in(store, 2);
+  EXPECT_GE(kept, 3);
+  EXPECT_LT(kept, kRepositories);
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* check = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &check, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(check), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(check, 0)), "ok");
+  sqlite3_finalize(check);
+  // Every root image recorded in the killed run was seen again in it.
+  sqlite3_stmt* seen = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT (SELECT COUNT(*) FROM repository_runs r WHERE r.run_id = 2 AND "
+                               "CAST(substr(r.repository, 6) AS INTEGER) % 2 = 0), "
+                               "(SELECT COUNT(*) FROM violations WHERE last_seen_run = 2)",
+                               -1, &seen, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(seen), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(seen, 0), sqlite3_column_int(seen, 1));
+  sqlite3_finalize(seen);
+  sqlite3_close(db);
+
+  // The report reads it (the killed run unfinished), and the next audit records the whole fleet.
+  const json killed = report_of(dir, "2026-11-22");
+  EXPECT_EQ(killed["latest_run"]["finished"], false);
+  EXPECT_EQ(killed["repositories"].size(), static_cast<std::size_t>(kRepositories));
+  const auto finished = run_command(args, {}, {"CONSTABLE_TODAY=2026-11-22"});
+  EXPECT_EQ(finished.exit_code, 0) << finished.err;
+  EXPECT_NE(finished.out.find(fmt::format("{0} of {0} repositories audited; 0 opened", kRepositories)),
+            std::string::npos)
+      << finished.out;
+}
+
+}  // namespace
+}  // namespace constable::testing
