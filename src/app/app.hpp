@@ -226,6 +226,7 @@ struct ConstitutionChangeOptions : ConstitutionOptions {
   std::optional<std::filesystem::path> old_file;
   std::optional<std::string> revision;
   std::vector<std::filesystem::path> impact;  // diff: repositories to check with both versions
+  std::optional<std::string> impact_store;    // diff: and those the audit store's latest run audited
   CommonOptions common;                       // diff --impact: how they are checked
   std::optional<std::string> to;              // amend: the new version (default: the bump required)
   bool dry_run = false;                       // amend: print the file instead of writing it

@@ -19,6 +19,7 @@
 #include "core/text.hpp"
 #include "engine/catalog.hpp"
 #include "git/repository.hpp"
+#include "store/store.hpp"
 
 namespace constable::app {
 
@@ -208,6 +209,25 @@ Result<Parsed> parse_versions(const ConstitutionChangeOptions& options) {
   return Parsed{std::move(*versions), std::move(*before), std::move(*after)};
 }
 
+// The directories the audit store's latest run audited (those it could not
+// audit, or that are gone since, included: fleet_impact says why for each).
+Result<std::vector<fs::path>> audited_repositories(const std::string& url) {
+  std::error_code ec;
+  if (!url.contains("://") && !fs::exists(url, ec))
+    return fail(fmt::format("no audit store at {}: run `constable audit` first", url));
+  auto store = store::open_store(url);
+  if (!store) return std::unexpected(store.error());
+  auto runs = (*store)->runs();
+  if (!runs) return std::unexpected(runs.error());
+  if (runs->empty()) return fail(fmt::format("the audit store {} holds no run yet", url));
+  auto audited = (*store)->repository_runs();
+  if (!audited) return std::unexpected(audited.error());
+  std::vector<fs::path> paths;
+  for (const auto& r : *audited)
+    if (r.run == runs->back().id && !r.source.contains("://")) paths.emplace_back(r.source);
+  return paths;
+}
+
 // The transitions the change starts: counted from the new version's Last
 // Amended date when it has a new one, else from `today` (the merge).
 constitution::TransitionSchedule transitions_of(const constitution::Constitution& before,
@@ -266,11 +286,17 @@ Outcome constitution_diff(const ConstitutionChangeOptions& options) {
     if (change.required != constitution::Bump::none)
       outcome.out += "\nThe Sync Impact Report it implies:\n" + constitution::render_sync_impact_report(change, to);
   }
-  if (!options.impact.empty()) {
+  std::vector<fs::path> repositories = options.impact;
+  if (options.impact_store) {
+    auto audited = audited_repositories(*options.impact_store);
+    if (!audited) return usage_error(audited.error().to_string());
+    repositories.insert(repositories.end(), audited->begin(), audited->end());
+  }
+  if (!repositories.empty()) {
     // Both versions as files, as `check` reads a constitution.
     TempFile old_copy(versions.before.text);
     if (old_copy.path().empty()) return usage_error("cannot write a temporary copy of the old constitution");
-    const auto impacts = fleet_impact(old_copy.path(), versions.after_file, options.impact, options.common);
+    const auto impacts = fleet_impact(old_copy.path(), versions.after_file, repositories, options.common);
     if (options.format == "json") {
       auto doc = nlohmann::ordered_json::parse(outcome.out);
       auto& list = doc["impact"] = nlohmann::ordered_json::array();

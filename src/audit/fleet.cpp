@@ -27,16 +27,16 @@ bool is_fleet_file(std::string_view source) {
 }
 
 // A repository from a path or URL as given.
-Repository repository_at(std::string_view source, const fs::path& path, std::string where) {
+Repository repository_at(std::string_view source, const fs::path& path) {
   Repository r;
-  r.source = std::move(where);
   if (is_url(source)) {
-    r.name = std::string(source);
+    r.name = r.source = std::string(source);
     r.error = "remote repositories are not cloned yet: clone it and give its directory";
     return r;
   }
   std::error_code ec;
   r.path = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  r.source = r.path.string();
   r.name = r.path.filename().string();
   if (!fs::is_directory(r.path, ec)) r.error = "no such directory";
   return r;
@@ -81,7 +81,6 @@ Result<std::vector<Repository>> read_fleet(const fs::path& file) {
   const fs::path base = file.parent_path();
   std::vector<Repository> out;
   for (const yaml::Node* item : list->items) {
-    const std::string where = fmt::format("{}:{}", file.string(), item->start.line);
     if (!item->is_mapping()) return fail("a repository is a mapping with 'path'", file.string(), item->start.line);
     for (const auto& entry : item->entries) {
       const std::string_view key = entry.key->str();
@@ -94,7 +93,7 @@ Result<std::vector<Repository>> read_fleet(const fs::path& file) {
     const yaml::Node* path = item->get("path");
     if (path == nullptr) return fail("a repository needs 'path'", file.string(), item->start.line);
     const std::string given(path->str());
-    Repository r = repository_at(given, is_url(given) ? fs::path() : base / given, where);
+    Repository r = repository_at(given, is_url(given) ? fs::path() : base / given);
     if (const yaml::Node* name = item->get("name")) r.name = std::string(name->str());
     if (const yaml::Node* team = item->get("team")) r.team = std::string(team->str());
     if (const yaml::Node* constitution = item->get("constitution")) r.constitution = base / constitution->str();
@@ -111,7 +110,7 @@ Result<std::vector<Repository>> resolve_sources(const std::vector<std::string>& 
       if (!fleet) return std::unexpected(fleet.error());
       for (auto& r : *fleet) out.push_back(std::move(r));
     } else {
-      out.push_back(repository_at(source, fs::path(source), source));
+      out.push_back(repository_at(source, fs::path(source)));
     }
   }
   // The same repository given twice is audited once.

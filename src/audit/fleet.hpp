@@ -19,7 +19,7 @@ struct Repository {
   std::filesystem::path path;
   std::string team;
   std::optional<std::filesystem::path> constitution;  // its own, else the audit's
-  std::string source;                                 // as given: a path, a URL, "fleet.yaml:12"
+  std::string source;  // the absolute path, or the URL as given
   std::string error;                                  // why it cannot be audited; "" when it can
 };
 

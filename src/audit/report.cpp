@@ -89,6 +89,11 @@ Result<AuditReport> build_report(store::Store& store, Date today, const ReportFi
     status.clauses_attested = last.clauses_attested;
     const auto& found = violations_of[name];
     for (const store::Violation* v : found) {
+      if (v->status == store::Status::open && v->transition_until && today < *v->transition_until) {
+        ++status.in_transition;
+        if (!status.first_transition_end || *v->transition_until < *status.first_transition_end)
+          status.first_transition_end = v->transition_until;
+      }
       if (v->status == store::Status::open) {
         ++status.open;
         ++status.open_by_severity[static_cast<std::size_t>(v->severity)];
@@ -148,6 +153,16 @@ std::string render_report_text(const AuditReport& report) {
         fmt::format("  {:<{}}  {:<{}}  {:>5}  {:>7}  {:>4}  {:>5}  {:>8}  {}\n", r.name, name_width, r.team, team_width,
                     r.open, r.overdue, r.new_since_last, r.fixed_since_last, coverage_cell(r), trend_cell(r));
   }
+  std::size_t warnings = 0;
+  std::optional<Date> first_end;
+  for (const auto& r : report.repositories) {
+    warnings += r.in_transition;
+    if (r.first_transition_end && (!first_end || *r.first_transition_end < *first_end)) first_end = r.first_transition_end;
+  }
+  if (warnings > 0)
+    out += fmt::format("\n{} of the open violations are deprecation warnings: their clauses are in their transition "
+                       "period; the first becomes a violation on {}.\n",
+                       warnings, first_end->to_string());
   if (report.teams.size() > 1 || (report.teams.size() == 1 && !report.teams.front().team.empty())) {
     out += "\nBy team:\n";
     for (const auto& t : report.teams)
@@ -233,6 +248,8 @@ std::string render_report_json(const AuditReport& report) {
          {"open_by_severity", by_severity},
          {"overdue", r.overdue},
          {"waived", r.waived},
+         {"deprecation_warnings", r.in_transition},
+         {"first_warning_until", r.first_transition_end ? Json(r.first_transition_end->to_string()) : Json(nullptr)},
          {"new_since_last_run", r.new_since_last},
          {"fixed_since_last_run", r.fixed_since_last},
          {"coverage", {{"clauses", r.clauses}, {"enforced", r.clauses_enforced}, {"attested", r.clauses_attested}}},

@@ -26,6 +26,8 @@ struct RepositoryStatus {
   std::int64_t last_run = 0;
   std::array<std::size_t, 4> open_by_severity{};  // indexed by Severity
   std::size_t open = 0, overdue = 0, waived = 0, new_since_last = 0, fixed_since_last = 0;
+  std::size_t in_transition = 0;          // open deprecation warnings: their clause's transition has not ended
+  std::optional<Date> first_transition_end;  // the earliest day one of them becomes a violation
   std::size_t clauses = 0, clauses_enforced = 0, clauses_attested = 0;
   std::vector<std::size_t> trend;  // open violations after each of the last runs, oldest first
 };

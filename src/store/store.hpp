@@ -34,7 +34,7 @@ struct RepositoryRun {
   std::int64_t run = 0;
   std::string repository;  // its name in the fleet
   std::string team;        // "" when the fleet names none
-  std::string source;      // the path or URL it was read from
+  std::string source;      // the absolute path or URL it was read from
   std::string commit;      // "" outside git
   std::string error;       // why it could not be audited; "" when it was
   std::size_t clauses = 0, clauses_enforced = 0, clauses_attested = 0, files_checked = 0;

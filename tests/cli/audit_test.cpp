@@ -108,6 +108,57 @@ TEST(Audit, RemembersEveryViolationAcrossRunsWithItsDueDate) {
   EXPECT_NE(text.out.find("Mean time to remediate: critical 9.0 days (1 fixed)."), std::string::npos) << text.out;
 }
 
+// A clause an amendment added is remembered as a deprecation warning: not
+// overdue before its transition ends, and due from that day.
+TEST(Audit, ClausesInTransitionAreWarningsNotOverdue) {
+  TempDir dir;
+  const std::string governance =
+      "\n## Governance\n\n### Backward Compatibility\n- Breaking changes require 6-month transition period\n\n";
+  dir.write("repo/constitution-1.0.0.md", std::string(kConstitution).substr(0, std::string(kConstitution).find("- Non-root")) +
+                                              "- Multi-stage builds MUST be used for optimization\n" + governance +
+                                              "**Version**: 1.0.0 | **Ratified**: 2026-01-03 | **Last Amended**: 2026-01-03\n");
+  dir.write("repo/CONSTITUTION.md", std::string(kConstitution) + governance +
+                                        "**Version**: 1.1.0 | **Ratified**: 2026-01-03 | **Last Amended**: 2026-11-01\n");
+  dir.write("repo/.constable.yaml", "previous_constitution: constitution-1.0.0.md\n");
+  dir.write("repo/Dockerfile", kRootImage);
+  const std::string store = (dir.path() / "audit.db").string();
+  const auto r = constable({"audit", (dir.path() / "repo").string(), "--store", store, "--today", "2026-11-10"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json report = report_of(dir, "2026-12-01");
+  const json& repo = repository(report, "repo");
+  EXPECT_EQ(repo["open"], 1);
+  EXPECT_EQ(repo["deprecation_warnings"], 1);
+  EXPECT_EQ(repo["first_warning_until"], "2027-05-01");
+  EXPECT_EQ(repo["overdue"], 0);
+  EXPECT_TRUE(report["overdue"].empty());
+  const json later = report_of(dir, "2027-05-03");
+  EXPECT_EQ(repository(later, "repo")["overdue"], 1);  // critical: due 2027-05-02
+  EXPECT_EQ(later["overdue"][0]["due"], "2027-05-02");
+}
+
+// constitution diff --impact-store checks the repositories the latest audit run audited.
+TEST(Audit, TheStoreNamesTheFleetForAConstitutionsImpact) {
+  TempDir dir;
+  const auto before = dir.write("old.md", "# C\n\n## Docker Standards\n\n### Dockerfile Requirements\n"
+                                          "- Multi-stage builds MUST be used for optimization\n");
+  const auto after = dir.write("new.md", std::string(kConstitution));
+  dir.write("fleet/payments/Dockerfile", kRootImage);
+  dir.write("fleet/shop/Dockerfile", kNonRootImage);
+  const std::string store = (dir.path() / "audit.db").string();
+  ASSERT_EQ(constable({"audit", (dir.path() / "fleet" / "payments").string(), (dir.path() / "fleet" / "shop").string(),
+                       "--constitution", before.string(), "--store", store})
+                .exit_code,
+            0);
+  const auto r = constable({"constitution", "diff", before.string(), after.string(), "--impact-store", store});
+  EXPECT_NE(r.out.find("Fleet impact (2 repositories):"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("payments: would newly fail: 1 new finding (docker/non-root-user 1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 of 2 repositories would newly fail."), std::string::npos) << r.out;
+  EXPECT_EQ(constable({"constitution", "diff", before.string(), after.string(), "--impact-store",
+                       (dir.path() / "none.db").string()})
+                .exit_code,
+            2);
+}
+
 TEST(Audit, UsageErrorsAndShards) {
   TempDir dir;
   dir.write("a/Dockerfile", kRootImage);

@@ -10,6 +10,7 @@ namespace constable::audit {
 namespace {
 
 namespace ct = constable::testing;
+namespace fs = std::filesystem;
 
 TEST(Fleet, AFleetFileNamesPathsTeamsAndConstitutions) {
   ct::TempDir dir;
@@ -27,7 +28,7 @@ TEST(Fleet, AFleetFileNamesPathsTeamsAndConstitutions) {
   EXPECT_EQ((*repositories)[0].name, "payments");
   EXPECT_EQ((*repositories)[0].team, "pay");
   EXPECT_EQ((*repositories)[0].constitution, dir.path() / "c.md");
-  EXPECT_EQ((*repositories)[0].source, fleet.string() + ":2");
+  EXPECT_EQ((*repositories)[0].source, fs::weakly_canonical(dir.path() / "repos" / "payments").string());
   EXPECT_TRUE((*repositories)[0].error.empty());
   EXPECT_EQ((*repositories)[1].name, "web-shop");
   EXPECT_EQ((*repositories)[2].error, "no such directory");
