@@ -133,6 +133,11 @@ const std::vector<CommandHelp>& command_help() {
        {{0, "stopped by SIGINT or SIGTERM"},
         {2, "cannot start: no constitution, an invalid configuration, a certificate without subjectAltName, or a "
             "port in use"}}},
+      {"mcp",
+       {{"claude mcp add constable -- constable mcp", "register it with Claude Code, for the repository it runs in"},
+        {"constable mcp --transport http --listen 127.0.0.1:8765", "Streamable HTTP at http://127.0.0.1:8765/mcp"}},
+       {{0, "the input ended (stdio), or SIGINT or SIGTERM (http)"},
+        {2, "cannot start: no constitution, an invalid configuration, or the port is in use"}}},
       {"health",
        {{"constable health", "probe the server on https://127.0.0.1:8443/readyz (a Dockerfile HEALTHCHECK)"},
         {"constable health --url https://constable.constable.svc/readyz --ca ca.crt", "probe a server elsewhere, verified"}},

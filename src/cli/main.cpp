@@ -17,6 +17,7 @@
 #include "app/progress.hpp"
 #include "cli/cli_model.hpp"
 #include "core/text.hpp"
+#include "mcp/command.hpp"
 #include "serve/command.hpp"
 
 namespace {
@@ -243,6 +244,8 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   constitution_diff_cmd->add_option("--impact", constitution_diff.impact,
                                     "Check these repositories with both versions: which would newly fail");
+  constitution_diff_cmd->add_option("--impact-store", constitution_diff.impact_store,
+                                    "Also check every repository the audit store's latest run audited");
 
   app::ConstitutionChangeOptions constitution_amend;
   std::string constitution_amend_today;
@@ -323,6 +326,22 @@ int run(int argc, char** argv) {
                         "OpenID Connect issuer whose bearer tokens the REST API requires (https://...)");
   serve_cmd->add_option("--oidc-audience", serve_options.oidc_audience, "The audience (client id) tokens must name");
   serve_cmd->add_option("--oidc-ca", serve_options.oidc_ca, "CAs to trust for the issuer (PEM; else the system's)");
+
+  mcp::CommandOptions mcp_options;
+  std::string mcp_config, mcp_constitution, mcp_today, mcp_root = ".";
+  auto* mcp_cmd = cli.add_subcommand(
+      "mcp", "Serve the constitution to coding agents over the Model Context Protocol (docs/mcp.md)");
+  cli::choices(mcp_cmd->add_option("--transport", mcp_options.transport, "stdio, or Streamable HTTP at /mcp"),
+               {"stdio", "http"})
+      ->capture_default_str();
+  mcp_cmd->add_option("--listen", mcp_options.listen, "With --transport http: address and port")->capture_default_str();
+  mcp_cmd->add_option("--allowed-host", mcp_options.allowed_hosts,
+                      "With --transport http: a host name accepted in Host and Origin besides loopback ones");
+  mcp_cmd->add_option("--root", mcp_root, "The repository agents work in: paths resolve here")->capture_default_str();
+  mcp_cmd->add_option("--constitution", mcp_constitution, "Constitution Markdown file (else the root's)");
+  mcp_cmd->add_option("--config", mcp_config, "Configuration file (else the root's .constable.yaml)");
+  mcp_cmd->add_option("--store", mcp_options.server.store, "The audit store list_overdue reads (default ROOT/.constable/audit.db)");
+  mcp_cmd->add_option("--today", mcp_today, "Date due dates count from (YYYY-MM-DD; or CONSTABLE_TODAY)");
 
   serve::HealthOptions health_options;
   unsigned health_timeout_ms = 2000;
@@ -482,6 +501,13 @@ int run(int argc, char** argv) {
       }
     }
     return serve::serve(serve_options);
+  }
+  if (*mcp_cmd) {
+    if (!parse_date(mcp_today, mcp_options.server.today)) return app::kExitUsage;
+    if (!mcp_config.empty()) mcp_options.server.sources.config = mcp_config;
+    if (!mcp_constitution.empty()) mcp_options.server.sources.constitution = mcp_constitution;
+    mcp_options.server.root = mcp_root;
+    return mcp::run(mcp_options);
   }
   if (*health_cmd) {
     health_options.timeout = std::chrono::milliseconds(health_timeout_ms);

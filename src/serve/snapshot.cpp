@@ -34,23 +34,6 @@ app::CommonOptions options_of(const Sources& sources) {
   return options;
 }
 
-// The request's files as a workspace of their own: kinds from their paths,
-// chart templates marked, stack facts from what they are.
-workspace::Workspace workspace_of(std::vector<InMemoryFile> files) {
-  workspace::Workspace workspace;
-  workspace.files.reserve(files.size());
-  for (auto& file : files) {
-    const FileKind kind = workspace::classify(file.path);
-    const auto size = file.content.size();
-    workspace.files.push_back(workspace::File{std::move(file.path), {}, size, kind, std::move(file.content)});
-  }
-  std::sort(workspace.files.begin(), workspace.files.end(),
-            [](const workspace::File& a, const workspace::File& b) { return a.path < b.path; });
-  workspace::mark_chart_templates(workspace.files);
-  workspace.stack = workspace::detect_stack(workspace.files);
-  return workspace;
-}
-
 engine::RunOptions run_options_of(Date today) {
   engine::RunOptions options;
   options.jobs = 1;  // a request is small; the server's threads are the parallelism
@@ -86,6 +69,21 @@ Result<std::shared_ptr<const Snapshot>> load_snapshot(const Sources& sources) {
       digest::sha256_hex(snapshot->constitution_sha256 + snapshot->config_sha256).substr(0, 16);
   snapshot->loaded_at = std::chrono::system_clock::now();
   return std::shared_ptr<const Snapshot>(std::move(snapshot));
+}
+
+workspace::Workspace workspace_of(std::vector<InMemoryFile> files) {
+  workspace::Workspace workspace;
+  workspace.files.reserve(files.size());
+  for (auto& file : files) {
+    const FileKind kind = workspace::classify(file.path);
+    const auto size = file.content.size();
+    workspace.files.push_back(workspace::File{std::move(file.path), {}, size, kind, std::move(file.content)});
+  }
+  std::sort(workspace.files.begin(), workspace.files.end(),
+            [](const workspace::File& a, const workspace::File& b) { return a.path < b.path; });
+  workspace::mark_chart_templates(workspace.files);
+  workspace.stack = workspace::detect_stack(workspace.files);
+  return workspace;
 }
 
 Result<FilesRun> check_files(const Snapshot& snapshot, std::vector<InMemoryFile> files, Date today) {

@@ -57,6 +57,10 @@ struct InMemoryFile {
 // manifest set. `files` form a workspace of their own whose stack facts come
 // from their paths (and Kubernetes when a file holds an object); waivers,
 // suppressions, severities and due dates apply as in `constable check`.
+// The files as a workspace of their own: kinds from their paths, chart
+// templates marked, stack facts from what they are.
+workspace::Workspace workspace_of(std::vector<InMemoryFile> files);
+
 struct FilesRun {
   engine::Plan plan;  // bound for these files' stack (the plan the findings came from)
   engine::RunResult result;

@@ -235,33 +235,10 @@ TEST(CiOutputs, UnwritableReportFilesAreUsageErrors) {
 
 // --- The HTML page in a real browser -------------------------------------
 
-std::optional<std::string> find_program(std::initializer_list<const char*> names) {
-  const char* path = std::getenv("PATH");
-  for (const char* name : names) {
-    for (const std::string_view dir : text::split(path != nullptr ? path : "/usr/bin:/bin", ':')) {
-      const fs::path candidate = fs::path(dir) / name;
-      if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    }
-  }
-  return std::nullopt;
-}
 
 // puppeteer-core from npm, installed once into the build tree's test cache.
 // Pinned: 24.x still runs on Debian 12's Node 18/20 (25.x needs Node 22).
 constexpr std::string_view kPuppeteer = "puppeteer-core@24.37.5";
-
-std::optional<std::string> install_puppeteer(const std::string& npm) {
-  const fs::path cache = fs::path(CONSTABLE_TEST_CACHE_DIR) / "puppeteer";
-  const fs::path marker = cache / "node_modules" / "puppeteer-core" / "package.json";
-  if (fs::exists(marker)) return (cache / "node_modules").string();
-  fs::create_directories(cache);
-  // flock: several test processes may get here at once.
-  const auto r = run_command({"flock", (cache / ".lock").string(), npm, "install", "--prefix", cache.string(),
-                              "--no-audit", "--no-fund", "--no-save", "--loglevel=error", std::string(kPuppeteer)},
-                             cache, {}, 180);
-  if (r.exit_code != 0 || !fs::exists(marker)) return std::nullopt;
-  return (cache / "node_modules").string();
-}
 
 TEST(CiOutputs, HtmlInHeadlessChromium) {
   const auto node = find_program({"node", "nodejs"});
@@ -269,7 +246,7 @@ TEST(CiOutputs, HtmlInHeadlessChromium) {
   const auto chromium = find_program({"chromium", "chromium-browser", "google-chrome"});
   if (!node || !npm) GTEST_SKIP() << "node and npm are needed to drive Chromium (Debian: nodejs npm)";
   if (!chromium) GTEST_SKIP() << "no Chromium to open the HTML report in (Debian: chromium; scripts/install-deps.sh)";
-  const auto modules = install_puppeteer(*npm);
+  const auto modules = npm_install(CONSTABLE_TEST_CACHE_DIR, "puppeteer", {std::string(kPuppeteer)}, 180);
   if (!modules) GTEST_SKIP() << "cannot install " << kPuppeteer << " from npm (offline?)";
 
   // Findings whose text an attacker controls: a directory named like markup.
@@ -285,7 +262,7 @@ TEST(CiOutputs, HtmlInHeadlessChromium) {
   fs::remove(screenshot);
   const auto browser = run_command({*node, (source_dir() / "tests" / "cli" / "html_in_chromium.js").string(),
                                     *chromium, report.string(), screenshot.string(), "non-root"},
-                                   repo.path(), {"NODE_PATH=" + *modules}, 60);
+                                   repo.path(), {"NODE_PATH=" + modules->string()}, 60);
   ASSERT_EQ(browser.exit_code, 0) << browser.err;
   const json seen = json::parse(browser.out);
   EXPECT_TRUE(seen["console"].empty()) << seen["console"].dump();

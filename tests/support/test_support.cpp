@@ -1,5 +1,7 @@
 #include "support/test_support.hpp"
 
+#include "core/text.hpp"
+
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -131,6 +133,36 @@ CommandResult run_command(const std::vector<std::string>& argv, const fs::path& 
                           const std::vector<std::string>& env, int seconds) {
   MeasuredRun run = run_measured_command(argv, cwd, env, seconds);
   return {run.exit_code, std::move(run.out), std::move(run.err)};
+}
+
+std::optional<std::string> find_program(std::initializer_list<const char*> names) {
+  const char* path = std::getenv("PATH");
+  for (const char* name : names) {
+    for (const std::string_view dir : text::split(path != nullptr ? path : "/usr/bin:/bin", ':')) {
+      const fs::path candidate = fs::path(dir) / name;
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::filesystem::path> npm_install(const std::filesystem::path& cache, std::string_view name,
+                                                 const std::vector<std::string>& packages, int seconds) {
+  const auto npm = find_program({"npm"});
+  if (!npm) return std::nullopt;
+  const std::filesystem::path prefix = cache / name;
+  // The packages as asked, so a changed pin installs again.
+  std::string wanted;
+  for (const auto& p : packages) wanted += p + "\n";
+  const std::filesystem::path marker = prefix / "installed.txt";
+  if (std::filesystem::exists(marker) && read_file(marker) == wanted) return prefix / "node_modules";
+  std::filesystem::create_directories(prefix);
+  std::vector<std::string> argv{"flock", (prefix / ".lock").string(), *npm, "install", "--prefix", prefix.string(),
+                                "--no-audit", "--no-fund", "--no-save", "--loglevel=error"};
+  argv.insert(argv.end(), packages.begin(), packages.end());
+  if (run_command(argv, prefix, {}, seconds).exit_code != 0) return std::nullopt;
+  std::ofstream(marker) << wanted;
+  return prefix / "node_modules";
 }
 
 }  // namespace constable::testing

@@ -3,6 +3,7 @@
 // locating ../shared, running the constable binary.
 
 #include <filesystem>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,15 @@ std::filesystem::path source_dir();    // the repository root
 std::filesystem::path fixtures_dir();  // tests/fixtures
 // ../shared/<relative> beside the source tree, or nullopt when absent.
 std::optional<std::filesystem::path> shared_file(std::string_view relative);
+
+// The first of `names` found on PATH, as a full path; nullopt when none is.
+std::optional<std::string> find_program(std::initializer_list<const char*> names);
+
+// npm packages installed once into `cache`/<name>/node_modules (several test
+// processes may ask at once: flock), or nullopt when npm cannot install them
+// (offline); the node_modules directory.
+std::optional<std::filesystem::path> npm_install(const std::filesystem::path& cache, std::string_view name,
+                                                 const std::vector<std::string>& packages, int seconds = 300);
 
 struct CommandResult {
   int exit_code = -1;

@@ -35,8 +35,11 @@ class BaseImageTagCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
 
+  // A development Dockerfile is not an image the project ships.
+  bool judges_path(std::string_view path) const override { return !is_development_dockerfile(path); }
+
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
-    if (is_development_dockerfile(file.file().path)) return;
+    if (!judges_path(file.file().path)) return;
     for (const ImageSource& source : external_images(file.dockerfile())) {
       if (source.unresolved || !source.ref || !source.ref->digest.empty()) continue;
       const char* what = source.copy_from ? "image" : "base image";

@@ -103,8 +103,11 @@ class MinimalFinalImageCheck final : public engine::Check {
     return families_.empty() ? std::string{} : "preferred: " + join(families_, ", ");
   }
 
+  // A development Dockerfile is not an image the project ships.
+  bool judges_path(std::string_view path) const override { return !is_development_dockerfile(path); }
+
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
-    if (is_development_dockerfile(file.file().path)) return;  // not an image the project ships
+    if (!judges_path(file.file().path)) return;
     const dockerfile::Dockerfile& df = file.dockerfile();
     const dockerfile::Stage* final_stage = df.final_stage();
     if (final_stage == nullptr) return;

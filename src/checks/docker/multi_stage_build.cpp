@@ -34,8 +34,11 @@ class MultiStageBuildCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
 
+  // A development Dockerfile is not an image the project ships.
+  bool judges_path(std::string_view path) const override { return !is_development_dockerfile(path); }
+
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
-    if (is_development_dockerfile(file.file().path)) return;  // not an image the project ships
+    if (!judges_path(file.file().path)) return;
     const dockerfile::Dockerfile& df = file.dockerfile();
     const dockerfile::Stage* final_stage = df.final_stage();
     if (final_stage == nullptr) return;

@@ -49,10 +49,13 @@ class NonRootUserCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
 
+  // A development Dockerfile is not an image the project ships.
+  bool judges_path(std::string_view path) const override { return !is_development_dockerfile(path); }
+
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
     // A dev container or a test image runs on a developer's machine or a CI
     // runner, as its tools expect; the images the project ships run as non-root.
-    if (is_development_dockerfile(file.file().path)) return;
+    if (!judges_path(file.file().path)) return;
     const dockerfile::Dockerfile& df = file.dockerfile();
     const dockerfile::Stage* final_stage = df.final_stage();
     if (final_stage == nullptr) return;

@@ -78,8 +78,9 @@ class AdrSectionsCheck final : public engine::Check {
     return out;
   }
 
+  bool judges_path(std::string_view path) const override { return is_adr_path(path); }
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
-    if (!is_adr_path(file.file().path)) return;
+    if (!judges_path(file.file().path)) return;
     const auto found = headings(file.text());
     int title_line = 1;
     for (const Heading& h : found)

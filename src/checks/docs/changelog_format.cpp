@@ -58,8 +58,9 @@ class ChangelogFormatCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
 
+  bool judges_path(std::string_view path) const override { return is_changelog(path); }
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
-    if (!is_changelog(file.file().path)) return;
+    if (!judges_path(file.file().path)) return;
     const changelog::Changelog log = changelog::parse(file.text());
     // A changelog in another format altogether (conventional-changelog's
     // "## 1.2.3 (2026-01-10)", release notes by date) is told so once, not

@@ -38,9 +38,10 @@ bool is_values_file(std::string_view path) {
 class ValuesFileSecretCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
+  bool judges_path(std::string_view path) const override { return is_values_file(path); }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
-    if (!is_values_file(file.file().path)) return;
+    if (!judges_path(file.file().path)) return;
     report_secrets(file, out, "committed in a Helm values file");
   }
 };
