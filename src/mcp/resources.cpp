@@ -87,7 +87,9 @@ json complete(const Server& server, const json& params) {
   if (ref == params.end() || !ref->is_object() || argument == params.end() || !argument->is_object())
     throw RpcError{kInvalidParams, "completion/complete needs 'ref' and 'argument'"};
   const std::string type = required_string(*ref, "type");
-  const std::string typed = argument->value("value", "");
+  const auto value = argument->find("value");
+  if (value != argument->end() && !value->is_string()) throw RpcError{kInvalidParams, "'argument.value' must be a string"};
+  const std::string typed = value == argument->end() ? std::string() : value->get<std::string>();
   std::vector<std::string> candidates;
   if (type == "ref/resource") {
     const std::string uri = required_string(*ref, "uri");

@@ -1,6 +1,5 @@
 #include "mcp/server.hpp"
 
-#include <algorithm>
 #include <exception>
 
 #include <fmt/format.h>
@@ -84,7 +83,8 @@ json Server::dispatch(std::string_view method, const json& params, Connection& c
 }
 
 std::optional<json> Server::handle(const json& message, Connection& connection) const {
-  if (!message.is_object() || message.value("jsonrpc", "") != "2.0")
+  const auto version = message.is_object() ? message.find("jsonrpc") : message.end();
+  if (!message.is_object() || version == message.end() || *version != "2.0")
     return error_response(nullptr, kInvalidRequest, "not a JSON-RPC 2.0 message");
   const auto id = message.find("id");
   const bool request = id != message.end();
@@ -94,7 +94,8 @@ std::optional<json> Server::handle(const json& message, Connection& connection) 
     if (request && (message.contains("result") || message.contains("error"))) return std::nullopt;
     return error_response(request ? *id : json(nullptr), kInvalidRequest, "a message needs 'method'");
   }
-  if (!method->is_string()) return error_response(request ? *id : json(nullptr), kInvalidRequest, "'method' must be a string");
+  if (!method->is_string())
+    return error_response(request ? *id : json(nullptr), kInvalidRequest, "'method' must be a string");
   if (request && !id->is_string() && !id->is_number_integer())
     return error_response(nullptr, kInvalidRequest, "'id' must be a string or an integer");
   const std::string name = method->get<std::string>();
@@ -120,7 +121,8 @@ std::optional<json> Server::handle(const json& message, Connection& connection) 
 std::optional<std::string> Server::handle_text(std::string_view text, Connection& connection) const {
   const json message = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (message.is_discarded())
-    return error_response(nullptr, kParseError, "parse error: not JSON").dump(-1, ' ', false, json::error_handler_t::replace);
+    return error_response(nullptr, kParseError, "parse error: not JSON")
+        .dump(-1, ' ', false, json::error_handler_t::replace);
   const auto reply = handle(message, connection);
   if (!reply) return std::nullopt;
   return reply->dump(-1, ' ', false, json::error_handler_t::replace);

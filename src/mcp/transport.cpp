@@ -130,7 +130,8 @@ http::Response HttpHandler::handle(const http::Request& request) {
   const json message = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (message.is_discarded()) return rpc_error(400, kParseError, "parse error: the body is not JSON");
   if (message.is_array()) return rpc_error(400, kInvalidRequest, "batches are not supported: send one message per POST");
-  const bool initialize = message.is_object() && message.value("method", "") == "initialize" && message.contains("id");
+  const bool initialize = message.is_object() && message.contains("id") && message.contains("method") &&
+                          message["method"] == "initialize";
 
   if (!initialize) {
     if (const std::string_view version = request.header("mcp-protocol-version"); !version.empty()) {

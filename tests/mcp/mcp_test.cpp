@@ -83,6 +83,7 @@ TEST(McpLifecycle, EveryKindOfBadMessageGetsItsError) {
   EXPECT_EQ((*s.server->handle(json::array(), c))["error"]["code"], kInvalidRequest);
   EXPECT_EQ((*s.server->handle({{"jsonrpc", "1.0"}, {"id", 1}, {"method", "ping"}}, c))["error"]["code"],
             kInvalidRequest);
+  EXPECT_EQ((*s.server->handle({{"jsonrpc", 2}, {"id", 1}, {"method", "ping"}}, c))["error"]["code"], kInvalidRequest);
   EXPECT_EQ((*s.server->handle({{"jsonrpc", "2.0"}, {"id", 1}, {"method", 7}}, c))["error"]["code"], kInvalidRequest);
   EXPECT_EQ((*s.server->handle({{"jsonrpc", "2.0"}, {"id", true}, {"method", "ping"}}, c))["error"]["code"],
             kInvalidRequest);
@@ -278,6 +279,7 @@ TEST(McpHttp, SessionsFromInitializeToDelete) {
   versioned.headers.emplace_back("mcp-protocol-version", "1999-01-01");
   EXPECT_EQ(handler.handle(versioned).status, 400);
   EXPECT_EQ(handler.handle(post("[]", session)).status, 400);
+  EXPECT_EQ(handler.handle(post(R"({"jsonrpc": "2.0", "id": 1, "method": 5})", session)).status, 200);
   EXPECT_EQ(json::parse(handler.handle(post("{", session)).body)["error"]["code"], kParseError);
   // No stream of its own; DELETE ends the session.
   auto get = post("", session);
