@@ -6,7 +6,7 @@ CONSTABLE := $(BUILD_DIR)/src/constable
 DEMO := examples/demo-repo
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build constable install demo test sanitize sanitize-build docs docs-check bench floor-bench cache-bench startup-bench serve-bench serve-e2e clean
+.PHONY: all deps configure build constable install demo test sanitize sanitize-build docs docs-check bench floor-bench cache-bench startup-bench serve-bench serve-e2e audit-bench clean
 
 all: build
 
@@ -83,6 +83,12 @@ floor-bench: constable
 # uncached run's (docs/benchmarks.md). REPOS as for floor-bench.
 cache-bench: constable
 	@bash bench/cache/run.sh $(CONSTABLE) $(FLOOR_CONSTITUTION) $(REPOS)
+
+# A generated fleet audited three times with changes between runs, then
+# reported (docs/benchmarks.md): AUDIT_FLEET="200 2000" repositories.
+AUDIT_FLEET ?= 200 2000
+audit-bench: constable
+	@for n in $(AUDIT_FLEET); do bash bench/audit/run.sh $(CONSTABLE) $(FLOOR_CONSTITUTION) $$n || exit 1; done
 
 # The fixed start-up cost: `check` on a one-file git repository and
 # `--version`, RUNS runs per round, ROUNDS rounds (docs/benchmarks.md). More
