@@ -68,6 +68,14 @@ void read_git_history(const constitution::Constitution& current, const fs::path&
   for (std::size_t i = 0; i < found->size(); ++i) {
     const git::FileVersion& version = (*found)[i];
     const std::string source = fmt::format("commit {}", version.made_by.short_id);
+    // An old version is held to the limit the constitution file is: a huge
+    // blob in history is not read into memory.
+    if (const auto size = repository->blob_size(version.blob_id); !size || *size > constitution::kMaxSize) {
+      notes.push_back({note_path, fmt::format("transition periods: history ends at {}: {}", source,
+                                              size ? "the version there is larger than 10 MiB"
+                                                   : size.error().to_string())});
+      return;
+    }
     auto text = repository->read_blob(version.blob_id);
     if (!text) {
       notes.push_back({note_path, fmt::format("transition periods: history ends at {}: {}", source,
