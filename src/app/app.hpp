@@ -260,6 +260,9 @@ std::string render_impact_text(const std::vector<RepositoryImpact>& impacts);
 struct AuditOptions {
   std::vector<std::string> sources;  // directories, fleet files
   std::string store = ".constable/audit.db";
+  // Where remote repositories are cloned and kept between audits; default:
+  // repos/ beside the store.
+  std::optional<std::filesystem::path> clones;
   std::optional<std::filesystem::path> constitution;  // else each repository's own
   unsigned jobs = 0;                                  // repositories at once; 0 = one per core
   std::optional<std::string> shard;                   // "I/N"

@@ -16,6 +16,7 @@
 #include "core/digest.hpp"
 #include "core/files.hpp"
 #include "engine/parallel.hpp"
+#include "git/mirror.hpp"
 #include "store/store.hpp"
 
 namespace constable::app {
@@ -65,7 +66,12 @@ Outcome audit(const AuditOptions& options) {
     if (!parsed) return usage_error(parsed.error().to_string());
     shard = *parsed;
   }
-  auto fleet = audit::resolve_sources(options.sources);
+  const std::filesystem::path clones =
+      options.clones ? *options.clones
+                     : (options.store.contains("://") ? std::filesystem::path(".constable")
+                                                      : std::filesystem::path(options.store).parent_path()) /
+                           "repos";
+  auto fleet = audit::resolve_sources(options.sources, clones);
   if (!fleet) return usage_error(fleet.error().to_string());
   if (shard) std::erase_if(*fleet, [&](const audit::Repository& r) { return !audit::in_shard(r.name, *shard); });
   const Date today = options.today.value_or(Date::today());
@@ -98,6 +104,11 @@ Outcome audit(const AuditOptions& options) {
     std::vector<engine::Finding> findings;
     std::optional<constitution::Constitution> constitution;
     int sprint_days = 14;
+    if (audited.error.empty() && !repository.url.empty()) {
+      // A remote repository: its clone, brought up to date.
+      auto commit = git::clone_or_update(repository.url, repository.path, repository.branch);
+      if (!commit) audited.error = commit.error().to_string();
+    }
     if (audited.error.empty()) {
       try {
         CheckOptions check;

@@ -1,5 +1,6 @@
 #include "audit/fleet.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <set>
@@ -27,14 +28,15 @@ bool is_fleet_file(std::string_view source) {
 }
 
 // A repository from a path or URL as given.
-Repository repository_at(std::string_view source, const fs::path& path) {
+Repository repository_at(std::string_view source, const fs::path& path, const fs::path& clones) {
   Repository r;
+  std::error_code ec;
   if (is_url(source)) {
-    r.name = r.source = std::string(source);
-    r.error = "remote repositories are not cloned yet: clone it and give its directory";
+    r.url = r.source = std::string(source);
+    r.path = clone_path(source, clones);
+    r.name = r.path.filename().string();
     return r;
   }
-  std::error_code ec;
   r.path = fs::weakly_canonical(fs::absolute(path, ec), ec);
   r.source = r.path.string();
   r.name = r.path.filename().string();
@@ -64,7 +66,26 @@ void make_names_unique(std::vector<Repository>& repositories) {
 
 }  // namespace
 
-Result<std::vector<Repository>> read_fleet(const fs::path& file) {
+fs::path clone_path(std::string_view url, const fs::path& clones) {
+  std::string_view rest = url;
+  if (const auto scheme = rest.find("://"); scheme != std::string_view::npos) rest.remove_prefix(scheme + 3);
+  if (const auto at = rest.find('@'); at != std::string_view::npos && at < rest.find('/')) rest.remove_prefix(at + 1);
+  fs::path out = clones;
+  for (std::string_view part : text::split(rest, '/')) {
+    if (const auto colon = part.find(':'); colon != std::string_view::npos) {  // git@host:owner/name, host:port
+      out /= std::string(part.substr(0, colon));
+      part = part.substr(colon + 1);
+    }
+    if (part.ends_with(".git")) part.remove_suffix(4);
+    if (part.empty() || part == "." || part == "..") continue;
+    std::string safe;
+    for (const char c : part) safe += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ? c : '_';
+    out /= safe;
+  }
+  return out;
+}
+
+Result<std::vector<Repository>> read_fleet(const fs::path& file, const fs::path& clones) {
   auto text = files::read(file, {.max_size = kMaxFleetFileBytes, .confine_to = {}, .display = file.string()});
   if (!text) return std::unexpected(text.error().error);
   const yaml::Stream stream = yaml::parse(*text);
@@ -84,8 +105,8 @@ Result<std::vector<Repository>> read_fleet(const fs::path& file) {
     if (!item->is_mapping()) return fail("a repository is a mapping with 'path'", file.string(), item->start.line);
     for (const auto& entry : item->entries) {
       const std::string_view key = entry.key->str();
-      if (key != "path" && key != "name" && key != "team" && key != "constitution")
-        return fail(fmt::format("unknown key '{}' (a repository has path, name, team and constitution)", key),
+      if (key != "path" && key != "name" && key != "team" && key != "constitution" && key != "branch")
+        return fail(fmt::format("unknown key '{}' (a repository has path, name, team, branch and constitution)", key),
                     file.string(), entry.key->start.line);
       if (!entry.value->is_scalar() || entry.value->is_null())
         return fail(fmt::format("'{}' must be a string", key), file.string(), entry.value->start.line);
@@ -93,7 +114,8 @@ Result<std::vector<Repository>> read_fleet(const fs::path& file) {
     const yaml::Node* path = item->get("path");
     if (path == nullptr) return fail("a repository needs 'path'", file.string(), item->start.line);
     const std::string given(path->str());
-    Repository r = repository_at(given, is_url(given) ? fs::path() : base / given);
+    Repository r = repository_at(given, is_url(given) ? fs::path() : base / given, clones);
+    if (const yaml::Node* branch = item->get("branch")) r.branch = std::string(branch->str());
     if (const yaml::Node* name = item->get("name")) r.name = std::string(name->str());
     if (const yaml::Node* team = item->get("team")) r.team = std::string(team->str());
     if (const yaml::Node* constitution = item->get("constitution")) r.constitution = base / constitution->str();
@@ -102,21 +124,21 @@ Result<std::vector<Repository>> read_fleet(const fs::path& file) {
   return out;
 }
 
-Result<std::vector<Repository>> resolve_sources(const std::vector<std::string>& sources) {
+Result<std::vector<Repository>> resolve_sources(const std::vector<std::string>& sources, const fs::path& clones) {
   std::vector<Repository> out;
   for (const std::string& source : sources) {
     if (is_fleet_file(source)) {
-      auto fleet = read_fleet(source);
+      auto fleet = read_fleet(source, clones);
       if (!fleet) return std::unexpected(fleet.error());
       for (auto& r : *fleet) out.push_back(std::move(r));
     } else {
-      out.push_back(repository_at(source, fs::path(source)));
+      out.push_back(repository_at(source, fs::path(source), clones));
     }
   }
   // The same repository given twice is audited once.
   std::set<std::string> seen;
   std::erase_if(out,
-                [&](const Repository& r) { return !seen.insert(r.path.empty() ? r.name : r.path.string()).second; });
+                [&](const Repository& r) { return !seen.insert(r.path.string()).second; });
   make_names_unique(out);
   return out;
 }

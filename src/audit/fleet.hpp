@@ -16,7 +16,9 @@ namespace constable::audit {
 
 struct Repository {
   std::string name;  // unique in the fleet: the directory's name, or the fleet file's `name`
-  std::filesystem::path path;
+  std::filesystem::path path;  // for a remote one: where its clone is kept
+  std::string url;             // a remote repository's URL, "" for a directory
+  std::string branch;          // a remote's branch to audit, "" for its default
   std::string team;
   std::optional<std::filesystem::path> constitution;  // its own, else the audit's
   std::string source;  // the absolute path, or the URL as given
@@ -26,16 +28,24 @@ struct Repository {
 // A fleet file (YAML):
 //   repositories:
 //     - name: payments          # optional: the directory's name
-//       path: ../payments       # relative to the fleet file
+//       path: ../payments       # relative to the fleet file, or a git URL (https://, ssh://, git@, file://)
+//       branch: main            # optional, for a URL: else the remote's default branch
 //       team: payments-platform # optional
 //       constitution: docs/constitution.md  # optional, relative to the fleet file
 // Other keys are errors, with their line.
-Result<std::vector<Repository>> read_fleet(const std::filesystem::path& file);
+// Remote repositories are kept under `clones` (see clone_path).
+Result<std::vector<Repository>> read_fleet(const std::filesystem::path& file, const std::filesystem::path& clones);
 
 // SOURCES: directories, fleet files (*.yaml, *.yml) and URLs. Names that
 // collide get their parent directories until they differ. Fails only on a
 // fleet file that cannot be read; a bad source is a repository with an error.
-Result<std::vector<Repository>> resolve_sources(const std::vector<std::string>& sources);
+Result<std::vector<Repository>> resolve_sources(const std::vector<std::string>& sources,
+                                                const std::filesystem::path& clones);
+
+// Where a URL's clone is kept under `clones`: its host and path, without a
+// scheme, user, ".git" or any "." and ".." component
+// ("https://github.com/acme/payments.git" -> clones/github.com/acme/payments).
+std::filesystem::path clone_path(std::string_view url, const std::filesystem::path& clones);
 
 // "I/N" with 0 <= I < N: the slice of the fleet one of N jobs audits
 // (an Indexed Job's JOB_COMPLETION_INDEX as I).

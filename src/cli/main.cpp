@@ -263,11 +263,14 @@ int run(int argc, char** argv) {
   std::string audit_today, audit_constitution;
   auto* audit_cmd = cli.add_subcommand(
       "audit", "Audit many repositories and remember every violation across runs, with its due date (docs/audit.md)");
-  audit_cmd->add_option("sources", audit_options.sources, "Repository directories and fleet files (fleet.yaml)");
+  audit_cmd->add_option("sources", audit_options.sources,
+                        "Repository directories, git URLs (https, ssh, file) and fleet files (fleet.yaml)");
   audit_cmd->add_option("--store", audit_options.store, "Where runs are kept: a path or sqlite:///path/audit.db")
       ->capture_default_str();
   audit_cmd->add_option("--constitution", audit_constitution,
                         "Constitution for every repository (else each repository's own)");
+  audit_cmd->add_option("--clones", audit_options.clones,
+                        "Where remote repositories are cloned and kept (default: repos/ beside the store)");
   audit_cmd->add_option("-j,--jobs", audit_options.jobs, "Repositories audited at once (default: one per core)");
   audit_cmd->add_option("--shard", audit_options.shard,
                         "Audit only slice I of N of the fleet (I/N, e.g. $JOB_COMPLETION_INDEX/4)");

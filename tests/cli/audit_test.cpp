@@ -159,6 +159,41 @@ TEST(Audit, TheStoreNamesTheFleetForAConstitutionsImpact) {
             2);
 }
 
+// A remote repository (here a file:// URL) is cloned once and fetched after:
+// the second audit sees the commit pushed in between.
+TEST(Audit, ClonesRemoteRepositoriesAndFetchesThemAgain) {
+  TempDir dir;
+  const auto constitution = dir.write("CONSTITUTION.md", kConstitution);
+  TempDir upstream;
+  upstream.write("Dockerfile", kRootImage);
+  git(upstream, {"init", "-q"});
+  git(upstream, {"add", "."});
+  git(upstream, {"commit", "-q", "-m", "feat: service"});
+  const std::string url = "file://" + upstream.path().string();
+  const std::string store = (dir.path() / "audit.db").string();
+  const auto audit = [&](std::string_view today) {
+    return constable({"audit", url, "--constitution", constitution.string(), "--store", store, "--today",
+                      std::string(today)});
+  };
+  const auto first = audit("2026-11-01");
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_NE(first.out.find("1 of 1 repository audited; 1 opened"), std::string::npos) << first.out;
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "repos"));
+  upstream.write("Dockerfile", kNonRootImage);
+  git(upstream, {"commit", "-q", "-am", "fix: run as a user"});
+  const auto second = audit("2026-11-02");
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_NE(second.out.find("0 opened, 0 reopened, 1 fixed, 0 still open"), std::string::npos) << second.out;
+  const json report = report_of(dir, "2026-11-03");
+  ASSERT_EQ(report["repositories"].size(), 1U);
+  EXPECT_EQ(report["repositories"][0]["commit"].get<std::string>().size(), 40U);
+  // A URL that cannot be cloned is recorded as not audited; the audit goes on.
+  const auto missing = constable({"audit", "file://" + (dir.path() / "nowhere").string(), "--constitution",
+                                  constitution.string(), "--store", store});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.out.find("not audited: nowhere: cannot clone"), std::string::npos) << missing.out;
+}
+
 TEST(Audit, UsageErrorsAndShards) {
   TempDir dir;
   dir.write("a/Dockerfile", kRootImage);

@@ -22,7 +22,7 @@ TEST(Fleet, AFleetFileNamesPathsTeamsAndConstitutions) {
                                "  - path: repos/shop\n    name: web-shop\n"
                                "  - path: repos/gone\n"
                                "  - path: https://github.com/example/x\n");
-  const auto repositories = read_fleet(fleet);
+  const auto repositories = read_fleet(fleet, dir.path() / "clones");
   ASSERT_TRUE(repositories) << repositories.error().to_string();
   ASSERT_EQ(repositories->size(), 4U);
   EXPECT_EQ((*repositories)[0].name, "payments");
@@ -32,22 +32,28 @@ TEST(Fleet, AFleetFileNamesPathsTeamsAndConstitutions) {
   EXPECT_TRUE((*repositories)[0].error.empty());
   EXPECT_EQ((*repositories)[1].name, "web-shop");
   EXPECT_EQ((*repositories)[2].error, "no such directory");
-  EXPECT_NE((*repositories)[3].error.find("not cloned"), std::string::npos);
+  EXPECT_EQ((*repositories)[3].url, "https://github.com/example/x");
+  EXPECT_EQ((*repositories)[3].path, dir.path() / "clones" / "github.com" / "example" / "x");
+  EXPECT_TRUE((*repositories)[3].error.empty());
+}
+
+Result<std::vector<Repository>> read_fleet_in(const ct::TempDir& dir, const fs::path& file) {
+  return read_fleet(file, dir.path() / "clones");
 }
 
 TEST(Fleet, AMalformedFleetFileSaysWhereAndWhat) {
   ct::TempDir dir;
-  const auto unknown = read_fleet(dir.write("a.yaml", "repositories:\n  - path: x\n    owner: me\n"));
+  const auto unknown = read_fleet_in(dir, dir.write("a.yaml", "repositories:\n  - path: x\n    owner: me\n"));
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().line, 3);
   EXPECT_NE(unknown.error().message.find("unknown key 'owner'"), std::string::npos);
-  const auto no_list = read_fleet(dir.write("b.yaml", "repos: []\n"));
+  const auto no_list = read_fleet_in(dir, dir.write("b.yaml", "repos: []\n"));
   ASSERT_FALSE(no_list);
   EXPECT_NE(no_list.error().message.find("expected 'repositories:'"), std::string::npos);
-  const auto no_path = read_fleet(dir.write("c.yaml", "repositories:\n  - team: t\n"));
+  const auto no_path = read_fleet_in(dir, dir.write("c.yaml", "repositories:\n  - team: t\n"));
   ASSERT_FALSE(no_path);
   EXPECT_NE(no_path.error().message.find("needs 'path'"), std::string::npos);
-  EXPECT_FALSE(read_fleet(dir.write("d.yaml", "repositories: [\n")));
+  EXPECT_FALSE(read_fleet_in(dir, dir.write("d.yaml", "repositories: [\n")));
 }
 
 TEST(Fleet, SameNamesTakeTheirParentsAndTheSameDirectoryCountsOnce) {
@@ -56,11 +62,20 @@ TEST(Fleet, SameNamesTakeTheirParentsAndTheSameDirectoryCountsOnce) {
   dir.write("team-b/api/x", "");
   const auto a = (dir.path() / "team-a" / "api").string();
   const auto b = (dir.path() / "team-b" / "api").string();
-  const auto repositories = resolve_sources({a, b, a});
+  const auto repositories = resolve_sources({a, b, a}, dir.path() / "clones");
   ASSERT_TRUE(repositories);
   ASSERT_EQ(repositories->size(), 2U);
   EXPECT_EQ((*repositories)[0].name, "team-a/api");
   EXPECT_EQ((*repositories)[1].name, "team-b/api");
+}
+
+TEST(Fleet, ClonesAreKeptByHostAndPathOnly) {
+  const fs::path clones = "/var/cache/constable/repos";
+  EXPECT_EQ(clone_path("https://github.com/acme/payments.git", clones), clones / "github.com" / "acme" / "payments");
+  EXPECT_EQ(clone_path("git@github.com:acme/payments.git", clones), clones / "github.com" / "acme" / "payments");
+  EXPECT_EQ(clone_path("ssh://git@git.example.com:2222/team/shop", clones),
+            clones / "git.example.com" / "2222" / "team" / "shop");
+  EXPECT_EQ(clone_path("file:///srv/git/../../etc/x y.git", clones), clones / "srv" / "git" / "etc" / "x_y");
 }
 
 TEST(Fleet, ShardsSplitTheFleetStablyAndCompletely) {
