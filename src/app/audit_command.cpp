@@ -59,7 +59,7 @@ struct Totals {
 }  // namespace
 
 Outcome audit(const AuditOptions& options) {
-  if (options.sources.empty()) return usage_error("audit needs at least one directory or fleet file");
+  if (options.sources.empty()) return usage_error("audit needs at least one directory, git URL or fleet file");
   std::optional<audit::Shard> shard;
   if (options.shard) {
     auto parsed = audit::parse_shard(*options.shard);
