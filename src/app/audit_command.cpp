@@ -24,6 +24,7 @@ namespace constable::app {
 namespace {
 
 constexpr std::chrono::seconds kQuietFor{2};
+constexpr std::chrono::minutes kCloneTimeout{15};  // a first clone of a large repository over a slow link
 
 std::string utc_now() {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
@@ -106,7 +107,7 @@ Outcome audit(const AuditOptions& options) {
     int sprint_days = 14;
     if (audited.error.empty() && !repository.url.empty()) {
       // A remote repository: its clone, brought up to date.
-      auto commit = git::clone_or_update(repository.url, repository.path, repository.branch);
+      auto commit = git::clone_or_update_in_child(repository.url, repository.path, repository.branch, kCloneTimeout);
       if (!commit) audited.error = commit.error().to_string();
     }
     if (audited.error.empty()) {

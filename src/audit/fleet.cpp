@@ -10,6 +10,7 @@
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "formats/yaml/yaml.hpp"
+#include "git/mirror.hpp"
 
 namespace constable::audit {
 
@@ -32,7 +33,8 @@ Repository repository_at(std::string_view source, const fs::path& path, const fs
   Repository r;
   std::error_code ec;
   if (is_url(source)) {
-    r.url = r.source = std::string(source);
+    r.url = std::string(source);
+    r.source = git::redact_url(source);  // the store and messages never hold its token
     r.path = clone_path(source, clones);
     r.name = r.path.filename().string();
     return r;

@@ -17,6 +17,7 @@
 #include "app/progress.hpp"
 #include "cli/cli_model.hpp"
 #include "core/text.hpp"
+#include "git/mirror.hpp"
 #include "mcp/command.hpp"
 #include "serve/command.hpp"
 
@@ -528,6 +529,9 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   try {
+    // An audit's clone, in its own process (git/mirror.hpp): not a command users give.
+    if (argc == 4 && argv[1] == constable::git::kCloneWorkerCommand)
+      return constable::git::clone_worker_main(argv[2], argv[3]);
     return run(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "constable: internal error: " << constable::text::sanitize_utf8(e.what()) << "\n";

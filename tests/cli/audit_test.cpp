@@ -192,6 +192,16 @@ TEST(Audit, ClonesRemoteRepositoriesAndFetchesThemAgain) {
                                   constitution.string(), "--store", store});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.out.find("not audited: nowhere: cannot clone"), std::string::npos) << missing.out;
+  // A token in a URL is used for the clone but never printed or stored.
+  const auto with_token = constable({"audit", "https://ci:tok3n-value@127.0.0.1:1/acme/api.git", "--constitution",
+                                     constitution.string(), "--store", store});
+  EXPECT_EQ(with_token.exit_code, 1);
+  EXPECT_NE(with_token.out.find("https://ci:***@127.0.0.1:1/acme/api.git"), std::string::npos) << with_token.out;
+  const auto everything = constable({"audit", "report", "--store", store, "--format", "json"});
+  for (const auto* output : {&with_token.out, &with_token.err, &everything.out})
+    EXPECT_EQ(output->find("tok3n-value"), std::string::npos) << *output;
+  const auto stored = read_file(dir.path() / "audit.db");
+  EXPECT_EQ(stored.find("tok3n-value"), std::string::npos);
 }
 
 TEST(Audit, UsageErrorsAndShards) {
