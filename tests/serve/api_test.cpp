@@ -216,5 +216,45 @@ TEST(Deployment, ChartAndDockerfilePassTheKubernetesHelmAndDockerChecks) {
   }
 }
 
+// The nightly fleet audit as deploy/audit/values.yaml turns it on in the
+// chart: rendered with those values as an environment of a copy of the chart,
+// its CronJob, ConfigMap and NetworkPolicy pass the same checks. The copy
+// with the latest tag shows the CronJob is rendered and judged.
+TEST(Deployment, TheChartsNightlyAuditPassesTheKubernetesAndHelmChecks) {
+  const auto reference = ct::shared_file("reference-constitution.md");
+  if (!reference) GTEST_SKIP() << "../shared/reference-constitution.md is absent";
+  const auto findings_with = [&](std::string_view extra_values) {
+    ct::TempDir dir;
+    std::filesystem::copy(ct::source_dir() / "deploy" / "helm" / "constable", dir.path() / "constable",
+                          std::filesystem::copy_options::recursive);
+    const std::string fleet = ct::read_file(ct::source_dir() / "deploy" / "audit" / "fleet.yaml");
+    std::string fleet_value = "  fleet: |\n";
+    for (const std::string_view line : text::split(fleet, '\n')) fleet_value += fmt::format("    {}\n", line);
+    std::string values = ct::read_file(ct::source_dir() / "deploy" / "audit" / "values.yaml");
+    const auto enabled = values.find("  enabled: true\n");
+    EXPECT_NE(enabled, std::string::npos) << values;
+    values.insert(enabled + std::string_view("  enabled: true\n").size(), fleet_value);
+    dir.write("constable/values-audit.yaml", values + "constitution:\n  content: \"# Constitution\"\n" +
+                                                 std::string(extra_values));
+    app::CheckOptions options;
+    options.path = dir.path();
+    options.constitution = *reference;
+    options.select = {"kubernetes", "helm"};
+    options.format = report::Format::json;
+    const json report = json::parse(app::check(options).out);
+    std::vector<json> out;
+    for (const auto& finding : report.at("findings"))
+      if (finding.at("check") != "helm/lint-in-ci") out.push_back(finding);
+    return out;
+  };
+  for (const auto& finding : findings_with("")) ADD_FAILURE() << finding.dump(2);
+  const auto latest = findings_with("image:\n  tag: latest\n");
+  const bool cronjob_judged = std::ranges::any_of(latest, [](const json& f) {
+    return f.at("check") == "kubernetes/no-latest-tag" &&
+           f.at("location").at("path").get<std::string>().ends_with("templates/audit-cronjob.yaml");
+  });
+  EXPECT_TRUE(cronjob_judged) << json(latest).dump(2);
+}
+
 }  // namespace
 }  // namespace constable::serve
