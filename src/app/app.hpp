@@ -275,7 +275,10 @@ Outcome audit(const AuditOptions& options);
 // `constable audit report`: the store's latest state (audit/report.hpp).
 struct AuditReportOptions {
   std::string store = ".constable/audit.db";
-  std::string format = "text";  // text|markdown|json
+  std::string format = "text";  // text|markdown|json|html
+  // html: the directory the dashboard's pages go to (dashboard/dashboard.hpp);
+  // other formats: the file the report goes to instead of stdout.
+  std::optional<std::filesystem::path> output;
   std::optional<std::string> team;
   std::optional<std::string> repository;
   std::optional<Date> today;

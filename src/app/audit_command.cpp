@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <exception>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include "audit/tracking.hpp"
 #include "core/digest.hpp"
 #include "core/files.hpp"
+#include "dashboard/dashboard.hpp"
 #include "engine/parallel.hpp"
 #include "git/mirror.hpp"
 #include "store/store.hpp"
@@ -185,8 +187,10 @@ Outcome audit(const AuditOptions& options) {
 }
 
 Outcome audit_report(const AuditReportOptions& options) {
-  if (options.format != "text" && options.format != "markdown" && options.format != "json")
-    return usage_error(fmt::format("--format must be text, markdown or json, got '{}'", options.format));
+  if (options.format != "text" && options.format != "markdown" && options.format != "json" && options.format != "html")
+    return usage_error(fmt::format("--format must be text, markdown, json or html, got '{}'", options.format));
+  if (options.format == "html" && !options.output)
+    return usage_error("--format html writes a directory of linked pages: give --output DIR");
   std::error_code ec;
   if (!options.store.contains("://") && !std::filesystem::exists(options.store, ec))
     return usage_error(fmt::format("no store at {}: run `constable audit` first, or give --store", options.store));
@@ -196,12 +200,27 @@ Outcome audit_report(const AuditReportOptions& options) {
                                     {.team = options.team, .repository = options.repository});
   if (!report) return usage_error(report.error().to_string());
   Outcome outcome;
+  if (options.format == "html") {
+    auto written = dashboard::write_site(*report, *options.output);
+    if (!written) return usage_error(written.error().to_string());
+    outcome.err = fmt::format("constable: {} dashboard page{} written to {}; open {}\n", *written,
+                              *written == 1 ? "" : "s", options.output->string(),
+                              (*options.output / "index.html").string());
+    return outcome;
+  }
   if (options.format == "json")
     outcome.out = audit::render_report_json(*report);
   else if (options.format == "markdown")
     outcome.out = audit::render_report_markdown(*report);
   else
     outcome.out = audit::render_report_text(*report);
+  if (options.output) {
+    std::ofstream file(*options.output, std::ios::binary | std::ios::trunc);
+    file << outcome.out;
+    file.close();
+    if (!file) return usage_error(fmt::format("{}: cannot write the report", options.output->string()));
+    outcome.out.clear();
+  }
   return outcome;
 }
 

@@ -75,6 +75,8 @@ Result<AuditReport> build_report(store::Store& store, Date today, const ReportFi
   for (const auto& v : *violations) violations_of[v.repository].push_back(&v);
 
   std::map<std::string, TeamStatus> teams;
+  std::vector<const store::Violation*> considered;  // the violations of the repositories the filter keeps
+  std::map<std::string, ClauseStatus> clauses;
   for (const auto& [name, history] : runs_of) {
     const store::RepositoryRun& last = *history.back();
     if (!wanted(filter, name, last.team)) continue;
@@ -82,13 +84,35 @@ Result<AuditReport> build_report(store::Store& store, Date today, const ReportFi
     status.name = name;
     status.team = last.team;
     status.commit = last.commit;
+    status.source = last.source;
     status.error = last.error;
     status.last_run = last.run;
     status.clauses = last.clauses;
     status.clauses_enforced = last.clauses_enforced;
     status.clauses_attested = last.clauses_attested;
     const auto& found = violations_of[name];
+    considered.insert(considered.end(), found.begin(), found.end());
+    std::map<std::string, ClauseBreach> breaches;  // by clause
     for (const store::Violation* v : found) {
+      if (v->status == store::Status::open || v->status == store::Status::waived) status.violations.push_back(*v);
+      if (v->status == store::Status::open) {
+        ClauseStatus& clause = clauses[v->clause_id];
+        clause.clause = v->clause_id;
+        if (std::find(clause.checks.begin(), clause.checks.end(), v->check_id) == clause.checks.end())
+          clause.checks.push_back(v->check_id);
+        if (clause.open == 0 || v->severity < clause.severity) clause.severity = v->severity;
+        ++clause.open;
+        ClauseBreach& breach = breaches[v->clause_id];
+        if (breach.open == 0 || v->first_seen < breach.since) {
+          breach.since = v->first_seen;
+          breach.since_run = v->first_seen_run;
+        }
+        ++breach.open;
+        if (v->overdue(today)) {
+          ++breach.overdue;
+          ++clause.overdue;
+        }
+      }
       if (v->status == store::Status::open && v->transition_until && today < *v->transition_until) {
         ++status.in_transition;
         if (!status.first_transition_end || *v->transition_until < *status.first_transition_end)
@@ -116,6 +140,14 @@ Result<AuditReport> build_report(store::Store& store, Date today, const ReportFi
     for (std::size_t i = first; i < history.size(); ++i)
       status.trend.push_back(static_cast<std::size_t>(
           std::count_if(found.begin(), found.end(), [&](const auto* v) { return open_after(*v, history[i]->run); })));
+    for (auto& [clause, breach] : breaches) {
+      breach.repository = name;
+      breach.team = status.team;
+      clauses[clause].repositories.push_back(std::move(breach));
+    }
+    std::stable_sort(status.violations.begin(), status.violations.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.clause_id, a.path, a.line, a.check_id) < std::tie(b.clause_id, b.path, b.line, b.check_id);
+    });
     TeamStatus& team = teams[status.team];
     team.team = status.team;
     ++team.repositories;
@@ -131,6 +163,29 @@ Result<AuditReport> build_report(store::Store& store, Date today, const ReportFi
   std::stable_sort(report.overdue.begin(), report.overdue.end(), [](const auto& a, const auto& b) {
     return std::tie(a.due, a.severity, a.repository) < std::tie(b.due, b.severity, b.repository);
   });
+  for (auto& [id, clause] : clauses) {
+    std::sort(clause.checks.begin(), clause.checks.end());
+    std::stable_sort(clause.repositories.begin(), clause.repositories.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.since, a.repository) < std::tie(b.since, b.repository);
+    });
+    report.clauses.push_back(std::move(clause));
+  }
+  std::stable_sort(report.clauses.begin(), report.clauses.end(), [](const auto& a, const auto& b) {
+    return std::tie(b.open, a.clause) < std::tie(a.open, b.clause);
+  });
+  const std::size_t first_run = runs->size() > kFleetTrendRuns ? runs->size() - kFleetTrendRuns : 0;
+  for (std::size_t i = first_run; i < runs->size(); ++i) {
+    const store::Run& run = (*runs)[i];
+    RunPoint point{.run = run.id, .date = run.run_date};
+    for (const store::Violation* v : considered) {
+      if (!open_after(*v, run.id)) continue;
+      ++point.open;
+      ++point.open_by_severity[static_cast<std::size_t>(v->severity)];
+      // Overdue on that run's date, as the report of that day would have said.
+      if (v->due < run.run_date && (!v->transition_until || *v->transition_until <= run.run_date)) ++point.overdue;
+    }
+    report.fleet_trend.push_back(point);
+  }
   return report;
 }
 

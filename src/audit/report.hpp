@@ -22,6 +22,7 @@ struct RepositoryStatus {
   std::string name;
   std::string team;
   std::string commit;
+  std::string source;  // the path or URL its latest audit read it from
   std::string error;  // of its latest audit
   std::int64_t last_run = 0;
   std::array<std::size_t, 4> open_by_severity{};  // indexed by Severity
@@ -30,6 +31,7 @@ struct RepositoryStatus {
   std::optional<Date> first_transition_end;  // the earliest day one of them becomes a violation
   std::size_t clauses = 0, clauses_enforced = 0, clauses_attested = 0;
   std::vector<std::size_t> trend;  // open violations after each of the last runs, oldest first
+  std::vector<store::Violation> violations;  // open and waived, by clause, path and line (the dashboard's page)
 };
 
 struct TeamStatus {
@@ -42,6 +44,33 @@ struct Remediation {
   double mean_days = 0;
 };
 
+// The fleet after one run: what was open then, and what was already overdue
+// on that run's date.
+struct RunPoint {
+  std::int64_t run = 0;
+  Date date;
+  std::array<std::size_t, 4> open_by_severity{};  // indexed by Severity
+  std::size_t open = 0, overdue = 0;
+};
+
+// One repository that breaks a clause, and since when.
+struct ClauseBreach {
+  std::string repository;
+  std::string team;
+  std::size_t open = 0, overdue = 0;
+  Date since;  // the earliest first sighting of its open violations of the clause
+  std::int64_t since_run = 0;
+};
+
+// A clause with open violations somewhere in the fleet.
+struct ClauseStatus {
+  std::string clause;               // "" for findings without one (parse errors)
+  std::vector<std::string> checks;  // the checks that found them, sorted
+  Severity severity = Severity::low;  // the most severe of them
+  std::size_t open = 0, overdue = 0;
+  std::vector<ClauseBreach> repositories;  // longest-standing first
+};
+
 struct AuditReport {
   std::optional<store::Run> latest;  // none: the store has no run yet
   std::size_t runs = 0;
@@ -50,7 +79,11 @@ struct AuditReport {
   std::vector<TeamStatus> teams;               // by team
   std::vector<store::Violation> overdue;       // most days late first
   std::array<Remediation, 4> remediation{};    // indexed by Severity
+  std::vector<ClauseStatus> clauses;           // most open violations first
+  std::vector<RunPoint> fleet_trend;           // the last kFleetTrendRuns runs, oldest first
 };
+
+inline constexpr std::size_t kFleetTrendRuns = 30;
 
 struct ReportFilter {
   std::optional<std::string> team;

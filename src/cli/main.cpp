@@ -282,9 +282,13 @@ int run(int argc, char** argv) {
       "report", "What the store remembers: open and overdue violations per repository and team, trends, time to fix");
   audit_report_cmd->add_option("--store", audit_report_options.store, "The store (a path or sqlite:///path/audit.db)")
       ->capture_default_str();
-  audit_report_cmd->add_option("--format", audit_report_options.format, "text, markdown or json")
-      ->type_name("text|markdown|json")
+  audit_report_cmd->add_option("--format", audit_report_options.format,
+                               "text, markdown, json, or html: the dashboard's linked pages, into --output DIR")
+      ->type_name("text|markdown|json|html")
       ->capture_default_str();
+  audit_report_cmd->add_option("-o,--output", audit_report_options.output,
+                               "Write to this file instead of stdout (html: this directory)")
+      ->type_name("FILE|DIR");
   audit_report_cmd->add_option("--team", audit_report_options.team, "Only this team's repositories");
   audit_report_cmd->add_option("--repo", audit_report_options.repository, "Only this repository");
   audit_report_cmd->add_option("--today", audit_report_today, "Date lateness counts to (YYYY-MM-DD; or CONSTABLE_TODAY)");
@@ -315,6 +319,10 @@ int run(int argc, char** argv) {
   serve_cmd->add_option("--tls-cert", serve_options.tls_certificate, "Certificate chain (PEM), re-read when it changes");
   serve_cmd->add_option("--tls-key", serve_options.tls_key, "Private key (PEM), re-read when it changes");
   serve_cmd->add_flag("--insecure", serve_options.insecure, "Plain HTTP without TLS, for local use");
+  serve_cmd->add_option("--store", serve_options.store,
+                        "Serve the audit dashboard at / and its JSON under /api/v1/audit from this audit store "
+                        "(a path or sqlite:///path/audit.db)")
+      ->type_name("URL");
   serve_cmd->add_option("--threads", serve_options.threads, "Event loops, a thread each, that read, judge and answer requests (default: one per core); accepting has its own thread");
   serve_cmd->add_option("--max-body", serve_options.max_body, "Largest request body")->capture_default_str();
   serve_cmd->add_option("--rate-limit", serve_options.rate_limit,

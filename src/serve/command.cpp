@@ -101,6 +101,7 @@ int serve(const ServeOptions& options) {
   Service service(options.sources, write_line);
   if (options.today) service.set_today(*options.today);
   service.look_up_namespaces_in(std::move(kube_api));
+  if (options.store) service.serve_dashboard_from(*options.store);
   if (verifier) {
     // An issuer that is down at start must not keep the webhook down: the
     // API refuses tokens until the keys arrive, admission goes on.

@@ -23,6 +23,8 @@ struct ServeOptions {
   double rate_limit = 1000;  // requests per second per client; 0 turns it off
   std::chrono::milliseconds reload_interval{2000};
   std::optional<Date> today;
+  // The audit store the dashboard reads (`constable audit`'s); none: no dashboard.
+  std::optional<std::string> store;
   // Where namespace labels come from: "auto" (the in-cluster API when the
   // pod has one), "none", or an https:// URL with kube_ca and kube_token.
   std::string kube_api = "auto";

@@ -10,6 +10,7 @@
 #include "core/text.hpp"
 #include "serve/admission.hpp"
 #include "serve/api.hpp"
+#include "serve/dashboard_routes.hpp"
 
 namespace constable::serve {
 namespace {
@@ -229,10 +230,24 @@ http::Response Service::handle(const http::Request& request) {
   }
   if (path == "/api/v1" || path.starts_with("/api/v1/")) {
     if (auto refused = authenticate(request, correlation_id_of(request))) return std::move(*refused);
+    if (path == "/api/v1/audit" || path.starts_with("/api/v1/audit/")) {
+      http::Response response =
+          dashboard_store_ ? handle_audit_api(request, *dashboard_store_, today())
+                           : http::problem(404, "Not found", "no audit store: start serve with --store");
+      metrics_.observe_request("audit", "", status_class(response.status), elapsed());
+      return response;
+    }
     if (!current) return http::problem(503, "Not ready", "the constitution and configuration are not loaded yet");
     http::Response response = handle_api(request, *current, today());
     const std::string_view route = std::string_view(path).substr(std::min(path.size(), std::size_t{8}));
     metrics_.observe_request(route.substr(0, route.find('/')), "", status_class(response.status), elapsed());
+    return response;
+  }
+  if (dashboard_store_ && is_dashboard_page(path)) {
+    // The pages show what the audit API answers: the same tokens guard them.
+    if (auto refused = authenticate(request, correlation_id_of(request))) return std::move(*refused);
+    http::Response response = handle_dashboard_page(request, *dashboard_store_, today());
+    metrics_.observe_request("dashboard", "", status_class(response.status), elapsed());
     return response;
   }
   return http::problem(404, "Not found", fmt::format("no route {}", text::shorten(path, 200)));

@@ -56,6 +56,9 @@ class Service {
   // it the REST API is open (for loopback and --insecure use).
   void authenticate_api_with(std::unique_ptr<TokenVerifier> verifier) { verifier_ = std::move(verifier); }
 
+  // Serves the audit dashboard and /api/v1/audit from this store (serve/dashboard_routes.hpp).
+  void serve_dashboard_from(std::string store_url) { dashboard_store_ = std::move(store_url); }
+
   // Where /metrics reads the number of open connections from (the edge's).
   void count_connections_with(std::function<std::size_t()> counter) { connections_ = std::move(counter); }
 
@@ -86,6 +89,7 @@ class Service {
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const Snapshot> snapshot_;
   std::optional<Date> fixed_today_;
+  std::optional<std::string> dashboard_store_;
   std::function<std::size_t()> connections_;
   std::unique_ptr<NamespaceDirectory> namespaces_;
   std::unique_ptr<TokenVerifier> verifier_;
