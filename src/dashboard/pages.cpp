@@ -177,7 +177,9 @@ std::string status_text(const store::Violation& v, Date today) {
 class PageWriter {
  public:
   PageWriter(const audit::AuditReport& report, const PageRef& page)
-      : report_(report), page_(page), links_(report, page.kind >= PageKind::team) {}
+      : report_(report),
+        page_(page),
+        links_(report, page.kind == PageKind::team || page.kind == PageKind::repository || page.kind == PageKind::clause) {}
 
   std::string write() {
     std::string body;

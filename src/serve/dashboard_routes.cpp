@@ -3,11 +3,13 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "audit/report.hpp"
 #include "core/digest.hpp"
 #include "core/text.hpp"
 #include "dashboard/dashboard.hpp"
+#include "git/mirror.hpp"
 #include "store/store.hpp"
 
 namespace constable::serve {
@@ -29,9 +31,13 @@ Result<audit::AuditReport> report_of(std::string_view store_url, Date today) {
 }
 
 http::Response store_unavailable(const Error& error) {
-  // The path and the database's own message, never the URL's credentials:
-  // Error messages from the store name files, not connection strings.
-  http::Response response = http::problem(503, "Audit store unavailable", error.to_string());
+  // The database's own words, but never a password of a URL in them (the
+  // store's, or one a driver quotes back).
+  const std::string message = error.to_string();
+  std::vector<std::string> words;
+  for (const auto word : text::split(message, ' '))
+    words.push_back(word.find("://") == std::string_view::npos ? std::string(word) : git::redact_url(word));
+  http::Response response = http::problem(503, "Audit store unavailable", fmt::format("{}", fmt::join(words, " ")));
   response.headers.emplace_back("Retry-After", "5");
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;

@@ -221,6 +221,12 @@ TEST_F(ServedDashboard, AnUnreadableStoreIsA503AndTheServerGoesOn) {
   EXPECT_EQ(get("/api/v1/audit/overview").status, 503);
   EXPECT_FALSE(std::filesystem::exists(dir_.path() / "missing.db")) << "the server only reads";
   EXPECT_EQ(get("/healthz").status, 200);
+  // A store whose URL holds a password: the problem never shows it.
+  server_.reset();
+  start("postgresql://reader:hunter2-secret@127.0.0.1:1/audit");
+  const auto refused = get("/api/v1/audit/overview");
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(refused.body.find("hunter2-secret"), std::string::npos) << refused.body;
 }
 
 TEST_F(ServedDashboard, ManyThreadsReadTheStoreAtOnce) {
