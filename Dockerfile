@@ -19,6 +19,7 @@ RUN apt-get update \
       g++ cmake ninja-build pkg-config \
       libcmark-gfm-dev libcmark-gfm-extensions-dev nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev \
       libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev libboost-dev libcjose-dev libjansson-dev libjemalloc-dev \
+      libsqlite3-dev libpq-dev postgresql-server-dev-15 \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY CMakeLists.txt ./
@@ -37,7 +38,7 @@ RUN cmake -S . -B out -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONSTABLE_BUILD_TEST
 FROM debian:12.12-slim
 ARG CONSTABLE_COMMIT=unknown
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libfmt9 libgssapi-krb5-2 \
+ && apt-get install -y --no-install-recommends libfmt9 libgssapi-krb5-2 libldap-2.5-0 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin constable \
  && printf '[safe]\n\tdirectory = /src\n' > /etc/gitconfig

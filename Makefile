@@ -85,10 +85,12 @@ cache-bench: constable
 	@bash bench/cache/run.sh $(CONSTABLE) $(FLOOR_CONSTITUTION) $(REPOS)
 
 # A generated fleet audited three times with changes between runs, then
-# reported (docs/benchmarks.md): AUDIT_FLEET="200 2000" repositories.
+# reported (docs/benchmarks.md): AUDIT_FLEET="200 2000" repositories, into
+# AUDIT_STORE: sqlite, postgresql (a server the script starts) or a URL.
 AUDIT_FLEET ?= 200 2000
+AUDIT_STORE ?= sqlite
 audit-bench: constable
-	@for n in $(AUDIT_FLEET); do bash bench/audit/run.sh $(CONSTABLE) $(FLOOR_CONSTITUTION) $$n || exit 1; done
+	@for n in $(AUDIT_FLEET); do bash bench/audit/run.sh $(CONSTABLE) $(FLOOR_CONSTITUTION) $$n $(AUDIT_STORE) || exit 1; done
 
 # The fixed start-up cost: `check` on a one-file git repository and
 # `--version`, RUNS runs per round, ROUNDS rounds (docs/benchmarks.md). More

@@ -7,12 +7,51 @@
 # store's size; then the report's time. Fails when a run's counts are not
 # the ones the changes imply.
 #
+# STORE: the SQLite file by default; `postgresql` starts a PostgreSQL server
+# of its own (initdb into the work directory, loopback, default durability
+# settings; as root, run as the postgres user) and audits into it; a
+# postgresql:// URL uses that (empty) database. SHARDS=N runs each audit as
+# N processes at once (`--shard I/N`), as N pods of an Indexed Job would.
+#
 #   make audit-bench                       # 200 and 2,000 repositories
-#   bash bench/audit/run.sh CONSTABLE CONSTITUTION N
+#   bash bench/audit/run.sh CONSTABLE CONSTITUTION N [STORE]
+#   SHARDS=4 bash bench/audit/run.sh CONSTABLE CONSTITUTION 2000 postgresql
 set -euo pipefail
-constable=$(realpath "$1"); constitution=$(realpath "$2"); count=${3:-200}
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+constable=$(realpath "$1"); constitution=$(realpath "$2"); count=${3:-200}; store_kind=${4:-sqlite}
+shards=${SHARDS:-1}
+work=$(mktemp -d)
+pg_data= pg_bin=
+cleanup() {
+  if [ -n "$pg_data" ]; then as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 store="$work/audit.db"
+case "$store_kind" in
+  sqlite) ;;
+  postgresql)
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    # ctest skips the smoke test on this message.
+    [ -x "$pg_bin/initdb" ] || { echo "audit-bench: no initdb under /usr/lib/postgresql (apt-get install postgresql)" >&2; exit 2; }
+    password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+    mkdir "$work/pg" && printf '%s\n' "$password" >"$work/pg/pwfile"
+    [ "$(id -u)" -ne 0 ] || chown -R postgres: "$work/pg"
+    chmod 755 "$work"
+    as_postgres "$pg_bin/initdb" -D "$work/pg/data" -U constable --pwfile="$work/pg/pwfile" --auth=scram-sha-256 \
+      -E UTF8 --locale=C >"$work/pg/initdb.log" 2>&1 || { cat "$work/pg/initdb.log" >&2; exit 2; }
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    pg_data="$work/pg/data"
+    as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -l "$work/pg/server.log" -w \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $work/pg" start >/dev/null || { cat "$work/pg/server.log" >&2; exit 2; }
+    PGPASSWORD=$password psql -q "postgresql://constable@127.0.0.1:$port/postgres" -c 'CREATE DATABASE audit'
+    # The password as the Kubernetes manifests give it: in the environment, not the URL.
+    export PGPASSWORD=$password
+    store="postgresql://constable@127.0.0.1:$port/audit"
+    ;;
+  postgresql://* | postgres://*) store=$store_kind ;;
+  *) echo "audit-bench: STORE is sqlite, postgresql or a postgresql:// URL, not $store_kind" >&2; exit 2 ;;
+esac
 
 root_image='FROM alpine:3.19 AS build
 RUN true
@@ -44,21 +83,39 @@ done
   done
 } >"$work/fleet.yaml"
 
-# One audit; "opened fixed still_open seconds".
+# One audit (SHARDS processes at once); "opened fixed still_open seconds".
 audit() {
-  local start=$EPOCHREALTIME out status=0
-  out=$(CONSTABLE_TODAY=$1 "$constable" audit "$work/fleet.yaml" --constitution "$constitution" --store "$store" 2>"$work/stderr") ||
-    status=$?
-  if [ "$status" -ne 0 ]; then echo "audit-bench: constable audit exited with $status: $out" >&2; cat "$work/stderr" >&2; exit 1; fi
+  local start=$EPOCHREALTIME shard pids=() status
+  for ((shard = 0; shard < shards; shard++)); do
+    local sharding=()
+    [ "$shards" -eq 1 ] || sharding=(--shard "$shard/$shards")
+    CONSTABLE_TODAY=$1 "$constable" audit "$work/fleet.yaml" --constitution "$constitution" --store "$store" \
+      "${sharding[@]}" >"$work/out.$shard" 2>"$work/stderr.$shard" &
+    pids+=($!)
+  done
+  for ((shard = 0; shard < shards; shard++)); do
+    status=0
+    wait "${pids[$shard]}" || status=$?
+    if [ "$status" -ne 0 ]; then
+      echo "audit-bench: constable audit exited with $status: $(cat "$work/out.$shard")" >&2
+      cat "$work/stderr.$shard" >&2
+      exit 1
+    fi
+  done
   local seconds
   seconds=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.3f", b-a}')
-  sed -E 's/.*; ([0-9]+) opened, ([0-9]+) reopened, ([0-9]+) fixed, ([0-9]+) still open.*/\1 \3 \4/' <<<"$out" | tr -d '\n'
+  cat "$work"/out.* | sed -nE 's/.*; ([0-9]+) opened, ([0-9]+) reopened, ([0-9]+) fixed, ([0-9]+) still open.*/\1 \3 \4/p' |
+    awk '{o += $1; f += $2; k += $3} END {printf "%d %d %d", o, f, k}'
   echo " $seconds"
 }
 
 row() {  # run, opened, fixed, still open, seconds
   local size
-  size=$(du -k "$store" | cut -f1)
+  if [[ $store == postgres* ]]; then
+    size=$(psql -tA "$store" -c 'SELECT pg_database_size(current_database()) / 1024')
+  else
+    size=$(du -k "$store" | cut -f1)
+  fi
   awk -v run="$1" -v n="$count" -v o="$2" -v f="$3" -v k="$4" -v s="$5" -v kb="$size" \
     'BEGIN{printf "| %d | %d | %.3f s | %.1f ms | %d | %d | %d | %.1f MB |\n", run, n, s, 1000*s/n, o, f, k, kb/1024}'
 }

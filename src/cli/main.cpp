@@ -266,7 +266,7 @@ int run(int argc, char** argv) {
       "audit", "Audit many repositories and remember every violation across runs, with its due date (docs/audit.md)");
   audit_cmd->add_option("sources", audit_options.sources,
                         "Repository directories, git URLs (https, ssh, file) and fleet files (fleet.yaml)");
-  audit_cmd->add_option("--store", audit_options.store, "Where runs are kept: a path or sqlite:///path/audit.db")
+  audit_cmd->add_option("--store", audit_options.store, "Where runs are kept: a path, sqlite:///path/audit.db or postgresql://user@host/database")
       ->capture_default_str();
   audit_cmd->add_option("--constitution", audit_constitution,
                         "Constitution for every repository (else each repository's own)");
@@ -280,7 +280,7 @@ int run(int argc, char** argv) {
   std::string audit_report_today;
   auto* audit_report_cmd = audit_cmd->add_subcommand(
       "report", "What the store remembers: open and overdue violations per repository and team, trends, time to fix");
-  audit_report_cmd->add_option("--store", audit_report_options.store, "The store (a path or sqlite:///path/audit.db)")
+  audit_report_cmd->add_option("--store", audit_report_options.store, "The store (a path, sqlite:///path/audit.db or postgresql://user@host/database)")
       ->capture_default_str();
   audit_report_cmd->add_option("--format", audit_report_options.format,
                                "text, markdown, json, or html: the dashboard's linked pages, into --output DIR")
@@ -321,7 +321,7 @@ int run(int argc, char** argv) {
   serve_cmd->add_flag("--insecure", serve_options.insecure, "Plain HTTP without TLS, for local use");
   serve_cmd->add_option("--store", serve_options.store,
                         "Serve the audit dashboard at / and its JSON under /api/v1/audit from this audit store "
-                        "(a path or sqlite:///path/audit.db)")
+                        "(a path, sqlite:///path/audit.db or postgresql://user@host/database)")
       ->type_name("URL");
   serve_cmd->add_option("--threads", serve_options.threads, "Event loops, a thread each, that read, judge and answer requests (default: one per core); accepting has its own thread");
   serve_cmd->add_option("--max-body", serve_options.max_body, "Largest request body")->capture_default_str();

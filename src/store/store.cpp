@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "store/postgres_store.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace constable::store {
@@ -33,9 +34,11 @@ Result<std::unique_ptr<Store>> open_store(std::string_view url) {
     if (path.empty()) return fail("sqlite:// needs a path: sqlite:///abs/audit.db or sqlite://relative/audit.db");
     return open_sqlite(std::filesystem::path(path));
   }
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return open_postgres(url);
   if (const auto scheme = url.find("://"); scheme != std::string_view::npos)
     return fail(
-        fmt::format("unknown store '{}': give sqlite:///path/audit.db or a file path", url.substr(0, scheme + 3)));
+        fmt::format("unknown store '{}': give sqlite:///path/audit.db, a file path or postgresql://host/database",
+                    url.substr(0, scheme + 3)));
   if (url.empty()) return fail("no store given");
   return open_sqlite(std::filesystem::path(url));
 }

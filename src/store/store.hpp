@@ -2,8 +2,9 @@
 // Where `constable audit` remembers: every run, every repository's commit and
 // coverage in it, and every violation ever seen with when it was first seen,
 // when it is due, and whether and when it was fixed. One interface, one
-// schema (store/schema.hpp), backends chosen by URL: SQLite today
-// (sqlite:///path/audit.db, or a plain path).
+// schema (store/schema.hpp), backends chosen by URL: SQLite
+// (sqlite:///path/audit.db, or a plain path) and PostgreSQL
+// (postgresql://user@host/database, a libpq connection URI).
 
 #include <cstdint>
 #include <memory>
@@ -93,8 +94,10 @@ class Store {
 };
 
 // "sqlite:///abs/path.db", "sqlite://relative.db", or a path: SQLite, the
-// file and its directory created when missing, the schema migrated to the
-// current version. Another scheme is an error that names the ones known.
+// file and its directory created when missing. "postgresql://..." or
+// "postgres://...": PostgreSQL, the database already created. Either way the
+// schema is migrated to the current version. Another scheme is an error
+// that names the ones known.
 Result<std::unique_ptr<Store>> open_store(std::string_view url);
 
 }  // namespace constable::store

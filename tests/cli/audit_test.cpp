@@ -1,6 +1,8 @@
-// `constable audit` end to end: repositories audited into a SQLite store over
+// `constable audit` end to end: repositories audited into a store over
 // several runs, what the report makes of it, and a store that survives a
-// kill -9 in the middle of an audit.
+// kill -9 in the middle of an audit; in SQLite, and in PostgreSQL on a
+// server the tests start (support/postgres_server.hpp), where sharded
+// audits write one store at once.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -8,11 +10,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <thread>
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "support/postgres_server.hpp"
 
 namespace constable::testing {
 namespace {
@@ -27,13 +33,16 @@ constexpr std::string_view kRootImage =
 constexpr std::string_view kNonRootImage =
     "FROM alpine:3.19 AS build\nRUN true\nFROM alpine:3.19\nCOPY --from=build /x /x\nUSER 10001\n";
 
-json report_of(const TempDir& dir, std::string_view today, std::vector<std::string> more = {}) {
-  std::vector<std::string> args{"audit",    "report", "--store", (dir.path() / "audit.db").string(),
-                                "--format", "json",   "--today", std::string(today)};
+json report_of(const std::string& store, std::string_view today, std::vector<std::string> more = {}) {
+  std::vector<std::string> args{"audit", "report", "--store", store, "--format", "json", "--today", std::string(today)};
   args.insert(args.end(), more.begin(), more.end());
   const auto r = constable(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  return json::parse(r.out);
+  return json::parse(r.out, nullptr, false);
+}
+
+json report_of(const TempDir& dir, std::string_view today, std::vector<std::string> more = {}) {
+  return report_of((dir.path() / "audit.db").string(), today, std::move(more));
 }
 
 const json& repository(const json& report, std::string_view name) {
@@ -44,22 +53,47 @@ const json& repository(const json& report, std::string_view name) {
   return none;
 }
 
-TEST(Audit, RemembersEveryViolationAcrossRunsWithItsDueDate) {
-  TempDir dir;
+// The same audits into either backend: the parameter names it.
+class AuditInto : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      store_ = (dir_.path() / "audit.db").string();
+      shown_ = "sqlite://" + store_;
+      return;
+    }
+    CONSTABLE_REQUIRE_POSTGRES(server);
+    std::string why;
+    store_ = server->create_database(&why);
+    ASSERT_FALSE(store_.empty()) << why;
+    shown_ = fmt::format("postgresql://constable:***@127.0.0.1:{}/", server->port());
+  }
+  TempDir dir_;
+  std::string store_;  // the --store argument
+  std::string shown_;  // how the audit names it: the start of it, the password redacted
+};
+INSTANTIATE_TEST_SUITE_P(Backends, AuditInto, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& backend) { return backend.param; });
+
+TEST_P(AuditInto, RemembersEveryViolationAcrossRunsWithItsDueDate) {
+  const TempDir& dir = dir_;
+  const std::string& store = store_;
   const auto constitution = dir.write("CONSTITUTION.md", kConstitution);
   dir.write("fleet/payments/Dockerfile", kRootImage);
   dir.write("fleet/shop/Dockerfile", kNonRootImage);
   const auto fleet = dir.write("fleet.yaml",
                                "repositories:\n  - path: fleet/payments\n    team: pay\n"
                                "  - path: fleet/shop\n    team: web\n  - path: fleet/gone\n    team: web\n");
-  const std::string store = (dir.path() / "audit.db").string();
   const auto audit = [&](std::string_view today) {
     return constable({"audit", fleet.string(), "--constitution", constitution.string(), "--store", store, "--today",
                       std::string(today)});
   };
   const auto first = audit("2026-11-01");
   EXPECT_EQ(first.exit_code, 1) << first.err;  // one repository could not be audited
-  EXPECT_NE(first.out.find("audit run 1 into sqlite://"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("audit run 1 into " + shown_), std::string::npos) << first.out;
+  if (GetParam() != "sqlite") {
+    EXPECT_EQ(first.out.find(PostgresServer::shared()->password()), std::string::npos);
+  }
   EXPECT_NE(first.out.find("2 of 3 repositories audited; 1 opened, 0 reopened, 0 fixed, 0 still open"),
             std::string::npos)
       << first.out;
@@ -71,7 +105,7 @@ TEST(Audit, RemembersEveryViolationAcrossRunsWithItsDueDate) {
   const auto second = audit("2026-11-10");
   EXPECT_NE(second.out.find("1 opened, 0 reopened, 1 fixed, 0 still open"), std::string::npos) << second.out;
 
-  const json report = report_of(dir, "2026-11-20");
+  const json report = report_of(store, "2026-11-20");
   EXPECT_EQ(report["runs"], 2);
   EXPECT_EQ(report["latest_run"]["id"], 2);
   EXPECT_EQ(report["latest_run"]["constitution"]["path"], constitution.string());
@@ -96,7 +130,7 @@ TEST(Audit, RemembersEveryViolationAcrossRunsWithItsDueDate) {
   EXPECT_EQ(report["mean_time_to_remediate"]["critical"]["mean_days"], 9.0);
 
   // Per team, and in text.
-  const json web = report_of(dir, "2026-11-20", {"--team", "web"});
+  const json web = report_of(store, "2026-11-20", {"--team", "web"});
   EXPECT_EQ(web["repositories"].size(), 2U);
   ASSERT_EQ(web["teams"].size(), 1U);
   EXPECT_EQ(web["teams"][0]["overdue"], 1);
@@ -311,6 +345,157 @@ TEST(Audit, AKilledAuditLeavesAConsistentStore) {
 
   // The report reads it (the killed run unfinished), and the next audit records the whole fleet.
   const json killed = report_of(dir, "2026-11-22");
+  EXPECT_EQ(killed["latest_run"]["finished"], false);
+  EXPECT_EQ(killed["repositories"].size(), static_cast<std::size_t>(kRepositories));
+  const auto finished = run_command(args, {}, {"CONSTABLE_TODAY=2026-11-22"});
+  EXPECT_EQ(finished.exit_code, 0) << finished.err;
+  EXPECT_NE(finished.out.find(fmt::format("{0} of {0} repositories audited; 0 opened", kRepositories)),
+            std::string::npos)
+      << finished.out;
+}
+
+// The nightly audit of deploy/audit/: N pods, `--shard I/N` each, started
+// together and writing one PostgreSQL store at once. Every repository is
+// recorded once per night, every violation once, and the next night's
+// fixes are seen whichever pod audits them.
+TEST(Audit, ShardedPodsWriteOnePostgresStoreAtOnce) {
+  CONSTABLE_REQUIRE_POSTGRES(server);
+  std::string why;
+  const std::string store = server->create_database(&why);
+  ASSERT_FALSE(store.empty()) << why;
+  TempDir dir;
+  const auto constitution = dir.write("CONSTITUTION.md", kConstitution);
+  constexpr int kRepositories = 16, kShards = 4;
+  std::string fleet = "repositories:\n";
+  for (int i = 0; i < kRepositories; ++i) {
+    dir.write(fmt::format("fleet/repo-{:02}/Dockerfile", i), i % 2 == 0 ? kRootImage : kNonRootImage);
+    fleet += fmt::format("  - path: fleet/repo-{:02}\n    team: team-{}\n", i, i % 3);
+  }
+  const auto fleet_file = dir.write("fleet.yaml", fleet);
+  // One night: every shard at once; the audited count of each.
+  const auto night = [&](std::string_view today) {
+    std::vector<CommandResult> pods(kShards);
+    std::vector<std::thread> running;
+    for (int shard = 0; shard < kShards; ++shard)
+      running.emplace_back([&, shard] {
+        pods[shard] = constable({"audit", fleet_file.string(), "--constitution", constitution.string(), "--store",
+                                 store, "--shard", fmt::format("{}/{}", shard, kShards), "-j", "2", "--today",
+                                 std::string(today)});
+      });
+    for (auto& t : running) t.join();
+    std::size_t fixed = 0, opened = 0;
+    for (const auto& pod : pods) {
+      EXPECT_EQ(pod.exit_code, 0) << pod.out << pod.err;
+      EXPECT_EQ(pod.out.find(server->password()), std::string::npos) << pod.out;
+      unsigned o = 0, f = 0;
+      const auto at = pod.out.find("; ");
+      if (at != std::string::npos &&
+          std::sscanf(pod.out.c_str() + at, "; %u opened, %*u reopened, %u fixed", &o, &f) == 2) {
+        opened += o;
+        fixed += f;
+      }
+    }
+    return std::pair{opened, fixed};
+  };
+  const auto [opened, fixed_first] = night("2026-11-01");
+  EXPECT_EQ(opened, static_cast<std::size_t>(kRepositories / 2));
+  EXPECT_EQ(fixed_first, 0U);
+  for (int i = 0; i < kRepositories; i += 4) dir.write(fmt::format("fleet/repo-{:02}/Dockerfile", i), kNonRootImage);
+  const auto [reopened, fixed] = night("2026-11-08");
+  EXPECT_EQ(reopened, 0U);
+  EXPECT_EQ(fixed, static_cast<std::size_t>(kRepositories / 4));
+
+  const json report = report_of(store, "2026-11-09");
+  EXPECT_EQ(report["runs"], 2 * kShards);
+  ASSERT_EQ(report["repositories"].size(), static_cast<std::size_t>(kRepositories));
+  std::size_t open = 0, fixed_reported = 0;
+  for (const auto& r : report["repositories"]) {
+    open += r["open"].get<std::size_t>();
+    fixed_reported += r["fixed_since_last_run"].get<std::size_t>();
+    EXPECT_EQ(r["trend"].size(), 2U) << r.dump();
+  }
+  EXPECT_EQ(open, static_cast<std::size_t>(kRepositories / 4));
+  EXPECT_EQ(fixed_reported, static_cast<std::size_t>(kRepositories / 4));
+  // Each repository once per night; each violation once, with an id of its own.
+  const auto rows = postgres_query(store,
+                                   "SELECT (SELECT COUNT(*) FROM repository_runs), "
+                                   "(SELECT COUNT(DISTINCT (repository, run_id)) FROM repository_runs), "
+                                   "(SELECT COUNT(*) FROM violations), "
+                                   "(SELECT COUNT(DISTINCT (repository, fingerprint)) FROM violations), "
+                                   "(SELECT MAX(id) FROM violations)");
+  ASSERT_EQ(rows.size(), 5U);
+  EXPECT_EQ(rows[0], std::to_string(2 * kRepositories));
+  EXPECT_EQ(rows[1], rows[0]);
+  EXPECT_EQ(rows[2], std::to_string(kRepositories / 2));
+  EXPECT_EQ(rows[3], rows[2]);
+  EXPECT_EQ(rows[4], rows[2]);
+}
+
+// kill -9 in the middle of an audit into PostgreSQL: the repository in
+// progress is rolled back with the connection, every one recorded before
+// has all of its violations, the next audit goes on from there.
+TEST(Audit, AKilledAuditLeavesAConsistentPostgresStore) {
+  CONSTABLE_REQUIRE_POSTGRES(server);
+  std::string why;
+  const std::string store = server->create_database(&why);
+  ASSERT_FALSE(store.empty()) << why;
+  TempDir dir;
+  const auto constitution = dir.write("CONSTITUTION.md", kConstitution);
+  std::vector<std::string> args{CONSTABLE_BINARY, "audit", "--constitution", constitution.string(), "--store", store,
+                                "-j", "1"};
+  constexpr int kRepositories = 30;
+  for (int i = 0; i < kRepositories; ++i) {
+    const std::string name = fmt::format("repo-{:02}", i);
+    dir.write(name + "/Dockerfile", i % 2 == 0 ? kRootImage : kNonRootImage);
+    for (int f = 0; f < 150; ++f) dir.write(fmt::format("{}/docs/page-{}.md", name, f), "# Page\n\nText.\n");
+    args.push_back((dir.path() / name).string());
+  }
+  ASSERT_EQ(run_command(args, {}, {"CONSTABLE_TODAY=2026-11-01"}).exit_code, 0);
+  const auto recorded_in_run_2 = [&] {
+    const auto row = postgres_query(store, "SELECT COUNT(*) FROM repository_runs WHERE run_id = 2");
+    return row.empty() ? -1 : std::stoi(row.front());
+  };
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::setenv("CONSTABLE_TODAY", "2026-11-22", 1);
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int recorded = 0;
+  for (int waited = 0; waited < 20'000 && recorded < 3; ++waited) {
+    ::usleep(500);
+    recorded = recorded_in_run_2();
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the audit finished before it could be killed";
+  // The server notices the closed connection and rolls its transaction back.
+  int kept = recorded_in_run_2();
+  for (int waited = 0; waited < 100; ++waited) {
+    const auto open = postgres_query(
+        store, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    if (!open.empty() && open.front() == "0") break;
+    ::usleep(50'000);
+  }
+  kept = recorded_in_run_2();
+  EXPECT_GE(kept, 3);
+  EXPECT_LT(kept, kRepositories);
+  // Every root image recorded in the killed run was seen again in it.
+  const auto seen = postgres_query(store,
+                                   "SELECT (SELECT COUNT(*) FROM repository_runs r WHERE r.run_id = 2 AND "
+                                   "CAST(substr(r.repository, 6) AS INTEGER) % 2 = 0), "
+                                   "(SELECT COUNT(*) FROM violations WHERE last_seen_run = 2)");
+  ASSERT_EQ(seen.size(), 2U);
+  EXPECT_EQ(seen[0], seen[1]);
+  const json killed = report_of(store, "2026-11-22");
   EXPECT_EQ(killed["latest_run"]["finished"], false);
   EXPECT_EQ(killed["repositories"].size(), static_cast<std::size_t>(kRepositories));
   const auto finished = run_command(args, {}, {"CONSTABLE_TODAY=2026-11-22"});
