@@ -1,7 +1,7 @@
 // `constable serve --store`: the dashboard's pages at / and their JSON under
 // /api/v1/audit, over a real HTTP server on loopback, from a store filled by
-// two real audits; a store that cannot be read is a 503 problem and the
-// server goes on.
+// two real audits, on SQLite and on a real PostgreSQL server; a store that
+// cannot be read is a 503 problem and the server goes on.
 
 #include <gtest/gtest.h>
 
@@ -18,6 +18,7 @@
 #include "serve/http/client.hpp"
 #include "serve/service.hpp"
 #include "store/store.hpp"
+#include "support/postgres_server.hpp"
 
 namespace constable::serve {
 namespace {
@@ -35,9 +36,18 @@ const Date kToday = *Date::parse("2026-11-22");
 
 // Two audits of three repositories: payments fixes its image between them,
 // shop breaks its own, and ops (no team) keeps a single-stage root image.
-class ServedDashboard : public ::testing::Test {
+// The parameter is the store's backend.
+class ServedDashboard : public ::testing::TestWithParam<std::string_view> {
  protected:
   void SetUp() override {
+    if (GetParam() == "postgresql") {
+      CONSTABLE_REQUIRE_POSTGRES(server);
+      std::string error;
+      store_ = server->create_database(&error);
+      ASSERT_FALSE(store_.empty()) << error;
+    } else {
+      store_ = (dir_.path() / "audit.db").string();
+    }
     constitution_ = dir_.write("CONSTITUTION.md", kConstitution);
     dir_.write("fleet/payments/Dockerfile", kRootImage);
     dir_.write("fleet/shop/Dockerfile", kNonRootImage);
@@ -45,7 +55,6 @@ class ServedDashboard : public ::testing::Test {
     const auto fleet = dir_.write("fleet.yaml",
                                   "repositories:\n  - path: fleet/payments\n    team: pay\n"
                                   "  - path: fleet/shop\n    team: web\n  - path: fleet/ops\n");
-    store_ = (dir_.path() / "audit.db").string();
     const auto audit = [&](std::string_view day) {
       app::AuditOptions options;
       options.sources = {fleet.string()};
@@ -104,7 +113,7 @@ class ServedDashboard : public ::testing::Test {
   std::unique_ptr<http::Server> server_;
 };
 
-TEST_F(ServedDashboard, ServesEveryPageAsHtml) {
+TEST_P(ServedDashboard, ServesEveryPageAsHtml) {
   auto opened = store::open_store(store_);
   ASSERT_TRUE(opened);
   const auto report = audit::build_report(**opened, kToday);
@@ -124,7 +133,7 @@ TEST_F(ServedDashboard, ServesEveryPageAsHtml) {
   EXPECT_EQ(get("/elsewhere").status, 404);
 }
 
-TEST_F(ServedDashboard, TheJsonMatchesTheStore) {
+TEST_P(ServedDashboard, TheJsonMatchesTheStore) {
   const auto open = open_violations();
   std::size_t overdue = 0;
   for (const auto& v : open) overdue += v.overdue(kToday) ? 1 : 0;
@@ -173,7 +182,7 @@ TEST_F(ServedDashboard, TheJsonMatchesTheStore) {
   EXPECT_EQ(get_json("/api/v1/audit/coverage")["repositories"].size(), 3u);
 }
 
-TEST_F(ServedDashboard, ProblemsForUnknownRoutesMethodsAndNames) {
+TEST_P(ServedDashboard, ProblemsForUnknownRoutesMethodsAndNames) {
   for (const char* target : {"/api/v1/audit/nothing", "/api/v1/audit/teams/nobody", "/api/v1/audit/repositories/x",
                              "/api/v1/audit"}) {
     const auto response = get(target);
@@ -204,7 +213,20 @@ TEST_F(ServedDashboard, ProblemsForUnknownRoutesMethodsAndNames) {
     EXPECT_NE(document.find(route), std::string::npos) << route;
 }
 
-TEST_F(ServedDashboard, AnUnreadableStoreIsA503AndTheServerGoesOn) {
+TEST_P(ServedDashboard, AnUnreadableStoreIsA503AndTheServerGoesOn) {
+  if (GetParam() == "postgresql") {
+    // A database the running server does not have, with the right password.
+    ct::PostgresServer* postgres = ct::PostgresServer::shared();
+    ASSERT_NE(postgres, nullptr);
+    server_.reset();
+    start(postgres->url("no_such_database", postgres->password()));
+    const auto response = get("/api/v1/audit/overview");
+    EXPECT_EQ(response.status, 503) << response.body;
+    EXPECT_NE(response.body.find("no_such_database"), std::string::npos) << response.body;
+    EXPECT_EQ(response.body.find(postgres->password()), std::string::npos) << response.body;
+    EXPECT_EQ(get("/healthz").status, 200);
+    return;
+  }
   server_.reset();
   const auto broken = dir_.write("broken.db", std::string(4096, 'x'));  // not a SQLite database
   start(broken.string());
@@ -229,7 +251,7 @@ TEST_F(ServedDashboard, AnUnreadableStoreIsA503AndTheServerGoesOn) {
   EXPECT_EQ(refused.body.find("hunter2-secret"), std::string::npos) << refused.body;
 }
 
-TEST_F(ServedDashboard, ManyThreadsReadTheStoreAtOnce) {
+TEST_P(ServedDashboard, ManyThreadsReadTheStoreAtOnce) {
   std::atomic<int> ok = 0;
   std::vector<std::thread> clients;
   for (int t = 0; t < 6; ++t)
@@ -243,6 +265,9 @@ TEST_F(ServedDashboard, ManyThreadsReadTheStoreAtOnce) {
   for (auto& client : clients) client.join();
   EXPECT_EQ(ok.load(), 48);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ServedDashboard, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& backend) { return std::string(backend.param); });
 
 TEST(ServedDashboardOff, WithoutAStoreTheAuditRoutesAre404) {
   ct::TempDir dir;
