@@ -268,4 +268,37 @@ std::string_view dirname(std::string_view path) {
   return slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
 }
 
+std::vector<std::pair<std::size_t, std::size_t>> url_credential_spans(std::string_view url, bool user_alone_is_secret) {
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
+  const auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return spans;
+  const std::size_t authority = scheme + 3;
+  const std::size_t authority_end = std::min(url.find_first_of("/?#", authority), url.size());
+  const std::size_t at = url.substr(0, authority_end).rfind('@');
+  if (at != std::string_view::npos && at >= authority) {
+    const std::string_view user_part = url.substr(authority, at - authority);
+    if (const std::size_t colon = user_part.find(':'); colon != std::string_view::npos)
+      spans.emplace_back(authority + colon + 1, at);
+    else if (user_alone_is_secret && !user_part.empty() && user_part != "git")
+      spans.emplace_back(authority, at);
+  }
+  const std::size_t query = url.find('?', authority);
+  if (query == std::string_view::npos) return spans;
+  const std::size_t query_end = std::min(url.find('#', query), url.size());
+  for (std::size_t start = query + 1; start < query_end;) {
+    const std::size_t end = std::min(url.find('&', start), query_end);
+    if (url.substr(start, end - start).starts_with("password=")) spans.emplace_back(start + 9, end);
+    start = end + 1;
+  }
+  return spans;
+}
+
+std::string redact_url(std::string_view url, bool user_alone_is_secret) {
+  std::string out(url);
+  const auto spans = url_credential_spans(url, user_alone_is_secret);
+  for (auto it = spans.rbegin(); it != spans.rend(); ++it)  // from the end: earlier offsets stay valid
+    out.replace(it->first, it->second - it->first, "***");
+  return out;
+}
+
 }  // namespace constable::text

@@ -73,6 +73,16 @@ std::string redact(std::string_view secret);
 std::string redact_spans(std::string_view s, std::vector<std::pair<std::size_t, std::size_t>> spans,
                          std::size_t limit = std::string::npos);
 
+// Where a URL (scheme://user:password@host/path?query) carries credentials,
+// as byte spans [begin, end) in order: the password of its user part, the
+// values of its `password=` query parameters, and, with
+// `user_alone_is_secret`, a user part without a password unless it is "git"
+// (git hosts take a token as the user name: https://TOKEN@github.com/...;
+// a database's user name is no secret).
+std::vector<std::pair<std::size_t, std::size_t>> url_credential_spans(std::string_view url, bool user_alone_is_secret);
+// `url` with each of those spans replaced by "***", for messages and stores.
+std::string redact_url(std::string_view url, bool user_alone_is_secret);
+
 // Stable 64-bit FNV-1a hash, as 16 lower-case hex digits (fingerprints).
 std::uint64_t fnv1a64(std::string_view data, std::uint64_t seed = 0xcbf29ce484222325ULL);
 std::string hex64(std::uint64_t value);

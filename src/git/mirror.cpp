@@ -103,22 +103,7 @@ Result<std::string> clone_or_update(std::string_view url, const fs::path& direct
   return to_hex(head);
 }
 
-std::string redact_url(std::string_view url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::string(url);
-  const std::size_t authority = scheme + 3;
-  const std::size_t end = std::min(url.find('/', authority), url.size());
-  const std::size_t at = url.substr(0, end).rfind('@');
-  if (at == std::string_view::npos || at < authority) return std::string(url);
-  const std::size_t colon = url.substr(authority, at - authority).find(':');
-  const std::string_view user =
-      colon == std::string_view::npos ? url.substr(authority, at - authority) : url.substr(authority, colon);
-  // A user alone ("git@", "x-access-token@") may itself be the token: only well-known names stay.
-  const bool named_user = user == "git" || user.empty();
-  if (colon == std::string_view::npos && named_user) return std::string(url);
-  return fmt::format("{}{}***{}", url.substr(0, authority), colon == std::string_view::npos ? "" : fmt::format("{}:", user),
-                     url.substr(at));
-}
+std::string redact_url(std::string_view url) { return text::redact_url(url, /*user_alone_is_secret=*/true); }
 
 Result<std::string> clone_or_update_in_child(std::string_view url, const fs::path& directory, std::string_view branch,
                                              std::chrono::milliseconds timeout) {

@@ -9,7 +9,6 @@
 #include "core/digest.hpp"
 #include "core/text.hpp"
 #include "dashboard/dashboard.hpp"
-#include "git/mirror.hpp"
 #include "store/store.hpp"
 
 namespace constable::serve {
@@ -36,7 +35,8 @@ http::Response store_unavailable(const Error& error) {
   const std::string message = error.to_string();
   std::vector<std::string> words;
   for (const auto word : text::split(message, ' '))
-    words.push_back(word.find("://") == std::string_view::npos ? std::string(word) : git::redact_url(word));
+    words.push_back(word.find("://") == std::string_view::npos ? std::string(word)
+                                                                : text::redact_url(word, /*user_alone_is_secret=*/false));
   http::Response response = http::problem(503, "Audit store unavailable", fmt::format("{}", fmt::join(words, " ")));
   response.headers.emplace_back("Retry-After", "5");
   response.headers.emplace_back("Cache-Control", "no-store");

@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "store/schema.hpp"
 
 namespace constable::store {
@@ -56,30 +57,6 @@ std::string percent_decoded(std::string_view text) {
     }
   }
   return out;
-}
-
-// Where the URL's parts are: the user part's password and the query's
-// password parameters, as [begin, end) offsets.
-std::vector<std::pair<std::size_t, std::size_t>> password_spans(std::string_view url) {
-  std::vector<std::pair<std::size_t, std::size_t>> spans;
-  const auto scheme = url.find("://");
-  if (scheme == std::string_view::npos) return spans;
-  const std::size_t authority = scheme + 3;
-  const std::size_t authority_end = std::min(url.find_first_of("/?", authority), url.size());
-  const std::size_t at = url.substr(0, authority_end).rfind('@');
-  if (at != std::string_view::npos && at >= authority) {
-    const std::size_t colon = url.substr(authority, at - authority).find(':');
-    if (colon != std::string_view::npos) spans.emplace_back(authority + colon + 1, at);
-  }
-  const std::size_t query = url.find('?', authority);
-  if (query == std::string_view::npos) return spans;
-  for (std::size_t start = query + 1; start < url.size();) {
-    const std::size_t end = std::min(url.find('&', start), url.size());
-    const std::string_view parameter = url.substr(start, end - start);
-    if (parameter.starts_with("password=")) spans.emplace_back(start + 9, end);
-    start = end + 1;
-  }
-  return spans;
 }
 
 std::string one_line(std::string_view message) {
@@ -522,18 +499,12 @@ void ignore_notice(void* /*unused*/, const char* /*message*/) {}
 
 }  // namespace
 
-std::string redact_postgres_url(std::string_view url) {
-  std::string out(url);
-  const auto spans = password_spans(url);
-  for (auto it = spans.rbegin(); it != spans.rend(); ++it)  // from the end: earlier offsets stay valid
-    out.replace(it->first, it->second - it->first, kRedacted);
-  return out;
-}
+std::string redact_postgres_url(std::string_view url) { return text::redact_url(url, /*user_alone_is_secret=*/false); }
 
 Result<std::unique_ptr<Store>> open_postgres(std::string_view url) {
   const std::string shown = redact_postgres_url(url);
   std::vector<std::string> secrets;
-  for (const auto& [begin, end] : password_spans(url)) {
+  for (const auto& [begin, end] : text::url_credential_spans(url, /*user_alone_is_secret=*/false)) {
     if (end == begin) continue;
     secrets.emplace_back(url.substr(begin, end - begin));
     secrets.push_back(percent_decoded(secrets.back()));
