@@ -40,9 +40,9 @@ td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
 td { overflow-wrap: break-word; }
 td code { overflow-wrap: anywhere; }  /* a long path must not push the message off the page */
 table.overdue { table-layout: fixed; }
-table.overdue th:nth-child(1) { width: 4.5rem; } table.overdue th:nth-child(2) { width: 12%; }
-table.overdue th:nth-child(3) { width: 20%; } table.overdue th:nth-child(4) { width: 5.5rem; }
-table.overdue th:nth-child(5) { width: 20%; } table.overdue th:nth-child(6) { width: 6.5rem; }
+table.overdue th:nth-child(1) { width: 4rem; } table.overdue th:nth-child(2) { width: 10%; }
+table.overdue th:nth-child(3) { width: 17%; } table.overdue th:nth-child(4) { width: 5rem; }
+table.overdue th:nth-child(5) { width: 17%; } table.overdue th:nth-child(6) { width: 6.5rem; }
 td.message { min-width: 16rem; }
 td.date, td.status { white-space: nowrap; }
 table.overdue, .clause table { width: 100%; }
