@@ -12,8 +12,8 @@
 
 #include "app/app.hpp"
 #include "audit/fleet.hpp"
+#include "audit/recorder.hpp"
 #include "audit/report.hpp"
-#include "audit/tracking.hpp"
 #include "core/digest.hpp"
 #include "core/files.hpp"
 #include "dashboard/dashboard.hpp"
@@ -54,11 +54,6 @@ Result<store::Run> run_record(const AuditOptions& options, Date today) {
   return run;
 }
 
-struct Totals {
-  std::size_t audited = 0, opened = 0, reopened = 0, fixed = 0, still_open = 0, clause_removed = 0;
-  std::vector<std::string> errors;  // "name: why"
-};
-
 }  // namespace
 
 Outcome audit(const AuditOptions& options) {
@@ -91,8 +86,8 @@ Outcome audit(const AuditOptions& options) {
                                               static_cast<unsigned>(std::max<std::size_t>(1, fleet->size())));
   const unsigned jobs_each = std::max(1U, cores / workers);
   const auto started = std::chrono::steady_clock::now();
-  std::mutex store_mutex;  // one repository's read, tracking and write at a time
-  Totals totals;
+  audit::Recorder recorder(store, *run_id, today);
+  std::mutex progress_mutex;
   std::size_t done = 0;
   std::optional<Error> store_error;
 
@@ -137,33 +132,12 @@ Outcome audit(const AuditOptions& options) {
         audited.error = fmt::format("constable failed on it: {}", e.what());
       }
     }
-    const std::lock_guard lock(store_mutex);
-    if (audited.error.empty()) {
-      auto known = store.violations_of(repository.name);
-      if (!known) {
-        store_error = known.error();
-        return;
-      }
-      const audit::Tracked tracked = audit::track(*known, findings, *constitution,
-                                                  {.repository = repository.name,
-                                                   .run = *run_id,
-                                                   .commit = audited.commit,
-                                                   .today = today,
-                                                   .sprint_days = sprint_days});
-      if (auto ok = store.record(audited, tracked.changed); !ok) {
-        store_error = ok.error();
-        return;
-      }
-      ++totals.audited;
-      totals.opened += tracked.opened;
-      totals.reopened += tracked.reopened;
-      totals.fixed += tracked.fixed;
-      totals.still_open += tracked.still_open;
-      totals.clause_removed += tracked.clause_removed;
-    } else {
-      if (auto ok = store.record(audited, {}); !ok) store_error = ok.error();
-      totals.errors.push_back(fmt::format("{}: {}", repository.name, audited.error));
+    if (auto ok = recorder.record(audited, findings, constitution ? &*constitution : nullptr, sprint_days); !ok) {
+      const std::lock_guard lock(progress_mutex);
+      store_error = ok.error();
+      return;
     }
+    const std::lock_guard lock(progress_mutex);
     ++done;
     const auto elapsed = std::chrono::steady_clock::now() - started;
     if (options.progress && elapsed >= kQuietFor)
@@ -174,15 +148,9 @@ Outcome audit(const AuditOptions& options) {
   if (auto ok = store.finish_run(*run_id); !ok) return usage_error(ok.error().to_string());
 
   Outcome outcome;
-  outcome.out = fmt::format(
-      "audit run {} into {}: {} of {} repositor{} audited{}; {} opened, {} reopened, {} fixed, {} still open{}\n",
-      *run_id, store.describe(), totals.audited, fleet->size(), fleet->size() == 1 ? "y" : "ies",
-      shard ? fmt::format(" (shard {}/{})", shard->index, shard->count) : std::string(), totals.opened, totals.reopened,
-      totals.fixed, totals.still_open,
-      totals.clause_removed > 0 ? fmt::format(", {} closed with their clause", totals.clause_removed) : std::string());
-  std::sort(totals.errors.begin(), totals.errors.end());
-  for (const auto& error : totals.errors) outcome.out += fmt::format("  not audited: {}\n", error);
-  outcome.exit_code = totals.errors.empty() ? kExitClean : kExitViolations;
+  outcome.out = recorder.summary(fleet->size(), "repository", "repositories",
+                                 shard ? fmt::format(" (shard {}/{})", shard->index, shard->count) : std::string());
+  outcome.exit_code = recorder.totals().errors.empty() ? kExitClean : kExitViolations;
   return outcome;
 }
 

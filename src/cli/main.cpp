@@ -16,6 +16,7 @@
 #include "app/app.hpp"
 #include "app/progress.hpp"
 #include "cli/cli_model.hpp"
+#include "cluster/cluster_audit.hpp"
 #include "core/text.hpp"
 #include "git/mirror.hpp"
 #include "mcp/command.hpp"
@@ -276,6 +277,23 @@ int run(int argc, char** argv) {
   audit_cmd->add_option("--shard", audit_options.shard,
                         "Audit only slice I of N of the fleet (I/N, e.g. $JOB_COMPLETION_INDEX/4)");
   audit_cmd->add_option("--today", audit_today, "Date due dates count from (YYYY-MM-DD; or CONSTABLE_TODAY)");
+  bool audit_cluster = false, audit_insecure = false;
+  std::string audit_kubeconfig, audit_context, audit_reports = "none";
+  std::vector<std::string> audit_namespaces;
+  audit_cmd->add_flag("--cluster", audit_cluster,
+                      "Audit a cluster's live objects through the Kubernetes API instead of repositories, one "
+                      "namespace as one repository (docs/audit.md#cluster-mode)");
+  audit_cmd->add_option("--kubeconfig", audit_kubeconfig, "With --cluster: the kubeconfig (else $KUBECONFIG, the pod's "
+                                                          "service account, ~/.kube/config)");
+  audit_cmd->add_option("--context", audit_context, "With --cluster: the kubeconfig's context (else its current one)");
+  audit_cmd->add_option("--namespace", audit_namespaces, "With --cluster: only these namespaces (repeatable)");
+  cli::choices(audit_cmd->add_option("--policy-reports", audit_reports,
+                                     "With --cluster: also write each namespace's results to the cluster as a "
+                                     "PolicyReport (wgpolicyk8s) or an OpenReports Report"),
+               {"none", "wgpolicyk8s", "openreports"})
+      ->capture_default_str();
+  audit_cmd->add_flag("--insecure-skip-tls-verify", audit_insecure,
+                      "With --cluster: honour the kubeconfig's insecure-skip-tls-verify (refused otherwise)");
   app::AuditReportOptions audit_report_options;
   std::string audit_report_today;
   auto* audit_report_cmd = audit_cmd->add_subcommand(
@@ -485,6 +503,23 @@ int run(int argc, char** argv) {
   if (*audit_report_cmd) {
     if (!parse_date(audit_report_today, audit_report_options.today)) return app::kExitUsage;
     return emit(app::audit_report(audit_report_options), {});
+  }
+  if (*audit_cmd && audit_cluster) {
+    cluster::ClusterAuditOptions cluster_options;
+    if (!parse_date(audit_today, cluster_options.today)) return app::kExitUsage;
+    if (!audit_options.sources.empty()) {
+      std::cerr << "constable: audit --cluster takes no repositories\n";
+      return app::kExitUsage;
+    }
+    if (!audit_kubeconfig.empty()) cluster_options.access.kubeconfig = audit_kubeconfig;
+    if (!audit_context.empty()) cluster_options.access.context = audit_context;
+    cluster_options.access.allow_insecure = audit_insecure;
+    cluster_options.namespaces = audit_namespaces;
+    cluster_options.store = audit_options.store;
+    if (!audit_constitution.empty()) cluster_options.constitution = audit_constitution;
+    if (audit_reports == "wgpolicyk8s") cluster_options.reports = cluster::ReportFlavour::wgpolicyk8s;
+    if (audit_reports == "openreports") cluster_options.reports = cluster::ReportFlavour::openreports;
+    return emit(cluster::audit(cluster_options), {});
   }
   if (*audit_cmd) {
     if (!parse_date(audit_today, audit_options.today)) return app::kExitUsage;

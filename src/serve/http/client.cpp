@@ -73,7 +73,7 @@ namespace {
 // the deadline: whatever has not finished by then is abandoned with it.
 class Exchange {
  public:
-  Exchange(asio::io_context& io, asio::ssl::context* tls, const Url& url, bhttp::request<bhttp::empty_body> request,
+  Exchange(asio::io_context& io, asio::ssl::context* tls, const Url& url, bhttp::request<bhttp::string_body> request,
            std::size_t max_body)
       : resolver_(io), tcp_(io), url_(url), request_(std::move(request)), max_body_(max_body) {
     if (tls != nullptr) tls_.emplace(io, *tls);
@@ -169,7 +169,7 @@ class Exchange {
   tcp::socket tcp_;
   std::optional<asio::ssl::stream<tcp::socket>> tls_;
   const Url& url_;
-  bhttp::request<bhttp::empty_body> request_;
+  bhttp::request<bhttp::string_body> request_;
   std::size_t max_body_;
   beast::flat_buffer buffer_;
   bhttp::response_parser<bhttp::string_body> parser_;
@@ -179,12 +179,20 @@ class Exchange {
 
 }  // namespace
 
-Result<ClientResponse> get(std::string_view url_text, const std::vector<std::pair<std::string, std::string>>& headers,
+Result<ClientResponse> get(std::string_view url, const std::vector<std::pair<std::string, std::string>>& headers,
                            const ClientOptions& options) {
+  return request("GET", url, headers, {}, options);
+}
+
+Result<ClientResponse> request(std::string_view method, std::string_view url_text,
+                               const std::vector<std::pair<std::string, std::string>>& headers, std::string body,
+                               const ClientOptions& options) {
   const auto url = parse_url(url_text);
   if (!url) return std::unexpected(url.error());
-  const std::string where = fmt::format("GET {}://{}:{}{}", url->tls ? "https" : "http", url->host, url->port,
+  const std::string where = fmt::format("{} {}://{}:{}{}", method, url->tls ? "https" : "http", url->host, url->port,
                                         text::shorten(url->target, 120));
+  const bhttp::verb verb = bhttp::string_to_verb(method);
+  if (verb == bhttp::verb::unknown) return fail(fmt::format("{}: unknown method", where));
 
   std::optional<asio::ssl::context> tls;
   if (url->tls) {
@@ -192,23 +200,36 @@ Result<ClientResponse> get(std::string_view url_text, const std::vector<std::pai
     tls->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                      asio::ssl::context::no_tlsv1_1);
     boost::system::error_code ec;
-    if (options.ca_file.empty()) tls->set_default_verify_paths(ec);
+    if (!options.ca_pem.empty()) tls->add_certificate_authority(asio::buffer(options.ca_pem), ec);
+    else if (options.ca_file.empty()) tls->set_default_verify_paths(ec);
     else tls->load_verify_file(options.ca_file, ec);
-    if (ec) return fail(fmt::format("{}: cannot load the CA bundle {}: {}", where, options.ca_file, ec.message()));
+    if (ec)
+      return fail(fmt::format("{}: cannot load the CA bundle {}: {}", where,
+                              options.ca_pem.empty() ? options.ca_file : "given inline", ec.message()));
+    if (!options.client_certificate_pem.empty() || !options.client_key_pem.empty()) {
+      tls->use_certificate_chain(asio::buffer(options.client_certificate_pem), ec);
+      if (ec) return fail(fmt::format("{}: cannot load the client certificate: {}", where, ec.message()));
+      tls->use_private_key(asio::buffer(options.client_key_pem), asio::ssl::context::pem, ec);
+      if (ec) return fail(fmt::format("{}: cannot load the client key: {}", where, ec.message()));
+    }
   }
 
-  bhttp::request<bhttp::empty_body> request{bhttp::verb::get, url->target, 11};
+  bhttp::request<bhttp::string_body> message{verb, url->target, 11};
   const bool default_port = url->port == (url->tls ? "443" : "80");
   const bool ipv6 = url->host.find(':') != std::string::npos;
   const std::string host = ipv6 ? "[" + url->host + "]" : url->host;
-  request.set(bhttp::field::host, default_port ? host : host + ":" + url->port);
-  request.set(bhttp::field::user_agent, "constable");
-  request.set(bhttp::field::accept, "application/json");
-  request.set(bhttp::field::connection, "close");
-  for (const auto& [name, value] : headers) request.set(name, value);
+  message.set(bhttp::field::host, default_port ? host : host + ":" + url->port);
+  message.set(bhttp::field::user_agent, "constable");
+  message.set(bhttp::field::accept, "application/json");
+  message.set(bhttp::field::connection, "close");
+  for (const auto& [name, value] : headers) message.set(name, value);
+  if (!body.empty() || verb == bhttp::verb::post || verb == bhttp::verb::put || verb == bhttp::verb::patch) {
+    message.body() = std::move(body);
+    message.prepare_payload();
+  }
 
   asio::io_context io;
-  auto exchange = std::make_unique<Exchange>(io, tls ? &*tls : nullptr, *url, std::move(request),
+  auto exchange = std::make_unique<Exchange>(io, tls ? &*tls : nullptr, *url, std::move(message),
                                              options.max_body_bytes);
   if (url->tls) {
     if (auto prepared = exchange->prepare_tls(options.verify_peer); !prepared)
