@@ -15,8 +15,6 @@ namespace {
 // Text and Markdown list this many overdue violations; JSON lists them all.
 constexpr std::size_t kOverdueListed = 25;
 
-long days_between(Date from, Date to) { return to.days_since_epoch() - from.days_since_epoch(); }
-
 bool wanted(const ReportFilter& filter, std::string_view repository, std::string_view team) {
   return (!filter.repository || *filter.repository == repository) && (!filter.team || *filter.team == team);
 }
@@ -321,18 +319,7 @@ std::string render_report_json(const AuditReport& report) {
                      {"fixed_since_last_run", t.fixed_since_last}});
   doc["teams"] = std::move(teams);
   Json overdue = Json::array();
-  for (const auto& v : report.overdue)
-    overdue.push_back({{"repository", v.repository},
-                       {"check", v.check_id},
-                       {"clause", v.clause_id},
-                       {"severity", std::string(to_string(v.severity))},
-                       {"path", v.path},
-                       {"line", v.line},
-                       {"message", v.message},
-                       {"first_seen", v.first_seen.to_string()},
-                       {"due", v.due.to_string()},
-                       {"days_late", days_between(v.due, report.today)},
-                       {"fingerprint", v.fingerprint}});
+  for (const auto& v : report.overdue) overdue.push_back(violation_json(v, report.today));
   doc["overdue"] = std::move(overdue);
   Json remediation = Json::object();
   for (const Severity s : kAllSeverities) {
@@ -342,6 +329,32 @@ std::string render_report_json(const AuditReport& report) {
   }
   doc["mean_time_to_remediate"] = std::move(remediation);
   return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+long days_between(Date from, Date to) { return to.days_since_epoch() - from.days_since_epoch(); }
+
+nlohmann::ordered_json violation_json(const store::Violation& v, Date today) {
+  const auto optional_date = [](const std::optional<Date>& date) {
+    return date ? nlohmann::ordered_json(date->to_string()) : nlohmann::ordered_json(nullptr);
+  };
+  return {{"repository", v.repository},
+          {"check", v.check_id},
+          {"clause", v.clause_id},
+          {"severity", std::string(to_string(v.severity))},
+          {"path", v.path},
+          {"line", v.line},
+          {"message", v.message},
+          {"status", std::string(to_string(v.status))},
+          {"overdue", v.overdue(today)},
+          {"days_late", v.overdue(today) ? days_between(v.due, today) : 0},
+          {"first_seen", v.first_seen.to_string()},
+          {"first_seen_run", v.first_seen_run},
+          {"due", v.due.to_string()},
+          {"warning_until", optional_date(v.transition_until)},
+          {"waiver_owner", v.waiver_owner},
+          {"waiver_expires", optional_date(v.waiver_expires)},
+          {"reopened", v.reopened},
+          {"fingerprint", v.fingerprint}};
 }
 
 }  // namespace constable::audit

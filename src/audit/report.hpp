@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.hpp"
 #include "store/store.hpp"
 
@@ -95,5 +97,10 @@ Result<AuditReport> build_report(store::Store& store, Date today, const ReportFi
 std::string render_report_text(const AuditReport& report);
 std::string render_report_markdown(const AuditReport& report);
 std::string render_report_json(const AuditReport& report);
+
+// Days from `from` to `to` (negative when `to` is earlier).
+long days_between(Date from, Date to);
+// One violation as the report's JSON and the dashboard's API show it.
+nlohmann::ordered_json violation_json(const store::Violation& v, Date today);
 
 }  // namespace constable::audit

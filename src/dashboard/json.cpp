@@ -11,35 +11,14 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-long days_between(Date from, Date to) { return to.days_since_epoch() - from.days_since_epoch(); }
+using audit::days_between;
+using audit::violation_json;
 
-Json optional_date(const std::optional<Date>& date) { return date ? Json(date->to_string()) : Json(nullptr); }
 
 Json by_severity(const std::array<std::size_t, 4>& counts) {
   Json out = Json::object();
   for (const Severity s : kAllSeverities) out[std::string(to_string(s))] = counts[static_cast<std::size_t>(s)];
   return out;
-}
-
-Json violation_json(const store::Violation& v, Date today) {
-  return {{"repository", v.repository},
-          {"check", v.check_id},
-          {"clause", v.clause_id},
-          {"severity", std::string(to_string(v.severity))},
-          {"path", v.path},
-          {"line", v.line},
-          {"message", v.message},
-          {"status", std::string(to_string(v.status))},
-          {"overdue", v.overdue(today)},
-          {"days_late", v.overdue(today) ? days_between(v.due, today) : 0},
-          {"first_seen", v.first_seen.to_string()},
-          {"first_seen_run", v.first_seen_run},
-          {"due", v.due.to_string()},
-          {"warning_until", optional_date(v.transition_until)},
-          {"waiver_owner", v.waiver_owner},
-          {"waiver_expires", optional_date(v.waiver_expires)},
-          {"reopened", v.reopened},
-          {"fingerprint", v.fingerprint}};
 }
 
 Json repository_row(const audit::RepositoryStatus& r) {

@@ -12,11 +12,9 @@
 
 namespace constable::dashboard {
 
-// Text for HTML and SVG content and quoted attributes: invalid UTF-8
-// replaced, control characters shown as '?', & < > " ' escaped.
+// The HTML report's escaping and CSP hashes (report/common.hpp), by the
+// names the pages use.
 std::string escape(std::string_view text);
-
-// "'sha256-<base64>'": the Content-Security-Policy source allowing exactly this inline block.
 std::string csp_hash(std::string_view block);
 
 using BySeverity = std::array<std::size_t, 4>;  // indexed by Severity

@@ -66,7 +66,7 @@ svg .grid { stroke: var(--line); stroke-width: 1; }
 .swatch.overdue { background: currentColor; height: 2px; vertical-align: 3px; }
 )CSS";
 
-long days_between(Date from, Date to) { return to.days_since_epoch() - from.days_since_epoch(); }
+using audit::days_between;
 
 // Escaped, with a line break allowed after each '/' of a path or clause id.
 std::string breakable(std::string_view text) {

@@ -11,6 +11,7 @@
 #include "core/text.hpp"
 #include "dashboard/dashboard.hpp"
 #include "dashboard/markup.hpp"
+#include "report/common.hpp"
 
 namespace constable::dashboard {
 namespace {
@@ -23,20 +24,6 @@ bool kept(char c) {
          c == '_';
 }
 
-std::string base64(const digest::Sha256& bytes) {
-  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const std::size_t left = bytes.size() - i;
-    const std::uint32_t group = (std::uint32_t{bytes[i]} << 16) | (left > 1 ? std::uint32_t{bytes[i + 1]} << 8 : 0) |
-                                (left > 2 ? std::uint32_t{bytes[i + 2]} : 0);
-    out += kAlphabet[(group >> 18) & 63];
-    out += kAlphabet[(group >> 12) & 63];
-    out += left > 1 ? kAlphabet[(group >> 6) & 63] : '=';
-    out += left > 2 ? kAlphabet[group & 63] : '=';
-  }
-  return out;
-}
 
 // "repositories/payments.html" -> "payments", when `path` is `folder`/SLUG.html.
 std::optional<std::string_view> slug_in(std::string_view path, std::string_view folder) {
@@ -148,21 +135,8 @@ Result<std::size_t> write_site(const audit::AuditReport& report, const std::file
   return written;
 }
 
-std::string escape(std::string_view text) {
-  std::string out;
-  for (const char c : text::sanitize_utf8(text)) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-    }
-  }
-  return out;
-}
+std::string escape(std::string_view text) { return report::detail::html_escape(text); }
 
-std::string csp_hash(std::string_view block) { return fmt::format("'sha256-{}'", base64(digest::sha256(block))); }
+std::string csp_hash(std::string_view block) { return report::detail::csp_hash(block); }
 
 }  // namespace constable::dashboard

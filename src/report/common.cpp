@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <openssl/evp.h>
 
 #include "core/text.hpp"
 
@@ -387,6 +388,31 @@ std::size_t codepoint_count(std::string_view s) {
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
   }
   return count;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  for (char c : printable(s, true)) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string csp_hash(std::string_view block) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(block.data(), block.size(), digest, &length, EVP_sha256(), nullptr) != 1) return "'none'";
+  std::string base64(4 * ((length + 2) / 3) + 1, '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(base64.data()), digest, static_cast<int>(length));
+  base64.resize(written > 0 ? static_cast<std::size_t>(written) : 0);
+  return "'sha256-" + base64 + "'";
 }
 
 }  // namespace constable::report::detail

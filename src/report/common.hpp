@@ -131,6 +131,13 @@ std::string pascal_case(std::string_view check_id);
 // attribute-value normalisation.
 std::string xml_escape(std::string_view s, bool attribute);
 
+// Text for HTML (and SVG) content and quoted attributes: & < > " ' escaped,
+// control characters shown as '?' (line breaks kept), invalid UTF-8 replaced.
+std::string html_escape(std::string_view s);
+// "'sha256-<base64>'": the Content-Security-Policy source that allows exactly
+// this inline block (a style or script element's text).
+std::string csp_hash(std::string_view block);
+
 // Percent-encodes everything outside RFC 3986 unreserved characters and '/'.
 std::string percent_encode_path(std::string_view path);
 // "file:///abs/path/" for an absolute root, "" otherwise.

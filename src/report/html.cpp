@@ -8,7 +8,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <openssl/evp.h>
 
 #include "report/common.hpp"
 
@@ -72,33 +71,7 @@ constexpr std::string_view kScript = R"JS(
 })();
 )JS";
 
-// "'sha256-<base64>'": the CSP source that allows exactly this inline block.
-std::string csp_hash(std::string_view block) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(block.data(), block.size(), digest, &length, EVP_sha256(), nullptr) != 1) return "'none'";
-  std::string base64(4 * ((length + 2) / 3) + 1, '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(base64.data()), digest, static_cast<int>(length));
-  base64.resize(written > 0 ? static_cast<std::size_t>(written) : 0);
-  return "'sha256-" + base64 + "'";
-}
-
-// Text for HTML content and quoted attributes: & < > " ' escaped, control
-// characters shown as '?'.
-std::string escape(std::string_view s) {
-  std::string out;
-  for (char c : detail::printable(s, true)) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string escape(std::string_view s) { return detail::html_escape(s); }
 
 std::string capitalised(std::string_view s) {
   std::string out(s);
@@ -221,7 +194,7 @@ std::string render_html(const Report& report) {
   out += fmt::format(
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src {}; script-src {}; "
       "base-uri 'none'; form-action 'none'\">\n",
-      csp_hash(kStyle), csp_hash(kScript));
+      detail::csp_hash(kStyle), detail::csp_hash(kScript));
   out += fmt::format("<title>Constable report: {}</title>\n", escape(report.root.empty() ? "." : report.root));
   out += fmt::format("<style>{}</style>\n</head>\n<body>\n", kStyle);
 

@@ -15,6 +15,13 @@ struct Migration {
   std::string_view sql;  // statements separated by ';'
 };
 
+// The violations table's columns in the order every backend reads and
+// writes them (Violation's fields).
+inline constexpr std::string_view kViolationColumns =
+    "id, repository, check_id, clause_id, fingerprint, severity, path, line, message, first_seen_run, "
+    "first_seen_commit, first_seen, last_seen_run, transition_until, due, status, fixed_run, fixed_commit, fixed_on, "
+    "reopened, waiver_owner, waiver_expires";
+
 inline constexpr std::array kMigrations{
     Migration{1, R"sql(
 CREATE TABLE runs (

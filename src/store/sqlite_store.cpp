@@ -223,10 +223,6 @@ class SqliteStore final : public Store {
   }
 
  private:
-  static constexpr std::string_view kViolationColumns =
-      "id, repository, check_id, clause_id, fingerprint, severity, path, line, message, first_seen_run, "
-      "first_seen_commit, first_seen, last_seen_run, transition_until, due, status, fixed_run, fixed_commit, fixed_on, "
-      "reopened, waiver_owner, waiver_expires";
   static constexpr const char* kInsertViolation =
       "INSERT INTO violations (id, repository, check_id, clause_id, fingerprint, severity, path, line, message, "
       "first_seen_run, first_seen_commit, first_seen, last_seen_run, transition_until, due, status, fixed_run, "
