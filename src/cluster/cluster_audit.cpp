@@ -1,5 +1,6 @@
 #include "cluster/cluster_audit.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -133,6 +134,19 @@ app::Outcome audit(const ClusterAuditOptions& options) {
     }
   }
   for (const std::string& ns : wanted) by_namespace.try_emplace(ns);
+  // Kubernetes' own namespaces (the kube- prefix is reserved for them) and
+  // those the configuration exempts from admission are not the fleet's to
+  // fix, unless named.
+  std::vector<std::string> skipped;
+  if (wanted.empty()) {
+    const auto& exempt = (*snapshot)->config().admission.exempt_namespaces;
+    std::erase_if(by_namespace, [&](const auto& entry) {
+      const bool skip = entry.first.starts_with("kube-") ||
+                        std::find(exempt.begin(), exempt.end(), entry.first) != exempt.end();
+      if (skip) skipped.push_back(entry.first);
+      return skip;
+    });
+  }
 
   store::Run record;
   record.started_at = utc_now();
@@ -192,6 +206,9 @@ app::Outcome audit(const ClusterAuditOptions& options) {
   app::Outcome outcome;
   outcome.out = recorder.summary(by_namespace.size(), "namespace", "namespaces",
                                  fmt::format(" (cluster {}, {})", access->name, access->server));
+  if (!skipped.empty())
+    outcome.out += fmt::format("  not audited, as Kubernetes' own or exempt (admission.exempt_namespaces): {}\n",
+                               fmt::join(skipped, ", "));
   for (const auto& error : report_errors) outcome.out += fmt::format("  report not written: {}\n", error);
   outcome.exit_code = recorder.totals().errors.empty() && report_errors.empty() ? app::kExitClean : app::kExitViolations;
   return outcome;

@@ -144,6 +144,10 @@ TEST(ClusterAudit, EachNamespaceIsARepositoryOfTheStoreAndPagesAreFollowed) {
   const app::Outcome first = audit(options);
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   EXPECT_NE(first.out.find("2 of 2 namespaces audited"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("not audited, as Kubernetes' own or exempt (admission.exempt_namespaces): kube-node-lease, "
+                           "kube-system"),
+            std::string::npos)
+      << first.out;
   EXPECT_EQ(first.out.find(kToken), std::string::npos) << "the token is never printed";
 
   const auto open = open_by_repository(options.store);
