@@ -70,6 +70,18 @@ void add_object(NamespaceObjects& into, json object) {
   into.files.push_back({path, object.dump(2)});  // JSON is YAML
 }
 
+// The first of `labels` the namespace carries, "" when none.
+std::string team_of(const json& namespace_object, const std::vector<std::string>& labels) {
+  const auto metadata = namespace_object.find("metadata");
+  if (metadata == namespace_object.end() || !metadata->is_object()) return {};
+  const auto present = metadata->find("labels");
+  if (present == metadata->end() || !present->is_object()) return {};
+  for (const std::string& label : labels)
+    if (const auto value = present->find(label); value != present->end() && value->is_string())
+      return value->get<std::string>();
+  return {};
+}
+
 bool owned_by_a_controller(const json& object) {
   const auto metadata = object.find("metadata");
   if (metadata == object.end() || !metadata->is_object()) return false;
@@ -119,16 +131,9 @@ app::Outcome audit(const ClusterAuditOptions& options) {
       for (json& object : *objects) {
         if (resource.kind == std::string_view("Pod") && owned_by_a_controller(object)) continue;  // judged through its owner
         const std::string ns = resource.namespaced ? text_of(object, "namespace") : text_of(object, "name");
-        if (!wanted.empty() && !wanted.contains(ns)) continue;
+        if (ns.empty() || (!wanted.empty() && !wanted.contains(ns))) continue;
         NamespaceObjects& objects_of = by_namespace[ns];
-        if (resource.kind == std::string_view("Namespace")) {
-          const auto labels = object["metadata"].value("labels", json::object());
-          for (const std::string& label : options.team_labels)
-            if (labels.is_object() && labels.contains(label) && labels[label].is_string()) {
-              objects_of.team = labels[label].get<std::string>();
-              break;
-            }
-        }
+        if (resource.kind == std::string_view("Namespace")) objects_of.team = team_of(object, options.team_labels);
         add_object(objects_of, std::move(object));
       }
     }

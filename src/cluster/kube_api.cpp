@@ -108,8 +108,10 @@ std::expected<std::vector<nlohmann::json>, ApiError> KubeApi::list(const Resourc
       item["kind"] = resource.kind;
       objects.push_back(std::move(item));
     }
-    const auto& metadata = body.value("metadata", nlohmann::json::object());
-    continue_token = metadata.is_object() ? metadata.value("continue", std::string()) : std::string();
+    continue_token.clear();
+    if (const auto metadata = body.find("metadata"); metadata != body.end() && metadata->is_object())
+      if (const auto token = metadata->find("continue"); token != metadata->end() && token->is_string())
+        continue_token = token->get<std::string>();
     if (continue_token.empty()) return objects;
   }
   return std::unexpected(api_error(0, fmt::format("listing {}: more than {} pages", resource.plural, kMaxPages)));
