@@ -7,7 +7,6 @@
 #include <mutex>
 #include <thread>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "app/app.hpp"
@@ -28,16 +27,11 @@ namespace {
 constexpr std::chrono::seconds kQuietFor{2};
 constexpr std::chrono::minutes kCloneTimeout{15};  // a first clone of a large repository over a slow link
 
-std::string utc_now() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                     std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-}
-
 // The run's record of the constitution: the one --constitution names, or
 // none when each repository brings its own.
 Result<store::Run> run_record(const AuditOptions& options, Date today) {
   store::Run run;
-  run.started_at = utc_now();
+  run.started_at = utc_timestamp_now();
   run.run_date = today;
   run.constable_version = version_string();
   if (!options.constitution) {

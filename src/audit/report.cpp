@@ -331,6 +331,23 @@ std::string render_report_json(const AuditReport& report) {
   return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
+FleetTotals fleet_totals(const AuditReport& report) {
+  FleetTotals t;
+  for (const auto& r : report.repositories) {
+    t.open += r.open;
+    t.overdue += r.overdue;
+    t.new_since_last += r.new_since_last;
+    t.fixed_since_last += r.fixed_since_last;
+    t.waived += r.waived;
+    t.in_transition += r.in_transition;
+    for (std::size_t s = 0; s < t.open_by_severity.size(); ++s) t.open_by_severity[s] += r.open_by_severity[s];
+    if (r.first_transition_end && (!t.first_transition_end || *r.first_transition_end < *t.first_transition_end))
+      t.first_transition_end = r.first_transition_end;
+  }
+  for (const auto& v : report.overdue) ++t.overdue_by_severity[static_cast<std::size_t>(v.severity)];
+  return t;
+}
+
 long days_between(Date from, Date to) { return to.days_since_epoch() - from.days_since_epoch(); }
 
 nlohmann::ordered_json violation_json(const store::Violation& v, Date today) {

@@ -98,6 +98,15 @@ std::string render_report_text(const AuditReport& report);
 std::string render_report_markdown(const AuditReport& report);
 std::string render_report_json(const AuditReport& report);
 
+// The fleet's totals over the report's repositories: what the dashboard's
+// overview shows and its JSON serves.
+struct FleetTotals {
+  std::size_t open = 0, overdue = 0, new_since_last = 0, fixed_since_last = 0, waived = 0, in_transition = 0;
+  std::array<std::size_t, 4> open_by_severity{}, overdue_by_severity{};  // indexed by Severity
+  std::optional<Date> first_transition_end;
+};
+FleetTotals fleet_totals(const AuditReport& report);
+
 // Days from `from` to `to` (negative when `to` is earlier).
 long days_between(Date from, Date to);
 // One violation as the report's JSON and the dashboard's API show it.

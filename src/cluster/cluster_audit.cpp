@@ -5,7 +5,6 @@
 #include <map>
 #include <set>
 
-#include <fmt/chrono.h>
 #include <fmt/ranges.h>
 #include <fmt/format.h>
 
@@ -89,11 +88,6 @@ bool owned_by_a_controller(const json& object) {
   return owners != metadata->end() && owners->is_array() && !owners->empty();
 }
 
-std::string utc_now() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                     std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-}
-
 }  // namespace
 
 app::Outcome audit(const ClusterAuditOptions& options) {
@@ -154,7 +148,7 @@ app::Outcome audit(const ClusterAuditOptions& options) {
   }
 
   store::Run record;
-  record.started_at = utc_now();
+  record.started_at = utc_timestamp_now();
   record.run_date = today;
   record.constable_version = app::version_string();
   record.constitution_path = (*snapshot)->session.constitution.path;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 namespace constable {
@@ -55,5 +56,10 @@ Date Date::from_days_since_epoch(long days) {
 Date Date::plus_days(long days) const { return from_days_since_epoch(days_since_epoch() + days); }
 
 std::string Date::to_string() const { return fmt::format("{:04}-{:02}-{:02}", year, month, day); }
+
+std::string utc_timestamp_now() {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                     std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+}
 
 }  // namespace constable

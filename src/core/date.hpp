@@ -29,4 +29,7 @@ struct Date {
   friend auto operator<=>(const Date&, const Date&) = default;
 };
 
+// The current time in UTC to the second, ISO 8601: "2026-12-05T13:04:51Z".
+std::string utc_timestamp_now();
+
 }  // namespace constable

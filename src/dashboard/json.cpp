@@ -61,25 +61,15 @@ Json clause_row(const audit::ClauseStatus& c) {
 
 Json overview(const audit::AuditReport& report) {
   Json doc;
-  std::size_t open = 0, overdue = 0, fresh = 0, fixed = 0, waived = 0;
-  std::array<std::size_t, 4> open_by{}, overdue_by{};
-  for (const auto& r : report.repositories) {
-    open += r.open;
-    overdue += r.overdue;
-    fresh += r.new_since_last;
-    fixed += r.fixed_since_last;
-    waived += r.waived;
-    for (std::size_t s = 0; s < 4; ++s) open_by[s] += r.open_by_severity[s];
-  }
-  for (const auto& v : report.overdue) ++overdue_by[static_cast<std::size_t>(v.severity)];
+  const audit::FleetTotals totals = audit::fleet_totals(report);
   doc["totals"] = {{"repositories", report.repositories.size()},
-                   {"open", open},
-                   {"overdue", overdue},
-                   {"new_since_last_run", fresh},
-                   {"fixed_since_last_run", fixed},
-                   {"waived", waived}};
-  doc["open_by_severity"] = by_severity(open_by);
-  doc["overdue_by_severity"] = by_severity(overdue_by);
+                   {"open", totals.open},
+                   {"overdue", totals.overdue},
+                   {"new_since_last_run", totals.new_since_last},
+                   {"fixed_since_last_run", totals.fixed_since_last},
+                   {"waived", totals.waived}};
+  doc["open_by_severity"] = by_severity(totals.open_by_severity);
+  doc["overdue_by_severity"] = by_severity(totals.overdue_by_severity);
   Json trend = Json::array();
   for (const auto& point : report.fleet_trend)
     trend.push_back({{"run", point.run},

@@ -278,41 +278,27 @@ class PageWriter {
   }
 
   std::string overview() const {
-    std::size_t open = 0, overdue = 0, fresh = 0, fixed = 0, waived = 0, warnings = 0;
-    BySeverity open_by{}, overdue_by{};
-    std::optional<Date> first_end;
-    for (const auto& r : report_.repositories) {
-      open += r.open;
-      overdue += r.overdue;
-      fresh += r.new_since_last;
-      fixed += r.fixed_since_last;
-      waived += r.waived;
-      warnings += r.in_transition;
-      for (std::size_t s = 0; s < 4; ++s) open_by[s] += r.open_by_severity[s];
-      if (r.first_transition_end && (!first_end || *r.first_transition_end < *first_end))
-        first_end = r.first_transition_end;
-    }
-    for (const auto& v : report_.overdue) ++overdue_by[static_cast<std::size_t>(v.severity)];
+    const audit::FleetTotals totals = audit::fleet_totals(report_);
     std::string out = "<section class=\"cards\">\n";
     out += card("repositories", report_.repositories.size(), "repositories");
-    out += card("open", open, "open violations");
-    out += card("overdue", overdue, "overdue", true);
-    out += card("new", fresh, "new since the last run");
-    out += card("fixed", fixed, "fixed since the last run");
-    out += card("waived", waived, "waived");
+    out += card("open", totals.open, "open violations");
+    out += card("overdue", totals.overdue, "overdue", true);
+    out += card("new", totals.new_since_last, "new since the last run");
+    out += card("fixed", totals.fixed_since_last, "fixed since the last run");
+    out += card("waived", totals.waived, "waived");
     out += "</section>\n";
-    if (warnings > 0)
+    if (totals.in_transition > 0)
       out += fmt::format("<p>{} of the open violations are deprecation warnings: their clauses are in their transition "
                          "period; the first becomes a violation on {}.</p>\n",
-                         warnings, first_end->to_string());
+                         totals.in_transition, totals.first_transition_end->to_string());
 
     out += "<h2>Open and overdue by severity</h2>\n<table class=\"severities\">\n<tr><th>Severity</th><th "
            "class=\"number\">Open</th><th class=\"number\">Overdue</th></tr>\n";
     for (std::size_t s = 0; s < 4; ++s)
       out += fmt::format("<tr data-row=\"severity:{0}\"><td class=\"sev {0}\">{0}</td>{1}{2}</tr>\n",
-                         to_string(kAllSeverities[s]), number_cell("open", open_by[s]),
-                         number_cell("overdue", overdue_by[s]));
-    out += "</table>\n" + severity_chart(open_by, overdue_by) + "\n";
+                         to_string(kAllSeverities[s]), number_cell("open", totals.open_by_severity[s]),
+                         number_cell("overdue", totals.overdue_by_severity[s]));
+    out += "</table>\n" + severity_chart(totals.open_by_severity, totals.overdue_by_severity) + "\n";
 
     out += fmt::format("<h2>Trend over the last {}</h2>\n", plural(report_.fleet_trend.size(), "run", "runs"));
     out += "<div class=\"legend\"><span><span class=\"swatch critical\"></span>critical</span><span><span "

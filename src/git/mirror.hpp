@@ -23,7 +23,7 @@ Result<std::string> clone_or_update(std::string_view url, const std::filesystem:
 // `constable __clone-or-update DIRECTORY BRANCH` with the URL in the
 // environment (it may carry a token): libgit2 1.5 leaks
 // PCRE2 match data on every remote and config lookup (fixed in 1.6,
-// libgit2/libgit2#6382), about a megabyte per fetch, and its network code
+// libgit2/libgit2#6382), 290 KB a first clone and 900 KB a fetch, and its network code
 // parses what a remote sends; a fleet's audit keeps neither the leak nor a
 // crash, and a clone that hangs is killed at `timeout`.
 inline constexpr std::string_view kCloneWorkerCommand = "__clone-or-update";

@@ -24,26 +24,14 @@ http::Response json_response(int status, const ordered_json& body) {
   return response;
 }
 
-http::Response method_not_allowed(std::string_view allowed, std::string_view path) {
-  http::Response response =
-      http::problem(405, "Method not allowed", fmt::format("{} accepts {}", path, allowed));
-  response.headers.emplace_back("Allow", std::string(allowed));
-  return response;
-}
-
 // A cacheable GET: an ETag from the served version and the request, 304 when
 // the client already has it.
 http::Response cacheable(const http::Request& request, const Snapshot& snapshot, http::Response response) {
   if (response.status != 200) return response;
-  const std::string etag =
-      fmt::format("\"{}-{}\"", snapshot.version_tag, digest::sha256_hex(request.target).substr(0, 12));
-  response.headers.emplace_back("ETag", etag);
-  response.headers.emplace_back("Cache-Control", "private, max-age=0, must-revalidate");
-  if (request.header("if-none-match") == etag) {
-    response.status = 304;
-    response.body.clear();
-  }
-  return response;
+  return http::with_etag(
+      request, std::move(response),
+      fmt::format("\"{}-{}\"", snapshot.version_tag, digest::sha256_hex(request.target).substr(0, 12)),
+      "private, max-age=0, must-revalidate");
 }
 
 struct Page {
@@ -181,7 +169,7 @@ http::Response handle_api(const http::Request& request, const Snapshot& snapshot
   const bool get = request.method == "GET";
   if (path == "/api/v1/checks") {
     if (request.method == "POST") return post_checks(request, snapshot, today);
-    if (!get) return method_not_allowed("GET, POST", path);
+    if (!get) return http::method_not_allowed("GET, POST", path);
     auto page = page_of(request);
     if (!page) return http::problem(400, "Bad request", page.error().message);
     std::vector<ordered_json> items;
@@ -189,7 +177,7 @@ http::Response handle_api(const http::Request& request, const Snapshot& snapshot
     return cacheable(request, snapshot, paginated(request, path, *page, std::move(items)));
   }
   if (path == "/api/v1/clauses") {
-    if (!get) return method_not_allowed("GET", path);
+    if (!get) return http::method_not_allowed("GET", path);
     auto page = page_of(request);
     if (!page) return http::problem(400, "Bad request", page.error().message);
     std::vector<ordered_json> items;
@@ -197,20 +185,20 @@ http::Response handle_api(const http::Request& request, const Snapshot& snapshot
     return cacheable(request, snapshot, paginated(request, path, *page, std::move(items)));
   }
   if (path.starts_with("/api/v1/clauses/")) {
-    if (!get) return method_not_allowed("GET", path);
+    if (!get) return http::method_not_allowed("GET", path);
     const std::string id = path.substr(std::string_view("/api/v1/clauses/").size());
     for (const auto& clause : snapshot.constitution().clauses)
       if (clause.id == id) return cacheable(request, snapshot, json_response(200, clause_json(snapshot, clause)));
     return http::problem(404, "Not found", fmt::format("no clause '{}' in the constitution", id.substr(0, 200)));
   }
   if (path == "/api/v1/coverage") {
-    if (!get) return method_not_allowed("GET", path);
+    if (!get) return http::method_not_allowed("GET", path);
     http::Response response;
     response.body = coverage_json(snapshot);
     return cacheable(request, snapshot, std::move(response));
   }
   if (path == "/api/v1/openapi.yaml") {
-    if (!get) return method_not_allowed("GET", path);
+    if (!get) return http::method_not_allowed("GET", path);
     http::Response response;
     response.content_type = "application/yaml";
     response.body = std::string(kApiDocument);

@@ -46,20 +46,8 @@ http::Response store_unavailable(const Error& error) {
 // An ETag of the body: a page changes only when a run changes the store
 // (or the day changes lateness).
 http::Response cacheable(const http::Request& request, http::Response response) {
-  const std::string etag = fmt::format("\"{}\"", digest::sha256_hex(response.body).substr(0, 24));
-  response.headers.emplace_back("ETag", etag);
-  response.headers.emplace_back("Cache-Control", "private, no-cache");
-  if (request.header("if-none-match") == etag) {
-    response.status = 304;
-    response.body.clear();
-  }
-  return response;
-}
-
-http::Response method_not_allowed(std::string_view path) {
-  http::Response response = http::problem(405, "Method not allowed", fmt::format("{} accepts GET", path));
-  response.headers.emplace_back("Allow", "GET");
-  return response;
+  std::string etag = fmt::format("\"{}\"", digest::sha256_hex(response.body).substr(0, 24));
+  return http::with_etag(request, std::move(response), std::move(etag), "private, no-cache");
 }
 
 }  // namespace
@@ -73,7 +61,7 @@ bool is_dashboard_page(std::string_view path) {
 }
 
 http::Response handle_dashboard_page(const http::Request& request, std::string_view store_url, Date today) {
-  if (request.method != "GET") return method_not_allowed(request.path);
+  if (request.method != "GET") return http::method_not_allowed("GET", request.path);
   if (request.path == "/favicon.ico") {
     // Browsers ask for it; the pages have none, and a 404 would be an error in their console.
     http::Response none;
@@ -101,7 +89,7 @@ http::Response handle_dashboard_page(const http::Request& request, std::string_v
 
 http::Response handle_audit_api(const http::Request& request, std::string_view store_url, Date today) {
   const std::string_view path = request.path;
-  if (request.method != "GET") return method_not_allowed(path);
+  if (request.method != "GET") return http::method_not_allowed("GET", path);
   const std::string_view route = path.substr(std::min(path.size(), kApiPrefix.size()));
   struct Named {
     std::string_view prefix;

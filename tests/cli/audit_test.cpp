@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <functional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -278,30 +279,30 @@ int recorded_in(const std::filesystem::path& store, int run) {
   return count;
 }
 
-// kill -9 in the middle of an audit loses at most the repository in
-// progress: the store passes SQLite's integrity check, every repository
-// recorded before the kill has all of its violations, and the next audit
-// goes on from there.
-TEST(Audit, AKilledAuditLeavesAConsistentStore) {
-  TempDir dir;
-  const auto constitution = dir.write("CONSTITUTION.md", kConstitution);
-  const auto store = dir.path() / "audit.db";
-  std::vector<std::string> args{
-      CONSTABLE_BINARY, "audit", "--constitution", constitution.string(), "--store", store.string(), "-j", "1"};
-  constexpr int kRepositories = 30;
-  for (int i = 0; i < kRepositories; ++i) {
+// An audit of thirty repositories (root images in the even ones), each with
+// 150 pages so that a run lasts long enough to be killed in the middle.
+constexpr int kKilledFleet = 30;
+std::vector<std::string> killable_audit(const TempDir& dir, const std::filesystem::path& constitution,
+                                        const std::string& store) {
+  std::vector<std::string> args{CONSTABLE_BINARY, "audit", "--constitution", constitution.string(), "--store", store,
+                                "-j", "1"};
+  for (int i = 0; i < kKilledFleet; ++i) {
     const std::string name = fmt::format("repo-{:02}", i);
     dir.write(name + "/Dockerfile", i % 2 == 0 ? kRootImage : kNonRootImage);
     for (int f = 0; f < 150; ++f) dir.write(fmt::format("{}/docs/page-{}.md", name, f), "# Page\n\nText.\n");
     args.push_back((dir.path() / name).string());
   }
-  // The first run to the end, then one killed once it has recorded a few repositories.
-  ASSERT_EQ(run_command(args, {}, {"CONSTABLE_TODAY=2026-11-01"}).exit_code, 0);
+  return args;
+}
+
+// Runs the audit `args` as of 2026-11-22 and sends it SIGKILL once
+// `recorded()` counts three repositories; false when it finished first.
+bool killed_after_three(std::vector<std::string> args, const std::function<int()>& recorded) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
+  if (pid < 0) return false;
   if (pid == 0) {
     ::setenv("CONSTABLE_TODAY", "2026-11-22", 1);
     const int null = ::open("/dev/null", O_WRONLY);
@@ -310,15 +311,27 @@ TEST(Audit, AKilledAuditLeavesAConsistentStore) {
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
-  int recorded = 0;
-  for (int waited = 0; waited < 20'000 && recorded < 3; ++waited) {
-    ::usleep(500);
-    recorded = recorded_in(store, 2);
-  }
+  for (int waited = 0; waited < 20'000 && recorded() < 3; ++waited) ::usleep(500);
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the audit finished before it could be killed";
+  return WIFSIGNALED(status);
+}
+
+// kill -9 in the middle of an audit loses at most the repository in
+// progress: the store passes SQLite's integrity check, every repository
+// recorded before the kill has all of its violations, and the next audit
+// goes on from there.
+TEST(Audit, AKilledAuditLeavesAConsistentStore) {
+  TempDir dir;
+  const auto constitution = dir.write("CONSTITUTION.md", kConstitution);
+  const auto store = dir.path() / "audit.db";
+  constexpr int kRepositories = kKilledFleet;
+  const auto args = killable_audit(dir, constitution, store.string());
+  // The first run to the end, then one killed once it has recorded a few repositories.
+  ASSERT_EQ(run_command(args, {}, {"CONSTABLE_TODAY=2026-11-01"}).exit_code, 0);
+  ASSERT_TRUE(killed_after_three(args, [&] { return recorded_in(store, 2); }))
+      << "the audit finished before it could be killed";
   const int kept = recorded_in(store, 2);
   EXPECT_GE(kept, 3);
   EXPECT_LT(kept, kRepositories);
@@ -441,42 +454,14 @@ TEST(Audit, AKilledAuditLeavesAConsistentPostgresStore) {
   ASSERT_FALSE(store.empty()) << why;
   TempDir dir;
   const auto constitution = dir.write("CONSTITUTION.md", kConstitution);
-  std::vector<std::string> args{CONSTABLE_BINARY, "audit", "--constitution", constitution.string(), "--store", store,
-                                "-j", "1"};
-  constexpr int kRepositories = 30;
-  for (int i = 0; i < kRepositories; ++i) {
-    const std::string name = fmt::format("repo-{:02}", i);
-    dir.write(name + "/Dockerfile", i % 2 == 0 ? kRootImage : kNonRootImage);
-    for (int f = 0; f < 150; ++f) dir.write(fmt::format("{}/docs/page-{}.md", name, f), "# Page\n\nText.\n");
-    args.push_back((dir.path() / name).string());
-  }
+  constexpr int kRepositories = kKilledFleet;
+  const auto args = killable_audit(dir, constitution, store);
   ASSERT_EQ(run_command(args, {}, {"CONSTABLE_TODAY=2026-11-01"}).exit_code, 0);
   const auto recorded_in_run_2 = [&] {
     const auto row = postgres_query(store, "SELECT COUNT(*) FROM repository_runs WHERE run_id = 2");
     return row.empty() ? -1 : std::stoi(row.front());
   };
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::setenv("CONSTABLE_TODAY", "2026-11-22", 1);
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int recorded = 0;
-  for (int waited = 0; waited < 20'000 && recorded < 3; ++waited) {
-    ::usleep(500);
-    recorded = recorded_in_run_2();
-  }
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the audit finished before it could be killed";
+  ASSERT_TRUE(killed_after_three(args, recorded_in_run_2)) << "the audit finished before it could be killed";
   // The server notices the closed connection and rolls its transaction back.
   int kept = recorded_in_run_2();
   for (int waited = 0; waited < 100; ++waited) {

@@ -576,6 +576,23 @@ Response problem(int status, std::string_view title, std::string_view detail, st
   return response;
 }
 
+Response method_not_allowed(std::string_view allowed, std::string_view path) {
+  Response response = problem(405, "Method not allowed", fmt::format("{} accepts {}", path, allowed));
+  response.headers.emplace_back("Allow", std::string(allowed));
+  return response;
+}
+
+Response with_etag(const Request& request, Response response, std::string etag, std::string_view cache_control) {
+  const bool unchanged = request.header("if-none-match") == etag;
+  response.headers.emplace_back("ETag", std::move(etag));
+  response.headers.emplace_back("Cache-Control", std::string(cache_control));
+  if (unchanged) {
+    response.status = 304;
+    response.body.clear();
+  }
+  return response;
+}
+
 Result<void> validate_certificate(const TlsFiles& files) {
   auto pem = read_pem(files);
   if (!pem) return std::unexpected(pem.error());

@@ -49,6 +49,13 @@ struct Response {
 // application/problem+json. `type` is "about:blank" unless given.
 Response problem(int status, std::string_view title, std::string_view detail, std::string_view type = {});
 
+// A 405 problem saying which methods `path` accepts, with Allow.
+Response method_not_allowed(std::string_view allowed, std::string_view path);
+
+// `response` carrying `etag` and `cache_control`; 304 without a body when
+// the request's If-None-Match already names that ETag.
+Response with_etag(const Request& request, Response response, std::string etag, std::string_view cache_control);
+
 // Runs on a server thread for every complete request; must not throw (the
 // server answers 500 with a problem if it does).
 using Handler = std::function<Response(const Request&)>;
