@@ -7,7 +7,9 @@
 #include "checks/docs/docs_checks.hpp"
 #include "checks/git/git_checks.hpp"
 #include "checks/helm/helm_checks.hpp"
+#include "checks/kafka/kafka_checks.hpp"
 #include "checks/kubernetes/kubernetes_checks.hpp"
+#include "checks/observability/observability_checks.hpp"
 #include "checks/secrets/secrets_checks.hpp"
 #include "checks/spec/spec_checks.hpp"
 #include "engine/catalog.hpp"
@@ -19,8 +21,9 @@ const Catalog& Catalog::builtin() {
     std::vector<CheckFactory> factories;
     for (auto* domain : {&checks::api::api_checks, &checks::ci::ci_checks, &checks::docker::docker_checks,
                          &checks::docs::docs_checks, &checks::git::git_checks, &checks::helm::helm_checks,
-                         &checks::kubernetes::kubernetes_checks, &checks::secrets::secrets_checks,
-                         &checks::spec::spec_checks}) {
+                         &checks::kafka::kafka_checks, &checks::kubernetes::kubernetes_checks,
+                         &checks::observability::observability_checks,
+                         &checks::secrets::secrets_checks, &checks::spec::spec_checks}) {
       const auto checks = domain();
       factories.insert(factories.end(), checks.begin(), checks.end());
     }

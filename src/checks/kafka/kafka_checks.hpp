@@ -1,0 +1,22 @@
+#pragma once
+// The Kafka checks (domain "kafka"), registered in id order. The topic
+// checks read every topic the repository declares (kafka_support.hpp): they
+// run over the manifest set, as Strimzi KafkaTopic objects are Kubernetes
+// objects, and read the scripts and documents that create topics too.
+
+#include <memory>
+#include <vector>
+
+#include "engine/check.hpp"
+
+namespace constable::checks::kafka {
+
+std::unique_ptr<engine::Check> make_compacted_state_topics_check();
+std::unique_ptr<engine::Check> make_topic_naming_check();
+std::unique_ptr<engine::Check> make_topic_partitions_check();
+std::unique_ptr<engine::Check> make_topic_retention_check();
+
+// Every Kafka check's factory, sorted by check id.
+std::vector<engine::CheckFactory> kafka_checks();
+
+}  // namespace constable::checks::kafka

@@ -1,0 +1,15 @@
+#include "checks/kafka/kafka_checks.hpp"
+
+namespace constable::checks::kafka {
+
+std::vector<engine::CheckFactory> kafka_checks() {
+  // Sorted by check id.
+  return {
+      &make_compacted_state_topics_check,  // kafka/compacted-state-topics
+      &make_topic_naming_check,            // kafka/topic-naming
+      &make_topic_partitions_check,        // kafka/topic-partitions
+      &make_topic_retention_check,         // kafka/topic-retention
+  };
+}
+
+}  // namespace constable::checks::kafka
