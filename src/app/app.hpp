@@ -288,6 +288,9 @@ Outcome audit_report(const AuditReportOptions& options);
 // Writes (or with check_only compares) one Markdown page per check under `dir`.
 Outcome generate_docs(const std::filesystem::path& dir, bool check_only);
 
+// `policy eval --cases`: test cases in OPA's YAML format; exit 1 when one fails.
+Outcome policy_eval_cases(const std::vector<std::string>& files, bool verbose);
+
 std::string version_string();
 
 struct LibraryVersion {

@@ -143,6 +143,13 @@ const std::vector<CommandHelp>& command_help() {
         {"constable health --url https://constable.constable.svc/readyz --ca ca.crt", "probe a server elsewhere, verified"}},
        {{0, "the server is ready"}, {1, "not ready, unreachable, or it answered with another status"},
         {2, "a malformed URL"}}},
+      {"policy",
+       {{"constable policy eval --cases tests/rego/cases.yaml", "run Rego test cases in OPA's YAML case format"}},
+       {{0, "every case passed"}, {1, "a case failed"}, {2, "a case file cannot be read or is malformed"}}},
+      {"policy eval",
+       {{"constable policy eval --cases cases/*.yaml", "each failing case with its file, line and reason"},
+        {"constable policy eval -v --cases cases.yaml", "also each passing case"}},
+       {{0, "every case passed"}, {1, "a case failed"}, {2, "a case file cannot be read or is malformed"}}},
       {"version", {{"constable version", "the version, the commit and the libraries' versions"}}, {{0, "printed"}}},
   };
   return kHelp;

@@ -373,6 +373,17 @@ int run(int argc, char** argv) {
   mcp_cmd->add_option("--store", mcp_options.server.store, "The audit store list_overdue reads (default ROOT/.constable/audit.db)");
   mcp_cmd->add_option("--today", mcp_today, "Date due dates count from (YYYY-MM-DD; or CONSTABLE_TODAY)");
 
+  std::vector<std::string> policy_case_files;
+  bool policy_verbose = false;
+  auto* policy_cmd = cli.add_subcommand("policy", "Rego policies: evaluate test cases (docs/policies.md)");
+  policy_cmd->require_subcommand(1);
+  auto* policy_eval_cmd =
+      policy_cmd->add_subcommand("eval", "Run test cases in OPA's YAML case format; exit 1 when one fails");
+  policy_eval_cmd->add_option("--cases", policy_case_files, "Case files (cases: [{note, query, modules, ...}])")
+      ->required()
+      ->allow_extra_args(true);
+  policy_eval_cmd->add_flag("-v,--verbose", policy_verbose, "Also list the cases that pass");
+
   serve::HealthOptions health_options;
   unsigned health_timeout_ms = 2000;
   auto* health_cmd =
@@ -457,6 +468,7 @@ int run(int argc, char** argv) {
     return emit(app::print_config(config), {});
   }
   if (*docs_cmd) return emit(app::generate_docs(docs_dir, docs_check), {});
+  if (*policy_eval_cmd) return emit(app::policy_eval_cases(policy_case_files, policy_verbose), {});
   if (*constitution_lint_cmd) {
     if (!constitution_today.empty()) {
       constitution_lint.today = Date::parse(constitution_today);
