@@ -49,6 +49,7 @@ bool is_placeholder(std::string_view value, bool documentation) {
 // control operators end a command.
 void tokenize(std::string_view text, const PlaceOf& place_of, std::vector<Token>& out) {
   std::size_t i = 0;
+  bool skip_next = false;  // the target of a redirection written apart (`> file`)
   auto separator = [&out] {
     if (out.empty() || !out.back().separator) out.push_back({"", {}, true});
   };
@@ -92,6 +93,19 @@ void tokenize(std::string_view text, const PlaceOf& place_of, std::vector<Token>
     if (word == "&&" || word == "||" || word == "|" || word == "&" || word == "then" || word == "do" ||
         word == "else" || word == "\\") {
       separator();
+      continue;
+    }
+    // A redirection (`2>/dev/null`, `>> log`, `2>&1`) is no argument; one without its target takes the next word.
+    if (const auto redirect = word.find_first_of("<>"); redirect != std::string_view::npos &&
+                                                        word.substr(0, redirect).find_first_not_of("0123456789&") ==
+                                                            std::string_view::npos) {
+      skip_next = word.back() == '<' || word.back() == '>';
+      if (ends_command) separator();
+      continue;
+    }
+    if (skip_next) {
+      skip_next = false;
+      if (ends_command) separator();
       continue;
     }
     if (!word.empty()) out.push_back({std::string(word), place_of(start, word.size()), false});
@@ -311,26 +325,97 @@ void parse_commands(const std::vector<Token>& tokens, bool documentation, const 
   auto word = [&](std::size_t i) -> std::string_view {
     return i < tokens.size() && !tokens[i].separator ? std::string_view(tokens[i].text) : std::string_view();
   };
-  // A command line a script prints or logs (`echo "kafka-topics --create ..."`) is not run.
+  // A command line a script prints or logs (`echo "kafka-topics --create ..."`) is not run, and one it
+  // runs as a condition (`if ! rpk topic create denied-topic`) probes the cluster (an ACL test) rather
+  // than declares a topic.
   auto printed = [&](std::size_t i) {
-    static const std::set<std::string_view> kPrinters = {"echo", "printf", "print", "puts", "log", "logger",
-                                                         "info", "warn", "warning", "error", "debug", "msg",
-                                                         "title", "say", "cat", "grep", "alias"};
+    static const std::set<std::string_view> kPrinters = {"echo", "printf", "print", "puts",  "log",  "logger",
+                                                         "info", "warn",   "warning", "error", "debug", "msg",
+                                                         "title", "say",   "cat",     "grep",  "alias", "if",
+                                                         "elif", "while",  "until",   "!"};
     while (i > 0 && !tokens[i - 1].separator) {
       --i;
       if (kPrinters.contains(command_name(tokens[i].text))) return true;
     }
     return false;
   };
+  // Variables the script assigns literals (`TOPIC=orders.order.created`, `for
+  // TOPIC in a b c`), the latest assignment before a use winning as it does
+  // when the script runs straight through: `--topic $TOPIC` then names those topics.
+  std::map<std::string, std::vector<std::string>, std::less<>> variables;
+  auto literal = [](std::string value) {
+    while (!value.empty() && (value.front() == '"' || value.front() == '\'')) value.erase(0, 1);
+    while (!value.empty() && (value.back() == '"' || value.back() == '\'')) value.pop_back();
+    return value;
+  };
+  auto is_identifier = [](std::string_view v) {
+    return !v.empty() && !(v.front() >= '0' && v.front() <= '9') && std::all_of(v.begin(), v.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    });
+  };
+  auto assign = [&](std::string_view variable, std::vector<std::string> values) {
+    const bool known = !values.empty() && std::none_of(values.begin(), values.end(), [](const std::string& v) {
+      return v.empty() || is_placeholder(v, false);
+    });
+    if (known) variables[std::string(variable)] = std::move(values);
+    else variables.erase(std::string(variable));  // no longer a literal we know
+  };
+  auto record_assignment = [&](const std::string& w) {
+    const auto eq = w.find('=');
+    if (eq == std::string::npos || !is_identifier(std::string_view(w).substr(0, eq))) return false;
+    assign(std::string_view(w).substr(0, eq), {literal(w.substr(eq + 1))});
+    return true;
+  };
+  // The topics one declaration stands for: itself, or one per value of the variable naming it.
+  auto resolve = [&](std::size_t first) {
+    std::vector<TopicDeclaration> expanded;
+    for (std::size_t k = first; k < out.size(); ++k) {
+      std::string_view ref = out[k].name;
+      if (ref.starts_with('$')) ref.remove_prefix(1);
+      if (ref.starts_with('{') && ref.ends_with('}')) ref = ref.substr(1, ref.size() - 2);
+      const auto it = out[k].name.starts_with('$') ? variables.find(ref) : variables.end();
+      if (it == variables.end()) {
+        expanded.push_back(std::move(out[k]));
+        continue;
+      }
+      for (const std::string& value : it->second) {
+        TopicDeclaration each = out[k];
+        each.name = value;
+        expanded.push_back(std::move(each));
+      }
+    }
+    out.erase(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+    for (auto& topic : expanded) out.push_back(std::move(topic));
+  };
   const std::size_t before = out.size();
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     if (tokens[i].separator) continue;
+    if (i == 0 || tokens[i - 1].separator) {
+      // A loop takes its variable through the words after `in`; `read` gives values nobody can read here.
+      if ((word(i) == "for" || word(i) == "select") && i + 1 < tokens.size()) {
+        std::vector<std::string> values;
+        std::size_t k = i + 2;
+        const bool in = word(k) == "in";
+        for (k = k + 1; in && k < tokens.size() && !tokens[k].separator; ++k) values.push_back(literal(tokens[k].text));
+        if (!in) values.clear();
+        assign(tokens[i + 1].text, std::move(values));
+      }
+      if (word(i) == "read")
+        for (std::size_t k = i + 1; k < tokens.size() && !tokens[k].separator; ++k) variables.erase(tokens[k].text);
+      std::size_t at = i;
+      if (word(at) == "export" || word(at) == "local" || word(at) == "readonly") ++at;
+      if (at < tokens.size() && !tokens[at].separator && record_assignment(tokens[at].text)) {
+        i = at;
+        continue;
+      }
+    }
     const std::string_view name = command_name(tokens[i].text);
     TopicDeclaration topic;
     topic.path = path;
     topic.declaration = tokens[i].place;
     const std::size_t end = command_end(i);
     if (printed(i)) continue;
+    const std::size_t first = out.size();
     if (name == "kafka-topics" || name == "kafka-topics.sh" || name == "kafka-topics.bat") {
       topic.tool = "kafka-topics";
       parse_kafka_topics(tokens, i + 1, end, documentation, std::move(topic), out);
@@ -343,6 +428,7 @@ void parse_commands(const std::vector<Token>& tokens, bool documentation, const 
     } else {
       continue;
     }
+    resolve(first);
     i = end;  // the next command starts after the separator
   }
   for (std::size_t k = before; k < out.size(); ++k) out[k].name_known = !is_placeholder(out[k].name, documentation);

@@ -7,6 +7,7 @@
 #include "checks/kafka/kafka_checks.hpp"
 #include "checks/kafka/kafka_support.hpp"
 #include "constitution/parameters.hpp"
+#include "core/text.hpp"
 
 namespace constable::checks::kafka {
 
@@ -44,6 +45,14 @@ constexpr engine::CheckInfo kInfo{
     .scope = engine::Scope::manifests,
 };
 
+// Kafka Connect keeps its connectors' configuration in a compacted topic that
+// must have exactly one partition (`connect-configs`, `docker-connect-configs`).
+bool connect_config_topic(const TopicDeclaration& topic) {
+  if (!topic.name_known || !topic.compacted()) return false;
+  const std::string name = text::to_lower(topic.name);
+  return name.ends_with("configs") || name.ends_with("config");
+}
+
 class TopicPartitionsCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
@@ -62,7 +71,7 @@ class TopicPartitionsCheck final : public engine::Check {
     const bool defaults_suffice =
         !defaults.empty() && std::all_of(defaults.begin(), defaults.end(), [this](long long n) { return n >= minimum_; });
     for (const auto& topic : inventory.topics) {
-      if (topic.internal()) continue;
+      if (topic.internal() || connect_config_topic(topic)) continue;
       if (topic.partitions_given) {
         if (topic.partitions && *topic.partitions < minimum_)
           report(out, topic, topic.partitions_place,
