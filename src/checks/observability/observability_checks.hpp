@@ -1,0 +1,21 @@
+#pragma once
+// The observability checks (domain "observability"), registered in id order.
+// The alerting checks read every Prometheus alerting rule the repository
+// declares (alert_rules.hpp): PrometheusRule objects, plain rule files and
+// rules written into Helm values.
+
+#include <memory>
+#include <vector>
+
+#include "engine/check.hpp"
+
+namespace constable::checks::observability {
+
+std::unique_ptr<engine::Check> make_alert_runbook_check();
+std::unique_ptr<engine::Check> make_alert_severity_check();
+std::unique_ptr<engine::Check> make_alert_thresholds_check();
+
+// Every observability check's factory, sorted by check id.
+std::vector<engine::CheckFactory> observability_checks();
+
+}  // namespace constable::checks::observability

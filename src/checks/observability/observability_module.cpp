@@ -1,0 +1,14 @@
+#include "checks/observability/observability_checks.hpp"
+
+namespace constable::checks::observability {
+
+std::vector<engine::CheckFactory> observability_checks() {
+  // Sorted by check id.
+  return {
+      &make_alert_runbook_check,     // observability/alert-runbook
+      &make_alert_severity_check,    // observability/alert-severity
+      &make_alert_thresholds_check,  // observability/alert-thresholds
+  };
+}
+
+}  // namespace constable::checks::observability
