@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "app/app.hpp"
+#include "policy/rego_check.hpp"
 #include "app/constitution_discovery.hpp"
 #include "core/digest.hpp"
 #include "core/suggest.hpp"
@@ -83,6 +84,8 @@ Result<void> validate_selectors(const engine::Config& config, const std::vector<
   const auto& catalog = engine::Catalog::builtin();
   auto known = [&](std::string_view selector) {
     if (selector == "all") return true;
+    // Policy checks are named by their packages, known once the policies load.
+    if (!config.policies.empty() && (selector == "policy" || selector.starts_with("policy/"))) return true;
     for (const auto* info : catalog.infos())
       if (engine::selector_matches(selector, info->id)) return true;
     for (const auto* info : engine::rules::all())
@@ -216,7 +219,14 @@ Result<engine::Plan> bind_checks(const Session& session, const CommonOptions& op
   engine::Selection selection{options.select.empty() ? session.config.select : options.select,
                               session.config.ignore};
   selection.ignore.insert(selection.ignore.end(), options.ignore.begin(), options.ignore.end());
-  return engine::bind(engine::Catalog::builtin(), session.constitution, session.config, stack, selection);
+  // Policy directories are relative to the configuration file, like its constitution.
+  const fs::path base = !session.config.source.empty() ? fs::path(session.config.source).parent_path()
+                        : !session.workspace.root.empty() ? session.workspace.root
+                                                          : fs::path(".");
+  auto policies = policy::load(base, session.config.policies, session.constitution);
+  if (!policies) return std::unexpected(policies.error());
+  return engine::bind(engine::Catalog::builtin(), session.constitution, session.config, stack, selection,
+                      std::move(*policies));
 }
 
 Result<Session> open_detached_session(const CommonOptions& options, const workspace::StackFacts& stack) {

@@ -377,7 +377,8 @@ void read_config(Reader& r, const yaml::Node* root, Config& config) {
                     {{"exclude", &config.exclude},
                      {"include", &config.include},
                      {"select", &config.select},
-                     {"ignore", &config.ignore}});
+                     {"ignore", &config.ignore},
+                     {"policies", &config.policies}});
   if (const auto* n = root->get("fail_on")) {
     if (auto v = r.scalar(n, "fail_on")) {
       // As on the command line: "none" reports everything and fails nothing.

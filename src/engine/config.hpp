@@ -128,6 +128,9 @@ struct Config {
   std::vector<Waiver> waivers;
   std::vector<Attestation> attestations;
   AdmissionOptions admission;
+  // Directories of Rego policies (conftest style) bound to clauses by their
+  // METADATA (docs/policies.md), relative to the configuration file.
+  std::vector<std::string> policies;
 };
 
 // The top-level keys `.constable.yaml` accepts, in the order the README
@@ -135,7 +138,7 @@ struct Config {
 inline constexpr std::string_view kConfigKeys[] = {
     "constitution", "previous_constitution", "exclude", "include",    "select",  "ignore",       "fail_on",
     "max_file_size", "sprint_days",          "docker",  "git",        "secrets", "production", "waivers",
-    "attestations",  "admission"};
+    "attestations",  "admission",             "policies"};
 
 // Every problem of the file is reported, each with its line and column: the
 // error's message holds the first, then one "path:line:column: message" line

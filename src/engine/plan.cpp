@@ -211,17 +211,25 @@ std::vector<const Binding*> Plan::for_clause(std::string_view clause_id) const {
 }
 
 Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& constitution, const Config& config,
-                  const workspace::StackFacts& stack, const Selection& selection) {
+                  const workspace::StackFacts& stack, const Selection& selection, std::vector<ExtraCheck> extra) {
   Plan plan;
   const Haystack haystack(constitution);
   SectionMatches section_matches(haystack);
+  std::vector<ExtraCheck> all;
   for (CheckFactory make : catalog.factories()) {
-    Binding binding;
-    binding.check = make();
-    const CheckInfo& info = binding.check->info();
-    auto clause = find_clause(info, constitution, haystack, section_matches);
+    ExtraCheck found;
+    found.check = make();
+    auto clause = find_clause(found.check->info(), constitution, haystack, section_matches);
     if (!clause) return std::unexpected(clause.error());
-    binding.clause = *clause;
+    found.clause = *clause;
+    all.push_back(std::move(found));
+  }
+  for (auto& check : extra) all.push_back(std::move(check));
+  for (auto& [check, clause] : all) {
+    Binding binding;
+    binding.check = std::move(check);
+    const CheckInfo& info = binding.check->info();
+    binding.clause = clause;
     if (binding.clause == nullptr) {
       binding.status = BindingStatus::no_clause;
     } else {

@@ -42,10 +42,19 @@ struct Plan {
   std::vector<const Binding*> for_clause(std::string_view clause_id) const;
 };
 
-// Binds every catalog check. Fails (exit 2) when a check rejects its clause
-// or options, naming the check, the clause and the constitution line.
+// A check from outside the catalog (a team's Rego policy, src/policy/)
+// whose clause its loader has already found.
+struct ExtraCheck {
+  std::unique_ptr<Check> check;
+  const constitution::Clause* clause = nullptr;
+};
+
+// Binds every catalog check, then the extra ones after them. Fails (exit 2)
+// when a check rejects its clause or options, naming the check, the clause
+// and the constitution line.
 Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& constitution,
-                  const Config& config, const workspace::StackFacts& stack, const Selection& selection);
+                  const Config& config, const workspace::StackFacts& stack, const Selection& selection,
+                  std::vector<ExtraCheck> extra = {});
 
 // Does `id` match a --select/--ignore entry ("docker", "docker/", "docker/healthcheck")?
 bool selector_matches(std::string_view selector, std::string_view id);

@@ -1,0 +1,175 @@
+// A team's Rego policies as checks (docs/policies.md): bound to clauses by
+// their METADATA, run over the parsed documents (rendered charts included),
+// reported with clause, severity, due date and location; load errors with
+// file:line:column; `policy eval --cases`.
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_support.hpp"
+
+namespace constable::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path policy_repo() { return fixtures_dir() / "rego" / "repo"; }
+fs::path excerpt() { return fixtures_dir() / "constitution" / "reference-excerpt.md"; }
+
+// The repository fixture copied into a temporary directory, to change one file of it.
+void copy_repo(const TempDir& dir) {
+  fs::copy(policy_repo(), dir.path(), fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+}
+
+nlohmann::json findings_of(const CommandResult& r) {
+  auto report = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(report.is_discarded()) << r.out << r.err;
+  return report.is_discarded() ? nlohmann::json::array() : report["findings"];
+}
+
+TEST(Policies, FindingsCarryTheirClauseSeverityAndPlace) {
+  auto r = constable({"check", policy_repo().string(), "--constitution", excerpt().string(), "--select", "policy",
+                      "--format", "json"});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  const auto findings = findings_of(r);
+  ASSERT_EQ(findings.size(), 3U) << findings.dump(2);
+  std::map<std::string, nlohmann::json> by_path;
+  for (const auto& f : findings) by_path[f["location"]["path"].get<std::string>()] = f;
+
+  const auto& topic = by_path.at("k8s/topics.yaml");
+  EXPECT_EQ(topic["check"], "policy/kafka.partitions");
+  EXPECT_EQ(topic["clause"]["id"], "kafka-standards/topic-design/topics-must-have-minimum-3-partitions-for-scalability");
+  EXPECT_EQ(topic["severity"], "high");  // reliability, as METADATA says
+  EXPECT_EQ(topic["due"], "2026-11-29");
+  EXPECT_EQ(topic["location"]["line"], 6);  // refined to spec.partitions by the result's path
+  EXPECT_EQ(topic["message"],
+            "topic orders.order.created has 1 partitions; the constitution asks for at least 3");
+  EXPECT_EQ(topic["remediation"], "Set spec.partitions to 3 or more.");
+
+  // The chart's topic is judged as rendered, and located in its template with the value's origin.
+  const auto& rendered = by_path.at("charts/events/templates/topic.yaml");
+  EXPECT_EQ(rendered["location"]["line"], 6);
+  EXPECT_NE(rendered["message"].get<std::string>().find("(value from charts/events/values.yaml:1)"), std::string::npos);
+
+  const auto& docker = by_path.at("Dockerfile");
+  EXPECT_EQ(docker["check"], "policy/docker.tags");
+  EXPECT_EQ(docker["severity"], "critical");  // security
+  EXPECT_EQ(docker["location"]["line"], 1);   // the result's line hint
+  EXPECT_EQ(docker["message"], "golang:latest uses the latest tag");
+}
+
+TEST(Policies, AConftestExceptionExemptsItsRule) {
+  TempDir dir;
+  copy_repo(dir);
+  // Without the exception, `FROM scratch` has no tag.
+  std::string policy = read_file(dir.path() / "policies" / "docker.rego");
+  policy = policy.substr(0, policy.find("# conftest's exceptions"));
+  dir.write("policies/docker.rego", policy);
+  auto r = constable({"check", dir.path().string(), "--constitution", excerpt().string(), "--select",
+                      "policy/docker.tags", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  const auto findings = findings_of(r);
+  ASSERT_EQ(findings.size(), 2U) << findings.dump(2);
+  EXPECT_TRUE(findings[0]["message"] == "scratch has no tag" || findings[1]["message"] == "scratch has no tag")
+      << findings.dump(2);
+}
+
+TEST(Policies, CoverageNamesThePolicyAndItsFile) {
+  auto r = constable({"coverage", policy_repo().string(), "--constitution", excerpt().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("policy/kafka.partitions"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("policy policies/kafka.rego"), std::string::npos) << r.out;
+}
+
+TEST(Policies, APackageWithoutItsClauseIsALoadError) {
+  TempDir dir;
+  dir.write(".constable.yaml", "policies: [p]\n");
+  dir.write("p/rule.rego", "package x\n\ndeny[msg] {\n  msg := \"no\"\n}\n");
+  auto r = constable({"check", dir.path().string(), "--constitution", excerpt().string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("p/rule.rego:1:1: policy package x has deny, violation or warn rules but no METADATA"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(Policies, AClauseThatMatchesNothingSuggestsTheClosest) {
+  TempDir dir;
+  dir.write(".constable.yaml", "policies: [p]\n");
+  dir.write("p/rule.rego",
+            "# METADATA\n# custom:\n#   clause: kafka-standards/topic-design/topics-must-have-minimum-3-partitions\n"
+            "package x\n\ndeny[msg] {\n  msg := \"no\"\n}\n");
+  auto r = constable({"check", dir.path().string(), "--constitution", excerpt().string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("p/rule.rego:1:1: METADATA custom.clause"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("matches no clause"), std::string::npos) << r.err;
+}
+
+TEST(Policies, ParseAndCompileErrorsNameFileLineAndColumn) {
+  TempDir dir;
+  dir.write(".constable.yaml", "policies: [p]\n");
+  dir.write("p/rule.rego", "package x\n\ndeny[msg] {\n  msg := startwith(\"a\", \"b\")\n}\n");
+  auto r = constable({"check", dir.path().string(), "--constitution", excerpt().string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("p/rule.rego:4:10: rego_type_error: undefined function startwith; did you mean 'startswith'"),
+            std::string::npos)
+      << r.err;
+  dir.write("p/rule.rego", "package x\n\ndeny[msg] {\n  msg := [1,\n}\n");
+  r = constable({"check", dir.path().string(), "--constitution", excerpt().string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("p/rule.rego:5:1: unexpected '}'"), std::string::npos) << r.err;
+}
+
+TEST(Policies, ARuntimeErrorIsAFindingAndTheRunGoesOn) {
+  TempDir dir;
+  copy_repo(dir);
+  dir.write("policies/conflict.rego",
+            "# METADATA\n# custom:\n#   clause: latest tag is prohibited\n#   file_kinds: [yaml]\n"
+            "package conflict\n\nimport rego.v1\n\nname := input.metadata.name\nname := \"other\"\n\n"
+            "deny contains name if input.kind == \"KafkaTopic\"\n");
+  auto r = constable({"check", dir.path().string(), "--constitution", excerpt().string(), "--select",
+                      "policy/conflict,policy/kafka.partitions", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  bool conflict = false;
+  std::size_t topics = 0;
+  for (const auto& f : findings_of(r)) {
+    if (f["check"] == "policy/conflict") {
+      EXPECT_NE(f["message"].get<std::string>().find("eval_conflict_error"), std::string::npos) << f.dump();
+      conflict = true;
+    }
+    if (f["check"] == "policy/kafka.partitions") ++topics;
+  }
+  EXPECT_TRUE(conflict);
+  EXPECT_EQ(topics, 2U);
+}
+
+TEST(PolicyEval, PrintsEachFailingCaseAndExitsOne) {
+  TempDir dir;
+  const auto cases = dir.write("cases.yaml", R"(cases:
+- note: passes
+  modules: ["package t\np := 1"]
+  query: data.t.p = x
+  want_result: [{x: 1}]
+- note: fails
+  modules: ["package t\np := 1"]
+  query: data.t.p = x
+  want_result: [{x: 2}]
+)");
+  auto r = constable({"policy", "eval", "--cases", cases.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("FAIL " + cases.string() + ":6: fails"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 passed, 1 failed"), std::string::npos) << r.out;
+  r = constable({"policy", "eval", "--cases", (dir.path() / "missing.yaml").string()});
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST(PolicyEval, TheProjectsCaseSuitePasses) {
+  std::vector<std::string> args{"policy", "eval", "--cases"};
+  for (const auto& entry : fs::directory_iterator(fixtures_dir() / "rego" / "cases")) args.push_back(entry.path().string());
+  auto r = constable(args);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+}  // namespace
+}  // namespace constable::testing
