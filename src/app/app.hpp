@@ -290,6 +290,8 @@ Outcome generate_docs(const std::filesystem::path& dir, bool check_only);
 
 // `policy eval --cases`: test cases in OPA's YAML format; exit 1 when one fails.
 Outcome policy_eval_cases(const std::vector<std::string>& files, bool verbose);
+// `policy test DIR`: every test_ rule of the .rego files under DIR, as `opa test` runs them.
+Outcome policy_test(const std::filesystem::path& directory, bool verbose);
 
 std::string version_string();
 

@@ -5,6 +5,7 @@
 
 #include "app/app.hpp"
 #include "rego/cases.hpp"
+#include "rego/test_runner.hpp"
 
 namespace constable::app {
 
@@ -31,6 +32,27 @@ Outcome policy_eval_cases(const std::vector<std::string>& files, bool verbose) {
   }
   outcome.out += fmt::format("{} passed, {} failed\n", passed, failed);
   if (failed > 0 && outcome.exit_code == kExitClean) outcome.exit_code = kExitViolations;
+  return outcome;
+}
+
+Outcome policy_test(const std::filesystem::path& directory, bool verbose) {
+  Outcome outcome;
+  auto outcomes = rego::run_tests(directory);
+  if (!outcomes) return usage_error(outcomes.error().to_string());
+  std::size_t passed = 0;
+  for (const auto& test : *outcomes) {
+    if (test.passed) {
+      ++passed;
+      if (verbose) outcome.out += fmt::format("PASS {}:{}: {}\n", test.file, test.line, test.name);
+      continue;
+    }
+    outcome.out += fmt::format("FAIL {}:{}: {} ({})\n", test.file, test.line, test.name, test.detail);
+    for (const auto& line : test.printed) outcome.out += fmt::format("     {}\n", line);
+  }
+  const std::size_t failed = outcomes->size() - passed;
+  outcome.out += fmt::format("{} passed, {} failed\n", passed, failed);
+  if (outcomes->empty()) outcome.err += fmt::format("constable: no test_ rules under {}\n", directory.string());
+  if (failed > 0) outcome.exit_code = kExitViolations;
   return outcome;
 }
 

@@ -375,7 +375,7 @@ int run(int argc, char** argv) {
 
   std::vector<std::string> policy_case_files;
   bool policy_verbose = false;
-  auto* policy_cmd = cli.add_subcommand("policy", "Rego policies: evaluate test cases (docs/policies.md)");
+  auto* policy_cmd = cli.add_subcommand("policy", "Rego policies: run their tests and evaluate test cases (docs/policies.md)");
   policy_cmd->require_subcommand(1);
   auto* policy_eval_cmd =
       policy_cmd->add_subcommand("eval", "Run test cases in OPA's YAML case format; exit 1 when one fails");
@@ -383,6 +383,12 @@ int run(int argc, char** argv) {
       ->required()
       ->allow_extra_args(true);
   policy_eval_cmd->add_flag("-v,--verbose", policy_verbose, "Also list the cases that pass");
+  std::string policy_test_dir;
+  auto* policy_test_cmd =
+      policy_cmd->add_subcommand("test", "Run the test_ rules of the policies under DIR, as `opa test` does");
+  policy_test_cmd->add_option("dir", policy_test_dir, "Directory of .rego files and their *_test.rego files")
+      ->required();
+  policy_test_cmd->add_flag("-v,--verbose", policy_verbose, "Also list the tests that pass");
 
   serve::HealthOptions health_options;
   unsigned health_timeout_ms = 2000;
@@ -469,6 +475,7 @@ int run(int argc, char** argv) {
   }
   if (*docs_cmd) return emit(app::generate_docs(docs_dir, docs_check), {});
   if (*policy_eval_cmd) return emit(app::policy_eval_cases(policy_case_files, policy_verbose), {});
+  if (*policy_test_cmd) return emit(app::policy_test(policy_test_dir, policy_verbose), {});
   if (*constitution_lint_cmd) {
     if (!constitution_today.empty()) {
       constitution_lint.today = Date::parse(constitution_today);

@@ -144,6 +144,23 @@ TEST(Policies, ARuntimeErrorIsAFindingAndTheRunGoesOn) {
   EXPECT_EQ(topics, 2U);
 }
 
+TEST(PolicyTest, RunsTheTestRulesOfADirectory) {
+  auto r = constable({"policy", "test", (policy_repo() / "policies").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("3 passed, 0 failed"), std::string::npos) << r.out;
+
+  TempDir dir;
+  dir.write("p/rule.rego", "package x\nimport rego.v1\ndeny contains \"no\" if input.bad\n");
+  dir.write("p/rule_test.rego",
+            "package x_test\nimport rego.v1\ntest_denies if count(data.x.deny) == 1 with input as {\"bad\": true}\n"
+            "test_wrong if {\n  print(\"deny is\", data.x.deny)\n  count(data.x.deny) == 1\n}\n");
+  r = constable({"policy", "test", (dir.path() / "p").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("FAIL rule_test.rego:4: data.x_test.test_wrong (undefined)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("     deny is set()"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 passed, 1 failed"), std::string::npos) << r.out;
+}
+
 TEST(PolicyEval, PrintsEachFailingCaseAndExitsOne) {
   TempDir dir;
   const auto cases = dir.write("cases.yaml", R"(cases:
