@@ -2,7 +2,9 @@
 // The Kafka checks (domain "kafka"), registered in id order. The topic
 // checks read every topic the repository declares (kafka_support.hpp): they
 // run over the manifest set, as Strimzi KafkaTopic objects are Kubernetes
-// objects, and read the scripts and documents that create topics too.
+// objects, and read the scripts and documents that create topics too. The
+// client checks read producer and consumer settings file by file
+// (client_config.hpp).
 
 #include <memory>
 #include <vector>
@@ -12,6 +14,9 @@
 namespace constable::checks::kafka {
 
 std::unique_ptr<engine::Check> make_compacted_state_topics_check();
+std::unique_ptr<engine::Check> make_consumer_manual_commit_check();
+std::unique_ptr<engine::Check> make_idempotent_producer_check();
+std::unique_ptr<engine::Check> make_producer_acks_check();
 std::unique_ptr<engine::Check> make_topic_naming_check();
 std::unique_ptr<engine::Check> make_topic_partitions_check();
 std::unique_ptr<engine::Check> make_topic_retention_check();

@@ -6,6 +6,9 @@ std::vector<engine::CheckFactory> kafka_checks() {
   // Sorted by check id.
   return {
       &make_compacted_state_topics_check,  // kafka/compacted-state-topics
+      &make_consumer_manual_commit_check,  // kafka/consumer-manual-commit
+      &make_idempotent_producer_check,     // kafka/idempotent-producer
+      &make_producer_acks_check,           // kafka/producer-acks
       &make_topic_naming_check,            // kafka/topic-naming
       &make_topic_partitions_check,        // kafka/topic-partitions
       &make_topic_retention_check,         // kafka/topic-retention

@@ -50,7 +50,8 @@ bool is_placeholder(std::string_view value, bool documentation) {
 void tokenize(std::string_view text, const PlaceOf& place_of, std::vector<Token>& out) {
   std::size_t i = 0;
   bool skip_next = false;  // the target of a redirection written apart (`> file`)
-  auto separator = [&out] {
+  auto separator = [&out, &skip_next] {
+    skip_next = false;
     if (out.empty() || !out.back().separator) out.push_back({"", {}, true});
   };
   while (i < text.size()) {
@@ -96,7 +97,8 @@ void tokenize(std::string_view text, const PlaceOf& place_of, std::vector<Token>
       continue;
     }
     // A redirection (`2>/dev/null`, `>> log`, `2>&1`) is no argument; one without its target takes the next word.
-    if (const auto redirect = word.find_first_of("<>"); redirect != std::string_view::npos &&
+    const bool placeholder = word.size() > 2 && word.front() == '<' && word.back() == '>';  // `<topic-name>`
+    if (const auto redirect = word.find_first_of("<>"); !placeholder && redirect != std::string_view::npos &&
                                                         word.substr(0, redirect).find_first_not_of("0123456789&") ==
                                                             std::string_view::npos) {
       skip_next = word.back() == '<' || word.back() == '>';
@@ -531,27 +533,44 @@ void topics_in_yaml(const yaml::Node* node, bool of_object, const std::string& p
   }
 }
 
-// Markdown with everything outside fenced code blocks blanked, offsets kept.
+// Markdown with everything outside code blocks blanked, offsets kept: fenced
+// blocks, and indented ones after a blank line that are not a list item's text.
 std::string code_blocks_only(std::string_view text) {
   std::string out(text);
-  bool inside = false;
+  bool fenced = false, indented = false, previous_blank = true, in_list = false;
   char fence = 0;
+  auto is_list_item = [](std::string_view line) {
+    if (line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ")) return true;
+    const auto digits = line.find_first_not_of("0123456789");
+    return digits != 0 && digits != std::string_view::npos && line.substr(digits).starts_with(". ");
+  };
   std::size_t start = 0;
   while (start < out.size()) {
     std::size_t end = out.find('\n', start);
     if (end == std::string::npos) end = out.size();
-    const std::string_view line = text::trim(std::string_view(out).substr(start, end - start));
+    const std::string_view raw = std::string_view(out).substr(start, end - start);
+    const std::string_view line = text::trim(raw);
     const bool fence_line = line.starts_with("```") || line.starts_with("~~~");
-    const bool blank = !inside || fence_line;
+    bool code = false;
     if (fence_line) {
-      if (!inside) {
-        inside = true;
+      if (!fenced) {
+        fenced = true;
         fence = line.front();
       } else if (line.front() == fence) {
-        inside = false;
+        fenced = false;
       }
+    } else if (fenced) {
+      code = true;
+    } else if (line.empty()) {
+      code = indented;  // a blank line inside an indented block
+    } else {
+      const bool deep = raw.starts_with("    ") || raw.starts_with("\t");
+      indented = deep && (indented || (previous_blank && !in_list));
+      code = indented;
+      if (!deep) in_list = is_list_item(line);
     }
-    if (blank) std::fill(out.begin() + static_cast<std::ptrdiff_t>(start), out.begin() + static_cast<std::ptrdiff_t>(end), ' ');
+    previous_blank = line.empty();
+    if (!code) std::fill(out.begin() + static_cast<std::ptrdiff_t>(start), out.begin() + static_cast<std::ptrdiff_t>(end), ' ');
     start = end + 1;
   }
   return out;

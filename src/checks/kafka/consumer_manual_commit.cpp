@@ -1,0 +1,61 @@
+// kafka/consumer-manual-commit: "Offset management MUST be manual for at-least-once semantics".
+
+#include <fmt/format.h>
+
+#include "checks/kafka/client_config.hpp"
+#include "checks/kafka/kafka_checks.hpp"
+#include "core/text.hpp"
+
+namespace constable::checks::kafka {
+
+namespace {
+
+constexpr engine::CheckInfo kInfo{
+    .id = "kafka/consumer-manual-commit",
+    .domain = "kafka",
+    .nature = Nature::data_loss,
+    .summary = "Commit Kafka consumer offsets after processing, not on a timer",
+    .rationale =
+        "With enable.auto.commit the client commits offsets every few seconds whether or not the records "
+        "were processed: a consumer that crashes after a commit and before processing skips those records "
+        "for good. At-least-once delivery needs the offset committed after the work is done. The Java "
+        "client and librdkafka auto-commit by default, Spring Kafka does not (since 2.3) unless told to; "
+        "the check reports consumers whose configuration turns auto-commit on: Java properties, Spring "
+        "Boot and Spring Cloud Stream settings, Compose environments.",
+    .remediation =
+        "Set enable.auto.commit to false and commit after processing (Spring Kafka's container does this "
+        "with its default AckMode.BATCH; plain clients call commitSync or commitAsync).",
+    .bad_example = "spring.kafka.consumer.enable-auto-commit=true\n",
+    .good_example = "spring.kafka.consumer.enable-auto-commit=false\n",
+    .parameters = "",
+    .clause = {.section = "kafka", .text = "offset"},
+    .file_kind = FileKind::other,
+    .stack = "",  // only Kafka client settings are judged, wherever they are
+    .scope = engine::Scope::every_text_file,
+};
+
+class ConsumerManualCommitCheck final : public engine::Check {
+ public:
+  const engine::CheckInfo& info() const override { return kInfo; }
+  bool judges_path(std::string_view path) const override { return may_hold_client_settings(path); }
+
+  void check(const engine::FileContext& file, engine::Emitter& out) const override {
+    for (const auto& setting : client_settings(file)) {
+      if (setting.property != "enable.auto.commit") continue;
+      if (text::to_lower(text::trim(setting.value)) != "true") continue;
+      out.report(setting.range,
+                 fmt::format("{} is true: offsets are committed on a timer, processed or not, so a consumer "
+                             "that crashes loses the records committed before it handled them",
+                             setting.key),
+                 setting.key);
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<engine::Check> make_consumer_manual_commit_check() {
+  return engine::make_check<ConsumerManualCommitCheck>();
+}
+
+}  // namespace constable::checks::kafka
