@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -29,7 +30,8 @@ constexpr engine::CheckInfo kInfo{
         "VMServiceScrape or VMPodScrape, or a `prometheus.io/scrape` annotation). A Service that selects the "
         "pods of a workload running an image the repository builds is scraped when a ServiceMonitor's selector "
         "matches its labels, a PodMonitor's selector matches the workload's pod labels (each in a namespace "
-        "its namespaceSelector covers), or the Service or the pod template is annotated "
+        "its namespaceSelector covers; labels a kustomization adds with `commonLabels` or `labels` count), or "
+        "the Service or the pod template is annotated "
         "`prometheus.io/scrape: \"true\"`; one scraped Service or pod covers every Service of the workload. "
         "Where the repository configures Prometheus by hand (a `prometheus.yml`, or `scrape_configs` in a "
         "ConfigMap) its targets are not evaluated and nothing is reported; a Service annotated "
@@ -76,31 +78,91 @@ bool overlap(const std::set<std::string>& a, const std::set<std::string>& b) {
   return false;
 }
 
-// `labels` holds every pair of a Service's plain `selector` map; a templated value matches anything.
-bool map_selects(const yaml::Node* selector, const yaml::Node* labels) {
+using Labels = std::map<std::string, std::string, std::less<>>;
+
+void add_labels(Labels& out, const yaml::Node* labels) {
+  if (labels == nullptr || !labels->is_mapping()) return;
+  for (const yaml::Entry& entry : labels->entries)
+    if (entry.value != nullptr && entry.value->is_scalar())
+      out.insert_or_assign(std::string(entry.key->str()), std::string(entry.value->str()));
+}
+
+// The labels kustomize adds to `object` (`commonLabels`, `labels[].pairs`) in
+// the kustomizations that may include it: those of its directory and above,
+// and those it is placed through.
+Labels kustomize_labels(const kube::ManifestSet& set, const kube::Object& object) {
+  Labels out;
+  const std::string_view path = object.source != nullptr ? std::string_view(object.source->path) : std::string_view();
+  for (const kube::Kustomization& k : set.kustomizations()) {
+    bool includes = k.dir.empty() || path.starts_with(k.dir + "/");
+    for (const auto& placement : object.placements) includes = includes || placement.via == k.path;
+    if (!includes || k.root == nullptr || !k.root->is_mapping()) continue;
+    add_labels(out, k.root->get("commonLabels"));
+    if (const yaml::Node* labels = k.root->get("labels"); labels != nullptr && labels->is_sequence())
+      for (const yaml::Node* item : labels->items)
+        if (item != nullptr && item->is_mapping()) add_labels(out, item->get("pairs"));
+  }
+  return out;
+}
+
+Labels labels_of(const kube::ManifestSet& set, const kube::Object& object, const yaml::Node* metadata) {
+  Labels out = kustomize_labels(set, object);
+  add_labels(out, metadata != nullptr ? metadata->get("labels") : nullptr);
+  return out;
+}
+
+// A Service's plain `selector` map selects `labels`; a templated value matches anything.
+bool map_selects(const yaml::Node* selector, const Labels& labels) {
   if (selector == nullptr || !selector->is_mapping() || selector->entries.empty()) return false;
   for (const yaml::Entry& entry : selector->entries) {
     const std::string_view want = entry.value != nullptr ? entry.value->str() : std::string_view();
     if (templated(want) || templated(entry.key->str())) continue;
-    const yaml::Node* have = labels != nullptr && labels->is_mapping() ? labels->get(entry.key->str()) : nullptr;
-    if (have == nullptr || have->str() != want) return false;
+    const auto have = labels.find(entry.key->str());
+    if (have == labels.end() || have->second != want) return false;
   }
   return true;
 }
 
-// A label selector written with template placeholders cannot be judged: it matches.
-bool label_selector_templated(const yaml::Node* selector) {
-  if (selector == nullptr) return false;
-  if (selector->is_scalar()) return templated(selector->str());
-  for (const yaml::Entry& entry : selector->entries)
-    if (templated(entry.key->str()) || label_selector_templated(entry.value)) return true;
-  for (const yaml::Node* item : selector->items)
-    if (label_selector_templated(item)) return true;
-  return false;
-}
-
-const yaml::Node* labels_of(const yaml::Node* metadata) {
-  return metadata != nullptr ? metadata->get("labels") : nullptr;
+// Kubernetes label-selector semantics (matchLabels and matchExpressions,
+// ANDed; empty matches all, malformed matches nothing) over a label map, so
+// that labels kustomize adds count; placeholders (`{{ }}`, `${}`) match anything.
+bool label_selector_matches(const yaml::Node* selector, const Labels& labels) {
+  if (selector == nullptr || !selector->is_mapping()) return false;
+  if (const yaml::Node* match_labels = selector->get("matchLabels")) {
+    if (!match_labels->is_mapping()) return false;
+    if (!match_labels->entries.empty() && !map_selects(match_labels, labels)) return false;
+  }
+  if (const yaml::Node* expressions = selector->get("matchExpressions")) {
+    if (!expressions->is_sequence()) return false;
+    for (const yaml::Node* expression : expressions->items) {
+      if (expression == nullptr || !expression->is_mapping()) return false;
+      const std::string_view key = expression->get("key") != nullptr ? expression->get("key")->str() : "";
+      const std::string_view op = expression->get("operator") != nullptr ? expression->get("operator")->str() : "";
+      if (templated(key)) continue;
+      std::set<std::string, std::less<>> values;
+      bool open = false;
+      if (const yaml::Node* list = expression->get("values"); list != nullptr && list->is_sequence())
+        for (const yaml::Node* value : list->items) {
+          open = open || templated(value->str());
+          values.insert(std::string(value->str()));
+        }
+      if (open) continue;
+      const auto have = labels.find(key);
+      const bool present = have != labels.end();
+      if (op == "In") {
+        if (!present || !values.contains(have->second)) return false;
+      } else if (op == "NotIn") {
+        if (present && values.contains(have->second)) return false;
+      } else if (op == "Exists") {
+        if (!present) return false;
+      } else if (op == "DoesNotExist") {
+        if (present) return false;
+      } else {
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 std::optional<bool> scrape_annotation(const yaml::Node* metadata) {
@@ -158,10 +220,9 @@ std::vector<Monitor> monitors_of(const kube::ManifestSet& set) {
   return out;
 }
 
-bool monitor_selects(const Monitor& monitor, const yaml::Node* labels, const std::set<std::string>& namespaces) {
+bool monitor_selects(const Monitor& monitor, const Labels& labels, const std::set<std::string>& namespaces) {
   if (!monitor.any_namespace && !overlap(monitor.namespaces, namespaces)) return false;
-  if (label_selector_templated(monitor.selector)) return true;
-  return kube::selector_matches(monitor.selector, labels);
+  return label_selector_matches(monitor.selector, labels);
 }
 
 // Prometheus configured by hand: its scrape targets are not evaluated here.
@@ -182,6 +243,7 @@ bool hand_written_scrape_config(const kube::ManifestSet& set, const workspace::W
 struct Workload {
   const kube::Object* object = nullptr;
   const yaml::Node* pod_metadata = nullptr;
+  Labels pod_labels;
   std::set<std::string> namespaces;
   bool scraped = false;
 };
@@ -207,6 +269,7 @@ class ServiceScrapingCheck final : public engine::Check {
       Workload& workload = workloads[&use.object];
       workload.object = &use.object;
       workload.pod_metadata = tmpl->metadata != nullptr ? tmpl->metadata : use.object.metadata;
+      workload.pod_labels = labels_of(set, use.object, workload.pod_metadata);
       workload.namespaces = namespaces_of(use.object);
     });
     if (workloads.empty()) return;
@@ -224,12 +287,13 @@ class ServiceScrapingCheck final : public engine::Check {
       const auto service_namespaces = namespaces_of(*service);
       Fronting entry{service, {}};
       for (auto& [object, workload] : workloads)
-        if (overlap(service_namespaces, workload.namespaces) && map_selects(selector, labels_of(workload.pod_metadata)))
+        if (overlap(service_namespaces, workload.namespaces) && map_selects(selector, workload.pod_labels))
           entry.workloads.push_back(&workload);
       if (entry.workloads.empty()) continue;
       bool scraped = scrape_annotation(service->metadata).value_or(false);
+      const Labels service_labels = labels_of(set, *service, service->metadata);
       for (const Monitor& monitor : monitors)
-        scraped = scraped || (!monitor.pods && monitor_selects(monitor, labels_of(service->metadata), service_namespaces));
+        scraped = scraped || (!monitor.pods && monitor_selects(monitor, service_labels, service_namespaces));
       if (scraped)
         for (Workload* workload : entry.workloads) workload->scraped = true;
       fronting.push_back(std::move(entry));
@@ -237,7 +301,7 @@ class ServiceScrapingCheck final : public engine::Check {
     for (auto& [object, workload] : workloads) {
       if (scrape_annotation(workload.pod_metadata).value_or(false)) workload.scraped = true;
       for (const Monitor& monitor : monitors)
-        if (monitor.pods && monitor_selects(monitor, labels_of(workload.pod_metadata), workload.namespaces))
+        if (monitor.pods && monitor_selects(monitor, workload.pod_labels, workload.namespaces))
           workload.scraped = true;
     }
 
@@ -246,7 +310,9 @@ class ServiceScrapingCheck final : public engine::Check {
       std::vector<std::string> names;
       for (const Workload* workload : entry.workloads) {
         all_unscraped = all_unscraped && !workload->scraped;
-        names.push_back(workload->object->display_name());
+        // A chart rendered for several environments holds one workload per render: name it once.
+        if (std::find(names.begin(), names.end(), workload->object->display_name()) == names.end())
+          names.push_back(workload->object->display_name());
       }
       if (!all_unscraped) continue;
       const yaml::Node* name = entry.service->metadata != nullptr ? entry.service->metadata->get("name") : nullptr;
