@@ -19,6 +19,8 @@ constexpr Known kKnown[] = {
     {"acks", "acks", ClientRole::producer},
     {"enableidempotence", "enable.idempotence", ClientRole::producer},
     {"enableautocommit", "enable.auto.commit", ClientRole::consumer},
+    {"retries", "retries", ClientRole::producer},
+    {"maxinflightrequestsperconnection", "max.in.flight.requests.per.connection", ClientRole::producer},
 };
 
 std::vector<std::string> words_of(std::string_view key) {
@@ -166,6 +168,8 @@ std::vector<ClientSetting> client_settings(const engine::FileContext& file) {
   const std::string_view text = file.text();
   // A cheap test first: every setting read has one of these words in its key.
   const bool mentions = text::icontains(text, "acks") || text::icontains(text, "idempotence") ||
+                        text::icontains(text, "retries") || text::icontains(text, "in-flight") ||
+                        text::icontains(text, "in.flight") || text::icontains(text, "inflight") ||
                         text::icontains(text, "auto.commit") || text::icontains(text, "auto-commit") ||
                         text::icontains(text, "autocommit") || text::icontains(text, "auto_commit");
   if (!mentions) return out;

@@ -18,7 +18,9 @@ enum class ClientRole : std::uint8_t { producer, consumer };
 
 struct ClientSetting {
   ClientRole role = ClientRole::producer;
-  std::string property;  // Kafka's name: "acks", "enable.idempotence", "enable.auto.commit"
+  // Kafka's name: "acks", "enable.idempotence", "enable.auto.commit", "retries",
+  // "max.in.flight.requests.per.connection"
+  std::string property;
   std::string key;       // as written: "spring.kafka.producer.acks"
   std::string value;     // as written, unquoted
   SourceRange range{};   // the value

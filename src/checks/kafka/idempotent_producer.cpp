@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "checks/kafka/client_config.hpp"
 #include "checks/kafka/kafka_checks.hpp"
 #include "core/text.hpp"
@@ -20,8 +22,9 @@ constexpr engine::CheckInfo kInfo{
         "would write and keeps each partition in order. The Java client is idempotent by default since "
         "Kafka 3.0; librdkafka (confluent-kafka for Python, Go and .NET) is not unless enable.idempotence "
         "is set; Dapr's pubsub.kafka component has no such setting. The check reports producers whose "
-        "configuration switches idempotence off: Java properties, Spring Boot and Spring Cloud Stream "
-        "settings, Compose environments.",
+        "configuration switches idempotence off, explicitly or, on the Java client, with settings it "
+        "cannot be idempotent with (retries=0, more than 5 requests in flight): Java properties, Spring "
+        "Boot and Spring Cloud Stream settings, Compose environments.",
     .remediation =
         "Set enable.idempotence to true (or remove the setting on a Java client, which defaults to true), "
         "with acks=all and retries left at their defaults.",
@@ -34,18 +37,42 @@ constexpr engine::CheckInfo kInfo{
     .scope = engine::Scope::every_text_file,
 };
 
+bool above_five(const std::string& number) {
+  const bool digits = !number.empty() && number.size() < 6 &&
+                      std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return digits && std::stoi(number) > 5;
+}
+
 class IdempotentProducerCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
   bool judges_path(std::string_view path) const override { return may_hold_client_settings(path); }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
-    for (const auto& setting : client_settings(file)) {
-      if (setting.property != "enable.idempotence") continue;
-      if (text::to_lower(text::trim(setting.value)) != "false") continue;
-      out.report(setting.range,
-                 fmt::format("{} is false: a retried send can write a record twice, or out of order", setting.key),
-                 setting.key);
+    const auto settings = client_settings(file);
+    // Set to true, idempotence is what the client asked for: a conflicting setting then fails at start-up.
+    const bool asked_for = std::any_of(settings.begin(), settings.end(), [](const ClientSetting& s) {
+      return s.property == "enable.idempotence" && text::to_lower(text::trim(s.value)) == "true";
+    });
+    for (const auto& setting : settings) {
+      const std::string value = text::to_lower(text::trim(setting.value));
+      if (setting.property == "enable.idempotence" && value == "false") {
+        out.report(setting.range,
+                   fmt::format("{} is false: a retried send can write a record twice, or out of order", setting.key),
+                   setting.key);
+      } else if (!asked_for && setting.property == "retries" && value == "0") {
+        out.report(setting.range,
+                   fmt::format("{} is 0: the Java client then leaves idempotence off (since Kafka 3.2; 3.0 and 3.1 "
+                               "refuse to start), so the producer is not idempotent",
+                               setting.key),
+                   setting.key);
+      } else if (!asked_for && setting.property == "max.in.flight.requests.per.connection" && above_five(value)) {
+        out.report(setting.range,
+                   fmt::format("{} is {}: above 5 the Java client leaves idempotence off, so the producer is not "
+                               "idempotent",
+                               setting.key, setting.value),
+                   setting.key);
+      }
     }
   }
 };

@@ -14,6 +14,7 @@
 namespace constable::checks::kafka {
 
 std::unique_ptr<engine::Check> make_compacted_state_topics_check();
+std::unique_ptr<engine::Check> make_consumer_lag_alerting_check();
 std::unique_ptr<engine::Check> make_consumer_manual_commit_check();
 std::unique_ptr<engine::Check> make_idempotent_producer_check();
 std::unique_ptr<engine::Check> make_producer_acks_check();

@@ -6,6 +6,7 @@ std::vector<engine::CheckFactory> kafka_checks() {
   // Sorted by check id.
   return {
       &make_compacted_state_topics_check,  // kafka/compacted-state-topics
+      &make_consumer_lag_alerting_check,   // kafka/consumer-lag-alerting
       &make_consumer_manual_commit_check,  // kafka/consumer-manual-commit
       &make_idempotent_producer_check,     // kafka/idempotent-producer
       &make_producer_acks_check,           // kafka/producer-acks

@@ -570,7 +570,7 @@ std::string code_blocks_only(std::string_view text) {
       if (!deep) in_list = is_list_item(line);
     }
     previous_blank = line.empty();
-    if (!code) std::fill(out.begin() + static_cast<std::ptrdiff_t>(start), out.begin() + static_cast<std::ptrdiff_t>(end), ' ');
+    if (!code) out.replace(start, end - start, end - start, ' ');
     start = end + 1;
   }
   return out;

@@ -68,8 +68,8 @@ class TopicPartitionsCheck final : public engine::Check {
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
     const TopicInventory inventory = collect_topics(context);
     const auto& defaults = inventory.brokers.num_partitions;
-    const bool defaults_suffice =
-        !defaults.empty() && std::all_of(defaults.begin(), defaults.end(), [this](long long n) { return n >= minimum_; });
+    const bool defaults_suffice = !defaults.empty() && std::all_of(defaults.begin(), defaults.end(),
+                                                                   [this](long long n) { return n >= minimum_; });
     for (const auto& topic : inventory.topics) {
       if (topic.internal() || connect_config_topic(topic)) continue;
       if (topic.partitions_given) {
