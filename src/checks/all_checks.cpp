@@ -3,6 +3,7 @@
 
 #include "checks/api/api_checks.hpp"
 #include "checks/ci/ci_checks.hpp"
+#include "checks/dapr/dapr_checks.hpp"
 #include "checks/docker/docker_checks.hpp"
 #include "checks/docs/docs_checks.hpp"
 #include "checks/git/git_checks.hpp"
@@ -19,7 +20,8 @@ namespace constable::engine {
 const Catalog& Catalog::builtin() {
   static const Catalog catalog = [] {
     std::vector<CheckFactory> factories;
-    for (auto* domain : {&checks::api::api_checks, &checks::ci::ci_checks, &checks::docker::docker_checks,
+    for (auto* domain : {&checks::api::api_checks, &checks::ci::ci_checks, &checks::dapr::dapr_checks,
+                         &checks::docker::docker_checks,
                          &checks::docs::docs_checks, &checks::git::git_checks, &checks::helm::helm_checks,
                          &checks::kafka::kafka_checks, &checks::kubernetes::kubernetes_checks,
                          &checks::observability::observability_checks,
