@@ -292,6 +292,8 @@ Outcome generate_docs(const std::filesystem::path& dir, bool check_only);
 Outcome policy_eval_cases(const std::vector<std::string>& files, bool verbose);
 // `policy test DIR`: every test_ rule of the .rego files under DIR, as `opa test` runs them.
 Outcome policy_test(const std::filesystem::path& directory, bool verbose);
+// `policy verify PATH...`: Gatekeeper's suite.yaml files (gator verify), per case and per template.
+Outcome policy_verify(const std::vector<std::filesystem::path>& paths, bool verbose);
 
 std::string version_string();
 

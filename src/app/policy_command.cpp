@@ -1,11 +1,18 @@
 // `constable policy eval --cases FILE...`: runs test cases in OPA's YAML case
 // format against the Rego interpreter (src/rego/), one line per case.
 
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "app/app.hpp"
 #include "rego/cases.hpp"
 #include "rego/test_runner.hpp"
+#include "policy/verify.hpp"
+
+#include <map>
+#include <set>
 
 namespace constable::app {
 
@@ -52,6 +59,38 @@ Outcome policy_test(const std::filesystem::path& directory, bool verbose) {
   const std::size_t failed = outcomes->size() - passed;
   outcome.out += fmt::format("{} passed, {} failed\n", passed, failed);
   if (outcomes->empty()) outcome.err += fmt::format("constable: no test_ rules under {}\n", directory.string());
+  if (failed > 0) outcome.exit_code = kExitViolations;
+  return outcome;
+}
+
+Outcome policy_verify(const std::vector<std::filesystem::path>& paths, bool verbose) {
+  Outcome outcome;
+  auto cases = policy::verify_suites(paths);
+  if (!cases) return usage_error(cases.error().to_string());
+  // A template agrees when every case of its suites does.
+  std::map<std::string, bool> agrees;
+  std::size_t passed = 0, failed = 0, skipped = 0;
+  for (const auto& c : *cases) {
+    if (c.skipped) {
+      ++skipped;
+      continue;
+    }
+    auto [it, fresh] = agrees.try_emplace(c.template_file, true);
+    (void)fresh;
+    if (c.passed) {
+      ++passed;
+      if (verbose) outcome.out += fmt::format("PASS {}: {} / {}\n", c.suite, c.test, c.name);
+      continue;
+    }
+    ++failed;
+    it->second = false;
+    outcome.out += fmt::format("FAIL {}: {} / {}\n     {}\n", c.suite, c.test, c.name, c.detail);
+  }
+  const auto agreeing = static_cast<std::size_t>(std::count_if(agrees.begin(), agrees.end(), [](const auto& a) { return a.second; }));
+  outcome.out += fmt::format("{} cases passed, {} failed, {} skipped; {} of {} templates agree ({:.1f}%)\n", passed, failed,
+                             skipped, agreeing, agrees.size(),
+                             agrees.empty() ? 100.0 : 100.0 * static_cast<double>(agreeing) / static_cast<double>(agrees.size()));
+  if (agrees.empty()) outcome.err += "constable: no Gatekeeper suite (suite.yaml, kind: Suite) found\n";
   if (failed > 0) outcome.exit_code = kExitViolations;
   return outcome;
 }

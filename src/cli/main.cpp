@@ -389,6 +389,12 @@ int run(int argc, char** argv) {
   policy_test_cmd->add_option("dir", policy_test_dir, "Directory of .rego files and their *_test.rego files")
       ->required();
   policy_test_cmd->add_flag("-v,--verbose", policy_verbose, "Also list the tests that pass");
+  std::vector<std::filesystem::path> policy_suites;
+  auto* policy_verify_cmd = policy_cmd->add_subcommand(
+      "verify", "Run Gatekeeper test suites (suite.yaml, as `gator verify`) against their ConstraintTemplates");
+  policy_verify_cmd->add_option("paths", policy_suites, "Suite files, or directories searched for suite.yaml")
+      ->required();
+  policy_verify_cmd->add_flag("-v,--verbose", policy_verbose, "Also list the cases that pass");
 
   serve::HealthOptions health_options;
   unsigned health_timeout_ms = 2000;
@@ -476,6 +482,7 @@ int run(int argc, char** argv) {
   if (*docs_cmd) return emit(app::generate_docs(docs_dir, docs_check), {});
   if (*policy_eval_cmd) return emit(app::policy_eval_cases(policy_case_files, policy_verbose), {});
   if (*policy_test_cmd) return emit(app::policy_test(policy_test_dir, policy_verbose), {});
+  if (*policy_verify_cmd) return emit(app::policy_verify(policy_suites, policy_verbose), {});
   if (*constitution_lint_cmd) {
     if (!constitution_today.empty()) {
       constitution_lint.today = Date::parse(constitution_today);

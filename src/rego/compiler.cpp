@@ -543,6 +543,14 @@ class Compiler {
     if (name.front() == "data") {
       std::vector<std::string> path(name.begin() + 1, name.end());
       const RuleSet* set = policy_.find(path);
+      if (set != nullptr && set->kind != RuleKind::function && call.items.empty()) {
+        // f() naming a rule declared `f() = x`: its document.
+        std::vector<std::string> full{"data"};
+        full.insert(full.end(), path.begin(), path.end());
+        const TermPtr ref = make_ref(full, call.location);
+        call = *ref;
+        return;
+      }
       if (set == nullptr || set->kind != RuleKind::function) {
         add_error(file_, call.location, fmt::format("rego_type_error: undefined function {}", dotted(name)));
         return;
@@ -718,6 +726,13 @@ class Compiler {
         if (!ready) continue;
         Expr expr = std::move(pending[i]);
         pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
+        if (expr.negated && expr.kind == ExprKind::term) {
+          for (auto& hoisted : hoist_call_arguments(expr, safe)) {
+            order_nested(hoisted, safe);
+            safe.insert(hoisted.lhs->slot);
+            body.exprs.push_back(std::move(hoisted));
+          }
+        }
         order_nested(expr, safe);
         if (!expr.negated) safe.insert(use.outputs.begin(), use.outputs.end());
         body.exprs.push_back(std::move(expr));
@@ -742,6 +757,49 @@ class Compiler {
         return;
       }
     }
+  }
+
+  // OPA evaluates the arguments of a negated expression's calls before the
+  // negation (`not f(input.x)` is undefined, not true, when input.x is):
+  // calls and refs in argument position whose variables are all bound, and a
+  // call a ref starts from, become assignments to fresh variables placed
+  // before the expression.
+  std::vector<Expr> hoist_call_arguments(Expr& expr, const std::set<int>& safe) {
+    std::vector<Expr> hoisted;
+    auto bound = [&](const Term& t) {
+      std::set<int> slots;
+      collect_slots(t, slots);
+      return std::all_of(slots.begin(), slots.end(), [&](int slot) { return safe.contains(slot); });
+    };
+    auto hoist = [&](TermPtr& term) {
+      auto var = std::make_shared<Term>();
+      var->kind = TermKind::var;
+      var->location = term->location;
+      var->slot = new_slot("");
+      Expr assign;
+      assign.kind = ExprKind::assign;
+      assign.location = term->location;
+      assign.lhs = var;
+      assign.rhs = term;
+      hoisted.push_back(std::move(assign));
+      term = var;
+    };
+    auto visit = [&](auto&& self, TermPtr& term) -> void {
+      if (term->kind == TermKind::call) {
+        for (auto& arg : term->items) {
+          if ((arg->kind == TermKind::call || arg->kind == TermKind::ref) && bound(*arg)) {
+            hoist(arg);
+          } else {
+            self(self, arg);
+          }
+        }
+      } else if (term->kind == TermKind::ref && term->items.front()->kind == TermKind::call &&
+                 bound(*term->items.front())) {
+        hoist(term->items.front());
+      }
+    };
+    visit(visit, expr.lhs);
+    return hoisted;
   }
 
   void order_nested(Expr& expr, const std::set<int>& safe) {

@@ -511,6 +511,8 @@ class Parser {
         }
       }
       if (!accept(Tok::rparen)) return unexpected_token(")");
+      // `p() = x { ... }` defines the document p, as OPA reads it: a rule, not a function.
+      if (rule->args.empty()) rule->kind = RuleKind::complete;
     }
 
     if (at_ident("contains")) {
@@ -568,7 +570,7 @@ class Parser {
       alternative->file = file_;
       alternative->path = rule->path;
       alternative->kind = rule->kind;
-      alternative->args = rule->args;
+      for (const auto& arg : rule->args) alternative->args.push_back(clone(arg));
       bool else_value = false;
       if (is(Tok::assign) || is(Tok::unify)) {
         next();
@@ -590,6 +592,11 @@ class Parser {
     while (is(Tok::lbrace) && !peek().newline_before) {
       auto again = std::make_shared<Rule>(*rule);
       again->else_rule = nullptr;
+      // Each definition gets its own head terms: the compiler gives their variables this rule's slots.
+      again->args.clear();
+      for (const auto& arg : rule->args) again->args.push_back(clone(arg));
+      if (rule->key) again->key = clone(rule->key);
+      if (rule->value) again->value = clone(rule->value);
       auto extra = block();
       if (!extra) return std::unexpected(extra.error());
       again->body = *extra;
@@ -739,6 +746,19 @@ class Parser {
   }
 
   // --- terms ---------------------------------------------------------------
+
+  // A deep copy of a head term (comprehension bodies are shared: heads rarely hold one).
+  static TermPtr clone(const TermPtr& term) {
+    auto copy = std::make_shared<Term>(*term);
+    for (auto& item : copy->items) item = clone(item);
+    for (auto& [k, v] : copy->entries) {
+      k = clone(k);
+      v = clone(v);
+    }
+    if (copy->head) copy->head = clone(copy->head);
+    if (copy->head_value) copy->head_value = clone(copy->head_value);
+    return copy;
+  }
 
   static TermPtr literal(Value value, Location at) {
     auto t = std::make_shared<Term>();
@@ -989,7 +1009,10 @@ class Parser {
               return arg;
             }
             args.push_back(*arg);
-            if (accept(Tok::comma)) continue;
+            if (accept(Tok::comma)) {
+              if (is(Tok::rparen)) break;  // a trailing comma
+              continue;
+            }
             break;
           }
         }
