@@ -19,6 +19,8 @@ constexpr Known kKnown[] = {
     {"acks", "acks", ClientRole::producer},
     {"enableidempotence", "enable.idempotence", ClientRole::producer},
     {"enableautocommit", "enable.auto.commit", ClientRole::consumer},
+    {"valueserializer", "value.serializer", ClientRole::producer},
+    {"valuedeserializer", "value.deserializer", ClientRole::consumer},
     {"retries", "retries", ClientRole::producer},
     {"maxinflightrequestsperconnection", "max.in.flight.requests.per.connection", ClientRole::producer},
 };
@@ -169,6 +171,7 @@ std::vector<ClientSetting> client_settings(const engine::FileContext& file) {
   // A cheap test first: every setting read has one of these words in its key.
   const bool mentions = text::icontains(text, "acks") || text::icontains(text, "idempotence") ||
                         text::icontains(text, "retries") || text::icontains(text, "in-flight") ||
+                        text::icontains(text, "serializer") ||
                         text::icontains(text, "in.flight") || text::icontains(text, "inflight") ||
                         text::icontains(text, "auto.commit") || text::icontains(text, "auto-commit") ||
                         text::icontains(text, "autocommit") || text::icontains(text, "auto_commit");

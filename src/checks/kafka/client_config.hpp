@@ -19,7 +19,7 @@ enum class ClientRole : std::uint8_t { producer, consumer };
 struct ClientSetting {
   ClientRole role = ClientRole::producer;
   // Kafka's name: "acks", "enable.idempotence", "enable.auto.commit", "retries",
-  // "max.in.flight.requests.per.connection"
+  // "max.in.flight.requests.per.connection", "value.serializer", "value.deserializer"
   std::string property;
   std::string key;       // as written: "spring.kafka.producer.acks"
   std::string value;     // as written, unquoted

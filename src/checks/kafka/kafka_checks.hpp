@@ -17,6 +17,7 @@ std::unique_ptr<engine::Check> make_compacted_state_topics_check();
 std::unique_ptr<engine::Check> make_consumer_lag_alerting_check();
 std::unique_ptr<engine::Check> make_consumer_manual_commit_check();
 std::unique_ptr<engine::Check> make_idempotent_producer_check();
+std::unique_ptr<engine::Check> make_message_encoding_check();
 std::unique_ptr<engine::Check> make_producer_acks_check();
 std::unique_ptr<engine::Check> make_topic_naming_check();
 std::unique_ptr<engine::Check> make_topic_partitions_check();
