@@ -15,6 +15,7 @@ std::unique_ptr<engine::Check> make_alert_runbook_check();
 std::unique_ptr<engine::Check> make_alert_severity_check();
 std::unique_ptr<engine::Check> make_alert_thresholds_check();
 std::unique_ptr<engine::Check> make_service_scraping_check();
+std::unique_ptr<engine::Check> make_slo_defined_check();
 
 // Every observability check's factory, sorted by check id.
 std::vector<engine::CheckFactory> observability_checks();

@@ -9,6 +9,7 @@ std::vector<engine::CheckFactory> observability_checks() {
       &make_alert_severity_check,    // observability/alert-severity
       &make_alert_thresholds_check,  // observability/alert-thresholds
       &make_service_scraping_check,  // observability/service-scraping
+      &make_slo_defined_check,       // observability/slo-defined
   };
 }
 
