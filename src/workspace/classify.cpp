@@ -59,6 +59,9 @@ const std::vector<StackRule>& stack_rules() {
         "compose.*.yaml"},
        FileKind::dockerfile},
       {"helm", {"Chart.yaml", "Chart.yml"}},
+      // Dapr's Multi-App Run file and directories named for it. The Dapr checks
+      // do not wait for this fact: they judge Dapr resources wherever they are.
+      {"dapr", {"dapr.yaml", "dapr.yml", "**/dapr/**/*.yaml", "**/dapr/**/*.yml", "**/.dapr/**/*.yaml"}},
       {"kubernetes",
        {"kustomization.yaml", "kustomization.yml", "Kustomization", "**/k8s/**/*.yaml", "**/k8s/**/*.yml",
         "**/kubernetes/**/*.yaml", "**/kubernetes/**/*.yml", "**/manifests/**/*.yaml", "**/manifests/**/*.yml",

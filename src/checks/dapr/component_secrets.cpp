@@ -30,6 +30,8 @@ constexpr engine::CheckInfo kInfo{
         "accountKey, masterKey, clientSecret, vaultToken, apiKey...) or when a connection string or URL "
         "embeds a password (`password=...`, `AccountKey=...`, `amqp://user:password@host`). Values the "
         "repository does not state are not judged: empty values, placeholders (`changeme`, `<password>`), "
+        "stand-ins (`foo`, a value equal to its name), the name of a file holding the credential "
+        "(`private.key`, `/certs/client.key`), "
         "and references the deployment resolves (`{env:NAME}`, `${NAME}`, `envRef:`, Helm expressions): "
         "they put no credential in the repository, so this check leaves them alone.",
     .remediation =
@@ -105,6 +107,25 @@ std::vector<std::pair<std::size_t, std::size_t>> embedded_credentials(std::strin
   return spans;
 }
 
+// A value naming the file that holds the credential (Pulsar's `privateKey:
+// private.key`, a TLS `clientKey: /certs/client.key`), not the credential.
+bool names_a_file(std::string_view value) {
+  if (value.find_first_of(" \t\n") != std::string_view::npos) return false;
+  if (value.starts_with('/') || value.starts_with("./") || value.starts_with("../") || value.starts_with("~/"))
+    return true;
+  const std::string lower = text::to_lower(value);
+  for (std::string_view extension : {".key", ".pem", ".crt", ".cer", ".p12", ".pfx", ".jks", ".json"})
+    if (lower.ends_with(extension) && lower.size() > extension.size()) return true;
+  return false;
+}
+
+// Stand-ins tests and samples use where no real credential is needed
+// (`vaultToken: foo`, `password: password`).
+bool is_dummy(std::string_view value, std::string_view name) {
+  const std::string lower = text::to_lower(value);
+  return lower == "foo" || lower == "bar" || lower == "baz" || lower == "foobar" || text::iequals(value, name);
+}
+
 class ComponentSecretsCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
@@ -122,7 +143,7 @@ class ComponentSecretsCheck final : public engine::Check {
         if (literal.empty() || is_deferred(literal)) continue;
         std::string what;
         if (is_credential_name(name->str())) {
-          if (secrets::is_placeholder(literal)) continue;
+          if (secrets::is_placeholder(literal) || names_a_file(literal) || is_dummy(literal, name->str())) continue;
           what = fmt::format("sets {} to a literal value", name->str());
         } else if (!embedded_credentials(literal).empty()) {
           what = fmt::format("embeds a credential in the literal {}", name->str());

@@ -31,7 +31,8 @@ constexpr engine::CheckInfo kInfo{
         "name) receiving Zipkin. A repository with Dapr Components and no Configuration is a finding too: "
         "what the sidecars get then is not in version control (in Kubernetes, tracing is off; in "
         "self-hosted mode, whatever `dapr init` left in ~/.dapr/config.yaml). The control plane's "
-        "`daprsystem` Configuration is not judged.",
+        "`daprsystem` Configuration is not judged, nor a Configuration without tracing beside one with tracing in "
+        "the same directory (daprd merges several `--config` files).",
     .remediation =
         "In the Configuration the apps use (`dapr.io/config` annotation, `--config`), set "
         "`spec.tracing.samplingRate` (\"1\" samples every request) and `spec.tracing.otel.endpointAddress` "
@@ -82,7 +83,8 @@ class TracingCheck final : public engine::Check {
 
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
     const DaprResources dapr = dapr_resources(context.manifests());
-    for (const kube::Object* configuration : dapr.configurations) check_configuration(*configuration, out);
+    for (const kube::Object* configuration : dapr.configurations)
+      check_configuration(*configuration, traced_beside(*configuration, dapr.configurations), out);
     if (!dapr.configurations.empty() || dapr.components.empty()) return;
     const kube::Object& first = *dapr.components.front();
     engine::Emission e = kubernetes::emission_at(
@@ -100,47 +102,83 @@ class TracingCheck final : public engine::Check {
     return otel_ ? "OpenTelemetry" : "Zipkin";
   }
 
-  void check_configuration(const kube::Object& configuration, engine::Emitter& out) const {
+  // Whether another Configuration of the same directory has a tracing block:
+  // daprd merges several `--config` files, so one holding only features may
+  // be loaded beside the one that traces.
+  static bool traced_beside(const kube::Object& configuration, const std::vector<const kube::Object*>& all) {
+    const std::string_view dir = text::dirname(configuration.source->path);
+    for (const kube::Object* other : all) {
+      if (other == &configuration || text::dirname(other->source->path) != dir) continue;
+      const yaml::Node* tracing = other->root->at("spec", "tracing");
+      if (tracing != nullptr && tracing->is_mapping()) return true;
+    }
+    return false;
+  }
+
+  void check_configuration(const kube::Object& configuration, bool traced_beside, engine::Emitter& out) const {
     if (configuration.name == "daprsystem" || is_deferred(configuration.name)) return;
     const std::string who = fmt::format("Dapr Configuration '{}'", configuration.name);
     const yaml::Node* tracing = configuration.root->at("spec", "tracing");
     if (tracing == nullptr || !tracing->is_mapping()) {
+      if (traced_beside) return;
       const yaml::Node* spec = configuration.root->get("spec");
       out.emit(kubernetes::emission_at(
           configuration, spec != nullptr ? configuration.root->find("spec")->key : nullptr,
           fmt::format("{} has no spec.tracing: the apps that use it send no traces", who)));
       return;
     }
-    const yaml::Entry* rate = tracing->find("samplingRate");
     const yaml::Node* tracing_key = configuration.root->get("spec")->find("tracing")->key;
-    if (rate == nullptr || rate->value == nullptr || rate->value->is_null()) {
-      out.emit(kubernetes::emission_at(
-          configuration, tracing_key,
-          fmt::format("{} sets no tracing.samplingRate: tracing is not explicitly enabled", who)));
-    } else if (!is_deferred(rate->value->str())) {
+    const yaml::Entry* rate = tracing->find("samplingRate");
+    const bool rate_unset = rate == nullptr || rate->value == nullptr || rate->value->is_null();
+    if (!rate_unset && !is_deferred(rate->value->str())) {
       const auto value = sampling_rate(rate->value->str());
-      if (value && *value <= 0)
+      if (value && *value <= 0) {
+        // Tracing is switched off: where it would export is beside the point.
         out.emit(kubernetes::emission_at(
             configuration, rate->value,
             fmt::format("{} sets tracing.samplingRate to {}: no request is traced", who, rate->value->str())));
+        return;
+      }
     }
-    if (otel_ && endpoint(tracing, "otel") != nullptr) return;
-    const yaml::Node* zipkin = endpoint(tracing, "zipkin");
-    if (zipkin != nullptr && (zipkin_ || is_deferred(zipkin->str()) || text::icontains(zipkin->str(), "otel") ||
-                              text::icontains(zipkin->str(), "opentelemetry")))
+    const std::string_view wanted = otel_ ? "tracing.otel.endpointAddress" : "tracing.zipkin.endpointAddress";
+    if (exports_as_required(tracing)) {
+      if (rate_unset)
+        out.emit(kubernetes::emission_at(
+            configuration, tracing_key,
+            fmt::format("{} sets no tracing.samplingRate: tracing is not explicitly enabled", who)));
       return;
-    if (zipkin != nullptr) {
+    }
+    const yaml::Node* zipkin = endpoint(tracing, "zipkin");
+    if (zipkin != nullptr && !zipkin_) {
       out.emit(kubernetes::emission_at(
           configuration, zipkin,
-          fmt::format("{} exports traces to Zipkin ({}), not with OpenTelemetry: set tracing.otel.endpointAddress "
-                      "to an OTLP endpoint",
-                      who, text::shorten(zipkin->str(), 120))));
+          fmt::format("{} exports traces to Zipkin ({}), not with OpenTelemetry{}: set {} to an OTLP endpoint", who,
+                      text::shorten(zipkin->str(), 120), rate_unset ? " and sets no tracing.samplingRate" : "",
+                      wanted)));
       return;
     }
-    out.emit(kubernetes::emission_at(configuration, tracing_key,
-                                     fmt::format("{} exports traces nowhere: it has no {} endpoint ({})", who,
-                                                 exporters(),
-                                                 otel_ ? "tracing.otel.endpointAddress" : "tracing.zipkin.endpointAddress")));
+    if (const yaml::Node* otel = endpoint(tracing, "otel"); otel != nullptr && !otel_) {
+      out.emit(kubernetes::emission_at(configuration, otel,
+                                       fmt::format("{} exports traces with OpenTelemetry, not to Zipkin: set {}",
+                                                   who, wanted)));
+      return;
+    }
+    out.emit(kubernetes::emission_at(
+        configuration, tracing_key,
+        fmt::format("{} {}: it has no {} endpoint ({})", who,
+                    rate_unset ? "sets neither tracing.samplingRate nor an exporter" : "exports traces nowhere",
+                    exporters(), wanted)));
+  }
+
+  // Whether the tracing block exports to an exporter the clause accepts. A
+  // Zipkin endpoint on an OpenTelemetry Collector (its Zipkin receiver) is
+  // OpenTelemetry's; an address a template fills in is given the benefit of the doubt.
+  bool exports_as_required(const yaml::Node* tracing) const {
+    if (otel_ && endpoint(tracing, "otel") != nullptr) return true;
+    const yaml::Node* zipkin = endpoint(tracing, "zipkin");
+    if (zipkin == nullptr) return false;
+    return zipkin_ || is_deferred(zipkin->str()) || text::icontains(zipkin->str(), "otel") ||
+           text::icontains(zipkin->str(), "opentelemetry");
   }
 
   bool otel_ = true;

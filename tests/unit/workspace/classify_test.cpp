@@ -96,6 +96,10 @@ TEST(WorkspaceStackTest, FactsFromPaths) {
   EXPECT_EQ(facts_of({"docker-compose.override.yaml"}), (Facts{"deploys", "docker"}));
   EXPECT_EQ(facts_of({"deploy/compose.yml"}), (Facts{"deploys", "docker", "kubernetes"}));
   EXPECT_EQ(facts_of({"charts/app/Chart.yaml"}), (Facts{"deploys", "helm", "kubernetes"}));
+  EXPECT_EQ(facts_of({"dapr.yaml"}), Facts{"dapr"});
+  EXPECT_EQ(facts_of({"dapr/components/pubsub.yaml"}), Facts{"dapr"});
+  EXPECT_EQ(facts_of({"deploy/dapr/resiliency.yml"}), (Facts{"dapr", "deploys", "kubernetes"}));
+  EXPECT_EQ(facts_of({"components/statestore.yaml"}), Facts{});  // a Dapr resource only by its content
   EXPECT_EQ(facts_of({"overlays/prod/kustomization.yaml"}), (Facts{"deploys", "kubernetes"}));
   EXPECT_EQ(facts_of({"infra/k8s/base/deployment.yaml"}), (Facts{"deploys", "kubernetes"}));
   EXPECT_EQ(facts_of({"kubernetes/svc.yml"}), (Facts{"deploys", "kubernetes"}));
