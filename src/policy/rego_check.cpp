@@ -15,6 +15,7 @@
 #include "formats/dockerfile/dockerfile.hpp"
 #include "formats/yaml/yaml.hpp"
 #include "kube/manifests.hpp"
+#include "policy/gatekeeper.hpp"
 #include "rego/compiler.hpp"
 #include "rego/eval.hpp"
 #include "rego/parser.hpp"
@@ -388,6 +389,139 @@ class RegoPolicyCheck final : public engine::Check {
   engine::CheckInfo info_;
 };
 
+// A Gatekeeper Constraint and its ConstraintTemplate as a check: every
+// object of the run its spec.match selects is reviewed as Gatekeeper would
+// review it at admission (operation CREATE).
+class GatekeeperConstraintCheck final : public engine::Check {
+ public:
+  GatekeeperConstraintCheck(std::shared_ptr<const gatekeeper::Template> t, gatekeeper::Constraint constraint,
+                            Nature nature, std::string template_file)
+      : template_(std::move(t)), constraint_(std::move(constraint)), template_file_(std::move(template_file)) {
+    id_ = fmt::format("policy/{}.{}", text::to_lower(constraint_.kind), constraint_.name);
+    summary_ = fmt::format("Gatekeeper constraint {} {}", constraint_.kind, constraint_.name);
+    rationale_ = fmt::format("The team's Gatekeeper constraint {} ({}), with its ConstraintTemplate {} ({}), run "
+                             "before the object reaches the cluster.",
+                             constraint_.name, constraint_.file, template_->name, template_file_);
+    info_.id = id_;
+    info_.domain = "policy";
+    info_.nature = nature;
+    info_.summary = summary_;
+    info_.rationale = rationale_;
+    info_.remediation = "Change the object so that the constraint's template admits it, as the message says.";
+    info_.scope = engine::Scope::manifests;
+  }
+
+  const engine::CheckInfo& info() const override { return info_; }
+
+  std::string bound_parameters() const override {
+    return fmt::format("constraint {}, template {} ({})", constraint_.file, template_file_,
+                       constraint_.parameters().to_json());
+  }
+
+  void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
+    for (const auto& object : context.manifests().objects()) {
+      const rego::Value value = rego::from_yaml(object.root);
+      if (!gatekeeper::matches(constraint_, value)) continue;
+      auto messages = gatekeeper::review(*template_, constraint_, value);
+      if (!messages) {
+        out.emit(checks::kubernetes::emission_at(object, nullptr,
+                                                 fmt::format("policy error: {}", messages.error().to_string())));
+        continue;
+      }
+      for (const auto& message : *messages) {
+        engine::Emission e = checks::kubernetes::emission_at(object, nullptr, message);
+        e.anchor = fmt::format("{}\n{}", id_, e.anchor);
+        out.emit(std::move(e));
+      }
+    }
+  }
+
+ private:
+  std::shared_ptr<const gatekeeper::Template> template_;
+  gatekeeper::Constraint constraint_;
+  std::string template_file_;
+  std::string id_, summary_, rationale_;
+  engine::CheckInfo info_;
+};
+
+// An annotation of a Gatekeeper object, "" when absent.
+std::string annotation(const yaml::Node* root, std::string_view key) {
+  const yaml::Node* annotations = root->at("metadata", "annotations");
+  const yaml::Node* value = annotations != nullptr ? annotations->get(key) : nullptr;
+  return value != nullptr ? std::string(value->str()) : std::string();
+}
+
+// ConstraintTemplates and Constraints in the policy directories' YAML files.
+// A constraint binds to the clause its `constable.dev/clause` annotation
+// names (or its template's), by default to the constitution's clause on
+// policy-as-code with OPA.
+Result<std::vector<engine::ExtraCheck>> load_gatekeeper(const fs::path& base, const std::vector<fs::path>& files,
+                                                        const constitution::Constitution& constitution) {
+  std::vector<engine::ExtraCheck> checks;
+  struct Loaded {
+    std::string text;
+    yaml::Stream stream;
+    std::string display;
+  };
+  std::vector<std::unique_ptr<Loaded>> loaded;
+  std::map<std::string, std::pair<std::shared_ptr<const gatekeeper::Template>, const yaml::Node*>> templates;
+  std::vector<std::pair<const yaml::Node*, const Loaded*>> constraints;
+  for (const auto& file : files) {
+    auto text = files::read(file);
+    if (!text) return std::unexpected(text.error().error);
+    auto entry = std::make_unique<Loaded>();
+    entry->text = std::move(*text);
+    entry->stream = yaml::parse(entry->text);
+    entry->display = file.lexically_relative(base).generic_string();
+    if (!entry->stream.ok()) {
+      const auto& e = entry->stream.errors.front();
+      return fail(e.message, entry->display, e.mark.line, e.mark.column);
+    }
+    for (const auto& document : entry->stream.documents) {
+      if (gatekeeper::is_template(document.root)) {
+        auto t = gatekeeper::load_template(document.root, entry->display);
+        if (!t) return std::unexpected(t.error());
+        const std::string kind = t->kind;
+        templates[kind] = {std::make_shared<const gatekeeper::Template>(std::move(*t)), document.root};
+      } else if (gatekeeper::is_constraint(document.root)) {
+        constraints.emplace_back(document.root, entry.get());
+      }
+    }
+    loaded.push_back(std::move(entry));
+  }
+  for (const auto& [root, file] : constraints) {
+    gatekeeper::Constraint constraint = gatekeeper::load_constraint(root, file->display);
+    auto found = templates.find(constraint.kind);
+    if (found == templates.end()) {
+      return fail(fmt::format("Gatekeeper constraint {} {} has no ConstraintTemplate defining kind {} in the policy "
+                              "directories",
+                              constraint.kind, constraint.name, constraint.kind),
+                  file->display, root->start.line, root->start.column);
+    }
+    Metadata m;
+    m.file = file->display;
+    m.location = {root->start.line, root->start.column};
+    m.clause = annotation(root, "constable.dev/clause");
+    if (m.clause.empty()) m.clause = annotation(found->second.second, "constable.dev/clause");
+    if (m.clause.empty()) m.clause = "policy-as-code|open policy agent";
+    m.nature = Nature::security;
+    std::string nature = annotation(root, "constable.dev/nature");
+    if (!nature.empty()) {
+      auto parsed = parse_nature(nature);
+      if (!parsed) return fail(fmt::format("constable.dev/nature '{}' is not a nature", nature), m.file, m.location.line);
+      m.nature = *parsed;
+    }
+    auto clause = resolve_clause(m, constitution);
+    if (!clause) return std::unexpected(clause.error());
+    engine::ExtraCheck extra;
+    extra.check = std::make_unique<GatekeeperConstraintCheck>(found->second.first, std::move(constraint), m.nature,
+                                                              found->second.first->file);
+    extra.clause = *clause;
+    checks.push_back(std::move(extra));
+  }
+  return checks;
+}
+
 }  // namespace
 
 Result<std::vector<engine::ExtraCheck>> load(const fs::path& base, const std::vector<std::string>& directories,
@@ -395,6 +529,7 @@ Result<std::vector<engine::ExtraCheck>> load(const fs::path& base, const std::ve
   std::vector<engine::ExtraCheck> checks;
   if (directories.empty()) return checks;
   std::vector<fs::path> sources;
+  std::vector<fs::path> gatekeeper_files;
   for (const auto& directory : directories) {
     const fs::path dir = base / directory;
     std::error_code ec;
@@ -404,9 +539,11 @@ Result<std::vector<engine::ExtraCheck>> load(const fs::path& base, const std::ve
       const auto& p = it->path();
       const std::string name = p.filename().string();
       if (it->is_regular_file(ec) && name.ends_with(".rego") && !name.ends_with("_test.rego")) sources.push_back(p);
+      if (it->is_regular_file(ec) && (name.ends_with(".yaml") || name.ends_with(".yml"))) gatekeeper_files.push_back(p);
     }
   }
   std::sort(sources.begin(), sources.end());
+  std::sort(gatekeeper_files.begin(), gatekeeper_files.end());
   std::vector<rego::Module> modules;
   digest::Sha256Builder digest;
   std::map<std::vector<std::string>, std::vector<std::string>> files_of_package;
@@ -450,6 +587,9 @@ Result<std::vector<engine::ExtraCheck>> load(const fs::path& base, const std::ve
     extra.clause = *clause;
     checks.push_back(std::move(extra));
   }
+  auto constraints = load_gatekeeper(base, gatekeeper_files, constitution);
+  if (!constraints) return std::unexpected(constraints.error());
+  for (auto& check : *constraints) checks.push_back(std::move(check));
   return checks;
 }
 

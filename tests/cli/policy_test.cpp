@@ -144,6 +144,71 @@ TEST(Policies, ARuntimeErrorIsAFindingAndTheRunGoesOn) {
   EXPECT_EQ(topics, 2U);
 }
 
+TEST(Policies, GatekeeperConstraintsJudgeTheObjectsTheyMatch) {
+  const auto repo = fixtures_dir() / "rego" / "gatekeeper";
+  auto r = constable({"check", repo.string(), "--constitution", (repo / "constitution.md").string(), "--select", "policy",
+                      "--format", "json"});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  const auto findings = findings_of(r);
+  // orders lacks a label; coredns is in an excluded namespace; shipping has both.
+  ASSERT_EQ(findings.size(), 1U) << findings.dump(2);
+  EXPECT_EQ(findings[0]["check"], "policy/teamrequiredlabels.workloads-have-an-owner");
+  EXPECT_EQ(findings[0]["message"], "Deployment orders lacks the labels [\"app.kubernetes.io/name\"]");
+  EXPECT_EQ(findings[0]["clause"]["id"], "compliance-verification/automated-checks/policy-as-code-using-open-policy-agent-opa");
+  EXPECT_EQ(findings[0]["location"]["path"], "k8s/deployments.yaml");
+  EXPECT_EQ(findings[0]["location"]["line"], 2);
+}
+
+TEST(Policies, AConstraintWithoutItsTemplateIsALoadError) {
+  TempDir dir;
+  dir.write(".constable.yaml", "policies: [p]\n");
+  dir.write("p/constraint.yaml",
+            "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: Missing\nmetadata:\n  name: x\nspec: {}\n");
+  const auto repo = fixtures_dir() / "rego" / "gatekeeper";
+  auto r = constable({"check", dir.path().string(), "--constitution", (repo / "constitution.md").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("p/constraint.yaml:1:1: Gatekeeper constraint Missing x has no ConstraintTemplate"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(PolicyVerify, RunsGatorSuitesAndCountsAgreeingTemplates) {
+  TempDir dir;
+  const auto fixture = fixtures_dir() / "rego" / "gatekeeper";
+  const std::string both = read_file(fixture / "policies" / "required-labels.yaml");
+  dir.write("template.yaml", both.substr(0, both.find("---")));
+  dir.write("constraint.yaml", both.substr(both.find("---") + 4));
+  dir.write("allowed.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n  labels: {team: t, "
+                            "app.kubernetes.io/name: a}\n");
+  dir.write("disallowed.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\n");
+  dir.write("suite.yaml", R"(kind: Suite
+apiVersion: test.gatekeeper.sh/v1alpha1
+tests:
+- name: labels
+  template: template.yaml
+  constraint: constraint.yaml
+  cases:
+  - name: allowed
+    object: allowed.yaml
+    assertions:
+    - violations: no
+  - name: disallowed
+    object: disallowed.yaml
+    assertions:
+    - violations: 1
+      message: lacks the labels
+  - name: wrong-on-purpose
+    object: disallowed.yaml
+    assertions:
+    - violations: no
+)");
+  auto r = constable({"policy", "verify", dir.path().string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("FAIL " + (dir.path() / "suite.yaml").string() + ": labels / wrong-on-purpose"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("2 cases passed, 1 failed, 0 skipped; 0 of 1 templates agree"), std::string::npos) << r.out;
+}
+
 TEST(PolicyTest, RunsTheTestRulesOfADirectory) {
   auto r = constable({"policy", "test", (policy_repo() / "policies").string()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;

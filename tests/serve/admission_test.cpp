@@ -109,6 +109,31 @@ TEST(Admission, RefusesALatestImageInProductionNamingClauseSeverityAndDueDate) {
   EXPECT_FALSE(outcome.violations.front().clause.empty());
 }
 
+// A team's Gatekeeper library (a ConstraintTemplate and its Constraint in the
+// configuration's policy directory) judges the reviewed object at admission.
+TEST(Admission, AGatekeeperConstraintOfThePolicyDirectoriesJudgesTheObject) {
+  ct::TempDir dir;
+  const auto fixture = ct::fixtures_dir() / "rego" / "gatekeeper";
+  dir.write("policies/required-labels.yaml", ct::read_file(fixture / "policies" / "required-labels.yaml"));
+  const auto config = dir.write(".constable.yaml", fmt::format("policies: [policies]\nadmission:\n{}", kDenyAll));
+  auto snapshot = load_snapshot(
+      Sources{.config = config, .constitution = fixture / "constitution.md", .select = {}, .ignore = {}});
+  ASSERT_TRUE(snapshot) << snapshot.error().to_string();
+  json unlabelled = deployment("registry.example.com/web:1.0.0", true);
+  AdmissionOutcome outcome = review(review_of(unlabelled, "CREATE", "shop"), **snapshot, kToday);
+  json response = response_of(outcome);
+  EXPECT_EQ(response.at("allowed"), false) << response.dump();
+  const std::string message = response.at("status").at("message");
+  EXPECT_NE(message.find("policy/teamrequiredlabels.workloads-have-an-owner [critical"), std::string::npos) << message;
+  EXPECT_NE(message.find("Deployment web lacks the labels [\"app.kubernetes.io/name\", \"team\"]"), std::string::npos)
+      << message;
+
+  json labelled = unlabelled;
+  labelled["metadata"]["labels"] = {{"team", "shop"}, {"app.kubernetes.io/name", "web"}};
+  outcome = review(review_of(labelled, "CREATE", "shop"), **snapshot, kToday);
+  EXPECT_EQ(response_of(outcome).at("allowed"), true) << outcome.body;
+}
+
 // An AdmissionReview names the namespace but carries no labels: the server
 // looks them up (serve/namespaces.hpp) and judges the namespace as the CLI
 // judges one whose Namespace object is in the repository.
