@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
+#include <utility>
 
 #include "core/text.hpp"
 #include "formats/yaml/yaml.hpp"
+#include "workspace/provenance.hpp"
 
 namespace constable::checks::kafka {
 
@@ -156,17 +159,193 @@ void from_yaml(const engine::FileContext& file, std::vector<ClientSetting>& out)
   }
 }
 
+// A Python dict literal's top-level entries from `open` (its `{`): key ->
+// (value text, value offset); nullopt when a key is not a string literal, the
+// dict spreads another (`**defaults`) or does not close.
+struct DictEntry {
+  std::string key;
+  std::string value;
+  std::size_t value_offset = 0;
+};
+std::optional<std::vector<DictEntry>> python_dict(std::string_view text, std::size_t open) {
+  std::vector<DictEntry> entries;
+  std::size_t i = open + 1;
+  auto skip_space = [&] {
+    while (i < text.size()) {
+      if (text[i] == '#') {
+        while (i < text.size() && text[i] != '\n') ++i;
+      } else if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
+        ++i;
+      } else {
+        break;
+      }
+    }
+  };
+  auto string_end = [&](std::size_t at) -> std::size_t {  // past the closing quote, or npos
+    const char quote = text[at];
+    for (std::size_t k = at + 1; k < text.size(); ++k) {
+      if (text[k] == '\\') ++k;
+      else if (text[k] == quote) return k + 1;
+      else if (text[k] == '\n') return std::string_view::npos;
+    }
+    return std::string_view::npos;
+  };
+  while (true) {
+    skip_space();
+    if (i >= text.size()) return std::nullopt;
+    if (text[i] == '}') return entries;
+    if (text[i] != '\'' && text[i] != '"') return std::nullopt;  // a computed key or `**spread`
+    const std::size_t key_end = string_end(i);
+    if (key_end == std::string_view::npos) return std::nullopt;
+    DictEntry entry;
+    entry.key = std::string(text.substr(i + 1, key_end - i - 2));
+    i = key_end;
+    skip_space();
+    if (i >= text.size() || text[i] != ':') return std::nullopt;
+    ++i;
+    skip_space();
+    entry.value_offset = i;
+    int depth = 0;
+    while (i < text.size()) {
+      const char c = text[i];
+      if (c == '\'' || c == '"') {
+        const std::size_t end = string_end(i);
+        if (end == std::string_view::npos) return std::nullopt;
+        i = end;
+        continue;
+      }
+      if (c == '#') {
+        while (i < text.size() && text[i] != '\n') ++i;
+        continue;
+      }
+      if (c == '(' || c == '[' || c == '{') ++depth;
+      if (c == ')' || c == ']' || c == '}') {
+        if (depth == 0) break;
+        --depth;
+      }
+      if (c == ',' && depth == 0) break;
+      ++i;
+    }
+    if (i >= text.size()) return std::nullopt;
+    entry.value = std::string(text::trim(text.substr(entry.value_offset, i - entry.value_offset)));
+    entries.push_back(std::move(entry));
+    if (text[i] == ',') ++i;
+  }
+}
+
+SourceRange range_at(std::string_view text, std::size_t offset, std::size_t length) {
+  const std::string_view before = text.substr(0, offset);
+  const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  const auto line_start = before.rfind('\n');
+  const int column = static_cast<int>(offset - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+  return {line, column, line, column + static_cast<int>(length)};
+}
+
+// confluent-kafka's Producer and Consumer (and their serializing variants) built from a dict
+// literal, inline or assigned to a name earlier in the file.
+void from_python(const engine::FileContext& file, std::vector<ClientSetting>& out,
+                 std::vector<LibrdkafkaClient>* clients) {
+  const std::string_view text = file.text();
+  if (text.find("confluent_kafka") == std::string_view::npos) return;
+  static constexpr std::pair<std::string_view, ClientRole> kConstructors[] = {
+      {"SerializingProducer", ClientRole::producer}, {"DeserializingConsumer", ClientRole::consumer},
+      {"Producer", ClientRole::producer}, {"Consumer", ClientRole::consumer}};
+  auto identifier_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  for (const auto& [constructor, role] : kConstructors) {
+    for (std::size_t at = text.find(constructor); at != std::string_view::npos;
+         at = text.find(constructor, at + constructor.size())) {
+      const std::size_t after = at + constructor.size();
+      // The whole word (not AdminProducer, not producer_config), and not a class definition or import.
+      if (at > 0 && identifier_char(text[at - 1])) continue;
+      if (after >= text.size() || identifier_char(text[after])) continue;
+      const auto line_start = text.rfind('\n', at);
+      const std::string_view line_head =
+          text::trim(text.substr(line_start == std::string_view::npos ? 0 : line_start + 1,
+                                 at - (line_start == std::string_view::npos ? 0 : line_start + 1)));
+      if (line_head.starts_with("class ") || line_head.starts_with("def ") || line_head.starts_with("#") ||
+          line_head.starts_with("from ") || line_head.starts_with("import "))
+        continue;
+      std::size_t i = after;
+      while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+      if (i >= text.size() || text[i] != '(') continue;
+      ++i;
+      while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+      std::size_t open = std::string_view::npos;
+      if (i < text.size() && text[i] == '{') {
+        open = i;
+      } else {
+        // `Producer(conf)`: the dict literal last assigned to that name before the call.
+        std::size_t end = i;
+        while (end < text.size() && identifier_char(text[end])) ++end;
+        if (end == i) continue;
+        std::size_t close = end;
+        while (close < text.size() && (text[close] == ' ' || text[close] == '\n')) ++close;
+        if (close >= text.size() || text[close] != ')') continue;  // more arguments: not judged
+        const std::string name(text.substr(i, end - i));
+        for (std::size_t a = text.rfind(name, at); a != std::string_view::npos && a > 0;
+             a = text.rfind(name, a - 1)) {
+          if (identifier_char(text[a - 1]) || a + name.size() >= text.size() ||
+              identifier_char(text[a + name.size()]))
+            continue;
+          std::size_t k = a + name.size();
+          while (k < text.size() && text[k] == ' ') ++k;
+          if (k + 1 < text.size() && text[k] == '=' && text[k + 1] != '=') {
+            ++k;
+            while (k < text.size() && text[k] == ' ') ++k;
+            // A dict changed between its literal and the call (`conf.update(...)`, `conf[key] = ...`)
+            // holds keys nobody can read here.
+            const std::string_view between = text.substr(k, at - k);
+            const bool changed = between.find(name + ".update(") != std::string_view::npos ||
+                                 between.find(name + "[") != std::string_view::npos ||
+                                 between.find(name + ".setdefault(") != std::string_view::npos ||
+                                 between.find(name + " |=") != std::string_view::npos;
+            if (k < text.size() && text[k] == '{' && !changed) open = k;
+            break;  // the last assignment decides, dict literal or not
+          }
+        }
+      }
+      if (open == std::string_view::npos) continue;
+      const auto entries = python_dict(text, open);
+      if (!entries) continue;
+      LibrdkafkaClient client{role, std::string(constructor), range_at(text, at, constructor.size()), {}, {}};
+      for (const auto& entry : *entries) {
+        std::string value = entry.value;
+        const bool quoted =
+            value.size() >= 2 && (value.front() == '\'' || value.front() == '"') && value.back() == value.front();
+        const bool number = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+          return (c >= '0' && c <= '9') || c == '-';
+        });
+        const bool bare_literal = value == "True" || value == "False" || number;
+        if (quoted) value = value.substr(1, value.size() - 2);
+        const bool known = quoted || bare_literal;
+        const SourceRange value_range = range_at(text, entry.value_offset, entry.value.size());
+        client.values[entry.key] = known ? text::to_lower(value) : std::string();
+        client.value_ranges[entry.key] = value_range;
+        auto setting = setting_of(entry.key, true);
+        if (!setting || setting->role != role || !known) continue;
+        setting->value = text::to_lower(value);
+        setting->range = value_range;
+        out.push_back(std::move(*setting));
+      }
+      if (clients != nullptr) clients->push_back(std::move(client));
+    }
+  }
+}
+
 }  // namespace
 
 bool may_hold_client_settings(std::string_view path) {
   const std::string name = text::to_lower(text::basename(path));
-  return name.ends_with(".properties") || name.ends_with(".yaml") || name.ends_with(".yml");
+  return name.ends_with(".properties") || name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".py");
 }
 
 std::vector<ClientSetting> client_settings(const engine::FileContext& file) {
   std::vector<ClientSetting> out;
   const std::string_view path = file.file().path;
-  if (!may_hold_client_settings(path)) return out;
+  if (!may_hold_client_settings(path) || workspace::is_test_source(path) || workspace::is_test_artifact(path))
+    return out;
   const std::string_view text = file.text();
   // A cheap test first: every setting read has one of these words in its key.
   const bool mentions = text::icontains(text, "acks") || text::icontains(text, "idempotence") ||
@@ -178,10 +357,23 @@ std::vector<ClientSetting> client_settings(const engine::FileContext& file) {
   if (!mentions) return out;
   if (text::to_lower(path).ends_with(".properties")) {
     from_properties(file, out);
+  } else if (text::to_lower(path).ends_with(".py")) {
+    from_python(file, out, nullptr);
   } else {
     from_yaml(file, out);
   }
   return out;
+}
+
+std::vector<LibrdkafkaClient> librdkafka_clients(const engine::FileContext& file) {
+  std::vector<LibrdkafkaClient> clients;
+  // Tests build clients against mocks and test brokers with whatever a case needs.
+  if (!text::to_lower(file.file().path).ends_with(".py") || workspace::is_test_source(file.file().path) ||
+      workspace::is_test_artifact(file.file().path))
+    return clients;
+  std::vector<ClientSetting> settings;
+  from_python(file, settings, &clients);
+  return clients;
 }
 
 }  // namespace constable::checks::kafka

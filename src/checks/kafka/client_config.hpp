@@ -6,6 +6,7 @@
 // YAML environments (`SPRING_KAFKA_PRODUCER_ACKS`). Only settings written
 // out are read: what a client does by default is each check's business.
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,8 +27,25 @@ struct ClientSetting {
   SourceRange range{};   // the value
 };
 
-// Whether `path` is a file client settings are read from (.properties, .yaml, .yml).
+// A client a program creates with its whole configuration in view: confluent-kafka's
+// `Producer({...})` / `Consumer(conf)` in Python, with `conf` a dict literal of the
+// same file. librdkafka's defaults apply to what the configuration leaves out.
+struct LibrdkafkaClient {
+  ClientRole role = ClientRole::producer;
+  std::string constructor;  // "Producer", "DeserializingConsumer", ...
+  SourceRange range{};      // the constructor's name at the call
+  // Every key the configuration sets, with its value when a literal (lower-case, unquoted;
+  // "" for a variable or a call) and where that value is.
+  std::map<std::string, std::string> values;
+  std::map<std::string, SourceRange> value_ranges;
+};
+
+// Whether `path` is a file client settings are read from (.properties, .yaml,
+// .yml, and Python sources for confluent-kafka clients).
 bool may_hold_client_settings(std::string_view path);
+
+// confluent-kafka clients of a Python file whose configuration is a dict literal.
+std::vector<LibrdkafkaClient> librdkafka_clients(const engine::FileContext& file);
 
 // The producer and consumer settings of a configuration file; values that are
 // placeholders (`${KAFKA_ACKS}`) are left out.

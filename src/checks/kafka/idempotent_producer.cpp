@@ -24,7 +24,8 @@ constexpr engine::CheckInfo kInfo{
         "is set; Dapr's pubsub.kafka component has no such setting. The check reports producers whose "
         "configuration switches idempotence off, explicitly or, on the Java client, with settings it "
         "cannot be idempotent with (retries=0, more than 5 requests in flight): Java properties, Spring "
-        "Boot and Spring Cloud Stream settings, Compose environments.",
+        "Boot and Spring Cloud Stream settings, Compose environments; and Python confluent-kafka producers "
+        "whose configuration, a dict literal in the same file, leaves enable.idempotence out.",
     .remediation =
         "Set enable.idempotence to true (or remove the setting on a Java client, which defaults to true), "
         "with acks=all and retries left at their defaults.",
@@ -49,6 +50,10 @@ class IdempotentProducerCheck final : public engine::Check {
   bool judges_path(std::string_view path) const override { return may_hold_client_settings(path); }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
+    if (text::to_lower(file.file().path).ends_with(".py")) {
+      check_librdkafka(file, out);
+      return;
+    }
     const auto settings = client_settings(file);
     // Set to true, idempotence is what the client asked for: a conflicting setting then fails at start-up.
     const bool asked_for = std::any_of(settings.begin(), settings.end(), [](const ClientSetting& s) {
@@ -72,6 +77,29 @@ class IdempotentProducerCheck final : public engine::Check {
                                "idempotent",
                                setting.key, setting.value),
                    setting.key);
+      }
+    }
+  }
+
+ private:
+  // librdkafka producers are not idempotent unless their configuration says so.
+  static void check_librdkafka(const engine::FileContext& file, engine::Emitter& out) {
+    for (const auto& client : librdkafka_clients(file)) {
+      // A transactional producer is idempotent whatever enable.idempotence says.
+      if (client.role != ClientRole::producer || client.values.contains("transactional.id")) continue;
+      const auto setting = client.values.find("enable.idempotence");
+      if (setting == client.values.end()) {
+        out.report(client.range,
+                   fmt::format("confluent-kafka {} is created without enable.idempotence: librdkafka defaults it to "
+                               "false, so a retried send can write a record twice, or out of order",
+                               client.constructor),
+                   client.constructor + " enable.idempotence");
+      } else if (setting->second == "false" || setting->second == "0") {
+        out.report(client.value_ranges.at(setting->first),
+                   fmt::format("enable.idempotence of confluent-kafka {} is False: a retried send can write a "
+                               "record twice, or out of order",
+                               client.constructor),
+                   client.constructor + " enable.idempotence");
       }
     }
   }
