@@ -195,6 +195,8 @@ std::size_t Value::size() const {
 }
 
 const Value* Value::get(const Value& key) const {
+  // Most lookups are by a string key: compare the strings only.
+  if (kind_ == Kind::object && key.kind_ == Kind::string) return get(std::string_view(key.as_string()));
   if (kind_ == Kind::object) {
     const auto& list = entries();
     auto it = std::lower_bound(list.begin(), list.end(), key,
