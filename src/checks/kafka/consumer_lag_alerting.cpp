@@ -24,8 +24,8 @@ constexpr engine::CheckInfo kInfo{
     .rationale =
         "Consumer lag, the records written but not yet consumed, is how a stuck or too slow consumer shows: "
         "without an alert on it, events pile up unnoticed until someone asks where they went. A repository "
-        "that declares Kafka topics (Strimzi KafkaTopic objects, Dapr pubsub.kafka components, "
-        "topic-creating commands) needs a Prometheus alerting rule on consumer lag (kafka-exporter's "
+        "that declares Kafka topics (Strimzi KafkaTopic objects, Dapr Kafka components, topic-creating "
+        "commands in scripts, Makefiles and Dockerfiles) needs a Prometheus alerting rule on consumer lag (kafka-exporter's "
         "kafka_consumergroup_lag, KMinion's, Burrow's, the clients' records-lag metrics: an expression naming "
         "a lag metric of consumers or Kafka), and one whose threshold is above the constitution's figure "
         "lets lag grow past it silently. Alerting rules are read as observability's checks read them "
@@ -66,8 +66,9 @@ std::optional<Evidence> kafka_evidence(const engine::RepositoryContext& reposito
     const bool manifest_like =
         file.kind == FileKind::yaml || file.kind == FileKind::json || file.kind == FileKind::helm_template;
     const std::string name = text::to_lower(text::basename(file.path));
-    const bool script_like = file.kind == FileKind::markdown || file.kind == FileKind::dockerfile ||
-                             name == "makefile" || name.ends_with(".mk") || name.ends_with(".sh");
+    // Documentation showing how to create a topic is no sign the project runs one: Markdown is not read.
+    const bool script_like =
+        file.kind == FileKind::dockerfile || name == "makefile" || name.ends_with(".mk") || name.ends_with(".sh");
     if (!manifest_like && !script_like) continue;
     const std::string* content = repository.text(file);
     if (content == nullptr) continue;
@@ -82,7 +83,7 @@ std::optional<Evidence> kafka_evidence(const engine::RepositoryContext& reposito
       }
     }
     if (script_like) {
-      const auto topics = topics_in_text(file.path, *content, file.kind == FileKind::markdown);
+      const auto topics = topics_in_text(file.path, *content, false);
       if (!topics.empty())
         return Evidence{file.path, topics.front().declaration.line, "a command that creates topics"};
     }

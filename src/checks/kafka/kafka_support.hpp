@@ -3,7 +3,10 @@
 // from Strimzi KafkaTopic objects (manifests and rendered charts) and from
 // topic-creating command lines (`kafka-topics --create`, `rpk topic create`,
 // `confluent kafka topic create`) in scripts, Makefiles, Dockerfiles, YAML
-// (Compose, CI, Job manifests, chart templates) and Markdown code blocks.
+// (Compose, CI, Job and ConfigMap manifests, rendered charts) and Markdown
+// code blocks. Names and counts that are variables or placeholders are not
+// guessed: a literal a script assigns (`TOPIC=orders.order.created`, `for t in
+// a b`) is used, anything else leaves that part unjudged.
 
 #include <map>
 #include <optional>
@@ -71,7 +74,7 @@ TopicInventory collect_topics(const engine::ManifestContext& context);
 void report(engine::Emitter& out, const TopicDeclaration& topic, const Place& place, std::string message);
 
 // Command lines of a script, Makefile, Dockerfile or Markdown file (its
-// fenced code blocks only) that create topics.
+// code blocks only) that create topics.
 std::vector<TopicDeclaration> topics_in_text(std::string_view path, std::string_view text, bool markdown);
 
 }  // namespace constable::checks::kafka
