@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "checks/common/secret_heuristics.hpp"
 #include "checks/dapr/dapr_checks.hpp"
@@ -87,24 +88,24 @@ bool is_credential_name(std::string_view name) {
   return std::find(kKeyOwners.begin(), kKeyOwners.end(), words[words.size() - 2]) != kKeyOwners.end();
 }
 
-// Where a connection string or URL embeds a credential that is stated, not
-// referred to: byte spans of the credential in `value`.
-std::vector<std::pair<std::size_t, std::size_t>> embedded_credentials(std::string_view value) {
-  std::vector<std::pair<std::size_t, std::size_t>> spans;
+// Whether a connection string or URL embeds a credential that is stated,
+// not referred to or left as a placeholder.
+bool has_embedded_credential(std::string_view value) {
   const std::string lower = text::to_lower(value);
   // ADO.NET, libpq and Azure shapes: "...;Password=...;", "password=... port=...", "AccountKey=...".
   for (std::string_view field : {"password=", "pwd=", "accountkey=", "sharedaccesskey="}) {
     for (std::size_t at = lower.find(field); at != std::string::npos; at = lower.find(field, at + 1)) {
+      // "dbpwd=" is another field.
       if (at > 0 && std::isalnum(static_cast<unsigned char>(lower[at - 1])) != 0) continue;
       const std::size_t begin = at + field.size();
       std::size_t end = value.find_first_of("; \t\n&", begin);
       if (end == std::string_view::npos) end = value.size();
-      if (end > begin && !secrets::is_placeholder(value.substr(begin, end - begin))) spans.emplace_back(begin, end);
+      if (end > begin && !secrets::is_placeholder(value.substr(begin, end - begin))) return true;
     }
   }
   for (const auto& [begin, end] : text::url_credential_spans(value, false))
-    if (!secrets::is_placeholder(value.substr(begin, end - begin))) spans.emplace_back(begin, end);
-  return spans;
+    if (!secrets::is_placeholder(value.substr(begin, end - begin))) return true;
+  return false;
 }
 
 // A value naming the file that holds the credential (Pulsar's `privateKey:
@@ -145,7 +146,7 @@ class ComponentSecretsCheck final : public engine::Check {
         if (is_credential_name(name->str())) {
           if (secrets::is_placeholder(literal) || names_a_file(literal) || is_dummy(literal, name->str())) continue;
           what = fmt::format("sets {} to a literal value", name->str());
-        } else if (!embedded_credentials(literal).empty()) {
+        } else if (has_embedded_credential(literal)) {
           what = fmt::format("embeds a credential in the literal {}", name->str());
         } else {
           continue;

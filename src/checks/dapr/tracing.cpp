@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <optional>
+#include <set>
 
 #include "checks/dapr/dapr_checks.hpp"
 #include "checks/dapr/dapr_support.hpp"
@@ -29,8 +30,8 @@ constexpr engine::CheckInfo kInfo{
         "(`tracing.otel.endpointAddress`, OTLP) for \"OpenTelemetry\"; `tracing.zipkin.endpointAddress` counts "
         "only when the clause names Zipkin or when its host is an OpenTelemetry Collector (`otel` in the "
         "name) receiving Zipkin. A repository with Dapr Components and no Configuration is a finding too: "
-        "what the sidecars get then is not in version control (in Kubernetes, tracing is off; in "
-        "self-hosted mode, whatever `dapr init` left in ~/.dapr/config.yaml). The control plane's "
+        "what the sidecars get then is not in version control (in Kubernetes, Dapr's defaults, which name no "
+        "exporter; in self-hosted mode, whatever `dapr init` left in ~/.dapr/config.yaml). The control plane's "
         "`daprsystem` Configuration is not judged, nor a Configuration without tracing beside one with tracing in "
         "the same directory (daprd merges several `--config` files).",
     .remediation =
@@ -87,11 +88,14 @@ class TracingCheck final : public engine::Check {
       check_configuration(*configuration, traced_beside(*configuration, dapr.configurations), out);
     if (!dapr.configurations.empty() || dapr.components.empty()) return;
     const kube::Object& first = *dapr.components.front();
+    // A chart rendered for several environments holds each component once per render.
+    std::set<std::string> names;
+    for (const kube::Object* component : dapr.components) names.insert(component->name);
     engine::Emission e = kubernetes::emission_at(
         first, nullptr,
         fmt::format("the repository declares {} Dapr component{} (first: '{}') but no Dapr Configuration: "
                     "nothing in version control enables tracing with {}",
-                    dapr.components.size(), dapr.components.size() == 1 ? "" : "s", first.name, exporters()));
+                    names.size(), names.size() == 1 ? "" : "s", first.name, exporters()));
     e.anchor = "no Dapr Configuration";
     out.emit(std::move(e));
   }
