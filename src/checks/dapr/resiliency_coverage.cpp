@@ -28,8 +28,8 @@ constexpr engine::CheckInfo kInfo{
         "of the state, pub/sub, bindings, configuration, lock and secret store building blocks, so every "
         "such Component must be named under `spec.targets.components` of a Resiliency (in its namespace when "
         "both declare one). Not judged: middleware and name resolution components (they run in the "
-        "sidecar's pipeline; Resiliency does not target them), the local file and environment secret stores "
-        "and in-memory stores (nothing there fails transiently), and component types this check does not know.",
+        "sidecar's pipeline; Resiliency does not target them), the local file and environment secret stores, "
+        "the local storage binding and in-memory stores (nothing there fails transiently), and component types this check does not know.",
     .remediation =
         "Add the component under `spec.targets.components` of a Resiliency, with the outbound (and, for "
         "pub/sub and input bindings, inbound) timeout, retry and circuitBreaker policies it needs.",
@@ -49,7 +49,9 @@ constexpr engine::CheckInfo kInfo{
 // Whether Dapr applies Resiliency policies to a component of this type.
 bool resiliency_applies(std::string_view type) {
   const std::string t = text::to_lower(type);
-  if (t.starts_with("secretstores.local.") || t == "state.in-memory" || t == "pubsub.in-memory") return false;
+  if (t.starts_with("secretstores.local.") || t == "state.in-memory" || t == "pubsub.in-memory" ||
+      t == "bindings.localstorage")
+    return false;
   static constexpr std::array<std::string_view, 6> kTargets = {"state.",         "pubsub.", "bindings.",
                                                                "configuration.", "lock.",   "secretstores."};
   for (std::string_view prefix : kTargets)
