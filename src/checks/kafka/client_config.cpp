@@ -244,7 +244,7 @@ SourceRange range_at(std::string_view text, std::size_t offset, std::size_t leng
 // confluent-kafka's Producer and Consumer (and their serializing variants) built from a dict
 // literal, inline or assigned to a name earlier in the file.
 void from_python(const engine::FileContext& file, std::vector<ClientSetting>& out,
-                 std::vector<LibrdkafkaClient>* clients) {
+                 std::vector<CodeClient>* clients) {
   const std::string_view text = file.text();
   if (text.find("confluent_kafka") == std::string_view::npos) return;
   static constexpr std::pair<std::string_view, ClientRole> kConstructors[] = {
@@ -309,7 +309,8 @@ void from_python(const engine::FileContext& file, std::vector<ClientSetting>& ou
       if (open == std::string_view::npos) continue;
       const auto entries = python_dict(text, open);
       if (!entries) continue;
-      LibrdkafkaClient client{role, std::string(constructor), range_at(text, at, constructor.size()), {}, {}};
+      CodeClient client{role, "confluent-kafka", std::string(constructor),
+                        range_at(text, at, constructor.size()), {}, {}};
       for (const auto& entry : *entries) {
         std::string value = entry.value;
         const bool quoted =
@@ -334,11 +335,172 @@ void from_python(const engine::FileContext& file, std::vector<ClientSetting>& ou
   }
 }
 
+// A JavaScript object literal's top-level properties from `open` (its `{`):
+// nullopt when one is spread (`...defaults`) or computed, or the literal does
+// not close. Values are kept as written.
+std::optional<std::vector<DictEntry>> js_object(std::string_view text, std::size_t open) {
+  std::vector<DictEntry> entries;
+  std::size_t i = open + 1;
+  auto skip_space_and_comments = [&] {
+    while (i < text.size()) {
+      if (text.substr(i).starts_with("//")) {
+        while (i < text.size() && text[i] != '\n') ++i;
+      } else if (text.substr(i).starts_with("/*")) {
+        const auto end = text.find("*/", i + 2);
+        i = end == std::string_view::npos ? text.size() : end + 2;
+      } else if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
+        ++i;
+      } else {
+        break;
+      }
+    }
+  };
+  auto string_end = [&](std::size_t at) -> std::size_t {
+    const char quote = text[at];
+    for (std::size_t k = at + 1; k < text.size(); ++k) {
+      if (text[k] == '\\') ++k;
+      else if (text[k] == quote) return k + 1;
+    }
+    return std::string_view::npos;
+  };
+  auto identifier_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+  };
+  while (true) {
+    skip_space_and_comments();
+    if (i >= text.size()) return std::nullopt;
+    if (text[i] == '}') return entries;
+    DictEntry entry;
+    if (text[i] == '\'' || text[i] == '"') {
+      const std::size_t end = string_end(i);
+      if (end == std::string_view::npos) return std::nullopt;
+      entry.key = std::string(text.substr(i + 1, end - i - 2));
+      i = end;
+    } else if (identifier_char(text[i])) {
+      const std::size_t start = i;
+      while (i < text.size() && identifier_char(text[i])) ++i;
+      entry.key = std::string(text.substr(start, i - start));
+    } else {
+      return std::nullopt;  // `...spread` or `[computed]`
+    }
+    skip_space_and_comments();
+    if (i < text.size() && (text[i] == ',' || text[i] == '}')) {  // shorthand `{ idempotent }`: a variable
+      entry.value_offset = i;
+      entries.push_back(std::move(entry));
+      if (text[i] == ',') ++i;
+      continue;
+    }
+    if (i >= text.size() || text[i] != ':') {
+      // A method (`eachMessage(...) {}`): skip its parameters and body.
+      int depth = 0;
+      while (i < text.size()) {
+        if (text[i] == '(' || text[i] == '{') ++depth;
+        if (text[i] == ')' || text[i] == '}') {
+          if (depth == 0) break;
+          if (--depth == 0 && text[i] == '}') {
+            ++i;
+            break;
+          }
+        }
+        ++i;
+      }
+      entry.value_offset = i;
+      entries.push_back(std::move(entry));
+      skip_space_and_comments();
+      if (i < text.size() && text[i] == ',') ++i;
+      continue;
+    }
+    ++i;
+    skip_space_and_comments();
+    entry.value_offset = i;
+    int depth = 0;
+    while (i < text.size()) {
+      const char c = text[i];
+      if (c == '\'' || c == '"' || c == '`') {
+        const std::size_t end = string_end(i);
+        if (end == std::string_view::npos) return std::nullopt;
+        i = end;
+        continue;
+      }
+      if (text.substr(i).starts_with("//")) {
+        while (i < text.size() && text[i] != '\n') ++i;
+        continue;
+      }
+      if (c == '(' || c == '[' || c == '{') ++depth;
+      if (c == ')' || c == ']' || c == '}') {
+        if (depth == 0) break;
+        --depth;
+      }
+      if (c == ',' && depth == 0) break;
+      ++i;
+    }
+    if (i >= text.size()) return std::nullopt;
+    entry.value = std::string(text::trim(text.substr(entry.value_offset, i - entry.value_offset)));
+    entries.push_back(std::move(entry));
+    if (text[i] == ',') ++i;
+  }
+}
+
+// kafkajs: `<kafka>.producer({...})` (or `()`), and a consumer's `.run({...})`
+// (its object names eachMessage or eachBatch, which is how kafkajs's run is told
+// from any other).
+void from_kafkajs(const engine::FileContext& file, std::vector<CodeClient>& clients) {
+  const std::string_view text = file.text();
+  if (text.find("kafkajs") == std::string_view::npos) return;
+  auto literal_value = [](const std::string& value) -> std::string {
+    if (value == "true" || value == "false") return value;
+    if (!value.empty() && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return value;
+    return {};
+  };
+  for (const auto& [method, role] : {std::pair{std::string_view(".producer("), ClientRole::producer},
+                                     std::pair{std::string_view(".run("), ClientRole::consumer}}) {
+    for (std::size_t at = text.find(method); at != std::string_view::npos; at = text.find(method, at + 1)) {
+      std::size_t i = at + method.size();
+      while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')) ++i;
+      std::vector<DictEntry> entries;
+      if (i < text.size() && text[i] == ')') {
+        if (role == ClientRole::consumer) continue;  // `run()` with nothing to run is not kafkajs's
+      } else if (i < text.size() && text[i] == '{') {
+        auto parsed = js_object(text, i);
+        if (!parsed) continue;
+        entries = std::move(*parsed);
+      } else {
+        continue;  // a configuration from elsewhere: not judged
+      }
+      if (role == ClientRole::consumer &&
+          std::none_of(entries.begin(), entries.end(), [](const DictEntry& e) {
+            return e.key == "eachMessage" || e.key == "eachBatch";
+          }))
+        continue;
+      const std::string_view name = method.substr(1, method.size() - 2);
+      CodeClient client{role, "kafkajs", std::string(name), range_at(text, at + 1, name.size()), {}, {}};
+      for (const auto& entry : entries) {
+        client.values[entry.key] = literal_value(entry.value);
+        client.value_ranges[entry.key] = range_at(text, entry.value_offset, entry.value.size());
+      }
+      clients.push_back(std::move(client));
+    }
+  }
+}
+
+bool is_script_source(std::string_view lower_name) {
+  for (std::string_view ext : {".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"})
+    if (lower_name.ends_with(ext)) return !lower_name.ends_with(".d.ts");
+  return false;
+}
+
 }  // namespace
+
+bool is_client_source(std::string_view path) {
+  const std::string name = text::to_lower(text::basename(path));
+  return name.ends_with(".py") || is_script_source(name);
+}
 
 bool may_hold_client_settings(std::string_view path) {
   const std::string name = text::to_lower(text::basename(path));
-  return name.ends_with(".properties") || name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".py");
+  return name.ends_with(".properties") || name.ends_with(".yaml") || name.ends_with(".yml") ||
+         is_client_source(path);
 }
 
 std::vector<ClientSetting> client_settings(const engine::FileContext& file) {
@@ -359,20 +521,26 @@ std::vector<ClientSetting> client_settings(const engine::FileContext& file) {
     from_properties(file, out);
   } else if (text::to_lower(path).ends_with(".py")) {
     from_python(file, out, nullptr);
+  } else if (is_client_source(path)) {
+    return out;  // kafkajs clients are judged as clients (code_clients), not as settings
   } else {
     from_yaml(file, out);
   }
   return out;
 }
 
-std::vector<LibrdkafkaClient> librdkafka_clients(const engine::FileContext& file) {
-  std::vector<LibrdkafkaClient> clients;
+std::vector<CodeClient> code_clients(const engine::FileContext& file) {
+  std::vector<CodeClient> clients;
+  const std::string_view path = file.file().path;
   // Tests build clients against mocks and test brokers with whatever a case needs.
-  if (!text::to_lower(file.file().path).ends_with(".py") || workspace::is_test_source(file.file().path) ||
-      workspace::is_test_artifact(file.file().path))
+  if (!is_client_source(path) || workspace::is_test_source(path) || workspace::is_test_artifact(path))
     return clients;
-  std::vector<ClientSetting> settings;
-  from_python(file, settings, &clients);
+  if (text::to_lower(path).ends_with(".py")) {
+    std::vector<ClientSetting> settings;
+    from_python(file, settings, &clients);
+  } else {
+    from_kafkajs(file, clients);
+  }
   return clients;
 }
 

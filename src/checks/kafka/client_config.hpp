@@ -27,12 +27,15 @@ struct ClientSetting {
   SourceRange range{};   // the value
 };
 
-// A client a program creates with its whole configuration in view: confluent-kafka's
-// `Producer({...})` / `Consumer(conf)` in Python, with `conf` a dict literal of the
-// same file. librdkafka's defaults apply to what the configuration leaves out.
-struct LibrdkafkaClient {
+// A client a program creates with its whole configuration in view:
+// confluent-kafka's `Producer({...})` / `Consumer(conf)` in Python, with `conf`
+// a dict literal of the same file (librdkafka's defaults apply to what it
+// leaves out), and kafkajs's `kafka.producer({...})` and `consumer.run({...})`
+// in JavaScript and TypeScript.
+struct CodeClient {
   ClientRole role = ClientRole::producer;
-  std::string constructor;  // "Producer", "DeserializingConsumer", ...
+  std::string library;      // "confluent-kafka" or "kafkajs"
+  std::string constructor;  // "Producer", "DeserializingConsumer", "producer", "run"
   SourceRange range{};      // the constructor's name at the call
   // Every key the configuration sets, with its value when a literal (lower-case, unquoted;
   // "" for a variable or a call) and where that value is.
@@ -41,11 +44,14 @@ struct LibrdkafkaClient {
 };
 
 // Whether `path` is a file client settings are read from (.properties, .yaml,
-// .yml, and Python sources for confluent-kafka clients).
+// .yml; Python, JavaScript and TypeScript sources for clients made in code).
 bool may_hold_client_settings(std::string_view path);
+// Whether `path` is a source file clients are made in (CodeClient).
+bool is_client_source(std::string_view path);
 
-// confluent-kafka clients of a Python file whose configuration is a dict literal.
-std::vector<LibrdkafkaClient> librdkafka_clients(const engine::FileContext& file);
+// The clients a Python (confluent-kafka) or JavaScript/TypeScript (kafkajs)
+// file makes with a literal configuration; tests are left out.
+std::vector<CodeClient> code_clients(const engine::FileContext& file);
 
 // The producer and consumer settings of a configuration file; values that are
 // placeholders (`${KAFKA_ACKS}`) are left out.

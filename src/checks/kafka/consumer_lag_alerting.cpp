@@ -25,13 +25,13 @@ constexpr engine::CheckInfo kInfo{
         "Consumer lag, the records written but not yet consumed, is how a stuck or too slow consumer shows: "
         "without an alert on it, events pile up unnoticed until someone asks where they went. A repository "
         "that declares Kafka topics (Strimzi KafkaTopic objects, Dapr Kafka components, topic-creating "
-        "commands in scripts, Makefiles and Dockerfiles) needs a Prometheus alerting rule on consumer lag (kafka-exporter's "
-        "kafka_consumergroup_lag, KMinion's, Burrow's, the clients' records-lag metrics: an expression naming "
-        "a lag metric of consumers or Kafka), and one whose threshold is above the constitution's figure "
-        "lets lag grow past it silently. Alerting rules are read as observability's checks read them "
-        "(PrometheusRule objects, rule files, Helm values); only a whole expression `<lag> > <number>` is "
-        "compared with the figure. A repository with no alerting rule at all is not judged: its alerts live "
-        "elsewhere, where this check cannot see them.",
+        "commands in scripts, Makefiles and Dockerfiles) needs a Prometheus alerting rule on consumer lag "
+        "(kafka-exporter's kafka_consumergroup_lag, KMinion's, Burrow's, the clients' records-lag metrics: "
+        "an expression naming a lag metric of consumers or Kafka), and one whose threshold is above the "
+        "constitution's figure lets lag grow past it silently. Alerting rules are read as observability's "
+        "checks read them (PrometheusRule objects, rule files, Helm values); only a whole expression "
+        "`<lag> > <number>` is compared with the figure. A repository with no alerting rule at all is not "
+        "judged: its alerts live elsewhere, where this check cannot see them.",
     .remediation =
         "Add an alerting rule on consumer lag, e.g. `sum by (consumergroup, topic) (kafka_consumergroup_lag) > "
         "1000` in a PrometheusRule, at or below the constitution's figure, with a runbook.",

@@ -21,10 +21,10 @@ constexpr engine::CheckInfo kInfo{
         "for good. At-least-once delivery needs the offset committed after the work is done. The Java "
         "client and librdkafka auto-commit by default, Spring Kafka does not (since 2.3) unless told to; "
         "the check reports consumers whose configuration turns auto-commit on: Java properties, Spring "
-        "Boot and Spring Cloud Stream settings, Compose environments; and Python confluent-kafka consumers "
+        "Boot and Spring Cloud Stream settings, Compose environments; Python confluent-kafka consumers "
         "whose configuration, a dict literal in the same file, leaves enable.auto.commit on without "
         "enable.auto.offset.store set to False (storing offsets after processing makes the timer commit only "
-        "processed records).",
+        "processed records); and kafkajs consumers whose `run({ eachMessage })` leaves autoCommit on.",
     .remediation =
         "Set enable.auto.commit to false and commit after processing (Spring Kafka's container does this "
         "with its default AckMode.BATCH; plain clients call commitSync or commitAsync).",
@@ -43,8 +43,8 @@ class ConsumerManualCommitCheck final : public engine::Check {
   bool judges_path(std::string_view path) const override { return may_hold_client_settings(path); }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
-    if (text::to_lower(file.file().path).ends_with(".py")) {
-      check_librdkafka(file, out);
+    if (is_client_source(file.file().path)) {
+      check_code(file, out);
       return;
     }
     for (const auto& setting : client_settings(file)) {
@@ -59,30 +59,31 @@ class ConsumerManualCommitCheck final : public engine::Check {
   }
 
  private:
-  // librdkafka consumers commit on a timer unless told not to; storing offsets explicitly
-  // (enable.auto.offset.store False) makes the timer commit only what the program processed.
-  static void check_librdkafka(const engine::FileContext& file, engine::Emitter& out) {
-    // A consumer that never polls (one asking for watermarks or committed offsets) commits nothing.
+  // librdkafka and kafkajs consumers commit on a timer unless told not to; storing offsets explicitly
+  // (librdkafka's enable.auto.offset.store False) makes the timer commit only what the program processed.
+  static void check_code(const engine::FileContext& file, engine::Emitter& out) {
+    // A Python consumer that never polls (one asking for watermarks or committed offsets) commits nothing.
     const bool consumes = file.text().find(".poll(") != std::string_view::npos ||
                           file.text().find(".consume(") != std::string_view::npos;
-    if (!consumes) return;
-    for (const auto& client : librdkafka_clients(file)) {
+    for (const auto& client : code_clients(file)) {
       if (client.role != ClientRole::consumer) continue;
+      const bool kafkajs = client.library == "kafkajs";
+      if (!kafkajs && !consumes) continue;
       const auto store = client.values.find("enable.auto.offset.store");
       if (store != client.values.end() && (store->second == "false" || store->second == "0")) continue;
-      const auto commit = client.values.find("enable.auto.commit");
+      const std::string key = kafkajs ? "autoCommit" : "enable.auto.commit";
+      const auto commit = client.values.find(key);
       if (commit == client.values.end()) {
         out.report(client.range,
-                   fmt::format("confluent-kafka {} is created without enable.auto.commit: librdkafka commits "
-                               "offsets on a timer by default, processed or not",
-                               client.constructor),
-                   client.constructor + " enable.auto.commit");
+                   fmt::format("{} {} is made without {}: {} commits offsets on a timer by default, processed or not",
+                               client.library, client.constructor, key, kafkajs ? "kafkajs" : "librdkafka"),
+                   client.constructor + " " + key);
       } else if (commit->second == "true" || commit->second == "1") {
         out.report(client.value_ranges.at(commit->first),
-                   fmt::format("enable.auto.commit of confluent-kafka {} is True: offsets are committed on a timer, "
-                               "processed or not, and enable.auto.offset.store is not False",
-                               client.constructor),
-                   client.constructor + " enable.auto.commit");
+                   fmt::format("{} of {} {} is true: offsets are committed on a timer, processed or not{}", key,
+                               client.library, client.constructor,
+                               kafkajs ? "" : ", and enable.auto.offset.store is not False"),
+                   client.constructor + " " + key);
       }
     }
   }

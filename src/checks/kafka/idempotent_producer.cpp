@@ -24,8 +24,9 @@ constexpr engine::CheckInfo kInfo{
         "is set; Dapr's pubsub.kafka component has no such setting. The check reports producers whose "
         "configuration switches idempotence off, explicitly or, on the Java client, with settings it "
         "cannot be idempotent with (retries=0, more than 5 requests in flight): Java properties, Spring "
-        "Boot and Spring Cloud Stream settings, Compose environments; and Python confluent-kafka producers "
-        "whose configuration, a dict literal in the same file, leaves enable.idempotence out.",
+        "Boot and Spring Cloud Stream settings, Compose environments; and producers made in code with "
+        "their whole configuration in view that leave idempotence out: Python confluent-kafka (a dict "
+        "literal) and kafkajs (`kafka.producer({...})`, whose `idempotent` defaults to false).",
     .remediation =
         "Set enable.idempotence to true (or remove the setting on a Java client, which defaults to true), "
         "with acks=all and retries left at their defaults.",
@@ -50,8 +51,8 @@ class IdempotentProducerCheck final : public engine::Check {
   bool judges_path(std::string_view path) const override { return may_hold_client_settings(path); }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
-    if (text::to_lower(file.file().path).ends_with(".py")) {
-      check_librdkafka(file, out);
+    if (is_client_source(file.file().path)) {
+      check_code(file, out);
       return;
     }
     const auto settings = client_settings(file);
@@ -82,24 +83,25 @@ class IdempotentProducerCheck final : public engine::Check {
   }
 
  private:
-  // librdkafka producers are not idempotent unless their configuration says so.
-  static void check_librdkafka(const engine::FileContext& file, engine::Emitter& out) {
-    for (const auto& client : librdkafka_clients(file)) {
+  // librdkafka and kafkajs producers are not idempotent unless their configuration says so.
+  static void check_code(const engine::FileContext& file, engine::Emitter& out) {
+    for (const auto& client : code_clients(file)) {
       // A transactional producer is idempotent whatever enable.idempotence says.
       if (client.role != ClientRole::producer || client.values.contains("transactional.id")) continue;
-      const auto setting = client.values.find("enable.idempotence");
+      const bool kafkajs = client.library == "kafkajs";
+      const std::string key = kafkajs ? "idempotent" : "enable.idempotence";
+      const auto setting = client.values.find(key);
       if (setting == client.values.end()) {
         out.report(client.range,
-                   fmt::format("confluent-kafka {} is created without enable.idempotence: librdkafka defaults it to "
-                               "false, so a retried send can write a record twice, or out of order",
-                               client.constructor),
-                   client.constructor + " enable.idempotence");
+                   fmt::format("{} {} is created without {}: {} defaults it to false, so a retried send can write "
+                               "a record twice, or out of order",
+                               client.library, client.constructor, key, kafkajs ? "kafkajs" : "librdkafka"),
+                   client.constructor + " " + key);
       } else if (setting->second == "false" || setting->second == "0") {
         out.report(client.value_ranges.at(setting->first),
-                   fmt::format("enable.idempotence of confluent-kafka {} is False: a retried send can write a "
-                               "record twice, or out of order",
-                               client.constructor),
-                   client.constructor + " enable.idempotence");
+                   fmt::format("{} of {} {} is false: a retried send can write a record twice, or out of order", key,
+                               client.library, client.constructor),
+                   client.constructor + " " + key);
       }
     }
   }
