@@ -28,6 +28,7 @@ PLAIN = {
     "constitution": ["tests/fixtures/constitution/*.md", "examples/**/CONSTITUTION.md",
                      "examples/**/.specify/memory/constitution.md"],
     "config": ["examples/**/.constable.yaml", "tests/fixtures/**/.constable.yaml"],
+    "rego": ["tests/fixtures/rego/**/*.rego"],
     "gherkin": ["tests/fixtures/**/*.feature", "examples/**/*.feature"],
     "ci": ["tests/fixtures/**/ci.yml", "tests/fixtures/**/*.gitlab-ci.yml", "tests/fixtures/**/.gitlab-ci.yml",
            "tests/fixtures/**/.github/workflows/*.yml", "examples/**/.github/workflows/*.yml",

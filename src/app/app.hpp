@@ -294,6 +294,8 @@ Outcome policy_eval_cases(const std::vector<std::string>& files, bool verbose);
 Outcome policy_test(const std::filesystem::path& directory, bool verbose);
 // `policy verify PATH...`: Gatekeeper's suite.yaml files (gator verify), per case and per template.
 Outcome policy_verify(const std::vector<std::filesystem::path>& paths, bool verbose);
+// `policy export --format gatekeeper DIR`: the built-in checks with a Gatekeeper form, bound to this constitution.
+Outcome policy_export(const CommonOptions& options, const std::filesystem::path& directory);
 
 std::string version_string();
 

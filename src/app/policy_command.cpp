@@ -10,6 +10,9 @@
 #include "rego/cases.hpp"
 #include "rego/test_runner.hpp"
 #include "policy/verify.hpp"
+#include "policy/export.hpp"
+
+#include <fstream>
 
 #include <map>
 #include <set>
@@ -92,6 +95,29 @@ Outcome policy_verify(const std::vector<std::filesystem::path>& paths, bool verb
                              agrees.empty() ? 100.0 : 100.0 * static_cast<double>(agreeing) / static_cast<double>(agrees.size()));
   if (agrees.empty()) outcome.err += "constable: no Gatekeeper suite (suite.yaml, kind: Suite) found\n";
   if (failed > 0) outcome.exit_code = kExitViolations;
+  return outcome;
+}
+
+Outcome policy_export(const CommonOptions& options, const std::filesystem::path& directory) {
+  // Every check that judges Kubernetes objects applies: the export is for a cluster, not this repository.
+  const workspace::StackFacts stack{{"kubernetes", std::string(workspace::kDeploysFact)}};
+  auto session = open_detached_session(options, stack);
+  if (!session) return usage_error(session.error().to_string());
+  const auto& footer = session->constitution.version;
+  const auto policies = policy::export_gatekeeper(session->plan, footer ? footer->version : std::string("(unversioned)"));
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) return usage_error(fmt::format("cannot create {}: {}", directory.string(), ec.message()));
+  Outcome outcome;
+  for (const auto& p : policies) {
+    const auto file = directory / p.file_name;
+    std::ofstream out(file, std::ios::binary);
+    out << p.yaml;
+    if (!out) return usage_error(fmt::format("cannot write {}", file.string()));
+    outcome.out += fmt::format("{}  {}\n", file.string(), p.check_id);
+  }
+  outcome.out += fmt::format("{} ConstraintTemplates with their Constraints written to {}\n", policies.size(),
+                             directory.string());
   return outcome;
 }
 

@@ -395,6 +395,18 @@ int run(int argc, char** argv) {
   policy_verify_cmd->add_option("paths", policy_suites, "Suite files, or directories searched for suite.yaml")
       ->required();
   policy_verify_cmd->add_flag("-v,--verbose", policy_verbose, "Also list the cases that pass");
+  app::CommonOptions policy_export_options;
+  std::string policy_export_today, policy_export_format = "gatekeeper";
+  std::filesystem::path policy_export_dir;
+  auto* policy_export_cmd = policy_cmd->add_subcommand(
+      "export", "Write the built-in admission checks as Gatekeeper ConstraintTemplates with their Constraints");
+  policy_export_cmd->add_option("dir", policy_export_dir, "Directory to write them to")->required();
+  cli::choices(policy_export_cmd->add_option("--format", policy_export_format, "The policy engine's format"),
+               {"gatekeeper"})
+      ->capture_default_str();
+  policy_export_cmd->add_option("--constitution", policy_export_options.constitution,
+                                "Constitution Markdown file (else the --config file's)");
+  policy_export_cmd->add_option("--config", policy_export_options.config, "Configuration file");
 
   serve::HealthOptions health_options;
   unsigned health_timeout_ms = 2000;
@@ -483,6 +495,7 @@ int run(int argc, char** argv) {
   if (*policy_eval_cmd) return emit(app::policy_eval_cases(policy_case_files, policy_verbose), {});
   if (*policy_test_cmd) return emit(app::policy_test(policy_test_dir, policy_verbose), {});
   if (*policy_verify_cmd) return emit(app::policy_verify(policy_suites, policy_verbose), {});
+  if (*policy_export_cmd) return emit(app::policy_export(policy_export_options, policy_export_dir), {});
   if (*constitution_lint_cmd) {
     if (!constitution_today.empty()) {
       constitution_lint.today = Date::parse(constitution_today);

@@ -5,6 +5,7 @@
 // that clause in bind(), and reports violations file by file.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -195,6 +196,17 @@ class Check {
     (void)repository;
     (void)out;
   }
+  // The check as an OPA Gatekeeper policy, for `constable policy export`
+  // (src/policy/export.cpp): its Rego (rules `violation[{"msg": msg}]` over
+  // input.review.object and input.parameters, without the package line),
+  // the kinds it judges, and the parameters bind() captured as JSON. None
+  // for checks with no meaning at admission or no such form yet.
+  struct GatekeeperForm {
+    std::string rego;
+    std::vector<std::string_view> kinds;
+    std::string parameters_json;
+  };
+  virtual std::optional<GatekeeperForm> gatekeeper_form() const { return std::nullopt; }
   // Called once for manifests-scope checks, possibly concurrently with others.
   virtual void check_manifests(const ManifestContext& manifests, Emitter& out) const {
     (void)manifests;

@@ -88,6 +88,7 @@ class Evaluator::Impl {
                                 .count();
     context_.print = options_.print;
     depth_ = 0;
+    steps_ = 0;
   }
 
   bool fail(Location at, std::string message) {
@@ -139,6 +140,12 @@ class Evaluator::Impl {
   // --- bodies and expressions ----------------------------------------------
 
   bool eval_body(const Body& body, std::size_t index, Frame& frame, Continue k) {
+    // Every step through a body counts, solutions included: iterating
+    // within one expression costs steps too.
+    if (++steps_ > options_.max_steps) {
+      const Location at = body.exprs.empty() ? Location{} : body.exprs[std::min(index, body.exprs.size() - 1)].location;
+      return fail(at, fmt::format("evaluation stopped after {} steps (the limit)", options_.max_steps));
+    }
     if (index == body.exprs.size()) return k();
     return eval_expr(body.exprs[index], frame, [&] { return eval_body(body, index + 1, frame, k); });
   }
@@ -838,6 +845,7 @@ class Evaluator::Impl {
   std::vector<std::pair<std::string, Value>> mocks_;
   std::string current_file_;
   std::size_t depth_ = 0;
+  std::uint64_t steps_ = 0;
 };
 
 Evaluator::Evaluator(const Policy& policy, Value data, std::optional<Value> input, EvalOptions options)

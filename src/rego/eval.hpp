@@ -26,6 +26,12 @@ struct EvalOptions {
   std::function<void(std::string_view)> print;  // print() output; dropped when empty
   bool strict_builtin_errors = false;
   std::size_t max_depth = 2000;  // nested rule and function evaluations
+  // Steps through rule bodies (each expression entered, each solution
+  // reached) in one evaluation before it stops with an error: a
+  // policy that would run for hours (comprehensions over huge ranges) must
+  // not hang a CI run or an admission review. Twenty Gatekeeper-style rules
+  // over one object take a few thousand.
+  std::uint64_t max_steps = 50'000'000;
 };
 
 using Bindings = std::vector<std::pair<std::string, Value>>;  // by variable name, in slot order

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "formats/yaml/yaml.hpp"
+#include "policy/gatekeeper.hpp"
 
 namespace constable::testing {
 namespace {
@@ -207,6 +209,52 @@ tests:
   EXPECT_NE(r.out.find("FAIL " + (dir.path() / "suite.yaml").string() + ": labels / wrong-on-purpose"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("2 cases passed, 1 failed, 0 skipped; 0 of 1 templates agree"), std::string::npos) << r.out;
+}
+
+// The exported templates give the built-in checks' verdicts on the checks'
+// own fixtures: as many violations as each fixture expects findings.
+TEST(PolicyExport, GatekeeperTemplatesAgreeWithTheBuiltInChecksOnTheirFixtures) {
+  TempDir out;
+  auto r = constable({"policy", "export", "--format", "gatekeeper", "--constitution", excerpt().string(),
+                      out.path().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::size_t exported = 0;
+  for (const auto& entry : fs::directory_iterator(out.path())) {
+    ++exported;
+    const std::string text = read_file(entry.path());
+    auto stream = yaml::parse(text);
+    ASSERT_TRUE(stream.ok()) << entry.path();
+    ASSERT_EQ(stream.documents.size(), 2U) << entry.path();
+    auto loaded = policy::gatekeeper::load_template(stream.documents[0].root, entry.path().string());
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+    const auto constraint = policy::gatekeeper::load_constraint(stream.documents[1].root, entry.path().string());
+    const yaml::Node* check = stream.documents[0].root->at("metadata", "annotations", "constable.dev/check");
+    ASSERT_NE(check, nullptr);
+    const std::string check_id(check->str());
+    const auto fixtures = fixtures_dir() / "kubernetes" / check_id.substr(check_id.find('/') + 1);
+    ASSERT_TRUE(fs::is_directory(fixtures)) << fixtures;
+    for (const auto& fixture : fs::directory_iterator(fixtures)) {
+      if (fixture.path().extension() != ".yaml") continue;
+      const std::string source = read_file(fixture.path());
+      std::size_t expected = 0;
+      for (std::size_t at = source.find("# expect:"); at != std::string::npos; at = source.find("# expect:", at + 1)) {
+        const auto line_end = source.find('\n', at);
+        if (source.substr(at, line_end - at).find(check_id) != std::string::npos) ++expected;
+      }
+      auto documents = yaml::parse(source);
+      std::size_t violations = 0;
+      for (const auto& document : documents.documents) {
+        if (document.root == nullptr || !document.root->is_mapping()) continue;
+        const rego::Value object = rego::from_yaml(document.root);
+        if (!policy::gatekeeper::matches(constraint, object)) continue;
+        auto messages = policy::gatekeeper::review(*loaded, constraint, object);
+        ASSERT_TRUE(messages.has_value()) << messages.error().to_string();
+        violations += messages->size();
+      }
+      EXPECT_EQ(violations, expected) << check_id << " on " << fixture.path();
+    }
+  }
+  EXPECT_EQ(exported, 3U) << r.out;
 }
 
 TEST(PolicyTest, RunsTheTestRulesOfADirectory) {

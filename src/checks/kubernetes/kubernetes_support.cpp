@@ -45,6 +45,51 @@ void report(engine::Emitter& out, const kube::Object& object, const yaml::Node* 
   out.emit(std::move(e));
 }
 
+const std::string_view kPodContainersRego = R"(
+pod_spec = spec {
+  input.review.object.kind == "Pod"
+  spec := input.review.object.spec
+}
+
+pod_spec = spec {
+  input.review.object.kind == "CronJob"
+  spec := input.review.object.spec.jobTemplate.spec.template.spec
+}
+
+pod_spec = spec {
+  input.review.object.kind == "PodTemplate"
+  spec := input.review.object.template.spec
+}
+
+pod_spec = spec {
+  not input.review.object.kind in {"Pod", "CronJob", "PodTemplate"}
+  spec := input.review.object.spec.template.spec
+}
+
+pod_containers contains c if {
+  c := pod_spec.containers[_]
+  is_object(c)
+}
+
+pod_containers contains c if {
+  c := pod_spec.initContainers[_]
+  is_object(c)
+}
+
+long_running if input.review.object.kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"}
+)";
+
+std::vector<std::string_view> workload_kinds() {
+  return {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
+          "PodTemplate"};
+}
+
+std::string json_parameters(std::string_view key, const std::vector<std::string>& values) {
+  std::string out = fmt::format("{{\"{}\": [", key);
+  for (std::size_t i = 0; i < values.size(); ++i) out += fmt::format("{}\"{}\"", i > 0 ? ", " : "", values[i]);
+  return out + "]}";
+}
+
 std::string production_note(const std::string& reason) { return fmt::format(" (production: {})", reason); }
 
 const yaml::Node* container_anchor(const kube::Container& container) {

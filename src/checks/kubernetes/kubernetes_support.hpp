@@ -46,4 +46,13 @@ void for_each_image(const yaml::Node* pod_spec,
 // "a, b and c"
 std::string join_and(const std::vector<std::string>& items);
 
+// For the checks' Gatekeeper forms (engine::Check::gatekeeper_form): the
+// rule `pod_containers`, a workload's containers and init containers as
+// kube::pod_template and kube::containers find them, in Rego.
+extern const std::string_view kPodContainersRego;
+// The kinds that carry a pod template.
+std::vector<std::string_view> workload_kinds();
+// {"key": ["a", "b"]} as JSON.
+std::string json_parameters(std::string_view key, const std::vector<std::string>& values);
+
 }  // namespace constable::checks::kubernetes

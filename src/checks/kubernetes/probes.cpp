@@ -34,6 +34,17 @@ constexpr engine::CheckInfo kInfo{
     .scope = engine::Scope::manifests,
 };
 
+// The same rule at admission: the app containers of long-running workloads.
+constexpr std::string_view kGatekeeperRego = R"(
+violation[{"msg": msg}] {
+  long_running
+  some c in pod_spec.containers
+  missing := [sprintf("%sProbe", [p]) | some p in input.parameters.probes; not c[sprintf("%sProbe", [p])]]
+  count(missing) > 0
+  msg := sprintf("container '%s' of %s %s has no %s", [c.name, input.review.object.kind, input.review.object.metadata.name, concat(", ", missing)])
+}
+)";
+
 class ProbesCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
@@ -47,6 +58,11 @@ class ProbesCheck final : public engine::Check {
     return {};
   }
   std::string bound_parameters() const override { return fmt::format("probes: {}", join_and(probes_)); }
+
+  std::optional<GatekeeperForm> gatekeeper_form() const override {
+    return GatekeeperForm{std::string(kGatekeeperRego) + std::string(kPodContainersRego), workload_kinds(),
+                          json_parameters("probes", probes_)};
+  }
 
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
     for_each_pod_template(context.manifests(), [&](const kube::Object& object, const kube::PodTemplate& tmpl) {

@@ -35,6 +35,23 @@ constexpr engine::CheckInfo kInfo{
     .scope = engine::Scope::manifests,
 };
 
+// The same rule at admission: every container and init container of the pod template.
+constexpr std::string_view kGatekeeperRego = R"(
+
+violation[{"msg": msg}] {
+  some c in pod_containers
+  missing := [sprintf("%s.%s", [section, r]) | some section in ["requests", "limits"]; some r in input.parameters.resources; not has_value(c, section, r)]
+  count(missing) > 0
+  msg := sprintf("container '%s' of %s %s does not set %s", [c.name, input.review.object.kind, input.review.object.metadata.name, concat(", ", missing)])
+}
+
+has_value(c, section, r) {
+  v := c.resources[section][r]
+  v != null
+  v != ""
+}
+)";
+
 class ResourceRequestsLimitsCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
@@ -48,6 +65,11 @@ class ResourceRequestsLimitsCheck final : public engine::Check {
     return {};
   }
   std::string bound_parameters() const override { return fmt::format("resources: {}", join_and(resources_)); }
+
+  std::optional<GatekeeperForm> gatekeeper_form() const override {
+    return GatekeeperForm{std::string(kGatekeeperRego) + std::string(kPodContainersRego), workload_kinds(),
+                          json_parameters("resources", resources_)};
+  }
 
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
     for_each_pod_template(context.manifests(), [&](const kube::Object& object, const kube::PodTemplate& tmpl) {

@@ -30,6 +30,28 @@ constexpr engine::CheckInfo kInfo{
     .scope = engine::Scope::manifests,
 };
 
+// The same rule at admission.
+constexpr std::string_view kGatekeeperRego = R"(
+violation[{"msg": msg}] {
+  input.review.object.kind == "Deployment"
+  not has_limit
+  input.parameters.kubernetes_default != input.parameters.limit
+  msg := sprintf("Deployment %s keeps Kubernetes' default of %v revisions; the constitution says %v", [input.review.object.metadata.name, input.parameters.kubernetes_default, input.parameters.limit])
+}
+
+violation[{"msg": msg}] {
+  input.review.object.kind == "Deployment"
+  n := input.review.object.spec.revisionHistoryLimit
+  n != null
+  n != input.parameters.limit
+  msg := sprintf("revisionHistoryLimit of Deployment %s is %v; the constitution says %v", [input.review.object.metadata.name, n, input.parameters.limit])
+}
+
+has_limit {
+  input.review.object.spec.revisionHistoryLimit != null
+}
+)";
+
 class RevisionHistoryLimitCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
@@ -42,6 +64,11 @@ class RevisionHistoryLimitCheck final : public engine::Check {
     return {};
   }
   std::string bound_parameters() const override { return fmt::format("{} revisions", limit_); }
+
+  std::optional<GatekeeperForm> gatekeeper_form() const override {
+    return GatekeeperForm{std::string(kGatekeeperRego), {"Deployment"},
+                          fmt::format(R"({{"limit": {}, "kubernetes_default": {}}})", limit_, kKubernetesDefault)};
+  }
 
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
     for (const kube::Object* object : context.manifests().of_kind("Deployment")) {
