@@ -40,6 +40,8 @@ const RuleSet* Policy::find(const std::vector<std::string>& path) const {
 
 namespace {
 
+constexpr std::size_t kMaxTermElements = 1000;
+
 std::string dotted(const std::vector<std::string>& path) {
   std::string out;
   for (const auto& segment : path) {
@@ -485,12 +487,14 @@ class Compiler {
       case TermKind::array:
       case TermKind::set:
         for (auto& item : t.items) resolve_term(item, scope);
+        fold_constant(term);
         return;
       case TermKind::object:
         for (auto& [k, v] : t.entries) {
           resolve_term(k, scope);
           resolve_term(v, scope);
         }
+        fold_constant(term);
         return;
       case TermKind::call: {
         for (auto& item : t.items) resolve_term(item, scope);
@@ -513,6 +517,52 @@ class Compiler {
         return;
       }
     }
+  }
+
+  // A literal collection of constants is a constant: evaluated once here, not
+  // element by element (one nested call each) on every evaluation. What stays
+  // a collection of terms is bounded, since evaluating it recurses per element.
+  void fold_constant(TermPtr& term) {
+    Term& t = *term;
+    const bool constant =
+        std::all_of(t.items.begin(), t.items.end(), [](const TermPtr& i) { return i->kind == TermKind::value; }) &&
+        std::all_of(t.entries.begin(), t.entries.end(), [](const auto& e) {
+          return e.first->kind == TermKind::value && e.second->kind == TermKind::value;
+        });
+    if (!constant) {
+      if (t.items.size() + t.entries.size() > kMaxTermElements) {
+        add_error(file_, t.location,
+                  fmt::format("rego_compile_error: a collection of more than {} elements that are not all constants",
+                              kMaxTermElements));
+      }
+      return;
+    }
+    Value value;
+    if (t.kind == TermKind::array || t.kind == TermKind::set) {
+      std::vector<Value> items;
+      items.reserve(t.items.size());
+      for (const auto& item : t.items) items.push_back(item->value);
+      value = t.kind == TermKind::array ? Value::array(std::move(items)) : Value::set(std::move(items));
+    } else {
+      Object entries;
+      entries.reserve(t.entries.size());
+      for (const auto& [k, v] : t.entries) entries.emplace_back(k->value, v->value);
+      if (!has_duplicate_keys(entries)) value = Value::object(std::move(entries));
+      else return;  // left to evaluation, which reports the conflict as OPA does
+    }
+    auto folded = std::make_shared<Term>();
+    folded->kind = TermKind::value;
+    folded->location = t.location;
+    folded->value = std::move(value);
+    term = folded;
+  }
+
+  static bool has_duplicate_keys(Object entries) {
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 1; i < entries.size(); ++i) {
+      if (entries[i - 1].first == entries[i].first) return true;
+    }
+    return false;
   }
 
   // input, data, an import alias or a rule of this package, as a ref; null otherwise.

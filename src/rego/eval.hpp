@@ -25,7 +25,7 @@ struct EvalOptions {
   std::int64_t now_ns = 0;  // 0: the clock at the start of each evaluation
   std::function<void(std::string_view)> print;  // print() output; dropped when empty
   bool strict_builtin_errors = false;
-  std::size_t max_depth = 2000;  // nested rule and function evaluations
+  std::size_t max_depth = 300;  // nested rule and function evaluations (each a few dozen stack frames)
   // Steps through rule bodies (each expression entered, each solution
   // reached) in one evaluation before it stops with an error: a
   // policy that would run for hours (comprehensions over huge ranges) must

@@ -12,6 +12,7 @@ namespace {
 
 // Nesting deeper than this is refused: the parser recurses per level.
 constexpr int kMaxDepth = 500;
+constexpr std::size_t kMaxBodyExpressions = 1000;
 
 enum class Tok : std::uint8_t {
   end,
@@ -640,6 +641,10 @@ class Parser {
     const int saved_nesting = nesting_;
     nesting_ = 0;
     while (!is(close) && !is(Tok::end)) {
+      // A body is evaluated one nested call per expression: bounded.
+      if (body->exprs.size() >= kMaxBodyExpressions) {
+        return error(fmt::format("a body of more than {} expressions", kMaxBodyExpressions));
+      }
       auto expr = expression();
       if (!expr) return std::unexpected(expr.error());
       body->exprs.push_back(std::move(*expr));
