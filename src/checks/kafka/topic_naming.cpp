@@ -45,24 +45,29 @@ class TopicNamingCheck final : public engine::Check {
 
   Result<void> bind(const constitution::Clause& clause, const engine::Config&) override {
     const std::string_view text = clause.text;
-    const auto open = text.find('{');
+    // Placeholders in braces, "{domain}.{entity}", or angle brackets, "<domain>.<entity>".
+    const auto open = text.find_first_of("{<");
     if (open == std::string_view::npos)
       return fail("the clause gives no topic name pattern of placeholders, e.g. \"{domain}.{entity}.{event-type}\"");
+    const char opening = text[open];
+    const char closing = opening == '{' ? '}' : '>';
     std::size_t i = open;
     std::string separators;
     std::size_t placeholders = 0;
-    while (i < text.size() && text[i] == '{') {
-      const auto close = text.find('}', i);
-      if (close == std::string_view::npos) return fail("the clause's topic name pattern has an unclosed '{'");
+    while (i < text.size() && text[i] == opening) {
+      const auto close = text.find(closing, i);
+      if (close == std::string_view::npos)
+        return fail(fmt::format("the clause's topic name pattern has an unclosed '{}'", opening));
       ++placeholders;
       i = close + 1;
-      if (i + 1 < text.size() && text[i + 1] == '{' && text[i] != ' ' && text[i] != '{') {
+      if (i + 1 < text.size() && text[i + 1] == opening && text[i] != ' ' && text[i] != opening) {
         separators += text[i];
         ++i;
       }
     }
     pattern_ = std::string(text.substr(open, i - open));
-    if (placeholders < 2 || separators.find_first_not_of(separators.front()) != std::string::npos)
+    if (placeholders < 2 || separators.size() + 1 != placeholders ||
+        separators.find_first_not_of(separators.front()) != std::string::npos)
       return fail(fmt::format("the topic name pattern \"{}\" needs placeholders joined by one separator", pattern_));
     separator_ = separators.front();
     parts_ = placeholders;
