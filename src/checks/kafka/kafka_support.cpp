@@ -254,6 +254,17 @@ void parse_rpk(const std::vector<Token>& tokens, std::size_t begin, std::size_t 
       i += v->consumed;
       continue;
     }
+    // Short options with their value glued on: `-p6`, `-r1`, `-ccleanup.policy=compact`.
+    const bool glued = word.size() > 2 && word[0] == '-' && (word[1] == 'p' || word[1] == 'r' || word[1] == 'c');
+    if (glued) {
+      Place place = tokens[i].place;
+      if (place.node == nullptr && place.column > 0) place.column += 2;
+      const FlagValue value{word.substr(2), place, 1};
+      if (word[1] == 'p') set_partitions(topic, value);
+      if (word[1] == 'c') add_setting(topic, value, documentation);
+      ++i;
+      continue;
+    }
     if (word.starts_with("-")) {
       const std::string_view flag = std::string_view(word).substr(0, word.find('='));
       if (kBoolean.contains(flag)) {
