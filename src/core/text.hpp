@@ -48,6 +48,8 @@ std::string_view strip_bom(std::string_view s);
 
 // Byte offset of the first invalid UTF-8 sequence, or nullopt if valid.
 std::optional<std::size_t> first_invalid_utf8(std::string_view s);
+// Appends code point `cp` as UTF-8 (escapes in Dockerfiles, Go templates and Rego strings).
+void append_utf8(std::string& out, std::uint32_t cp);
 // Copy with every invalid sequence replaced by U+FFFD, safe for JSON and XML.
 std::string sanitize_utf8(std::string_view s);
 // Heuristic used by git: a NUL byte in the first 8000 bytes means binary.

@@ -17,6 +17,7 @@
 #include "formats/yaml/yaml.hpp"
 #include "helm/template/digest.hpp"
 #include "helm/template/gofmt.hpp"
+#include "helm/template/go_regexp.hpp"
 #include "helm/template/semver.hpp"
 #include "helm/template/serialize.hpp"
 #include "helm/value.hpp"
@@ -769,23 +770,6 @@ Out regex_is_valid(BuiltinContext&, Args a) {
   return boolean(regex(a[0].as_string()) != nullptr);
 }
 
-// Matches of `re` in `s`: each as the whole match and its groups (-1 limit: all).
-std::vector<std::vector<std::string_view>> find_all(const RE2& re, std::string_view s, std::int64_t limit) {
-  std::vector<std::vector<std::string_view>> out;
-  const int groups = re.NumberOfCapturingGroups() + 1;
-  std::vector<re2::StringPiece> pieces(static_cast<std::size_t>(groups));
-  std::vector<std::string_view> sub(static_cast<std::size_t>(groups));
-  std::size_t pos = 0;
-  while (pos <= s.size() && (limit < 0 || static_cast<std::int64_t>(out.size()) < limit)) {
-    if (!re.Match(s, pos, s.size(), RE2::UNANCHORED, pieces.data(), groups)) break;
-    for (std::size_t g = 0; g < pieces.size(); ++g) sub[g] = std::string_view(pieces[g].data(), pieces[g].size());
-    out.push_back(sub);
-    const auto end = static_cast<std::size_t>(sub[0].data() - s.data()) + sub[0].size();
-    pos = sub[0].empty() ? end + 1 : end;
-  }
-  return out;
-}
-
 Out regex_find_n(BuiltinContext& c, Args a) {
   STRING_ARGS("regex.find_n", 2);
   auto n = as_int(a[2]);
@@ -793,7 +777,7 @@ Out regex_find_n(BuiltinContext& c, Args a) {
   const RE2* re = regex(a[0].as_string());
   if (re == nullptr) return c.soft_error("regex.find_n: invalid regular expression");
   Array out;
-  for (const auto& m : find_all(*re, a[1].as_string(), *n)) out.push_back(str(std::string(m[0])));
+  for (const auto& m : helm::tmpl::all_matches(*re, a[1].as_string(), *n)) out.push_back(str(std::string(m.groups[0])));
   return Value::array(std::move(out));
 }
 
@@ -804,9 +788,9 @@ Out regex_submatch(BuiltinContext& c, Args a) {
   const RE2* re = regex(a[0].as_string());
   if (re == nullptr) return c.soft_error("regex.find_all_string_submatch_n: invalid regular expression");
   Array out;
-  for (const auto& m : find_all(*re, a[1].as_string(), *n)) {
+  for (const auto& m : helm::tmpl::all_matches(*re, a[1].as_string(), *n)) {
     Array groups;
-    for (auto g : m) groups.push_back(str(std::string(g)));
+    for (const auto& g : m.groups) groups.push_back(str(g.data() != nullptr ? std::string(g) : std::string()));
     out.push_back(Value::array(std::move(groups)));
   }
   return Value::array(std::move(out));
@@ -819,58 +803,13 @@ Out regex_split(BuiltinContext& c, Args a) {
   const std::string& s = a[1].as_string();
   Array out;
   std::size_t last = 0;
-  for (const auto& m : find_all(*re, s, -1)) {
-    const auto begin = static_cast<std::size_t>(m[0].data() - s.data());
-    if (m[0].empty() && begin == 0) continue;
-    out.push_back(str(s.substr(last, begin - last)));
-    last = begin + m[0].size();
+  for (const auto& m : helm::tmpl::all_matches(*re, s, -1)) {
+    if (m.begin == m.end && m.begin == 0) continue;
+    out.push_back(str(s.substr(last, m.begin - last)));
+    last = m.end;
   }
   out.push_back(str(s.substr(last)));
   return Value::array(std::move(out));
-}
-
-// Go's Regexp.Expand for `$1`, `${name}` and `$$`.
-std::string expand(const RE2& re, std::string_view templ, const std::vector<std::string_view>& groups) {
-  std::string out;
-  for (std::size_t i = 0; i < templ.size(); ++i) {
-    if (templ[i] != '$' || i + 1 >= templ.size()) {
-      out += templ[i];
-      continue;
-    }
-    if (templ[i + 1] == '$') {
-      out += '$';
-      ++i;
-      continue;
-    }
-    std::string name;
-    std::size_t j = i + 1;
-    if (templ[j] == '{') {
-      const auto close = templ.find('}', j);
-      if (close == std::string_view::npos) {
-        out += templ[i];
-        continue;
-      }
-      name = std::string(templ.substr(j + 1, close - j - 1));
-      j = close + 1;
-    } else {
-      while (j < templ.size() && (std::isalnum(static_cast<unsigned char>(templ[j])) != 0 || templ[j] == '_')) {
-        name += templ[j++];
-      }
-    }
-    if (name.empty()) {
-      out += templ[i];
-      continue;
-    }
-    int index = -1;
-    if (std::all_of(name.begin(), name.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
-      index = std::atoi(name.c_str());
-    } else if (auto it = re.NamedCapturingGroups().find(name); it != re.NamedCapturingGroups().end()) {
-      index = it->second;
-    }
-    if (index >= 0 && static_cast<std::size_t>(index) < groups.size()) out += groups[static_cast<std::size_t>(index)];
-    i = j - 1;
-  }
-  return out;
 }
 
 Out regex_replace(BuiltinContext& c, Args a) {
@@ -880,11 +819,10 @@ Out regex_replace(BuiltinContext& c, Args a) {
   const std::string& s = a[0].as_string();
   std::string out;
   std::size_t last = 0;
-  for (const auto& m : find_all(*re, s, -1)) {
-    const auto begin = static_cast<std::size_t>(m[0].data() - s.data());
-    out.append(s, last, begin - last);
-    out += expand(*re, a[2].as_string(), m);
-    last = begin + m[0].size();
+  for (const auto& m : helm::tmpl::all_matches(*re, s, -1)) {
+    out.append(s, last, m.begin - last);
+    out += helm::tmpl::expand(*re, a[2].as_string(), m);
+    last = m.end;
   }
   out.append(s, last);
   return str(std::move(out));

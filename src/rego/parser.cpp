@@ -1,5 +1,7 @@
 #include "rego/parser.hpp"
 
+#include "core/text.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -213,7 +215,7 @@ class Lexer {
             if (!low) return error_at(escape, "invalid \\u escape in string");
             cp = 0x10000 + ((cp - 0xD800) << 10) + (*low - 0xDC00);
           }
-          append_utf8(out, cp);
+          text::append_utf8(out, cp);
           break;
         }
         default: return error_at(escape, fmt::format("invalid escape sequence '\\{}' in string", e));
@@ -237,23 +239,7 @@ class Lexer {
     return value;
   }
 
-  static void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
+
 
   std::optional<Tok> lex_operator() {
     const char c = text_[pos_];
@@ -813,84 +799,38 @@ class Parser {
     return result;
   }
 
-  Result<TermPtr> relation(TermFlags flags) {
-    auto lhs = union_term(flags);
+  // Binary operators by precedence, loosest first (below `in`); each is the
+  // built-in it calls. `|` is left out where it starts a comprehension.
+  struct Operator {
+    Tok token;
+    std::string_view function;
+  };
+  static constexpr std::array<std::array<Operator, 6>, 5> kOperators = {{
+      {{{Tok::equal, "equal"}, {Tok::not_equal, "neq"}, {Tok::lt, "lt"}, {Tok::lte, "lte"}, {Tok::gt, "gt"}, {Tok::gte, "gte"}}},
+      {{{Tok::bar, "or"}}},
+      {{{Tok::amp, "and"}}},
+      {{{Tok::plus, "plus"}, {Tok::minus, "minus"}}},
+      {{{Tok::star, "mul"}, {Tok::slash, "div"}, {Tok::percent, "rem"}}},
+  }};
+
+  Result<TermPtr> relation(TermFlags flags) { return binary(0, flags); }
+
+  Result<TermPtr> binary(std::size_t level, TermFlags flags) {
+    if (level == kOperators.size()) return unary(flags);
+    auto lhs = binary(level + 1, flags);
     if (!lhs) return lhs;
     TermPtr result = *lhs;
     while (continues()) {
-      std::string op;
-      switch (peek().kind) {
-        case Tok::equal: op = "equal"; break;
-        case Tok::not_equal: op = "neq"; break;
-        case Tok::lt: op = "lt"; break;
-        case Tok::lte: op = "lte"; break;
-        case Tok::gt: op = "gt"; break;
-        case Tok::gte: op = "gte"; break;
-        default: return result;
+      std::string_view function;
+      for (const auto& op : kOperators[level]) {
+        if (!op.function.empty() && is(op.token)) function = op.function;
       }
+      if (function.empty() || (function == "or" && !flags.allow_union)) return result;
       const Location at = peek().location;
       next();
-      auto rhs = union_term(flags);
+      auto rhs = binary(level + 1, flags);
       if (!rhs) return rhs;
-      result = make_call(op, {result, *rhs}, at);
-    }
-    return result;
-  }
-
-  Result<TermPtr> union_term(TermFlags flags) {
-    auto lhs = intersection(flags);
-    if (!lhs) return lhs;
-    TermPtr result = *lhs;
-    while (flags.allow_union && is(Tok::bar) && continues()) {
-      const Location at = peek().location;
-      next();
-      auto rhs = intersection(flags);
-      if (!rhs) return rhs;
-      result = make_call("or", {result, *rhs}, at);
-    }
-    return result;
-  }
-
-  Result<TermPtr> intersection(TermFlags flags) {
-    auto lhs = arithmetic(flags);
-    if (!lhs) return lhs;
-    TermPtr result = *lhs;
-    while (is(Tok::amp) && continues()) {
-      const Location at = peek().location;
-      next();
-      auto rhs = arithmetic(flags);
-      if (!rhs) return rhs;
-      result = make_call("and", {result, *rhs}, at);
-    }
-    return result;
-  }
-
-  Result<TermPtr> arithmetic(TermFlags flags) {
-    auto lhs = factor(flags);
-    if (!lhs) return lhs;
-    TermPtr result = *lhs;
-    while ((is(Tok::plus) || is(Tok::minus)) && continues()) {
-      const Location at = peek().location;
-      const std::string op = peek().kind == Tok::plus ? "plus" : "minus";
-      next();
-      auto rhs = factor(flags);
-      if (!rhs) return rhs;
-      result = make_call(op, {result, *rhs}, at);
-    }
-    return result;
-  }
-
-  Result<TermPtr> factor(TermFlags flags) {
-    auto lhs = unary(flags);
-    if (!lhs) return lhs;
-    TermPtr result = *lhs;
-    while ((is(Tok::star) || is(Tok::slash) || is(Tok::percent)) && continues()) {
-      const Location at = peek().location;
-      const std::string op = peek().kind == Tok::star ? "mul" : (peek().kind == Tok::slash ? "div" : "rem");
-      next();
-      auto rhs = unary(flags);
-      if (!rhs) return rhs;
-      result = make_call(op, {result, *rhs}, at);
+      result = make_call(std::string(function), {result, *rhs}, at);
     }
     return result;
   }

@@ -14,7 +14,21 @@ namespace constable::checks::secrets {
 
 namespace {
 
-// Splits a name into upper-case words on '_', '-', '.' and camelCase humps.
+
+bool contains_word(const std::vector<std::string>& words, std::string_view word) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+bool contains_pair(const std::vector<std::string>& words, std::string_view first, std::string_view second) {
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    if (words[i] == first && words[i + 1] == second) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// Upper-case words on '_', '-', '.' and camelCase humps.
 std::vector<std::string> name_words(std::string_view name) {
   std::vector<std::string> words;
   std::string current;
@@ -32,19 +46,6 @@ std::vector<std::string> name_words(std::string_view name) {
   if (!current.empty()) words.push_back(text::to_upper(current));
   return words;
 }
-
-bool contains_word(const std::vector<std::string>& words, std::string_view word) {
-  return std::find(words.begin(), words.end(), word) != words.end();
-}
-
-bool contains_pair(const std::vector<std::string>& words, std::string_view first, std::string_view second) {
-  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-    if (words[i] == first && words[i + 1] == second) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 bool is_secret_name(std::string_view name) {
   const std::vector<std::string> words = name_words(name);

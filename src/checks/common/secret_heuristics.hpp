@@ -4,7 +4,9 @@
 // Shared by the Dockerfile checks and, later, secret scanning.
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace constable::checks::secrets {
 
@@ -14,6 +16,9 @@ namespace constable::checks::secrets {
 // to a secret, or something else, rather than the secret itself), nor
 // ALLOW_EMPTY_PASSWORD (a switch about one).
 bool is_secret_name(std::string_view name);
+// A name's words, upper-case, split on '_', '-', '.', ' ' and camelCase humps:
+// "storageAccountKey" -> {"STORAGE", "ACCOUNT", "KEY"}.
+std::vector<std::string> name_words(std::string_view name);
 
 // Placeholder values that never count as secrets: "", "changeme",
 // "<token>", "${TOKEN}", "$TOKEN", "GOOGLE_API_KEY_VAL", "xxxx", "****", "dummy", "example", "fake",

@@ -53,38 +53,20 @@ constexpr engine::CheckInfo kInfo{
     .supersedes = "secrets/hardcoded-secret",
 };
 
-std::vector<std::string> name_words(std::string_view name) {
-  std::vector<std::string> words;
-  std::string current;
-  char previous = '\0';
-  for (char c : name) {
-    const bool separator = c == '_' || c == '-' || c == '.' || c == ' ';
-    const bool hump = c >= 'A' && c <= 'Z' && previous >= 'a' && previous <= 'z';
-    if ((separator || hump) && !current.empty()) {
-      words.push_back(text::to_lower(current));
-      current.clear();
-    }
-    if (!separator) current.push_back(c);
-    previous = c;
-  }
-  if (!current.empty()) words.push_back(text::to_lower(current));
-  return words;
-}
-
 // Whether a metadata item's name says its value is a credential. Beyond the
 // shared heuristics, Dapr's components name Azure and TLS keys this way
 // (accountKey, storageAccountKey, masterKey, clientKey); and some names
 // around tokens describe them rather than hold one (tokenAudience, tokenScope).
 bool is_credential_name(std::string_view name) {
-  const std::vector<std::string> words = name_words(name);
+  const std::vector<std::string> words = secrets::name_words(name);
   if (words.empty()) return false;
-  static constexpr std::array<std::string_view, 5> kDescribes = {"audience", "scope", "scopes", "issuer", "claim"};
+  static constexpr std::array<std::string_view, 5> kDescribes = {"AUDIENCE", "SCOPE", "SCOPES", "ISSUER", "CLAIM"};
   if (words.size() > 1 && std::find(kDescribes.begin(), kDescribes.end(), words.back()) != kDescribes.end())
     return false;
   if (secrets::is_secret_name(name)) return true;
-  if (words.size() < 2 || words.back() != "key") return false;
-  static constexpr std::array<std::string_view, 7> kKeyOwners = {"account", "master", "shared",   "client",
-                                                                 "primary", "storage", "secondary"};
+  if (words.size() < 2 || words.back() != "KEY") return false;
+  static constexpr std::array<std::string_view, 7> kKeyOwners = {"ACCOUNT", "MASTER", "SHARED",   "CLIENT",
+                                                                 "PRIMARY", "STORAGE", "SECONDARY"};
   return std::find(kKeyOwners.begin(), kKeyOwners.end(), words[words.size() - 2]) != kKeyOwners.end();
 }
 

@@ -74,23 +74,6 @@ std::pair<std::string_view, bool> strip_continuation(std::string_view line, char
   return {line, false};
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 std::optional<std::uint32_t> hex4(std::string_view s, std::size_t at) {
   if (at + 4 > s.size()) return std::nullopt;
@@ -168,7 +151,7 @@ std::optional<std::vector<std::string>> parse_json_string_array(std::string_view
             } else if (code >= 0xDC00 && code <= 0xDFFF) {
               code = 0xFFFD;
             }
-            append_utf8(str, code);
+            text::append_utf8(str, code);
             break;
           }
           default: return std::nullopt;
