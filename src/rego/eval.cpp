@@ -51,7 +51,6 @@ class Evaluator::Impl {
   Result<std::optional<Value>> document(const std::vector<std::string>& path) {
     start();
     std::optional<Value> result;
-    std::vector<std::string> prefix;
     walk_data_path(path, [&](const Value& v) {
       result = v;
       return false;
@@ -644,24 +643,18 @@ class Evaluator::Impl {
 
   // Evaluates one rule (and its else chain) and gives each value its body yields.
   // Returns whether the rule (or an alternative) produced a value.
-  bool rule_values(const Rule& first, FunctionRef<bool(const Value&, const Rule&)> on_value,
-                   FunctionRef<bool(const Rule&, Frame&)> bind_args) {
+  bool rule_values(const Rule& first, FunctionRef<bool(const Value&, const Rule&)> on_value) {
     for (const Rule* rule = &first; rule != nullptr; rule = rule->else_rule.get()) {
       current_file_ = rule->file;
       Frame frame(rule->frame_size);
       bool produced = false;
       const auto saved = mark();
-      bind_args(*rule, frame);  // binds args (functions) then evaluates
-      (void)saved;
-      auto run = [&] {
-        return eval_body(*rule->body, 0, frame, [&] {
-          return eval_term(*rule->value, frame, [&](const Value& v) {
-            produced = true;
-            return on_value(v, *rule);
-          });
+      eval_body(*rule->body, 0, frame, [&] {
+        return eval_term(*rule->value, frame, [&](const Value& v) {
+          produced = true;
+          return on_value(v, *rule);
         });
-      };
-      run();
+      });
       undo(saved);
       if (error_) return false;
       if (produced) return true;
@@ -682,8 +675,7 @@ class Evaluator::Impl {
             result = v;
             // A constant value cannot conflict with itself: one solution is enough.
             return from.value->kind != TermKind::value;
-          },
-          [](const Rule&, Frame&) { return true; });
+          });
       if (error_) return std::nullopt;
     }
     if (!result && set.default_rule) {
@@ -849,9 +841,9 @@ class Evaluator::Impl {
 };
 
 Evaluator::Evaluator(const Policy& policy, Value data, std::optional<Value> input, EvalOptions options)
-    : impl_(new Impl(policy, std::move(data), std::move(input), std::move(options))) {}
+    : impl_(std::make_unique<Impl>(policy, std::move(data), std::move(input), std::move(options))) {}
 
-Evaluator::~Evaluator() { delete impl_; }
+Evaluator::~Evaluator() = default;
 
 Result<std::optional<Value>> Evaluator::document(const std::vector<std::string>& path) { return impl_->document(path); }
 
