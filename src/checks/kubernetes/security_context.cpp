@@ -44,9 +44,55 @@ const yaml::Node* field(const yaml::Node* context, std::string_view key) {
 bool is_true(const yaml::Node* n) { return n != nullptr && n->as_bool() == true; }
 bool is_false(const yaml::Node* n) { return n != nullptr && n->as_bool() == false; }
 
+// The same rules at admission.
+constexpr std::string_view kGatekeeperRego = R"rego(
+violation[{"msg": msg}] {
+  some host in ["hostNetwork", "hostPID", "hostIPC"]
+  pod_spec[host] == true
+  msg := sprintf("%s %s shares the host's %s namespace (%s: true)", [input.review.object.kind, input.review.object.metadata.name, substring(host, 4, -1), host])
+}
+
+violation[{"msg": msg}] {
+  some v in pod_spec.volumes
+  is_object(v)
+  "hostPath" in object.keys(v)
+  msg := sprintf("%s %s mounts a hostPath volume '%v'", [input.review.object.kind, input.review.object.metadata.name, object.get(v, "name", "")])
+}
+
+violation[{"msg": msg}] {
+  some c in pod_containers
+  c.securityContext.privileged == true
+  msg := sprintf("container '%s' of %s %s is privileged", [c.name, input.review.object.kind, input.review.object.metadata.name])
+}
+
+violation[{"msg": msg}] {
+  some c in pod_containers
+  gaps := array.concat(array.concat(user_gap(c), escalation_gap(c)), array.concat(read_only_gap(c), capabilities_gap(c)))
+  count(gaps) > 0
+  msg := sprintf("container '%s' of %s %s lacks least privilege: %s", [c.name, input.review.object.kind, input.review.object.metadata.name, concat(", ", gaps)])
+}
+
+# Container settings override the pod's.
+run_as_user(c) := u if { u := c.securityContext.runAsUser } else := u if { u := pod_spec.securityContext.runAsUser }
+run_as_non_root(c) := v if { v := c.securityContext.runAsNonRoot } else := v if { v := pod_spec.securityContext.runAsNonRoot }
+
+user_gap(c) := ["runAsUser is 0 (root)"] if { run_as_user(c) == 0 }
+else := [] if { run_as_non_root(c) == true }
+else := [] if { run_as_user(c) > 0 }
+else := ["runAsNonRoot: true"]
+
+escalation_gap(c) := [] if { c.securityContext.allowPrivilegeEscalation == false } else := ["allowPrivilegeEscalation: false"]
+read_only_gap(c) := [] if { c.securityContext.readOnlyRootFilesystem == true } else := ["readOnlyRootFilesystem: true"]
+capabilities_gap(c) := [] if { some cap in c.securityContext.capabilities.drop; cap in {"ALL", "all"} } else := ["capabilities.drop: [ALL]"]
+)rego";
+
 class SecurityContextCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
+
+  std::optional<GatekeeperForm> gatekeeper_form() const override {
+    return GatekeeperForm{std::string(kGatekeeperRego) + std::string(kPodContainersRego), workload_kinds(), "{}"};
+  }
 
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
     for_each_pod_template(context.manifests(), [&](const kube::Object& object, const kube::PodTemplate& tmpl) {
