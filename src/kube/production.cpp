@@ -12,11 +12,13 @@ namespace {
 
 bool is_production_word(std::string_view word) { return word == "prod" || word == "production"; }
 
+constexpr std::string_view kNonProductionWords[] = {
+    "ci",      "demo", "dev",   "develop", "development", "e2e",  "kind",    "local", "minikube", "preview", "qa",
+    "sandbox", "stage", "staging", "stg",   "test",        "testing", "uat"};
+
 bool is_non_production_word(std::string_view word) {
-  static constexpr std::string_view kWords[] = {
-      "ci",      "demo", "dev",   "develop", "development", "e2e",  "kind",    "local", "minikube", "preview", "qa",
-      "sandbox", "stage", "staging", "stg",   "test",        "testing", "uat"};
-  return std::find(std::begin(kWords), std::end(kWords), word) != std::end(kWords);
+  return std::find(std::begin(kNonProductionWords), std::end(kNonProductionWords), word) !=
+         std::end(kNonProductionWords);
 }
 
 // "prod-eu", "shop-production", "prod": a namespace named for the word or
@@ -60,6 +62,8 @@ std::optional<std::string> labelled(std::string_view name, const yaml::Node* lab
 }
 
 }  // namespace
+
+std::span<const std::string_view> non_production_words() { return kNonProductionWords; }
 
 ProductionRules::ProductionRules(const engine::ProductionRules& configured) : configured_(configured) {}
 

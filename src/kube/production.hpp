@@ -17,6 +17,7 @@
 // staging environments (dev, test, staging, qa, local, ...).
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,10 @@
 #include "workspace/glob.hpp"
 
 namespace constable::kube {
+
+// The words that name an environment as not production ("dev", "staging",
+// "test", ...), in namespaces ("shop-dev"), directories and labels.
+std::span<const std::string_view> non_production_words();
 
 class ProductionRules {
  public:

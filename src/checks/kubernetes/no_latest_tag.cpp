@@ -8,6 +8,7 @@
 #include "checks/kubernetes/image_tags.hpp"
 #include "checks/kubernetes/kubernetes_checks.hpp"
 #include "checks/kubernetes/kubernetes_support.hpp"
+#include "kube/production.hpp"
 
 namespace constable::checks::kubernetes {
 
@@ -33,9 +34,48 @@ constexpr engine::CheckInfo kInfo{
     .scope = engine::Scope::manifests,
 };
 
+// The same rule at admission, where a namespace is all there is to tell
+// an environment by: one named for a non-production word may run latest.
+constexpr std::string_view kGatekeeperRego = R"rego(
+violation[{"msg": msg}] {
+  not non_production_namespace
+  some c in pod_containers
+  is_string(c.image)
+  why := latest(c.image)
+  msg := sprintf("container '%s' of %s %s runs %s %s", [c.name, input.review.object.kind, input.review.object.metadata.name, c.image, why])
+}
+
+# "registry:5000/team/web:1.2" -> "web:1.2": a registry's port is no tag.
+last_segment(image) := parts[count(parts) - 1] if parts := split(image, "/")
+
+latest(image) := "with no tag (pulled as latest)" if {
+  not contains(image, "@")
+  not contains(last_segment(image), ":")
+}
+
+latest(image) := "(the latest tag)" if {
+  not contains(image, "@")
+  endswith(last_segment(image), ":latest")
+}
+
+namespace := ns if { ns := input.review.object.metadata.namespace } else := ns if { ns := input.review.namespace }
+
+non_production_namespace if {
+  parts := split(namespace, "-")
+  some word in {parts[0], parts[count(parts) - 1], namespace}
+  word in input.parameters.non_production_words
+}
+)rego";
+
 class NoLatestTagCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
+
+  std::optional<GatekeeperForm> gatekeeper_form() const override {
+    std::vector<std::string> words(kube::non_production_words().begin(), kube::non_production_words().end());
+    return GatekeeperForm{std::string(kGatekeeperRego) + std::string(kPodContainersRego), workload_kinds(),
+                          json_parameters("non_production_words", words)};
+  }
 
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
     for_each_workload_image(context.manifests(), [&](const WorkloadImage& use) {
