@@ -13,13 +13,15 @@ library=${2:?usage: $0 CONSTABLE GATEKEEPER_LIBRARY}
 templates=$(find "$library/library" -name template.yaml | wc -l)
 suites=$(find "$library/library" -name suite.yaml | wc -l)
 echo "templates: $templates, suites: $suites"
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
 start=$(date +%s.%N)
 set +e
-"$constable" policy verify "$library/library" > /tmp/constable-gatekeeper-verify.txt
+"$constable" policy verify "$library/library" > "$report"
 status=$?
 set -e
 end=$(date +%s.%N)
-grep '^FAIL' -A1 /tmp/constable-gatekeeper-verify.txt || true
-tail -1 /tmp/constable-gatekeeper-verify.txt
+grep '^FAIL' -A1 "$report" || true
+tail -1 "$report"
 echo "wall: $(echo "$end - $start" | bc) s"
 exit $status
