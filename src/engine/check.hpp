@@ -177,9 +177,10 @@ class Check {
   virtual std::vector<const constitution::Clause*> also_enforced() const { return {}; }
   // The parameters bind() captured, for `coverage` and `explain`; "" if none.
   virtual std::string bound_parameters() const { return {}; }
-  // For a check of a file kind: whether it judges a file at this path at all
-  // (the changelog check only CHANGELOG.md), as `constable mcp` tells an agent
-  // what applies to a file before it exists; check() decides the same.
+  // For a check of a file kind, or of every text file: whether it judges a
+  // file at this path at all (the changelog check only CHANGELOG.md, Kafka
+  // client settings only files that may hold them), as `constable mcp` tells
+  // an agent what applies to a file before it exists; check() decides the same.
   virtual bool judges_path(std::string_view path) const {
     (void)path;
     return true;

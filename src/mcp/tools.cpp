@@ -332,7 +332,7 @@ bool reads(const engine::Check& check, const FileFacts& file, std::string_view p
   const engine::CheckInfo& info = check.info();
   switch (info.scope) {
     case engine::Scope::files_of_kind: return info.file_kind == file.kind && check.judges_path(path);
-    case engine::Scope::every_text_file: return info.domain == "api" ? file.openapi : true;
+    case engine::Scope::every_text_file: return (info.domain == "api" ? file.openapi : true) && check.judges_path(path);
     case engine::Scope::manifests: return file.objects;
     case engine::Scope::repository: return false;
   }

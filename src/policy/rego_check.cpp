@@ -19,6 +19,7 @@
 #include "rego/compiler.hpp"
 #include "rego/eval.hpp"
 #include "rego/parser.hpp"
+#include "workspace/workspace.hpp"
 
 namespace constable::policy {
 
@@ -271,8 +272,8 @@ class RegoPolicyCheck final : public engine::Check {
   }
 
   bool judges_path(std::string_view path) const override {
-    (void)path;
-    return true;
+    const FileKind kind = workspace::classify(path);
+    return std::find(metadata_.file_kinds.begin(), metadata_.file_kinds.end(), kind) != metadata_.file_kinds.end();
   }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {

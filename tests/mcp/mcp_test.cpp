@@ -134,6 +134,30 @@ TEST(McpTools, ApplicableClausesForADockerfileBeforeItIsWritten) {
   EXPECT_EQ(readme["clauses"][0]["checks"][0]["check"], "secrets/hardcoded-secret");
 }
 
+// Checks of every text file that judge only some paths (Kafka client
+// settings) are offered for those paths only.
+TEST(McpTools, ApplicableClausesLeaveOutChecksThatDoNotJudgeThePath) {
+  Options options;
+  options.root = ct::source_dir() / "examples" / "demo-repo";
+  options.sources.constitution = ct::fixtures_dir() / "constitution" / "reference-excerpt.md";
+  options.today = kToday;
+  auto server = Server::create(options);
+  ASSERT_TRUE(server) << server.error().to_string();
+  Connection connection;
+  ASSERT_TRUE((*server)->handle(request(0, "initialize", initialize_params()), connection));
+  auto checks_for = [&](std::string_view path) {
+    const auto reply = (*server)->handle(
+        request(1, "tools/call", {{"name", "applicable_clauses"}, {"arguments", {{"path", path}}}}), connection);
+    std::set<std::string> checks;
+    if (!reply) return checks;
+    for (const auto& clause : (*reply)["result"]["structuredContent"]["clauses"])
+      for (const auto& check : clause["checks"]) checks.insert(check["check"]);
+    return checks;
+  };
+  EXPECT_TRUE(checks_for("config/producer.properties").contains("kafka/producer-acks"));
+  EXPECT_FALSE(checks_for("services/api/Dockerfile").contains("kafka/producer-acks"));
+}
+
 TEST(McpTools, CheckFilesInMemoryAndOnDisk) {
   Session s;
   const json result = s.tool(
