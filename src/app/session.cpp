@@ -223,7 +223,9 @@ Result<engine::Plan> bind_checks(const Session& session, const CommonOptions& op
   const fs::path base = !session.config.source.empty() ? fs::path(session.config.source).parent_path()
                         : !session.workspace.root.empty() ? session.workspace.root
                                                           : fs::path(".");
-  auto policies = policy::load(base, session.config.policies, session.constitution);
+  // The repository's own configuration names policies inside the repository only.
+  const fs::path confine_to = options.config || session.config.source.empty() ? fs::path() : base;
+  auto policies = policy::load(base, session.config.policies, session.constitution, confine_to);
   if (!policies) return std::unexpected(policies.error());
   return engine::bind(engine::Catalog::builtin(), session.constitution, session.config, stack, selection,
                       std::move(*policies));

@@ -457,7 +457,8 @@ std::string annotation(const yaml::Node* root, std::string_view key) {
 // names (or its template's), by default to the constitution's clause on
 // policy-as-code with OPA.
 Result<std::vector<engine::ExtraCheck>> load_gatekeeper(const fs::path& base, const std::vector<fs::path>& files,
-                                                        const constitution::Constitution& constitution) {
+                                                        const constitution::Constitution& constitution,
+                                                        const files::ReadOptions& read_options) {
   std::vector<engine::ExtraCheck> checks;
   struct Loaded {
     std::string text;
@@ -468,7 +469,7 @@ Result<std::vector<engine::ExtraCheck>> load_gatekeeper(const fs::path& base, co
   std::map<std::string, std::pair<std::shared_ptr<const gatekeeper::Template>, const yaml::Node*>> templates;
   std::vector<std::pair<const yaml::Node*, const Loaded*>> constraints;
   for (const auto& file : files) {
-    auto text = files::read(file);
+    auto text = files::read(file, read_options);
     if (!text) return std::unexpected(text.error().error);
     auto entry = std::make_unique<Loaded>();
     entry->text = std::move(*text);
@@ -526,13 +527,23 @@ Result<std::vector<engine::ExtraCheck>> load_gatekeeper(const fs::path& base, co
 }  // namespace
 
 Result<std::vector<engine::ExtraCheck>> load(const fs::path& base, const std::vector<std::string>& directories,
-                                             const constitution::Constitution& constitution) {
+                                             const constitution::Constitution& constitution,
+                                             const fs::path& confine_to) {
   std::vector<engine::ExtraCheck> checks;
   if (directories.empty()) return checks;
   std::vector<fs::path> sources;
   std::vector<fs::path> gatekeeper_files;
   for (const auto& directory : directories) {
-    const fs::path dir = base / directory;
+    fs::path dir = base / directory;
+    if (!confine_to.empty()) {
+      auto inside = files::locate(dir, confine_to, directory);
+      if (!inside) {
+        return fail(fmt::format("policies: '{}' is not inside the repository: {}", directory,
+                                inside.error().error.message),
+                    dir.string());
+      }
+      dir = *inside;
+    }
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) return fail(fmt::format("policies: '{}' is not a directory", directory), dir.string());
     for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
@@ -548,8 +559,10 @@ Result<std::vector<engine::ExtraCheck>> load(const fs::path& base, const std::ve
   std::vector<rego::Module> modules;
   digest::Sha256Builder digest;
   std::map<std::vector<std::string>, std::vector<std::string>> files_of_package;
+  files::ReadOptions read_options;
+  read_options.confine_to = confine_to;
   for (const auto& source : sources) {
-    auto text = files::read(source);
+    auto text = files::read(source, read_options);
     if (!text) return std::unexpected(text.error().error);
     const std::string display = source.lexically_relative(base).generic_string();
     digest.add(display).add(*text);
@@ -588,7 +601,7 @@ Result<std::vector<engine::ExtraCheck>> load(const fs::path& base, const std::ve
     extra.clause = *clause;
     checks.push_back(std::move(extra));
   }
-  auto constraints = load_gatekeeper(base, gatekeeper_files, constitution);
+  auto constraints = load_gatekeeper(base, gatekeeper_files, constitution, read_options);
   if (!constraints) return std::unexpected(constraints.error());
   for (auto& check : *constraints) checks.push_back(std::move(check));
   return checks;

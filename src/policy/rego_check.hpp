@@ -19,8 +19,12 @@ namespace constable::policy {
 // policy rules. Fails with file:line:column on a parse or compile error, on
 // a package without `custom.clause` in its METADATA, and on a clause that
 // matches nothing in the constitution (the closest clause ids suggested).
+// Directories a repository's own configuration names are confined to
+// `confine_to` (its root), as the files it names are; empty: anywhere (a
+// configuration the user named).
 Result<std::vector<engine::ExtraCheck>> load(const std::filesystem::path& base,
                                              const std::vector<std::string>& directories,
-                                             const constitution::Constitution& constitution);
+                                             const constitution::Constitution& constitution,
+                                             const std::filesystem::path& confine_to = {});
 
 }  // namespace constable::policy

@@ -30,8 +30,7 @@ struct EvalOptions {
   // Steps through rule bodies (each expression entered, each solution
   // reached) in one evaluation before it stops with an error: a
   // policy that would run for hours (comprehensions over huge ranges) must
-  // not hang a CI run or an admission review. Twenty Gatekeeper-style rules
-  // over one object take a few thousand.
+  // not hang a CI run or an admission review.
   std::uint64_t max_steps = 50'000'000;
 };
 

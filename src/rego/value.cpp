@@ -433,11 +433,28 @@ nlohmann::json to_json(const Value& value) {
   return nullptr;
 }
 
+namespace {
+
+// Converting a document recurses per level: JSON from a policy's input
+// (json.unmarshal of a string in a manifest) is refused past YAML's own bound.
+constexpr int kMaxJsonDepth = 1000;
+
+struct TooDeep {};
+
+}  // namespace
+
 std::optional<Value> parse_json(std::string_view text, std::string* error) {
   try {
-    return from_json(nlohmann::json::parse(text));
+    const auto refuse_deep = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+      if (depth > kMaxJsonDepth) throw TooDeep{};
+      return true;
+    };
+    return from_json(nlohmann::json::parse(text, refuse_deep));
   } catch (const nlohmann::json::exception& e) {
     if (error != nullptr) *error = e.what();
+    return std::nullopt;
+  } catch (const TooDeep&) {
+    if (error != nullptr) *error = fmt::format("nested deeper than {} levels", kMaxJsonDepth);
     return std::nullopt;
   }
 }

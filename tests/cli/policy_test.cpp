@@ -108,6 +108,24 @@ TEST(Policies, AClauseThatMatchesNothingSuggestsTheClosest) {
   EXPECT_NE(r.err.find("matches no clause"), std::string::npos) << r.err;
 }
 
+// The repository's own configuration cannot make constable read policies
+// from outside the repository; one the user names on the command line can.
+TEST(Policies, TheRepositorysConfigurationNamesPoliciesInsideItOnly) {
+  TempDir outside;
+  outside.write("p/rule.rego", "package x\n\ndeny[msg] {\n  msg := \"no\"\n}\n");
+  TempDir repo;
+  repo.write(".constable.yaml", "policies: [" + (outside.path() / "p").string() + "]\n");
+  auto r = constable({"check", repo.path().string(), "--constitution", excerpt().string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is not inside the repository"), std::string::npos) << r.err;
+
+  // Named by the user, the same directory is read (and here fails for lack of METADATA).
+  r = constable({"check", repo.path().string(), "--constitution", excerpt().string(), "--config",
+                 (repo.path() / ".constable.yaml").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no METADATA block"), std::string::npos) << r.err;
+}
+
 TEST(Policies, ParseAndCompileErrorsNameFileLineAndColumn) {
   TempDir dir;
   dir.write(".constable.yaml", "policies: [p]\n");
