@@ -20,6 +20,7 @@ pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)
 pkg_check_modules(CJOSE REQUIRED IMPORTED_TARGET cjose)  # JWK and JWS: the REST API's OpenID Connect tokens
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)  # the audit store (src/store/)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)  # the audit store on PostgreSQL (src/store/postgres_store.cpp)
+pkg_check_modules(TREE_SITTER REQUIRED IMPORTED_TARGET tree-sitter)  # application code (src/code/, docs/adr/0019)
 find_package(fmt REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(CLI11 REQUIRED)
@@ -28,11 +29,14 @@ find_package(ZLIB REQUIRED)  # src/git/checked_objects.cpp reads loose objects i
 find_package(OpenSSL REQUIRED COMPONENTS Crypto SSL)  # Crypto: src/helm/template/crypto.cpp (Sprig's genCA, ...); SSL: constable serve
 find_package(Boost 1.74 REQUIRED)  # header-only Beast and Asio: constable serve (docs/adr/0007-http-server.md)
 
+# toml++ (libtomlplusplus-dev: pyproject.toml, src/workspace/dependencies.cpp)
+# is used as the header-only library it also is: Debian ships it as a shared
+# object only, and the one file that parses TOML compiles it in.
 # fmt (Debian ships no archive), nlohmann_json and Boost (headers only) are
 # the same either way.
 set(constable_shared_dependencies
     PkgConfig::CMARK_GFM PkgConfig::RE2 PkgConfig::VECTORSCAN PkgConfig::LIBGIT2 PkgConfig::LIBYAML PkgConfig::CJOSE
-    PkgConfig::SQLITE3 PkgConfig::LIBPQ ZLIB::ZLIB OpenSSL::SSL OpenSSL::Crypto)
+    PkgConfig::SQLITE3 PkgConfig::LIBPQ PkgConfig::TREE_SITTER ZLIB::ZLIB OpenSSL::SSL OpenSSL::Crypto)
 set(constable_is_static "$<BOOL:$<TARGET_PROPERTY:CONSTABLE_STATIC_DEPENDENCIES>>")
 add_library(constable_dependencies INTERFACE)
 target_link_libraries(constable_dependencies INTERFACE fmt::fmt nlohmann_json::nlohmann_json Boost::headers Threads::Threads
@@ -40,7 +44,7 @@ target_link_libraries(constable_dependencies INTERFACE fmt::fmt nlohmann_json::n
 
 if(CONSTABLE_STATIC_DEPENDENCIES)
   # pkg-config --static names every library the archives need, in link order.
-  pkg_check_modules(STATIC_SET REQUIRED libcmark-gfm re2 libhs libgit2 yaml-0.1 cjose sqlite3 libpq libssl libcrypto zlib)
+  pkg_check_modules(STATIC_SET REQUIRED libcmark-gfm re2 libhs libgit2 yaml-0.1 cjose sqlite3 libpq tree-sitter libssl libcrypto zlib)
   # libpq.a needs PostgreSQL's common and port libraries, which Debian ships
   # only in postgresql-server-dev-<major>, under the server's library
   # directory, and in their position-independent (_shlib) builds for the PIE.

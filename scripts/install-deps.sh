@@ -13,6 +13,10 @@ packages=(
   libsqlite3-dev libpq-dev postgresql-server-dev-15 postgresql
   # the CLI's allocator (docs/adr/0011-jemalloc.md)
   libjemalloc-dev
+  # application code (src/code/): the tree-sitter runtime; the grammars come from npm at configure time
+  libtree-sitter-dev
+  # pyproject.toml, for the stack facts of Python projects
+  libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema
   # the fuzz harnesses: clang 16 (14 and 15 cannot compile std::expected), libFuzzer, llvm-symbolizer

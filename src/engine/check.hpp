@@ -16,6 +16,7 @@
 #include "engine/config.hpp"
 #include "workspace/workspace.hpp"
 
+namespace constable::code { struct Module; }
 namespace constable::dockerfile { struct Dockerfile; }
 namespace constable::git { class Repository; }
 namespace constable::yaml { class Stream; }
@@ -81,6 +82,10 @@ class FileContext {
   // YAML and JSON files as a stream of documents with positions; syntax
   // errors become constable/parse-error findings.
   virtual const yaml::Stream& yaml() const = 0;
+  // Python, TypeScript and JavaScript files as a typed model over their
+  // syntax tree (src/code/model.hpp); null for a file no grammar reads.
+  // Syntax errors leave what parsed and become a note of the run.
+  virtual const code::Module* code() const = 0;
 };
 
 struct Emission {
@@ -138,6 +143,9 @@ class RepositoryContext {
   // the file phase; null when the file cannot be read.
   virtual const std::string* text(const workspace::File& file) const = 0;
   virtual const yaml::Stream* yaml(const workspace::File& file) const = 0;
+  // A source file's code model (FileContext::code), built once per run;
+  // null when the file cannot be read or no grammar reads it.
+  virtual const code::Module* code(const workspace::File& file) const = 0;
 };
 
 // What a manifests-scope check may look at. Findings name the object's

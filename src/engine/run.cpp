@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "code/model.hpp"
 #include "core/digest.hpp"
 #include "core/files.hpp"
 #include "core/text.hpp"
@@ -76,8 +77,27 @@ class LazyFileContext final : public FileContext {
     return *yaml_;
   }
   bool yaml_parsed() const { return yaml_.has_value(); }
+  const code::Module* code() const override {
+    if (!code_) {
+      code_ = code::build_module_for(file_.path, text_);
+      if (*code_) ++documents_parsed_;
+    }
+    return *code_ ? &**code_ : nullptr;
+  }
 
   std::size_t documents_parsed() const { return documents_parsed_; }
+  // Why the checks of a source file saw less than all of it, as notes: a
+  // file tree-sitter could not parse, and where the first syntax errors are.
+  std::vector<workspace::Note> code_notes() const {
+    std::vector<workspace::Note> notes;
+    if (!code_ || !*code_) return notes;
+    const code::Module& module = **code_;
+    if (!module.failure.empty()) notes.push_back({file_.path, module.failure});
+    for (const auto& error : module.errors)
+      notes.push_back({fmt::format("{}:{}:{}", file_.path, error.range.line, error.range.column),
+                       fmt::format("syntax error ({}): its checks saw only what parsed", error.message)});
+    return notes;
+  }
   // Parse errors of every document that was parsed, as (message, line, column).
   std::vector<dockerfile::ParseError> parse_errors() const {
     std::vector<dockerfile::ParseError> errors;
@@ -104,6 +124,7 @@ class LazyFileContext final : public FileContext {
   mutable std::optional<std::vector<std::string_view>> lines_;
   mutable std::optional<dockerfile::Dockerfile> dockerfile_;
   mutable std::optional<yaml::Stream> yaml_;
+  mutable std::optional<std::optional<code::Module>> code_;  // outer: built yet; inner: a grammar reads the file
   mutable std::size_t documents_parsed_ = 0;
 };
 
@@ -157,9 +178,10 @@ struct FileOutcome {
 // documents. The file phase takes both over instead of reading again.
 // Repository checks run in parallel: each file is read, and parsed, once.
 struct SharedFile {
-  std::once_flag read, parsed;
+  std::once_flag read, parsed, modelled;
   std::optional<std::string> text;  // BOM stripped; nullopt when unreadable
   std::optional<yaml::Stream> stream;
+  std::optional<code::Module> module;  // points into `text`: never handed on with it
 };
 
 struct PendingFile {
@@ -370,6 +392,7 @@ class Runner {
     std::optional<yaml::Stream> parsed;
     Result<std::string> content = fail("");
     if (const auto shared = shared_files_.find(file.path); shared != shared_files_.end() && shared->second.text) {
+      shared->second.module.reset();  // its views point into the text about to move
       content = std::move(*shared->second.text);
       parsed = std::move(shared->second.stream);
       shared->second.text.reset();
@@ -432,6 +455,10 @@ class Runner {
       collected.push_back({&rules::kParseError, nullptr,
                            Emission{.range = {error.line, error.column, error.line, 0}, .message = error.message}});
     }
+    // Code is parsed only for checks that asked; tree-sitter recovers from
+    // errors, so a syntax error (often syntax newer than the grammar) is a
+    // note rather than a finding: the file is not wrong for constable's rules.
+    for (auto& note : context.code_notes()) outcome.notes.push_back(std::move(note));
     outcome.documents_parsed = context.documents_parsed();
     return pending;
   }
@@ -1175,6 +1202,12 @@ class Runner {
       if (!shared.text) return nullptr;
       std::call_once(shared.parsed, [&] { shared.stream = yaml::parse(*shared.text); });
       return &*shared.stream;
+    }
+    const code::Module* code(const workspace::File& file) const override {
+      SharedFile& shared = runner_.shared(file);
+      if (!shared.text) return nullptr;
+      std::call_once(shared.modelled, [&] { shared.module = code::build_module_for(file.path, *shared.text); });
+      return shared.module ? &*shared.module : nullptr;
     }
 
    private:

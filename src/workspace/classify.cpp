@@ -1,4 +1,5 @@
-// File kinds and stack facts, both decided from paths alone.
+// File kinds and stack facts, decided from paths (the facts of declared
+// dependencies come from the manifests' content: dependencies.cpp).
 
 #include <array>
 #include <optional>
@@ -203,6 +204,8 @@ StackFacts detect_stack(const std::vector<File>& files) {
                                                 : is_compose_name(text::to_lower(text::basename(file.path)));
   }
   if (deploys) stack.facts.insert(std::string(kDeploysFact));
+  add_dependency_facts(stack, files);
+  if (stack.has("nextjs")) stack.facts.insert("node");
   return stack;
 }
 

@@ -113,7 +113,14 @@ bool is_development_dockerfile(std::string_view path);
 // deployment specifications are asked of these.
 inline constexpr std::string_view kDeploysFact = "deploys";
 
-// Stack facts implied by the files' paths.
+// Stack facts implied by the files' paths, and by the dependencies their
+// manifests declare (add_dependency_facts).
 StackFacts detect_stack(const std::vector<File>& files);
+
+// The frameworks a repository's dependency manifests (pyproject.toml,
+// Pipfile, requirements*.txt, setup.py, setup.cfg, package.json) declare, as
+// facts: "fastapi", "sqlmodel", "sqlalchemy", "alembic", "openai-agents",
+// "mcp", "nextjs", "react". Reads those files only.
+void add_dependency_facts(StackFacts& stack, const std::vector<File>& files);
 
 }  // namespace constable::workspace

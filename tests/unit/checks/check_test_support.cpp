@@ -29,6 +29,11 @@ const yaml::Stream& TestFileContext::yaml() const {
   return *yaml_;
 }
 
+const code::Module* TestFileContext::code() const {
+  if (!code_) code_ = code::build_module_for(file_.path, text_);
+  return *code_ ? &**code_ : nullptr;
+}
+
 namespace {
 
 class CollectingEmitter final : public engine::Emitter {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "code/model.hpp"
 #include "constitution/model.hpp"
 #include "engine/check.hpp"
 #include "engine/config.hpp"
@@ -29,6 +30,7 @@ class TestFileContext final : public engine::FileContext {
   const engine::Config& config() const override { return config_; }
   const dockerfile::Dockerfile& dockerfile() const override;
   const yaml::Stream& yaml() const override;
+  const code::Module* code() const override;
 
  private:
   workspace::File file_;
@@ -37,6 +39,7 @@ class TestFileContext final : public engine::FileContext {
   engine::Config config_;
   mutable std::optional<dockerfile::Dockerfile> dockerfile_;
   mutable std::optional<yaml::Stream> yaml_;
+  mutable std::optional<std::optional<code::Module>> code_;
 };
 
 // The constitution check tests bind against: the reference constitution

@@ -4,7 +4,8 @@
 //
 // tests/fixtures/<domain>/<check>/ holds fixtures named fire* or silent*: a
 // file, or a directory whose files keep their names (for `.env`-style names).
-// Expectations are `# expect: <check-id>[, ...]` comments on the line before;
+// Expectations are `# expect: <check-id>[, ...]` comments on the line before
+// (`// expect:` in TypeScript and JavaScript);
 // `# config: approved_registries=a,b` lines configure the docker options.
 // Repository-scope checks run only on fixtures of their own domain.
 
@@ -18,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "app/app.hpp"
+#include "code/syntax.hpp"
 #include "core/text.hpp"
 #include "engine/catalog.hpp"
 #include "engine/run.hpp"
@@ -80,7 +82,10 @@ TEST_P(CheckFixture, FindingsMatchExpectationsThroughTheEngine) {
   for (const auto& [name, content] : fixture_files(fixture)) {
     repo.write(name, content);
     const bool markdown = name.ends_with(".md");
-    expected[name] = parse_expectations(content, "#", markdown ? PrefixedLines::content : PrefixedLines::comments);
+    // TypeScript and JavaScript fixtures annotate with `// expect:`.
+    const bool slashes = code::language_of(name).value_or(code::Language::python) != code::Language::python;
+    expected[name] = parse_expectations(content, slashes ? "//" : "#",
+                                        markdown ? PrefixedLines::content : PrefixedLines::comments);
     for (const auto& error : expected[name].errors) ADD_FAILURE() << name << ": " << error;
     for (const auto& [key, value] : expected[name].config) {
       config += fmt::format("docker:\n  {}:\n", key);
