@@ -7,12 +7,17 @@
 #include "checks/docker/docker_checks.hpp"
 #include "checks/docs/docs_checks.hpp"
 #include "checks/git/git_checks.hpp"
+#include "checks/gitops/gitops_checks.hpp"
 #include "checks/helm/helm_checks.hpp"
 #include "checks/kafka/kafka_checks.hpp"
 #include "checks/kubernetes/kubernetes_checks.hpp"
 #include "checks/observability/observability_checks.hpp"
+#include "checks/scaling/scaling_checks.hpp"
 #include "checks/secrets/secrets_checks.hpp"
+#include "checks/security/security_checks.hpp"
 #include "checks/spec/spec_checks.hpp"
+#include "checks/testing/testing_checks.hpp"
+#include "checks/workflow/workflow_checks.hpp"
 #include "engine/catalog.hpp"
 
 namespace constable::engine {
@@ -22,10 +27,11 @@ const Catalog& Catalog::builtin() {
     std::vector<CheckFactory> factories;
     for (auto* domain : {&checks::api::api_checks, &checks::ci::ci_checks, &checks::dapr::dapr_checks,
                          &checks::docker::docker_checks,
-                         &checks::docs::docs_checks, &checks::git::git_checks, &checks::helm::helm_checks,
+                         &checks::docs::docs_checks, &checks::git::git_checks, &checks::gitops::gitops_checks, &checks::helm::helm_checks,
                          &checks::kafka::kafka_checks, &checks::kubernetes::kubernetes_checks,
                          &checks::observability::observability_checks,
-                         &checks::secrets::secrets_checks, &checks::spec::spec_checks}) {
+                         &checks::scaling::scaling_checks, &checks::secrets::secrets_checks, &checks::security::security_checks, &checks::spec::spec_checks,
+                         &checks::testing::testing_checks, &checks::workflow::workflow_checks}) {
       const auto checks = domain();
       factories.insert(factories.end(), checks.begin(), checks.end());
     }

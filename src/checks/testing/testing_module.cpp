@@ -1,0 +1,12 @@
+#include "checks/testing/testing_checks.hpp"
+
+namespace constable::checks::testing {
+
+std::vector<engine::CheckFactory> testing_checks() {
+  // Sorted by check id.
+  return {
+      &make_coverage_threshold_check,  // testing/coverage-threshold
+  };
+}
+
+}  // namespace constable::checks::testing

@@ -1,0 +1,48 @@
+#include "checks/testing/testing_support.hpp"
+
+#include "core/text.hpp"
+
+namespace constable::checks::testing {
+
+std::string_view read_file(const engine::RepositoryContext& repo, const workspace::File& file) {
+  const std::string* content = repo.text(file);
+  return content != nullptr ? std::string_view(*content) : std::string_view{};
+}
+
+std::string lower_name(std::string_view path) { return text::to_lower(text::basename(path)); }
+
+std::optional<std::string_view> brace_block(std::string_view source, std::size_t from, std::size_t* opening) {
+  const std::size_t start = source.find('{', from);
+  if (start == std::string_view::npos) return std::nullopt;
+  if (opening != nullptr) *opening = start;
+  int depth = 0;
+  for (std::size_t i = start; i < source.size(); ++i) {
+    const char c = source[i];
+    if (c == '"' || c == '\'' || c == '`') {
+      // A string literal: its braces do not count.
+      for (++i; i < source.size() && source[i] != c; ++i)
+        if (source[i] == '\\') ++i;
+    } else if (c == '/' && i + 1 < source.size() && source[i + 1] == '/') {
+      i = source.find('\n', i);
+      if (i == std::string_view::npos) return std::nullopt;
+    } else if (c == '/' && i + 1 < source.size() && source[i + 1] == '*') {
+      i = source.find("*/", i + 2);
+      if (i == std::string_view::npos) return std::nullopt;
+      ++i;
+    } else if (c == '{') {
+      ++depth;
+    } else if (c == '}' && --depth == 0) {
+      return source.substr(start, i - start + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+int line_of(std::string_view source, std::size_t offset) {
+  int line = 1;
+  for (std::size_t i = 0; i < offset && i < source.size(); ++i)
+    if (source[i] == '\n') ++line;
+  return line;
+}
+
+}  // namespace constable::checks::testing

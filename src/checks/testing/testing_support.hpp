@@ -1,0 +1,34 @@
+#pragma once
+// What the testing checks share: reading a repository's files once, finding
+// a brace-delimited block of a JavaScript or JSON configuration, and turning
+// offsets into line numbers.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/check.hpp"
+
+namespace constable::checks::testing {
+
+// The file's text (BOM stripped), read once per run and shared with every
+// other check; "" when unreadable.
+std::string_view read_file(const engine::RepositoryContext& repo, const workspace::File& file);
+
+// The lower-case file name of `path`.
+std::string lower_name(std::string_view path);
+
+// The `{...}` block that opens at the first '{' at or after `from` in
+// `source`, braces inside string literals and comments skipped; nullopt when
+// there is none or it never closes. The offset of its '{' is `*opening`.
+std::optional<std::string_view> brace_block(std::string_view source, std::size_t from, std::size_t* opening = nullptr);
+
+// The 1-based line of byte `offset` in `source`.
+int line_of(std::string_view source, std::size_t offset);
+
+// Emits a finding at `path`:`line` (0: the whole file).
+inline void emit_at(engine::Emitter& out, std::string path, int line, std::string message) {
+  out.report_at(std::move(path), line, std::move(message));
+}
+
+}  // namespace constable::checks::testing
