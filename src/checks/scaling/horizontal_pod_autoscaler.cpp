@@ -1,9 +1,9 @@
 // scaling/horizontal-pod-autoscaler: "Autoscaling MUST be configured based on
 // CPU, memory, and custom metrics" and its sibling "Maximum pod count MUST be
-// defined to prevent runaway scaling". Every production Deployment and
-// StatefulSet is scaled by a HorizontalPodAutoscaler or a KEDA ScaledObject,
-// each autoscaler scales on the metrics the clause names and states its
-// maximum.
+// defined to prevent runaway scaling". Every production Deployment (but a
+// singleton by design) is scaled by a HorizontalPodAutoscaler or a KEDA
+// ScaledObject; each autoscaler scales on the metrics the clause names and
+// states its maximum.
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -11,6 +11,7 @@
 #include "checks/kubernetes/kubernetes_support.hpp"
 #include "checks/scaling/scaling_checks.hpp"
 #include "checks/scaling/scaling_support.hpp"
+#include "formats/image_ref.hpp"
 
 namespace constable::checks::scaling {
 
@@ -20,8 +21,8 @@ constexpr engine::CheckInfo kInfo{
     .id = "scaling/horizontal-pod-autoscaler",
     .domain = "scaling",
     .nature = Nature::reliability,
-    .summary = "Autoscale every production Deployment and StatefulSet on the metrics the constitution names, "
-               "up to a stated maximum",
+    .summary = "Autoscale every production Deployment on the metrics the constitution names, up to a stated "
+               "maximum",
     .rationale =
         "A service with a fixed replica count is either paying for idle pods or falling over at peak; an "
         "autoscaler on CPU alone misses memory-bound and queue-bound load, and one without a maximum can "
@@ -30,7 +31,10 @@ constexpr engine::CheckInfo kInfo{
         "memory; Pods, Object and External metrics are custom) and KEDA ScaledObjects (cpu and memory "
         "triggers; any other trigger is a custom metric), matched to the workload by scaleTargetRef in the "
         "same namespace. An HPA without metrics scales on CPU (Kubernetes' default); a ScaledObject without "
-        "maxReplicaCount may reach 100 replicas.",
+        "maxReplicaCount may reach 100 replicas. Every autoscaler found is judged; a production Deployment "
+        "without one is a finding unless it is a singleton by design (a Recreate strategy, or only datastore "
+        "and broker images such as redis, postgres or kafka). StatefulSets, which scale by their own "
+        "clustering, need no autoscaler.",
     .remediation =
         "Add an autoscaling/v2 HorizontalPodAutoscaler (or a KEDA ScaledObject) targeting the workload, with "
         "Resource metrics for cpu and memory, a Pods or External metric for the service's own load (requests "
@@ -99,6 +103,39 @@ Metrics keda_metrics(const kube::Object& scaled_object) {
   return m;
 }
 
+// A datastore or broker run from its own image (redis, postgres, kafka):
+// it scales by its own clustering, not by adding pods behind a Service.
+bool runs_datastore(const yaml::Node* pod_spec) {
+  static constexpr std::string_view kDatastores[] = {
+      "redis",   "valkey",    "postgres", "postgresql", "mysql",         "mariadb", "mongo",   "mongodb",
+      "memcached", "etcd",    "zookeeper", "kafka",     "rabbitmq",      "elasticsearch", "opensearch",
+      "cassandra", "clickhouse", "minio",  "nats",      "keydb",         "dragonfly"};
+  const std::vector<kube::Container> containers = kube::containers(pod_spec);
+  bool any = false;
+  for (const kube::Container& container : containers) {
+    if (container.init) continue;
+    const yaml::Node* image = container.node != nullptr ? container.node->get("image") : nullptr;
+    const auto ref = image != nullptr ? formats::parse_image_ref(image->str()) : std::nullopt;
+    if (!ref) return false;
+    const std::string name = ref->short_name();
+    bool datastore = false;
+    for (const std::string_view known : kDatastores)
+      datastore = datastore || name == known || (name.starts_with(known) && name.size() > known.size() &&
+                                                 (name[known.size()] == '-' || name[known.size()] == '_'));
+    if (!datastore) return false;
+    any = true;
+  }
+  return any;
+}
+
+// Workloads that must not run as several pods: a Recreate strategy says so
+// (two versions may never overlap), as does a datastore's own image.
+bool is_singleton(const kube::Object& workload, const kube::PodTemplate& tmpl) {
+  const yaml::Node* strategy = workload.root->at("spec", "strategy", "type");
+  if (strategy != nullptr && strategy->str() == "Recreate") return true;
+  return runs_datastore(tmpl.spec);
+}
+
 class HorizontalPodAutoscalerCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
@@ -135,8 +172,8 @@ class HorizontalPodAutoscalerCheck final : public engine::Check {
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
     const std::vector<Autoscaler> scalers = autoscalers(context.manifests());
     for (const Autoscaler& scaler : scalers) judge(*scaler.object, out);
-    kubernetes::for_each_pod_template(context.manifests(), [&](const kube::Object& object, const kube::PodTemplate&) {
-      if (object.kind != "Deployment" && object.kind != "StatefulSet") return;
+    kubernetes::for_each_pod_template(context.manifests(), [&](const kube::Object& object, const kube::PodTemplate& tmpl) {
+      if (object.kind != "Deployment" || is_singleton(object, tmpl)) return;
       for (const auto& placement : object.placements) {
         if (!placement.production) continue;
         bool scaled = false;

@@ -226,35 +226,50 @@ struct TestSetup {
 std::optional<TestSetup> test_setup(const engine::RepositoryContext& repo) {
   static const RE2 kPytestSection(R"((?m)^\s*\[(tool\.pytest\.ini_options|tool:pytest|pytest)\]\s*$)");
   static const RE2 kNodeRunner(R"(["'](jest|vitest|mocha)["']\s*:)");
-  std::optional<TestSetup> test_file;
+  // Python tests count when test modules exist (a conftest.py alone may
+  // serve a system test against running services); they are reported at
+  // pytest's configuration when there is one.
+  std::optional<TestSetup> python_config, python_test, node;
   for (const workspace::File& file : repo.workspace().files) {
     const std::string name = lower_name(file.path);
-    if (name == "pytest.ini" || name == "conftest.py" || is_js_config(name, "jest.config") ||
-        is_js_config(name, "vitest.config") || name == ".mocharc.yml" || name == ".mocharc.json" ||
-        name == ".mocharc.js")
-      return TestSetup{file.path, 0,
-                       name.starts_with("jest") ? "Jest"
-                       : name.starts_with("vitest") ? "Vitest"
-                       : name.starts_with(".mocharc") ? "Mocha"
-                                                     : "pytest"};
-    if (name == "pyproject.toml" || name == "setup.cfg" || name == "tox.ini") {
+    if (!node && (is_js_config(name, "jest.config") || is_js_config(name, "vitest.config") ||
+                  name.starts_with(".mocharc")))
+      node = TestSetup{file.path, 0,
+                       name.starts_with("jest") ? "Jest" : name.starts_with("vitest") ? "Vitest" : "Mocha"};
+    if (!python_config && name == "pytest.ini") python_config = TestSetup{file.path, 0, "pytest"};
+    if (!python_config && (name == "pyproject.toml" || name == "setup.cfg" || name == "tox.ini")) {
       const std::string_view content = read_file(repo, file);
       re2::StringPiece input(content.data(), content.size()), section;
       if (RE2::FindAndConsume(&input, kPytestSection, &section))
-        return TestSetup{file.path, line_of(content, static_cast<std::size_t>(section.data() - content.data())),
-                         "pytest"};
+        python_config = TestSetup{
+            file.path, line_of(content, static_cast<std::size_t>(section.data() - content.data())), "pytest"};
     }
-    if (name == "package.json") {
+    if (!node && name == "package.json") {
       const std::string_view content = read_file(repo, file);
       re2::StringPiece input(content.data(), content.size()), runner;
       if (RE2::FindAndConsume(&input, kNodeRunner, &runner))
-        return TestSetup{file.path, line_of(content, static_cast<std::size_t>(runner.data() - content.data())),
+        node = TestSetup{file.path, line_of(content, static_cast<std::size_t>(runner.data() - content.data())),
                          view(runner) == "jest" ? "Jest" : view(runner) == "vitest" ? "Vitest" : "Mocha"};
     }
-    if (!test_file && name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py")))
-      test_file = TestSetup{file.path, 0, "Python tests"};
+    if (!python_test && name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py")))
+      python_test = TestSetup{file.path, 0, "Python tests"};
   }
-  return test_file;
+  if (python_test) return python_config ? python_config : python_test;
+  return node;
+}
+
+// Where coverage is measured without a gate (`coverage report`, pytest-cov's
+// --cov, Jest's --coverage or collectCoverage): the line a gate belongs on.
+std::optional<TestSetup> measured_without_gate(std::string_view path, std::string_view content) {
+  static const RE2 kMeasured(
+      R"((\bcoverage\s+report\b|(^|[\s"'])--cov(=|\s|$|["'])|(^|[\s"'])--coverage\b|\bcollectCoverage\s*["']?\s*:\s*true))");
+  const auto lines = text::split_lines(content);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (text::trim(lines[i]).starts_with('#') || text::trim(lines[i]).starts_with("//")) continue;
+    if (RE2::PartialMatch(lines[i], kMeasured))
+      return TestSetup{std::string(path), static_cast<int>(i) + 1, std::string(text::shorten(text::trim(lines[i]), 80))};
+  }
+  return std::nullopt;
 }
 
 std::string format_percent(double value) { return fmt::format("{}%", value); }
@@ -276,6 +291,7 @@ class CoverageThresholdCheck final : public engine::Check {
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     std::vector<Gate> gates;
+    std::optional<TestSetup> measured;
     for (const workspace::File& file : repo.workspace().files) {
       const std::string name = lower_name(file.path);
       if (!may_gate(file.path, name) || file.size > 1024 * 1024) continue;
@@ -284,10 +300,11 @@ class CoverageThresholdCheck final : public engine::Check {
         continue;
       }
       const std::string_view content = read_file(repo, file);
-      if (!text::contains(content, "cov") && !text::contains(content, "fail_under") &&
+      if (!text::icontains(content, "cov") && !text::contains(content, "fail_under") &&
           !text::contains(content, "check-coverage"))
         continue;
       command_line_gates(file.path, content, gates);
+      if (!measured) measured = measured_without_gate(file.path, content);
       if (name == "pyproject.toml" || name == "setup.cfg" || name == "tox.ini" || name == ".coveragerc")
         coverage_py_gates(file.path, name, content, gates);
       javascript_gates(file.path, name, content, gates);
@@ -300,6 +317,14 @@ class CoverageThresholdCheck final : public engine::Check {
     if (!gates.empty()) return;
     const auto setup = test_setup(repo);
     if (!setup) return;
+    if (measured) {
+      emit_at(out, measured->path, measured->line,
+              fmt::format("`{}` measures unit test coverage, but no gate fails the build below {} "
+                          "(pytest --cov-fail-under, coverage.py fail_under, Jest coverageThreshold, "
+                          "Vitest coverage.thresholds)",
+                          measured->what, format_percent(minimum_)));
+      return;
+    }
     emit_at(out, setup->path, setup->line,
             fmt::format("{} runs unit tests here, but no coverage gate fails the build below {} "
                         "(pytest --cov-fail-under, coverage.py fail_under, Jest coverageThreshold, "
