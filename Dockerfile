@@ -12,14 +12,15 @@
 #   docker run --rm -p 8443:8443 -v "$PWD/tls:/tls:ro" -v "$PWD:/src:ro" constable \
 #     serve --tls-cert /tls/tls.crt --tls-key /tls/tls.key --constitution /src/CONSTITUTION.md
 
-# Build: the CLI alone, no tests, with Debian 12's compiler and -dev packages.
+# Build: the CLI alone, no tests, with Debian 12's compiler and -dev packages;
+# the tree-sitter grammars come from the npm registry (cmake/grammars.cmake).
 FROM debian:12.12 AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake ninja-build pkg-config \
       libcmark-gfm-dev libcmark-gfm-extensions-dev nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev \
       libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev libboost-dev libcjose-dev libjansson-dev libjemalloc-dev \
-      libsqlite3-dev libpq-dev postgresql-server-dev-15 \
+      libsqlite3-dev libpq-dev postgresql-server-dev-15 libtree-sitter-dev libtomlplusplus-dev ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY CMakeLists.txt ./

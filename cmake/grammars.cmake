@@ -34,17 +34,24 @@ function(constable_fetch_grammar package version sha256 out_var)
     endif()
   endif()
   if(NOT EXISTS "${tarball}")
-    if(NOT CONSTABLE_NPM)
-      message(FATAL_ERROR "constable needs npm to fetch the ${package} grammar (install Node.js and npm, "
-                          "or put ${package}-${version}.tgz in ${CONSTABLE_GRAMMAR_CACHE})")
-    endif()
     file(MAKE_DIRECTORY "${CONSTABLE_GRAMMAR_CACHE}")
     message(STATUS "Fetching ${package}@${version} from npm")
-    execute_process(COMMAND "${CONSTABLE_NPM}" pack "${package}@${version}" --pack-destination "${CONSTABLE_GRAMMAR_CACHE}"
-                            --silent
-                    RESULT_VARIABLE npm_result OUTPUT_QUIET ERROR_VARIABLE npm_error)
+    if(CONSTABLE_NPM)
+      # npm honours the user's registry and proxy settings (.npmrc).
+      execute_process(COMMAND "${CONSTABLE_NPM}" pack "${package}@${version}" --pack-destination "${CONSTABLE_GRAMMAR_CACHE}"
+                              --silent
+                      RESULT_VARIABLE npm_result OUTPUT_QUIET ERROR_VARIABLE npm_error)
+    else()
+      # Without npm (the container build), the registry's own tarball URL.
+      file(DOWNLOAD "https://registry.npmjs.org/${package}/-/${package}-${version}.tgz" "${tarball}"
+           EXPECTED_HASH SHA256=${sha256} STATUS download_status)
+      list(GET download_status 0 npm_result)
+      list(GET download_status 1 npm_error)
+    endif()
     if(NOT npm_result EQUAL 0 OR NOT EXISTS "${tarball}")
-      message(FATAL_ERROR "npm pack ${package}@${version} failed: ${npm_error}")
+      file(REMOVE "${tarball}")
+      message(FATAL_ERROR "fetching ${package}@${version} from npm failed: ${npm_error} (or put "
+                          "${package}-${version}.tgz in ${CONSTABLE_GRAMMAR_CACHE})")
     endif()
     file(SHA256 "${tarball}" actual)
     if(NOT actual STREQUAL sha256)

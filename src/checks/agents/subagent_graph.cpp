@@ -1,0 +1,295 @@
+// agents/subagent-graph: "Circular dependencies are STRICTLY PROHIBITED" and
+// "Maximum subagent depth: 3 levels" (the sibling clause, read in
+// bind_section). The graph is the OpenAI Agents SDK's, from code: an agent
+// depends on the agents it hands off to (`handoffs=[...]`, `handoff(x)`,
+// `x.handoffs.append(...)`) and on those it calls as tools (`x.as_tool()`).
+// Each cycle and each chain deeper than the clause allows is a finding that
+// shows the path.
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include "checks/agents/agents_checks.hpp"
+#include "checks/agents/agents_support.hpp"
+
+namespace constable::checks::agents {
+
+namespace {
+
+constexpr engine::CheckInfo kInfo{
+    .id = "agents/subagent-graph",
+    .domain = "agents",
+    .nature = Nature::reliability,
+    .summary = "Keep the subagent graph acyclic and within the allowed depth",
+    .rationale =
+        "An agent that hands off to, or calls as a tool, an agent that leads back to it can loop until a turn "
+        "limit stops it, and a long chain of subagents multiplies latency, cost and the context each one "
+        "loses. The constitution prohibits circular dependencies between agents and bounds the depth of "
+        "subagent chains; both are read from the code's `handoffs` and `as_tool` wiring.",
+    .remediation = "Break the cycle (let the specialist return its result instead of handing back to its "
+                   "caller, or route through an orchestrator that is not itself a handoff target) and flatten "
+                   "chains deeper than the limit.",
+    .bad_example = "triage = Agent(name=\"Triage\", handoffs=[billing])\nbilling.handoffs.append(triage)\n",
+    .good_example = "billing = Agent(name=\"Billing\")\ntriage = Agent(name=\"Triage\", handoffs=[billing])\n",
+    .parameters = "maximum subagent depth (levels), from the sibling clause",
+    .clause = {.section = "subagent composition", .text = "circular"},
+    .file_kind = FileKind::source,
+    .stack = "openai-agents",
+    .scope = engine::Scope::repository,
+    .one_finding_per_file = false,
+    .not_at_admission = "judges the repository's code",
+};
+
+struct Edge {
+  std::string target;  // the variable the edge names
+  std::string path;
+  SourceRange range;
+};
+
+struct AgentNode {
+  std::string path;
+  std::string variable;
+  std::string display;
+  SourceRange range;
+  std::vector<Edge> edges;
+  std::vector<std::size_t> resolved;  // node indices, parallel to edges (npos when unresolved)
+};
+
+// The agent an element of `handoffs` or `tools` names: `x`, `handoff(x)`,
+// `handoff(agent=x)`, `x.as_tool(...)`; "" for anything else.
+std::string referenced_agent(const code::Module& module, const code::Node& element, bool tools) {
+  if (!tools && element.is("identifier")) return std::string(element.text());
+  if (!element.is("call") && !element.is("call_expression")) return {};
+  const code::Node callee = element.field("function");
+  const std::string_view callee_text = callee.text();
+  if (tools) {
+    for (std::string_view method : {".as_tool", ".asTool"})
+      if (callee_text.ends_with(method)) {
+        const code::Node receiver = callee.field("object");
+        return receiver.is("identifier") ? std::string(receiver.text()) : std::string();
+      }
+    return {};
+  }
+  if (!is_sdk_name(module, callee_text, "handoff")) return {};
+  const code::Node arguments = element.field("arguments");
+  for (std::uint32_t i = 0; i < arguments.named_child_count(); ++i) {
+    const code::Node argument = arguments.named_child(i);
+    if (argument.is("identifier")) return std::string(argument.text());
+    if (argument.is("keyword_argument") && argument.field("name").text() == "agent" &&
+        argument.field("value").is("identifier"))
+      return std::string(argument.field("value").text());
+  }
+  return {};
+}
+
+void add_edges(const code::Module& module, const std::string& path, const code::Node& list, bool tools,
+               std::vector<Edge>& edges) {
+  for (const code::Node& element : elements(list)) {
+    std::string target = referenced_agent(module, element, tools);
+    if (!target.empty()) edges.push_back({std::move(target), path, element.range()});
+  }
+}
+
+class SubagentGraphCheck final : public engine::Check {
+ public:
+  const engine::CheckInfo& info() const override { return kInfo; }
+
+  Result<void> bind_section(const std::vector<const constitution::Clause*>& section) override {
+    static const RE2 depth(R"re((?i)depth\D{0,20}(\d+)\s*levels?)re");
+    depth_clause_ = nullptr;
+    for (const constitution::Clause* clause : section) {
+      int levels = 0;
+      if (RE2::PartialMatch(clause->text, depth, &levels) && levels > 0) {
+        depth_clause_ = clause;
+        max_depth_ = levels;
+      }
+    }
+    return {};
+  }
+
+  std::vector<const constitution::Clause*> also_enforced() const override {
+    if (depth_clause_ == nullptr) return {};
+    return {depth_clause_};
+  }
+
+  std::string bound_parameters() const override {
+    return depth_clause_ == nullptr ? "no cycles (no depth clause found)" : fmt::format("no cycles; depth <= {} levels", max_depth_);
+  }
+
+  void check_repository(const engine::RepositoryContext& repository, engine::Emitter& out) const override {
+    std::vector<AgentNode> nodes = collect(repository);
+    if (nodes.empty()) return;
+    resolve(nodes);
+    report_cycles(nodes, out);
+    if (depth_clause_ != nullptr) report_depth(nodes, out);
+  }
+
+ private:
+  static std::vector<AgentNode> collect(const engine::RepositoryContext& repository) {
+    std::vector<AgentNode> nodes;
+    for (const workspace::File& file : repository.workspace().files) {
+      if (file.kind != FileKind::source || !code::language_of(file.path)) continue;
+      const std::string* text = repository.text(file);
+      if (text == nullptr || text->find("Agent") == std::string::npos) continue;
+      const code::Module* module = repository.code(file);
+      if (module == nullptr || !uses_agents_sdk(*module)) continue;
+      std::map<std::string, std::size_t> in_file;
+      for (const code::Call* agent : agent_constructions(*module)) {
+        AgentNode node;
+        node.path = file.path;
+        node.variable = bound_name(*agent);
+        if (node.variable.empty()) continue;
+        node.display = agent_display_name(*agent);
+        if (node.display.empty()) node.display = node.variable;
+        node.range = agent->range;
+        add_edges(*module, file.path, option(*agent, "handoffs"), false, node.edges);
+        add_edges(*module, file.path, option(*agent, "tools"), true, node.edges);
+        in_file[node.variable] = nodes.size();
+        nodes.push_back(std::move(node));
+      }
+      // Handoffs added after construction: `faq.handoffs.append(handoff(triage))`.
+      for (const code::Call& call : module->calls) {
+        const std::string_view callee = call.callee;
+        for (std::string_view suffix : {".handoffs.append", ".handoffs.extend", ".handoffs.push"}) {
+          if (!callee.ends_with(suffix)) continue;
+          const auto owner = in_file.find(std::string(callee.substr(0, callee.size() - suffix.size())));
+          const code::Argument* argument = call.positional(0);
+          if (owner == in_file.end() || argument == nullptr) continue;
+          std::vector<Edge>& edges = nodes[owner->second].edges;
+          if (suffix == ".handoffs.extend") {
+            add_edges(*module, file.path, argument->node, false, edges);
+          } else {
+            for (std::size_t i = 0; const code::Argument* each = call.positional(i); ++i) {
+              std::string target = referenced_agent(*module, each->node, false);
+              if (!target.empty()) edges.push_back({std::move(target), file.path, each->range});
+            }
+          }
+        }
+      }
+    }
+    return nodes;
+  }
+
+  // A name resolves to the agent of that variable in the same file, else to
+  // the only agent of that name in the repository (imported from its module).
+  static void resolve(std::vector<AgentNode>& nodes) {
+    std::multimap<std::string, std::size_t> by_name;
+    for (std::size_t i = 0; i < nodes.size(); ++i) by_name.emplace(nodes[i].variable, i);
+    for (AgentNode& node : nodes) {
+      for (const Edge& edge : node.edges) {
+        std::size_t target = std::string::npos;
+        const auto [first, last] = by_name.equal_range(edge.target);
+        std::size_t count = 0;
+        for (auto it = first; it != last; ++it) {
+          ++count;
+          if (nodes[it->second].path == node.path) target = it->second;
+        }
+        if (target == std::string::npos && count == 1) target = first->second;
+        node.resolved.push_back(target);
+      }
+    }
+  }
+
+  static std::string show(const std::vector<AgentNode>& nodes, const std::vector<std::size_t>& path) {
+    std::string out;
+    for (std::size_t i = 0; i < path.size(); ++i) out += fmt::format("{}'{}'", i == 0 ? "" : " -> ", nodes[path[i]].display);
+    return out;
+  }
+
+  static void report_cycles(const std::vector<AgentNode>& nodes, engine::Emitter& out) {
+    enum class Colour : std::uint8_t { white, grey, black };
+    std::vector<Colour> colour(nodes.size(), Colour::white);
+    std::set<std::vector<std::size_t>> reported;  // each cycle once, by its sorted members
+    std::vector<std::size_t> stack;
+    // Iterative DFS: (node, next edge index).
+    for (std::size_t start = 0; start < nodes.size(); ++start) {
+      if (colour[start] != Colour::white) continue;
+      std::vector<std::pair<std::size_t, std::size_t>> frames{{start, 0}};
+      colour[start] = Colour::grey;
+      stack.assign(1, start);
+      while (!frames.empty()) {
+        auto& [at, next] = frames.back();
+        if (next == nodes[at].resolved.size()) {
+          colour[at] = Colour::black;
+          frames.pop_back();
+          stack.pop_back();
+          continue;
+        }
+        const std::size_t edge = next++;
+        const std::size_t target = nodes[at].resolved[edge];
+        if (target == std::string::npos) continue;
+        if (colour[target] == Colour::grey) {
+          std::vector<std::size_t> cycle(std::find(stack.begin(), stack.end(), target), stack.end());
+          std::vector<std::size_t> members = cycle;
+          std::sort(members.begin(), members.end());
+          if (!reported.insert(members).second) continue;
+          cycle.push_back(target);
+          const Edge& closing = nodes[at].edges[edge];
+          out.emit({.range = closing.range,
+                    .message = fmt::format("agents depend on each other in a cycle: {} (handoffs and as_tool "
+                                           "calls); circular dependencies between agents are prohibited",
+                                           show(nodes, cycle)),
+                    .path_override = closing.path,
+                    .anchor = show(nodes, cycle)});
+        } else if (colour[target] == Colour::white) {
+          colour[target] = Colour::grey;
+          stack.push_back(target);
+          frames.emplace_back(target, 0);
+        }
+      }
+    }
+  }
+
+  // The longest chain below each agent, cycles cut where they close.
+  void report_depth(const std::vector<AgentNode>& nodes, engine::Emitter& out) const {
+    std::vector<std::optional<std::vector<std::size_t>>> longest(nodes.size());
+    std::vector<bool> on_path(nodes.size(), false);
+    // Depth-first with memo; recursion depth is bounded by the number of agents.
+    auto chain = [&](auto&& self, std::size_t at) -> std::vector<std::size_t> {
+      if (longest[at]) return *longest[at];
+      on_path[at] = true;
+      std::vector<std::size_t> best;
+      for (const std::size_t target : nodes[at].resolved) {
+        if (target == std::string::npos || on_path[target]) continue;
+        std::vector<std::size_t> below = self(self, target);
+        if (below.size() > best.size()) best = std::move(below);
+      }
+      on_path[at] = false;
+      best.insert(best.begin(), at);
+      longest[at] = best;
+      return best;
+    };
+    std::vector<bool> has_parent(nodes.size(), false);
+    for (const AgentNode& node : nodes)
+      for (const std::size_t target : node.resolved)
+        if (target != std::string::npos) has_parent[target] = true;
+    for (std::size_t root = 0; root < nodes.size(); ++root) {
+      if (has_parent[root]) continue;
+      const std::vector<std::size_t> path = chain(chain, root);
+      const int levels = static_cast<int>(path.size()) - 1;
+      if (levels <= max_depth_) continue;
+      out.emit({.range = nodes[root].range,
+                .message = fmt::format("subagents nest {} levels deep below '{}', more than the {} allowed: {}",
+                                       levels, nodes[root].display, max_depth_, show(nodes, path)),
+                .path_override = nodes[root].path,
+                .anchor = show(nodes, path),
+                .clause = depth_clause_});
+    }
+  }
+
+  const constitution::Clause* depth_clause_ = nullptr;
+  int max_depth_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<engine::Check> make_subagent_graph_check() { return engine::make_check<SubagentGraphCheck>(); }
+
+}  // namespace constable::checks::agents
