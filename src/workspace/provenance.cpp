@@ -25,6 +25,8 @@ constexpr std::string_view kFixtureDirectories[] = {
     "pass", "fail", "valid", "invalid",
     // A fuzzer's seeds and the inputs that once crashed it.
     "corpus", "corpora",
+    // Policy test suites (kyverno/policies): the resources a policy must admit or refuse.
+    ".chainsaw-test", ".kyverno-test",
     // A scaffold copied into other projects (spec-kit's extensions/template/):
     // its CHANGELOG and manifests are theirs to fill. Helm's templates/ is not this.
     "template"};

@@ -106,7 +106,11 @@ TEST(ProvenanceTest, TestSuitesAdmissionCasesDemonstrationsAndScaffoldsAreInputs
   dir.write("charts/app/good/values.yaml", "replicas: 1\n");
   dir.write("extensions/template/CHANGELOG.md", "# Changelog\n");
   dir.write("charts/app/templates/deployment.yaml", "kind: Deployment\n");
+  dir.write("other/deny-secret-type/.chainsaw-test/bad-secret.yaml", "kind: Secret\n");
+  dir.write("other/deny-secret-type/.kyverno-test/resource.yaml", "kind: Secret\n");
   const auto seen = provenance_by_path(dir.path());
+  EXPECT_EQ(seen.at("other/deny-secret-type/.chainsaw-test/bad-secret.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("other/deny-secret-type/.kyverno-test/resource.yaml"), "fixtures");
   EXPECT_EQ(seen.at("test/bats/tests/good/playground_ns.yaml"), "fixtures");
   EXPECT_EQ(seen.at("test/bats/tests/remote-cluster/deployment.yaml"), "fixtures");
   EXPECT_EQ(seen.at("test/policies/bad/privileged.yaml"), "fixtures");

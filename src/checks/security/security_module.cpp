@@ -1,0 +1,16 @@
+#include "checks/security/security_checks.hpp"
+
+namespace constable::checks::security {
+
+std::vector<engine::CheckFactory> security_checks() {
+  // Sorted by check id.
+  return {
+      &make_disclosure_policy_check,             // security/disclosure-policy
+      &make_image_signature_verification_check,  // security/image-signature-verification
+      &make_rbac_least_privilege_check,          // security/rbac-least-privilege
+      &make_service_account_tokens_check,        // security/service-account-tokens
+      &make_tls_minimum_check,                   // security/tls-minimum
+  };
+}
+
+}  // namespace constable::checks::security
