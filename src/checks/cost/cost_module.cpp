@@ -1,0 +1,12 @@
+#include "checks/cost/cost_checks.hpp"
+
+namespace constable::checks::cost {
+
+std::vector<engine::CheckFactory> cost_checks() {
+  // Sorted by check id.
+  return {
+      &make_resource_tagging_check,  // cost/resource-tagging
+  };
+}
+
+}  // namespace constable::checks::cost
