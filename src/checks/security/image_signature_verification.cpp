@@ -23,11 +23,12 @@ constexpr engine::CheckInfo kInfo{
     .rationale =
         "A signature shows an image is the one the pipeline built; unless something checks it before the image "
         "runs, a pushed or swapped image runs just the same. Applies to repositories that deploy to Kubernetes "
-        "(manifests or a Helm chart) and build container images in CI. Recognised: `cosign verify` or `cosign "
+        "(manifests or a Helm chart) and build and push container images in CI. Recognised: `cosign verify` or `cosign "
         "verify-attestation`, `notation verify` in a CI step, what it calls in the repository, or a shell script; "
         "sigstore's policy-controller ClusterImagePolicy, Kyverno's verifyImages rules or ImageValidatingPolicy, "
         "Ratify's Verifier, Connaisseur's configuration, in any YAML file or chart template of the repository. "
-        "The finding points at the image build.",
+        "The finding points at the first image build of a job that also publishes (pushes) and starts no "
+        "throwaway cluster (kind, minikube, k3d); a repository whose CI pushes no image is not asked.",
     .remediation =
         "Sign images in the pipeline (`cosign sign --yes registry.example.com/app@${DIGEST}`) and verify them "
         "where they are admitted: a Kyverno ClusterPolicy with a verifyImages rule for your registry, or a "
@@ -59,6 +60,11 @@ bool verification_policy(std::string_view yaml_text) {
          (yaml_text.find("connaisseur") != std::string_view::npos && RE2::PartialMatch(yaml_text, kConnaisseur));
 }
 
+bool ships(const constable::ci::Job& job) {
+  const ci::Activities activities = ci::classify(job);
+  return activities.test(ci::bit(ci::Activity::publish)) && !activities.test(ci::bit(ci::Activity::local_cluster));
+}
+
 class ImageSignatureVerificationCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
@@ -73,7 +79,9 @@ class ImageSignatureVerificationCheck final : public engine::Check {
           if (verifies(step.run)) return;
           for (const auto& called : step.expansion)
             if (verifies(called.run)) return;
-          if (build_path.empty() && ci::classify(step, job).test(ci::bit(ci::Activity::image_build))) {
+          // Only an image the job pushes can be deployed; one built for a test
+          // or a throwaway cluster (kind, minikube) runs nowhere else.
+          if (build_path.empty() && ships(job) && ci::classify(step, job).test(ci::bit(ci::Activity::image_build))) {
             build_path = workflow.path;
             build_line = step.line;
             build_what = ci::evidence(step, ci::Activity::image_build);

@@ -1,0 +1,102 @@
+// gitops/deployment-spec on whole repositories: its findings are about the
+// specification as a whole (line 0 of its root), which fixtures cannot express.
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <tuple>
+
+#include "app/app.hpp"
+#include "engine/run.hpp"
+#include "support/test_support.hpp"
+
+namespace constable::testing {
+namespace {
+
+using Found = std::tuple<std::string, std::string, std::string>;  // path, clause text, message
+
+std::multiset<Found> deployment_spec_findings(const TempDir& repo) {
+  repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "reference-excerpt.md"));
+  app::CommonOptions options;
+  options.path = repo.path();
+  options.today = Date::parse("2026-11-22");
+  auto session = app::open_session(options);
+  EXPECT_TRUE(session) << session.error().to_string();
+  if (!session) return {};
+  const auto result = engine::run(session->plan, session->constitution, session->config, session->workspace, {});
+  std::multiset<Found> out;
+  for (const auto& f : result.findings)
+    if (f.check_id == "gitops/deployment-spec") {
+      EXPECT_EQ(f.range.line, 0);
+      out.insert({f.path, f.clause_text, f.message});
+    }
+  return out;
+}
+
+constexpr const char* kDeployment = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  strategy:
+    type: RollingUpdate
+  template:
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:1.2.3
+          resources:
+            requests: {cpu: 100m, memory: 128Mi}
+          readinessProbe:
+            httpGet: {path: /ready, port: 8080}
+)";
+
+TEST(GitopsRepository, BareDeploymentMissesEachItemUnderItsOwnClause) {
+  TempDir repo;
+  repo.write("k8s/kustomization.yaml", "resources: [deployment.yaml]\n");
+  repo.write("k8s/deployment.yaml", kDeployment);
+  const auto found = deployment_spec_findings(repo);
+  const std::string at = "k8s/deployment.yaml";
+  EXPECT_EQ(found,
+            (std::multiset<Found>{
+                {at, "Target environments and their differences",
+                 "the deployment specification declares no target environments (no values-<env>.yaml, no overlay per "
+                 "environment)"},
+                {at, "Resource requirements and scaling policies",
+                 "the deployment specification declares no scaling policy (HorizontalPodAutoscaler, KEDA ScaledObject "
+                 "or VerticalPodAutoscaler)"},
+                {at, "Rollout strategies and rollback conditions",
+                 "the deployment specification declares no rollback condition (progressDeadlineSeconds, an Argo "
+                 "Rollouts analysis, a Flagger Canary, a HelmRelease remediation or helm --atomic)"},
+                {at, "Monitoring and alerting rules",
+                 "the deployment specification declares no monitoring (ServiceMonitor, PodMonitor, scrape annotations) "
+                 "and no alerting rules"}}));
+}
+
+TEST(GitopsRepository, ChartWithEnvironmentsAutoscalerAlertsAndAtomicUpgradesDeclaresEverything) {
+  TempDir repo;
+  repo.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n");
+  repo.write("charts/web/values.yaml", "replicas: 2\n");
+  repo.write("charts/web/values-staging.yaml", "replicas: 1\n");
+  repo.write("charts/web/values-prod.yaml", "replicas: 4\n");
+  repo.write("charts/web/templates/deployment.yaml", kDeployment);
+  repo.write("charts/web/templates/hpa.yaml", "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n");
+  repo.write("charts/web/templates/servicemonitor.yaml", "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\n");
+  repo.write("charts/web/templates/rules.yaml",
+             "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n    - name: web\n      rules:\n"
+             "        - alert: WebDown\n          expr: up == 0\n");
+  repo.write(".github/workflows/deploy.yml",
+             "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - run: helm upgrade --install web charts/web -f charts/web/values-staging.yaml --atomic\n");
+  EXPECT_TRUE(deployment_spec_findings(repo).empty());
+}
+
+TEST(GitopsRepository, RepositoryWithoutWorkloadsIsNotAsked) {
+  TempDir repo;
+  repo.write("k8s/kustomization.yaml", "resources: [config.yaml]\n");
+  repo.write("k8s/config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n");
+  EXPECT_TRUE(deployment_spec_findings(repo).empty());
+}
+
+}  // namespace
+}  // namespace constable::testing
