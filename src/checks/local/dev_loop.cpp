@@ -27,7 +27,8 @@ constexpr engine::CheckInfo kInfo{
         "Without a declared loop every developer scripts their own build, push and apply, and each change costs "
         "a full image build; pushing development images to a shared registry leaks unreviewed code and "
         "fills the registry. A repository needs the loop when it builds its own images (a Dockerfile that is "
-        "not a dev container or test image) and has Kubernetes manifests or a Helm chart. Hot reload: a "
+        "not a dev container, a test image or a chart's helper image) and has Kubernetes manifests or a Helm "
+        "chart. Hot reload: a "
         "Skaffold artifact with `sync` (manual, infer or auto; Buildpacks and Jib artifacts sync by default) "
         "or a Tiltfile `live_update`. External pushes: Skaffold's default pipeline with `local.push: true`, "
         "`googleCloudBuild` or in-cluster `cluster` builds, or a Tiltfile `default_registry` that is not a "
@@ -120,12 +121,21 @@ class DevLoopCheck final : public engine::Check {
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     std::vector<const workspace::File*> skaffold, tilt, devspace;
     const workspace::File* dockerfile = nullptr;
+    // A Dockerfile inside a chart builds the chart's helper image (a chart
+    // repository's installer), not a service developed here.
+    std::vector<std::string> charts;
+    for (const workspace::File& file : repo.workspace().files)
+      if (text::to_lower(file_name(file.path)) == "chart.yaml") charts.push_back(std::string(text::dirname(file.path)) + "/");
+    const auto in_chart = [&](std::string_view path) {
+      return std::any_of(charts.begin(), charts.end(),
+                         [&](const std::string& dir) { return dir == "/" || path.starts_with(dir); });
+    };
     for (const workspace::File& file : repo.workspace().files) {
       if (is_skaffold(file.path) && accepts("skaffold")) skaffold.push_back(&file);
       else if (is_tiltfile(file.path) && accepts("tilt")) tilt.push_back(&file);
       else if (is_devspace(file.path) && accepts("devspace")) devspace.push_back(&file);
       else if (dockerfile == nullptr && file.kind == FileKind::dockerfile &&
-               !workspace::is_development_dockerfile(file.path))
+               !workspace::is_development_dockerfile(file.path) && !in_chart(file.path))
         dockerfile = &file;
     }
     if (skaffold.empty() && tilt.empty() && devspace.empty()) {

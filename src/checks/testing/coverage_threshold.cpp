@@ -8,12 +8,14 @@
 #include <re2/re2.h>
 
 #include <charconv>
+#include <set>
 
 #include "checks/testing/testing_checks.hpp"
 #include "checks/testing/testing_support.hpp"
 #include "constitution/parameters.hpp"
 #include "core/text.hpp"
 #include "formats/yaml/yaml.hpp"
+#include "workspace/provenance.hpp"
 
 namespace constable::checks::testing {
 
@@ -230,6 +232,13 @@ std::optional<TestSetup> test_setup(const engine::RepositoryContext& repo) {
   // serve a system test against running services); they are reported at
   // pytest's configuration when there is one.
   std::optional<TestSetup> python_config, python_test, node;
+  // A test directory with its own Dockerfile holds a suite run as a container
+  // against deployed services (otel-demo's test/telemetry), not unit tests.
+  std::set<std::string, std::less<>> suite_images;
+  // (Discovery sets such Dockerfiles aside as test inputs, so they are looked for there.)
+  for (const workspace::SetAsideFile& file : repo.workspace().set_aside)
+    if (workspace::classify(file.path) == FileKind::dockerfile && workspace::is_test_source(file.path))
+      suite_images.emplace(text::dirname(file.path));
   for (const workspace::File& file : repo.workspace().files) {
     const std::string name = lower_name(file.path);
     if (!node && (is_js_config(name, "jest.config") || is_js_config(name, "vitest.config") ||
@@ -251,7 +260,8 @@ std::optional<TestSetup> test_setup(const engine::RepositoryContext& repo) {
         node = TestSetup{file.path, line_of(content, static_cast<std::size_t>(runner.data() - content.data())),
                          view(runner) == "jest" ? "Jest" : view(runner) == "vitest" ? "Vitest" : "Mocha"};
     }
-    if (!python_test && name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py")))
+    if (!python_test && name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py")) &&
+        !suite_images.contains(std::string(text::dirname(file.path))))
       python_test = TestSetup{file.path, 0, "Python tests"};
   }
   if (python_test) return python_config ? python_config : python_test;
@@ -261,8 +271,10 @@ std::optional<TestSetup> test_setup(const engine::RepositoryContext& repo) {
 // Where coverage is measured without a gate (`coverage report`, pytest-cov's
 // --cov, Jest's --coverage or collectCoverage): the line a gate belongs on.
 std::optional<TestSetup> measured_without_gate(std::string_view path, std::string_view content) {
+  // `coverage report` as a command (a line's start, after `run:`, `&&`, `;`),
+  // not as words of a step's name ("Upload e2e coverage report").
   static const RE2 kMeasured(
-      R"((\bcoverage\s+report\b|(^|[\s"'])--cov(=|\s|$|["'])|(^|[\s"'])--coverage\b|\bcollectCoverage\s*["']?\s*:\s*true))");
+      R"re((^\s*(-\s+)?(run:\s*)?|&&\s*|;\s*)(python3?\s+-m\s+)?coverage\s+report\b|(^|[\s"'])--cov(=|\s|$|["'])|(^|[\s"'])--coverage\b|\bcollectCoverage\s*["']?\s*:\s*true)re");
   const auto lines = text::split_lines(content);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (text::trim(lines[i]).starts_with('#') || text::trim(lines[i]).starts_with("//")) continue;

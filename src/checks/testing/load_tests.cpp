@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "checks/testing/testing_checks.hpp"
 #include "checks/testing/testing_support.hpp"
 #include "core/text.hpp"
@@ -24,9 +27,12 @@ constexpr engine::CheckInfo kInfo{
         "load test without thresholds produces numbers nobody compares, so a regression passes. Recognised "
         "load tests: k6 scripts (JavaScript or TypeScript importing k6), Locust files (`from locust import`), "
         "Artillery scripts (`config.phases` and `scenarios`), JMeter plans (*.jmx) and Gatling simulations. "
-        "A repository needs them when it deploys services: Kubernetes manifests, a Helm chart or an OpenAPI "
-        "document. A k6 script that declares its `options` without `thresholds`, or an Artillery script "
-        "without `ensure`, verifies no baseline.",
+        "k6 browser tests are not load tests. A repository needs load tests when it deploys a service of its "
+        "own: an OpenAPI document, or an image it builds (a Dockerfile outside any chart) with Kubernetes "
+        "manifests or a Helm chart. The baseline is verified when some load test fails on thresholds (k6 "
+        "`thresholds`, Artillery `ensure`; Locust, JMeter and Gatling pass criteria are not read and count); "
+        "when none does, the first k6 script declaring `options` without `thresholds` (or Artillery script "
+        "without `ensure`) is the finding.",
     .remediation =
         "Add a load test of the service's main journeys, e.g. a k6 script with `export const options = { "
         "thresholds: { http_req_duration: ['p(95)<500'], http_req_failed: ['rate<0.01'] } }`, and run it "
@@ -55,17 +61,20 @@ class LoadTestsCheck final : public engine::Check {
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     static const RE2 kK6Import(R"re((?m)(^\s*import\b[^;\n]*\bfrom\s*['"]k6(/[\w/-]+)?['"]|\brequire\(\s*['"]k6(/[\w/-]+)?['"]\s*\)))re");
+    static const RE2 kK6Browser(R"re(['"]k6/(experimental/)?browser['"])re");
     static const RE2 kK6Options(R"((?m)^\s*export\s+(const|let|var)\s+options\s*=)");
     static const RE2 kLocust(R"((?m)^\s*(from\s+locust\s+import|import\s+locust\b))");
     static const RE2 kGatling(R"(\bextends\s+Simulation\b|\bio\.gatling\.)");
     static const RE2 kArtilleryPhases(R"((?m)^\s+phases\s*:)");
     static const RE2 kArtilleryScenarios(R"((?m)^scenarios\s*:)");
-    bool any = false;
+    bool any = false, verified = false;
+    // The first load test that fails on nothing: (path, line, what).
+    std::optional<std::tuple<std::string, int, std::string>> unverified;
     for (const workspace::File& file : repo.workspace().files) {
       const std::string name = lower_name(file.path);
       if (file.size > 1024 * 1024) continue;
       if (name.ends_with(".jmx")) {
-        any = true;
+        any = verified = true;  // JMeter's assertions are not read: given the benefit of the doubt
         continue;
       }
       const bool script = has_extension(name, {".js", ".mjs", ".ts"});
@@ -75,61 +84,80 @@ class LoadTestsCheck final : public engine::Check {
       if (!script && !python && !jvm && !yaml) continue;
       const std::string_view content = read_file(repo, file);
       if (script && text::contains(content, "k6") && RE2::PartialMatch(content, kK6Import)) {
+        if (RE2::PartialMatch(content, kK6Browser)) continue;  // a browser test drives one page, not load
         any = true;
         re2::StringPiece input(content.data(), content.size());
-        if (RE2::FindAndConsume(&input, kK6Options) && !text::contains(content, "thresholds"))
-          emit_at(out, file.path, line_of(content, static_cast<std::size_t>(input.data() - content.data())),
-                  "the k6 script's options set no thresholds, so the run passes whatever the latency and error "
-                  "rate: it generates load but verifies no performance baseline");
+        const bool options = RE2::FindAndConsume(&input, kK6Options);
+        if (text::contains(content, "thresholds")) verified = true;
+        else if (options && !unverified)
+          unverified.emplace(file.path, line_of(content, static_cast<std::size_t>(input.data() - content.data())),
+                             "k6 script's options set no thresholds");
       } else if (python && text::contains(content, "locust") && RE2::PartialMatch(content, kLocust)) {
-        any = true;
+        any = verified = true;  // Locust fails runs from code or --exit-code-on-error: not read
       } else if (jvm && RE2::PartialMatch(content, kGatling)) {
-        any = true;
+        any = verified = true;  // Gatling's assertions are not read
       } else if (yaml && text::contains(content, "phases") && RE2::PartialMatch(content, kArtilleryPhases) &&
                  RE2::PartialMatch(content, kArtilleryScenarios) && text::contains(content, "config:")) {
         any = true;
-        if (!text::contains(content, "ensure:")) {
+        if (text::contains(content, "ensure:")) {
+          verified = true;
+        } else if (!unverified) {
           re2::StringPiece input(content.data(), content.size());
           RE2::FindAndConsume(&input, kArtilleryPhases);
-          emit_at(out, file.path, line_of(content, static_cast<std::size_t>(input.data() - content.data())),
-                  "the Artillery script has no `ensure` thresholds, so the run passes whatever the latency and "
-                  "error rate: it generates load but verifies no performance baseline");
+          unverified.emplace(file.path, line_of(content, static_cast<std::size_t>(input.data() - content.data())),
+                             "Artillery script has no `ensure` thresholds");
         }
       }
     }
-    if (any) return;
+    if (any) {
+      if (verified || !unverified) return;
+      const auto& [path, line, what] = *unverified;
+      emit_at(out, path, line,
+              fmt::format("the {}, and no other load test of the repository has any, so the runs pass whatever "
+                          "the latency and error rate: they generate load but verify no performance baseline",
+                          what));
+      return;
+    }
     const auto& stack = repo.workspace().stack;
     if (!stack.has("kubernetes") && !stack.has("helm") && !stack.has("openapi")) return;
     const auto anchor = service_anchor(repo);
     if (!anchor) return;
     emit_at(out, anchor->first, anchor->second,
-            fmt::format("{} describes a service the repository deploys, but no load test (k6, Locust, Artillery, "
+            fmt::format("{} {} a service the repository deploys, but no load test (k6, Locust, Artillery, "
                         "JMeter, Gatling) verifies its performance baseline",
-                        anchor->first));
+                        anchor->first, anchor->first.ends_with("Dockerfile") || text::contains(anchor->first, "Dockerfile")
+                                           ? "builds" : "describes"));
   }
 
  private:
   // Where a missing load test is reported: the service's API description,
-  // else the image it builds (its first FROM), else its chart.
+  // else the image it builds (its first FROM). A chart repository's helper
+  // images (a Dockerfile inside a chart) are not services of its own.
   static std::optional<std::pair<std::string, int>> service_anchor(const engine::RepositoryContext& repo) {
+    std::vector<std::string> charts;
+    for (const workspace::File& file : repo.workspace().files)
+      if (lower_name(file.path) == "chart.yaml") charts.push_back(std::string(text::dirname(file.path)) + "/");
+    const auto in_chart = [&](std::string_view path) {
+      return std::any_of(charts.begin(), charts.end(), [&](const std::string& dir) {
+        return dir == "/" || path.starts_with(dir);
+      });
+    };
     const workspace::File* dockerfile = nullptr;
-    const workspace::File* chart = nullptr;
     for (const workspace::File& file : repo.workspace().files) {
       const std::string name = lower_name(file.path);
-      if (name.starts_with("openapi.") || name.starts_with("swagger.")) return std::pair{file.path, 1};
+      if ((name.starts_with("openapi.") || name.starts_with("swagger.")) &&
+          has_extension(name, {".yaml", ".yml", ".json"}))
+        return std::pair{file.path, 1};
       if (dockerfile == nullptr && file.kind == FileKind::dockerfile &&
-          !workspace::is_development_dockerfile(file.path))
+          !workspace::is_development_dockerfile(file.path) && !in_chart(file.path))
         dockerfile = &file;
-      if (chart == nullptr && name == "chart.yaml") chart = &file;
     }
-    if (dockerfile != nullptr) {
-      static const RE2 kFrom(R"((?i)^\s*FROM\s)");
-      const auto lines = text::split_lines(read_file(repo, *dockerfile));
-      for (std::size_t i = 0; i < lines.size(); ++i)
-        if (RE2::PartialMatch(lines[i], kFrom)) return std::pair{dockerfile->path, static_cast<int>(i) + 1};
-    }
-    if (chart != nullptr) return std::pair{chart->path, 1};
-    return std::nullopt;
+    if (dockerfile == nullptr) return std::nullopt;
+    static const RE2 kFrom(R"((?i)^\s*FROM\s)");
+    const auto lines = text::split_lines(read_file(repo, *dockerfile));
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      if (RE2::PartialMatch(lines[i], kFrom)) return std::pair{dockerfile->path, static_cast<int>(i) + 1};
+    return std::pair{dockerfile->path, 1};
   }
 };
 
