@@ -23,10 +23,12 @@ constexpr engine::CheckInfo kInfo{
     .summary = "Cut hotfix branches from a production tag, and deploy a hotfix only after its tests pass",
     .rationale =
         "A hotfix cut from main ships whatever else main holds that production does not: unreleased, "
-        "untested changes ride along with the fix. Where a CI step creates a hotfix branch (`git checkout -b "
-        "hotfix/...`, `git switch -c`, `git branch`, `git push <base>:refs/heads/hotfix/...`), its base must be "
-        "a tag: a ref under refs/tags/, a version (v1.2.3), or an expression or variable that names a tag or "
-        "version; a base that is main, master, develop or trunk is reported. A hotfix workflow (one that runs "
+        "untested changes ride along with the fix. Where a CI step, or a shell block of a Markdown document, "
+        "creates a hotfix branch (`git checkout -b hotfix/...`, `git switch -c`, `git branch`, `git push "
+        "<base>:refs/heads/hotfix/...`), its base must be a tag: a ref under refs/tags/, a version (v1.2.3), or "
+        "an expression or variable that names a tag or version. A base that is main, master, develop or trunk "
+        "is reported, and so is no base after the same script checked out one of them (`git checkout main`, "
+        "then `git checkout -b hotfix/x`). A hotfix workflow (one that runs "
         "on pushes to hotfix branches, or whose file is named hotfix) that deploys must run the tests first "
         "(the Hotfix Process's deployment sibling clause): a deployment with no test job it waits for, or "
         "before the job's own tests, is reported. Hotfixes made by hand leave nothing in files to judge and "
@@ -128,21 +130,71 @@ class HotfixProcessCheck final : public engine::Check {
       report_branch_bases(workflow, out);
       if (deploy_clause_ != nullptr && runs_on_hotfix_branches(repo, workflow)) report_untested_deploys(workflow, out);
     }
+    report_documented_bases(repo, out);
   }
 
  private:
   static void report_branch_bases(const constable::ci::Workflow& workflow, engine::Emitter& out) {
     for (const auto& job : workflow.jobs)
-      for (const auto& step : job.steps)
+      for (const auto& step : job.steps) {
+        std::string checked_out;
         for (std::string_view line : text::split_lines(step.run)) {
-          const auto created = creates_hotfix_branch(line);
-          if (!created || created->base.empty() || is_tag_like(created->base) || !is_trunk(created->base)) continue;
+          const std::string base = trunk_base(line, checked_out);
+          if (base.empty()) continue;
           out.emit({.range = SourceRange::at_line(step.line),
                     .message = fmt::format("job '{}' creates a hotfix branch from '{}', not from a production tag",
-                                           job.id, created->base),
+                                           job.id, base),
                     .path_override = workflow.path,
-                    .anchor = fmt::format("hotfix base {} {}", job.id, created->base)});
+                    .anchor = fmt::format("hotfix base {} {}", job.id, base)});
         }
+      }
+  }
+
+  // Shell blocks of the project's documents that show how to start a hotfix.
+  static void report_documented_bases(const engine::RepositoryContext& repo, engine::Emitter& out) {
+    for (const auto& file : repo.workspace().files) {
+      const std::string lower = text::to_lower(file.path);
+      if (!lower.ends_with(".md")) continue;
+      const std::string_view content = read_text(repo, file);
+      if (!text::icontains(content, "hotfix")) continue;
+      bool in_fence = false;
+      std::string checked_out;
+      int number = 0;
+      for (std::string_view line : text::split_lines(content)) {
+        ++number;
+        const std::string_view trimmed = text::trim(line);
+        if (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+          in_fence = !in_fence;
+          checked_out.clear();
+          continue;
+        }
+        if (!in_fence) continue;
+        const std::string base = trunk_base(trimmed, checked_out);
+        if (base.empty()) continue;
+        out.emit({.range = SourceRange::at_line(number),
+                  .message = fmt::format("the documented hotfix procedure creates the hotfix branch from '{}', not "
+                                         "from a production tag",
+                                         base),
+                  .path_override = file.path,
+                  .anchor = fmt::format("documented hotfix base {}", base)});
+      }
+    }
+  }
+
+  // The trunk branch a line cuts a hotfix branch from ("" when it cuts none, or from a tag): the base it
+  // names, else the branch an earlier line of the same script checked out.
+  static std::string trunk_base(std::string_view line, std::string& checked_out) {
+    static const RE2 kSwitch(R"((?i)^\s*(?:\$\s+)?git\s+(?:checkout|switch)\s+([A-Za-z0-9_./-]+)\s*$)");
+    std::string switched;
+    if (RE2::FullMatch(re2::StringPiece(line.data(), line.size()), kSwitch, &switched)) {
+      checked_out = switched;
+      return {};
+    }
+    const auto created = creates_hotfix_branch(line);
+    if (!created) return {};
+    const std::string base = created->base.empty() ? checked_out : created->base;
+    if (base.empty() || is_tag_like(base) || !is_trunk(base)) return {};
+    return base;
   }
 
   void report_untested_deploys(const constable::ci::Workflow& workflow, engine::Emitter& out) const {

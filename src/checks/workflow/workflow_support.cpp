@@ -105,16 +105,12 @@ std::optional<DeclaredProtection> read_ruleset(const yaml::Node& ruleset, const 
   return out;
 }
 
-// A branch of probot settings: `protection:` in the shape of GitHub's
-// "update branch protection" call, whose defaults block force pushes.
-std::optional<DeclaredProtection> read_settings_branch(const yaml::Node& branch, const std::string& path) {
-  if (!branch.is_mapping()) return std::nullopt;
-  const yaml::Node* protection = branch.get("protection");
-  if (protection == nullptr || !protection->is_mapping()) return std::nullopt;  // null removes protection
-  DeclaredProtection out{.path = path,
-                         .line = branch.start.line,
-                         .description = fmt::format("branch '{}' in {}", scalar_or(branch.get("name"), "?"), path)};
-  if (const yaml::Entry* force = protection->find("allow_force_pushes"); force != nullptr) {
+// The body of GitHub's "update branch protection" call (probot settings'
+// `protection:`), whose defaults block force pushes.
+DeclaredProtection read_protection_body(const yaml::Node& protection, const std::string& path, int line,
+                                        std::string description) {
+  DeclaredProtection out{.path = path, .line = line, .description = std::move(description)};
+  if (const yaml::Entry* force = protection.find("allow_force_pushes"); force != nullptr) {
     const yaml::Node* value = force->value;
     // The API takes a boolean, or an object with `enabled` in older shapes.
     std::optional<bool> allowed = value != nullptr ? value->as_bool() : std::nullopt;
@@ -123,7 +119,7 @@ std::optional<DeclaredProtection> read_settings_branch(const yaml::Node& branch,
     if (allowed.value_or(false)) out.force_push = DeclaredProtection::ForcePush::allowed;
     out.force_push_line = force->key->start.line;
   }
-  if (const yaml::Entry* reviews = protection->find("required_pull_request_reviews"); reviews != nullptr) {
+  if (const yaml::Entry* reviews = protection.find("required_pull_request_reviews"); reviews != nullptr) {
     out.reviews_line = reviews->key->start.line;
     if (reviews->value == nullptr || reviews->value->is_null()) {
       out.reviews = DeclaredProtection::Reviews::not_required;
@@ -138,13 +134,33 @@ std::optional<DeclaredProtection> read_settings_branch(const yaml::Node& branch,
   return out;
 }
 
+std::optional<DeclaredProtection> read_settings_branch(const yaml::Node& branch, const std::string& path) {
+  if (!branch.is_mapping()) return std::nullopt;
+  const yaml::Node* protection = branch.get("protection");
+  if (protection == nullptr || !protection->is_mapping()) return std::nullopt;  // null removes protection
+  return read_protection_body(*protection, path, branch.start.line,
+                              fmt::format("branch '{}' in {}", scalar_or(branch.get("name"), "?"), path));
+}
+
+// A file holding the body of GitHub's "update branch protection" call, as
+// kept beside scripts that apply it (.github/branch-protection/main.json).
+bool is_protection_body(const yaml::Node& root) {
+  if (!root.is_mapping()) return false;
+  for (std::string_view key : {"required_pull_request_reviews", "allow_force_pushes", "required_status_checks",
+                               "enforce_admins"})
+    if (root.find(key) != nullptr) return true;
+  return false;
+}
+
 bool is_settings_path(std::string_view path) { return path == ".github/settings.yml" || path == ".github/settings.yaml"; }
 
+// Rulesets and protection bodies kept under .github/ (rulesets/main.json, branch-protection/main.json).
 bool is_ruleset_path(std::string_view path) {
   if (!path.starts_with(".github/")) return false;
   const std::string lower = text::to_lower(path);
-  return lower.find("ruleset") != std::string::npos &&
-         (lower.ends_with(".json") || lower.ends_with(".yml") || lower.ends_with(".yaml"));
+  const bool named = lower.find("ruleset") != std::string::npos || lower.find("branch-protection") != std::string::npos ||
+                     lower.find("branch_protection") != std::string::npos;
+  return named && (lower.ends_with(".json") || lower.ends_with(".yml") || lower.ends_with(".yaml"));
 }
 
 }  // namespace
@@ -176,6 +192,9 @@ std::vector<DeclaredProtection> declared_protections(const engine::RepositoryCon
               if (auto p = read_ruleset(*ruleset, file.path)) out.push_back(std::move(*p));
         } else if (auto p = read_ruleset(*root, file.path)) {
           out.push_back(std::move(*p));
+        } else if (is_protection_body(*root)) {
+          out.push_back(read_protection_body(*root, file.path, root->start.line,
+                                             fmt::format("branch protection in {}", file.path)));
         }
       }
     }
