@@ -8,8 +8,10 @@ std::vector<engine::CheckFactory> security_checks() {
       &make_disclosure_policy_check,             // security/disclosure-policy
       &make_image_signature_verification_check,  // security/image-signature-verification
       &make_rbac_least_privilege_check,          // security/rbac-least-privilege
+      &make_secret_rotation_check,               // security/secret-rotation
       &make_service_account_tokens_check,        // security/service-account-tokens
       &make_tls_minimum_check,                   // security/tls-minimum
+      &make_vulnerability_scanning_check,        // security/vulnerability-scanning
   };
 }
 
