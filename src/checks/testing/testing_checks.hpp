@@ -1,7 +1,7 @@
 #pragma once
 // The testing checks (domain "testing"), registered in id order: the unit
-// test coverage gate, and the load tests' thresholds against the
-// constitution's latency figures.
+// test coverage gate, end-to-end tests of a web front end, and load tests
+// that verify a performance baseline.
 
 #include <memory>
 #include <vector>
@@ -11,6 +11,7 @@
 namespace constable::checks::testing {
 
 std::unique_ptr<engine::Check> make_coverage_threshold_check();
+std::unique_ptr<engine::Check> make_e2e_tests_check();
 std::unique_ptr<engine::Check> make_load_tests_check();
 
 // Every testing check's factory, sorted by check id.
