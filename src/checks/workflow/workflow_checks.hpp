@@ -17,6 +17,7 @@ std::unique_ptr<engine::Check> make_compliance_gate_check();
 std::unique_ptr<engine::Check> make_hotfix_process_check();
 std::unique_ptr<engine::Check> make_pull_request_template_check();
 std::unique_ptr<engine::Check> make_release_process_check();
+std::unique_ptr<engine::Check> make_version_bumps_check();
 
 // Every workflow check's factory, sorted by check id.
 std::vector<engine::CheckFactory> workflow_checks();

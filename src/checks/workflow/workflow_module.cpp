@@ -11,6 +11,7 @@ std::vector<engine::CheckFactory> workflow_checks() {
       &make_hotfix_process_check,          // workflow/hotfix-process
       &make_pull_request_template_check,   // workflow/pull-request-template
       &make_release_process_check,         // workflow/release-process
+      &make_version_bumps_check,           // workflow/version-bumps
   };
 }
 
