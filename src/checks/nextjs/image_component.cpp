@@ -23,7 +23,8 @@ constexpr engine::CheckInfo kInfo{
                  "reserve its box (layout shift, CLS) and loads eagerly; next/image resizes, serves modern "
                  "formats, lazy-loads and reserves the space. Not judged: markup that is not a page's "
                  "(next/og and @vercel/og image responses, opengraph-image and icon files, react-email "
-                 "templates), <img> inside <noscript>, tests and stories.",
+                 "templates), <img> inside <noscript>, images made in the browser (data: and blob: sources, "
+                 "modules that call URL.createObjectURL, toDataURL or readAsDataURL), tests and stories.",
     .remediation = "import Image from \"next/image\" and render <Image src=... width=... height=... alt=... /> "
                    "(or `fill` inside a sized parent); add remote hosts to images.remotePatterns in next.config.",
     .bad_example = "export function Avatar() { return <img src=\"/me.png\" alt=\"me\" /> }\n",
@@ -50,6 +51,21 @@ bool renders_elsewhere(std::string_view relative, const code::Module& module) {
   return false;
 }
 
+// Images the browser makes itself (an upload's preview, a canvas snapshot)
+// have nothing for the image optimiser to fetch.
+bool makes_images_in_browser(const code::Module& module) {
+  for (const code::Call& call : module.calls) {
+    const std::string_view method = call.method();
+    if (method == "createObjectURL" || method == "toDataURL" || method == "readAsDataURL") return true;
+  }
+  return false;
+}
+
+bool generated_source(const code::JsxElement& element) {
+  const code::JsxAttribute* source = element.attribute("src");
+  return source != nullptr && (source->value.starts_with("data:") || source->value.starts_with("blob:"));
+}
+
 bool inside(const SourceRange& inner, const SourceRange& outer) {
   return std::tie(outer.line, outer.column) <= std::tie(inner.line, inner.column) &&
          std::tie(inner.end_line, inner.end_column) <= std::tie(outer.end_line, outer.end_column);
@@ -66,6 +82,7 @@ class ImageComponentCheck final : public engine::Check {
         if (!is_script(relative) || is_test_or_story(relative)) continue;
         const code::Module* module = repository.code(*file);
         if (module == nullptr || module->jsx_elements.empty() || renders_elsewhere(relative, *module)) continue;
+        const bool in_browser = makes_images_in_browser(*module);
         // A <noscript> fallback (tracking pixels) is for browsers without
         // JavaScript, where next/image does not load.
         std::vector<SourceRange> noscript;
@@ -76,7 +93,7 @@ class ImageComponentCheck final : public engine::Check {
             return true;
           });
         for (const code::JsxElement& element : module->jsx_elements) {
-          if (element.tag != "img") continue;
+          if (element.tag != "img" || generated_source(element) || in_browser) continue;
           if (std::any_of(noscript.begin(), noscript.end(), [&](const SourceRange& r) { return inside(element.range, r); }))
             continue;
           out.emit({.range = element.range,
