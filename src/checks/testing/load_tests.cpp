@@ -28,8 +28,8 @@ constexpr engine::CheckInfo kInfo{
         "load tests: k6 scripts (JavaScript or TypeScript importing k6), Locust files (`from locust import`), "
         "Artillery scripts (`config.phases` and `scenarios`), JMeter plans (*.jmx) and Gatling simulations. "
         "k6 browser tests are not load tests. A repository needs load tests when it deploys a service of its "
-        "own: an OpenAPI document, or an image it builds (a Dockerfile outside any chart) with Kubernetes "
-        "manifests or a Helm chart. The baseline is verified when some load test fails on thresholds (k6 "
+        "own: an OpenAPI document, or an image it builds that listens on a port (a Dockerfile with EXPOSE, "
+        "outside any chart) with Kubernetes manifests or a Helm chart. The baseline is verified when some load test fails on thresholds (k6 "
         "`thresholds`, Artillery `ensure`; Locust, JMeter and Gatling pass criteria are not read and count); "
         "when none does, the first k6 script declaring `options` without `thresholds` (or Artillery script "
         "without `ensure`) is the finding.",
@@ -123,16 +123,15 @@ class LoadTestsCheck final : public engine::Check {
     const auto anchor = service_anchor(repo);
     if (!anchor) return;
     emit_at(out, anchor->first, anchor->second,
-            fmt::format("{} {} a service the repository deploys, but no load test (k6, Locust, Artillery, "
+            fmt::format("{} defines a service the repository deploys, but no load test (k6, Locust, Artillery, "
                         "JMeter, Gatling) verifies its performance baseline",
-                        anchor->first, anchor->first.ends_with("Dockerfile") || text::contains(anchor->first, "Dockerfile")
-                                           ? "builds" : "describes"));
+                        anchor->first));
   }
 
  private:
   // Where a missing load test is reported: the service's API description,
-  // else the image it builds (its first FROM). A chart repository's helper
-  // images (a Dockerfile inside a chart) are not services of its own.
+  // else the port its image exposes. A chart repository's helper images (a
+  // Dockerfile inside a chart) are not services of its own.
   static std::optional<std::pair<std::string, int>> service_anchor(const engine::RepositoryContext& repo) {
     std::vector<std::string> charts;
     for (const workspace::File& file : repo.workspace().files)
@@ -142,22 +141,23 @@ class LoadTestsCheck final : public engine::Check {
         return dir == "/" || path.starts_with(dir);
       });
     };
-    const workspace::File* dockerfile = nullptr;
+    // An image that listens on a port is a service; a base image or a batch
+    // tool is not.
+    static const RE2 kExpose(R"((?i)^\s*EXPOSE\s)");
+    std::optional<std::pair<std::string, int>> listening;
     for (const workspace::File& file : repo.workspace().files) {
       const std::string name = lower_name(file.path);
       if ((name.starts_with("openapi.") || name.starts_with("swagger.")) &&
           has_extension(name, {".yaml", ".yml", ".json"}))
         return std::pair{file.path, 1};
-      if (dockerfile == nullptr && file.kind == FileKind::dockerfile &&
-          !workspace::is_development_dockerfile(file.path) && !in_chart(file.path))
-        dockerfile = &file;
+      if (listening || file.kind != FileKind::dockerfile || workspace::is_development_dockerfile(file.path) ||
+          in_chart(file.path))
+        continue;
+      const auto lines = text::split_lines(read_file(repo, file));
+      for (std::size_t i = 0; i < lines.size() && !listening; ++i)
+        if (RE2::PartialMatch(lines[i], kExpose)) listening = std::pair{file.path, static_cast<int>(i) + 1};
     }
-    if (dockerfile == nullptr) return std::nullopt;
-    static const RE2 kFrom(R"((?i)^\s*FROM\s)");
-    const auto lines = text::split_lines(read_file(repo, *dockerfile));
-    for (std::size_t i = 0; i < lines.size(); ++i)
-      if (RE2::PartialMatch(lines[i], kFrom)) return std::pair{dockerfile->path, static_cast<int>(i) + 1};
-    return std::pair{dockerfile->path, 1};
+    return listening;
   }
 };
 
