@@ -44,13 +44,14 @@ constexpr engine::CheckInfo kInfo{
         "merge` or a pull request into main). Order follows the jobs' `needs` and the steps' order in a job: a "
         "step is out of order when it runs before an earlier step that the workflow also runs. A step is "
         "missing only where files show it applies and is absent: the test suite when neither the release "
-        "workflow nor any CI workflow on pushes or pull requests runs tests (or it follows CI with "
-        "`workflow_run`); a changelog when no step generates one and the repository keeps none (a CHANGELOG, "
+        "workflow nor any CI workflow on pushes or pull requests runs tests or is named for them (or it follows "
+        "CI with `workflow_run`); a changelog when no step generates one and the repository keeps none (a CHANGELOG, "
         "CHANGES, HISTORY or NEWS file, or a directory of entries such as docs/releasenotes/ or .changes/); "
         "release notes when a step creates a GitHub release without notes; staging, smoke tests, a progressive "
-        "rollout and monitoring when the workflow deploys to production; merging back when it runs on release "
-        "branches; the release branch when it releases straight from pushes to main. A repository without a "
-        "release workflow is not reported: its releases may be made by hand.",
+        "rollout and monitoring when the workflow deploys to production; merging back when it runs only on "
+        "release branches of their own (release/1.4, release-*; not one long-lived `release` branch); the "
+        "release branch when it releases straight from pushes to main. A repository without a release workflow "
+        "is not reported: its releases may be made by hand.",
     .remediation = "Make the release workflow run each step the constitution lists, in its order: jobs that "
                    "`needs:` the previous step, a staging deployment with smoke tests before a progressive "
                    "production rollout, and release notes.",
@@ -157,6 +158,7 @@ struct Trigger {
   bool tags = false;
   bool release_branches = false;
   bool main_branch = false;
+  bool versioned_release_branches = false;
   bool other_branches = false;  // pushes to branches other than release ones and main start it too (CI)
 };
 
@@ -179,6 +181,10 @@ Trigger read_trigger(const engine::RepositoryContext& repo, const constable::ci:
         const std::string value = name != nullptr ? text::to_lower(name->str()) : "";
         const bool release = value.find("release") != std::string::npos;
         out.release_branches = out.release_branches || release;
+        // release/1.4, release-*: a branch per release, as opposed to one long-lived `release` branch that
+        // main is merged into for deployment, which nothing needs merging back from.
+        out.versioned_release_branches =
+            out.versioned_release_branches || (release && value != "release" && value != "releases");
         const bool main = value == "main" || value == "master" || value == "trunk";
         out.other_branches = out.other_branches || (!release && !main);
         out.main_branch = out.main_branch || main;
@@ -235,14 +241,19 @@ class ReleaseProcessCheck final : public engine::Check {
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     const ci::Pipeline pipeline = ci::load_pipeline(repo);
     const bool keeps_changelog = keeps_changelog_file(repo.workspace());
-    // Tests every change goes through: the released commit went through them too.
+    // Tests every change goes through: the released commit went through them too. A workflow or job named
+    // for tests counts, as its commands may hide the runner (`npm run ci`).
     bool pipeline_tests = false;
-    for (const auto* workflow : pipeline.change_pipeline())
+    for (const auto* workflow : pipeline.change_pipeline()) {
+      pipeline_tests = pipeline_tests || text::icontains(text::basename(workflow->path), "test") ||
+                       text::icontains(workflow->name, "test");
       for (const auto& job : workflow->jobs) {
         const ci::Activities a = ci::classify(job);
         pipeline_tests = pipeline_tests || a.test(ci::bit(ci::Activity::unit_tests)) ||
-                         a.test(ci::bit(ci::Activity::integration_tests));
+                         a.test(ci::bit(ci::Activity::integration_tests)) || text::icontains(job.id, "test") ||
+                         text::icontains(job.name, "test");
       }
+    }
     for (const auto& workflow : pipeline.workflows) {
       if (!workflow.errors.empty() || workflow.only_called()) continue;
       const Trigger trigger = read_trigger(repo, workflow);
@@ -316,7 +327,7 @@ class ReleaseProcessCheck final : public engine::Check {
           else o.release_without_notes = true;
         }
         if (matches(own, p.branch)) o.steps.set(bit(Step::release_branch));
-        if (matches(own, p.merge_back) && trigger.release_branches) o.steps.set(bit(Step::merge_back));
+        if (matches(own, p.merge_back) && trigger.versioned_release_branches) o.steps.set(bit(Step::merge_back));
         if (activities.test(ci::bit(ci::Activity::deploy))) {
           const std::string where = context + own;
           if (matches(job.environment + '\n' + job.id + '\n' + job.name + '\n' + own, p.staging))
@@ -439,7 +450,8 @@ class ReleaseProcessCheck final : public engine::Check {
     if (trigger.main_branch && !trigger.release_branches && !trigger.tags && !trigger.release_event &&
         !done.test(bit(Step::release_branch)))
       missing(out, workflow, Step::release_branch, "it releases straight from pushes to the main branch");
-    if (trigger.release_branches && !done.test(bit(Step::merge_back)))
+    if (trigger.versioned_release_branches && !trigger.main_branch && !trigger.other_branches &&
+        !workflow.runs_on_pull_request() && !done.test(bit(Step::merge_back)))
       missing(out, workflow, Step::merge_back, "it runs on a release branch and nothing merges it back");
     if (!done.test(bit(Step::production))) return;
     // Deploys to production: what must surround that deployment.
