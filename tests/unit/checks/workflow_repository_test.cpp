@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "app/app.hpp"
+#include "core/text.hpp"
 #include "engine/run.hpp"
 #include "support/test_support.hpp"
 
@@ -79,6 +80,53 @@ TEST(WorkflowRepository, ReviewChecklistInTheTemplateOrTheDocumentation) {
     repo.write("docs/contributing/reviews.md", "# Reviews\n\n## Reviewer checklist\n\n1. Tests pass.\n");
     EXPECT_EQ(run_workflow_checks(repo), std::multiset<Found>{});
   }
+}
+
+// A check that reads its siblings cites, for each finding, the clause whose
+// part or step it judges.
+TEST(WorkflowRepository, FindingsCiteTheClauseOfThePartOrStepTheyJudge) {
+  TempDir repo;
+  repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "reference-excerpt.md"));
+  repo.write(".github/pull_request_template.md", "## Notes\n\n- [ ] Ready\n");
+  repo.write("web/a.css", "a {}\n");
+  repo.write("web/b.css", "b {}\n");
+  repo.write(".github/workflows/release.yml",
+             "on: workflow_dispatch\njobs:\n  production:\n    runs-on: ubuntu-latest\n    environment: production\n"
+             "    steps:\n      - run: pytest\n      - run: kubectl apply -f k8s/\n");
+  app::CommonOptions options;
+  options.path = repo.path();
+  options.today = Date::parse("2026-11-22");
+  auto session = app::open_session(options);
+  ASSERT_TRUE(session) << session.error().to_string();
+  const auto result = engine::run(session->plan, session->constitution, session->config, session->workspace, {});
+  // The word of the message that names what is missing, and the word its clause must hold.
+  const std::vector<std::pair<std::string, std::string>> parts = {
+      {"description of the changes", "description"}, {"motivation", "motivation"}, {"link", "link"},
+      {"tests", "test"},  {"documentation", "documentation"}, {"screenshots", "screenshots"}};
+  int template_findings = 0;
+  int release_findings = 0;
+  for (const engine::Finding& f : result.findings) {
+    const std::string clause = text::to_lower(f.clause_text);
+    if (f.check_id == "workflow/pull-request-template") {
+      ++template_findings;
+      bool matched = false;
+      for (const auto& [said, cited] : parts)
+        if (f.message.find(said) != std::string::npos) {
+          matched = true;
+          EXPECT_NE(clause.find(cited), std::string::npos) << f.message << " cites " << f.clause_text;
+        }
+      EXPECT_TRUE(matched) << f.message;
+    } else if (f.check_id == "workflow/release-process") {
+      ++release_findings;
+      // "... step 5 'Deploy to staging': ..." cites "Deploy to staging".
+      const auto quote = f.message.find('\'');
+      ASSERT_NE(quote, std::string::npos) << f.message;
+      const std::string step = f.message.substr(quote + 1, f.message.find('\'', quote + 1) - quote - 1);
+      EXPECT_EQ(text::to_lower(step), clause) << f.message << " cites " << f.clause_text;
+    }
+  }
+  EXPECT_EQ(template_findings, 6);  // "Notes" and "Ready" ask for none of the parts
+  EXPECT_GE(release_findings, 3);   // changelog, staging, progressive rollout, monitoring
 }
 
 // A clause that words its count in digits binds as well as one that spells it.
