@@ -153,8 +153,9 @@ class DevLoopCheck final : public engine::Check {
           if (RE2::PartialMatch(lines[i], kFrom)) from_line = static_cast<int>(i) + 1;
       }
       out.report_at(dockerfile->path, from_line,
-                    fmt::format("{} builds an image the repository deploys to Kubernetes, but no {} configuration "
-                                "(skaffold.yaml, Tiltfile) defines the development loop",
+                    fmt::format("the repository builds container images (the first: {}) and deploys to "
+                                "Kubernetes, but no {} configuration (skaffold.yaml, Tiltfile) defines the "
+                                "development loop",
                                 dockerfile->path, tools));
       return;
     }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -32,9 +33,11 @@ constexpr engine::CheckInfo kInfo{
         "(`[tool.coverage.report]`, `.coveragerc` `[report]`, `[coverage:report]`), `coverage report "
         "--fail-under`, Jest `coverageThreshold` (its `global` lines/statements), Vitest `coverage.thresholds` "
         "(or the older `coverage.lines`), c8/nyc `--check-coverage --lines`, and a Codecov project `target`. "
-        "A gate below the clause's percentage is a finding at its line; a repository that runs Python tests "
-        "(pytest configuration, conftest.py, test_*.py) or Jest/Vitest/Mocha tests with no gate anywhere is "
-        "one finding at its test configuration.",
+        "A gate below the clause's percentage is a finding at its line. A repository with unit tests and no "
+        "gate anywhere is one finding, where coverage is measured (`coverage report`, `--cov`, Jest "
+        "`collectCoverage`) or else at its test configuration. Unit tests: test_*.py or *_test.py modules of a "
+        "Python project (pyproject.toml, setup.py, setup.cfg, requirements, Pipfile), outside a test directory "
+        "shipped as its own image (a system test suite); Jest, Vitest or Mocha configured or declared.",
     .remediation = "Set the gate to the constitution's minimum, e.g. `fail_under = 80` under "
                    "`[tool.coverage.report]`, `--cov-fail-under=80` in pytest's addopts, or "
                    "`coverageThreshold: {global: {lines: 80, statements: 80}}` for Jest.",
@@ -232,6 +235,21 @@ std::optional<TestSetup> test_setup(const engine::RepositoryContext& repo) {
   // serve a system test against running services); they are reported at
   // pytest's configuration when there is one.
   std::optional<TestSetup> python_config, python_test, node;
+  // Python projects declare themselves (pyproject.toml, setup.py,
+  // requirements): a stray test of a helper script in another language's
+  // repository is not their unit test suite.
+  std::vector<std::string> python_projects;  // directories, "" for the root
+  for (const workspace::File& file : repo.workspace().files) {
+    const std::string name = lower_name(file.path);
+    if (name == "pyproject.toml" || name == "setup.py" || name == "setup.cfg" || name == "pipfile" ||
+        name == "tox.ini" || (name.starts_with("requirements") && name.ends_with(".txt")))
+      python_projects.emplace_back(text::dirname(file.path));
+  }
+  const auto in_python_project = [&](std::string_view path) {
+    return std::any_of(python_projects.begin(), python_projects.end(), [&](const std::string& dir) {
+      return dir.empty() || (path.starts_with(dir) && path.size() > dir.size() && path[dir.size()] == '/');
+    });
+  };
   // A test directory with its own Dockerfile holds a suite run as a container
   // against deployed services (otel-demo's test/telemetry), not unit tests.
   std::set<std::string, std::less<>> suite_images;
@@ -261,8 +279,8 @@ std::optional<TestSetup> test_setup(const engine::RepositoryContext& repo) {
                          view(runner) == "jest" ? "Jest" : view(runner) == "vitest" ? "Vitest" : "Mocha"};
     }
     if (!python_test && name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py")) &&
-        !suite_images.contains(std::string(text::dirname(file.path))))
-      python_test = TestSetup{file.path, 0, "Python tests"};
+        !suite_images.contains(std::string(text::dirname(file.path))) && in_python_project(file.path))
+      python_test = TestSetup{file.path, 0, "pytest"};
   }
   if (python_test) return python_config ? python_config : python_test;
   return node;
