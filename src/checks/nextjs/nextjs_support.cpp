@@ -286,8 +286,12 @@ std::optional<std::string> resolve_import(const engine::RepositoryContext& repos
   if (specifier.starts_with("./") || specifier.starts_with("../")) {
     base = join_path(text::dirname(from_path), specifier);
   } else {
+    // TypeScript takes the longest matching prefix.
+    const PathAlias* best = nullptr;
     for (const PathAlias& alias : aliases)
-      if (specifier.starts_with(alias.prefix)) base = alias.target + std::string(specifier.substr(alias.prefix.size()));
+      if (specifier.starts_with(alias.prefix) && (best == nullptr || alias.prefix.size() > best->prefix.size()))
+        best = &alias;
+    if (best != nullptr) base = best->target + std::string(specifier.substr(best->prefix.size()));
   }
   if (!base) return std::nullopt;
   for (const std::string_view suffix : {"", ".tsx", ".ts", ".jsx", ".js", ".mjs", "/index.tsx", "/index.ts",

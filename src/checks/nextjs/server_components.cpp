@@ -28,11 +28,12 @@ constexpr engine::CheckInfo kInfo{
                  "Server Components render once on the server and send no JavaScript. A module needs the "
                  "client when it calls a hook (useState, useEffect, any use*), creates a context, declares a "
                  "class component, passes a function or event handler as a JSX attribute (onClick={props.x} "
-                 "counts), spreads props onto JSX, or touches a browser API (window, document, localStorage, "
-                 "...), and so does a module of the project it imports that has no \"use client\" of its own "
-                 "(the directive is what makes that one a client module). Not judged, because the need cannot be seen: a module that imports from a package "
-                 "other than react, next/link, next/image and class-name helpers (the package may need the "
-                 "client without saying so), and one that re-exports.",
+                 "counts), spreads props onto JSX, renders styled-jsx (<style jsx>) or touches a browser API "
+                 "(window, document, localStorage, ...), and so does a module of the project it imports that "
+                 "has no \"use client\" of its own (the directive is what makes that one a client module). Not "
+                 "judged, because the need cannot be seen: a module that imports from a package other than "
+                 "react, next/link, next/image and class-name helpers (the package may need the client without "
+                 "saying so), and one that re-exports.",
     .remediation = "Remove the \"use client\" directive so the module renders on the server; where a small part "
                    "needs interactivity, move that part into its own client component.",
     .bad_example = "\"use client\"\nexport function Title({ text }: { text: string }) { return <h1>{text}</h1> }\n",
@@ -106,6 +107,8 @@ class ClientNeeds {
       if (!klass.bases.empty()) return true;
     for (const code::JsxElement& element : module.jsx_elements)
       for (const code::JsxAttribute& attribute : element.attributes) {
+        // styled-jsx (<style jsx>) works in client components only.
+        if (element.tag == "style" && attribute.name == "jsx") return true;
         const std::string_view name = attribute.name;
         if (name.size() > 2 && name.starts_with("on") && name[2] >= 'A' && name[2] <= 'Z') return true;
         if (name == "ref" || attribute.value.find("=>") != std::string::npos || attribute.value.starts_with("function"))

@@ -157,6 +157,25 @@ TEST(NextjsRepository, ProjectWithoutNextConfigGetsTheHeaderFindingOnItsPackage)
   EXPECT_EQ(nextjs_findings(repo), (std::multiset<Found>{{"package.json", 1, "nextjs/content-security-policy"}}));
 }
 
+TEST(NextjsRepository, ClientModuleIsJudgedWithWhatItsImportsNeedThroughTheLongestAlias) {
+  TempDir repo;
+  write_project(repo, "", kCompliantPackage,
+                "{ \"compilerOptions\": { \"strict\": true, \"paths\": { \"@/*\": [\"./src/*\"], "
+                "\"@/(ui)/*\": [\"./ui/*\"] } } }\n");
+  // The module the longest prefix names needs the client, and only this
+  // one's directive makes it a client module; a same-named file the shorter
+  // prefix would reach does not.
+  repo.write("ui/counter.tsx",
+             "import { useState } from \"react\"\nexport function Counter() {\n  const [n] = useState(0)\n  return <b>{n}</b>\n}\n");
+  repo.write("src/(ui)/counter.tsx", "export function Counter() {\n  return <b>0</b>\n}\n");
+  repo.write("src/components/panel.tsx",
+             "\"use client\"\nimport { Counter } from \"@/(ui)/counter\"\nexport function Panel() {\n  return <Counter />\n}\n");
+  EXPECT_TRUE(nextjs_findings(repo).empty());
+  repo.write("ui/counter.tsx", "export function Counter() {\n  return <b>0</b>\n}\n");
+  EXPECT_EQ(nextjs_findings(repo),
+            (std::multiset<Found>{{"src/components/panel.tsx", 1, "nextjs/server-components-default"}}));
+}
+
 TEST(NextjsRepository, RepositoryWithoutNextIsNotJudged) {
   TempDir repo;
   repo.write("package.json", "{ \"dependencies\": { \"react\": \"19.0.0\", \"redux\": \"^5.0.0\" } }\n");
