@@ -140,6 +140,10 @@ bool is_builtin_api(std::string_view api_version) {
   // Kubernetes' groups are the few legacy single words and *.k8s.io; other
   // single words are tools' own formats (skaffold/v4beta6).
   const std::string_view group = api_version.substr(0, slash);
+  // Configuration files of Kubernetes' own programs (the API server's
+  // EncryptionConfiguration, kubelet and kubeadm configuration, audit
+  // policies) are read from disk, never created in the API.
+  if (group.ends_with(".config.k8s.io") || group == "audit.k8s.io" || group == "kubeadm.k8s.io") return false;
   return group == "apps" || group == "batch" || group == "autoscaling" || group == "policy" ||
          group == "extensions" || group.ends_with(".k8s.io");
 }

@@ -25,9 +25,14 @@ constexpr engine::CheckInfo kInfo{
         "A pod's service account token is mounted into the pod: whoever runs code there acts with the account's "
         "permissions. cluster-admin (or a rule with `*` verbs or `*` resources) lets that code read every Secret "
         "and rewrite every workload. Judged: RoleBindings and ClusterRoleBindings of the repository (rendered "
-        "charts included) that bind a ServiceAccount to the cluster-admin ClusterRole, and the Roles and "
-        "ClusterRoles such bindings name whose rules list `*` as a verb or a resource (aggregated ClusterRoles, "
-        "whose rules the cluster computes, are not). A role no binding of the repository gives to a service "
+        "charts included) that bind a ServiceAccount to the cluster-admin ClusterRole, and the rules of the Roles "
+        "and ClusterRoles such bindings name that grant `*` resources of every API group or of one of "
+        "Kubernetes' own (core, apps, rbac.authorization.k8s.io, ...; reading every resource of a named group "
+        "other than core, and the metrics APIs, is allowed), or `*` verbs on resources "
+        "that hold credentials or grant access (secrets, service accounts and their tokens, roles and bindings, "
+        "pods/exec, nodes, certificate signing requests, admission webhooks), whatever the API groups. An operator's `*` on its own "
+        "custom resources is the list of them. Aggregated ClusterRoles, whose rules the cluster computes, are "
+        "not judged. A role no binding of the repository gives to a service "
         "account is not judged, nor are bindings to users and groups.",
     .remediation =
         "Bind the service account to a Role (or ClusterRole) that lists the verbs (get, list, watch, ...) and "
@@ -114,6 +119,31 @@ bool names_core_group(const yaml::Node* groups) {
   return false;
 }
 
+// A group of Kubernetes itself (core, apps, rbac.authorization.k8s.io, ...)
+// other than the read-only metrics APIs.
+bool names_kubernetes_group(const yaml::Node* groups) {
+  if (groups == nullptr || !groups->is_sequence()) return true;  // absent: the core group
+  for (const yaml::Node* group : groups->items) {
+    const std::string_view name = group->str();
+    if (name.ends_with("metrics.k8s.io")) continue;
+    if (name.empty() || kube::is_builtin_api(fmt::format("{}/v1", name))) return true;
+  }
+  return false;
+}
+
+// The first resource of the list that holds credentials or grants access, "" if none.
+std::string sensitive_resource(const yaml::Node* resources) {
+  static constexpr std::string_view kSensitive[] = {
+      "secrets", "serviceaccounts", "serviceaccounts/token", "roles", "rolebindings", "clusterroles",
+      "clusterrolebindings", "pods/exec", "pods/attach", "nodes", "nodes/proxy", "certificatesigningrequests",
+      "certificatesigningrequests/approval", "mutatingwebhookconfigurations", "validatingwebhookconfigurations"};
+  if (resources == nullptr || !resources->is_sequence()) return {};
+  for (const yaml::Node* resource : resources->items)
+    if (std::find(std::begin(kSensitive), std::end(kSensitive), resource->str()) != std::end(kSensitive))
+      return std::string(resource->str());
+  return {};
+}
+
 class RbacLeastPrivilegeCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
@@ -146,17 +176,30 @@ class RbacLeastPrivilegeCheck final : public engine::Check {
         if (!rule->is_mapping()) continue;
         // nonResourceURLs rules (/metrics, /healthz) reach no object.
         if (rule->get("resources") == nullptr) continue;
+        const yaml::Node* groups = rule->get("apiGroups");
+        const yaml::Node* any_group = wildcard_in(groups);
         const yaml::Node* verb = wildcard_in(rule->get("verbs"));
         const yaml::Node* resource = wildcard_in(rule->get("resources"));
+        // Every resource of an operator's own API group is the list of its
+        // custom resources; every resource of Kubernetes' groups (the core
+        // group's Secrets, rbac, admission) is far more. Reading every
+        // resource of a named group other than core is how such a group is read.
+        if (resource != nullptr && any_group == nullptr && !names_kubernetes_group(groups)) resource = nullptr;
+        if (resource != nullptr && verb == nullptr && reads_only(rule->get("verbs")) && !names_core_group(groups))
+          resource = nullptr;
+        // Every verb on named resources is every verb on those: worth a
+        // finding where they hold credentials or grant access.
+        std::string sensitive;
+        if (verb != nullptr && resource == nullptr) {
+          sensitive = sensitive_resource(rule->get("resources"));
+          if (sensitive.empty()) verb = nullptr;
+        }
         if (verb == nullptr && resource == nullptr) continue;
-        // Reading every resource of a named group (external.metrics.k8s.io's
-        // metrics, apps' workloads) is how such a group is read; reading
-        // every core resource includes the Secrets.
-        if (verb == nullptr && reads_only(rule->get("verbs")) && !names_core_group(rule->get("apiGroups"))) continue;
         std::string what = verb != nullptr && resource != nullptr ? "every verb on every resource"
-                           : verb != nullptr                     ? "every verb ('*')"
-                                                                 : "every resource ('*')";
-        if (wildcard_in(rule->get("apiGroups")) != nullptr) what += " of every API group";
+                           : verb != nullptr ? (sensitive.empty() ? std::string("every verb ('*')")
+                                                                  : fmt::format("every verb ('*') on {}", sensitive))
+                                             : "every resource ('*')";
+        if (any_group != nullptr) what += " of every API group";
         kubernetes::report(out, role, verb != nullptr ? verb : resource,
                            fmt::format("{} grants {} to {} through {}", role.display_name(), what, accounts(names),
                                        granted.front()->object->display_name()));

@@ -6,10 +6,12 @@ std::vector<engine::CheckFactory> security_checks() {
   // Sorted by check id.
   return {
       &make_disclosure_policy_check,             // security/disclosure-policy
+      &make_encryption_at_rest_check,            // security/encryption-at-rest
       &make_image_signature_verification_check,  // security/image-signature-verification
       &make_rbac_least_privilege_check,          // security/rbac-least-privilege
       &make_secret_rotation_check,               // security/secret-rotation
       &make_service_account_tokens_check,        // security/service-account-tokens
+      &make_service_mtls_check,                  // security/service-mtls
       &make_tls_minimum_check,                   // security/tls-minimum
       &make_vulnerability_scanning_check,        // security/vulnerability-scanning
   };

@@ -49,6 +49,19 @@ TEST(KubePodTemplateTest, EveryWorkloadKindIncludingCronJobs) {
 // The manifest set reads objects and kustomizations; a chart's values.yaml
 // has a `resources:` block (container requests and limits) and is neither,
 // so it is not held for the manifest phase.
+// Component configuration files name a *.k8s.io group but are read from
+// disk by the program, never created in the API.
+TEST(KubeBuiltinApiTest, ComponentConfigurationIsNoApiObject) {
+  EXPECT_TRUE(kube::is_builtin_api("v1"));
+  EXPECT_TRUE(kube::is_builtin_api("networking.k8s.io/v1"));
+  EXPECT_TRUE(kube::is_builtin_api("rbac.authorization.k8s.io/v1"));
+  EXPECT_FALSE(kube::is_builtin_api("apiserver.config.k8s.io/v1"));
+  EXPECT_FALSE(kube::is_builtin_api("kubelet.config.k8s.io/v1beta1"));
+  EXPECT_FALSE(kube::is_builtin_api("audit.k8s.io/v1"));
+  EXPECT_FALSE(kube::is_builtin_api("kubeadm.k8s.io/v1beta3"));
+  EXPECT_FALSE(kube::is_builtin_api("argoproj.io/v1alpha1"));
+}
+
 TEST(KubeManifestSetTest, OnlyObjectsAndKustomizationsAreManifestDocuments) {
   const auto values = yaml::parse("replicaCount: 1\nresources:\n  limits:\n    cpu: 100m\n");
   EXPECT_FALSE(has_manifest_documents(values, "charts/web/values.yaml"));
