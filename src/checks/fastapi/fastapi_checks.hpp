@@ -14,10 +14,12 @@ namespace constable::checks::fastapi {
 std::unique_ptr<engine::Check> make_async_blocking_io_check();
 std::unique_ptr<engine::Check> make_collection_pagination_check();
 std::unique_ptr<engine::Check> make_correlation_id_logging_check();
+std::unique_ptr<engine::Check> make_etag_support_check();
 std::unique_ptr<engine::Check> make_http_status_codes_check();
 std::unique_ptr<engine::Check> make_injected_settings_check();
 std::unique_ptr<engine::Check> make_internal_error_details_check();
 std::unique_ptr<engine::Check> make_native_dependency_injection_check();
+std::unique_ptr<engine::Check> make_operation_docs_check();
 std::unique_ptr<engine::Check> make_problem_details_handlers_check();
 std::unique_ptr<engine::Check> make_resource_naming_check();
 std::unique_ptr<engine::Check> make_session_dependency_check();

@@ -123,14 +123,29 @@ int app_rank(const code::Call& call) {
   return rank;
 }
 
-// An app whose responses are HTML or another non-JSON class by default
-// serves pages, not an API.
+}  // namespace
+
 bool serves_pages(const code::Call& call) {
   const code::Argument* response = call.keyword("default_response_class");
+  if (response == nullptr) response = call.keyword("response_class");
   return response != nullptr && response->text.find("JSON") == std::string::npos;
 }
 
-}  // namespace
+std::vector<std::string> page_app_directories(const engine::RepositoryContext& repository) {
+  std::vector<std::string> out;
+  for (const workspace::File& file : repository.workspace().files) {
+    if (file.kind != FileKind::source || !judges_application_path(file.path)) continue;
+    const code::Module* module = repository.code(file);
+    if (module == nullptr || !module->imports_module("fastapi")) continue;
+    for (const code::Call& call : module->calls) {
+      if (!is_fastapi_class(*module, call.callee) || !serves_pages(call)) continue;
+      const auto slash = file.path.rfind('/');
+      out.push_back(slash == std::string::npos ? std::string{} : file.path.substr(0, slash + 1));
+      break;
+    }
+  }
+  return out;
+}
 
 std::optional<AppSite> primary_fastapi_app(const engine::RepositoryContext& repository) {
   std::optional<AppSite> best;

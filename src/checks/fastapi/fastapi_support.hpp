@@ -70,6 +70,15 @@ struct AppSite {
 // document; apps that serve HTML by default are not APIs. nullopt when none.
 std::optional<AppSite> primary_fastapi_app(const engine::RepositoryContext& repository);
 
+// The directories ("polar/backoffice/") of the files that create a FastAPI
+// app serving pages (a non-JSON default_response_class): the routes below
+// them render HTML, they are not operations of an API.
+std::vector<std::string> page_app_directories(const engine::RepositoryContext& repository);
+
+// Whether a call's keywords make it serve pages: a default_response_class or
+// response_class that is not JSON.
+bool serves_pages(const code::Call& call);
+
 // Whether a name or string in any application source file (imports, string
 // literals, callees, attribute reads, assignment targets, function,
 // parameter, class and field names; not comments) matches `pattern`.
