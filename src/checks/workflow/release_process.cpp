@@ -34,7 +34,8 @@ constexpr engine::CheckInfo kInfo{
         "named: a release branch (a step creates one), the test suite (the CI test tools of ci/pipeline-stages, "
         "also through a called workflow), a changelog (git-cliff, conventional-changelog, standard-version, "
         "changie, towncrier, release-please, semantic-release, changesets, goreleaser, generated release notes), "
-        "a tag (`git tag`, `gh release create`, release actions, release-please, semantic-release; a workflow "
+        "a tag (`git tag`, `gh release create`, release actions, GitLab's release-cli and `glab release create`, "
+        "release-please, semantic-release; a workflow "
         "started by a pushed tag or a release was tagged before it ran), staging and production deployments (a "
         "deploying job or step whose environment or name says staging or production), smoke tests (named "
         "smoke, after a staging deployment), a progressive rollout (canary, blue-green, Argo Rollouts, Flagger, "
@@ -116,12 +117,12 @@ struct Patterns {
                 R"(release-changelog-builder|lerna version|\bchangelog\b)"};
   RE2 tag{R"((?i)git tag|git push[^\n]*(--tags|refs/tags)|gh release create|softprops/action-gh-release|)"
           R"(ncipollo/release-action|actions/create-release|release-please|semantic-release|github-tag-action|)"
-          R"(npm version|cargo release|bump-?my-?version|\btag (the )?release)"};
+          R"(npm version|cargo release|bump-?my-?version|\btag (the )?release|release-cli create|glab release create)"};
   // Tools that write the notes themselves, and GitHub releases created with notes.
   RE2 notes{R"((?i)release-drafter|goreleaser|release-please|semantic-release|changesets/action|release notes)"};
   RE2 creates_release{R"((?i)gh release create|softprops/action-gh-release|ncipollo/release-action|)"
-                      R"(actions/create-release)"};
-  RE2 with_notes{R"((?i)--notes|--generate-notes|\s-n\s|\s-F\s|\bbody|generate_release_notes|generateReleaseNotes)"};
+                      R"(actions/create-release|release-cli create|glab release create)"};
+  RE2 with_notes{R"((?i)--notes|--generate-notes|\s-n\s|\s-F\s|\bbody|generate_release_notes|generateReleaseNotes|--description)"};
   RE2 branch{R"((?i)git (checkout -b|switch -c|branch)\s+\S*release|git push[^\n]*\brelease[/-])"};
   RE2 merge_back{R"((?i)merge[- ]back|git merge[^\n]*|gh pr create[^\n]*--base[= ](main|master))"};
   RE2 smoke{R"((?i)smoke)"};
@@ -391,7 +392,8 @@ class ReleaseProcessCheck final : public engine::Check {
     };
     Steps reported;
     for (const Occurrence& later : occurrences) {
-      for (std::size_t li = 0; li < steps_.size(); ++li) {
+      bool reported_here = false;  // a step that does several things out of order is one finding
+      for (std::size_t li = 0; li < steps_.size() && !reported_here; ++li) {
         if (!later.steps.test(bit(steps_[li])) || reported.test(bit(steps_[li]))) continue;
         for (std::size_t ei = 0; ei < li && !reported.test(bit(steps_[li])); ++ei) {
           const Step earlier = steps_[ei];
@@ -412,6 +414,7 @@ class ReleaseProcessCheck final : public engine::Check {
                     .anchor = fmt::format("order {} {}", li + 1, ei + 1),
                     .clause = li == 0 ? nullptr : clauses_[li]});
           reported.set(bit(steps_[li]));
+          reported_here = true;
         }
       }
     }
@@ -441,8 +444,8 @@ class ReleaseProcessCheck final : public engine::Check {
       for (const Occurrence& o : occurrences)
         if (o.release_without_notes)
           out.emit({.range = SourceRange::at_line(o.line),
-                    .message = fmt::format("job '{}' creates a GitHub release without notes (step {} '{}'): no "
-                                           "--notes, --notes-file, --generate-notes or body",
+                    .message = fmt::format("job '{}' creates a release without notes (step {} '{}'): no --notes, "
+                                           "--notes-file, --generate-notes, --description or body",
                                            workflow.jobs[o.job].id, notes + 1, clauses_[notes]->text),
                     .path_override = workflow.path,
                     .anchor = fmt::format("release without notes {}", workflow.jobs[o.job].id),
