@@ -4,10 +4,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, FastAPI, Response
 
+from app.correlation import add_correlation_ids
+from app.errors import register_problem_handlers
 from app.models import NewOrder, Order, OrderPage
 from app.service import OrderService
 
 app = FastAPI(title="Orders API", version="1.2.0")
+add_correlation_ids(app)
+register_problem_handlers(app)
 router = APIRouter(prefix="/api/v1")
 service = OrderService()
 
