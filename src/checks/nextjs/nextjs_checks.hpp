@@ -14,6 +14,7 @@ namespace constable::checks::nextjs {
 std::unique_ptr<engine::Check> make_app_router_check();
 std::unique_ptr<engine::Check> make_bundle_budget_check();
 std::unique_ptr<engine::Check> make_content_security_policy_check();
+std::unique_ptr<engine::Check> make_csrf_protection_check();
 std::unique_ptr<engine::Check> make_env_exposure_check();
 std::unique_ptr<engine::Check> make_image_component_check();
 std::unique_ptr<engine::Check> make_path_aliases_check();

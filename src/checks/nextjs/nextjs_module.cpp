@@ -8,6 +8,7 @@ std::vector<engine::CheckFactory> nextjs_checks() {
       &make_app_router_check,                  // nextjs/app-router
       &make_bundle_budget_check,               // nextjs/bundle-budget
       &make_content_security_policy_check,     // nextjs/content-security-policy
+      &make_csrf_protection_check,             // nextjs/csrf-protection
       &make_env_exposure_check,                // nextjs/env-exposure
       &make_image_component_check,             // nextjs/image-component
       &make_path_aliases_check,                // nextjs/path-aliases
