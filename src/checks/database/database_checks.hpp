@@ -12,6 +12,7 @@
 namespace constable::checks::database {
 
 std::unique_ptr<engine::Check> make_alembic_migrations_check();
+std::unique_ptr<engine::Check> make_compatible_migrations_check();
 std::unique_ptr<engine::Check> make_connection_pooling_check();
 std::unique_ptr<engine::Check> make_eager_loading_check();
 std::unique_ptr<engine::Check> make_foreign_key_relationships_check();

@@ -6,6 +6,7 @@ std::vector<engine::CheckFactory> database_checks() {
   // Sorted by check id.
   return {
       &make_alembic_migrations_check,          // database/alembic-migrations
+      &make_compatible_migrations_check,       // database/compatible-migrations
       &make_connection_pooling_check,          // database/connection-pooling
       &make_eager_loading_check,               // database/eager-loading
       &make_foreign_key_relationships_check,   // database/foreign-key-relationships
