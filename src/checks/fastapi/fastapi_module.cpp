@@ -9,6 +9,7 @@ std::vector<engine::CheckFactory> fastapi_checks() {
       &make_collection_pagination_check,        // fastapi/collection-pagination
       &make_correlation_id_logging_check,       // fastapi/correlation-id-logging
       &make_etag_support_check,                 // fastapi/etag-support
+      &make_http_methods_check,                 // fastapi/http-methods
       &make_http_status_codes_check,            // fastapi/http-status-codes
       &make_injected_settings_check,            // fastapi/injected-settings
       &make_internal_error_details_check,       // fastapi/internal-error-details

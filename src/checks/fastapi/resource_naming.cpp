@@ -10,6 +10,7 @@
 #include "checks/fastapi/fastapi_checks.hpp"
 #include "checks/fastapi/fastapi_support.hpp"
 #include "core/text.hpp"
+#include "workspace/workspace.hpp"
 
 namespace constable::checks::fastapi {
 
@@ -30,9 +31,9 @@ constexpr engine::CheckInfo kInfo{
     .good_example = "@router.get(\"/order-items/{item_id}\")\n",
     .parameters = "",
     .clause = {.section = "api design|fastapi|backend", .text = "naming.*(plural|kebab)"},
-    .file_kind = FileKind::source,
+    .file_kind = FileKind::other,
     .stack = "fastapi",
-    .scope = engine::Scope::files_of_kind,
+    .scope = engine::Scope::repository,
 };
 
 bool is_parameter(std::string_view segment) { return segment.starts_with('{') && segment.ends_with('}'); }
@@ -67,26 +68,37 @@ class ResourceNamingCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
 
-  bool judges_path(std::string_view path) const override { return judges_application_path(path); }
-
-  void check(const engine::FileContext& file, engine::Emitter& out) const override {
-    const code::Module* module = file.code();
-    if (module == nullptr || !judges_path(file.file().path) || !module->imports_module("fastapi")) return;
-    for (const Route& route : routes(*module)) {
-      for (const auto& argument : route.decorator->arguments)
-        if ((argument.keyword.empty() && &argument == &route.decorator->arguments.front()) || argument.keyword == "path")
-          judge(argument, out);
-    }
-    for (const code::Call& call : module->calls) {
-      const std::string qualified = module->qualified(call.callee);
-      const std::string_view name = last_component(qualified);
-      if (name != "APIRouter" && call.method() != "include_router") continue;
-      if (const code::Argument* prefix = call.keyword("prefix")) judge(*prefix, out);
+  void check_repository(const engine::RepositoryContext& repository, engine::Emitter& out) const override {
+    // The paths of HTML pages are not endpoints of the API.
+    const auto page_directories = page_app_directories(repository);
+    for (const workspace::File& file : repository.workspace().files) {
+      if (file.kind != FileKind::source || !judges_application_path(file.path)) continue;
+      bool pages = false;
+      for (const std::string& directory : page_directories) pages = pages || file.path.starts_with(directory);
+      const code::Module* module = repository.code(file);
+      if (pages || module == nullptr || !module->imports_module("fastapi")) continue;
+      check_module(*module, file.path, out);
     }
   }
 
  private:
-  static void judge(const code::Argument& argument, engine::Emitter& out) {
+  static void check_module(const code::Module& module, const std::string& file, engine::Emitter& out) {
+    for (const Route& route : routes(module)) {
+      for (const auto& argument : route.decorator->arguments)
+        if ((argument.keyword.empty() && &argument == &route.decorator->arguments.front()) ||
+            argument.keyword == "path")
+          judge(argument, file, out);
+    }
+    for (const code::Call& call : module.calls) {
+      const std::string qualified = module.qualified(call.callee);
+      const std::string_view name = last_component(qualified);
+      if (name != "APIRouter" && call.method() != "include_router") continue;
+      if (const code::Argument* prefix = call.keyword("prefix")) judge(*prefix, file, out);
+    }
+  }
+
+ private:
+  static void judge(const code::Argument& argument, const std::string& file, engine::Emitter& out) {
     if (!argument.value || api::is_infrastructure_path(*argument.value)) return;
     static const RE2 kebab(R"([a-z0-9]+(?:-[a-z0-9]+)*)");
     static const RE2 version(R"(v\d+(?:\.\d+)*)");
@@ -100,7 +112,9 @@ class ResourceNamingCheck final : public engine::Check {
       // The api prefix, a version, /.well-known and file names (openapi.json) are not resources.
       if (s == "api" || RE2::FullMatch(s, version) || s.find('.') != std::string_view::npos) continue;
       if (!RE2::FullMatch(s, kebab)) {
-        out.report(argument.range, fmt::format("segment '{}' of '{}' is not kebab-case", s, path));
+        out.emit({.range = argument.range,
+                  .message = fmt::format("segment '{}' of '{}' is not kebab-case", s, path),
+                  .path_override = file});
         continue;
       }
       if (i + 1 == segments.size() || !keys_an_item_of(s, segments[i + 1]) || qualifies_a_key(s)) continue;
@@ -109,8 +123,9 @@ class ResourceNamingCheck final : public engine::Check {
       if (api::is_collection_word(last_word)) continue;
       const std::string suggestion =
           std::string(s.substr(0, dash == std::string_view::npos ? 0 : dash + 1)) + api::plural_of(last_word);
-      out.report(argument.range, fmt::format("collection '{}' of '{}' is not a plural noun (e.g. '{}')", s, path,
-                                             suggestion));
+      out.emit({.range = argument.range,
+                .message = fmt::format("collection '{}' of '{}' is not a plural noun (e.g. '{}')", s, path, suggestion),
+                .path_override = file});
     }
   }
 };
