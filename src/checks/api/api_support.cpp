@@ -68,8 +68,9 @@ SourceRange key_range(const yaml::Node* key) {
 bool in_this_file(const ApiDocument& doc, const openapi::Operation& op) { return op.document == doc.path; }
 
 bool is_infrastructure_path(std::string_view path) {
-  static constexpr std::string_view kProbes[] = {"health", "healthz", "healthcheck", "livez", "live", "liveness",
-                                                 "readyz", "ready", "readiness", "startupz", "metrics", "ping"};
+  static constexpr std::string_view kProbes[] = {"health", "healthz",  "healthcheck", "health-check", "health_check",
+                                                 "livez",  "live",     "liveness",    "readyz",       "ready",
+                                                 "readiness", "startupz", "metrics", "ping"};
   static constexpr std::string_view kPlatformPrefixes[] = {".well-known", "dapr", "actors"};
   std::vector<std::string_view> segments;
   for (std::string_view s : text::split(path, '/'))
