@@ -107,7 +107,7 @@ const std::vector<Recognition>& table() {
        R"((azure/k8s-deploy|azure/webapps-deploy|google-github-actions/deploy-|aws-actions/amazon-ecs-deploy|)"
        R"(appleboy/ssh-action|peaceiris/actions-gh-pages|actions/deploy-pages|amondnet/vercel-action))"},
       {Activity::local_cluster,
-       R"(\b(kind create cluster|minikube start|k3d cluster create|ctlptl (create|apply))\b)",
+       R"(\b(kind create cluster|minikube start|k3d cluster create|ctlptl (create|apply)|get\.k3s\.io)\b)",
        R"(^(helm/kind-action|engineerd/setup-kind|container-tools/kind-action|medyagh/setup-minikube|)"
        R"(manusa/actions-setup-minikube|absaoss/k3d-action|nolar/setup-k3d-k3s|jupyterhub/action-k3s-helm)$)"},
   };

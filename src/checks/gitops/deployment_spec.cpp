@@ -32,7 +32,10 @@ constexpr engine::CheckInfo kInfo{
     .rationale =
         "What the deployment specification leaves out is decided at deploy time by whoever runs it, differently "
         "each time. Applies to repositories that declare workloads for Kubernetes (Deployment, StatefulSet, "
-        "DaemonSet or Argo Rollout in a manifest or chart template); the items are the constitution's list. "
+        "DaemonSet or Argo Rollout in a manifest or chart template) and deploy them themselves: an Argo CD "
+        "Application or Flux object, a skaffold configuration, kustomize overlays per environment, or a CI job that "
+        "deploys to a cluster that is not a throwaway one (a repository of charts or install manifests for "
+        "others is not asked); the items are the constitution's list. "
         "Recognised in YAML files and chart templates: environments by two or more named environments "
         "(values-<env>.yaml files, kustomize overlays under directories named for an environment); resources by "
         "requests or limits, scaling by a HorizontalPodAutoscaler, KEDA ScaledObject or VerticalPodAutoscaler; "
@@ -77,6 +80,9 @@ struct Evidence {
   bool resources = false, scaling = false, probes = false, strategy = false, rollback = false;
   bool monitoring = false, alerting = false;
   std::string anchor;  // the chart of the first workload template, else the first workload's file
+  bool gitops = false;  // an Argo CD Application or a Flux Kustomization/HelmRelease
+  bool skaffold = false;
+  bool overlays = false;  // kustomize overlays named for environments
 };
 
 bool has(std::string_view text, const RE2& pattern) { return RE2::PartialMatch(text, pattern); }
@@ -120,6 +126,10 @@ void scan_text(std::string_view text, Evidence& e) {
   e.rollback = e.rollback || has(text, kRollback);
   e.monitoring = e.monitoring || has(text, kMonitoring);
   e.alerting = e.alerting || has(text, kAlerting);
+  // A top-level object, not a CustomResourceDefinition naming the kind.
+  static const RE2 kGitopsApi(R"((?m)^apiVersion:\s*["']?(argoproj\.io|helm\.toolkit\.fluxcd\.io|kustomize\.toolkit\.fluxcd\.io)/)");
+  static const RE2 kGitopsKind(R"((?m)^kind:\s*["']?(Application|ApplicationSet|HelmRelease|Kustomization)["']?\s*$)");
+  e.gitops = e.gitops || (has(text, kGitopsApi) && has(text, kGitopsKind));
 }
 
 // Where the findings go: the chart of the first workload template, else the first workload's file.
@@ -131,9 +141,18 @@ std::string anchor_for(const workspace::File& file) {
   return file.path;
 }
 
+// "prod", "staging", "dev": a word that names an environment (values-ascii-check.yaml names none).
+bool is_environment_word(std::string_view word) {
+  if (word.empty()) return false;
+  if (word == "prod" || word == "production" || word == "live" || word == "preprod" || word == "pre-prod") return true;
+  for (std::string_view known : kube::non_production_words())
+    if (word == known) return true;
+  return false;
+}
+
 // An environment a path names: values-prod.yaml -> prod; overlays/staging/kustomization.yaml -> staging.
 void environment_of(std::string_view path, Evidence& e) {
-  if (const std::string env = kube::ProductionRules::values_environment(path); !env.empty()) {
+  if (const std::string env = kube::ProductionRules::values_environment(path); is_environment_word(env)) {
     e.environments.insert(env);
     return;
   }
@@ -142,7 +161,10 @@ void environment_of(std::string_view path, Evidence& e) {
   static const RE2 kEnvironment(
       R"((?:^|/)(dev|development|test|qa|uat|staging|stage|preprod|pre-prod|prod|production|live)/kustomization\.ya?ml$)");
   std::string env;
-  if (RE2::PartialMatch(path, kEnvironment, &env)) e.environments.insert(env);
+  if (RE2::PartialMatch(path, kEnvironment, &env)) {
+    e.environments.insert(env);
+    e.overlays = true;
+  }
 }
 
 class DeploymentSpecCheck final : public engine::Check {
@@ -177,13 +199,24 @@ class DeploymentSpecCheck final : public engine::Check {
     for (const auto& file : repo.workspace().files) {
       if (file.kind != FileKind::yaml && file.kind != FileKind::helm_template) continue;
       environment_of(file.path, e);
+      const std::string_view base = text::basename(file.path);
+      if (base == "skaffold.yaml" || base == "skaffold.yml") e.skaffold = true;
       const std::string* text = repo.text(file);
       if (text == nullptr) continue;
       scan_text(*text, e);
       if (e.anchor.empty() && declares_workload(repo, file, *text)) e.anchor = anchor_for(file);
     }
     if (e.anchor.empty()) return;  // no workload: nothing is deployed that needs these
-    if (!e.rollback) e.rollback = helm_atomic_in_ci(repo);
+    const ci::Pipeline pipeline = ci::load_pipeline(repo);
+    // A repository that publishes charts or install manifests for others to
+    // deploy leaves environments, scaling and alerting to them: only one
+    // that deploys its workloads itself (a GitOps object, a skaffold
+    // configuration, environments of its own, a CI job that deploys to a
+    // real cluster) is asked.
+    const bool deploys_itself =
+        e.gitops || e.skaffold || e.overlays || deploys_from_ci(pipeline);
+    if (!deploys_itself) return;
+    if (!e.rollback) e.rollback = helm_atomic_in_ci(pipeline);
     for (const auto& [item, clause] : items_) {
       std::string missing;
       switch (item) {
@@ -220,9 +253,23 @@ class DeploymentSpecCheck final : public engine::Check {
 
  private:
   // `helm upgrade --atomic` (or --rollback-on-failure) in CI rolls a failed release back.
-  static bool helm_atomic_in_ci(const engine::RepositoryContext& repo) {
+  // A job that deploys to Kubernetes (kubectl, helm, skaffold, ...), not to a throwaway cluster.
+  static bool deploys_from_ci(const ci::Pipeline& pipeline) {
+    static const RE2 kKubernetesTool(R"((?i)kubectl|helm|skaffold|kustomize|kapp|timoni|k8s-deploy|argocd|flux)");
+    for (const auto& workflow : pipeline.workflows)
+      for (const auto& job : workflow.jobs) {
+        if (ci::classify(job).test(ci::bit(ci::Activity::local_cluster))) continue;
+        for (const auto& step : job.steps)
+          if (ci::classify(step, job).test(ci::bit(ci::Activity::deploy)) &&
+              RE2::PartialMatch(ci::evidence(step, ci::Activity::deploy), kKubernetesTool))
+            return true;
+      }
+    return false;
+  }
+
+  static bool helm_atomic_in_ci(const ci::Pipeline& pipeline) {
     static const RE2 kAtomic(R"(\bhelm\s+(upgrade|install)\b[^\n]*--(atomic|rollback-on-failure)\b)");
-    for (const auto& workflow : ci::load_pipeline(repo).workflows)
+    for (const auto& workflow : pipeline.workflows)
       for (const auto& job : workflow.jobs)
         for (const auto& step : job.steps) {
           if (RE2::PartialMatch(step.run, kAtomic)) return true;

@@ -7,6 +7,7 @@ std::vector<engine::CheckFactory> security_checks() {
   return {
       &make_disclosure_policy_check,             // security/disclosure-policy
       &make_encryption_at_rest_check,            // security/encryption-at-rest
+      &make_image_retention_check,               // security/image-retention
       &make_image_signature_verification_check,  // security/image-signature-verification
       &make_rbac_least_privilege_check,          // security/rbac-least-privilege
       &make_secret_rotation_check,               // security/secret-rotation

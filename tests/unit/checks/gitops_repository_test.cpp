@@ -55,6 +55,10 @@ TEST(GitopsRepository, BareDeploymentMissesEachItemUnderItsOwnClause) {
   TempDir repo;
   repo.write("k8s/kustomization.yaml", "resources: [deployment.yaml]\n");
   repo.write("k8s/deployment.yaml", kDeployment);
+  repo.write(".github/workflows/deploy.yml",
+             "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: kubectl apply -k k8s\n");
+  // A values file named for no environment says nothing of environments.
+  repo.write("k8s/values-ascii-check.yaml", "check: true\n");
   const auto found = deployment_spec_findings(repo);
   const std::string at = "k8s/deployment.yaml";
   EXPECT_EQ(found,
@@ -88,6 +92,19 @@ TEST(GitopsRepository, ChartWithEnvironmentsAutoscalerAlertsAndAtomicUpgradesDec
   repo.write(".github/workflows/deploy.yml",
              "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
              "      - run: helm upgrade --install web charts/web -f charts/web/values-staging.yaml --atomic\n");
+  EXPECT_TRUE(deployment_spec_findings(repo).empty());
+}
+
+// A repository of charts for others to install (bitnami/charts,
+// prometheus-community/helm-charts) leaves environments and alerting to them.
+TEST(GitopsRepository, ChartsPublishedForOthersAreNotAsked) {
+  TempDir repo;
+  repo.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n");
+  repo.write("charts/web/values.yaml", "replicas: 2\n");
+  repo.write("charts/web/templates/deployment.yaml", kDeployment);
+  repo.write(".github/workflows/release.yml",
+             "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - uses: helm/chart-releaser-action@v1\n");
   EXPECT_TRUE(deployment_spec_findings(repo).empty());
 }
 
