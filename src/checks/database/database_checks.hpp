@@ -22,6 +22,7 @@ std::unique_ptr<engine::Check> make_query_indexes_check();
 std::unique_ptr<engine::Check> make_query_timeout_check();
 std::unique_ptr<engine::Check> make_reversible_migrations_check();
 std::unique_ptr<engine::Check> make_sqlmodel_models_check();
+std::unique_ptr<engine::Check> make_staged_migrations_check();
 std::unique_ptr<engine::Check> make_table_names_check();
 
 // Every database check's factory, sorted by check id.

@@ -16,6 +16,7 @@ std::vector<engine::CheckFactory> database_checks() {
       &make_query_timeout_check,               // database/query-timeout
       &make_reversible_migrations_check,       // database/reversible-migrations
       &make_sqlmodel_models_check,             // database/sqlmodel-models
+      &make_staged_migrations_check,           // database/staged-migrations
       &make_table_names_check,                 // database/table-names
   };
 }
