@@ -150,6 +150,17 @@ def secrets_seeds():
         yield bytes([index]) + read(path)
 
 
+# The code harness reads its grammar from the first byte (fuzz/code_fuzzer.cpp): 0 Python, 1 TypeScript, 2 TSX.
+CODE_GLOBS = [("tests/fixtures/**/*.py", 0), ("tests/fixtures/**/*.ts", 1), ("tests/fixtures/**/*.tsx", 2),
+              ("tests/fixtures/**/*.js", 2), ("examples/**/*.py", 0), ("examples/**/*.ts", 1), ("examples/**/*.tsx", 2)]
+
+
+def code_seeds():
+    for pattern, grammar in CODE_GLOBS:
+        for path in files([pattern]):
+            yield bytes([grammar]) + read(path)
+
+
 def constitution_seeds():
     for path in files(PLAIN["constitution"]):
         yield read(path)
@@ -238,6 +249,7 @@ COMPOSED = {
     "openapi": openapi_seeds,
     "gitignore": gitignore_seeds,
     "secrets": secrets_seeds,
+    "code": code_seeds,
     "constitution": constitution_seeds,
     "result_cache": result_cache_seeds,
 }

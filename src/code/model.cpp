@@ -108,7 +108,8 @@ const Class* Module::class_named(std::string_view name) const {
 Module build_module(Language language, std::string_view text) {
   Module module;
   module.language = language;
-  auto tree = SyntaxTree::parse(language, text);
+  module.source = std::make_shared<const std::string>(text);
+  auto tree = SyntaxTree::parse(language, *module.source);
   if (!tree) {
     module.failure = tree.error().message;
     return module;

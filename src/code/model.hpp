@@ -2,10 +2,11 @@
 // A small typed model of one source file, built once from its syntax tree
 // and shared by every check (the engine's parse-once rule): what it imports,
 // defines, calls and renders. Python and TypeScript share the shapes; each
-// field says where a language differs. Texts are copies, so the model
-// outlives nothing but its tree, which it keeps for checks that walk nodes.
+// field says where a language differs. The model owns a copy of the text
+// its tree and nodes point into, so it can be moved and handed on freely.
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -179,6 +180,7 @@ struct Module {
   std::vector<SyntaxError> errors;      // the first few; what parsed is still in the model
   std::optional<SyntaxTree> tree;       // absent when the file could not be parsed at all
   std::string failure;                  // why not, when `tree` is absent
+  std::shared_ptr<const std::string> source;  // the text `tree` and every Node point into
 
   // The import that binds `name` in this file, or null.
   const Import* import_binding(std::string_view name) const;
@@ -198,9 +200,9 @@ struct Module {
 // not parse; the rest are usually consequences of the first.
 inline constexpr std::size_t kMaxSyntaxErrors = 3;
 
-// Parses `text` as `language` and builds its model. Never fails: a file that
-// cannot be parsed gives an empty model with `failure` set; a file with
-// syntax errors gives what parsed and `errors`. `text` must outlive it.
+// Parses `text` (copied) as `language` and builds its model. Never fails: a
+// file that cannot be parsed gives an empty model with `failure` set; a file
+// with syntax errors gives what parsed and `errors`.
 Module build_module(Language language, std::string_view text);
 
 // The model of a file at `path` (its language from the extension), or

@@ -65,14 +65,17 @@ class PythonBuilder {
       return;
     }
     // Module level includes `if`/`try` blocks at the top: they run at import.
-    if (type == "assignment" && function < 0 && klass < 0 && node.parent().is("expression_statement")) {
-      Assignment assignment{std::string(node.field("left").text()), std::string(node.field("right").text()), -1,
-                            node.range()};
-      const Node right = node.field("right");
-      if (right.is("call")) assignment.call = static_cast<int>(module_.calls.size());
-      module_.assignments.push_back(std::move(assignment));
+    if (type == "expression_statement" && function < 0 && klass < 0) {
+      const Node assignment_node = node.named_child(0);
+      if (assignment_node.is("assignment")) {
+        Assignment assignment{std::string(assignment_node.field("left").text()),
+                              std::string(assignment_node.field("right").text()), -1, assignment_node.range()};
+        if (assignment_node.field("right").is("call")) assignment.call = static_cast<int>(module_.calls.size());
+        module_.assignments.push_back(std::move(assignment));
+      }
     }
-    if (type == "attribute") attribute(node, function);
+    // A chain of names is recorded whole; its parts are not visited.
+    if (type == "attribute" && attribute(node, function)) return;
     if (type == "string") {
       if (auto value = string_value(node)) module_.strings.push_back({std::move(*value), node.range()});
       else module_.strings.push_back({std::string(node.text()), node.range()});
@@ -258,12 +261,12 @@ class PythonBuilder {
     }
   }
 
-  void attribute(const Node& node, int function) {
-    const Node parent = node.parent();
-    if (parent.is("attribute") && parent.field("object") == node) return;  // not the outermost
-    if (parent.is("call") && parent.field("function") == node) return;     // a call, recorded as one
+  // Records `a.b.c` as one read; false when the chain holds more than names.
+  bool attribute(const Node& node, int function) {
     std::string path = dotted_path(node);
-    if (!path.empty()) module_.attribute_reads.push_back({std::move(path), node.range(), function});
+    if (path.empty()) return false;
+    module_.attribute_reads.push_back({std::move(path), node.range(), function});
+    return true;
   }
 
   Module& module_;

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -110,9 +111,31 @@ SourceRange Node::range() const {
           static_cast<int>(end.column) + 1};
 }
 
+namespace {
+
+// tree-sitter looks a field's name up by comparing it with every field name
+// of the grammar; the models ask for the same few fields millions of times.
+TSFieldId field_id(const TSLanguage* language, std::string_view name) {
+  struct Entry {
+    const TSLanguage* language;
+    std::string name;
+    TSFieldId id;
+  };
+  constexpr std::size_t kMaxEntries = 256;  // names the code asks for; more are looked up uncached
+  thread_local std::vector<Entry> cache;
+  for (const Entry& entry : cache)
+    if (entry.language == language && entry.name == name) return entry.id;
+  const TSFieldId id = ts_language_field_id_for_name(language, name.data(), static_cast<std::uint32_t>(name.size()));
+  if (cache.size() < kMaxEntries) cache.push_back({language, std::string(name), id});
+  return id;
+}
+
+}  // namespace
+
 Node Node::field(std::string_view name) const {
   if (!*this) return {};
-  return Node(ts_node_child_by_field_name(node_, name.data(), static_cast<std::uint32_t>(name.size())), source_);
+  const TSFieldId id = field_id(ts_tree_language(node_.tree), name);
+  return id == 0 ? Node() : Node(ts_node_child_by_field_id(node_, id), source_);
 }
 
 Node Node::parent() const { return *this ? Node(ts_node_parent(node_), source_) : Node(); }

@@ -82,7 +82,8 @@ class TypeScriptBuilder {
     if (type == "class_declaration" || type == "class" || type == "abstract_class_declaration")
       return class_node(node, function, depth);
     if (type == "call_expression" || type == "new_expression") return call(node, function, klass, depth);
-    if (type == "member_expression") member(node, function);
+    // A chain of names is recorded whole; its parts are not visited.
+    if (type == "member_expression" && member(node, function)) return;
     if (type == "jsx_opening_element" || type == "jsx_self_closing_element") jsx(node, function);
     if (type == "string" || type == "template_string") {
       auto value = string_value(node);
@@ -316,12 +317,12 @@ class TypeScriptBuilder {
     module_.calls[index].arguments = std::move(arguments);
   }
 
-  void member(const Node& node, int function) {
-    const Node parent = node.parent();
-    if (parent.is("member_expression") && parent.field("object") == node) return;
-    if ((parent.is("call_expression") && parent.field("function") == node)) return;
+  // Records `a.b.c` as one read; false when the chain holds more than names.
+  bool member(const Node& node, int function) {
     std::string path = dotted_path(node);
-    if (!path.empty()) module_.attribute_reads.push_back({std::move(path), node.range(), function});
+    if (path.empty()) return false;
+    module_.attribute_reads.push_back({std::move(path), node.range(), function});
+    return true;
   }
 
   void jsx(const Node& node, int function) {

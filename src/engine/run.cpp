@@ -48,9 +48,13 @@ std::string message_fingerprint(const Finding& f) {
 class LazyFileContext final : public FileContext {
  public:
   LazyFileContext(const workspace::File& file, const Config& config, std::string content,
-                  std::optional<yaml::Stream> parsed = std::nullopt)
+                  std::optional<yaml::Stream> parsed = std::nullopt, std::optional<code::Module> model = std::nullopt)
       : file_(file), config_(config), content_(std::move(content)), yaml_(std::move(parsed)) {
     if (yaml_) documents_parsed_ = 1;  // parsed once already, for a repository check
+    if (model) {  // likewise
+      code_.emplace(std::move(model));
+      ++documents_parsed_;
+    }
     text_ = text::strip_bom(content_);
   }
 
@@ -181,7 +185,7 @@ struct SharedFile {
   std::once_flag read, parsed, modelled;
   std::optional<std::string> text;  // BOM stripped; nullopt when unreadable
   std::optional<yaml::Stream> stream;
-  std::optional<code::Module> module;  // points into `text`: never handed on with it
+  std::optional<code::Module> module;
 };
 
 struct PendingFile {
@@ -390,12 +394,14 @@ class Runner {
     // A file a repository check already read (and maybe parsed) is taken
     // over: each worker moves out its own entry; the map itself is not changed.
     std::optional<yaml::Stream> parsed;
+    std::optional<code::Module> model;
     Result<std::string> content = fail("");
     if (const auto shared = shared_files_.find(file.path); shared != shared_files_.end() && shared->second.text) {
-      shared->second.module.reset();  // its views point into the text about to move
       content = std::move(*shared->second.text);
       parsed = std::move(shared->second.stream);
+      model = std::move(shared->second.module);
       shared->second.text.reset();
+      shared->second.module.reset();
     } else {
       content = workspace::read_content(file);
     }
@@ -405,7 +411,8 @@ class Runner {
       fingerprint(outcome.findings, {});
       return pending;
     }
-    pending.context = std::make_unique<LazyFileContext>(file, config_, std::move(*content), std::move(parsed));
+    pending.context =
+        std::make_unique<LazyFileContext>(file, config_, std::move(*content), std::move(parsed), std::move(model));
     const LazyFileContext& context = *pending.context;
     outcome.bytes_read = context.text().size();
     // Binary content under a name no parser reads (discovery already set
