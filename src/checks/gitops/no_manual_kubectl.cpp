@@ -4,6 +4,7 @@
 // controller: what runs is whatever the job pushed, not what git declares.
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <optional>
 #include <set>
@@ -35,7 +36,11 @@ constexpr engine::CheckInfo kInfo{
         "(a namespace or context such as prod or shop-production, a manifest path or values file that "
         "kube/production calls production), else the job's environment (production, prod-eu), else the "
         "script's own directory (deploy/prod/). Jobs that start a throwaway cluster (kind, minikube, k3d) are "
-        "not judged.",
+        "not judged. The section's \"ArgoCD or Flux MUST be used for continuous deployment\" is enforced too: "
+        "a job with a deployment environment other than production (and not a pull request's review app), in "
+        "a workflow that runs on pushes, tags, releases or a schedule (or on GitLab; not a job only run for pull "
+        "requests), that applies a release "
+        "with kubectl apply/create/replace/set or helm install/upgrade breaks it.",
     .remediation =
         "Commit the change to the manifests (or the image tag) the Argo CD Application or Flux Kustomization "
         "watches and let the controller apply it; a pipeline promotes a release by a commit (or an image "
@@ -59,6 +64,7 @@ struct ClusterChange {
   std::vector<std::string> namespaces{};  // -n / --namespace values
   std::vector<std::string> contexts{};    // --context / --kube-context values
   std::vector<std::string> paths{};       // -f / -k / --values files and directories
+  bool deploys = false;                   // applies a release (apply, set image, helm upgrade), not a repair
 };
 
 bool tool_is(std::string_view word, std::string_view tool) {
@@ -105,6 +111,7 @@ std::optional<ClusterChange> read_change(const std::vector<std::string>& all_wor
   static const std::set<std::string, std::less<>> kHelmVerbs = {"install", "upgrade", "uninstall", "delete",
                                                                   "rollback"};
   if (kubectl) {
+    change.deploys = verb == "apply" || verb == "create" || verb == "replace" || verb == "set";
     if (kKubectlVerbs.contains(verb)) change.command = fmt::format("{} {}", text::basename(tool), verb);
     else if (verb == "rollout" && positionals.size() > 1 && (positionals[1] == "restart" || positionals[1] == "undo"))
       change.command = fmt::format("{} rollout {}", text::basename(tool), positionals[1]);
@@ -112,6 +119,7 @@ std::optional<ClusterChange> read_change(const std::vector<std::string>& all_wor
   } else {
     if (!kHelmVerbs.contains(verb)) return std::nullopt;
     change.command = fmt::format("helm {}", verb);
+    change.deploys = verb == "install" || verb == "upgrade";
     // helm upgrade RELEASE CHART: a chart directory named for production counts as a path.
     if ((verb == "install" || verb == "upgrade") && positionals.size() > 2) change.paths.push_back(positionals[2]);
   }
@@ -166,11 +174,45 @@ std::vector<Hit> changes_in(std::string_view script) {
   return hits;
 }
 
+// A pull request's review app ("review/feature-x", "preview", "pr-42").
+bool review_environment(std::string_view environment) {
+  const std::string lower = text::to_lower(environment);
+  return lower.starts_with("review") || lower.starts_with("preview") || lower.starts_with("pr-") ||
+         lower.starts_with("pr${") || lower.find("pull") != std::string::npos;
+}
+
+// A workflow that runs without a person starting it: on pushes, tags, releases, a schedule, or GitLab's pipeline.
+bool runs_unattended(const constable::ci::Workflow& workflow) {
+  if (workflow.provider == constable::ci::Provider::gitlab_ci) return true;
+  for (const auto& trigger : workflow.triggers)
+    // workflow_run is left out: it mostly follows a pull request's workflow (review apps).
+    if (trigger == "push" || trigger == "release" || trigger == "schedule") return true;
+  return false;
+}
+
 bool is_script_path(std::string_view path) { return path.ends_with(".sh") || path.ends_with(".bash"); }
 
 class NoManualKubectlCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
+
+  // The sibling "ArgoCD or Flux MUST be used for continuous deployment": a
+  // CI job that deploys to another environment with kubectl or helm breaks it.
+  Result<void> bind_section(const std::vector<const constitution::Clause*>& section) override {
+    static const RE2 kContinuousDeployment(R"((?i)(argo ?cd|flux).*(continuous deployment|deploy))");
+    cd_clause_ = nullptr;
+    for (const constitution::Clause* clause : section)
+      if (RE2::PartialMatch(clause->text, kContinuousDeployment)) {
+        cd_clause_ = clause;
+        break;
+      }
+    return {};
+  }
+
+  std::vector<const constitution::Clause*> also_enforced() const override {
+    if (cd_clause_ == nullptr) return {};
+    return {cd_clause_};
+  }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     const kube::ProductionRules rules(repo.config().production);
@@ -198,10 +240,14 @@ class NoManualKubectlCheck final : public engine::Check {
   }
 
  private:
-  static void check_job(const constable::ci::Workflow& workflow, const constable::ci::Job& job,
-                        const kube::ProductionRules& rules, engine::Emitter& out) {
+  void check_job(const constable::ci::Workflow& workflow, const constable::ci::Job& job,
+                 const kube::ProductionRules& rules, engine::Emitter& out) const {
     if (checks::ci::classify(job).test(checks::ci::bit(checks::ci::Activity::local_cluster))) return;
     const bool production_job = !job.environment.empty() && rules.for_namespace(job.environment).has_value();
+    // Continuous deployment: a job with a deployment environment (not a pull
+    // request's review app) in a pipeline that runs on pushes, tags or a schedule.
+    const bool continuous = cd_clause_ != nullptr && !job.environment.empty() && !review_environment(job.environment) &&
+                            runs_unattended(workflow) && job.condition.find("pull_request") == std::string::npos;
     auto judge = [&](const constable::ci::Step& step, const std::string& invoked) {
       for (const Hit& hit : changes_in(step.run)) {
         bool non_production = false;
@@ -210,7 +256,18 @@ class NoManualKubectlCheck final : public engine::Check {
         if (reason && !invoked.empty() && is_script_path(invoked)) continue;
         if (!reason && !non_production && production_job)
           reason = fmt::format("job '{}' deploys to environment '{}'", job.id, job.environment);
-        if (!reason) continue;
+        if (!reason) {
+          if (continuous && hit.change.deploys)
+            out.emit({.range = SourceRange::at_line(step.line),
+                      .message = fmt::format("`{}`{} deploys to environment '{}' with {} from CI job '{}': continuous "
+                                             "deployment goes through Argo CD or Flux",
+                                             shorten(hit.line_text),
+                                             invoked.empty() ? "" : fmt::format(" (in {})", invoked), job.environment,
+                                             hit.change.command, job.id),
+                      .path_override = workflow.path,
+                      .clause = cd_clause_});
+          continue;
+        }
         out.report_at(workflow.path, step.line,
                       fmt::format("`{}`{} changes production with {} from CI job '{}' instead of a commit the "
                                   "GitOps controller applies (production: {})",
@@ -223,6 +280,8 @@ class NoManualKubectlCheck final : public engine::Check {
       for (const auto& called : step.expansion) judge(called, called.name);
     }
   }
+
+  const constitution::Clause* cd_clause_ = nullptr;
 };
 
 }  // namespace
