@@ -61,7 +61,6 @@ class LoadTestsCheck final : public engine::Check {
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     static const RE2 kK6Import(R"re((?m)(^\s*import\b[^;\n]*\bfrom\s*['"]k6(/[\w/-]+)?['"]|\brequire\(\s*['"]k6(/[\w/-]+)?['"]\s*\)))re");
-    static const RE2 kK6Browser(R"re(['"]k6/(experimental/)?browser['"])re");
     static const RE2 kK6Options(R"((?m)^\s*export\s+(const|let|var)\s+options\s*=)");
     static const RE2 kLocust(R"((?m)^\s*(from\s+locust\s+import|import\s+locust\b))");
     static const RE2 kGatling(R"(\bextends\s+Simulation\b|\bio\.gatling\.)");
@@ -70,7 +69,10 @@ class LoadTestsCheck final : public engine::Check {
     bool any = false, verified = false;
     // The first load test that fails on nothing: (path, line, what).
     std::optional<std::tuple<std::string, int, std::string>> unverified;
+    // Scripts packaged beside a Dockerfile are traffic generators the project ships, not tests.
+    const auto generators = image_directories(repo.workspace());
     for (const workspace::File& file : repo.workspace().files) {
+      if (generators.contains(text::dirname(file.path))) continue;
       const std::string name = lower_name(file.path);
       if (file.size > 1024 * 1024) continue;
       if (name.ends_with(".jmx")) {
@@ -84,7 +86,7 @@ class LoadTestsCheck final : public engine::Check {
       if (!script && !python && !jvm && !yaml) continue;
       const std::string_view content = read_file(repo, file);
       if (script && text::contains(content, "k6") && RE2::PartialMatch(content, kK6Import)) {
-        if (RE2::PartialMatch(content, kK6Browser)) continue;  // a browser test drives one page, not load
+        if (browser_only(content)) continue;  // a browser test drives pages, not load
         any = true;
         re2::StringPiece input(content.data(), content.size());
         const bool options = RE2::FindAndConsume(&input, kK6Options);

@@ -1,5 +1,7 @@
 #include "checks/testing/testing_support.hpp"
 
+#include <re2/re2.h>
+
 #include "core/text.hpp"
 
 namespace constable::checks::testing {
@@ -36,6 +38,21 @@ std::optional<std::string_view> brace_block(std::string_view source, std::size_t
     }
   }
   return std::nullopt;
+}
+
+bool browser_only(std::string_view k6_script) {
+  static const RE2 kBrowser(R"re(['"]k6/(experimental/)?browser['"])re");
+  static const RE2 kProtocol(R"re(['"]k6/(http|net/grpc|ws|websockets|experimental/websockets|experimental/grpc)['"])re");
+  return RE2::PartialMatch(k6_script, kBrowser) && !RE2::PartialMatch(k6_script, kProtocol);
+}
+
+std::set<std::string, std::less<>> image_directories(const workspace::Workspace& workspace) {
+  std::set<std::string, std::less<>> out;
+  for (const workspace::File& file : workspace.files)
+    if (file.kind == FileKind::dockerfile && !workspace::is_development_dockerfile(file.path) &&
+        !text::dirname(file.path).empty())  // the root's image is the project's own application
+      out.emplace(text::dirname(file.path));
+  return out;
 }
 
 int line_of(std::string_view source, std::size_t offset) {

@@ -4,6 +4,7 @@
 // offsets into line numbers.
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,16 @@ std::string lower_name(std::string_view path);
 // `source`, braces inside string literals and comments skipped; nullopt when
 // there is none or it never closes. The offset of its '{' is `*opening`.
 std::optional<std::string_view> brace_block(std::string_view source, std::size_t from, std::size_t* opening = nullptr);
+
+// Whether a k6 script only drives a browser (k6/browser) and sends no
+// protocol load of its own (k6/http, gRPC, WebSockets): an end-to-end test,
+// not a load test.
+bool browser_only(std::string_view k6_script);
+
+// Directories holding a Dockerfile the project ships (not a dev container or
+// a test image): a k6 or Locust script there is a traffic generator packaged
+// as a service (otel-demo's load-generator), not a test.
+std::set<std::string, std::less<>> image_directories(const workspace::Workspace& workspace);
 
 // The 1-based line of byte `offset` in `source`.
 int line_of(std::string_view source, std::size_t offset);
