@@ -1,8 +1,9 @@
 #pragma once
 // What the FastAPI checks share: which functions of a Python file are routes
 // (decorated by a FastAPI app or APIRouter), where an expression sits (inside
-// a lambda, inside an `except` block) and which files are the project's
-// application code rather than its tests.
+// a lambda, inside an `except` block), which files are the project's
+// application code rather than its tests, and, across the repository, the
+// app that stands for the API and the apps that serve HTML pages.
 
 #include <optional>
 #include <string>
@@ -10,6 +11,10 @@
 #include <vector>
 
 #include "code/model.hpp"
+
+namespace constable::engine { class RepositoryContext; }
+namespace constable::workspace { struct File; }
+namespace re2 { class RE2; }
 
 namespace constable::checks::fastapi {
 
@@ -41,7 +46,7 @@ code::Node enclosing_except(const code::Node& node, const code::Node& function_n
 // Whether `child` is `node` or inside it.
 bool contains(const code::Node& node, const code::Node& child);
 
-// The name the last component of a dotted name: "fastapi.HTTPException" -> "HTTPException".
+// The last component of a dotted name: "fastapi.HTTPException" -> "HTTPException".
 std::string_view last_component(std::string_view dotted);
 
 // The module-level assignment to `name`, or null.
@@ -51,14 +56,7 @@ const code::Assignment* module_assignment(const code::Module& module, std::strin
 // assignment to `name` makes, "" when it is not a call.
 std::string assigned_from(const code::Module& module, std::string_view name);
 
-}  // namespace constable::checks::fastapi
-
-namespace constable::engine { class RepositoryContext; }
-namespace constable::workspace { struct File; }
-namespace re2 { class RE2; }
-
-namespace constable::checks::fastapi {
-
+// A FastAPI app the application creates, for rules about the API as a whole.
 struct AppSite {
   const workspace::File* file = nullptr;
   SourceRange range;  // the FastAPI(...) call
