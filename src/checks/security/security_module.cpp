@@ -10,6 +10,7 @@ std::vector<engine::CheckFactory> security_checks() {
       &make_image_retention_check,               // security/image-retention
       &make_image_signature_verification_check,  // security/image-signature-verification
       &make_rbac_least_privilege_check,          // security/rbac-least-privilege
+      &make_secret_manager_check,                // security/secret-manager
       &make_secret_rotation_check,               // security/secret-rotation
       &make_service_account_tokens_check,        // security/service-account-tokens
       &make_service_mtls_check,                  // security/service-mtls
