@@ -53,6 +53,17 @@ bool names_direct_connection(std::string_view line) {
   return false;
 }
 
+// Whether the endpoint host is where Postgres connections go: in a
+// connection URL (`postgresql://user:pw@ep-...`) or a host setting (PGHOST,
+// `host:`). Neon Auth and the Data API live on the same endpoint names under
+// other subdomains (`ep-x.neonauth...`, `ep-x.apirest...`) and pool nothing.
+bool is_database_host(std::string_view before, std::string_view domain) {
+  if (text::contains(domain, ".neonauth.") || text::contains(domain, ".apirest.")) return false;
+  static const RE2 url(R"((?i)postgres(ql)?(\+\w+)?://[^\s'"]*$)");
+  static const RE2 host_setting(R"((?i)host\w*["']?\s*[:=]\s*["']?$)");
+  return RE2::PartialMatch(before, url) || RE2::PartialMatch(before, host_setting);
+}
+
 class NeonPooledConnectionCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
@@ -71,8 +82,10 @@ class NeonPooledConnectionCheck final : public engine::Check {
       re2::StringPiece domain;
       while (RE2::FindAndConsume(&input, host, &endpoint, &domain)) {
         if (std::string_view(endpoint.data(), endpoint.size()).ends_with("-pooler")) continue;
-        const int line_number = static_cast<int>(index) + 1;
         const auto start = static_cast<int>(endpoint.data() - line.data());
+        if (!is_database_host(line.substr(0, static_cast<std::size_t>(start)), std::string_view(domain.data(), domain.size())))
+          continue;
+        const int line_number = static_cast<int>(index) + 1;
         const auto end = static_cast<int>(domain.data() + domain.size() - line.data());
         engine::Emission emission{
             .range = {line_number, start + 1, line_number, end + 1},
