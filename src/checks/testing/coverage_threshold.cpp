@@ -32,7 +32,8 @@ constexpr engine::CheckInfo kInfo{
         "pytest-cov `--cov-fail-under` (in addopts, CI, Makefile, tox, nox or scripts), coverage.py `fail_under` "
         "(`[tool.coverage.report]`, `.coveragerc` `[report]`, `[coverage:report]`), `coverage report "
         "--fail-under`, Jest `coverageThreshold` (its `global` lines/statements), Vitest `coverage.thresholds` "
-        "(or the older `coverage.lines`), c8/nyc `--check-coverage --lines`, and a Codecov project `target`. "
+        "(or the older `coverage.lines`), c8/nyc `--check-coverage --lines`, a Codecov project `target`, and "
+        "JaCoCo `<limit>` minimums in a Maven POM (a covered ratio of lines or instructions: 0.80 is 80%). "
         "A gate below the clause's percentage is a finding at its line. A repository with unit tests and no "
         "gate anywhere is one finding, where coverage is measured (`coverage report`, `--cov`, Jest "
         "`collectCoverage`) or else at its test configuration. Unit tests: test_*.py or *_test.py modules of a "
@@ -88,7 +89,7 @@ bool may_gate(std::string_view path, std::string_view name) {
          is_js_config(name, "jest.config") || is_js_config(name, "vitest.config") ||
          is_js_config(name, "vite.config") || name == ".nycrc" || name == ".nycrc.json" || name == ".c8rc" ||
          name == ".c8rc.json" || name == "codecov.yml" || name == "codecov.yaml" || name == ".codecov.yml" ||
-         is_ci_file(path);
+         name == "pom.xml" || name == "build.gradle" || name == "build.gradle.kts" || is_ci_file(path);
 }
 
 void command_line_gates(std::string_view path, std::string_view content, std::vector<Gate>& gates) {
@@ -144,6 +145,32 @@ void threshold_values(std::string_view path, std::string_view content, std::stri
     const std::size_t at = offset + static_cast<std::size_t>(value.data() - block.data());
     gates.push_back({std::string(path), line_of(content, at), fmt::format("{} {}: {}", what, metric, value),
                      number(value)});
+  }
+}
+
+// JaCoCo's check rules in a Maven POM: each `<limit>` whose value is a
+// covered ratio (the default) of lines or instructions (the default counter);
+// branch, method or class limits are gates, not on lines.
+void jacoco_gates(std::string_view path, std::string_view content, std::vector<Gate>& gates) {
+  static const RE2 kMinimum(R"(<minimum>\s*([0-9.]+)\s*(%?)\s*</minimum>)");
+  static const RE2 kCounter(R"(<counter>\s*(\w+)\s*</counter>)");
+  static const RE2 kValue(R"(<value>\s*(\w+)\s*</value>)");
+  for (std::size_t at = content.find("<limit>"); at != std::string_view::npos; at = content.find("<limit>", at + 1)) {
+    const std::size_t end = content.find("</limit>", at);
+    if (end == std::string_view::npos) break;
+    const std::string_view limit = content.substr(at, end - at);
+    std::string minimum, percent, counter = "INSTRUCTION", value = "COVEREDRATIO";
+    if (!RE2::PartialMatch(limit, kMinimum, &minimum, &percent)) continue;
+    RE2::PartialMatch(limit, kCounter, &counter);
+    RE2::PartialMatch(limit, kValue, &value);
+    const int line = line_of(content, at + limit.find("<minimum>"));
+    if (value != "COVEREDRATIO" || (counter != "LINE" && counter != "INSTRUCTION")) {
+      gates.push_back({std::string(path), line, fmt::format("JaCoCo {} {}", counter, value), std::nullopt});
+      continue;
+    }
+    auto ratio = number(minimum);
+    if (ratio && percent.empty()) *ratio *= 100;  // 0.80 is 80%
+    gates.push_back({std::string(path), line, fmt::format("JaCoCo {} minimum {}{}", counter, minimum, percent), ratio});
   }
 }
 
@@ -330,7 +357,7 @@ class CoverageThresholdCheck final : public engine::Check {
         continue;
       }
       const std::string_view content = read_file(repo, file);
-      if (!text::icontains(content, "cov") && !text::contains(content, "fail_under") &&
+      if (!text::icontains(content, "cov") && !text::contains(content, "jacoco") && !text::contains(content, "fail_under") &&
           !text::contains(content, "check-coverage"))
         continue;
       command_line_gates(file.path, content, gates);
@@ -338,6 +365,7 @@ class CoverageThresholdCheck final : public engine::Check {
       if (name == "pyproject.toml" || name == "setup.cfg" || name == "tox.ini" || name == ".coveragerc")
         coverage_py_gates(file.path, name, content, gates);
       javascript_gates(file.path, name, content, gates);
+      if (name == "pom.xml" && text::contains(content, "jacoco")) jacoco_gates(file.path, content, gates);
     }
     for (const Gate& gate : gates)
       if (gate.value && *gate.value < minimum_)
