@@ -54,12 +54,14 @@ class Item{0}(SQLModel, table=True):
 async def list_items(
     session: Annotated[AsyncSession, Depends(get_session)], offset: int = 0, limit: int = {1}
 ) -> list[Item{0}]:
+    """Lists the items of catalogue {0}, a page at a time."""
     result = await session.exec(select(Item{0}).offset(offset).limit(limit))
     return result.all()
 
 
 @router.get("/{{item_id}}")
 async def get_item(item_id: int, session: Annotated[AsyncSession, Depends(get_session)]) -> Item{0}:
+    """Returns one item of catalogue {0}."""
     item = await session.get(Item{0}, item_id)
     if item is None:
         raise HTTPException(status_code=404, detail="Item not found")
@@ -143,6 +145,7 @@ const fs::path& repo() {
     write("backend/pyproject.toml",
           "[project]\nname = \"api\"\nversion = \"1.0.0\"\ndependencies = [\"fastapi\", \"sqlmodel\", \"alembic\", "
           "\"openai-agents\"]\n");
+    write("backend/alembic.ini", "[alembic]\nscript_location = migrations\n");
     write("frontend/package.json",
           R"({"name": "web", "dependencies": {"next": "15.1.0", "react": "19.0.0", "@tanstack/react-query": "5.62.0"}})");
     for (std::size_t i = 0; i < kFiles / 2; ++i) {

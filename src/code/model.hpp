@@ -123,6 +123,7 @@ struct Assignment {
   std::string value;
   int call = -1;  // index into Module::calls when the value is a call
   SourceRange range;
+  Node value_node{};
 };
 
 // A dotted read of identifiers: `settings.database_url`, `process.env.API_KEY`.

@@ -69,7 +69,8 @@ class PythonBuilder {
       const Node assignment_node = node.named_child(0);
       if (assignment_node.is("assignment")) {
         Assignment assignment{std::string(assignment_node.field("left").text()),
-                              std::string(assignment_node.field("right").text()), -1, assignment_node.range()};
+                              std::string(assignment_node.field("right").text()), -1, assignment_node.range(),
+                              assignment_node.field("right")};
         if (assignment_node.field("right").is("call")) assignment.call = static_cast<int>(module_.calls.size());
         module_.assignments.push_back(std::move(assignment));
       }

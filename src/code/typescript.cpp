@@ -239,7 +239,7 @@ class TypeScriptBuilder {
     const Node name = node.field("name");
     const Node value = node.field("value");
     if (function < 0 && klass < 0 && value) {
-      Assignment assignment{std::string(name.text()), std::string(value.text()), -1, node.range()};
+      Assignment assignment{std::string(name.text()), std::string(value.text()), -1, node.range(), value};
       if (value.is("call_expression") || value.is("await_expression")) assignment.call = static_cast<int>(module_.calls.size());
       module_.assignments.push_back(std::move(assignment));
     }

@@ -58,8 +58,8 @@ class StreamingBackpressureCheck final : public engine::Check {
     for (const code::Call& call : module->calls) {
       const std::string callee = module->qualified(call.callee);
       if (callee != "asyncio.Queue" || !unbounded(call)) continue;
-      out.report(call.range, "a streamed agent run's events go through an unbounded asyncio.Queue(): a slow "
-                             "consumer lets it grow without limit (give it a maxsize)");
+      out.report(call.range, "this module streams agent runs and queues data for consumers in an unbounded "
+                             "asyncio.Queue(): a slow consumer lets it grow without limit (give it a maxsize)");
     }
   }
 };

@@ -154,6 +154,14 @@ class SubagentGraphCheck final : public engine::Check {
         in_file[node.variable] = nodes.size();
         nodes.push_back(std::move(node));
       }
+      // Handoffs set after construction: `triage.handoffs = [faq, billing]`.
+      for (const code::Assignment& assignment : module->assignments) {
+        const std::string_view target = assignment.target;
+        if (!target.ends_with(".handoffs")) continue;
+        const auto owner = in_file.find(std::string(target.substr(0, target.size() - 9)));
+        if (owner == in_file.end()) continue;
+        add_edges(*module, file.path, assignment.value_node, false, nodes[owner->second].edges);
+      }
       // Handoffs added after construction: `faq.handoffs.append(handoff(triage))`.
       for (const code::Call& call : module->calls) {
         const std::string_view callee = call.callee;
@@ -203,48 +211,110 @@ class SubagentGraphCheck final : public engine::Check {
     return out;
   }
 
+  // Agents that reach each other form one strongly connected component: one
+  // finding each, showing its shortest cycle through the component's first
+  // agent and naming the others, rather than every cycle a hub-and-spoke
+  // graph (specialists handing back to a triage agent) holds.
   static void report_cycles(const std::vector<AgentNode>& nodes, engine::Emitter& out) {
-    enum class Colour : std::uint8_t { white, grey, black };
-    std::vector<Colour> colour(nodes.size(), Colour::white);
-    std::set<std::vector<std::size_t>> reported;  // each cycle once, by its sorted members
-    std::vector<std::size_t> stack;
-    // Iterative DFS: (node, next edge index).
-    for (std::size_t start = 0; start < nodes.size(); ++start) {
-      if (colour[start] != Colour::white) continue;
-      std::vector<std::pair<std::size_t, std::size_t>> frames{{start, 0}};
-      colour[start] = Colour::grey;
-      stack.assign(1, start);
-      while (!frames.empty()) {
-        auto& [at, next] = frames.back();
-        if (next == nodes[at].resolved.size()) {
-          colour[at] = Colour::black;
-          frames.pop_back();
-          stack.pop_back();
-          continue;
-        }
-        const std::size_t edge = next++;
-        const std::size_t target = nodes[at].resolved[edge];
-        if (target == std::string::npos) continue;
-        if (colour[target] == Colour::grey) {
-          std::vector<std::size_t> cycle(std::find(stack.begin(), stack.end(), target), stack.end());
-          std::vector<std::size_t> members = cycle;
-          std::sort(members.begin(), members.end());
-          if (!reported.insert(members).second) continue;
-          cycle.push_back(target);
-          const Edge& closing = nodes[at].edges[edge];
-          out.emit({.range = closing.range,
-                    .message = fmt::format("agents depend on each other in a cycle: {} (handoffs and as_tool "
-                                           "calls); circular dependencies between agents are prohibited",
-                                           show(nodes, cycle)),
-                    .path_override = closing.path,
-                    .anchor = show(nodes, cycle)});
-        } else if (colour[target] == Colour::white) {
-          colour[target] = Colour::grey;
-          stack.push_back(target);
-          frames.emplace_back(target, 0);
+    for (const std::vector<std::size_t>& component : cyclic_components(nodes)) {
+      const std::size_t start = component.front();
+      const std::set<std::size_t> members(component.begin(), component.end());
+      // Breadth-first from `start`, inside the component, back to `start`.
+      std::vector<std::size_t> previous(nodes.size(), std::string::npos);
+      std::vector<std::size_t> previous_edge(nodes.size(), std::string::npos);
+      std::vector<std::size_t> queue{start};
+      std::size_t closing_from = std::string::npos, closing_edge = std::string::npos;
+      for (std::size_t head = 0; head < queue.size() && closing_from == std::string::npos; ++head) {
+        const std::size_t at = queue[head];
+        for (std::size_t e = 0; e < nodes[at].resolved.size(); ++e) {
+          const std::size_t target = nodes[at].resolved[e];
+          if (target == std::string::npos || !members.contains(target)) continue;
+          if (target == start) {
+            closing_from = at;
+            closing_edge = e;
+            break;
+          }
+          if (previous[target] != std::string::npos || target == start) continue;
+          previous[target] = at;
+          previous_edge[target] = e;
+          queue.push_back(target);
         }
       }
+      if (closing_from == std::string::npos) continue;  // cannot happen in a cyclic component
+      std::vector<std::size_t> cycle{start};
+      for (std::size_t at = closing_from; at != start; at = previous[at]) cycle.insert(cycle.begin() + 1, at);
+      cycle.push_back(start);
+      std::string others;
+      std::size_t more = 0;
+      for (const std::size_t member : component)
+        if (std::find(cycle.begin(), cycle.end(), member) == cycle.end()) {
+          others += fmt::format("{}'{}'", more == 0 ? "" : ", ", nodes[member].display);
+          ++more;
+        }
+      const Edge& closing = nodes[closing_from].edges[closing_edge];
+      out.emit({.range = closing.range,
+                .message = fmt::format("agents depend on each other in a cycle: {} (handoffs and as_tool calls){}; "
+                                       "circular dependencies between agents are prohibited",
+                                       show(nodes, cycle),
+                                       more == 0 ? std::string()
+                                                 : fmt::format(", and {} more agent{} in cycles with them: {}", more,
+                                                               more == 1 ? "" : "s", others)),
+                .path_override = closing.path,
+                .anchor = show(nodes, cycle)});
     }
+  }
+
+  // Strongly connected components with a cycle (two agents or more, or one
+  // that hands off to itself), each sorted, in the order of their first agent.
+  // Tarjan's algorithm, iteratively.
+  static std::vector<std::vector<std::size_t>> cyclic_components(const std::vector<AgentNode>& nodes) {
+    constexpr std::size_t kUnvisited = std::string::npos;
+    std::vector<std::size_t> index(nodes.size(), kUnvisited), low(nodes.size(), 0);
+    std::vector<bool> on_stack(nodes.size(), false);
+    std::vector<std::size_t> stack;
+    std::vector<std::vector<std::size_t>> out;
+    std::size_t next_index = 0;
+    for (std::size_t root = 0; root < nodes.size(); ++root) {
+      if (index[root] != kUnvisited) continue;
+      std::vector<std::pair<std::size_t, std::size_t>> frames{{root, 0}};
+      index[root] = low[root] = next_index++;
+      stack.push_back(root);
+      on_stack[root] = true;
+      while (!frames.empty()) {
+        const std::size_t at = frames.back().first;
+        const std::size_t edge = frames.back().second++;
+        if (edge < nodes[at].resolved.size()) {
+          const std::size_t target = nodes[at].resolved[edge];
+          if (target == kUnvisited) continue;
+          if (index[target] == kUnvisited) {
+            index[target] = low[target] = next_index++;
+            stack.push_back(target);
+            on_stack[target] = true;
+            frames.emplace_back(target, 0);
+          } else if (on_stack[target]) {
+            low[at] = std::min(low[at], index[target]);
+          }
+          continue;
+        }
+        frames.pop_back();
+        if (!frames.empty()) low[frames.back().first] = std::min(low[frames.back().first], low[at]);
+        if (low[at] != index[at]) continue;
+        std::vector<std::size_t> component;
+        for (std::size_t member = kUnvisited; member != at;) {
+          member = stack.back();
+          stack.pop_back();
+          on_stack[member] = false;
+          component.push_back(member);
+        }
+        const bool self_loop =
+            std::find(nodes[at].resolved.begin(), nodes[at].resolved.end(), at) != nodes[at].resolved.end();
+        if (component.size() < 2 && !self_loop) continue;
+        std::sort(component.begin(), component.end());
+        out.push_back(std::move(component));
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
   }
 
   // The longest chain below each agent, cycles cut where they close.

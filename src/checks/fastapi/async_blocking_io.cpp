@@ -133,9 +133,11 @@ class AsyncBlockingIoCheck final : public engine::Check {
         if (sync_session_annotation(*module, parameter.annotation)) sessions.insert(parameter.name);
       bool session_reported = false;
       for (const code::Call& call : module->calls) {
-        if (call.function != static_cast<int>(index) || deferred(call.node, function.node)) continue;
+        if (call.function != static_cast<int>(index)) continue;
         const std::string qualified = module->qualified(call.callee);
-        if (const Blocking* entry = blocking(qualified)) {
+        // Whether the call runs later (in a lambda or a nested function) is
+        // asked last: it walks up the tree, and most calls block nothing.
+        if (const Blocking* entry = blocking(qualified); entry != nullptr && !deferred(call.node, function.node)) {
           out.report(call.range, fmt::format("async function '{}' calls the blocking {}(), which stalls the event "
                                              "loop; use {} (awaited) or run it in a thread",
                                              function.name, qualified, entry->instead));
@@ -144,7 +146,7 @@ class AsyncBlockingIoCheck final : public engine::Check {
         const auto dot = call.callee.find('.');
         if (session_reported || dot == std::string::npos) continue;
         const std::string_view receiver = std::string_view(call.callee).substr(0, dot);
-        if (!sessions.contains(receiver) || awaited(call.node)) continue;
+        if (!sessions.contains(receiver) || awaited(call.node) || deferred(call.node, function.node)) continue;
         session_reported = true;
         out.report(call.range, fmt::format("async function '{}' queries through the synchronous Session '{}' "
                                            "({}()), which blocks the event loop; use an AsyncSession and await "

@@ -317,6 +317,13 @@ std::optional<TsConfig> load_tsconfig(const engine::RepositoryContext& repositor
 namespace constable::checks::nextjs {
 
 bool code_mentions(const engine::RepositoryContext& repository, const workspace::File& file, const RE2& pattern) {
+  // A leaf's text is part of the file's: when an unanchored pattern matches
+  // nowhere in the text, no leaf can match, and the file need not be parsed.
+  const std::string& source = pattern.pattern();
+  if (source.find_first_of("^$") == std::string::npos) {
+    const std::string* text = repository.text(file);
+    if (text == nullptr || !RE2::PartialMatch(*text, pattern)) return false;
+  }
   const code::Module* module = repository.code(file);
   if (module == nullptr || !module->tree) return false;
   bool found = false;
