@@ -174,6 +174,15 @@ void jacoco_gates(std::string_view path, std::string_view content, std::vector<G
   }
 }
 
+// Whether `offset` sits after `//` on its line, or on a line of a block
+// comment (starting with `*`).
+bool in_line_comment(std::string_view content, std::size_t offset) {
+  const std::size_t start = content.rfind('\n', offset == 0 ? 0 : offset - 1);
+  const std::string_view before = content.substr(start == std::string_view::npos ? 0 : start + 1,
+                                                 offset - (start == std::string_view::npos ? 0 : start + 1));
+  return text::contains(before, "//") || text::trim(before).starts_with('*') || text::trim(before).starts_with('#');
+}
+
 void javascript_gates(std::string_view path, std::string_view name, std::string_view content,
                       std::vector<Gate>& gates) {
   const bool jest = name == "package.json" || is_js_config(name, "jest.config");
@@ -181,6 +190,7 @@ void javascript_gates(std::string_view path, std::string_view name, std::string_
   if (jest) {
     for (std::size_t at = content.find("coverageThreshold"); at != std::string_view::npos;
          at = content.find("coverageThreshold", at + 1)) {
+      if (in_line_comment(content, at)) continue;  // a gate commented out is no gate
       std::size_t opening = 0;
       auto block = brace_block(content, at, &opening);
       if (!block) continue;
@@ -204,6 +214,7 @@ void javascript_gates(std::string_view path, std::string_view name, std::string_
     re2::StringPiece input(content.data(), content.size());
     while (RE2::FindAndConsume(&input, kCoverage)) {
       const std::size_t at = static_cast<std::size_t>(input.data() - content.data()) - 1;
+      if (in_line_comment(content, at)) continue;
       std::size_t opening = 0;
       auto block = brace_block(content, at, &opening);
       if (!block) continue;
@@ -367,8 +378,10 @@ class CoverageThresholdCheck final : public engine::Check {
       javascript_gates(file.path, name, content, gates);
       if (name == "pom.xml" && text::contains(content, "jacoco")) jacoco_gates(file.path, content, gates);
     }
+    // One finding per line: `{ statements: 72, lines: 72 }` is one gate.
+    std::set<std::pair<std::string, int>> reported;
     for (const Gate& gate : gates)
-      if (gate.value && *gate.value < minimum_)
+      if (gate.value && *gate.value < minimum_ && reported.emplace(gate.path, gate.line).second)
         emit_at(out, gate.path, gate.line,
                 fmt::format("`{}` lets unit test coverage fall to {}, below the constitution's minimum of {}",
                             text::shorten(gate.text, 120), format_percent(*gate.value), format_percent(minimum_)));
