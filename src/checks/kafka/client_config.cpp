@@ -26,6 +26,10 @@ constexpr Known kKnown[] = {
     {"valuedeserializer", "value.deserializer", ClientRole::consumer},
     {"retries", "retries", ClientRole::producer},
     {"maxinflightrequestsperconnection", "max.in.flight.requests.per.connection", ClientRole::producer},
+    {"retrybackoffms", "retry.backoff.ms", ClientRole::producer},
+    {"retrybackoffmaxms", "retry.backoff.max.ms", ClientRole::producer},
+    {"partitionerclass", "partitioner.class", ClientRole::producer},
+    {"partitionerignorekeys", "partitioner.ignore.keys", ClientRole::producer},
 };
 
 std::vector<std::string> words_of(std::string_view key) {
@@ -515,7 +519,8 @@ std::vector<ClientSetting> client_settings(const engine::FileContext& file) {
                         text::icontains(text, "serializer") ||
                         text::icontains(text, "in.flight") || text::icontains(text, "inflight") ||
                         text::icontains(text, "auto.commit") || text::icontains(text, "auto-commit") ||
-                        text::icontains(text, "autocommit") || text::icontains(text, "auto_commit");
+                        text::icontains(text, "autocommit") || text::icontains(text, "auto_commit") ||
+                        text::icontains(text, "backoff") || text::icontains(text, "partitioner");
   if (!mentions) return out;
   if (text::to_lower(path).ends_with(".properties")) {
     from_properties(file, out);

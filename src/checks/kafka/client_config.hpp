@@ -20,7 +20,8 @@ enum class ClientRole : std::uint8_t { producer, consumer };
 struct ClientSetting {
   ClientRole role = ClientRole::producer;
   // Kafka's name: "acks", "enable.idempotence", "enable.auto.commit", "retries",
-  // "max.in.flight.requests.per.connection", "value.serializer", "value.deserializer"
+  // "max.in.flight.requests.per.connection", "value.serializer", "value.deserializer",
+  // "retry.backoff.ms", "retry.backoff.max.ms", "partitioner.class", "partitioner.ignore.keys"
   std::string property;
   std::string key;       // as written: "spring.kafka.producer.acks"
   std::string value;     // as written, unquoted

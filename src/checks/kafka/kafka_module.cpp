@@ -9,8 +9,10 @@ std::vector<engine::CheckFactory> kafka_checks() {
       &make_consumer_lag_alerting_check,   // kafka/consumer-lag-alerting
       &make_consumer_manual_commit_check,  // kafka/consumer-manual-commit
       &make_idempotent_producer_check,     // kafka/idempotent-producer
+      &make_key_ordering_check,            // kafka/key-ordering
       &make_message_encoding_check,        // kafka/message-encoding
       &make_producer_acks_check,           // kafka/producer-acks
+      &make_producer_retries_check,        // kafka/producer-retries
       &make_topic_naming_check,            // kafka/topic-naming
       &make_topic_partitions_check,        // kafka/topic-partitions
       &make_topic_retention_check,         // kafka/topic-retention
