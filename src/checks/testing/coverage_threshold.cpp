@@ -131,21 +131,26 @@ void coverage_py_gates(std::string_view path, std::string_view name, std::string
 }
 
 // Lines and statements thresholds in a JavaScript or JSON block.
+// The lines and statements thresholds of a JavaScript or JSON block, as one
+// gate at the lowest of them (`{ lines: 70, statements: 80 }` is one gate at 70).
 void threshold_values(std::string_view path, std::string_view content, std::string_view block, std::size_t offset,
                       std::string_view what, std::vector<Gate>& gates) {
   static const RE2 kMetric(R"(["']?\b(lines|statements)\b["']?\s*:\s*(-?\d+(?:\.\d+)?))");
   re2::StringPiece input(block.data(), block.size()), metric_piece, value_piece;
+  std::optional<Gate> lowest;
+  std::string listed;
   while (RE2::FindAndConsume(&input, kMetric, &metric_piece, &value_piece)) {
     const std::string_view metric = view(metric_piece), value = view(value_piece);
+    listed += fmt::format("{}{}: {}", listed.empty() ? "" : ", ", metric, value);
     // A negative number is Jest's "at most this many uncovered", not a percentage.
-    if (value.starts_with('-')) {
-      gates.push_back({std::string(path), line_of(content, offset), std::string(what), std::nullopt});
-      continue;
-    }
+    const std::optional<double> percent = value.starts_with('-') ? std::nullopt : number(value);
     const std::size_t at = offset + static_cast<std::size_t>(value.data() - block.data());
-    gates.push_back({std::string(path), line_of(content, at), fmt::format("{} {}: {}", what, metric, value),
-                     number(value)});
+    if (!lowest || (percent && (!lowest->value || *percent < *lowest->value)))
+      lowest = Gate{std::string(path), line_of(content, at), {}, percent};
   }
+  if (!lowest) return;
+  lowest->text = fmt::format("{} {}", what, listed);
+  gates.push_back(std::move(*lowest));
 }
 
 // JaCoCo's check rules in a Maven POM: each `<limit>` whose value is a
