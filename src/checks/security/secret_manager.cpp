@@ -27,8 +27,9 @@ constexpr engine::CheckInfo kInfo{
         "repository writes (a manifest with data, a chart template filled from values, a kustomize "
         "secretGenerator reading a file) keeps it wherever the repository or its values live. Judged: the "
         "Secrets workloads read (env secretKeyRef, envFrom secretRef, secret and projected volumes) that the "
-        "repository creates itself with data or from a generator; a chart's Secret when a value of it comes "
-        "from a values file (one the chart generates at install time is in no file). Secrets created in the cluster by something "
+        "repository creates itself with data or from a generator; a chart's Secret, rendered with an "
+        "environment's values file (values-prod.yaml: the repository deploys the chart itself), when a value of "
+        "it comes from a values file (one the chart generates at install time is in no file). Secrets created in the cluster by something "
         "else (an ExternalSecret's or SecretProviderClass's target, a Vault Secrets Operator destination, an "
         "operator's generated credentials, a Secret the repository never defines) are not judged, nor are "
         "service-account token Secrets.",
@@ -50,6 +51,15 @@ constexpr engine::CheckInfo kInfo{
 };
 
 bool has_entries(const yaml::Node* n) { return n != nullptr && n->is_mapping() && !n->entries.empty(); }
+
+// The chart an object was rendered from (its template's directory above
+// templates/), "" for an object of a repository file.
+std::string chart_of(const kube::Object& object) {
+  if (object.source->origins == nullptr) return {};
+  const std::string& path = object.source->path;
+  const auto templates = path.rfind("/templates/");
+  return templates == std::string::npos ? path : path.substr(0, templates);
+}
 
 bool value_from_values_file(const kube::Object& secret) {
   const auto* origins = secret.source->origins;
@@ -96,8 +106,8 @@ class SecretManagerCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
-    // Secrets the repository writes: name -> where.
-    std::map<std::string, std::string, std::less<>> written;
+    // Secrets the repository writes: (chart, name) -> where.
+    std::map<std::pair<std::string, std::string>, std::string> written;
     for (const kube::Object* secret : context.manifests().of_kind("Secret")) {
       if (secret->api_version != "v1" || secret->name.empty()) continue;
       if (const yaml::Node* type = secret->root->get("type");
@@ -106,15 +116,20 @@ class SecretManagerCheck final : public engine::Check {
       if (!has_entries(secret->root->get("data")) && !has_entries(secret->root->get("stringData"))) continue;
       // A chart's Secret counts when a value comes from a values file: one
       // generated at install time (randAlphaNum, genCA) is in no file.
-      if (secret->source->origins != nullptr && !value_from_values_file(*secret)) continue;
-      written.emplace(secret->name, secret->source->origins != nullptr
+      // A chart rendered only with its default values is a package for others
+      // to configure (with their own existingSecret); one rendered with an
+      // environment's values (values-prod.yaml) is this repository's deployment.
+      if (secret->source->origins != nullptr &&
+          (!(secret->source->production || secret->source->non_production) || !value_from_values_file(*secret)))
+        continue;
+      written.emplace(std::pair(chart_of(*secret), secret->name), secret->source->origins != nullptr
                                         ? fmt::format("the chart's {}, filled from values", secret->display_name())
                                         : fmt::format("{} in {}", secret->display_name(), secret->source->path));
     }
     for (const kube::Kustomization& k : context.manifests().kustomizations())
       for (const kube::Generator& generator : k.generators)
         if (generator.kind == "Secret" && !generator.name.empty())
-          written.emplace(generator.name, fmt::format("the secretGenerator of {}", k.path));
+          written.emplace(std::pair(std::string(), generator.name), fmt::format("the secretGenerator of {}", k.path));
     // Names a secret manager fills in the cluster take precedence: the repository's Secret is then a leftover.
     std::set<std::string, std::less<>> managed;
     for (const kube::Object& object : context.manifests().objects()) {
@@ -134,7 +149,8 @@ class SecretManagerCheck final : public engine::Check {
     kubernetes::for_each_pod_template(context.manifests(), [&](const kube::Object& object, const kube::PodTemplate& tmpl) {
       std::set<std::string> reported;
       for (const auto& [name, node] : secrets_read(tmpl.spec)) {
-        const auto it = written.find(name);
+        // A chart reads its own Secrets: another chart's Secret of the same name is another release's.
+        const auto it = written.find(std::pair(chart_of(object), name));
         if (it == written.end() || managed.contains(name) || !reported.insert(name).second) continue;
         kubernetes::report(out, object, node,
                            fmt::format("{} reads Secret '{}', which the repository writes itself ({}): its value "
