@@ -16,6 +16,7 @@ namespace constable::checks::kafka {
 std::unique_ptr<engine::Check> make_compacted_state_topics_check();
 std::unique_ptr<engine::Check> make_consumer_lag_alerting_check();
 std::unique_ptr<engine::Check> make_consumer_manual_commit_check();
+std::unique_ptr<engine::Check> make_dead_letter_queue_check();
 std::unique_ptr<engine::Check> make_idempotent_producer_check();
 std::unique_ptr<engine::Check> make_key_ordering_check();
 std::unique_ptr<engine::Check> make_message_encoding_check();

@@ -8,6 +8,7 @@ std::vector<engine::CheckFactory> kafka_checks() {
       &make_compacted_state_topics_check,  // kafka/compacted-state-topics
       &make_consumer_lag_alerting_check,   // kafka/consumer-lag-alerting
       &make_consumer_manual_commit_check,  // kafka/consumer-manual-commit
+      &make_dead_letter_queue_check,       // kafka/dead-letter-queue
       &make_idempotent_producer_check,     // kafka/idempotent-producer
       &make_key_ordering_check,            // kafka/key-ordering
       &make_message_encoding_check,        // kafka/message-encoding

@@ -23,6 +23,7 @@ TEST(KafkaCheckCatalog, EveryCheckBindsToItsReferenceClause) {
       {"kafka/compacted-state-topics", "Compacted topics MUST be used for state representation"},
       {"kafka/consumer-lag-alerting", "Kafka consumer lag: < 1000 messages"},
       {"kafka/consumer-manual-commit", "Offset management MUST be manual for at-least-once semantics"},
+      {"kafka/dead-letter-queue", "Dead letter queues MUST be configured for poison messages"},
       {"kafka/idempotent-producer", "Idempotent producers MUST be enabled"},
       {"kafka/key-ordering", "Message ordering MUST be preserved per partition key"},
       {"kafka/message-encoding", "All messages MUST be Avro or Protobuf encoded"},

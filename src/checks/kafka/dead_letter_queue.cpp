@@ -1,0 +1,111 @@
+// kafka/dead-letter-queue: "Dead letter queues MUST be configured for poison
+// messages". Judged where the repository states how a consumer treats a
+// message it cannot process: Dapr subscriptions to a Kafka pub/sub
+// component, and Strimzi sink connectors that tolerate errors.
+
+#include <fmt/format.h>
+
+#include "checks/dapr/dapr_support.hpp"
+#include "checks/kafka/kafka_checks.hpp"
+#include "checks/kubernetes/kubernetes_support.hpp"
+#include "core/text.hpp"
+
+namespace constable::checks::kafka {
+
+namespace {
+
+constexpr engine::CheckInfo kInfo{
+    .id = "kafka/dead-letter-queue",
+    .domain = "kafka",
+    .nature = Nature::data_loss,
+    .summary = "Give Kafka consumers a dead-letter topic for messages they cannot process",
+    .rationale =
+        "A message a consumer cannot process (a poison message) either blocks its partition, retried "
+        "forever, or is dropped without a trace. A dead-letter topic keeps it, with its error, for someone "
+        "to inspect and replay. The check judges what the repository declares: a Dapr Subscription "
+        "(`dapr.io` v1alpha1 or v2alpha1) to a pub/sub Component of type `pubsub.kafka` of the repository "
+        "needs `spec.deadLetterTopic`; a Strimzi KafkaConnector of a sink connector (its class names a "
+        "Sink) with `errors.tolerance: all` skips failing records, so it needs "
+        "`errors.deadletterqueue.topic.name`. Subscriptions to components the repository does not define, "
+        "and values a template fills in, are not judged.",
+    .remediation = "Set `deadLetterTopic` on the Dapr Subscription, or `errors.deadletterqueue.topic.name` (with "
+                   "`errors.deadletterqueue.context.headers.enable: true`) on the sink connector.",
+    .bad_example = "apiVersion: dapr.io/v2alpha1\nkind: Subscription\nmetadata:\n  name: orders\nspec:\n"
+                   "  pubsubname: kafka-pubsub\n  topic: orders.order.created\n  routes:\n    default: /orders\n",
+    .good_example = "apiVersion: dapr.io/v2alpha1\nkind: Subscription\nmetadata:\n  name: orders\nspec:\n"
+                    "  pubsubname: kafka-pubsub\n  topic: orders.order.created\n  routes:\n    default: /orders\n"
+                    "  deadLetterTopic: orders.order.created.dlq\n",
+    .parameters = "",
+    .clause = {.section = "kafka|consumer", .text = R"(dead.?letter|\bdlq\b|poison)"},
+    .file_kind = FileKind::yaml,
+    .stack = "",  // only Dapr subscriptions and Strimzi connectors are judged, wherever they are
+    .scope = engine::Scope::manifests,
+    .not_at_admission = "a Subscription is judged by the pub/sub Component it names elsewhere in the repository",
+};
+
+bool is_dapr(const kube::Object& object) { return object.api_version.starts_with("dapr.io/"); }
+
+class DeadLetterQueueCheck final : public engine::Check {
+ public:
+  const engine::CheckInfo& info() const override { return kInfo; }
+
+  void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
+    const kube::ManifestSet& set = context.manifests();
+    const dapr::DaprResources dapr_objects = dapr::dapr_resources(set);
+    for (const kube::Object* subscription : set.of_kind("Subscription")) {
+      if (!is_dapr(*subscription)) continue;
+      const yaml::Node* spec = subscription->root->get("spec");
+      const yaml::Node* pubsub = spec != nullptr ? spec->get("pubsubname") : nullptr;
+      if (pubsub == nullptr || !pubsub->is_scalar() || dapr::is_deferred(pubsub->str())) continue;
+      if (const yaml::Node* dlq = spec->get("deadLetterTopic"); dlq != nullptr && !dlq->is_null()) continue;
+      const kube::Object* component = kafka_component(dapr_objects, pubsub->str(), *subscription);
+      if (component == nullptr) continue;
+      const yaml::Node* topic = spec->get("topic");
+      kubernetes::report(out, *subscription, pubsub,
+                         fmt::format("{} subscribes to {}{} on the Kafka pub/sub {} without a deadLetterTopic: a "
+                                     "message its app cannot process is retried without end or dropped",
+                                     subscription->display_name(),
+                                     topic != nullptr && topic->is_scalar() ? "topic " : "a topic",
+                                     topic != nullptr && topic->is_scalar() ? std::string(topic->str()) : std::string(),
+                                     component->display_name()));
+    }
+    for (const kube::Object* connector : set.of_kind("KafkaConnector")) {
+      if (!connector->api_version.starts_with("kafka.strimzi.io/")) continue;
+      const yaml::Node* spec = connector->root->get("spec");
+      const yaml::Node* klass = spec != nullptr ? spec->get("class") : nullptr;
+      const yaml::Node* config = spec != nullptr ? spec->get("config") : nullptr;
+      if (klass == nullptr || config == nullptr || !config->is_mapping()) continue;
+      // Kafka Connect sends to a dead-letter topic only from sink connectors.
+      if (!text::icontains(klass->str(), "sink")) continue;
+      const yaml::Entry* tolerance = config->find("errors.tolerance");
+      if (tolerance == nullptr || text::to_lower(text::trim(tolerance->value->str())) != "all") continue;
+      const yaml::Node* dlq = config->get("errors.deadletterqueue.topic.name");
+      if (dlq != nullptr && !text::trim(dlq->str()).empty()) continue;
+      kubernetes::report(out, *connector, tolerance->value,
+                         fmt::format("{} tolerates every error (errors.tolerance: all) without "
+                                     "errors.deadletterqueue.topic.name: records it cannot write are skipped and "
+                                     "lost",
+                                     connector->display_name()));
+    }
+  }
+
+ private:
+  // The repository's pubsub.kafka Component of that name, in the subscription's namespace when both declare one.
+  static const kube::Object* kafka_component(const dapr::DaprResources& objects, std::string_view name,
+                                             const kube::Object& subscription) {
+    for (const kube::Object* component : objects.components) {
+      if (component->name != name || text::to_lower(dapr::component_type(*component)) != "pubsub.kafka") continue;
+      const std::string_view a = component->declared_namespace();
+      const std::string_view b = subscription.declared_namespace();
+      if (!a.empty() && !b.empty() && a != b) continue;
+      return component;
+    }
+    return nullptr;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<engine::Check> make_dead_letter_queue_check() { return engine::make_check<DeadLetterQueueCheck>(); }
+
+}  // namespace constable::checks::kafka
