@@ -12,6 +12,7 @@
 namespace constable::checks::gitops {
 
 std::unique_ptr<engine::Check> make_deployment_spec_check();
+std::unique_ptr<engine::Check> make_feature_flags_check();
 std::unique_ptr<engine::Check> make_no_manual_kubectl_check();
 std::unique_ptr<engine::Check> make_progressive_delivery_check();
 std::unique_ptr<engine::Check> make_sync_policy_check();

@@ -115,5 +115,50 @@ TEST(GitopsRepository, RepositoryWithoutWorkloadsIsNotAsked) {
   EXPECT_TRUE(deployment_spec_findings(repo).empty());
 }
 
+std::multiset<std::pair<std::string, int>> feature_flag_findings(const TempDir& repo) {
+  repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "reference-excerpt.md"));
+  app::CommonOptions options;
+  options.path = repo.path();
+  options.today = Date::parse("2026-11-22");
+  auto session = app::open_session(options);
+  EXPECT_TRUE(session) << session.error().to_string();
+  if (!session) return {};
+  const auto result = engine::run(session->plan, session->constitution, session->config, session->workspace, {});
+  std::multiset<std::pair<std::string, int>> out;
+  for (const auto& f : result.findings)
+    if (f.check_id == "gitops/feature-flags") out.insert({f.path, f.range.line});
+  return out;
+}
+
+TEST(GitopsRepository, DeployedServiceWithoutAFlagLibraryIsToldAtItsDependencies) {
+  TempDir repo;
+  repo.write("compose.yaml", "services:\n  web:\n    image: example/web:1.0.0\n");
+  repo.write("services/web/package.json", "{\"dependencies\": {\"express\": \"^4.19.0\"}}\n");
+  repo.write("services/api/pyproject.toml", "[project]\nname = \"api\"\ndependencies = [\"fastapi\"]\n");
+  EXPECT_EQ(feature_flag_findings(repo),
+            (std::multiset<std::pair<std::string, int>>{{"services/api/pyproject.toml", 0}}));
+}
+
+TEST(GitopsRepository, AFlagLibraryOrAFlagServiceCounts) {
+  {
+    TempDir repo;
+    repo.write("compose.yaml", "services:\n  web:\n    image: example/web:1.0.0\n");
+    repo.write("package.json", "{\"dependencies\": {\"@openfeature/server-sdk\": \"^1.13.0\"}}\n");
+    EXPECT_TRUE(feature_flag_findings(repo).empty());
+  }
+  {
+    TempDir repo;
+    repo.write("compose.yaml",
+               "services:\n  web:\n    image: example/web:1.0.0\n  flagd:\n    image: ghcr.io/open-feature/flagd:v0.11.1\n");
+    repo.write("package.json", "{\"dependencies\": {\"express\": \"^4.19.0\"}}\n");
+    EXPECT_TRUE(feature_flag_findings(repo).empty());
+  }
+  {
+    TempDir repo;  // ships nothing: not asked
+    repo.write("package.json", "{\"dependencies\": {\"express\": \"^4.19.0\"}}\n");
+    EXPECT_TRUE(feature_flag_findings(repo).empty());
+  }
+}
+
 }  // namespace
 }  // namespace constable::testing
