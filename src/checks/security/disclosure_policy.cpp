@@ -71,7 +71,8 @@ class DisclosurePolicyCheck final : public engine::Check {
     }
     if (policy == nullptr) {
       docs::emit_at(out, "SECURITY.md", 0,
-                    "no SECURITY.md says how to report a vulnerability (looked at the root, .github/, docs/ and doc/)");
+                    "no SECURITY.md says how to report a vulnerability (looked at the root, .github/, docs/ and doc/; "
+                    "an organisation-wide policy in another repository is not visible here)");
       return;
     }
     const std::string_view text = docs::read_file(repo, *policy);
