@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "checks/dapr/dapr_support.hpp"
 #include "checks/kafka/kafka_checks.hpp"
+#include "checks/kafka/kafka_support.hpp"
 #include "checks/kubernetes/kubernetes_support.hpp"
 #include "core/text.hpp"
 
@@ -43,31 +43,22 @@ constexpr engine::CheckInfo kInfo{
     .not_at_admission = "a Subscription is judged by the pub/sub Component it names elsewhere in the repository",
 };
 
-bool is_dapr(const kube::Object& object) { return object.api_version.starts_with("dapr.io/"); }
-
 class DeadLetterQueueCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_manifests(const engine::ManifestContext& context, engine::Emitter& out) const override {
     const kube::ManifestSet& set = context.manifests();
-    const dapr::DaprResources dapr_objects = dapr::dapr_resources(set);
-    for (const kube::Object* subscription : set.of_kind("Subscription")) {
-      if (!is_dapr(*subscription)) continue;
-      const yaml::Node* spec = subscription->root->get("spec");
-      const yaml::Node* pubsub = spec != nullptr ? spec->get("pubsubname") : nullptr;
-      if (pubsub == nullptr || !pubsub->is_scalar() || dapr::is_deferred(pubsub->str())) continue;
-      if (const yaml::Node* dlq = spec->get("deadLetterTopic"); dlq != nullptr && !dlq->is_null()) continue;
-      const kube::Object* component = kafka_component(dapr_objects, pubsub->str(), *subscription);
-      if (component == nullptr) continue;
-      const yaml::Node* topic = spec->get("topic");
-      kubernetes::report(out, *subscription, pubsub,
+    for (const DaprKafkaSubscription& use : dapr_kafka_subscriptions(set)) {
+      if (const yaml::Node* dlq = use.spec->get("deadLetterTopic"); dlq != nullptr && !dlq->is_null()) continue;
+      const yaml::Node* topic = use.spec->get("topic");
+      kubernetes::report(out, *use.subscription, use.pubsub,
                          fmt::format("{} subscribes to {}{} on the Kafka pub/sub {} without a deadLetterTopic: a "
                                      "message its app cannot process is retried without end or dropped",
-                                     subscription->display_name(),
+                                     use.subscription->display_name(),
                                      topic != nullptr && topic->is_scalar() ? "topic " : "a topic",
                                      topic != nullptr && topic->is_scalar() ? std::string(topic->str()) : std::string(),
-                                     component->display_name()));
+                                     use.component->display_name()));
     }
     for (const kube::Object* connector : set.of_kind("KafkaConnector")) {
       if (!connector->api_version.starts_with("kafka.strimzi.io/")) continue;
@@ -87,20 +78,6 @@ class DeadLetterQueueCheck final : public engine::Check {
                                      "lost",
                                      connector->display_name()));
     }
-  }
-
- private:
-  // The repository's pubsub.kafka Component of that name, in the subscription's namespace when both declare one.
-  static const kube::Object* kafka_component(const dapr::DaprResources& objects, std::string_view name,
-                                             const kube::Object& subscription) {
-    for (const kube::Object* component : objects.components) {
-      if (component->name != name || text::to_lower(dapr::component_type(*component)) != "pubsub.kafka") continue;
-      const std::string_view a = component->declared_namespace();
-      const std::string_view b = subscription.declared_namespace();
-      if (!a.empty() && !b.empty() && a != b) continue;
-      return component;
-    }
-    return nullptr;
   }
 };
 

@@ -13,6 +13,7 @@
 
 namespace constable::checks::kafka {
 
+std::unique_ptr<engine::Check> make_cloudevents_envelope_check();
 std::unique_ptr<engine::Check> make_compacted_state_topics_check();
 std::unique_ptr<engine::Check> make_consumer_lag_alerting_check();
 std::unique_ptr<engine::Check> make_consumer_manual_commit_check();

@@ -5,6 +5,7 @@ namespace constable::checks::kafka {
 std::vector<engine::CheckFactory> kafka_checks() {
   // Sorted by check id.
   return {
+      &make_cloudevents_envelope_check,    // kafka/cloudevents-envelope
       &make_compacted_state_topics_check,  // kafka/compacted-state-topics
       &make_consumer_lag_alerting_check,   // kafka/consumer-lag-alerting
       &make_consumer_manual_commit_check,  // kafka/consumer-manual-commit

@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include "checks/dapr/dapr_support.hpp"
 #include "checks/kubernetes/kubernetes_support.hpp"
 #include "core/text.hpp"
 #include "workspace/workspace.hpp"
@@ -767,6 +768,27 @@ TopicInventory collect_topics(const engine::ManifestContext& context) {
     }
   }
   return inventory;
+}
+
+std::vector<DaprKafkaSubscription> dapr_kafka_subscriptions(const kube::ManifestSet& set) {
+  std::vector<DaprKafkaSubscription> out;
+  const dapr::DaprResources dapr_objects = dapr::dapr_resources(set);
+  for (const kube::Object* subscription : set.of_kind("Subscription")) {
+    if (!subscription->api_version.starts_with("dapr.io/")) continue;
+    const yaml::Node* spec = subscription->root->get("spec");
+    const yaml::Node* pubsub = spec != nullptr ? spec->get("pubsubname") : nullptr;
+    if (pubsub == nullptr || !pubsub->is_scalar() || dapr::is_deferred(pubsub->str())) continue;
+    for (const kube::Object* component : dapr_objects.components) {
+      if (component->name != pubsub->str() || text::to_lower(dapr::component_type(*component)) != "pubsub.kafka")
+        continue;
+      const std::string_view a = component->declared_namespace();
+      const std::string_view b = subscription->declared_namespace();
+      if (!a.empty() && !b.empty() && a != b) continue;
+      out.push_back({subscription, component, spec, pubsub});
+      break;
+    }
+  }
+  return out;
 }
 
 }  // namespace constable::checks::kafka

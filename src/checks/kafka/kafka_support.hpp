@@ -77,4 +77,15 @@ void report(engine::Emitter& out, const TopicDeclaration& topic, const Place& pl
 // code blocks only) that create topics.
 std::vector<TopicDeclaration> topics_in_text(std::string_view path, std::string_view text, bool markdown);
 
+// A Dapr Subscription (dapr.io) and the repository's `pubsub.kafka` Component
+// it names (in its namespace when both declare one): the Kafka consumers the
+// manifests declare. Subscriptions to components defined elsewhere are left out.
+struct DaprKafkaSubscription {
+  const kube::Object* subscription = nullptr;
+  const kube::Object* component = nullptr;
+  const yaml::Node* spec = nullptr;
+  const yaml::Node* pubsub = nullptr;  // spec.pubsubname
+};
+std::vector<DaprKafkaSubscription> dapr_kafka_subscriptions(const kube::ManifestSet& set);
+
 }  // namespace constable::checks::kafka

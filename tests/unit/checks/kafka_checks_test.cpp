@@ -20,6 +20,7 @@ using checks::kafka::topics_in_text;
 
 TEST(KafkaCheckCatalog, EveryCheckBindsToItsReferenceClause) {
   const std::map<std::string, std::string> expected = {
+      {"kafka/cloudevents-envelope", "CloudEvents specification MUST be followed for event envelopes"},
       {"kafka/compacted-state-topics", "Compacted topics MUST be used for state representation"},
       {"kafka/consumer-lag-alerting", "Kafka consumer lag: < 1000 messages"},
       {"kafka/consumer-manual-commit", "Offset management MUST be manual for at-least-once semantics"},
