@@ -18,6 +18,7 @@ std::unique_ptr<engine::Check> make_opentelemetry_tracing_check();
 std::unique_ptr<engine::Check> make_red_use_metrics_check();
 std::unique_ptr<engine::Check> make_service_scraping_check();
 std::unique_ptr<engine::Check> make_slo_defined_check();
+std::unique_ptr<engine::Check> make_structured_logging_check();
 
 // Every observability check's factory, sorted by check id.
 std::vector<engine::CheckFactory> observability_checks();

@@ -12,6 +12,7 @@ std::vector<engine::CheckFactory> observability_checks() {
       &make_red_use_metrics_check,   // observability/red-use-metrics
       &make_service_scraping_check,  // observability/service-scraping
       &make_slo_defined_check,       // observability/slo-defined
+      &make_structured_logging_check,  // observability/structured-logging
   };
 }
 
