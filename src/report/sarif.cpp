@@ -82,7 +82,9 @@ Json rule_json(const Rule& rule) {
   Json properties;
   Json tags = Json::array();
   if (info != nullptr && !info->domain.empty()) tags.push_back(clean(info->domain));
-  tags.push_back(std::string(to_string(nature)));
+  // SARIF's tags are a set: the security domain's security checks tag once.
+  const std::string nature_tag(to_string(nature));
+  if (tags.empty() || tags[0] != nature_tag) tags.push_back(nature_tag);
   properties["tags"] = std::move(tags);
   properties["severity"] = std::string(to_string(rule.severity));
   if (nature == Nature::security) properties["security-severity"] = std::string(security_severity(rule.severity));
