@@ -14,6 +14,7 @@ namespace constable::checks::observability {
 std::unique_ptr<engine::Check> make_alert_runbook_check();
 std::unique_ptr<engine::Check> make_alert_severity_check();
 std::unique_ptr<engine::Check> make_alert_thresholds_check();
+std::unique_ptr<engine::Check> make_kafka_trace_context_check();
 std::unique_ptr<engine::Check> make_opentelemetry_tracing_check();
 std::unique_ptr<engine::Check> make_red_use_metrics_check();
 std::unique_ptr<engine::Check> make_service_scraping_check();

@@ -8,6 +8,7 @@ std::vector<engine::CheckFactory> observability_checks() {
       &make_alert_runbook_check,     // observability/alert-runbook
       &make_alert_severity_check,    // observability/alert-severity
       &make_alert_thresholds_check,  // observability/alert-thresholds
+      &make_kafka_trace_context_check,  // observability/kafka-trace-context
       &make_opentelemetry_tracing_check,  // observability/opentelemetry-tracing
       &make_red_use_metrics_check,   // observability/red-use-metrics
       &make_service_scraping_check,  // observability/service-scraping
