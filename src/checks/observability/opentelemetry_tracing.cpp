@@ -37,7 +37,7 @@ constexpr engine::CheckInfo kInfo{
     .bad_example = "jaeger-client==4.8.0\nopentracing==2.4.0\n",
     .good_example = "opentelemetry-sdk==1.27.0\nopentelemetry-exporter-otlp==1.27.0\n",
     .parameters = "",
-    .clause = {.section = "tracing|observability", .text = R"(tracing.*open.?telemetry)"},
+    .clause = {.section = "tracing", .text = R"(tracing.*(open.?telemetry|otel))"},
     .file_kind = FileKind::other,
     .stack = "",  // only dependency manifests are judged
     .scope = engine::Scope::repository,
