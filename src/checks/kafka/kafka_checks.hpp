@@ -23,6 +23,7 @@ std::unique_ptr<engine::Check> make_key_ordering_check();
 std::unique_ptr<engine::Check> make_message_encoding_check();
 std::unique_ptr<engine::Check> make_producer_acks_check();
 std::unique_ptr<engine::Check> make_producer_retries_check();
+std::unique_ptr<engine::Check> make_stable_message_keys_check();
 std::unique_ptr<engine::Check> make_topic_naming_check();
 std::unique_ptr<engine::Check> make_topic_partitions_check();
 std::unique_ptr<engine::Check> make_topic_retention_check();

@@ -15,6 +15,7 @@ std::vector<engine::CheckFactory> kafka_checks() {
       &make_message_encoding_check,        // kafka/message-encoding
       &make_producer_acks_check,           // kafka/producer-acks
       &make_producer_retries_check,        // kafka/producer-retries
+      &make_stable_message_keys_check,     // kafka/stable-message-keys
       &make_topic_naming_check,            // kafka/topic-naming
       &make_topic_partitions_check,        // kafka/topic-partitions
       &make_topic_retention_check,         // kafka/topic-retention

@@ -30,6 +30,7 @@ TEST(KafkaCheckCatalog, EveryCheckBindsToItsReferenceClause) {
       {"kafka/message-encoding", "All messages MUST be Avro or Protobuf encoded"},
       {"kafka/producer-acks", "Acknowledgment level MUST be all for critical data"},
       {"kafka/producer-retries", "Retries MUST be configured with exponential backoff"},
+      {"kafka/stable-message-keys", "Message keys MUST be stable identifiers for partitioning"},
       {"kafka/topic-naming", "Topic naming: {domain}.{entity}.{event-type} (e.g., orders.order.created)"},
       {"kafka/topic-partitions", "Topics MUST have minimum 3 partitions for scalability"},
       {"kafka/topic-retention", "Retention period MUST be explicitly configured based on business needs"},
