@@ -244,7 +244,10 @@ bool is_request_metric(const std::string& name) {
 bool is_duration_metric(const std::string& name) {
   static const RE2 kDuration(R"((?i)(duration|latency|response_?time|handling_seconds))");
   static const RE2 kLatency(R"((?i)latency)");
-  return RE2::PartialMatch(name, kDuration) && (is_request_metric(name) || RE2::PartialMatch(name, kLatency));
+  // A timer in a time unit (Micrometer's http_server_requests_seconds_sum, _count, _max, _bucket).
+  static const RE2 kTimer(R"((?i)_(seconds|milliseconds|ms)(_(sum|count|max|bucket))?$)");
+  return (RE2::PartialMatch(name, kDuration) || RE2::PartialMatch(name, kTimer)) &&
+         (is_request_metric(name) || RE2::PartialMatch(name, kLatency));
 }
 
 // Metrics of the machines themselves: reading them is monitoring infrastructure,
