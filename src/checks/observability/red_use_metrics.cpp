@@ -269,7 +269,8 @@ bool is_infra_metric(const std::string& name) {
 bool filters_errors(std::string_view expr) {
   static const RE2 kMatcher(
       R"re((?i)\b(code|status|status_code|statuscode|status_class|http_status|http_status_code|http_response_status_code|response_code|classification|rcode|grpc_code|grpc_status|rpc_grpc_status_code|outcome|result|error)\s*(=~|!~|!=|=)\s*"([^"]*)")re");
-  static const RE2 kFailure(R"((?i)(^5|5\.\.|5xx|\[5|error|fail|exception|internal|unavailable|servfail|^true$))");
+  static const RE2 kFailure(
+      R"((?i)(^[45]|[45]\.\.|[45]xx|\[[45]|error|fail|exception|internal|unavailable|servfail|^true$))");
   static const RE2 kSuccess(R"((?i)^(ok|2\.\.|2xx|success|successful|unset|[1-3]\.\.|[1-4]xx|2\d\d|false)$)");
   re2::StringPiece input(expr.data(), expr.size());
   std::string label;
@@ -277,9 +278,11 @@ bool filters_errors(std::string_view expr) {
   std::string value;
   while (RE2::FindAndConsume(&input, kMatcher, &label, &op, &value)) {
     const bool positive = op == "=" || op == "=~";
-    if (positive && RE2::PartialMatch(value, kFailure)) return true;
-    if (!positive && RE2::PartialMatch(value, kSuccess)) return true;
-    if (positive && RE2::PartialMatch(value, kSuccess) && expr.find('/') != std::string_view::npos) return true;
+    const bool failure = RE2::PartialMatch(value, kFailure);
+    const bool success = RE2::PartialMatch(value, kSuccess);
+    if ((positive && failure) || (!positive && success)) return true;
+    // Requests split by outcome over all of them: an error ratio, or a success ratio, its complement.
+    if ((failure || success) && expr.find('/') != std::string_view::npos) return true;
   }
   return false;
 }
