@@ -32,7 +32,8 @@ constexpr engine::CheckInfo kInfo{
         "or latency misses the outages users notice first. The check reads the PromQL the repository writes "
         "(`expr` of alerting and recording rules in any YAML file, `expr` of Grafana dashboard panels in JSON "
         "files or embedded in ConfigMaps and Helm values, and both read from the text of Helm templates). When those expressions read request metrics (names with `request`, "
-        "`http_server`, `grpc_server`, `rpc_server`, span metrics' `calls`), they must between them measure "
+        "`http_server`, `grpc_server`, `rpc_server`, span metrics' `calls`; not Kafka's own `kafka_*` protocol "
+        "request metrics, nor a latency of something else), they must between them measure "
         "the request rate (a request counter), the error rate (a request metric filtered on an error status "
         "such as `code=~\"5..\"`, `status_code=\"STATUS_CODE_ERROR\"`, `grpc_code!=\"OK\"`, or an error "
         "counter of requests) and the duration (a duration or latency metric). When they read node or "
@@ -238,7 +239,9 @@ std::vector<std::string> metric_names(std::string_view expr) {
 bool is_request_metric(const std::string& name) {
   static const RE2 kRequest(
       R"((?i)(request|http_server|http_client|rpc_server|rpc_client|grpc_server|grpc_client|span_?metrics|calls_total|responses?_total))");
-  return RE2::PartialMatch(name, kRequest);
+  // Kafka's own request metrics (brokers', clients') count protocol requests to the platform, not a service's.
+  static const RE2 kBroker(R"((?i)(^|_)kafka_)");
+  return RE2::PartialMatch(name, kRequest) && !RE2::PartialMatch(name, kBroker);
 }
 
 bool is_duration_metric(const std::string& name) {
@@ -301,7 +304,8 @@ Measured measure(const std::vector<Expression>& expressions) {
     const bool error_filter = filters_errors(expression.text);
     for (const std::string& name : metric_names(expression.text)) {
       if (is_request_metric(name) || is_duration_metric(name)) {
-        if (!measured.first_request) {
+        // Only request metrics call for RED; a latency of something else (a commit, a rule evaluation) does not.
+        if (!measured.first_request && is_request_metric(name)) {
           measured.first_request = expression;
           measured.request_metric = name;
         }
