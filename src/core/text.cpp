@@ -74,9 +74,22 @@ bool contains(std::string_view haystack, std::string_view needle) {
 bool icontains(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
   if (needle.size() > haystack.size()) return false;
-  for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i)
-    if (iequals(haystack.substr(i, needle.size()), needle)) return true;
-  return false;
+  // Candidates are found by memchr for each case of the first character:
+  // checks ask this of whole files, tens of megabytes on a chart repository.
+  constexpr auto npos = std::string_view::npos;
+  const char first_lower = lower(needle[0]);
+  const char first_upper = upper(needle[0]);
+  const std::string_view rest = needle.substr(1);
+  const std::size_t last = haystack.size() - needle.size();
+  std::size_t next_lower = haystack.find(first_lower);
+  std::size_t next_upper = first_upper == first_lower ? npos : haystack.find(first_upper);
+  for (;;) {
+    const std::size_t at = std::min(next_lower, next_upper);
+    if (at == npos || at > last) return false;
+    if (iequals(haystack.substr(at + 1, rest.size()), rest)) return true;
+    if (at == next_lower) next_lower = haystack.find(first_lower, at + 1);
+    if (at == next_upper) next_upper = haystack.find(first_upper, at + 1);
+  }
 }
 
 std::vector<std::string_view> split(std::string_view s, char separator) {

@@ -26,6 +26,17 @@ TEST(CoreText, SplitLinesWithAndWithoutCarriageReturnsAgree) {
   EXPECT_EQ(split_lines(unix_text).size(), 500u);
 }
 
+TEST(CoreText, IcontainsIgnoresCaseWherePrefixesRepeat) {
+  EXPECT_TRUE(icontains("Content-Security-Policy", "content-security-policy"));
+  EXPECT_TRUE(icontains("xxAaAB", "aab"));     // candidates in both cases, the match after a false start
+  EXPECT_TRUE(icontains("ab", "AB"));          // the whole haystack
+  EXPECT_FALSE(icontains("aaaa", "aab"));
+  EXPECT_FALSE(icontains("short", "much longer"));
+  EXPECT_TRUE(icontains("anything", ""));
+  EXPECT_TRUE(icontains("1-2_3", "-2_"));      // characters with no case
+  EXPECT_FALSE(icontains("abc", "bcd"));       // a candidate too close to the end
+}
+
 TEST(CoreText, ContainsAgreesWithFind) {
   using namespace std::literals;
   const std::string_view text = "asyncap asyncapi: 3.0.0\nspecversion\0binary after a NUL"sv;
