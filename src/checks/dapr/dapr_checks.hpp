@@ -11,6 +11,7 @@
 
 namespace constable::checks::dapr {
 
+std::unique_ptr<engine::Check> make_component_definitions_check();
 std::unique_ptr<engine::Check> make_component_secrets_check();
 std::unique_ptr<engine::Check> make_metrics_check();
 std::unique_ptr<engine::Check> make_resiliency_coverage_check();
