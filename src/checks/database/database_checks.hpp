@@ -17,6 +17,7 @@ std::unique_ptr<engine::Check> make_connection_pooling_check();
 std::unique_ptr<engine::Check> make_eager_loading_check();
 std::unique_ptr<engine::Check> make_foreign_key_relationships_check();
 std::unique_ptr<engine::Check> make_neon_pooled_connection_check();
+std::unique_ptr<engine::Check> make_neon_preview_branches_check();
 std::unique_ptr<engine::Check> make_neon_project_settings_check();
 std::unique_ptr<engine::Check> make_query_indexes_check();
 std::unique_ptr<engine::Check> make_query_timeout_check();

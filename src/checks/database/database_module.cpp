@@ -11,6 +11,7 @@ std::vector<engine::CheckFactory> database_checks() {
       &make_eager_loading_check,               // database/eager-loading
       &make_foreign_key_relationships_check,   // database/foreign-key-relationships
       &make_neon_pooled_connection_check,      // database/neon-pooled-connection
+      &make_neon_preview_branches_check,       // database/neon-preview-branches
       &make_neon_project_settings_check,       // database/neon-project-settings
       &make_query_indexes_check,               // database/query-indexes
       &make_query_timeout_check,               // database/query-timeout
