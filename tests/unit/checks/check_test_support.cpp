@@ -1,5 +1,9 @@
 #include "unit/checks/check_test_support.hpp"
 
+#include <gtest/gtest.h>
+
+#include "app/app.hpp"
+
 #include <fmt/format.h>
 #include <stdexcept>
 
@@ -87,6 +91,17 @@ CheckRun run_checks(const std::vector<engine::CheckFactory>& factories, const en
     binding.check->check(file, emitter);
   }
   return run;
+}
+
+engine::RunResult run_on_reference_excerpt(const TempDir& repo) {
+  repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "reference-excerpt.md"));
+  app::CommonOptions options;
+  options.path = repo.path();
+  options.today = Date::parse("2026-11-22");
+  auto session = app::open_session(options);
+  EXPECT_TRUE(session) << session.error().to_string();
+  if (!session) return {};
+  return engine::run(session->plan, session->constitution, session->config, session->workspace, {});
 }
 
 }  // namespace constable::testing

@@ -12,6 +12,8 @@
 #include "constitution/model.hpp"
 #include "engine/check.hpp"
 #include "engine/config.hpp"
+#include "engine/run.hpp"
+#include "support/test_support.hpp"
 #include "formats/dockerfile/dockerfile.hpp"
 #include "formats/yaml/yaml.hpp"
 #include "workspace/workspace.hpp"
@@ -59,6 +61,12 @@ struct CheckRun {
   std::vector<Emitted> emitted;
   std::vector<std::string> errors;  // a check that bound to no clause or failed to bind
 };
+
+// The whole engine on `repo` with the reference constitution's excerpt
+// (tests/fixtures/constitution/reference-excerpt.md) written as its
+// CONSTITUTION.md, run on 2026-11-22: what `constable check` finds there. A
+// session that cannot open fails the test and finds nothing.
+engine::RunResult run_on_reference_excerpt(const TempDir& repo);
 
 // Binds the checks to `constitution` (default: reference_constitution())
 // with engine::bind, as a run would, and runs the active ones on the file.

@@ -9,6 +9,7 @@
 #include "app/app.hpp"
 #include "engine/run.hpp"
 #include "support/test_support.hpp"
+#include "unit/checks/check_test_support.hpp"
 
 namespace constable::testing {
 namespace {
@@ -16,14 +17,7 @@ namespace {
 using Found = std::tuple<std::string, std::string, std::string>;  // path, clause text, message
 
 std::multiset<Found> deployment_spec_findings(const TempDir& repo) {
-  repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "reference-excerpt.md"));
-  app::CommonOptions options;
-  options.path = repo.path();
-  options.today = Date::parse("2026-11-22");
-  auto session = app::open_session(options);
-  EXPECT_TRUE(session) << session.error().to_string();
-  if (!session) return {};
-  const auto result = engine::run(session->plan, session->constitution, session->config, session->workspace, {});
+  const engine::RunResult result = run_on_reference_excerpt(repo);
   std::multiset<Found> out;
   for (const auto& f : result.findings)
     if (f.check_id == "gitops/deployment-spec") {
@@ -116,14 +110,7 @@ TEST(GitopsRepository, RepositoryWithoutWorkloadsIsNotAsked) {
 }
 
 std::multiset<std::pair<std::string, int>> feature_flag_findings(const TempDir& repo) {
-  repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "reference-excerpt.md"));
-  app::CommonOptions options;
-  options.path = repo.path();
-  options.today = Date::parse("2026-11-22");
-  auto session = app::open_session(options);
-  EXPECT_TRUE(session) << session.error().to_string();
-  if (!session) return {};
-  const auto result = engine::run(session->plan, session->constitution, session->config, session->workspace, {});
+  const engine::RunResult result = run_on_reference_excerpt(repo);
   std::multiset<std::pair<std::string, int>> out;
   for (const auto& f : result.findings)
     if (f.check_id == "gitops/feature-flags") out.insert({f.path, f.range.line});

@@ -12,6 +12,7 @@
 #include "app/app.hpp"
 #include "engine/run.hpp"
 #include "support/test_support.hpp"
+#include "unit/checks/check_test_support.hpp"
 
 namespace constable::testing {
 namespace {
@@ -43,14 +44,7 @@ constexpr const char* kNextConfig =
     "\"Content-Security-Policy\", value: \"default-src 'self'\" }] }] } }\n";
 
 std::multiset<Found> nextjs_findings(const TempDir& repo) {
-  repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "reference-excerpt.md"));
-  app::CommonOptions options;
-  options.path = repo.path();
-  options.today = Date::parse("2026-11-22");
-  auto session = app::open_session(options);
-  EXPECT_TRUE(session) << session.error().to_string();
-  if (!session) return {};
-  const auto result = engine::run(session->plan, session->constitution, session->config, session->workspace, {});
+  const engine::RunResult result = run_on_reference_excerpt(repo);
   std::multiset<Found> out;
   for (const auto& f : result.findings)
     if (f.check_id.starts_with("nextjs/")) out.insert({f.path, f.range.line, f.check_id});

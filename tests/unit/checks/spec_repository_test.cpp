@@ -9,19 +9,13 @@
 #include "app/app.hpp"
 #include "engine/run.hpp"
 #include "support/test_support.hpp"
+#include "unit/checks/check_test_support.hpp"
 
 namespace constable::testing {
 namespace {
 
 std::multiset<std::string> root_findings(const TempDir& repo) {
-  repo.write("CONSTITUTION.md", read_file(fixtures_dir() / "constitution" / "reference-excerpt.md"));
-  app::CommonOptions options;
-  options.path = repo.path();
-  options.today = Date::parse("2026-11-22");
-  auto session = app::open_session(options);
-  EXPECT_TRUE(session) << session.error().to_string();
-  if (!session) return {};
-  const auto result = engine::run(session->plan, session->constitution, session->config, session->workspace, {});
+  const engine::RunResult result = run_on_reference_excerpt(repo);
   std::multiset<std::string> out;
   for (const auto& f : result.findings)
     if (f.check_id.starts_with("spec/") && f.path == ".") out.insert(f.check_id);
