@@ -146,6 +146,10 @@ class RepositoryContext {
   // A source file's code model (FileContext::code), built once per run;
   // null when the file cannot be read or no grammar reads it.
   virtual const code::Module* code(const workspace::File& file) const = 0;
+  // Builds the code models of `files` on the run's threads, ahead of a loop
+  // that will ask code() for each: a repository check runs on one thread,
+  // and parsing is most of what reading code costs.
+  virtual void prefetch_code(const std::vector<const workspace::File*>& files) const = 0;
 };
 
 // What a manifests-scope check may look at. Findings name the object's

@@ -1195,7 +1195,7 @@ class Runner {
 
   class RepositoryView final : public RepositoryContext {
    public:
-    RepositoryView(const Runner& runner) : runner_(runner) {}
+    RepositoryView(const Runner& runner, unsigned jobs) : runner_(runner), jobs_(jobs) {}
     const workspace::Workspace& workspace() const override { return runner_.workspace_; }
     const Config& config() const override { return runner_.config_; }
     const git::Repository* repository() const override { return runner_.options_.repository; }
@@ -1216,9 +1216,13 @@ class Runner {
       std::call_once(shared.modelled, [&] { shared.module = code::build_module_for(file.path, *shared.text); });
       return shared.module ? &*shared.module : nullptr;
     }
+    void prefetch_code(const std::vector<const workspace::File*>& files) const override {
+      parallel_for(files.size(), jobs_, [&](std::size_t i) { (void)code(*files[i]); });
+    }
 
    private:
     const Runner& runner_;
+    unsigned jobs_;
   };
 
   // Only repository checks (before the file phase) add entries.
@@ -1253,7 +1257,7 @@ class Runner {
   // Repository-scope checks, once each, in parallel; findings in binding order.
   std::vector<Collected> check_repository(unsigned jobs, ProgressListener* progress) const {
     std::vector<std::vector<Collected>> per_check(repository_.size());
-    const RepositoryView view(*this);
+    const RepositoryView view(*this, jobs);
     if (progress != nullptr) progress->phase_started(Phase::repository, repository_.size());
     parallel_for(repository_.size(), jobs, [&](std::size_t i) {
       const Binding* binding = repository_[i];

@@ -83,6 +83,17 @@ std::string agent_display_name(const code::Call& call) {
   return std::string(unquote(text));
 }
 
+std::vector<const workspace::File*> sources_mentioning(const engine::RepositoryContext& repository,
+                                                       std::string_view word) {
+  std::vector<const workspace::File*> out;
+  for (const workspace::File& file : repository.workspace().files) {
+    if (file.kind != FileKind::source || !code::language_of(file.path)) continue;
+    const std::string* text = repository.text(file);
+    if (text != nullptr && text->find(word) != std::string::npos) out.push_back(&file);
+  }
+  return out;
+}
+
 std::vector<const code::Call*> agent_constructions(const code::Module& module) {
   std::vector<const code::Call*> out;
   for (const auto& call : module.calls) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "code/model.hpp"
+#include "engine/check.hpp"
 
 namespace constable::checks::agents {
 
@@ -35,6 +36,11 @@ std::string bound_name(const code::Call& call);
 
 // The agent's `name` option when it is a string literal, else "".
 std::string agent_display_name(const code::Call& call);
+
+// The repository's Python, TypeScript and JavaScript files whose text holds
+// `word`, in path order: the only ones a repository check need parse.
+std::vector<const workspace::File*> sources_mentioning(const engine::RepositoryContext& repository,
+                                                       std::string_view word);
 
 // Calls constructing an Agent: `Agent(...)`, `Agent[Ctx](...)`,
 // `new Agent({...})`, `Agent.create({...})`, and the realtime agents

@@ -134,10 +134,10 @@ class SubagentGraphCheck final : public engine::Check {
  private:
   static std::vector<AgentNode> collect(const engine::RepositoryContext& repository) {
     std::vector<AgentNode> nodes;
-    for (const workspace::File& file : repository.workspace().files) {
-      if (file.kind != FileKind::source || !code::language_of(file.path)) continue;
-      const std::string* text = repository.text(file);
-      if (text == nullptr || text->find("Agent") == std::string::npos) continue;
+    const std::vector<const workspace::File*> candidates = sources_mentioning(repository, "Agent");
+    repository.prefetch_code(candidates);
+    for (const workspace::File* candidate : candidates) {
+      const workspace::File& file = *candidate;
       const code::Module* module = repository.code(file);
       if (module == nullptr || !uses_agents_sdk(*module)) continue;
       std::map<std::string, std::size_t> in_file;

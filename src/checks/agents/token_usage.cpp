@@ -4,6 +4,7 @@
 // hooks' contexts); a repository that runs agents and never reads that
 // count anywhere logs none of it.
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -71,12 +72,15 @@ class TokenUsageCheck final : public engine::Check {
   void check_repository(const engine::RepositoryContext& repository, engine::Emitter& out) const override {
     // Where agents first run (a copy: the models are the run's, not ours).
     std::optional<std::pair<std::string, code::Call>> first_run;
-    for (const workspace::File& file : repository.workspace().files) {
-      if (file.kind != FileKind::source || !code::language_of(file.path)) continue;
-      const std::string* text = repository.text(file);
-      // Only files that may run agents are parsed.
-      if (text == nullptr || (text->find("agents") == std::string::npos && text->find("usage") == std::string::npos))
-        continue;
+    // Only files that may run agents or read usage are parsed.
+    std::vector<const workspace::File*> candidates = sources_mentioning(repository, "agents");
+    for (const workspace::File* file : sources_mentioning(repository, "usage"))
+      if (std::find(candidates.begin(), candidates.end(), file) == candidates.end()) candidates.push_back(file);
+    std::sort(candidates.begin(), candidates.end(),
+              [](const workspace::File* a, const workspace::File* b) { return a->path < b->path; });
+    repository.prefetch_code(candidates);
+    for (const workspace::File* candidate : candidates) {
+      const workspace::File& file = *candidate;
       const code::Module* module = repository.code(file);
       if (module == nullptr) continue;
       if (reads_usage(*module)) return;

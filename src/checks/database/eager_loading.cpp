@@ -191,6 +191,10 @@ class EagerLoadingCheck final : public engine::Check {
   void check_repository(const engine::RepositoryContext& repository, engine::Emitter& out) const override {
     std::vector<std::pair<const workspace::File*, const code::Module*>> modules;
     LazyRelationships relationships;
+    std::vector<const workspace::File*> candidates;
+    for (const auto& file : repository.workspace().files)
+      if (is_application_python(file.path) && !is_migration_path(file.path)) candidates.push_back(&file);
+    repository.prefetch_code(candidates);  // on every thread, before the loop reads them one by one
     for (const auto& file : repository.workspace().files) {
       if (!is_application_python(file.path) || is_migration_path(file.path)) continue;
       const code::Module* module = repository.code(file);

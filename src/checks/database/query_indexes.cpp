@@ -206,6 +206,10 @@ class QueryIndexesCheck final : public engine::Check {
     std::map<std::string, Model> models;
     std::set<std::pair<std::string, std::string>> created;
     std::vector<std::pair<const workspace::File*, const code::Module*>> application;
+    std::vector<const workspace::File*> candidates;
+    for (const auto& file : repository.workspace().files)
+      if (is_python_path(file.path) && !is_test_path(file.path) && !is_sample_path(file.path)) candidates.push_back(&file);
+    repository.prefetch_code(candidates);  // on every thread, before the loop reads them one by one
     for (const auto& file : repository.workspace().files) {
       if (!is_python_path(file.path) || is_test_path(file.path) || is_sample_path(file.path)) continue;
       const code::Module* module = repository.code(file);

@@ -131,7 +131,21 @@ bool serves_pages(const code::Call& call) {
   return response != nullptr && response->text.find("JSON") == std::string::npos;
 }
 
+namespace {
+
+// The application's Python modules, parsed on all threads: the FastAPI
+// checks of the whole repository read them all.
+void prefetch_application_code(const engine::RepositoryContext& repository) {
+  std::vector<const workspace::File*> files;
+  for (const workspace::File& file : repository.workspace().files)
+    if (file.kind == FileKind::source && judges_application_path(file.path)) files.push_back(&file);
+  repository.prefetch_code(files);
+}
+
+}  // namespace
+
 std::vector<std::string> page_app_directories(const engine::RepositoryContext& repository) {
+  prefetch_application_code(repository);
   std::vector<std::string> out;
   for (const workspace::File& file : repository.workspace().files) {
     if (file.kind != FileKind::source || !judges_application_path(file.path)) continue;
@@ -148,6 +162,7 @@ std::vector<std::string> page_app_directories(const engine::RepositoryContext& r
 }
 
 std::optional<AppSite> primary_fastapi_app(const engine::RepositoryContext& repository) {
+  prefetch_application_code(repository);
   std::optional<AppSite> best;
   int best_rank = 0;
   for (const workspace::File& file : repository.workspace().files) {
@@ -197,6 +212,7 @@ bool code_matches(const code::Module& module, const re2::RE2& pattern) {
 }  // namespace
 
 bool any_application_code_matches(const engine::RepositoryContext& repository, const re2::RE2& pattern) {
+  prefetch_application_code(repository);
   for (const workspace::File& file : repository.workspace().files) {
     if (file.kind != FileKind::source || !judges_application_path(file.path)) continue;
     const code::Module* module = repository.code(file);

@@ -84,6 +84,15 @@ std::vector<Project> next_projects(const engine::RepositoryContext& repository) 
     });
     if (app) out.push_back(std::move(project));
   }
+  // Every Next.js check reads the projects' scripts: parsed on all threads
+  // once, by whichever check gets here first.
+  std::vector<const workspace::File*> scripts;
+  for (const Project& project : out)
+    for (const workspace::File* file : project.files)
+      if (const std::string_view relative = project.relative(file->path);
+          is_script(relative) && !is_test_or_story(relative))
+        scripts.push_back(file);
+  repository.prefetch_code(scripts);
   return out;
 }
 
