@@ -4,7 +4,10 @@
 // names the clause it enforces by matchers, captures its parameters from
 // that clause in bind(), and reports violations file by file.
 
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,6 +72,41 @@ struct CheckInfo {
   std::string_view not_at_admission = {};
 };
 
+// What several checks derive from the same input (a file's Kafka client
+// settings, the run's Kafka topics): made by the first that asks, shared by
+// the rest. `key` names the derivation ("kafka/client-settings"); `make`
+// returns it. Thread-safe: checks of the manifest set run concurrently.
+class DerivedValues {
+ public:
+  std::shared_ptr<const void> get(std::string_view key, const std::function<std::shared_ptr<const void>()>& make) const {
+    Slot* slot = nullptr;
+    {
+      const std::lock_guard lock(mutex_);
+      slot = &slots_.try_emplace(std::string(key)).first->second;
+    }
+    std::call_once(slot->made, [&] { slot->value = make(); });
+    return slot->value;
+  }
+
+ private:
+  struct Slot {
+    std::once_flag made;
+    std::shared_ptr<const void> value;
+  };
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, Slot, std::less<>> slots_;  // nodes never move
+};
+
+// The value `make()` (of type T) derived once per file or per run under
+// `key`, through the context's DerivedValues.
+template <class T, class Context, class Make>
+const T& derived(const Context& context, std::string_view key, Make make) {
+  const std::shared_ptr<const void> value =
+      context.derived_values().get(key, [&]() -> std::shared_ptr<const void> { return std::make_shared<const T>(make()); });
+  // The context keeps it alive: its DerivedValues hold every value it made.
+  return *static_cast<const T*>(value.get());
+}
+
 // Everything a check may look at for one file. Parsed documents are parsed
 // at most once per file, on first use, and shared by all checks.
 class FileContext {
@@ -86,6 +124,8 @@ class FileContext {
   // syntax tree (src/code/model.hpp); null for a file no grammar reads.
   // Syntax errors leave what parsed and become a note of the run.
   virtual const code::Module* code() const = 0;
+  // What checks derive from this file and share (engine::derived).
+  virtual const DerivedValues& derived_values() const = 0;
 };
 
 struct Emission {
@@ -161,6 +201,8 @@ class ManifestContext {
   virtual const kube::ProductionRules& production() const = 0;
   virtual const Config& config() const = 0;
   virtual const workspace::Workspace& workspace() const = 0;
+  // What checks derive from the manifest set and share (engine::derived).
+  virtual const DerivedValues& derived_values() const = 0;
 };
 
 class Check {

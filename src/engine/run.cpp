@@ -89,6 +89,8 @@ class LazyFileContext final : public FileContext {
     return *code_ ? &**code_ : nullptr;
   }
 
+  const DerivedValues& derived_values() const override { return derived_; }
+
   std::size_t documents_parsed() const { return documents_parsed_; }
   // Why the checks of a source file saw less than all of it, as notes: a
   // file tree-sitter could not parse, and where the first syntax errors are.
@@ -129,6 +131,7 @@ class LazyFileContext final : public FileContext {
   mutable std::optional<dockerfile::Dockerfile> dockerfile_;
   mutable std::optional<yaml::Stream> yaml_;
   mutable std::optional<std::optional<code::Module>> code_;  // outer: built yet; inner: a grammar reads the file
+  DerivedValues derived_;
   mutable std::size_t documents_parsed_ = 0;
 };
 
@@ -993,11 +996,13 @@ class Runner {
     const kube::ProductionRules& production() const override { return production_; }
     const Config& config() const override { return runner_.config_; }
     const workspace::Workspace& workspace() const override { return runner_.workspace_; }
+    const DerivedValues& derived_values() const override { return derived_; }
 
    private:
     const Runner& runner_;
     const kube::ManifestSet& set_;
     const kube::ProductionRules& production_;
+    DerivedValues derived_;
   };
 
   // Manifests-scope checks over every object of the run; their findings join

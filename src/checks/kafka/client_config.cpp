@@ -509,7 +509,9 @@ bool may_hold_client_settings(std::string_view path) {
          is_client_source(path);
 }
 
-std::vector<ClientSetting> client_settings(const engine::FileContext& file) {
+namespace {
+
+std::vector<ClientSetting> read_client_settings(const engine::FileContext& file) {
   std::vector<ClientSetting> out;
   const std::string_view path = file.file().path;
   if (!may_hold_client_settings(path) || workspace::is_test_source(path) || workspace::is_test_artifact(path))
@@ -532,6 +534,13 @@ std::vector<ClientSetting> client_settings(const engine::FileContext& file) {
     from_yaml(file, out);
   }
   return out;
+}
+
+}  // namespace
+
+const std::vector<ClientSetting>& client_settings(const engine::FileContext& file) {
+  return engine::derived<std::vector<ClientSetting>>(file, "kafka/client-settings",
+                                                     [&] { return read_client_settings(file); });
 }
 
 std::vector<CodeClient> code_clients(const engine::FileContext& file) {

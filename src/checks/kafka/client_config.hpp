@@ -56,6 +56,7 @@ std::vector<CodeClient> code_clients(const engine::FileContext& file);
 
 // The producer and consumer settings of a configuration file; values that are
 // placeholders (`${KAFKA_ACKS}`) are left out.
-std::vector<ClientSetting> client_settings(const engine::FileContext& file);
+// Read once per file, shared by every Kafka check that asks (engine::derived).
+const std::vector<ClientSetting>& client_settings(const engine::FileContext& file);
 
 }  // namespace constable::checks::kafka

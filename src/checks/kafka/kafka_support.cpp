@@ -727,7 +727,9 @@ std::vector<TopicDeclaration> topics_in_text(std::string_view path, std::string_
   return out;
 }
 
-TopicInventory collect_topics(const engine::ManifestContext& context) {
+namespace {
+
+TopicInventory read_topics(const engine::ManifestContext& context) {
   TopicInventory inventory;
   std::set<std::string_view> manifest_paths;
   for (const auto& object : context.manifests().objects()) {
@@ -768,6 +770,12 @@ TopicInventory collect_topics(const engine::ManifestContext& context) {
     }
   }
   return inventory;
+}
+
+}  // namespace
+
+const TopicInventory& collect_topics(const engine::ManifestContext& context) {
+  return engine::derived<TopicInventory>(context, "kafka/topics", [&] { return read_topics(context); });
 }
 
 std::vector<DaprKafkaSubscription> dapr_kafka_subscriptions(const kube::ManifestSet& set) {

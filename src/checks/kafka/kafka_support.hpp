@@ -68,7 +68,8 @@ struct TopicInventory {
 };
 
 // Every topic declaration of the run, in a stable order (objects, then files by path and line).
-TopicInventory collect_topics(const engine::ManifestContext& context);
+// Collected once per run, shared by every topic check (engine::derived).
+const TopicInventory& collect_topics(const engine::ManifestContext& context);
 
 // The finding about `topic` at `place`, or at the declaration when `place` is unknown.
 void report(engine::Emitter& out, const TopicDeclaration& topic, const Place& place, std::string message);

@@ -47,7 +47,9 @@ std::optional<long long> whole_number(const std::string& value) {
   return number;
 }
 
-std::vector<ProducerGroup> producer_groups(const engine::FileContext& file) {
+namespace {
+
+std::vector<ProducerGroup> read_producer_groups(const engine::FileContext& file) {
   std::vector<ProducerGroup> groups;
   if (text::to_lower(file.file().path).ends_with(".py")) {
     for (const CodeClient& client : code_clients(file)) {
@@ -69,6 +71,13 @@ std::vector<ProducerGroup> producer_groups(const engine::FileContext& file) {
   }
   for (auto& [client, group] : by_client) groups.push_back(std::move(group));
   return groups;
+}
+
+}  // namespace
+
+const std::vector<ProducerGroup>& producer_groups(const engine::FileContext& file) {
+  return engine::derived<std::vector<ProducerGroup>>(file, "kafka/producer-groups",
+                                                     [&] { return read_producer_groups(file); });
 }
 
 }  // namespace constable::checks::kafka

@@ -24,7 +24,8 @@ struct ProducerGroup {
   }
 };
 
-std::vector<ProducerGroup> producer_groups(const engine::FileContext& file);
+// Read once per file, shared by every Kafka check that asks (engine::derived).
+const std::vector<ProducerGroup>& producer_groups(const engine::FileContext& file);
 
 // A whole number written out ("100", " 5 "), nullopt otherwise.
 std::optional<long long> whole_number(const std::string& value);

@@ -33,6 +33,7 @@ class TestFileContext final : public engine::FileContext {
   const dockerfile::Dockerfile& dockerfile() const override;
   const yaml::Stream& yaml() const override;
   const code::Module* code() const override;
+  const engine::DerivedValues& derived_values() const override { return derived_; }
 
  private:
   workspace::File file_;
@@ -42,6 +43,7 @@ class TestFileContext final : public engine::FileContext {
   mutable std::optional<dockerfile::Dockerfile> dockerfile_;
   mutable std::optional<yaml::Stream> yaml_;
   mutable std::optional<std::optional<code::Module>> code_;
+  engine::DerivedValues derived_;
 };
 
 // The constitution check tests bind against: the reference constitution
