@@ -190,6 +190,8 @@ class RepositoryContext {
   // that will ask code() for each: a repository check runs on one thread,
   // and parsing is most of what reading code costs.
   virtual void prefetch_code(const std::vector<const workspace::File*>& files) const = 0;
+  // What checks derive from the repository and share (engine::derived).
+  virtual const DerivedValues& derived_values() const = 0;
 };
 
 // What a manifests-scope check may look at. Findings name the object's

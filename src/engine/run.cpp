@@ -1224,10 +1224,12 @@ class Runner {
     void prefetch_code(const std::vector<const workspace::File*>& files) const override {
       parallel_for(files.size(), jobs_, [&](std::size_t i) { (void)code(*files[i]); });
     }
+    const DerivedValues& derived_values() const override { return derived_; }
 
    private:
     const Runner& runner_;
     unsigned jobs_;
+    DerivedValues derived_;
   };
 
   // Only repository checks (before the file phase) add entries.

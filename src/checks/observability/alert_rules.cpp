@@ -141,7 +141,9 @@ const yaml::Node* AlertRule::label(std::string_view key) const {
   return group_labels != nullptr ? group_labels->get(key) : nullptr;
 }
 
-std::vector<AlertRule> collect_alert_rules(const engine::RepositoryContext& repository) {
+namespace {
+
+std::vector<AlertRule> read_alert_rules(const engine::RepositoryContext& repository) {
   std::vector<AlertRule> rules;
   for (const workspace::File& file : repository.workspace().files) {
     if (file.kind != FileKind::yaml) continue;
@@ -157,6 +159,13 @@ std::vector<AlertRule> collect_alert_rules(const engine::RepositoryContext& repo
       if (document.root != nullptr && !is_test_suite(*document.root)) collector.node(*document.root);
   }
   return rules;
+}
+
+}  // namespace
+
+const std::vector<AlertRule>& collect_alert_rules(const engine::RepositoryContext& repository) {
+  return engine::derived<std::vector<AlertRule>>(repository, "observability/alert-rules",
+                                                 [&] { return read_alert_rules(repository); });
 }
 
 void report(engine::Emitter& out, const AlertRule& rule, const yaml::Node* at, std::string message,

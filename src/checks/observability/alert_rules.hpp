@@ -32,7 +32,8 @@ struct AlertRule {
 };
 
 // Every alerting rule of the workspace's YAML files, by path and line.
-std::vector<AlertRule> collect_alert_rules(const engine::RepositoryContext& repository);
+// Collected once per run, shared by every check that asks (engine::derived).
+const std::vector<AlertRule>& collect_alert_rules(const engine::RepositoryContext& repository);
 
 // A finding about `rule` at `at` (the rule's `alert` key when null).
 void report(engine::Emitter& out, const AlertRule& rule, const yaml::Node* at, std::string message,
