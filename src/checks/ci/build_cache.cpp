@@ -89,7 +89,7 @@ class BuildCacheCheck final : public engine::Check {
     Activities heavy;
     heavy.set(bit(Activity::build)).set(bit(Activity::image_build)).set(bit(Activity::unit_tests))
         .set(bit(Activity::integration_tests));
-    const Pipeline pipeline = load_pipeline(repo);
+    const Pipeline& pipeline = load_pipeline(repo);
     for (const auto* member : pipeline.change_pipeline()) {
       const auto& workflow = *member;
       bool needs_cache = false, cached = false;

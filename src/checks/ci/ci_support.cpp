@@ -607,7 +607,9 @@ std::vector<bool> pipeline_members(const std::vector<Workflow>& workflows) {
 
 }  // namespace
 
-Pipeline load_pipeline(const engine::RepositoryContext& repo) {
+namespace {
+
+Pipeline read_pipeline(const engine::RepositoryContext& repo) {
   Pipeline pipeline;
   static const yaml::Stream kUnreadable = yaml::parse("");
   for (const workspace::File& file : repo.workspace().files) {
@@ -624,6 +626,12 @@ Pipeline load_pipeline(const engine::RepositoryContext& repo) {
   expand_pipeline(repo, pipeline.workflows);
   pipeline.in_pipeline = pipeline_members(pipeline.workflows);
   return pipeline;
+}
+
+}  // namespace
+
+const Pipeline& load_pipeline(const engine::RepositoryContext& repo) {
+  return engine::derived<Pipeline>(repo, "ci/pipeline", [&] { return read_pipeline(repo); });
 }
 
 std::vector<const Workflow*> Pipeline::change_pipeline() const {

@@ -105,7 +105,9 @@ PackageCommand package_command(const std::vector<std::string>& words);
 bool is_workflow_path(std::string_view path);
 // Every workflow of the repository, from the run's shared parse of each file,
 // with what its steps and jobs call inside the repository (checks/ci/expansion.hpp).
-Pipeline load_pipeline(const engine::RepositoryContext& repo);
+// Loaded once per run and shared by every check that asks (engine::derived):
+// eighteen checks read the pipeline.
+const Pipeline& load_pipeline(const engine::RepositoryContext& repo);
 // "a.yml, b.yml (on schedule)": the workflows, for messages.
 std::string describe(const std::vector<const constable::ci::Workflow*>& workflows);
 

@@ -53,7 +53,7 @@ class ContractTestsCheck final : public engine::Check {
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     const auto& stack = repo.workspace().stack;
     if (!stack.has("docker") && !stack.has("kubernetes") && !stack.has("helm") && !stack.has("openapi")) return;
-    const Pipeline pipeline = load_pipeline(repo);
+    const Pipeline& pipeline = load_pipeline(repo);
     for (const auto& workflow : pipeline.workflows)
       for (const auto& job : workflow.jobs)
         if (classify(job).test(bit(Activity::contract_tests))) return;

@@ -56,7 +56,7 @@ class ParallelJobsCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    const Pipeline pipeline = load_pipeline(repo);
+    const Pipeline& pipeline = load_pipeline(repo);
     for (const auto* member : pipeline.change_pipeline()) {
       const auto& workflow = *member;
       for (const auto& job : workflow.jobs) {

@@ -147,7 +147,7 @@ class PipelineStagesCheck final : public engine::Check {
   }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    const Pipeline pipeline = load_pipeline(repo);
+    const Pipeline& pipeline = load_pipeline(repo);
     if (pipeline.empty()) {
       emit_at(out, pipeline.anchor_path(), 0,
               fmt::format("no CI pipeline (.github/workflows/*.yml or .gitlab-ci.yml) runs the {} stages", stages_.size()));

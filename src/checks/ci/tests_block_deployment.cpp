@@ -121,7 +121,7 @@ class TestsBlockDeploymentCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    const Pipeline pipeline = load_pipeline(repo);
+    const Pipeline& pipeline = load_pipeline(repo);
     for (const auto& workflow : pipeline.workflows) {
       if (workflow.only_called()) continue;
       bool follows_another = false;

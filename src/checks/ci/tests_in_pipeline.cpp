@@ -43,7 +43,7 @@ class TestsInPipelineCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    const Pipeline pipeline = load_pipeline(repo);
+    const Pipeline& pipeline = load_pipeline(repo);
     if (pipeline.empty()) {
       emit_at(out, pipeline.anchor_path(), 0, "no CI pipeline (.github/workflows/*.yml or .gitlab-ci.yml) runs the tests");
       return;

@@ -108,7 +108,7 @@ class NeonPreviewBranchesCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_repository(const engine::RepositoryContext& repository, engine::Emitter& out) const override {
-    const ci::Pipeline pipeline = ci::load_pipeline(repository);
+    const ci::Pipeline& pipeline = ci::load_pipeline(repository);
     if (pipeline.empty()) return;
     for (const auto& workflow : pipeline.workflows)
       for (const auto& job : workflow.jobs)

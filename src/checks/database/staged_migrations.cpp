@@ -80,7 +80,7 @@ class StagedMigrationsCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_repository(const engine::RepositoryContext& repository, engine::Emitter& out) const override {
-    const ci::Pipeline pipeline = ci::load_pipeline(repository);
+    const ci::Pipeline& pipeline = ci::load_pipeline(repository);
     bool staging_anywhere = false;
     for (const auto& workflow : pipeline.workflows)
       for (const auto& job : workflow.jobs) staging_anywhere = staging_anywhere || (migrates(job) && target_of(job, workflow) == Target::staging);

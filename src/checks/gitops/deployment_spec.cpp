@@ -207,7 +207,7 @@ class DeploymentSpecCheck final : public engine::Check {
       if (e.anchor.empty() && declares_workload(repo, file, *text)) e.anchor = anchor_for(file);
     }
     if (e.anchor.empty()) return;  // no workload: nothing is deployed that needs these
-    const ci::Pipeline pipeline = ci::load_pipeline(repo);
+    const ci::Pipeline& pipeline = ci::load_pipeline(repo);
     // A repository that publishes charts or install manifests for others to
     // deploy leaves environments, scaling and alerting to them: only one
     // that deploys its workloads itself (a GitOps object, a skaffold

@@ -216,7 +216,7 @@ class NoManualKubectlCheck final : public engine::Check {
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     const kube::ProductionRules rules(repo.config().production);
-    const checks::ci::Pipeline pipeline = checks::ci::load_pipeline(repo);
+    const checks::ci::Pipeline& pipeline = checks::ci::load_pipeline(repo);
     for (const auto& workflow : pipeline.workflows)
       for (const auto& job : workflow.jobs) check_job(workflow, job, rules, out);
     // Scripts are judged where they are; a script a job runs is judged

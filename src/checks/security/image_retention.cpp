@@ -77,7 +77,7 @@ class ImageRetentionCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    const ci::Pipeline pipeline = ci::load_pipeline(repo);
+    const ci::Pipeline& pipeline = ci::load_pipeline(repo);
     std::string push_path, push_what;
     int push_line = 0;
     for (const auto& workflow : pipeline.workflows)

@@ -70,7 +70,7 @@ class ImageSignatureVerificationCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    const ci::Pipeline pipeline = ci::load_pipeline(repo);
+    const ci::Pipeline& pipeline = ci::load_pipeline(repo);
     std::string build_path, build_what;
     int build_line = 0;
     for (const auto& workflow : pipeline.workflows)

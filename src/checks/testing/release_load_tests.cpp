@@ -171,7 +171,7 @@ class ReleaseLoadTestsCheck final : public engine::Check {
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     const std::string load_test = first_load_test(repo);
     if (load_test.empty()) return;
-    const ci::Pipeline pipeline = ci::load_pipeline(repo);
+    const ci::Pipeline& pipeline = ci::load_pipeline(repo);
     // Load tests that any workflow runs (on every change, nightly, before a
     // release) have run on what a release ships, or close to it.
     const constable::ci::Workflow* release = nullptr;

@@ -93,7 +93,7 @@ class ComplianceGateCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    const ci::Pipeline pipeline = ci::load_pipeline(repo);
+    const ci::Pipeline& pipeline = ci::load_pipeline(repo);
     if (pipeline.empty()) return;
     std::vector<const constable::ci::Workflow*> members;
     for (const auto* workflow : pipeline.change_pipeline())

@@ -124,7 +124,7 @@ class HotfixProcessCheck final : public engine::Check {
   }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    const ci::Pipeline pipeline = ci::load_pipeline(repo);
+    const ci::Pipeline& pipeline = ci::load_pipeline(repo);
     for (const auto& workflow : pipeline.workflows) {
       if (!workflow.errors.empty()) continue;
       report_branch_bases(workflow, out);

@@ -240,7 +240,7 @@ class ReleaseProcessCheck final : public engine::Check {
   }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
-    const ci::Pipeline pipeline = ci::load_pipeline(repo);
+    const ci::Pipeline& pipeline = ci::load_pipeline(repo);
     const bool keeps_changelog = keeps_changelog_file(repo.workspace());
     // Tests every change goes through: the released commit went through them too. A workflow or job named
     // for tests counts, as its commands may hide the runner (`npm run ci`).
