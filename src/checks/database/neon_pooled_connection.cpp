@@ -28,6 +28,7 @@ constexpr engine::CheckInfo kInfo{
     .remediation =
         "Use the pooled host in the application's connection string (`ep-name-123456-pooler.region.aws.neon.tech`); "
         "keep a direct URL for migrations in a variable that says so (`DATABASE_URL_UNPOOLED`, `DIRECT_URL`).",
+    // constable:ignore[database/neon-pooled-connection] reason="this check documents a direct endpoint as its bad example"
     .bad_example = "DATABASE_URL=postgresql://app:<password>@ep-cool-darkness-123456.us-east-2.aws.neon.tech/app\n",
     .good_example =
         "DATABASE_URL=postgresql://app:<password>@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/app\n",

@@ -95,7 +95,7 @@ std::optional<std::string> join_path(std::string_view directory, std::string_vie
 namespace constable::checks::nextjs {
 
 // Whether the code (comments left out) of a script has a token, identifier
-// or string matching `pattern`, so "TODO: add rate limiting" is no limiter.
+// or string matching `pattern`, so a comment promising a rate limit is no limiter.
 bool code_mentions(const engine::RepositoryContext& repository, const workspace::File& file, const RE2& pattern);
 
 }  // namespace constable::checks::nextjs
