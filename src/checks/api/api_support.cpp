@@ -1,5 +1,7 @@
 #include "checks/api/api_support.hpp"
 
+#include <re2/re2.h>
+
 #include <filesystem>
 
 #include "core/files.hpp"
@@ -106,6 +108,15 @@ const yaml::Node* media_schema(const ApiDocument& doc, const yaml::Node* media_t
   if (!resolved) return nullptr;
   document = resolved->document;
   return resolved->node;
+}
+
+Result<VersionedPath> versioned_path_of(const constitution::Clause& clause) {
+  // "/api/v1/" -> prefix "/api/", marker "v".
+  static const RE2 example(R"((/(?:[A-Za-z0-9_-]+/)*?)([A-Za-z]*)\d+/)");
+  VersionedPath path;
+  if (!RE2::PartialMatch(clause.text, example, &path.prefix, &path.marker))
+    return fail("the clause shows no versioned path (expected e.g. \"(/api/v1/, /api/v2/)\")");
+  return path;
 }
 
 }  // namespace constable::checks::api

@@ -31,6 +31,15 @@ struct ApiDocument {
 // differs and spec/functional-specs already asks for an upgrade.
 std::optional<ApiDocument> load(const engine::FileContext& file);
 
+// The versioned path a clause shows ("API versioning via URL path (/api/v1/,
+// /api/v2/)"): what comes before the number and the letters just before it.
+struct VersionedPath {
+  std::string prefix;  // "/api/"
+  std::string marker;  // "v"
+  std::string shown() const { return prefix + marker + "<n>/"; }
+};
+Result<VersionedPath> versioned_path_of(const constitution::Clause& clause);
+
 // The range of a mapping key (the whole key on its line).
 SourceRange key_range(const yaml::Node* key);
 

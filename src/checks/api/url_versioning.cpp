@@ -36,18 +36,15 @@ class UrlVersioningCheck final : public engine::Check {
 
   Result<void> bind(const constitution::Clause& clause, const engine::Config& config) override {
     (void)config;
-    // "/api/v1/" -> prefix "/api/", marker "v".
-    static const RE2 example(R"((/(?:[A-Za-z0-9_-]+/)*?)([A-Za-z]*)\d+/)");
-    std::string prefix, marker;
-    if (!RE2::PartialMatch(clause.text, example, &prefix, &marker))
-      return fail("the clause shows no versioned path (expected e.g. \"(/api/v1/, /api/v2/)\")");
-    prefix_ = prefix;
-    marker_ = marker;
-    pattern_ = std::make_unique<RE2>(fmt::format("^{}{}\\d+(?:/|$)", RE2::QuoteMeta(prefix_), RE2::QuoteMeta(marker_)));
+    auto path = versioned_path_of(clause);
+    if (!path) return std::unexpected(path.error());
+    path_ = std::move(*path);
+    pattern_ =
+        std::make_unique<RE2>(fmt::format("^{}{}\\d+(?:/|$)", RE2::QuoteMeta(path_.prefix), RE2::QuoteMeta(path_.marker)));
     return {};
   }
 
-  std::string bound_parameters() const override { return fmt::format("path form: {}{}<n>/", prefix_, marker_); }
+  std::string bound_parameters() const override { return fmt::format("path form: {}", path_.shown()); }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
     if (pattern_ == nullptr) return;
@@ -59,8 +56,8 @@ class UrlVersioningCheck final : public engine::Check {
     for (const yaml::Entry& e : paths->entries) {
       if (!e.key->is_scalar() || RE2::PartialMatch(e.key->value, *pattern_) || is_infrastructure_path(e.key->value))
         continue;
-      out.report(key_range(e.key), fmt::format("path '{}' is not versioned as {}{}<n>/...", e.key->value, prefix_,
-                                               marker_));
+      out.report(key_range(e.key), fmt::format("path '{}' is not versioned as {}{}<n>/...", e.key->value, path_.prefix,
+                                               path_.marker));
     }
   }
 
@@ -68,7 +65,7 @@ class UrlVersioningCheck final : public engine::Check {
   bool servers_versioned(const yaml::Node* root) const {
     const yaml::Node* servers = root->get("servers");
     if (servers == nullptr || !servers->is_sequence() || servers->items.empty()) return false;
-    const RE2 suffix(fmt::format("{}{}\\d+/?$", RE2::QuoteMeta(prefix_), RE2::QuoteMeta(marker_)));
+    const RE2 suffix(fmt::format("{}{}\\d+/?$", RE2::QuoteMeta(path_.prefix), RE2::QuoteMeta(path_.marker)));
     for (const yaml::Node* server : servers->items) {
       const yaml::Node* url = server->is_mapping() ? server->get("url") : nullptr;
       if (url == nullptr || !RE2::PartialMatch(url->str(), suffix)) return false;
@@ -76,8 +73,7 @@ class UrlVersioningCheck final : public engine::Check {
     return true;
   }
 
-  std::string prefix_;
-  std::string marker_;
+  VersionedPath path_;
   std::unique_ptr<RE2> pattern_;
 };
 

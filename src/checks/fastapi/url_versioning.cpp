@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "checks/api/api_support.hpp"
 #include "checks/fastapi/fastapi_checks.hpp"
 #include "checks/fastapi/fastapi_support.hpp"
 #include "workspace/workspace.hpp"
@@ -39,19 +40,15 @@ class UrlVersioningCheck final : public engine::Check {
 
   Result<void> bind(const constitution::Clause& clause, const engine::Config& config) override {
     (void)config;
-    // "/api/v1/" -> prefix "/api/", marker "v".
-    static const RE2 example(R"((/(?:[A-Za-z0-9_-]+/)*?)([A-Za-z]*)\d+/)");
-    std::string prefix, marker;
-    if (!RE2::PartialMatch(clause.text, example, &prefix, &marker))
-      return fail("the clause shows no versioned path (expected e.g. \"(/api/v1/, /api/v2/)\")");
-    prefix_ = prefix;
-    marker_ = marker;
-    pattern_ = std::make_unique<RE2>(fmt::format("{}{}\\d+(?:/|$|[^A-Za-z0-9])", RE2::QuoteMeta(prefix_),
-                                                 RE2::QuoteMeta(marker_)));
+    auto path = api::versioned_path_of(clause);
+    if (!path) return std::unexpected(path.error());
+    path_ = std::move(*path);
+    pattern_ = std::make_unique<RE2>(fmt::format("{}{}\\d+(?:/|$|[^A-Za-z0-9])", RE2::QuoteMeta(path_.prefix),
+                                                 RE2::QuoteMeta(path_.marker)));
     return {};
   }
 
-  std::string bound_parameters() const override { return fmt::format("path form: {}{}<n>/", prefix_, marker_); }
+  std::string bound_parameters() const override { return fmt::format("path form: {}", path_.shown()); }
 
   void check_repository(const engine::RepositoryContext& repository, engine::Emitter& out) const override {
     if (pattern_ == nullptr) return;
@@ -61,13 +58,12 @@ class UrlVersioningCheck final : public engine::Check {
     out.emit({.range = app->range,
               .message = fmt::format("no route, router prefix or root_path of the FastAPI application holds the "
                                      "version path {}{}<n>: its API is not versioned in the URL",
-                                     prefix_, marker_),
+                                     path_.prefix, path_.marker),
               .path_override = app->file->path});
   }
 
  private:
-  std::string prefix_;
-  std::string marker_;
+  api::VersionedPath path_;
   std::unique_ptr<RE2> pattern_;
 };
 
