@@ -26,6 +26,10 @@ bool is_application_python(std::string_view path) {
   return is_python_path(path) && !is_test_path(path) && !is_sample_path(path);
 }
 
+bool is_revision_path(std::string_view path) {
+  return is_python_path(path) && (path.starts_with("versions/") || text::contains(path, "/versions/"));
+}
+
 bool is_migration_path(std::string_view path) {
   return text::contains(path, "/versions/") || path.starts_with("versions/") || text::basename(path) == "env.py" ||
          text::contains(path, "alembic/") || text::contains(path, "migrations/");

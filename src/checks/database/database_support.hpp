@@ -24,6 +24,10 @@ bool is_application_python(std::string_view path);
 // Alembic's environment and revisions (a versions/ directory, env.py).
 bool is_migration_path(std::string_view path);
 
+// A Python file under a `versions/` directory: where Alembic keeps its
+// revisions.
+bool is_revision_path(std::string_view path);
+
 // The class of `module` named `name`, following nothing; null when absent.
 const code::Class* local_class(const code::Module& module, std::string_view name);
 

@@ -79,9 +79,7 @@ class ReversibleMigrationsCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
 
-  bool judges_path(std::string_view path) const override {
-    return is_python_path(path) && (path.starts_with("versions/") || text::contains(path, "/versions/"));
-  }
+  bool judges_path(std::string_view path) const override { return is_revision_path(path); }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
     if (!judges_path(file.file().path)) return;
