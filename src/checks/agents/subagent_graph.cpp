@@ -205,9 +205,19 @@ class SubagentGraphCheck final : public engine::Check {
     }
   }
 
+  // A path as its agents' names; a long one keeps its first and last few, so
+  // a generated graph cannot make a finding's message as long as itself.
   static std::string show(const std::vector<AgentNode>& nodes, const std::vector<std::size_t>& path) {
+    constexpr std::size_t kHead = 6, kTail = 2;
     std::string out;
-    for (std::size_t i = 0; i < path.size(); ++i) out += fmt::format("{}'{}'", i == 0 ? "" : " -> ", nodes[path[i]].display);
+    for (std::size_t i = 0; i < path.size(); ++i) {
+      if (path.size() > kHead + kTail + 1 && i == kHead) {
+        out += fmt::format(" -> ... ({} more)", path.size() - kHead - kTail);
+        i = path.size() - kTail - 1;
+        continue;
+      }
+      out += fmt::format("{}'{}'", i == 0 ? "" : " -> ", nodes[path[i]].display);
+    }
     return out;
   }
 
@@ -248,7 +258,9 @@ class SubagentGraphCheck final : public engine::Check {
       std::size_t more = 0;
       for (const std::size_t member : component)
         if (std::find(cycle.begin(), cycle.end(), member) == cycle.end()) {
-          others += fmt::format("{}'{}'", more == 0 ? "" : ", ", nodes[member].display);
+          constexpr std::size_t kNamed = 5;  // the rest are counted, not named
+          if (more < kNamed) others += fmt::format("{}'{}'", more == 0 ? "" : ", ", nodes[member].display);
+          if (more == kNamed) others += ", ...";
           ++more;
         }
       const Edge& closing = nodes[closing_from].edges[closing_edge];
@@ -317,39 +329,59 @@ class SubagentGraphCheck final : public engine::Check {
     return out;
   }
 
-  // The longest chain below each agent, cycles cut where they close.
+  // The longest chain below each agent, cycles cut where they close. An
+  // explicit stack and, per agent, the length and next agent of its longest
+  // chain: a generated repository may chain agents thousands deep.
   void report_depth(const std::vector<AgentNode>& nodes, engine::Emitter& out) const {
-    std::vector<std::optional<std::vector<std::size_t>>> longest(nodes.size());
-    std::vector<bool> on_path(nodes.size(), false);
-    // Depth-first with memo; recursion depth is bounded by the number of agents.
-    auto chain = [&](auto&& self, std::size_t at) -> std::vector<std::size_t> {
-      if (longest[at]) return *longest[at];
-      on_path[at] = true;
-      std::vector<std::size_t> best;
-      for (const std::size_t target : nodes[at].resolved) {
-        if (target == std::string::npos || on_path[target]) continue;
-        std::vector<std::size_t> below = self(self, target);
-        if (below.size() > best.size()) best = std::move(below);
+    constexpr std::size_t kNone = std::string::npos;
+    std::vector<std::size_t> length(nodes.size(), 0), next(nodes.size(), kNone);
+    std::vector<bool> done(nodes.size(), false), on_path(nodes.size(), false);
+    const auto consider = [&](std::size_t at, std::size_t below) {
+      if (next[at] == kNone || length[below] + 1 > length[at]) {
+        length[at] = length[below] + 1;
+        next[at] = below;
       }
-      on_path[at] = false;
-      best.insert(best.begin(), at);
-      longest[at] = best;
-      return best;
     };
     std::vector<bool> has_parent(nodes.size(), false);
     for (const AgentNode& node : nodes)
       for (const std::size_t target : node.resolved)
-        if (target != std::string::npos) has_parent[target] = true;
+        if (target != kNone) has_parent[target] = true;
     for (std::size_t root = 0; root < nodes.size(); ++root) {
       if (has_parent[root]) continue;
-      const std::vector<std::size_t> path = chain(chain, root);
-      const int levels = static_cast<int>(path.size()) - 1;
-      if (levels <= max_depth_) continue;
+      std::vector<std::pair<std::size_t, std::size_t>> frames;  // (agent, next edge)
+      if (!done[root]) {
+        frames.emplace_back(root, 0);
+        on_path[root] = true;
+      }
+      while (!frames.empty()) {
+        const std::size_t at = frames.back().first;
+        const std::size_t edge = frames.back().second++;
+        if (edge < nodes[at].resolved.size()) {
+          const std::size_t target = nodes[at].resolved[edge];
+          if (target == kNone || on_path[target]) continue;
+          if (done[target]) {
+            consider(at, target);
+          } else {
+            on_path[target] = true;
+            frames.emplace_back(target, 0);
+          }
+          continue;
+        }
+        done[at] = true;
+        on_path[at] = false;
+        frames.pop_back();
+        if (!frames.empty()) consider(frames.back().first, at);
+      }
+      if (static_cast<int>(length[root]) <= max_depth_) continue;
+      std::vector<std::size_t> path;
+      for (std::size_t at = root; at != kNone && path.size() <= static_cast<std::size_t>(max_depth_) + 1; at = next[at])
+        path.push_back(at);
+      const std::string shown = show(nodes, path) + (length[root] + 1 > path.size() ? " -> ..." : "");
       out.emit({.range = nodes[root].range,
                 .message = fmt::format("subagents nest {} levels deep below '{}', more than the {} allowed: {}",
-                                       levels, nodes[root].display, max_depth_, show(nodes, path)),
+                                       length[root], nodes[root].display, max_depth_, shown),
                 .path_override = nodes[root].path,
-                .anchor = show(nodes, path),
+                .anchor = shown,
                 .clause = depth_clause_});
     }
   }
