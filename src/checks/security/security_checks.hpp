@@ -11,6 +11,10 @@
 
 namespace constable::checks::security {
 
+std::unique_ptr<engine::Check> make_audit_log_integrity_check();
+std::unique_ptr<engine::Check> make_audit_policy_check();
+std::unique_ptr<engine::Check> make_audit_trail_check();
+std::unique_ptr<engine::Check> make_data_access_audit_check();
 std::unique_ptr<engine::Check> make_disclosure_policy_check();
 std::unique_ptr<engine::Check> make_encryption_at_rest_check();
 std::unique_ptr<engine::Check> make_image_retention_check();

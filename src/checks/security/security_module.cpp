@@ -5,6 +5,10 @@ namespace constable::checks::security {
 std::vector<engine::CheckFactory> security_checks() {
   // Sorted by check id.
   return {
+      &make_audit_log_integrity_check,           // security/audit-log-integrity
+      &make_audit_policy_check,                  // security/audit-policy
+      &make_audit_trail_check,                   // security/audit-trail
+      &make_data_access_audit_check,             // security/data-access-audit
       &make_disclosure_policy_check,             // security/disclosure-policy
       &make_encryption_at_rest_check,            // security/encryption-at-rest
       &make_image_retention_check,               // security/image-retention

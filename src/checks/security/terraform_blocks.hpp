@@ -1,0 +1,57 @@
+#pragma once
+// The few facts the security checks read from Terraform: the `resource`
+// blocks of some types in a .tf file, a block's literal attributes and its
+// nested blocks. Strings (with their interpolations), comments and nesting
+// are skipped, so a brace or a keyword inside them never ends a block; an
+// attribute set by an expression (a variable, a conditional) reads as
+// "not literal" and is never judged.
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "engine/check.hpp"
+
+namespace constable::checks::security {
+
+struct TerraformBlock {
+  std::string_view type;  // "aws_cloudtrail"
+  std::string_view name;  // "main"
+  std::string_view body;  // "{ ... }", braces included
+  std::size_t offset = 0;  // of the `resource` keyword in the file
+};
+
+// The `resource "<type>" "<name>" { ... }` blocks of `hcl` whose type is one
+// of `types`, in order; a block that never closes is left out.
+std::vector<TerraformBlock> terraform_resources(std::string_view hcl, const std::vector<std::string_view>& types);
+
+// The value of the top-level attribute `name` of `block` ("{ ... }"): its
+// text up to the end of its line, trimmed, a trailing comment removed; nullopt
+// when the block does not set it at its top level.
+struct Attribute {
+  std::string_view value;
+  std::size_t offset = 0;  // of the attribute's name, in the block
+};
+std::optional<Attribute> terraform_attribute(std::string_view block, std::string_view name);
+
+// A literal `true` / `false`, nullopt for anything else (a variable, a
+// conditional, a string).
+std::optional<bool> terraform_bool(std::string_view value);
+
+// The nested blocks `name { ... }` at the top level of `block`, in order,
+// with their offsets in `block`.
+std::vector<std::pair<std::string_view, std::size_t>> terraform_nested(std::string_view block, std::string_view name);
+
+// The .tf files of the workspace holding `needle` (a resource type), with
+// their text, read once through the repository context.
+struct TerraformFile {
+  const workspace::File* file = nullptr;
+  std::string_view text;
+};
+std::vector<TerraformFile> terraform_files_with(const engine::RepositoryContext& repo, std::string_view needle);
+
+// 1-based line of `offset` in `text`.
+int terraform_line(std::string_view text, std::size_t offset);
+
+}  // namespace constable::checks::security
