@@ -2,6 +2,7 @@
 // order; domains are listed here in alphabetical order.
 
 #include "checks/agents/agents_checks.hpp"
+#include "checks/aiops/aiops_checks.hpp"
 #include "checks/api/api_checks.hpp"
 #include "checks/ci/ci_checks.hpp"
 #include "checks/cost/cost_checks.hpp"
@@ -31,7 +32,7 @@ namespace constable::engine {
 const Catalog& Catalog::builtin() {
   static const Catalog catalog = [] {
     std::vector<CheckFactory> factories;
-    for (auto* domain : {&checks::agents::agents_checks, &checks::api::api_checks, &checks::ci::ci_checks, &checks::cost::cost_checks, &checks::dapr::dapr_checks, &checks::database::database_checks,
+    for (auto* domain : {&checks::agents::agents_checks, &checks::aiops::aiops_checks, &checks::api::api_checks, &checks::ci::ci_checks, &checks::cost::cost_checks, &checks::dapr::dapr_checks, &checks::database::database_checks,
                          &checks::docker::docker_checks,
                          &checks::docs::docs_checks, &checks::fastapi::fastapi_checks, &checks::git::git_checks, &checks::gitops::gitops_checks, &checks::helm::helm_checks,
                          &checks::kafka::kafka_checks, &checks::kubernetes::kubernetes_checks, &checks::local::local_checks,

@@ -1,0 +1,14 @@
+#include "checks/aiops/aiops_checks.hpp"
+
+namespace constable::checks::aiops {
+
+std::vector<engine::CheckFactory> aiops_checks() {
+  // Sorted by check id.
+  return {
+      &make_crd_documentation_check,   // aiops/crd-documentation
+      &make_declarative_agents_check,  // aiops/declarative-agents
+      &make_kagent_namespace_check,    // aiops/kagent-namespace
+  };
+}
+
+}  // namespace constable::checks::aiops
