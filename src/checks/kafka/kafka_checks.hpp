@@ -15,6 +15,7 @@ namespace constable::checks::kafka {
 
 std::unique_ptr<engine::Check> make_cloudevents_envelope_check();
 std::unique_ptr<engine::Check> make_compacted_state_topics_check();
+std::unique_ptr<engine::Check> make_consumer_groups_check();
 std::unique_ptr<engine::Check> make_consumer_lag_alerting_check();
 std::unique_ptr<engine::Check> make_consumer_manual_commit_check();
 std::unique_ptr<engine::Check> make_dead_letter_queue_check();
@@ -23,6 +24,7 @@ std::unique_ptr<engine::Check> make_key_ordering_check();
 std::unique_ptr<engine::Check> make_message_encoding_check();
 std::unique_ptr<engine::Check> make_producer_acks_check();
 std::unique_ptr<engine::Check> make_producer_retries_check();
+std::unique_ptr<engine::Check> make_schema_registry_check();
 std::unique_ptr<engine::Check> make_stable_message_keys_check();
 std::unique_ptr<engine::Check> make_topic_naming_check();
 std::unique_ptr<engine::Check> make_topic_partitions_check();

@@ -7,6 +7,7 @@ std::vector<engine::CheckFactory> kafka_checks() {
   return {
       &make_cloudevents_envelope_check,    // kafka/cloudevents-envelope
       &make_compacted_state_topics_check,  // kafka/compacted-state-topics
+      &make_consumer_groups_check,        // kafka/consumer-groups
       &make_consumer_lag_alerting_check,   // kafka/consumer-lag-alerting
       &make_consumer_manual_commit_check,  // kafka/consumer-manual-commit
       &make_dead_letter_queue_check,       // kafka/dead-letter-queue
@@ -15,6 +16,7 @@ std::vector<engine::CheckFactory> kafka_checks() {
       &make_message_encoding_check,        // kafka/message-encoding
       &make_producer_acks_check,           // kafka/producer-acks
       &make_producer_retries_check,        // kafka/producer-retries
+      &make_schema_registry_check,        // kafka/schema-registry
       &make_stable_message_keys_check,     // kafka/stable-message-keys
       &make_topic_naming_check,            // kafka/topic-naming
       &make_topic_partitions_check,        // kafka/topic-partitions

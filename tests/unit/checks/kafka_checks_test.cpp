@@ -22,6 +22,7 @@ TEST(KafkaCheckCatalog, EveryCheckBindsToItsReferenceClause) {
   const std::map<std::string, std::string> expected = {
       {"kafka/cloudevents-envelope", "CloudEvents specification MUST be followed for event envelopes"},
       {"kafka/compacted-state-topics", "Compacted topics MUST be used for state representation"},
+      {"kafka/consumer-groups", "Consumer groups MUST be used for horizontal scaling"},
       {"kafka/consumer-lag-alerting", "Kafka consumer lag: < 1000 messages"},
       {"kafka/consumer-manual-commit", "Offset management MUST be manual for at-least-once semantics"},
       {"kafka/dead-letter-queue", "Dead letter queues MUST be configured for poison messages"},
@@ -30,6 +31,7 @@ TEST(KafkaCheckCatalog, EveryCheckBindsToItsReferenceClause) {
       {"kafka/message-encoding", "All messages MUST be Avro or Protobuf encoded"},
       {"kafka/producer-acks", "Acknowledgment level MUST be all for critical data"},
       {"kafka/producer-retries", "Retries MUST be configured with exponential backoff"},
+      {"kafka/schema-registry", "Schema Registry MUST be used for schema evolution"},
       {"kafka/stable-message-keys", "Message keys MUST be stable identifiers for partitioning"},
       {"kafka/topic-naming", "Topic naming: {domain}.{entity}.{event-type} (e.g., orders.order.created)"},
       {"kafka/topic-partitions", "Topics MUST have minimum 3 partitions for scalability"},
