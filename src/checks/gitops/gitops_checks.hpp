@@ -11,6 +11,7 @@
 
 namespace constable::checks::gitops {
 
+std::unique_ptr<engine::Check> make_canary_high_risk_check();
 std::unique_ptr<engine::Check> make_deployment_spec_check();
 std::unique_ptr<engine::Check> make_feature_flags_check();
 std::unique_ptr<engine::Check> make_no_manual_kubectl_check();

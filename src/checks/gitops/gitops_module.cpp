@@ -5,6 +5,7 @@ namespace constable::checks::gitops {
 std::vector<engine::CheckFactory> gitops_checks() {
   // Sorted by check id.
   return {
+      &make_canary_high_risk_check,      // gitops/canary-high-risk
       &make_deployment_spec_check,       // gitops/deployment-spec
       &make_feature_flags_check,         // gitops/feature-flags
       &make_no_manual_kubectl_check,     // gitops/no-manual-kubectl
