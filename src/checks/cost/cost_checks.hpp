@@ -1,6 +1,7 @@
 #pragma once
 // The cost checks (domain "cost"), registered in id order: the tags every
-// cloud resource carries for cost allocation.
+// cloud resource carries for cost allocation, and lifecycle policies for the
+// storage that holds cold data.
 
 #include <memory>
 #include <vector>
@@ -10,6 +11,7 @@
 namespace constable::checks::cost {
 
 std::unique_ptr<engine::Check> make_resource_tagging_check();
+std::unique_ptr<engine::Check> make_storage_lifecycle_check();
 
 // Every cost check's factory, sorted by check id.
 std::vector<engine::CheckFactory> cost_checks();

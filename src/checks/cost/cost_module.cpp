@@ -5,7 +5,8 @@ namespace constable::checks::cost {
 std::vector<engine::CheckFactory> cost_checks() {
   // Sorted by check id.
   return {
-      &make_resource_tagging_check,  // cost/resource-tagging
+      &make_resource_tagging_check,   // cost/resource-tagging
+      &make_storage_lifecycle_check,  // cost/storage-lifecycle
   };
 }
 
