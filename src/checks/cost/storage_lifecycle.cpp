@@ -79,6 +79,34 @@ std::string_view literal(std::string_view value) {
   return value.substr(1, value.size() - 2);
 }
 
+// The `/* ... */` comments of a .tf file, as [begin, end) offsets; strings
+// and line comments are skipped, so a "/*" inside them opens nothing.
+std::vector<std::pair<std::size_t, std::size_t>> block_comments(std::string_view hcl) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (std::size_t i = 0; i < hcl.size(); ++i) {
+    const char c = hcl[i];
+    if (c == '"') {
+      for (++i; i < hcl.size() && hcl[i] != '"' && hcl[i] != '\n'; ++i)
+        if (hcl[i] == '\\') ++i;
+    } else if (c == '#' || (c == '/' && i + 1 < hcl.size() && hcl[i + 1] == '/')) {
+      const std::size_t end = hcl.find('\n', i);
+      i = end == std::string_view::npos ? hcl.size() : end;
+    } else if (c == '/' && i + 1 < hcl.size() && hcl[i + 1] == '*') {
+      const std::size_t end = hcl.find("*/", i + 2);
+      const std::size_t stop = end == std::string_view::npos ? hcl.size() : end + 2;
+      out.emplace_back(i, stop);
+      i = stop - 1;
+    }
+  }
+  return out;
+}
+
+bool commented_out(const std::vector<std::pair<std::size_t, std::size_t>>& comments, std::size_t offset) {
+  for (const auto& [begin, end] : comments)
+    if (offset >= begin && offset < end) return true;
+  return false;
+}
+
 struct Bucket {
   const workspace::File* file = nullptr;
   int line = 0;
@@ -113,13 +141,15 @@ class StorageLifecycleCheck final : public engine::Check {
     // configuration naming its bucket otherwise covers the whole directory.
     std::map<std::string, std::set<std::string>> covered;
     std::set<std::string> covered_directories;
-    static const RE2 kReference(R"(aws_s3_bucket\.([A-Za-z0-9_-]+)\.)");
+    static const RE2 kReference(R"(aws_s3_bucket\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.)");
     for (const auto& tf : aws_files) {
       const std::string directory(text::dirname(tf.file->path));
       if (!roots.contains({directory, "aws"})) continue;
+      const auto comments = block_comments(tf.text);
       for (const auto& block :
            security::terraform_resources(tf.text, {"aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration",
                                                    "aws_s3_bucket_intelligent_tiering_configuration"})) {
+        if (commented_out(comments, block.offset)) continue;
         if (block.type == "aws_s3_bucket") {
           if (!security::terraform_nested(block.body, "lifecycle_rule").empty()) continue;
           const auto bucket = security::terraform_attribute(block.body, "bucket");
@@ -139,7 +169,9 @@ class StorageLifecycleCheck final : public engine::Check {
     for (const auto& tf : google_files) {
       const std::string directory(text::dirname(tf.file->path));
       if (!roots.contains({directory, "google"})) continue;
+      const auto comments = block_comments(tf.text);
       for (const auto& block : security::terraform_resources(tf.text, {"google_storage_bucket"})) {
+        if (commented_out(comments, block.offset)) continue;
         if (!security::terraform_nested(block.body, "lifecycle_rule").empty() ||
             !security::terraform_nested(block.body, "autoclass").empty())
           continue;
