@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 
+#include "checks/security/cloudtrail_templates.hpp"
 #include "checks/security/security_checks.hpp"
 #include "checks/security/terraform_blocks.hpp"
 #include "checks/testing/testing_support.hpp"  // read_file
@@ -29,8 +30,9 @@ constexpr engine::CheckInfo kInfo{
     .rationale =
         "An audit log is evidence only if an alteration would show: CloudTrail signs a digest of every log file "
         "it delivers when `enable_log_file_validation` is true, and not otherwise (the default is false), so an "
-        "edited or deleted log file goes unnoticed. Judged: the repository's Terraform aws_cloudtrail resources; "
-        "a value set by a variable is not judged. When the clause names a retention period, the bucket a trail "
+        "edited or deleted log file goes unnoticed. Judged: the repository's Terraform aws_cloudtrail resources "
+        "and CloudFormation AWS::CloudTrail::Trail resources (EnableLogFileValidation); a value set by a "
+        "variable, parameter or condition is not judged. When the clause names a retention period, the bucket a trail "
         "delivers to is held to it: an enabled lifecycle rule for the whole bucket (no prefix or tag filter) "
         "whose expiration deletes objects sooner is reported. Without a period in the clause, retention is not "
         "judged: 'per compliance requirements' names no figure. Log files an API server rotates on its node are "
@@ -45,7 +47,7 @@ constexpr engine::CheckInfo kInfo{
     .parameters = "the retention period the clause names, if any",
     .clause = {.section = "audit|compliance|security", .text = R"(\bimmutable\b|logs? .*\bretained\b)"},
     .file_kind = FileKind::other,
-    .stack = "terraform",
+    .stack = "",  // Terraform or CloudFormation
     .scope = engine::Scope::repository,
 };
 
@@ -98,6 +100,20 @@ class AuditLogIntegrityCheck final : public engine::Check {
           if (RE2::PartialMatch(bucket->value, kBucketRef, &name)) trail_buckets.emplace(name, trail.name);
         }
       }
+    }
+    for (const TemplateTrail& trail : cloudformation_trails(repo)) {
+      const yaml::Node* validation =
+          trail.properties != nullptr ? trail.properties->get("EnableLogFileValidation") : nullptr;
+      if (validation == nullptr)
+        out.report_at(trail.file->path, trail.logical_id->start.line,
+                      fmt::format("CloudTrail trail '{}' does not validate its log files (EnableLogFileValidation is "
+                                  "not set; the default is false): an altered or deleted log file goes unnoticed",
+                                  trail.logical_id->str()));
+      else if (template_bool(validation) == false)
+        out.report_at(trail.file->path, validation->start.line,
+                      fmt::format("CloudTrail trail '{}' does not validate its log files (EnableLogFileValidation: "
+                                  "false): an altered or deleted log file goes unnoticed",
+                                  trail.logical_id->str()));
     }
     if (!retention_days_ || trail_buckets.empty()) return;
     const long long minimum = *retention_days_;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "checks/security/cloudtrail_templates.hpp"
 #include "checks/security/security_checks.hpp"
 #include "checks/security/terraform_blocks.hpp"
 
@@ -21,9 +22,10 @@ constexpr engine::CheckInfo kInfo{
     .rationale =
         "Console sign-ins, failed ones included, and the IAM and STS calls that authenticate are CloudTrail's "
         "global service events: a trail records them only while it is logging and only with "
-        "include_global_service_events (the default). Judged: the Terraform aws_cloudtrail resources of the "
-        "repository. A trail with `enable_logging = false` records nothing; a trail with "
-        "`include_global_service_events = false` is reported when no trail of the repository records them. "
+        "include_global_service_events (the default). Judged: the Terraform aws_cloudtrail resources and the "
+        "CloudFormation AWS::CloudTrail::Trail resources of the repository. A trail with `enable_logging = false` "
+        "(`IsLogging: false`) records nothing; a trail with `include_global_service_events = false` "
+        "(`IncludeGlobalServiceEvents: false`) is reported when no trail of the repository records them. "
         "Values set by variables are not judged, nor are trails the repository does not declare.",
     .remediation =
         "Remove `enable_logging = false`; keep `include_global_service_events = true` on at least one trail "
@@ -36,7 +38,7 @@ constexpr engine::CheckInfo kInfo{
     .parameters = "",
     .clause = {.section = "audit|compliance|security", .text = R"(authentication attempts?|authentication.*\blogged)"},
     .file_kind = FileKind::other,
-    .stack = "terraform",
+    .stack = "",  // Terraform or CloudFormation
     .scope = engine::Scope::repository,
 };
 
@@ -71,11 +73,27 @@ class AuditTrailCheck final : public engine::Check {
         excluding.push_back({tf.file->path, terraform_line(tf.text, base + global->offset), std::string(trail.name)});
       }
     }
+    for (const TemplateTrail& trail : cloudformation_trails(repo)) {
+      const yaml::Node* logging = trail.properties != nullptr ? trail.properties->get("IsLogging") : nullptr;
+      if (template_bool(logging) == false) {
+        out.report_at(trail.file->path, logging->start.line,
+                      fmt::format("CloudTrail trail '{}' is switched off (IsLogging: false): no sign-in or API call of "
+                                  "the account is recorded",
+                                  trail.logical_id->str()));
+        continue;
+      }
+      const yaml::Node* global =
+          trail.properties != nullptr ? trail.properties->get("IncludeGlobalServiceEvents") : nullptr;
+      if (template_bool(global) != false) {
+        records_global = true;
+        continue;
+      }
+      excluding.push_back({trail.file->path, global->start.line, std::string(trail.logical_id->str())});
+    }
     if (records_global) return;
     for (const Excluding& trail : excluding)
       out.report_at(trail.path, trail.line,
-                    fmt::format("CloudTrail trail '{}' leaves out global service events "
-                                "(include_global_service_events = false) and no other trail of the repository "
+                    fmt::format("CloudTrail trail '{}' leaves out global service events and no other trail of the repository "
                                 "records them: console sign-ins and IAM and STS authentications go unlogged",
                                 trail.name));
   }

@@ -136,8 +136,9 @@ std::optional<Attribute> terraform_attribute(std::string_view block, std::string
 }
 
 std::optional<bool> terraform_bool(std::string_view value) {
-  if (value == "true") return true;
-  if (value == "false") return false;
+  // Terraform converts the strings "true" and "false" to booleans.
+  if (value == "true" || value == "\"true\"") return true;
+  if (value == "false" || value == "\"false\"") return false;
   return std::nullopt;
 }
 

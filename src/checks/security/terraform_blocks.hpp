@@ -35,8 +35,8 @@ struct Attribute {
 };
 std::optional<Attribute> terraform_attribute(std::string_view block, std::string_view name);
 
-// A literal `true` / `false`, nullopt for anything else (a variable, a
-// conditional, a string).
+// A literal `true` / `false` (or the string "true" / "false", which
+// Terraform converts), nullopt for anything else (a variable, a conditional).
 std::optional<bool> terraform_bool(std::string_view value);
 
 // The nested blocks `name { ... }` at the top level of `block`, in order,
