@@ -1,7 +1,8 @@
 #pragma once
 // The cost checks (domain "cost"), registered in id order: the tags every
-// cloud resource carries for cost allocation, and lifecycle policies for the
-// storage that holds cold data.
+// cloud resource carries for cost allocation, spot capacity for environments
+// that are not production, and lifecycle policies for the storage that holds
+// cold data.
 
 #include <memory>
 #include <vector>
@@ -11,6 +12,7 @@
 namespace constable::checks::cost {
 
 std::unique_ptr<engine::Check> make_resource_tagging_check();
+std::unique_ptr<engine::Check> make_spot_capacity_check();
 std::unique_ptr<engine::Check> make_storage_lifecycle_check();
 
 // Every cost check's factory, sorted by check id.

@@ -6,6 +6,7 @@ std::vector<engine::CheckFactory> cost_checks() {
   // Sorted by check id.
   return {
       &make_resource_tagging_check,   // cost/resource-tagging
+      &make_spot_capacity_check,      // cost/spot-capacity
       &make_storage_lifecycle_check,  // cost/storage-lifecycle
   };
 }
