@@ -144,6 +144,23 @@ class CrdDocumentationCheck final : public engine::Check {
       }
     }
     if (undocumented.empty()) return;
+    // Only the repository's own API: a CRD whose group its code names (the
+    // controller that serves it). A chart that packages another project's
+    // CRDs (Argo's, Velero's) does not define them. Asked first: a chart
+    // repository has no code, and its documents need not be read.
+    std::vector<bool> owned(undocumented.size(), false);
+    bool any_owned = false;
+    for (const workspace::File& file : repo.workspace().files) {
+      if (file.size > kMaxFileSize || !is_code(file.path)) continue;
+      const std::string* content = repo.text(file);
+      if (content == nullptr) continue;
+      for (std::size_t i = 0; i < undocumented.size(); ++i)
+        if (!owned[i] && !undocumented[i].group.empty() && text::contains(*content, undocumented[i].group)) {
+          owned[i] = true;
+          any_owned = true;
+        }
+    }
+    if (!any_owned) return;
     // Documents of the repository that name a kind document it.
     std::vector<bool> named(undocumented.size(), false);
     for (const workspace::File& file : repo.workspace().files) {
@@ -151,24 +168,10 @@ class CrdDocumentationCheck final : public engine::Check {
       const std::string* content = repo.text(file);
       if (content == nullptr) continue;
       for (std::size_t i = 0; i < undocumented.size(); ++i)
-        if (!named[i] && (names_word(*content, undocumented[i].kind) ||
-                          (!undocumented[i].full.empty() && text::contains(*content, undocumented[i].full))))
+        if (owned[i] && !named[i] &&
+            (names_word(*content, undocumented[i].kind) ||
+             (!undocumented[i].full.empty() && text::contains(*content, undocumented[i].full))))
           named[i] = true;
-    }
-    // Only the repository's own API: a CRD whose group its code names (the
-    // controller that serves it). A chart that packages another project's
-    // CRDs (Argo's, Velero's) does not define them.
-    std::vector<bool> owned(undocumented.size(), false);
-    bool any_left = false;
-    for (std::size_t i = 0; i < undocumented.size(); ++i) any_left = any_left || (!named[i] && !undocumented[i].group.empty());
-    if (!any_left) return;
-    for (const workspace::File& file : repo.workspace().files) {
-      if (file.size > kMaxFileSize || !is_code(file.path)) continue;
-      const std::string* content = repo.text(file);
-      if (content == nullptr) continue;
-      for (std::size_t i = 0; i < undocumented.size(); ++i)
-        if (!named[i] && !owned[i] && !undocumented[i].group.empty() && text::contains(*content, undocumented[i].group))
-          owned[i] = true;
     }
     for (std::size_t i = 0; i < undocumented.size(); ++i) {
       if (named[i] || !owned[i]) continue;
