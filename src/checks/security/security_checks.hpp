@@ -19,6 +19,7 @@ std::unique_ptr<engine::Check> make_disclosure_policy_check();
 std::unique_ptr<engine::Check> make_encryption_at_rest_check();
 std::unique_ptr<engine::Check> make_image_retention_check();
 std::unique_ptr<engine::Check> make_image_signature_verification_check();
+std::unique_ptr<engine::Check> make_kubernetes_rbac_check();
 std::unique_ptr<engine::Check> make_rbac_least_privilege_check();
 std::unique_ptr<engine::Check> make_secret_manager_check();
 std::unique_ptr<engine::Check> make_secret_rotation_check();

@@ -13,6 +13,7 @@ std::vector<engine::CheckFactory> security_checks() {
       &make_encryption_at_rest_check,            // security/encryption-at-rest
       &make_image_retention_check,               // security/image-retention
       &make_image_signature_verification_check,  // security/image-signature-verification
+      &make_kubernetes_rbac_check,               // security/kubernetes-rbac
       &make_rbac_least_privilege_check,          // security/rbac-least-privilege
       &make_secret_manager_check,                // security/secret-manager
       &make_secret_rotation_check,               // security/secret-rotation
