@@ -8,7 +8,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <re2/re2.h>
+#include <re2/set.h>
 
+#include <array>
+#include <bitset>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -85,8 +89,6 @@ struct Evidence {
   bool overlays = false;  // kustomize overlays named for environments
 };
 
-bool has(std::string_view text, const RE2& pattern) { return RE2::PartialMatch(text, pattern); }
-
 bool is_workload_kind(std::string_view kind) {
   return kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet" || kind == "Rollout";
 }
@@ -109,27 +111,64 @@ bool declares_workload(const engine::RepositoryContext& repo, const workspace::F
   return false;
 }
 
+// What one file's text shows, one bit per pattern below, found in one
+// RE2::Set pass: nine separate searches over every YAML file and chart
+// template were the check's cost on chart repositories.
+enum Sign : std::uint8_t { kResources, kScaling, kProbe, kStrategy, kRollback, kMonitoring, kAlerting, kGitopsApi, kGitopsKind, kSigns };
+
+constexpr std::array<std::string_view, kSigns> kSignPatterns = {
+    R"((?m)^\s*(requests|limits):)",
+    R"((?m)^\s*kind:\s*["']?(HorizontalPodAutoscaler|ScaledObject|VerticalPodAutoscaler)\b)",
+    R"((?m)^\s*(livenessProbe|readinessProbe|startupProbe):)",
+    R"((?m)^\s*(strategy|updateStrategy):|^\s*(canary|blueGreen):)",
+    R"((?m)^\s*(progressDeadlineSeconds|prePromotionAnalysis|postPromotionAnalysis|analysis|remediation|rollback):|)"
+    R"(^\s*kind:\s*["']?(Canary|AnalysisTemplate|ClusterAnalysisTemplate)\b)",
+    R"((?m)^\s*kind:\s*["']?(ServiceMonitor|PodMonitor|PodMonitoring)\b|prometheus\.io/scrape)",
+    R"((?m)^\s*kind:\s*["']?PrometheusRule\b|^\s*-?\s*alert:\s*\S)",
+    // A top-level object, not a CustomResourceDefinition naming the kind.
+    R"((?m)^apiVersion:\s*["']?(argoproj\.io|helm\.toolkit\.fluxcd\.io|kustomize\.toolkit\.fluxcd\.io)/)",
+    R"((?m)^kind:\s*["']?(Application|ApplicationSet|HelmRelease|Kustomization)["']?\s*$)",
+};
+
+struct SignPatterns {
+  RE2::Set set{RE2::Options(), RE2::UNANCHORED};
+  std::vector<std::unique_ptr<RE2>> one_by_one;  // when the set's DFA runs out of memory on a text
+  bool compiled = false;
+
+  SignPatterns() {
+    bool added = true;
+    for (const std::string_view pattern : kSignPatterns) {
+      added = added && set.Add(pattern, nullptr) >= 0;
+      one_by_one.push_back(std::make_unique<RE2>(pattern));
+    }
+    compiled = added && set.Compile();
+  }
+};
+
+std::bitset<kSigns> signs_in(std::string_view text) {
+  static const SignPatterns patterns;
+  std::bitset<kSigns> out;
+  std::vector<int> matched;
+  RE2::Set::ErrorInfo error{};
+  if (patterns.compiled && (patterns.set.Match(text, &matched, &error) || error.kind == RE2::Set::kNoError)) {
+    for (const int i : matched) out.set(static_cast<std::size_t>(i));
+    return out;
+  }
+  for (std::size_t i = 0; i < kSigns; ++i)
+    if (RE2::PartialMatch(text, *patterns.one_by_one[i])) out.set(i);
+  return out;
+}
+
 void scan_text(std::string_view text, Evidence& e) {
-  static const RE2 kResources(R"((?m)^\s*(requests|limits):)");
-  static const RE2 kScaling(R"((?m)^\s*kind:\s*["']?(HorizontalPodAutoscaler|ScaledObject|VerticalPodAutoscaler)\b)");
-  static const RE2 kProbe(R"((?m)^\s*(livenessProbe|readinessProbe|startupProbe):)");
-  static const RE2 kStrategy(R"((?m)^\s*(strategy|updateStrategy):|^\s*(canary|blueGreen):)");
-  static const RE2 kRollback(
-      R"((?m)^\s*(progressDeadlineSeconds|prePromotionAnalysis|postPromotionAnalysis|analysis|remediation|rollback):|)"
-      R"(^\s*kind:\s*["']?(Canary|AnalysisTemplate|ClusterAnalysisTemplate)\b)");
-  static const RE2 kMonitoring(R"((?m)^\s*kind:\s*["']?(ServiceMonitor|PodMonitor|PodMonitoring)\b|prometheus\.io/scrape)");
-  static const RE2 kAlerting(R"((?m)^\s*kind:\s*["']?PrometheusRule\b|^\s*-?\s*alert:\s*\S)");
-  e.resources = e.resources || has(text, kResources);
-  e.scaling = e.scaling || has(text, kScaling);
-  e.probes = e.probes || has(text, kProbe);
-  e.strategy = e.strategy || has(text, kStrategy);
-  e.rollback = e.rollback || has(text, kRollback);
-  e.monitoring = e.monitoring || has(text, kMonitoring);
-  e.alerting = e.alerting || has(text, kAlerting);
-  // A top-level object, not a CustomResourceDefinition naming the kind.
-  static const RE2 kGitopsApi(R"((?m)^apiVersion:\s*["']?(argoproj\.io|helm\.toolkit\.fluxcd\.io|kustomize\.toolkit\.fluxcd\.io)/)");
-  static const RE2 kGitopsKind(R"((?m)^kind:\s*["']?(Application|ApplicationSet|HelmRelease|Kustomization)["']?\s*$)");
-  e.gitops = e.gitops || (has(text, kGitopsApi) && has(text, kGitopsKind));
+  const std::bitset<kSigns> signs = signs_in(text);
+  e.resources = e.resources || signs[kResources];
+  e.scaling = e.scaling || signs[kScaling];
+  e.probes = e.probes || signs[kProbe];
+  e.strategy = e.strategy || signs[kStrategy];
+  e.rollback = e.rollback || signs[kRollback];
+  e.monitoring = e.monitoring || signs[kMonitoring];
+  e.alerting = e.alerting || signs[kAlerting];
+  e.gitops = e.gitops || (signs[kGitopsApi] && signs[kGitopsKind]);
 }
 
 // Where the findings go: the chart of the first workload template, else the first workload's file.
