@@ -141,6 +141,19 @@ const yaml::Node* AlertRule::label(std::string_view key) const {
   return group_labels != nullptr ? group_labels->get(key) : nullptr;
 }
 
+bool may_hold_expr_key(std::string_view text) {
+  constexpr std::string_view kKey = "expr";
+  for (std::size_t at = text.find(kKey); at != std::string_view::npos; at = text.find(kKey, at + 1)) {
+    const auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+    if (at > 0 && is_word(text[at - 1])) continue;
+    std::size_t next = at + kKey.size();
+    while (next < text.size() && (text[next] == '"' || text[next] == '\\' || text[next] == '\'')) ++next;
+    while (next < text.size() && (text[next] == ' ' || text[next] == '\t')) ++next;
+    if (next < text.size() && text[next] == ':') return true;
+  }
+  return false;
+}
+
 namespace {
 
 std::vector<AlertRule> read_alert_rules(const engine::RepositoryContext& repository) {
@@ -149,8 +162,7 @@ std::vector<AlertRule> read_alert_rules(const engine::RepositoryContext& reposit
     if (file.kind != FileKind::yaml) continue;
     // Most YAML files hold no rule: look at the text before parsing.
     const std::string* content = repository.text(file);
-    if (content == nullptr || content->find("alert") == std::string::npos ||
-        content->find("expr") == std::string::npos)
+    if (content == nullptr || content->find("alert") == std::string::npos || !may_hold_expr_key(*content))
       continue;
     const yaml::Stream* stream = repository.yaml(file);
     if (stream == nullptr) continue;

@@ -35,6 +35,12 @@ struct AlertRule {
 // Collected once per run, shared by every check that asks (engine::derived).
 const std::vector<AlertRule>& collect_alert_rules(const engine::RepositoryContext& repository);
 
+// Whether `text` may hold a PromQL `expr` key (`expr:`, `"expr":`, the
+// escaped `\"expr\":` of JSON inside a YAML string): a byte test before a
+// file is parsed for its rules, since "expr" alone is in every
+// `matchExpressions` of a values file.
+bool may_hold_expr_key(std::string_view text);
+
 // A finding about `rule` at `at` (the rule's `alert` key when null).
 void report(engine::Emitter& out, const AlertRule& rule, const yaml::Node* at, std::string message,
             const constitution::Clause* clause = nullptr);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 
+#include "checks/observability/alert_rules.hpp"
 #include "checks/observability/observability_checks.hpp"
 #include "core/text.hpp"
 #include "formats/yaml/yaml.hpp"
@@ -172,12 +173,12 @@ std::vector<Expression> collect_expressions(const engine::RepositoryContext& rep
   for (const workspace::File& file : repository.workspace().files) {
     if (file.kind == FileKind::helm_template) {
       const std::string* content = repository.text(file);
-      if (content != nullptr && content->find("expr") != std::string::npos) collect_template(file.path, *content, out);
+      if (content != nullptr && may_hold_expr_key(*content)) collect_template(file.path, *content, out);
       continue;
     }
     if (file.kind != FileKind::yaml && file.kind != FileKind::json) continue;
     const std::string* content = repository.text(file);
-    if (content == nullptr || content->find("expr") == std::string::npos) continue;
+    if (content == nullptr || !may_hold_expr_key(*content)) continue;
     const yaml::Stream* stream = repository.yaml(file);
     if (stream == nullptr) continue;
     for (const yaml::Document& document : stream->documents)
