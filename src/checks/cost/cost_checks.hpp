@@ -13,6 +13,7 @@ namespace constable::checks::cost {
 
 std::unique_ptr<engine::Check> make_resource_tagging_check();
 std::unique_ptr<engine::Check> make_spot_capacity_check();
+std::unique_ptr<engine::Check> make_spot_node_pools_check();
 std::unique_ptr<engine::Check> make_storage_lifecycle_check();
 
 // Every cost check's factory, sorted by check id.

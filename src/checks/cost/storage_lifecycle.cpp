@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "checks/cost/cost_checks.hpp"
+#include "checks/cost/terraform_comments.hpp"
 #include "checks/security/terraform_blocks.hpp"
 #include "core/text.hpp"
 
@@ -77,34 +78,6 @@ bool names_cold_data(std::string_view name) {
 std::string_view literal(std::string_view value) {
   if (value.size() < 2 || value.front() != '"' || value.back() != '"' || text::contains(value, "${")) return {};
   return value.substr(1, value.size() - 2);
-}
-
-// The `/* ... */` comments of a .tf file, as [begin, end) offsets; strings
-// and line comments are skipped, so a "/*" inside them opens nothing.
-std::vector<std::pair<std::size_t, std::size_t>> block_comments(std::string_view hcl) {
-  std::vector<std::pair<std::size_t, std::size_t>> out;
-  for (std::size_t i = 0; i < hcl.size(); ++i) {
-    const char c = hcl[i];
-    if (c == '"') {
-      for (++i; i < hcl.size() && hcl[i] != '"' && hcl[i] != '\n'; ++i)
-        if (hcl[i] == '\\') ++i;
-    } else if (c == '#' || (c == '/' && i + 1 < hcl.size() && hcl[i + 1] == '/')) {
-      const std::size_t end = hcl.find('\n', i);
-      i = end == std::string_view::npos ? hcl.size() : end;
-    } else if (c == '/' && i + 1 < hcl.size() && hcl[i + 1] == '*') {
-      const std::size_t end = hcl.find("*/", i + 2);
-      const std::size_t stop = end == std::string_view::npos ? hcl.size() : end + 2;
-      out.emplace_back(i, stop);
-      i = stop - 1;
-    }
-  }
-  return out;
-}
-
-bool commented_out(const std::vector<std::pair<std::size_t, std::size_t>>& comments, std::size_t offset) {
-  for (const auto& [begin, end] : comments)
-    if (offset >= begin && offset < end) return true;
-  return false;
 }
 
 struct Bucket {
