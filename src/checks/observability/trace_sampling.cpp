@@ -222,8 +222,9 @@ void from_yaml(const yaml::Stream& stream, std::string_view content, std::vector
     if (api.starts_with("dapr.io/") && kind == "Configuration") {
       const yaml::Node* tracing = root->at("spec", "tracing");
       const yaml::Entry* rate = tracing != nullptr ? tracing->find("samplingRate") : nullptr;
+      // "0" turns Dapr's tracing off: a finding of the clause that asks for tracing, not of sampling.
       if (rate != nullptr && rate->value != nullptr)
-        if (const auto fraction = number(rate->value->str()))
+        if (const auto fraction = number(rate->value->str()); fraction && *fraction > 0)
           out.push_back(at_value(*rate, *fraction, fmt::format("Dapr samplingRate {}", rate->value->str())));
       continue;
     }
