@@ -8,6 +8,7 @@ std::vector<engine::CheckFactory> aiops_checks() {
       &make_crd_documentation_check,   // aiops/crd-documentation
       &make_declarative_agents_check,  // aiops/declarative-agents
       &make_kagent_namespace_check,    // aiops/kagent-namespace
+      &make_kubectl_ai_approval_check, // aiops/kubectl-ai-approval
   };
 }
 
