@@ -27,7 +27,7 @@ constexpr engine::CheckInfo kInfo{
         "ignores the Ingress and HorizontalPodAutoscaler objects being developed. Setup scripts: shell "
         "scripts, Makefiles, justfiles, Taskfiles and files under scripts/ running `minikube start` (continued "
         "lines joined). Production's version: Terraform `cluster_version`, `kubernetes_version`, "
-        "`min_master_version` or `orchestrator_version` (EKS, AKS, GKE modules and resources) and eksctl "
+        "`min_master_version` or `orchestrator_version` (EKS, AKS, GKE modules and resources), an `aws_eks_cluster` resource's `version`, an `aws_eks_cluster`'s `version` and eksctl "
         "ClusterConfig `metadata.version`; without one the version is not judged. Addons: `ingress` where "
         "plain manifests (not chart templates, not production overlays) define an Ingress, `metrics-server` "
         "where they define a HorizontalPodAutoscaler, enabled by `minikube addons enable` or `--addons`.",
@@ -165,6 +165,27 @@ class MinikubeVersionCheck final : public engine::Check {
   }
 
  private:
+  // An `aws_eks_cluster` resource names its version `version`, a word too
+  // common to look for anywhere else (provider constraints, modules): it is
+  // read inside the resource's block only, up to the block's closing brace
+  // at the start of a line. `input` is left after the version.
+  static bool eks_cluster_version(std::string_view content, re2::StringPiece& input, int& major, int& minor) {
+    static const RE2 kResource(R"re((?m)^resource\s+"aws_eks_cluster"\s+"[^"]*"\s*\{)re");
+    static const RE2 kVersion(R"re((?m)^\s*version\s*=\s*"v?(\d+)\.(\d+))re");
+    re2::StringPiece rest(content.data(), content.size());
+    while (RE2::FindAndConsume(&rest, kResource)) {
+      const std::size_t start = static_cast<std::size_t>(rest.data() - content.data());
+      std::size_t end = content.find("\n}", start);
+      if (end == std::string_view::npos) end = content.size();
+      re2::StringPiece block(content.data() + start, end - start);
+      if (RE2::FindAndConsume(&block, kVersion, &major, &minor)) {
+        input = re2::StringPiece(block.data(), static_cast<std::size_t>(content.data() + content.size() - block.data()));
+        return true;
+      }
+    }
+    return false;
+  }
+
   static std::optional<Version> production_version(const engine::RepositoryContext& repo) {
     static const RE2 kTerraform(
         R"re((?m)^\s*(?:cluster_version|kubernetes_version|min_master_version|orchestrator_version)\s*=\s*"v?(\d+)\.(\d+))re");
@@ -179,7 +200,8 @@ class MinikubeVersionCheck final : public engine::Check {
       re2::StringPiece input(content->data(), content->size());
       int major = 0, minor = 0;
       const re2::StringPiece before = input;
-      if (RE2::FindAndConsume(&input, terraform ? kTerraform : kEksctl, &major, &minor)) {
+      if (RE2::FindAndConsume(&input, terraform ? kTerraform : kEksctl, &major, &minor) ||
+          (terraform && eks_cluster_version(*content, input, major, minor))) {
         int line = 1;
         for (const char* c = before.data(); c < input.data(); ++c)
           if (*c == '\n') ++line;
