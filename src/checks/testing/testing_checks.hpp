@@ -11,6 +11,7 @@
 
 namespace constable::checks::testing {
 
+std::unique_ptr<engine::Check> make_contract_validation_check();
 std::unique_ptr<engine::Check> make_coverage_threshold_check();
 std::unique_ptr<engine::Check> make_e2e_tests_check();
 std::unique_ptr<engine::Check> make_load_target_check();
