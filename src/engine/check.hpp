@@ -227,6 +227,15 @@ class Check {
     (void)section;
     return {};
   }
+  // Called after bind_section() with the whole constitution, for a check
+  // that also enforces a clause of another section: the consumer-lag alert
+  // binds the Performance figure and also answers the Consumer Standards'
+  // "lag monitoring MUST be implemented with alerting". Report such clauses
+  // in also_enforced() and cite them in the findings that are theirs.
+  virtual Result<void> bind_related(const constitution::Constitution& constitution) {
+    (void)constitution;
+    return {};
+  }
   // The sibling clauses bind_section() read rules from (the CI stages, the
   // tagging scheme's examples): the check enforces them too, and `coverage`
   // says so.

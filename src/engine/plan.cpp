@@ -238,6 +238,7 @@ Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& cons
         if (other.section_path == binding.clause->section_path) section.push_back(&other);
       auto bound = binding.check->bind(*binding.clause, config);
       if (bound) bound = binding.check->bind_section(section);
+      if (bound) bound = binding.check->bind_related(constitution);
       if (!bound) {
         return fail(fmt::format("check {} cannot enforce clause {}: {}", info.id, binding.clause->id,
                                 bound.error().message),

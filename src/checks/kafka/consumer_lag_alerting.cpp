@@ -3,6 +3,7 @@
 // MUST be implemented with alerting" asks.
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <cmath>
 
@@ -31,7 +32,9 @@ constexpr engine::CheckInfo kInfo{
         "constitution's figure lets lag grow past it silently. Alerting rules are read as observability's "
         "checks read them (PrometheusRule objects, rule files, Helm values); only a whole expression "
         "`<lag> > <number>` is compared with the figure. A repository with no alerting rule at all is not "
-        "judged: its alerts live elsewhere, where this check cannot see them.",
+        "judged: its alerts live elsewhere, where this check cannot see them. A repository with no lag alert breaks "
+        "the consumer standards' \"Lag monitoring MUST be implemented with alerting\" where the constitution has "
+        "it, and the finding cites that clause.",
     .remediation =
         "Add an alerting rule on consumer lag, e.g. `sum by (consumergroup, topic) (kafka_consumergroup_lag) > "
         "1000` in a PrometheusRule, at or below the constitution's figure, with a runbook.",
@@ -96,6 +99,7 @@ class ConsumerLagAlertingCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   Result<void> bind(const constitution::Clause& clause, const engine::Config&) override {
+    bound_ = &clause;
     for (const auto& quantity : constitution::quantities(clause.text)) {
       if (quantity.kind != constitution::Quantity::Kind::count) continue;
       limit_ = quantity.value;
@@ -105,6 +109,26 @@ class ConsumerLagAlertingCheck final : public engine::Check {
     return fail("the clause gives no consumer lag figure, e.g. \"Kafka consumer lag: < 1000 messages\"");
   }
   std::string bound_parameters() const override { return fmt::format("lag alert at {} messages or fewer", limit_); }
+
+  // The Consumer Standards' "Lag monitoring MUST be implemented with
+  // alerting" is what a repository without any lag alert breaks; the figure
+  // this check is bound to is what a looser alert breaks.
+  Result<void> bind_related(const constitution::Constitution& constitution) override {
+    static const RE2 kSection(R"((?i)consumer)");
+    static const RE2 kText(R"((?i)\blag\b.*\b(monitor|alert))");
+    monitoring_ = nullptr;
+    for (const constitution::Clause& clause : constitution.clauses)
+      if (&clause != bound_ && RE2::PartialMatch(clause.section_joined(), kSection) &&
+          RE2::PartialMatch(clause.text, kText)) {
+        monitoring_ = &clause;
+        break;
+      }
+    return {};
+  }
+  std::vector<const constitution::Clause*> also_enforced() const override {
+    if (monitoring_ == nullptr) return {};
+    return {monitoring_};
+  }
 
   void check_repository(const engine::RepositoryContext& repository, engine::Emitter& out) const override {
     const auto rules = observability::collect_alert_rules(repository);
@@ -129,7 +153,8 @@ class ConsumerLagAlertingCheck final : public engine::Check {
     observability::report(out, rules.front(), nullptr,
                           fmt::format("none of the repository's {} alerting rules watches consumer lag, though it "
                                       "declares Kafka topics ({} in {}:{}); the constitution keeps lag {}",
-                                      rules.size(), evidence->what, evidence->path, evidence->line, stated_));
+                                      rules.size(), evidence->what, evidence->path, evidence->line, stated_),
+                          monitoring_);
   }
 
  private:
@@ -138,6 +163,8 @@ class ConsumerLagAlertingCheck final : public engine::Check {
   }
 
   double limit_ = 1000;
+  const constitution::Clause* bound_ = nullptr;
+  const constitution::Clause* monitoring_ = nullptr;  // "Lag monitoring MUST be implemented with alerting"
   std::string stated_ = "under 1000 messages";
 };
 

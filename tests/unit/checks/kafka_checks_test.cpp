@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -47,6 +48,18 @@ TEST(KafkaCheckCatalog, EveryCheckBindsToItsReferenceClause) {
     EXPECT_EQ(binding.clause->text, expected.at(id)) << id;
     EXPECT_EQ(binding.status, engine::BindingStatus::active) << id;
   }
+}
+
+TEST(KafkaConsumerLagAlerting, AlsoEnforcesTheConsumerStandardsLagMonitoringClause) {
+  const engine::Catalog catalog(checks::kafka::kafka_checks());
+  auto plan = engine::bind(catalog, reference_constitution(), {}, {}, {});
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  const auto found = std::find_if(plan->bindings.begin(), plan->bindings.end(), [](const engine::Binding& b) {
+    return b.check->info().id == "kafka/consumer-lag-alerting";
+  });
+  ASSERT_NE(found, plan->bindings.end());
+  ASSERT_EQ(found->also_enforces.size(), 1u);
+  EXPECT_EQ(found->also_enforces.front()->text, "Lag monitoring MUST be implemented with alerting");
 }
 
 constitution::Clause topic_design_clause(std::string text) {
