@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "checks/cost/cost_checks.hpp"
-#include "checks/cost/terraform_comments.hpp"
 #include "checks/security/terraform_blocks.hpp"
 #include "core/text.hpp"
 #include "kube/production.hpp"
@@ -118,10 +117,8 @@ class SpotNodePoolsCheck final : public engine::Check {
       if (rules.for_path(tf.file->path)) continue;
       const auto reason = rules.non_production_for_path(tf.file->path);
       if (!reason) continue;
-      const auto comments = block_comments(tf.text);
       for (const auto& block : security::terraform_resources(
                tf.text, {"aws_eks_node_group", "google_container_node_pool", "azurerm_kubernetes_cluster_node_pool"})) {
-        if (commented_out(comments, block.offset)) continue;
         auto& entry = directories[directory];
         entry.first = *reason;
         entry.second.push_back({tf.file->path, security::terraform_line(tf.text, block.offset),

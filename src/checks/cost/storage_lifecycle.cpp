@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "checks/cost/cost_checks.hpp"
-#include "checks/cost/terraform_comments.hpp"
 #include "checks/security/terraform_blocks.hpp"
 #include "core/text.hpp"
 
@@ -118,11 +117,9 @@ class StorageLifecycleCheck final : public engine::Check {
     for (const auto& tf : aws_files) {
       const std::string directory(text::dirname(tf.file->path));
       if (!roots.contains({directory, "aws"})) continue;
-      const auto comments = block_comments(tf.text);
       for (const auto& block :
            security::terraform_resources(tf.text, {"aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration",
                                                    "aws_s3_bucket_intelligent_tiering_configuration"})) {
-        if (commented_out(comments, block.offset)) continue;
         if (block.type == "aws_s3_bucket") {
           if (!security::terraform_nested(block.body, "lifecycle_rule").empty()) continue;
           const auto bucket = security::terraform_attribute(block.body, "bucket");
@@ -142,9 +139,7 @@ class StorageLifecycleCheck final : public engine::Check {
     for (const auto& tf : google_files) {
       const std::string directory(text::dirname(tf.file->path));
       if (!roots.contains({directory, "google"})) continue;
-      const auto comments = block_comments(tf.text);
       for (const auto& block : security::terraform_resources(tf.text, {"google_storage_bucket"})) {
-        if (commented_out(comments, block.offset)) continue;
         if (!security::terraform_nested(block.body, "lifecycle_rule").empty() ||
             !security::terraform_nested(block.body, "autoclass").empty())
           continue;

@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "checks/testing/testing_support.hpp"  // read_file
 #include "core/text.hpp"
@@ -88,6 +89,22 @@ void top_level_lines(std::string_view block, Visit visit) {
   }
 }
 
+// The `/* ... */` comments of `hcl`, as [begin, end) offsets; a "/*" inside
+// a string or a line comment opens none.
+std::vector<std::pair<std::size_t, std::size_t>> block_comments(std::string_view hcl) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  if (hcl.find("/*") == std::string_view::npos) return out;
+  for (std::size_t i = 0; i < hcl.size(); ++i) {
+    if (hcl[i] == '"') {
+      i = string_end(hcl, i);
+    } else if (const std::size_t end = comment_end(hcl, i); end != i) {
+      if (hcl[i] == '/' && hcl[i + 1] == '*') out.emplace_back(i, std::min(end + 1, hcl.size()));
+      i = end;
+    }
+  }
+  return out;
+}
+
 bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-'; }
 
 }  // namespace
@@ -95,10 +112,16 @@ bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0
 std::vector<TerraformBlock> terraform_resources(std::string_view hcl, const std::vector<std::string_view>& types) {
   static const RE2 kResource(R"re((?m)^[ \t]*resource[ \t]+"([\w-]+)"[ \t]+"([\w-]+)"[ \t]*\{)re");
   std::vector<TerraformBlock> out;
+  const auto comments = block_comments(hcl);
+  const auto commented_out = [&](std::size_t offset) {
+    return std::any_of(comments.begin(), comments.end(),
+                       [&](const auto& range) { return offset >= range.first && offset < range.second; });
+  };
   re2::StringPiece input(hcl.data(), hcl.size()), type, name;
   while (RE2::FindAndConsume(&input, kResource, &type, &name)) {
     const std::string_view t(type.data(), type.size());
     if (std::find(types.begin(), types.end(), t) == types.end()) continue;
+    if (commented_out(static_cast<std::size_t>(type.data() - hcl.data()))) continue;
     const std::size_t brace = static_cast<std::size_t>(input.data() - hcl.data()) - 1;
     const auto body = block_at(hcl, brace);
     if (!body) continue;

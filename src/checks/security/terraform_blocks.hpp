@@ -23,7 +23,8 @@ struct TerraformBlock {
 };
 
 // The `resource "<type>" "<name>" { ... }` blocks of `hcl` whose type is one
-// of `types`, in order; a block that never closes is left out.
+// of `types`, in order; a block that never closes, or sits inside a
+// `/* ... */` comment, is left out.
 std::vector<TerraformBlock> terraform_resources(std::string_view hcl, const std::vector<std::string_view>& types);
 
 // The value of the top-level attribute `name` of `block` ("{ ... }"): its
