@@ -14,6 +14,7 @@ namespace constable::checks::fastapi {
 std::unique_ptr<engine::Check> make_async_blocking_io_check();
 std::unique_ptr<engine::Check> make_collection_pagination_check();
 std::unique_ptr<engine::Check> make_correlation_id_logging_check();
+std::unique_ptr<engine::Check> make_endpoint_tests_check();
 std::unique_ptr<engine::Check> make_etag_support_check();
 std::unique_ptr<engine::Check> make_http_methods_check();
 std::unique_ptr<engine::Check> make_http_status_codes_check();

@@ -8,6 +8,7 @@ std::vector<engine::CheckFactory> fastapi_checks() {
       &make_async_blocking_io_check,            // fastapi/async-blocking-io
       &make_collection_pagination_check,        // fastapi/collection-pagination
       &make_correlation_id_logging_check,       // fastapi/correlation-id-logging
+      &make_endpoint_tests_check,               // fastapi/endpoint-tests
       &make_etag_support_check,                 // fastapi/etag-support
       &make_http_methods_check,                 // fastapi/http-methods
       &make_http_status_codes_check,            // fastapi/http-status-codes
