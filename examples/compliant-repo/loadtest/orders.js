@@ -3,10 +3,13 @@
 import http from "k6/http";
 import { check, sleep } from "k6";
 
+// Expected peak: the busiest hour of the last quarter, in virtual users.
+const EXPECTED_PEAK_VUS = 100;
+
 export const options = {
   stages: [
-    { duration: "5m", target: 200 },
-    { duration: "20m", target: 200 },
+    { duration: "5m", target: EXPECTED_PEAK_VUS * 2 },
+    { duration: "20m", target: EXPECTED_PEAK_VUS * 2 },
     { duration: "5m", target: 0 },
   ],
   thresholds: {
