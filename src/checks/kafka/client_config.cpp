@@ -516,6 +516,10 @@ std::vector<ClientSetting> read_client_settings(const engine::FileContext& file)
   const std::string_view path = file.file().path;
   if (!may_hold_client_settings(path) || workspace::is_test_source(path) || workspace::is_test_artifact(path))
     return out;
+  // A chart template is no YAML until rendered (parsing it reports its `{{`
+  // as a syntax error), and what it renders is objects, whose settings live
+  // in embedded files that are not read.
+  if (file.file().kind == FileKind::helm_template) return out;
   const std::string_view text = file.text();
   // A cheap test first: every setting read has one of these words in its key.
   // One pass of one automaton, not a scan per word: this runs on every YAML

@@ -14,12 +14,12 @@
 
 namespace constable::testing {
 
-TestFileContext::TestFileContext(std::string path, std::string text, engine::Config config)
+TestFileContext::TestFileContext(std::string path, std::string text, engine::Config config, FileKind kind)
     : text_(std::move(text)), config_(std::move(config)) {
   file_.path = std::move(path);
   file_.absolute = file_.path;
   file_.size = text_.size();
-  file_.kind = FileKind::dockerfile;
+  file_.kind = kind;
   lines_ = text::split_lines(text::strip_bom(text_));
 }
 

@@ -22,7 +22,8 @@ namespace constable::testing {
 
 class TestFileContext final : public engine::FileContext {
  public:
-  TestFileContext(std::string path, std::string text, engine::Config config = {});
+  TestFileContext(std::string path, std::string text, engine::Config config = {},
+                  FileKind kind = FileKind::dockerfile);
   TestFileContext(const TestFileContext&) = delete;
   TestFileContext& operator=(const TestFileContext&) = delete;
 
@@ -34,6 +35,8 @@ class TestFileContext final : public engine::FileContext {
   const yaml::Stream& yaml() const override;
   const code::Module* code() const override;
   const engine::DerivedValues& derived_values() const override { return derived_; }
+  // Whether a check asked for the file's YAML.
+  bool yaml_parsed() const { return yaml_.has_value(); }
 
  private:
   workspace::File file_;

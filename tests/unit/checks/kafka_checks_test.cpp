@@ -173,6 +173,18 @@ std::vector<std::string> client_findings(engine::CheckFactory factory, const std
   return messages;
 }
 
+TEST(KafkaClientSettings, AChartTemplateIsNotReadAsYaml) {
+  // `backoffLimit` passes the cheap test; parsing the template would report
+  // its `{{` as a YAML syntax error.
+  const std::string job = "{{- if .Values.audit.enabled }}\napiVersion: batch/v1\nkind: Job\nspec:\n"
+                          "  backoffLimit: {{ .Values.audit.retries }}\n{{- end }}\n";
+  const TestFileContext file("charts/audit/templates/job.yaml", job, {}, FileKind::helm_template);
+  const CheckRun run = run_checks({&checks::kafka::make_producer_retries_check}, file);
+  EXPECT_TRUE(run.errors.empty()) << run.errors.front();
+  EXPECT_TRUE(run.emitted.empty());
+  EXPECT_FALSE(file.yaml_parsed()) << "the template was parsed as YAML";
+}
+
 TEST(KafkaClientSettings, JudgesWhatTheConfigurationWritesOut) {
   const std::string spring =
       "spring.kafka.bootstrap-servers=kafka:9092\n"
