@@ -22,8 +22,9 @@ constexpr engine::CheckInfo kInfo{
     .rationale =
         "kubectl-ai stops before running a command that modifies resources (delete, scale, apply, patch) and asks; "
         "`--skip-permissions` runs whatever the model generated, so a wrong or injected answer deletes what it "
-        "names with no one in the loop. Judged: files that start kubectl-ai (shell scripts, Makefiles, CI "
-        "pipelines, Dockerfiles, manifests; not documentation): a line invoking `kubectl-ai` or `kubectl ai` "
+        "names with no one in the loop. Judged: files that start kubectl-ai (shell scripts, Makefiles, "
+        "justfiles, Dockerfiles, and the YAML, JSON and TOML of CI pipelines and manifests; not documentation, "
+        "source code or reports that quote a command): a line invoking `kubectl-ai` or `kubectl ai` "
         "with `--skip-permissions` (not `=false`), an `args` list of a container running kubectl-ai with it, and "
         "a kubectl-ai configuration file with `skipPermissions: true`.",
     .remediation =
@@ -40,11 +41,25 @@ constexpr engine::CheckInfo kInfo{
     .one_finding_per_file = true,
 };
 
-bool is_documentation(std::string_view path) {
+// Whether a file at `path` may start programs: shell scripts, make and task
+// files, container files, and the YAML, JSON, TOML and .env files of CI
+// pipelines, manifests and kubectl-ai's configuration. Documentation, source
+// code and reports (which quote commands, as this check's own source does)
+// are not.
+bool may_start_programs(std::string_view path) {
   const std::string lower = text::to_lower(path);
-  for (const std::string_view extension : {".md", ".mdx", ".rst", ".txt", ".html", ".adoc", ".go", ".py", ".ts", ".js"})
-    if (lower.ends_with(extension)) return true;
-  return false;
+  const std::string_view name = text::basename(lower);
+  for (const std::string_view launcher : {"makefile", "gnumakefile", "justfile", "tiltfile", "procfile"})
+    if (name == launcher) return true;
+  if (name.starts_with("dockerfile") || name.starts_with("containerfile") || name.ends_with(".dockerfile")) return true;
+  for (const std::string_view extension :
+       {".sh", ".bash", ".zsh", ".ksh", ".ps1", ".mk", ".yaml", ".yml", ".json", ".toml", ".env"})
+    if (name.ends_with(extension)) return true;
+  // An executable script without an extension, where repositories keep them.
+  const bool in_script_directory = lower.starts_with("bin/") || lower.starts_with("scripts/") ||
+                                   text::contains(lower, "/bin/") || text::contains(lower, "/scripts/") ||
+                                   lower.starts_with("hack/") || text::contains(lower, "/hack/");
+  return in_script_directory && name.find('.') == std::string_view::npos;
 }
 
 // The shell command line `index` belongs to: it and the lines before it
@@ -64,7 +79,7 @@ class KubectlAiApprovalCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
 
-  bool judges_path(std::string_view path) const override { return !is_documentation(path); }
+  bool judges_path(std::string_view path) const override { return may_start_programs(path); }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
     const std::string_view content = file.text();
