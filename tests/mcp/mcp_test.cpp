@@ -189,7 +189,7 @@ TEST(McpTools, CheckFilesInMemoryAndOnDisk) {
 TEST(McpTools, CheckRepositoryAsCheckDoes) {
   Session s;
   const json result = s.tool("check_repository", json::object());
-  EXPECT_EQ(result["structuredContent"]["summary"]["violations"], 33);  // as `constable check examples/demo-repo`
+  EXPECT_EQ(result["structuredContent"]["summary"]["violations"], 34);  // as `constable check examples/demo-repo`
   const json docker_only = s.tool("check_repository", {{"select", {"docker/healthcheck"}}})["structuredContent"];
   ASSERT_FALSE(docker_only["findings"].empty());
   for (const auto& f : docker_only["findings"]) {
