@@ -13,6 +13,7 @@
 #include <set>
 
 #include "checks/cost/cost_checks.hpp"
+#include "checks/security/terraform_blocks.hpp"
 #include "checks/testing/testing_support.hpp"  // read_file, line_of
 #include "constitution/parameters.hpp"
 #include "core/text.hpp"
@@ -108,59 +109,6 @@ std::string_view cloud_of(std::string_view type) {
   return {};
 }
 
-// The index of the closing quote of the HCL string opening at `open`; an
-// interpolation's own quotes (`"${lookup(var.m, "k")}"`) stay inside.
-std::size_t string_end(std::string_view hcl, std::size_t open) {
-  for (std::size_t i = open + 1; i < hcl.size(); ++i) {
-    if (hcl[i] == '\\') {
-      ++i;
-    } else if (hcl[i] == '"' || hcl[i] == '\n') {
-      return i;
-    } else if (hcl[i] == '$' && i + 1 < hcl.size() && hcl[i + 1] == '{') {
-      int depth = 0;
-      for (++i; i < hcl.size(); ++i) {
-        if (hcl[i] == '{') ++depth;
-        else if (hcl[i] == '}' && --depth == 0) break;
-      }
-    }
-  }
-  return hcl.size();
-}
-
-// The index of the end of the comment starting at `i` ('#', "//" or "/*"),
-// or `i` itself when none starts there.
-std::size_t comment_end(std::string_view hcl, std::size_t i) {
-  if (hcl[i] == '#' || (hcl[i] == '/' && i + 1 < hcl.size() && hcl[i + 1] == '/')) {
-    const std::size_t end = hcl.find('\n', i);
-    return end == std::string_view::npos ? hcl.size() : end;
-  }
-  if (hcl[i] == '/' && i + 1 < hcl.size() && hcl[i + 1] == '*') {
-    const std::size_t end = hcl.find("*/", i + 2);
-    return end == std::string_view::npos ? hcl.size() : end + 1;
-  }
-  return i;
-}
-
-// The `{...}` block opening at the first '{' at or after `from`, strings and
-// comments skipped; nullopt when it never closes.
-std::optional<std::string_view> hcl_block(std::string_view hcl, std::size_t from) {
-  int depth = 0;
-  std::size_t start = std::string_view::npos;
-  for (std::size_t i = from; i < hcl.size(); ++i) {
-    const char c = hcl[i];
-    if (c == '"') {
-      i = string_end(hcl, i);
-    } else if (const std::size_t end = comment_end(hcl, i); end != i) {
-      i = end;
-    } else if (c == '{') {
-      if (depth++ == 0) start = i;
-    } else if (c == '}' && depth > 0 && --depth == 0) {
-      return hcl.substr(start, i - start + 1);
-    }
-  }
-  return std::nullopt;
-}
-
 // Offset in `block` (a `{...}` block) of the value of top-level attribute
 // `name` (`name = value`), or npos; nested blocks are skipped.
 std::size_t attribute(std::string_view block, std::string_view name) {
@@ -184,8 +132,8 @@ std::size_t attribute(std::string_view block, std::string_view name) {
     }
     line_start = false;
     if (c == '"') {
-      i = string_end(block, i);
-    } else if (const std::size_t end = comment_end(block, i); end != i) {
+      i = security::hcl_string_end(block, i);
+    } else if (const std::size_t end = security::hcl_comment_end(block, i); end != i) {
       // The newline ending a line comment starts the next line.
       i = end < block.size() && block[end] == '\n' ? end - 1 : end;
     } else if (c == '{' || c == '[' || c == '(') {
@@ -203,7 +151,7 @@ std::optional<std::string_view> nested_block(std::string_view block, std::string
   re2::StringPiece input(block.data(), block.size()), word;
   while (RE2::FindAndConsume(&input, kOpen, &word)) {
     if (std::string_view(word.data(), word.size()) != name) continue;
-    return hcl_block(block, static_cast<std::size_t>(word.data() - block.data()));
+    return security::hcl_block(block, static_cast<std::size_t>(word.data() - block.data()));
   }
   return std::nullopt;
 }
@@ -212,7 +160,7 @@ std::optional<std::string_view> nested_block(std::string_view block, std::string
 // or nullopt when the value is an expression (a variable, merge(), a for).
 std::optional<std::vector<std::string>> literal_keys(std::string_view value) {
   if (!value.starts_with('{')) return std::nullopt;
-  const auto map = hcl_block(value, 0);
+  const auto map = security::hcl_block(value, 0);
   if (!map) return std::nullopt;
   const std::string_view body = map->substr(1, map->size() - 2);
   if (text::contains(body, "${") || text::contains(body, " for ") || text::contains(body, "...")) return std::nullopt;
@@ -287,7 +235,7 @@ class ResourceTaggingCheck final : public engine::Check {
         const std::string_view cloud = cloud_of(std::string_view(type.data(), type.size()));
         if (cloud.empty()) continue;
         // The match ends with the block's '{'.
-        const auto block = hcl_block(content, static_cast<std::size_t>(input.data() - content.data()) - 1);
+        const auto block = security::hcl_block(content, static_cast<std::size_t>(input.data() - content.data()) - 1);
         ProviderTags& tags = providers[{std::string(text::dirname(file.path)), std::string(cloud)}];
         const bool first = !tags.declared;
         tags.declared = true;
@@ -329,7 +277,7 @@ class ResourceTaggingCheck final : public engine::Check {
         if (provider == providers.end() || !provider->second.keys) continue;  // a module, or unknown provider tags
         const std::size_t offset = static_cast<std::size_t>(type_piece.data() - content.data());
         // The match ends with the block's '{'.
-        const auto block = hcl_block(content, static_cast<std::size_t>(input.data() - content.data()) - 1);
+        const auto block = security::hcl_block(content, static_cast<std::size_t>(input.data() - content.data()) - 1);
         if (!block) continue;
         const std::string_view attribute_name = cloud == "google" ? "labels" : "tags";
         const std::size_t at = attribute(*block, attribute_name);

@@ -10,11 +10,9 @@
 
 namespace constable::checks::security {
 
-namespace {
-
 // The index of the closing quote of the string opening at `open`; an
 // interpolation's own quotes (`"${lookup(var.m, "k")}"`) stay inside.
-std::size_t string_end(std::string_view hcl, std::size_t open) {
+std::size_t hcl_string_end(std::string_view hcl, std::size_t open) {
   for (std::size_t i = open + 1; i < hcl.size(); ++i) {
     if (hcl[i] == '\\') {
       ++i;
@@ -32,7 +30,7 @@ std::size_t string_end(std::string_view hcl, std::size_t open) {
 }
 
 // The end of a comment starting at `i` ('#', "//", "/*"), or `i` when none does.
-std::size_t comment_end(std::string_view hcl, std::size_t i) {
+std::size_t hcl_comment_end(std::string_view hcl, std::size_t i) {
   if (hcl[i] == '#' || (hcl[i] == '/' && i + 1 < hcl.size() && hcl[i + 1] == '/')) {
     const std::size_t end = hcl.find('\n', i);
     return end == std::string_view::npos ? hcl.size() : end;
@@ -45,14 +43,14 @@ std::size_t comment_end(std::string_view hcl, std::size_t i) {
 }
 
 // The block opening at the first '{' at or after `from`; nullopt when it never closes.
-std::optional<std::string_view> block_at(std::string_view hcl, std::size_t from) {
+std::optional<std::string_view> hcl_block(std::string_view hcl, std::size_t from) {
   int depth = 0;
   std::size_t start = std::string_view::npos;
   for (std::size_t i = from; i < hcl.size(); ++i) {
     const char c = hcl[i];
     if (c == '"') {
-      i = string_end(hcl, i);
-    } else if (const std::size_t end = comment_end(hcl, i); end != i) {
+      i = hcl_string_end(hcl, i);
+    } else if (const std::size_t end = hcl_comment_end(hcl, i); end != i) {
       i = end;
     } else if (c == '{') {
       if (depth++ == 0) start = i;
@@ -62,6 +60,8 @@ std::optional<std::string_view> block_at(std::string_view hcl, std::size_t from)
   }
   return std::nullopt;
 }
+
+namespace {
 
 // Calls visit(offset) for the start of each line at depth 1 of `block`.
 template <class Visit>
@@ -78,8 +78,8 @@ void top_level_lines(std::string_view block, Visit visit) {
     if (depth == 1 && line_start && visit(i)) return;
     line_start = false;
     if (c == '"') {
-      i = string_end(block, i);
-    } else if (const std::size_t end = comment_end(block, i); end != i) {
+      i = hcl_string_end(block, i);
+    } else if (const std::size_t end = hcl_comment_end(block, i); end != i) {
       i = end < block.size() && block[end] == '\n' ? end - 1 : end;
     } else if (c == '{' || c == '[' || c == '(') {
       ++depth;
@@ -96,8 +96,8 @@ std::vector<std::pair<std::size_t, std::size_t>> block_comments(std::string_view
   if (hcl.find("/*") == std::string_view::npos) return out;
   for (std::size_t i = 0; i < hcl.size(); ++i) {
     if (hcl[i] == '"') {
-      i = string_end(hcl, i);
-    } else if (const std::size_t end = comment_end(hcl, i); end != i) {
+      i = hcl_string_end(hcl, i);
+    } else if (const std::size_t end = hcl_comment_end(hcl, i); end != i) {
       if (hcl[i] == '/' && hcl[i + 1] == '*') out.emplace_back(i, std::min(end + 1, hcl.size()));
       i = end;
     }
@@ -123,7 +123,7 @@ std::vector<TerraformBlock> terraform_resources(std::string_view hcl, const std:
     if (std::find(types.begin(), types.end(), t) == types.end()) continue;
     if (commented_out(static_cast<std::size_t>(type.data() - hcl.data()))) continue;
     const std::size_t brace = static_cast<std::size_t>(input.data() - hcl.data()) - 1;
-    const auto body = block_at(hcl, brace);
+    const auto body = hcl_block(hcl, brace);
     if (!body) continue;
     const std::size_t type_at = static_cast<std::size_t>(type.data() - hcl.data());
     out.push_back({t, std::string_view(name.data(), name.size()), *body, hcl.rfind("resource", type_at)});
@@ -146,8 +146,8 @@ std::optional<Attribute> terraform_attribute(std::string_view block, std::string
     // A trailing comment, outside strings.
     for (std::size_t k = 0; k < value.size(); ++k) {
       if (value[k] == '"') {
-        k = string_end(value, k);
-      } else if (comment_end(value, k) != k) {
+        k = hcl_string_end(value, k);
+      } else if (hcl_comment_end(value, k) != k) {
         value = value.substr(0, k);
         break;
       }
@@ -173,7 +173,7 @@ std::vector<std::pair<std::string_view, std::size_t>> terraform_nested(std::stri
     if (j < block.size() && word_char(block[j])) return false;
     while (j < block.size() && (block[j] == ' ' || block[j] == '\t')) ++j;
     if (j < block.size() && block[j] == '{')
-      if (const auto nested = block_at(block, j)) out.emplace_back(*nested, i);
+      if (const auto nested = hcl_block(block, j)) out.emplace_back(*nested, i);
     return false;
   });
   return out;

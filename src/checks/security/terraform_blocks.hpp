@@ -15,6 +15,16 @@
 
 namespace constable::checks::security {
 
+// HCL's lexical pieces, for readers of other Terraform facts (the cost
+// checks' tags): the index of the closing quote of the string opening at
+// `open` (an interpolation's own quotes stay inside); the index of the end of
+// the comment starting at `i` ('#', "//", "/*"), or `i` when none does; the
+// `{ ... }` block opening at the first '{' at or after `from`, strings and
+// comments skipped, nullopt when it never closes.
+std::size_t hcl_string_end(std::string_view hcl, std::size_t open);
+std::size_t hcl_comment_end(std::string_view hcl, std::size_t i);
+std::optional<std::string_view> hcl_block(std::string_view hcl, std::size_t from);
+
 struct TerraformBlock {
   std::string_view type;  // "aws_cloudtrail"
   std::string_view name;  // "main"
