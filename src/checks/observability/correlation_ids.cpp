@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "checks/observability/observability_checks.hpp"
+#include "checks/observability/services.hpp"
 #include "core/text.hpp"
 #include "workspace/provenance.hpp"
 #include "workspace/workspace.hpp"
@@ -61,11 +62,6 @@ struct Service {
   bool dockerfile = false;
   bool evidence = false;
 };
-
-std::string_view directory_of(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
-}
 
 bool is_manifest(std::string_view name) {
   return name == "package.json" || name == "pyproject.toml" || name == "pipfile" || name == "go.mod" ||
@@ -120,7 +116,7 @@ class CorrelationIdsCheck final : public engine::Check {
       if (!is_manifest(name)) continue;
       const std::string* content = repository.text(file);
       if (content == nullptr) continue;
-      Service& service = services[std::string(directory_of(file.path))];
+      Service& service = services[std::string(text::dirname(file.path))];
       if (RE2::PartialMatch(*content, kWeb)) service.web = true;
       if (!service.logger.empty()) continue;
       int number = 0;
@@ -141,17 +137,11 @@ class CorrelationIdsCheck final : public engine::Check {
     bool any = false;
     for (const auto& [dir, service] : services) any = any || !service.logger.empty();
     if (!any) return;
-    const auto service_of = [&](std::string_view path) -> Service* {
-      for (std::string_view dir = directory_of(path);; dir = directory_of(dir)) {
-        if (auto it = services.find(dir); it != services.end()) return &it->second;
-        if (dir.empty()) return nullptr;
-      }
-    };
     for (const workspace::File& file : files) {
       const std::string name = text::to_lower(text::basename(file.path));
-      const bool dockerfile = name == "dockerfile" || name.starts_with("dockerfile.") || name.ends_with(".dockerfile");
+      const bool dockerfile = is_dockerfile_name(name);
       if (!dockerfile && !may_hold_evidence(name) && !name.starts_with(".env") && !is_manifest(name)) continue;
-      Service* service = service_of(file.path);
+      Service* service = enclosing_service(services, file.path);
       if (service == nullptr || service->logger.empty() || service->evidence) continue;
       if (dockerfile) {
         service->dockerfile = true;

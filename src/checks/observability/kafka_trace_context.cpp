@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "checks/observability/observability_checks.hpp"
+#include "checks/observability/services.hpp"
 #include "core/text.hpp"
 #include "workspace/provenance.hpp"
 #include "workspace/workspace.hpp"
@@ -60,11 +61,6 @@ struct Service {
   std::string producer_call;
 };
 
-std::string_view directory_of(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
-}
-
 bool is_manifest(std::string_view name) {
   return name == "go.mod" || name == "package.json" || name == "pyproject.toml" || name == "pipfile" ||
          (name.starts_with("requirements") && name.ends_with(".txt"));
@@ -100,27 +96,21 @@ class KafkaTraceContextCheck final : public engine::Check {
       if (!is_manifest(name)) continue;
       const std::string* content = repository.text(file);
       if (content == nullptr) continue;
-      Service& service = services[std::string(directory_of(file.path))];
+      Service& service = services[std::string(text::dirname(file.path))];
       if (service.manifest.empty()) service.manifest = file.path;
       if (content->find("opentelemetry") != std::string::npos) service.opentelemetry = true;
       if (RE2::PartialMatch(*content, kInstrumentation)) service.instrumented = true;
     }
     if (services.empty()) return;
-    const auto service_of = [&](std::string_view path) -> Service* {
-      for (std::string_view dir = directory_of(path);; dir = directory_of(dir)) {
-        if (auto it = services.find(dir); it != services.end()) return &it->second;
-        if (dir.empty()) return nullptr;
-      }
-    };
     for (const workspace::File& file : files) {
       const std::string name = text::to_lower(text::basename(file.path));
       const Language language = language_of(name);
-      const bool dockerfile = name == "dockerfile" || name.starts_with("dockerfile.") || name.ends_with(".dockerfile");
+      const bool dockerfile = is_dockerfile_name(name);
       if (language == Language::other && !dockerfile) continue;
       if (language != Language::other &&
           (workspace::is_test_source(file.path) || workspace::is_test_artifact(file.path)))
         continue;
-      Service* service = service_of(file.path);
+      Service* service = enclosing_service(services, file.path);
       if (service == nullptr || !service->opentelemetry) continue;
       const std::string* content = repository.text(file);
       if (content == nullptr) continue;
