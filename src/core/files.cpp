@@ -63,8 +63,12 @@ std::unexpected<Failure> from_errno(int error, std::string path) {
 
 // Reads `fd` to the end, failing once more than `max_size` bytes came.
 // Reads straight into the string, sized for `expected` bytes and one more
-// (to see the end without growing it), rather than through a buffer.
-Outcome<std::string> read_all(int fd, std::uintmax_t max_size, const std::string& path, std::uintmax_t expected) {
+// (to see the end without growing it), rather than through a buffer. A
+// regular file (`sized`) is read as long as fstat said it was: the content
+// as of that moment, without a last read to see the end (a system call per
+// file is dear on a virtual machine).
+Outcome<std::string> read_all(int fd, std::uintmax_t max_size, const std::string& path, std::uintmax_t expected,
+                              bool sized = false) {
   std::string out;
   std::size_t filled = 0;
   int error = 0;
@@ -85,6 +89,10 @@ Outcome<std::string> read_all(int fd, std::uintmax_t max_size, const std::string
           break;
         }
         filled += static_cast<std::size_t>(n);
+        if (sized && expected > 0 && filled == expected) {
+          at_end = true;
+          break;
+        }
       }
       return filled;
     });
@@ -224,6 +232,36 @@ int open_beneath(int root, const char* relative, std::uint64_t flags) {
   return static_cast<int>(fd);
 }
 
+// Why a confined open failed, or nothing when the general path must decide.
+std::optional<Outcome<std::string>> beneath_failure(int error, const fs::path& file, const std::string& display) {
+  if (error == ENOSYS || error == EPERM || error == EINVAL || error == E2BIG || error == EXDEV) return std::nullopt;
+  if (error == ELOOP) return failure(Problem::loop, "symlink loop: not read", display);
+  if (error == ENOENT || error == ENOTDIR) {
+    struct stat link {};
+    const bool dangling = ::lstat(file.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
+    return failure(Problem::missing, dangling ? "broken symlink" : "no such file", display);
+  }
+  return from_errno(error, display);
+}
+
+// Opens a file seen as regular beneath the root, and reads it if it still is.
+std::optional<Outcome<std::string>> open_and_read_beneath(int root, const char* relative, std::uint64_t nofollow,
+                                                          const fs::path& file, const ReadOptions& options,
+                                                          const std::string& display) {
+  Descriptor descriptor{open_beneath(root, relative, O_RDONLY | O_NONBLOCK | O_CLOEXEC | nofollow)};
+  if (descriptor.fd < 0) {
+    if (errno == ELOOP && nofollow != 0)  // a symlink swapped in where a regular file was seen
+      return failure(Problem::not_regular, "a symlink here is not followed: not read", display);
+    return beneath_failure(errno, file, display);
+  }
+  struct stat st {};
+  if (::fstat(descriptor.fd, &st) != 0) return from_errno(errno, display);
+  if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode, display);
+  const auto size = static_cast<std::uintmax_t>(st.st_size);
+  if (size > options.max_size) return failure(Problem::too_large, too_large_message(size, options.max_size), display, size);
+  return read_all(descriptor.fd, options.max_size, display, size, true);
+}
+
 // A confined read in two system calls instead of one per path component:
 // the kernel resolves `file` beneath the root's descriptor and refuses any
 // way out of it (openat2 with RESOLVE_BENEATH), so nothing is resolved in
@@ -241,19 +279,10 @@ std::optional<Outcome<std::string>> read_beneath(const fs::path& file, const Rea
   if (root < 0) return std::nullopt;
   const char* relative = path.c_str() + cut;
   const std::uint64_t nofollow = options.follow_symlinks ? 0 : O_NOFOLLOW;
+  if (options.seen_regular) return open_and_read_beneath(root, relative, nofollow, file, options, display);
   // Look before opening: opening some devices has effects of its own.
   Descriptor looked{open_beneath(root, relative, O_PATH | O_CLOEXEC | nofollow)};
-  if (looked.fd < 0) {
-    const int error = errno;
-    if (error == ENOSYS || error == EPERM || error == EINVAL || error == E2BIG || error == EXDEV) return std::nullopt;
-    if (error == ELOOP) return failure(Problem::loop, "symlink loop: not read", display);
-    if (error == ENOENT || error == ENOTDIR) {
-      struct stat link {};
-      const bool dangling = ::lstat(file.c_str(), &link) == 0 && S_ISLNK(link.st_mode);
-      return failure(Problem::missing, dangling ? "broken symlink" : "no such file", display);
-    }
-    return from_errno(error, display);
-  }
+  if (looked.fd < 0) return beneath_failure(errno, file, display);
   struct stat before {};
   if (::fstat(looked.fd, &before) != 0) return from_errno(errno, display);
   if (S_ISLNK(before.st_mode)) return failure(Problem::not_regular, "a symlink here is not followed: not read", display);
@@ -269,7 +298,7 @@ std::optional<Outcome<std::string>> read_beneath(const fs::path& file, const Rea
   if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode, display);
   if (st.st_dev != before.st_dev || st.st_ino != before.st_ino)
     return failure(Problem::unreadable, "replaced while it was read: not read", display);
-  return read_all(descriptor.fd, options.max_size, display, static_cast<std::uintmax_t>(st.st_size));
+  return read_all(descriptor.fd, options.max_size, display, static_cast<std::uintmax_t>(st.st_size), true);
 }
 
 Outcome<std::string> read_unobserved(const fs::path& file, const ReadOptions& options) {
@@ -284,18 +313,25 @@ Outcome<std::string> read_unobserved(const fs::path& file, const ReadOptions& op
     flags |= O_NOFOLLOW;  // resolved already: a symlink here now was swapped in since
   }
   // Look before opening: opening some devices has effects of its own.
-  struct stat before {};
-  const int looked = (flags & O_NOFOLLOW) != 0 ? ::lstat(target.c_str(), &before) : ::stat(target.c_str(), &before);
-  if (looked != 0) return from_errno(errno, display);
-  if (S_ISLNK(before.st_mode))
-    return failure(Problem::not_regular, "a symlink here is not followed: not read", display);
-  if (!S_ISREG(before.st_mode)) return not_regular(before.st_mode, display);
-  const auto declared = static_cast<std::uintmax_t>(before.st_size);
-  if (declared > options.max_size)
-    return failure(Problem::too_large, too_large_message(declared, options.max_size), display, declared);
+  if (!options.seen_regular) {
+    struct stat before {};
+    const int looked = (flags & O_NOFOLLOW) != 0 ? ::lstat(target.c_str(), &before) : ::stat(target.c_str(), &before);
+    if (looked != 0) return from_errno(errno, display);
+    if (S_ISLNK(before.st_mode))
+      return failure(Problem::not_regular, "a symlink here is not followed: not read", display);
+    if (!S_ISREG(before.st_mode)) return not_regular(before.st_mode, display);
+    const auto declared = static_cast<std::uintmax_t>(before.st_size);
+    if (declared > options.max_size)
+      return failure(Problem::too_large, too_large_message(declared, options.max_size), display, declared);
+  }
 
   Descriptor descriptor{::open(target.c_str(), flags)};
-  if (descriptor.fd < 0) return from_errno(errno, display);
+  if (descriptor.fd < 0) {
+    // A symlink swapped in where a regular file was seen (O_NOFOLLOW).
+    if (errno == ELOOP && (flags & O_NOFOLLOW) != 0)
+      return failure(Problem::not_regular, "a symlink here is not followed: not read", display);
+    return from_errno(errno, display);
+  }
   struct stat st {};
   if (::fstat(descriptor.fd, &st) != 0) return from_errno(errno, display);
   if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode, display);
@@ -303,7 +339,7 @@ Outcome<std::string> read_unobserved(const fs::path& file, const ReadOptions& op
   if (size > options.max_size)
     return failure(Problem::too_large, too_large_message(size, options.max_size), display, size);
   // The file may grow while it is read (or claim size 0, as /proc files do): the limit holds regardless.
-  return read_all(descriptor.fd, options.max_size, display, size);
+  return read_all(descriptor.fd, options.max_size, display, size, true);
 }
 
 thread_local ReadObserver* this_thread_observer = nullptr;

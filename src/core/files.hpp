@@ -57,6 +57,12 @@ struct ReadOptions {
   // False: a symlink at `file` itself is refused (the workspace's files were
   // found as regular files; a symlink there now was swapped in since).
   bool follow_symlinks = true;
+  // The caller has just seen a regular file here (discovery's stat, a
+  // directory entry): it is opened without a look first, one path walk
+  // instead of two. Whatever is there now is still refused unless it is a
+  // regular file; only a device swapped in since would be opened (without
+  // blocking) before being refused, and making one takes root.
+  bool seen_regular = false;
   // How the file is named in errors; its path when empty.
   std::string display{};
 };

@@ -37,6 +37,25 @@ TEST(CoreText, IcontainsIgnoresCaseWherePrefixesRepeat) {
   EXPECT_FALSE(icontains("abc", "bcd"));       // a candidate too close to the end
 }
 
+// icontains anchors its search on the needle's rarest byte, wherever it is:
+// every needle cut from a text, in every case, against a plain reference.
+TEST(CoreText, IcontainsAgreesWithAFoldedFindWhereverItsRarestByteIs) {
+  const std::string haystack = "Trace sampling: ParentBased(TraceIdRatioBased) x-q_z\nsamplER 1.0 qz";
+  const std::string folded = text::to_lower(haystack);
+  for (std::size_t start = 0; start < haystack.size(); ++start)
+    for (std::size_t length = 1; length <= 9 && start + length <= haystack.size(); ++length)
+      for (const std::string& needle :
+           {haystack.substr(start, length), to_upper(haystack.substr(start, length)),
+            to_lower(haystack.substr(start, length))}) {
+        EXPECT_TRUE(icontains(haystack, needle)) << needle;
+        const std::string absent = needle + "#";
+        EXPECT_EQ(icontains(haystack, absent), folded.find(to_lower(absent)) != std::string::npos) << absent;
+      }
+  EXPECT_TRUE(icontains("zq", "ZQ"));        // the rarest byte first and last
+  EXPECT_FALSE(icontains("q", "xq"));        // a rare byte before any room for the needle
+  EXPECT_FALSE(icontains("sampxq", "ampq"));
+}
+
 TEST(CoreText, ContainsAgreesWithFind) {
   using namespace std::literals;
   const std::string_view text = "asyncap asyncapi: 3.0.0\nspecversion\0binary after a NUL"sv;
