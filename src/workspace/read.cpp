@@ -13,6 +13,7 @@ Result<std::string> read_content(const File& file) {
   options.max_size = std::max(file.size, files::kDefaultMaxSize);
   options.display = file.path;
   options.follow_symlinks = false;
+  options.seen_regular = file.stat.has_value();  // discovery took it for a regular file
   auto content = files::read(file.absolute, options);
   if (!content) return std::unexpected(std::move(content.error().error));
   return std::move(*content);

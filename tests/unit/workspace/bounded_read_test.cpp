@@ -244,6 +244,61 @@ TEST(WorkspaceReadContent, RefusesASymlinkSwappedIn) {
   EXPECT_FALSE(read_content(file));
 }
 
+// Discovery's stat data says a regular file was there: it is opened without
+// a look first, and whatever was swapped in since is still refused.
+TEST(WorkspaceReadContent, AFileDiscoverySawIsOpenedWithoutALookAndStillRefusedWhenSwapped) {
+  testing::TempDir dir;
+  testing::TempDir outside;
+  const auto path = dir.write("values.yaml", "a: 1\n");
+  File file{"values.yaml", path, 5, FileKind::yaml};
+  file.stat = files::StatSignature{.size = 5};
+  auto content = read_content(file);
+  ASSERT_TRUE(content) << content.error().message;
+  EXPECT_EQ(*content, "a: 1\n");
+
+  // Grown since discovery: read whole, as it is when opened.
+  dir.write("values.yaml", "a: 1\nb: 2\n");
+  content = read_content(file);
+  ASSERT_TRUE(content) << content.error().message;
+  EXPECT_EQ(*content, "a: 1\nb: 2\n");
+
+  std::filesystem::remove(path);
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  content = read_content(file);  // would block here if the FIFO were opened for reading without O_NONBLOCK
+  ASSERT_FALSE(content);
+  EXPECT_NE(content.error().message.find("FIFO"), std::string::npos) << content.error().message;
+
+  std::filesystem::remove(path);
+  std::filesystem::create_symlink(outside.write("secret", "s3cr3t\n"), path);
+  content = read_content(file);
+  ASSERT_FALSE(content);
+  EXPECT_NE(content.error().message.find("symlink"), std::string::npos) << content.error().message;
+}
+
+// The same for a confined read of a file a directory listing showed (a
+// chart's files): a FIFO or a symlink out of the root swapped in is refused.
+TEST(WorkspaceReadContent, AConfinedFileSeenInAListingIsStillRefusedWhenSwapped) {
+  testing::TempDir root;
+  testing::TempDir outside;
+  const auto path = root.write("chart/values.yaml", "replicas: 1\n");
+  const files::ReadOptions options{.confine_to = root.path(), .seen_regular = true};
+  auto content = files::read(path, options);
+  ASSERT_TRUE(content) << content.error().error.message;
+  EXPECT_EQ(*content, "replicas: 1\n");
+
+  std::filesystem::remove(path);
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  content = files::read(path, options);
+  ASSERT_FALSE(content);
+  EXPECT_EQ(content.error().problem, files::Problem::not_regular) << content.error().error.message;
+
+  std::filesystem::remove(path);
+  std::filesystem::create_symlink(outside.write("secret", "s3cr3t\n"), path);
+  content = files::read(path, options);
+  ASSERT_FALSE(content);
+  EXPECT_EQ(content.error().problem, files::Problem::outside) << content.error().error.message;
+}
+
 TEST(WorkspaceReadContent, InMemoryContentIsReturnedAsIs) {
   File file{"<stdin>", {}, 3, FileKind::yaml, std::string("a: 1")};
   auto content = read_content(file);
