@@ -16,8 +16,11 @@ namespace {
 
 // A chart's files are read as the repository's own files are: regular files
 // inside the repository (a symlink out of it is not followed), bounded in size.
-files::Outcome<std::string> read_text(const fs::path& p, const fs::path& root, std::string display) {
-  return files::read(p, {.max_size = files::kDefaultMaxSize, .confine_to = root, .display = std::move(display)});
+// `listed`: the chart's directory listing showed a regular file there.
+files::Outcome<std::string> read_text(const fs::path& p, const fs::path& root, std::string display,
+                                      bool listed = false) {
+  return files::read(
+      p, {.max_size = files::kDefaultMaxSize, .confine_to = root, .seen_regular = listed, .display = std::move(display)});
 }
 
 std::vector<std::string> string_list(const yaml::Node* n) {
@@ -148,7 +151,7 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const 
     if (!it->is_regular_file()) continue;
     const auto first = rel.begin()->string();
     if (first == ".git") continue;
-    auto text = read_text(it->path(), confine_to, chart.display_prefix + rel_s);
+    auto text = read_text(it->path(), confine_to, chart.display_prefix + rel_s, true);
     if (!text) {
       chart.problems.push_back(
           Problem{Problem::Kind::chart, text.error().error.message, text.error().error.path, 0, 0});
