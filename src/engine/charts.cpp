@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "core/files.hpp"
+#include "core/once.hpp"
 #include "core/text.hpp"
 #include "engine/parallel.hpp"
 #include "helm/chart.hpp"
@@ -268,7 +269,7 @@ void add_left_out_notes(RenderedCharts& out, const std::string& chart_dir,
 struct ChartWork {
   std::string dir;
   std::vector<std::string> environments;  // values-<env>.yaml files rendered after the defaults
-  std::once_flag loaded;
+  Once loaded;
   std::optional<helm::Chart> chart;         // while its renders run; none if it failed to load or is a library
   std::vector<ChartProblem> load_problems;  // the load's failure, or its non-fatal problems
   std::atomic<std::size_t> renders_left{0};
@@ -304,7 +305,7 @@ RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::
   parallel_for_deep(tasks.size(), jobs, [&](std::size_t i) {
     ChartWork& work = *charts[tasks[i].chart];
     std::optional<files::ObserveReads> observing;  // the chart's reads, on whichever worker makes them
-    std::call_once(work.loaded, [&] {
+    work.loaded.call([&] {
       if (progress != nullptr) progress->item_started(Phase::charts, work.dir);
       if (cache != nullptr) {
         work.key = chart_key(workspace, work.dir);

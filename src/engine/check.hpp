@@ -15,6 +15,7 @@
 
 #include "constitution/model.hpp"
 #include "core/error.hpp"
+#include "core/once.hpp"
 #include "core/types.hpp"
 #include "engine/config.hpp"
 #include "workspace/workspace.hpp"
@@ -82,15 +83,16 @@ class DerivedValues {
     Slot* slot = nullptr;
     {
       const std::lock_guard lock(mutex_);
-      slot = &slots_.try_emplace(std::string(key)).first->second;
+      const auto found = slots_.find(key);
+      slot = found != slots_.end() ? &found->second : &slots_.try_emplace(std::string(key)).first->second;
     }
-    std::call_once(slot->made, [&] { slot->value = make(); });
+    slot->made.call([&] { slot->value = make(); });
     return slot->value;
   }
 
  private:
   struct Slot {
-    std::once_flag made;
+    Once made;
     std::shared_ptr<const void> value;
   };
   mutable std::mutex mutex_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <cerrno>
 #include <cstring>
 #include <iterator>
@@ -20,6 +21,7 @@
 #include "code/model.hpp"
 #include "core/digest.hpp"
 #include "core/files.hpp"
+#include "core/once.hpp"
 #include "core/text.hpp"
 #include "engine/attestation.hpp"
 #include "engine/charts.hpp"
@@ -185,7 +187,7 @@ struct FileOutcome {
 // documents. The file phase takes both over instead of reading again.
 // Repository checks run in parallel: each file is read, and parsed, once.
 struct SharedFile {
-  std::once_flag read, parsed, modelled;
+  Once read, parsed, modelled;
   std::optional<std::string> text;  // BOM stripped; nullopt when unreadable
   std::optional<yaml::Stream> stream;
   std::optional<code::Module> module;
@@ -1212,13 +1214,13 @@ class Runner {
     const yaml::Stream* yaml(const workspace::File& file) const override {
       SharedFile& shared = runner_.shared(file);
       if (!shared.text) return nullptr;
-      std::call_once(shared.parsed, [&] { shared.stream = yaml::parse(*shared.text); });
+      shared.parsed.call([&] { shared.stream = yaml::parse(*shared.text); });
       return &*shared.stream;
     }
     const code::Module* code(const workspace::File& file) const override {
       SharedFile& shared = runner_.shared(file);
       if (!shared.text) return nullptr;
-      std::call_once(shared.modelled, [&] { shared.module = code::build_module_for(file.path, *shared.text); });
+      shared.modelled.call([&] { shared.module = code::build_module_for(file.path, *shared.text); });
       return shared.module ? &*shared.module : nullptr;
     }
     void prefetch_code(const std::vector<const workspace::File*>& files) const override {
@@ -1234,12 +1236,19 @@ class Runner {
 
   // Only repository checks (before the file phase) add entries.
   SharedFile& shared(const workspace::File& file) const {
-    SharedFile* entry = nullptr;
-    {
+    const std::vector<workspace::File>& files = workspace_.files;
+    const std::less<const workspace::File*> before;
+    std::atomic<SharedFile*>* slot =
+        !before(&file, files.data()) && before(&file, files.data() + files.size())
+            ? &shared_slots_[static_cast<std::size_t>(&file - files.data())]
+            : nullptr;  // a file of the checks' own making
+    SharedFile* entry = slot != nullptr ? slot->load(std::memory_order_acquire) : nullptr;
+    if (entry == nullptr) {
       const std::lock_guard lock(shared_files_mutex_);
       entry = &shared_files_.try_emplace(file.path).first->second;
+      if (slot != nullptr) slot->store(entry, std::memory_order_release);
     }
-    std::call_once(entry->read, [&] {
+    entry->read.call([&] {
       if (auto content = workspace::read_content(file)) {
         content->erase(0, content->size() - text::strip_bom(*content).size());
         entry->text = std::move(*content);
@@ -1251,6 +1260,7 @@ class Runner {
   // Texts the repository checks read that the file phase will not take over
   // are let go before it starts, so memory holds only what is still needed.
   void release_shared_files_except(const std::vector<const workspace::File*>& work) const {
+    for (std::size_t i = 0; i < workspace_.files.size(); ++i) shared_slots_[i].store(nullptr, std::memory_order_relaxed);
     auto next = work.begin();  // both are sorted by path
     for (auto it = shared_files_.begin(); it != shared_files_.end();) {
       while (next != work.end() && (*next)->path < it->first) ++next;
@@ -1493,6 +1503,10 @@ class Runner {
   std::vector<const Binding*> manifests_;
   mutable std::map<std::string, SharedFile, std::less<>> shared_files_;  // nodes stay put: entries are referenced
   mutable std::mutex shared_files_mutex_;
+  // shared_files_' entry of each workspace file once made, by its index in
+  // workspace_.files: looked up without the lock, thousands of times a check.
+  std::unique_ptr<std::atomic<SharedFile*>[]> shared_slots_ =
+      std::make_unique<std::atomic<SharedFile*>[]>(workspace_.files.size());
   std::vector<std::string> active_ids_;
   std::set<std::string, std::less<>> one_per_file_ids_;  // checks whose findings in a file are one
   std::vector<std::string> known_ids_;
