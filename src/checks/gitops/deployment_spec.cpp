@@ -145,8 +145,13 @@ struct SignPatterns {
   }
 };
 
-std::bitset<kSigns> signs_in(std::string_view text) {
+const SignPatterns& sign_patterns() {
   static const SignPatterns patterns;
+  return patterns;
+}
+
+std::bitset<kSigns> signs_in(std::string_view text) {
+  const SignPatterns& patterns = sign_patterns();
   std::bitset<kSigns> out;
   std::vector<int> matched;
   RE2::Set::ErrorInfo error{};
@@ -157,6 +162,15 @@ std::bitset<kSigns> signs_in(std::string_view text) {
   for (std::size_t i = 0; i < kSigns; ++i)
     if (RE2::PartialMatch(text, *patterns.one_by_one[i])) out.set(i);
   return out;
+}
+
+// An Argo CD or Flux object (both of its gitops signs), asked of every file
+// before the full pass: most repositories have none, and a literal finds that.
+bool declares_gitops_object(std::string_view text) {
+  if (!text::contains(text, "argoproj.io") && !text::contains(text, "toolkit.fluxcd.io")) return false;
+  const SignPatterns& patterns = sign_patterns();
+  return RE2::PartialMatch(text, *patterns.one_by_one[kGitopsApi]) &&
+         RE2::PartialMatch(text, *patterns.one_by_one[kGitopsKind]);
 }
 
 void scan_text(std::string_view text, Evidence& e) {
@@ -235,16 +249,23 @@ class DeploymentSpecCheck final : public engine::Check {
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     Evidence e;
+    const auto deployment_files = [&](auto&& each) {
+      for (const auto& file : repo.workspace().files)
+        if (file.kind == FileKind::yaml || file.kind == FileKind::helm_template)
+          if (const std::string* text = repo.text(file)) each(file, *text);
+    };
+    // First what decides whether the repository is asked at all (the full
+    // pass over every text, below, is the check's cost).
     for (const auto& file : repo.workspace().files) {
       if (file.kind != FileKind::yaml && file.kind != FileKind::helm_template) continue;
       environment_of(file.path, e);
       const std::string_view base = text::basename(file.path);
       if (base == "skaffold.yaml" || base == "skaffold.yml") e.skaffold = true;
-      const std::string* text = repo.text(file);
-      if (text == nullptr) continue;
-      scan_text(*text, e);
-      if (e.anchor.empty() && declares_workload(repo, file, *text)) e.anchor = anchor_for(file);
     }
+    deployment_files([&](const workspace::File& file, const std::string& text) {
+      e.gitops = e.gitops || declares_gitops_object(text);
+      if (e.anchor.empty() && declares_workload(repo, file, text)) e.anchor = anchor_for(file);
+    });
     if (e.anchor.empty()) return;  // no workload: nothing is deployed that needs these
     const ci::Pipeline& pipeline = ci::load_pipeline(repo);
     // A repository that publishes charts or install manifests for others to
@@ -255,6 +276,7 @@ class DeploymentSpecCheck final : public engine::Check {
     const bool deploys_itself =
         e.gitops || e.skaffold || e.overlays || deploys_from_ci(pipeline);
     if (!deploys_itself) return;
+    deployment_files([&](const workspace::File&, const std::string& text) { scan_text(text, e); });
     if (!e.rollback) e.rollback = helm_atomic_in_ci(pipeline);
     for (const auto& [item, clause] : items_) {
       std::string missing;

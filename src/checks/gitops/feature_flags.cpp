@@ -74,24 +74,28 @@ class FeatureFlagsCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
+    // The shallowest readable dependency file; without one, nothing declares
+    // code dependencies: no application this repository builds, and its
+    // manifests need not be read.
     const workspace::File* anchor = nullptr;
     std::size_t anchor_depth = 0;
     for (const auto& file : repo.workspace().files) {
-      const bool dependencies = dependency_file(file.path) && !tooling(file.path);
-      const bool yaml = file.kind == FileKind::yaml || file.kind == FileKind::helm_template;
-      if (!dependencies && !yaml) continue;
+      if (!dependency_file(file.path) || tooling(file.path)) continue;
       const std::string* text = repo.text(file);
       if (text == nullptr) continue;
-      if (dependencies ? names_flag_library(*text) : names_flag_service(*text)) return;
-      if (!dependencies) continue;
+      if (names_flag_library(*text)) return;
       const std::size_t depth = static_cast<std::size_t>(std::count(file.path.begin(), file.path.end(), '/'));
       if (anchor == nullptr || depth < anchor_depth) {
         anchor = &file;
         anchor_depth = depth;
       }
     }
-    // Nothing declares code dependencies: no application this repository builds.
     if (anchor == nullptr) return;
+    for (const auto& file : repo.workspace().files) {
+      if (file.kind != FileKind::yaml && file.kind != FileKind::helm_template) continue;
+      const std::string* text = repo.text(file);
+      if (text != nullptr && names_flag_service(*text)) return;
+    }
     out.report_at(anchor->path, 0,
                   "no feature flag library or service is declared (no OpenFeature, LaunchDarkly, Unleash, "
                   "Flagsmith, GrowthBook, ConfigCat, Flipt, Split, flagd or similar in the dependency files or "

@@ -95,7 +95,7 @@ std::optional<std::string> version_file_version(std::string_view content) {
   return std::nullopt;
 }
 
-std::optional<AppVersion> version_in(const workspace::Workspace& workspace, const std::string& dir) {
+std::optional<AppVersion> version_in(const engine::RepositoryContext& repo, const std::string& dir) {
   struct Source {
     std::string_view name;
     std::optional<std::string> (*read)(std::string_view);
@@ -106,9 +106,9 @@ std::optional<AppVersion> version_in(const workspace::Workspace& workspace, cons
       {"VERSION", &version_file_version},
   };
   for (const Source& source : kSources) {
-    const workspace::File* file = find_file(workspace, dir + std::string(source.name));
+    const workspace::File* file = find_file(repo.workspace(), dir + std::string(source.name));
     if (file == nullptr) continue;
-    const auto content = read_text(*file);
+    const std::string* content = read_text(repo, *file);
     if (!content) continue;
     if (auto version = source.read(*content)) return AppVersion{std::move(*version), file->path};
   }
@@ -147,7 +147,7 @@ std::optional<AppVersion> application_version(const engine::RepositoryContext& r
                                               LatestTag& latest) {
   std::string dir = chart.dir;
   while (true) {
-    if (auto found = version_in(repo.workspace(), dir)) return found;
+    if (auto found = version_in(repo, dir)) return found;
     if (dir.empty()) break;
     dir.pop_back();  // the trailing '/'
     const auto slash = dir.rfind('/');

@@ -44,7 +44,7 @@ class ChartNotesCheck final : public engine::Check {
       std::string problem;
       if (notes == nullptr) {
         problem = fmt::format("chart '{}' has no {} with post-installation guidance", chart.name(), notes_path);
-      } else if (const auto content = read_text(*notes); content && text::trim(*content).empty()) {
+      } else if (const auto content = read_text(repo, *notes); content && text::trim(*content).empty()) {
         problem = fmt::format("chart '{}' has an empty {}", chart.name(), notes_path);
       }
       if (problem.empty()) continue;

@@ -50,7 +50,7 @@ class ChartTestsCheck final : public engine::Check {
       if (metadata && metadata->is_library()) continue;
       bool found = false;
       for (const auto& file : files_under(repo.workspace(), chart.dir + "templates/")) {
-        const auto content = read_text(file);
+        const std::string* content = read_text(repo, file);
         found = content && declares_test_hook(*content);
         if (found) break;
       }

@@ -42,14 +42,9 @@ std::span<const workspace::File> files_under(const workspace::Workspace& workspa
   return {first, last};
 }
 
-std::optional<std::string> read_text(const workspace::File& file) {
-  auto read = workspace::read_content(file);
-  if (!read) return std::nullopt;
-  std::string content = std::move(*read);
-  if (text::looks_binary(content)) return std::nullopt;
-  const std::string_view stripped = text::strip_bom(content);
-  if (stripped.size() != content.size()) content.erase(0, content.size() - stripped.size());
-  return content;
+const std::string* read_text(const engine::RepositoryContext& repo, const workspace::File& file) {
+  const std::string* content = repo.text(file);
+  return content == nullptr || text::looks_binary(*content) ? nullptr : content;
 }
 
 std::vector<std::string_view> YamlFile::lines() const { return text::split_lines(*text); }

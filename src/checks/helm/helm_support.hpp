@@ -31,8 +31,9 @@ const workspace::File* find_file(const workspace::Workspace& workspace, std::str
 // The files whose path starts with `dir` ("charts/web/templates/"), in path order.
 std::span<const workspace::File> files_under(const workspace::Workspace& workspace, std::string_view dir);
 
-// A file's text (BOM stripped), or nullopt when it cannot be read or is binary.
-std::optional<std::string> read_text(const workspace::File& file);
+// A file's text as the run read it (BOM stripped, once for every check), or
+// null when it cannot be read or is binary.
+const std::string* read_text(const engine::RepositoryContext& repo, const workspace::File& file);
 
 // A YAML file as the run read and parsed it (once, for every check), with
 // its raw lines for comment lookups.

@@ -121,8 +121,8 @@ class LintInCiCheck final : public engine::Check {
     for (const auto& file : repo.workspace().files) {
       if (!is_ci_file(file.path)) continue;
       ci_files.push_back(file.path);
-      const auto content = read_text(file);
-      if (content && (runs_lint(*content) || follows_to_lint(repo.workspace(), *content))) return;
+      const std::string* content = read_text(repo, file);
+      if (content != nullptr && (runs_lint(*content) || follows_to_lint(repo, *content))) return;
     }
     const auto metadata = load_metadata(repo, charts.front());
     out.emit({.range = chart_anchor(metadata ? &metadata->yaml : nullptr),
@@ -135,13 +135,13 @@ class LintInCiCheck final : public engine::Check {
 
  private:
   // `make <goals>` into the root Makefile, `path/to/script.sh` into the script.
-  static bool follows_to_lint(const workspace::Workspace& workspace, std::string_view ci) {
+  static bool follows_to_lint(const engine::RepositoryContext& repo, std::string_view ci) {
     static const RE2 kMake(R"(\bmake\b((?:[ \t]+[A-Za-z0-9_./-]+)*))");
     static const RE2 kScript(R"(([A-Za-z0-9_./-]+\.sh)\b)");
     std::optional<Makefile> makefile;
     for (std::string_view name : {"Makefile", "GNUmakefile", "makefile"}) {
-      if (const workspace::File* file = find_file(workspace, name)) {
-        if (const auto content = read_text(*file)) makefile = parse_makefile(*content);
+      if (const workspace::File* file = find_file(repo.workspace(), name)) {
+        if (const std::string* content = read_text(repo, *file)) makefile = parse_makefile(*content);
         break;
       }
     }
@@ -159,9 +159,9 @@ class LintInCiCheck final : public engine::Check {
     while (RE2::FindAndConsume(&input, kScript, &script)) {
       std::string_view path = script;
       while (path.starts_with("./")) path.remove_prefix(2);
-      const workspace::File* file = find_file(workspace, path);
+      const workspace::File* file = find_file(repo.workspace(), path);
       if (file == nullptr) continue;
-      if (const auto content = read_text(*file); content && runs_lint(*content)) return true;
+      if (const std::string* content = read_text(repo, *file); content != nullptr && runs_lint(*content)) return true;
     }
     return false;
   }

@@ -89,12 +89,10 @@ std::optional<ClientSetting> setting_of(std::string_view key, bool kafka_file) {
 }
 
 bool looks_like_kafka_client_file(std::string_view text) {
-  return text.find("bootstrap.servers") != std::string_view::npos ||
-         text.find("bootstrap-servers") != std::string_view::npos ||
-         text.find("key.serializer") != std::string_view::npos ||
-         text.find("value.serializer") != std::string_view::npos ||
-         text.find("key.deserializer") != std::string_view::npos ||
-         text.find("value.deserializer") != std::string_view::npos;
+  for (const std::string_view key : {"bootstrap.servers", "bootstrap-servers", "key.serializer", "value.serializer",
+                                     "key.deserializer", "value.deserializer"})
+    if (text::contains(text, key)) return true;
+  return false;
 }
 
 void from_properties(const engine::FileContext& file, std::vector<ClientSetting>& out) {

@@ -90,7 +90,7 @@ void report_unique(engine::Emitter& out, const SourceRange& range, std::string_v
 // aiokafka and kafka-python: the group is a keyword argument.
 void check_python_consumers(const engine::FileContext& file, engine::Emitter& out) {
   const std::string_view text = file.text();
-  if (text.find("KafkaConsumer") == std::string_view::npos) return;
+  if (!text::contains(text, "KafkaConsumer")) return;
   const code::Module* module = file.code();
   if (module == nullptr) return;
   for (const code::Call& call : module->calls) {
@@ -104,8 +104,8 @@ void check_python_consumers(const engine::FileContext& file, engine::Emitter& ou
       continue;
     const std::string who = fmt::format("{} {}", library, call.method());
     // A consumer given no topic and never subscribed or assigned only reads metadata (`topics()`).
-    const bool consumes = call.positional(0) != nullptr || text.find(".subscribe(") != std::string_view::npos ||
-                          text.find(".assign(") != std::string_view::npos;
+    const bool consumes = call.positional(0) != nullptr || text::contains(text, ".subscribe(") ||
+                          text::contains(text, ".assign(");
     const code::Argument* group = call.keyword("group_id");
     if (group == nullptr) {
       // `**config` may hold it.
@@ -136,7 +136,7 @@ void check_python_consumers(const engine::FileContext& file, engine::Emitter& ou
 // kafkajs: `kafka.consumer({ groupId })`.
 void check_kafkajs_consumers(const engine::FileContext& file, engine::Emitter& out) {
   const std::string_view text = file.text();
-  if (text.find("kafkajs") == std::string_view::npos || text.find(".consumer(") == std::string_view::npos) return;
+  if (!text::contains(text, "kafkajs") || !text::contains(text, ".consumer(")) return;
   const code::Module* module = file.code();
   if (module == nullptr || !module->imports_module("kafkajs")) return;
   static const RE2 group_value(R"re((?s)(?:^|[{,\s])["']?groupId["']?\s*:\s*(.+?)\s*(?:,\s*[A-Za-z_"'\[.]|\}$))re");
@@ -155,7 +155,7 @@ void check_kafkajs_consumers(const engine::FileContext& file, engine::Emitter& o
         report_unique(out, options->range, who, "groupId", value, what);
       continue;
     }
-    if (RE2::PartialMatch(object, group_key) || object.find("...") != std::string_view::npos) continue;
+    if (RE2::PartialMatch(object, group_key) || text::contains(object, "...")) continue;
     out.report(options->range,
                "kafkajs consumer is made without groupId: it joins no consumer group, so its replicas cannot share "
                "the partitions",
@@ -165,7 +165,7 @@ void check_kafkajs_consumers(const engine::FileContext& file, engine::Emitter& o
 
 // confluent-kafka: the configuration dict literal.
 void check_confluent_consumers(const engine::FileContext& file, engine::Emitter& out) {
-  if (file.text().find("confluent_kafka") == std::string_view::npos) return;
+  if (!text::contains(file.text(), "confluent_kafka")) return;
   for (const auto& client : code_clients(file)) {
     if (client.role != ClientRole::consumer || client.library != "confluent-kafka") continue;
     const std::string who = fmt::format("confluent-kafka {}", client.constructor);
@@ -214,7 +214,7 @@ void collect_flat(std::string_view key, std::string_view value, const SourceRang
   std::string folded;
   for (char c : lower)
     if (c != '-' && c != '_') folded += c;
-  if (folded.find(".kafka.streams.") != std::string::npos) settings.kafka_streams = true;
+  if (text::contains(folded, ".kafka.streams.")) settings.kafka_streams = true;
   static constexpr std::string_view kPrefix = "spring.cloud.stream.";
   if (!lower.starts_with(kPrefix)) return;
   const std::string_view rest = std::string_view(lower).substr(kPrefix.size());
@@ -266,8 +266,8 @@ bool kafka_binding(const Binding& binding, const StreamSettings& settings) {
 void check_spring_cloud_stream(const engine::FileContext& file, engine::Emitter& out) {
   const std::string_view text = file.text();
   // `spring` first: rare outside Spring configuration (`destination` is common in Istio and Argo CD charts).
-  if (text.find("spring") == std::string_view::npos || text.find("destination") == std::string_view::npos ||
-      text.find("bindings") == std::string_view::npos || !text::icontains(text, "kafka"))
+  if (!text::contains(text, "spring") || !text::contains(text, "destination") ||
+      !text::contains(text, "bindings") || !text::icontains(text, "kafka"))
     return;
   StreamSettings settings;
   const std::string lower_path = text::to_lower(file.file().path);
@@ -331,7 +331,7 @@ void check_spring_cloud_stream(const engine::FileContext& file, engine::Emitter&
 // Dapr's Kafka pub/sub and bindings: consumerGroup / consumerID templated per instance.
 void check_dapr_components(const engine::FileContext& file, engine::Emitter& out) {
   const std::string_view text = file.text();
-  if (text.find(".kafka") == std::string_view::npos || text.find("consumer") == std::string_view::npos) return;
+  if (!text::contains(text, ".kafka") || !text::contains(text, "consumer")) return;
   for (const auto& document : file.yaml().documents) {
     const yaml::Node* root = document.root;
     if (root == nullptr || !root->is_mapping()) continue;

@@ -449,9 +449,12 @@ void parse_commands(const std::vector<Token>& tokens, bool documentation, const 
 }
 
 bool mentions_a_tool(std::string_view text) {
-  return text.find("kafka-topics") != std::string_view::npos || text.find("rpk") != std::string_view::npos ||
-         text.find("confluent") != std::string_view::npos;
+  return text::contains(text, "kafka-topics") || text::contains(text, "rpk") || text::contains(text, "confluent");
 }
+
+// A whole file that may create a topic: each command names one ("kafka-topics",
+// "rpk topic", "confluent kafka topic"), which most files never do.
+bool may_create_topics(std::string_view text) { return text::contains(text, "topic") && mentions_a_tool(text); }
 
 // Places of a text file's offsets, by its line starts.
 PlaceOf line_places(std::string_view text) {
@@ -718,7 +721,7 @@ void report(engine::Emitter& out, const TopicDeclaration& topic, const Place& pl
 
 std::vector<TopicDeclaration> topics_in_text(std::string_view path, std::string_view text, bool markdown) {
   std::vector<TopicDeclaration> out;
-  if (!mentions_a_tool(text)) return out;
+  if (!may_create_topics(text)) return out;
   const std::string blanked = markdown ? code_blocks_only(text) : std::string();
   const std::string_view scanned = markdown ? std::string_view(blanked) : text;
   std::vector<Token> tokens;
@@ -746,7 +749,9 @@ TopicInventory read_topics(const engine::ManifestContext& context) {
       continue;
     }
     // Jobs and other workloads running topic-creating commands, and
-    // ConfigMaps holding such scripts.
+    // ConfigMaps holding such scripts. A CRD's schema runs nothing, and is
+    // the bulk of an operator chart's YAML.
+    if (object.kind == "CustomResourceDefinition") continue;
     const std::size_t before = inventory.topics.size();
     topics_in_yaml(object.root, true, object.source->path, inventory.topics);
     for (std::size_t i = before; i < inventory.topics.size(); ++i) inventory.topics[i].object = &object;
@@ -763,7 +768,7 @@ TopicInventory read_topics(const engine::ManifestContext& context) {
     if (text_file) {
       auto found = topics_in_text(file.path, body, file.kind == FileKind::markdown);
       for (auto& topic : found) inventory.topics.push_back(std::move(topic));
-    } else if (yaml_file && mentions_a_tool(body)) {
+    } else if (yaml_file && may_create_topics(body)) {
       // Compose files, CI pipelines and other YAML that is not a Kubernetes object.
       const yaml::Stream stream = yaml::parse(body);
       for (const auto& document : stream.documents) topics_in_yaml(document.root, false, file.path, inventory.topics);
