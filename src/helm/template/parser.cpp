@@ -164,7 +164,9 @@ class Parser {
         auto node = std::make_unique<Node>();
         node->type = Node::Type::text;
         node->pos = pos(t.offset);
-        node->text = t.text;
+        // Taken, not copied: the token is consumed here and never read again
+        // (the parser does not back up), and text is most of a template's bytes.
+        node->text = std::move(tokens_[index_].text);
         list.push_back(std::move(node));
         next();
         continue;
