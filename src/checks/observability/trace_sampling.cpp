@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <vector>
 
@@ -303,6 +304,26 @@ bool is_code(std::string_view path) {
   return false;
 }
 
+// Whether a text speaks of sampling at all: "sampl" ("sampler", "Sampling",
+// "SAMPLER") or a ratio-based sampler ("TraceIdRatioBased", "trace_id_ratio_based").
+// By memmem over the occurrences of the case-exact tails, each checked for
+// its first letter: whole files, every text file of a repository, where
+// "example" makes "ampl" common and a case-insensitive scan stops at every 'p'.
+bool mentions_sampling(std::string_view content) {
+  const auto preceded = [&](std::string_view tail, char lower, char upper) {
+    for (std::size_t from = 1; from < content.size();) {
+      const void* hit = ::memmem(content.data() + from, content.size() - from, tail.data(), tail.size());
+      if (hit == nullptr) return false;
+      const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - content.data());
+      if (content[at - 1] == lower || content[at - 1] == upper) return true;
+      from = at + 1;
+    }
+    return false;
+  };
+  return preceded("ampl", 's', 'S') || preceded("AMPL", 's', 'S') || preceded("atioBased", 'r', 'R') ||
+         preceded("atio_based", 'r', 'R');
+}
+
 class TraceSamplingCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
@@ -324,29 +345,22 @@ class TraceSamplingCheck final : public engine::Check {
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
     const std::string_view content = file.text();
-    // memmem searches (no shared regex state between threads): most files stop here.
-    constexpr std::string_view kNeedles[] = {"ampl", "AMPL", "atioBased", "atio_based"};
-    bool candidate = false;
-    for (std::string_view needle : kNeedles) candidate = candidate || text::contains(content, needle);
-    if (!candidate || (!text::icontains(content, "sampl") && !text::icontains(content, "ratiobased") &&
-                       !text::icontains(content, "ratio_based")))
-      return;
+    if (!mentions_sampling(content)) return;  // most files stop here
     const std::string& path = file.file().path;
     if (set_aside(path, file.config())) return;
     std::vector<Sampler> found;
-    const auto& lines = file.lines();
-    if (content.find("OTEL_TRACES_SAMPLER") != std::string_view::npos) from_environment(lines, found);
+    if (text::contains(content, "OTEL_TRACES_SAMPLER")) from_environment(file.lines(), found);
     if (is_code(path)) {
-      from_code(content, lines, found);
+      from_code(content, file.lines(), found);
     } else if (file.file().kind == FileKind::yaml || file.file().kind == FileKind::json) {
-      if (content.find("default_strategy") != std::string_view::npos ||
-          content.find("probabilistic_sampler") != std::string_view::npos ||
-          content.find("samplingRate") != std::string_view::npos ||
-          content.find("randomSamplingPercentage") != std::string_view::npos ||
-          content.find("probability") != std::string_view::npos)
-        from_yaml(file.yaml(), content, found);
+      for (const std::string_view key :
+           {"default_strategy", "probabilistic_sampler", "samplingRate", "randomSamplingPercentage", "probability"})
+        if (text::contains(content, key)) {
+          from_yaml(file.yaml(), content, found);
+          break;
+        }
     } else if (path.ends_with(".properties")) {
-      from_properties(lines, found);
+      from_properties(file.lines(), found);
     }
     for (const Sampler& sampler : found) {
       if (sampler.fraction + 1e-12 >= required_) continue;
