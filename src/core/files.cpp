@@ -258,7 +258,8 @@ std::optional<Outcome<std::string>> open_and_read_beneath(int root, const char* 
   if (::fstat(descriptor.fd, &st) != 0) return from_errno(errno, display);
   if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode, display);
   const auto size = static_cast<std::uintmax_t>(st.st_size);
-  if (size > options.max_size) return failure(Problem::too_large, too_large_message(size, options.max_size), display, size);
+  if (size > options.max_size)
+    return failure(Problem::too_large, too_large_message(size, options.max_size), display, size);
   return read_all(descriptor.fd, options.max_size, display, size, true);
 }
 
