@@ -1260,7 +1260,8 @@ class Runner {
   // Texts the repository checks read that the file phase will not take over
   // are let go before it starts, so memory holds only what is still needed.
   void release_shared_files_except(const std::vector<const workspace::File*>& work) const {
-    for (std::size_t i = 0; i < workspace_.files.size(); ++i) shared_slots_[i].store(nullptr, std::memory_order_relaxed);
+    for (std::size_t i = 0; i < workspace_.files.size(); ++i)
+      shared_slots_[i].store(nullptr, std::memory_order_relaxed);
     auto next = work.begin();  // both are sorted by path
     for (auto it = shared_files_.begin(); it != shared_files_.end();) {
       while (next != work.end() && (*next)->path < it->first) ++next;
