@@ -19,8 +19,10 @@ namespace {
 // `listed`: the chart's directory listing showed a regular file there.
 files::Outcome<std::string> read_text(const fs::path& p, const fs::path& root, std::string display,
                                       bool listed = false) {
-  return files::read(
-      p, {.max_size = files::kDefaultMaxSize, .confine_to = root, .seen_regular = listed, .display = std::move(display)});
+  return files::read(p, {.max_size = files::kDefaultMaxSize,
+                         .confine_to = root,
+                         .seen_regular = listed,
+                         .display = std::move(display)});
 }
 
 std::vector<std::string> string_list(const yaml::Node* n) {
