@@ -45,6 +45,7 @@ def main() -> None:
 namespace constable::checks::{domain} {{
 
 namespace {{
+namespace {ident}_check {{
 
 constexpr engine::CheckInfo kInfo{{
     .id = "{check_id}",
@@ -71,9 +72,12 @@ class {class_name} final : public engine::Check {{
   }}
 }};
 
+}}  // namespace {ident}_check
 }}  // namespace
 
-std::unique_ptr<engine::Check> make_{ident}_check() {{ return engine::make_check<{class_name}>(); }}
+std::unique_ptr<engine::Check> make_{ident}_check() {{
+  return engine::make_check<{ident}_check::{class_name}>();
+}}
 
 }}  // namespace constable::checks::{domain}
 ''')

@@ -16,6 +16,7 @@
 namespace constable::checks::agents {
 
 namespace {
+namespace mcp_official_sdk_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "agents/mcp-official-sdk",
@@ -88,8 +89,11 @@ class McpOfficialSdkCheck final : public engine::Check {
   }
 };
 
+}  // namespace mcp_official_sdk_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_mcp_official_sdk_check() { return engine::make_check<McpOfficialSdkCheck>(); }
+std::unique_ptr<engine::Check> make_mcp_official_sdk_check() {
+  return engine::make_check<mcp_official_sdk_check::McpOfficialSdkCheck>();
+}
 
 }  // namespace constable::checks::agents

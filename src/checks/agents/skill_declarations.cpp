@@ -23,6 +23,7 @@
 namespace constable::checks::agents {
 
 namespace {
+namespace skill_declarations_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "agents/skill-declarations",
@@ -173,8 +174,11 @@ class SkillDeclarationsCheck final : public engine::Check {
   std::array<const constitution::Clause*, kParts.size()> clauses_{};
 };
 
+}  // namespace skill_declarations_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_skill_declarations_check() { return engine::make_check<SkillDeclarationsCheck>(); }
+std::unique_ptr<engine::Check> make_skill_declarations_check() {
+  return engine::make_check<skill_declarations_check::SkillDeclarationsCheck>();
+}
 
 }  // namespace constable::checks::agents

@@ -14,6 +14,7 @@
 namespace constable::checks::agents {
 
 namespace {
+namespace stateless_tools_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "agents/stateless-tools",
@@ -120,8 +121,11 @@ class StatelessToolsCheck final : public engine::Check {
   }
 };
 
+}  // namespace stateless_tools_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_stateless_tools_check() { return engine::make_check<StatelessToolsCheck>(); }
+std::unique_ptr<engine::Check> make_stateless_tools_check() {
+  return engine::make_check<stateless_tools_check::StatelessToolsCheck>();
+}
 
 }  // namespace constable::checks::agents

@@ -12,6 +12,7 @@
 namespace constable::checks::agents {
 
 namespace {
+namespace streaming_backpressure_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "agents/streaming-backpressure",
@@ -64,10 +65,11 @@ class StreamingBackpressureCheck final : public engine::Check {
   }
 };
 
+}  // namespace streaming_backpressure_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_streaming_backpressure_check() {
-  return engine::make_check<StreamingBackpressureCheck>();
+  return engine::make_check<streaming_backpressure_check::StreamingBackpressureCheck>();
 }
 
 }  // namespace constable::checks::agents

@@ -11,6 +11,7 @@
 namespace constable::checks::agents {
 
 namespace {
+namespace strict_tool_schemas_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "agents/strict-tool-schemas",
@@ -82,8 +83,11 @@ class StrictToolSchemasCheck final : public engine::Check {
   }
 };
 
+}  // namespace strict_tool_schemas_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_strict_tool_schemas_check() { return engine::make_check<StrictToolSchemasCheck>(); }
+std::unique_ptr<engine::Check> make_strict_tool_schemas_check() {
+  return engine::make_check<strict_tool_schemas_check::StrictToolSchemasCheck>();
+}
 
 }  // namespace constable::checks::agents

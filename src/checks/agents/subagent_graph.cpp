@@ -22,6 +22,7 @@
 namespace constable::checks::agents {
 
 namespace {
+namespace subagent_graph_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "agents/subagent-graph",
@@ -390,8 +391,11 @@ class SubagentGraphCheck final : public engine::Check {
   int max_depth_ = 0;
 };
 
+}  // namespace subagent_graph_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_subagent_graph_check() { return engine::make_check<SubagentGraphCheck>(); }
+std::unique_ptr<engine::Check> make_subagent_graph_check() {
+  return engine::make_check<subagent_graph_check::SubagentGraphCheck>();
+}
 
 }  // namespace constable::checks::agents

@@ -17,6 +17,7 @@
 namespace constable::checks::agents {
 
 namespace {
+namespace token_usage_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "agents/token-usage",
@@ -102,8 +103,11 @@ class TokenUsageCheck final : public engine::Check {
   }
 };
 
+}  // namespace token_usage_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_token_usage_check() { return engine::make_check<TokenUsageCheck>(); }
+std::unique_ptr<engine::Check> make_token_usage_check() {
+  return engine::make_check<token_usage_check::TokenUsageCheck>();
+}
 
 }  // namespace constable::checks::agents

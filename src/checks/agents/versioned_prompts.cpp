@@ -13,6 +13,7 @@
 namespace constable::checks::agents {
 
 namespace {
+namespace versioned_prompts_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "agents/versioned-prompts",
@@ -93,8 +94,11 @@ class VersionedPromptsCheck final : public engine::Check {
   }
 };
 
+}  // namespace versioned_prompts_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_versioned_prompts_check() { return engine::make_check<VersionedPromptsCheck>(); }
+std::unique_ptr<engine::Check> make_versioned_prompts_check() {
+  return engine::make_check<versioned_prompts_check::VersionedPromptsCheck>();
+}
 
 }  // namespace constable::checks::agents

@@ -16,6 +16,7 @@
 namespace constable::checks::aiops {
 
 namespace {
+namespace crd_documentation_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "aiops/crd-documentation",
@@ -217,8 +218,11 @@ class CrdDocumentationCheck final : public engine::Check {
   }
 };
 
+}  // namespace crd_documentation_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_crd_documentation_check() { return engine::make_check<CrdDocumentationCheck>(); }
+std::unique_ptr<engine::Check> make_crd_documentation_check() {
+  return engine::make_check<crd_documentation_check::CrdDocumentationCheck>();
+}
 
 }  // namespace constable::checks::aiops

@@ -14,6 +14,7 @@
 namespace constable::checks::aiops {
 
 namespace {
+namespace declarative_agents_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "aiops/declarative-agents",
@@ -123,8 +124,11 @@ class DeclarativeAgentsCheck final : public engine::Check {
   }
 };
 
+}  // namespace declarative_agents_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_declarative_agents_check() { return engine::make_check<DeclarativeAgentsCheck>(); }
+std::unique_ptr<engine::Check> make_declarative_agents_check() {
+  return engine::make_check<declarative_agents_check::DeclarativeAgentsCheck>();
+}
 
 }  // namespace constable::checks::aiops

@@ -15,6 +15,7 @@
 namespace constable::checks::aiops {
 
 namespace {
+namespace kagent_namespace_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "aiops/kagent-namespace",
@@ -127,8 +128,11 @@ class KagentNamespaceCheck final : public engine::Check {
   }
 };
 
+}  // namespace kagent_namespace_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_kagent_namespace_check() { return engine::make_check<KagentNamespaceCheck>(); }
+std::unique_ptr<engine::Check> make_kagent_namespace_check() {
+  return engine::make_check<kagent_namespace_check::KagentNamespaceCheck>();
+}
 
 }  // namespace constable::checks::aiops

@@ -13,6 +13,7 @@
 namespace constable::checks::aiops {
 
 namespace {
+namespace kubectl_ai_approval_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "aiops/kubectl-ai-approval",
@@ -117,8 +118,11 @@ class KubectlAiApprovalCheck final : public engine::Check {
   }
 };
 
+}  // namespace kubectl_ai_approval_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_kubectl_ai_approval_check() { return engine::make_check<KubectlAiApprovalCheck>(); }
+std::unique_ptr<engine::Check> make_kubectl_ai_approval_check() {
+  return engine::make_check<kubectl_ai_approval_check::KubectlAiApprovalCheck>();
+}
 
 }  // namespace constable::checks::aiops

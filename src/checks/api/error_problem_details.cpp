@@ -13,6 +13,7 @@
 namespace constable::checks::api {
 
 namespace {
+namespace error_problem_details_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "api/error-problem-details",
@@ -95,10 +96,11 @@ class ErrorProblemDetailsCheck final : public engine::Check {
 
 };
 
+}  // namespace error_problem_details_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_error_problem_details_check() {
-  return engine::make_check<ErrorProblemDetailsCheck>();
+  return engine::make_check<error_problem_details_check::ErrorProblemDetailsCheck>();
 }
 
 }  // namespace constable::checks::api

@@ -10,6 +10,7 @@
 namespace constable::checks::api {
 
 namespace {
+namespace etag_caching_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "api/etag-caching",
@@ -86,8 +87,11 @@ class EtagCachingCheck final : public engine::Check {
   }
 };
 
+}  // namespace etag_caching_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_etag_caching_check() { return engine::make_check<EtagCachingCheck>(); }
+std::unique_ptr<engine::Check> make_etag_caching_check() {
+  return engine::make_check<etag_caching_check::EtagCachingCheck>();
+}
 
 }  // namespace constable::checks::api

@@ -9,6 +9,7 @@
 namespace constable::checks::api {
 
 namespace {
+namespace oauth2_security_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "api/oauth2-security",
@@ -63,8 +64,11 @@ class Oauth2SecurityCheck final : public engine::Check {
   }
 };
 
+}  // namespace oauth2_security_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_oauth2_security_check() { return engine::make_check<Oauth2SecurityCheck>(); }
+std::unique_ptr<engine::Check> make_oauth2_security_check() {
+  return engine::make_check<oauth2_security_check::Oauth2SecurityCheck>();
+}
 
 }  // namespace constable::checks::api

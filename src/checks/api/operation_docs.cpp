@@ -10,6 +10,7 @@
 namespace constable::checks::api {
 
 namespace {
+namespace operation_docs_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "api/operation-docs",
@@ -83,8 +84,11 @@ class OperationDocsCheck final : public engine::Check {
   }
 };
 
+}  // namespace operation_docs_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_operation_docs_check() { return engine::make_check<OperationDocsCheck>(); }
+std::unique_ptr<engine::Check> make_operation_docs_check() {
+  return engine::make_check<operation_docs_check::OperationDocsCheck>();
+}
 
 }  // namespace constable::checks::api

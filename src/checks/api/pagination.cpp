@@ -10,6 +10,7 @@
 namespace constable::checks::api {
 
 namespace {
+namespace pagination_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "api/pagination",
@@ -106,8 +107,11 @@ class PaginationCheck final : public engine::Check {
   }
 };
 
+}  // namespace pagination_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_pagination_check() { return engine::make_check<PaginationCheck>(); }
+std::unique_ptr<engine::Check> make_pagination_check() {
+  return engine::make_check<pagination_check::PaginationCheck>();
+}
 
 }  // namespace constable::checks::api

@@ -10,6 +10,7 @@
 namespace constable::checks::api {
 
 namespace {
+namespace rate_limit_responses_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "api/rate-limit-responses",
@@ -52,10 +53,11 @@ class RateLimitResponsesCheck final : public engine::Check {
   }
 };
 
+}  // namespace rate_limit_responses_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_rate_limit_responses_check() {
-  return engine::make_check<RateLimitResponsesCheck>();
+  return engine::make_check<rate_limit_responses_check::RateLimitResponsesCheck>();
 }
 
 }  // namespace constable::checks::api

@@ -12,6 +12,7 @@
 namespace constable::checks::api {
 
 namespace {
+namespace resource_naming_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "api/resource-naming",
@@ -88,8 +89,11 @@ class ResourceNamingCheck final : public engine::Check {
   }
 };
 
+}  // namespace resource_naming_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_resource_naming_check() { return engine::make_check<ResourceNamingCheck>(); }
+std::unique_ptr<engine::Check> make_resource_naming_check() {
+  return engine::make_check<resource_naming_check::ResourceNamingCheck>();
+}
 
 }  // namespace constable::checks::api

@@ -11,6 +11,7 @@
 namespace constable::checks::ci {
 
 namespace {
+namespace build_cache_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "ci/build-cache",
@@ -104,8 +105,11 @@ class BuildCacheCheck final : public engine::Check {
   }
 };
 
+}  // namespace build_cache_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_build_cache_check() { return engine::make_check<BuildCacheCheck>(); }
+std::unique_ptr<engine::Check> make_build_cache_check() {
+  return engine::make_check<build_cache_check::BuildCacheCheck>();
+}
 
 }  // namespace constable::checks::ci

@@ -10,6 +10,7 @@
 namespace constable::checks::ci {
 
 namespace {
+namespace contract_tests_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "ci/contract-tests",
@@ -73,8 +74,11 @@ class ContractTestsCheck final : public engine::Check {
   }
 };
 
+}  // namespace contract_tests_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_contract_tests_check() { return engine::make_check<ContractTestsCheck>(); }
+std::unique_ptr<engine::Check> make_contract_tests_check() {
+  return engine::make_check<contract_tests_check::ContractTestsCheck>();
+}
 
 }  // namespace constable::checks::ci

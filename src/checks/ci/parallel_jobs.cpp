@@ -8,6 +8,7 @@
 namespace constable::checks::ci {
 
 namespace {
+namespace parallel_jobs_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "ci/parallel-jobs",
@@ -74,8 +75,11 @@ class ParallelJobsCheck final : public engine::Check {
   }
 };
 
+}  // namespace parallel_jobs_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_parallel_jobs_check() { return engine::make_check<ParallelJobsCheck>(); }
+std::unique_ptr<engine::Check> make_parallel_jobs_check() {
+  return engine::make_check<parallel_jobs_check::ParallelJobsCheck>();
+}
 
 }  // namespace constable::checks::ci

@@ -10,6 +10,7 @@
 namespace constable::checks::ci {
 
 namespace {
+namespace pipeline_stages_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "ci/pipeline-stages",
@@ -262,8 +263,11 @@ class PipelineStagesCheck final : public engine::Check {
   std::vector<const constitution::Clause*> stage_clauses_;
 };
 
+}  // namespace pipeline_stages_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_pipeline_stages_check() { return engine::make_check<PipelineStagesCheck>(); }
+std::unique_ptr<engine::Check> make_pipeline_stages_check() {
+  return engine::make_check<pipeline_stages_check::PipelineStagesCheck>();
+}
 
 }  // namespace constable::checks::ci

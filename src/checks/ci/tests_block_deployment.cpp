@@ -10,6 +10,7 @@
 namespace constable::checks::ci {
 
 namespace {
+namespace tests_block_deployment_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "ci/tests-block-deployment",
@@ -149,10 +150,11 @@ class TestsBlockDeploymentCheck final : public engine::Check {
   }
 };
 
+}  // namespace tests_block_deployment_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_tests_block_deployment_check() {
-  return engine::make_check<TestsBlockDeploymentCheck>();
+  return engine::make_check<tests_block_deployment_check::TestsBlockDeploymentCheck>();
 }
 
 }  // namespace constable::checks::ci

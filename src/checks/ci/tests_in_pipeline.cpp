@@ -10,6 +10,7 @@
 namespace constable::checks::ci {
 
 namespace {
+namespace tests_in_pipeline_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "ci/tests-in-pipeline",
@@ -66,8 +67,11 @@ class TestsInPipelineCheck final : public engine::Check {
   }
 };
 
+}  // namespace tests_in_pipeline_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_tests_in_pipeline_check() { return engine::make_check<TestsInPipelineCheck>(); }
+std::unique_ptr<engine::Check> make_tests_in_pipeline_check() {
+  return engine::make_check<tests_in_pipeline_check::TestsInPipelineCheck>();
+}
 
 }  // namespace constable::checks::ci

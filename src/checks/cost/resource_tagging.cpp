@@ -21,6 +21,7 @@
 namespace constable::checks::cost {
 
 namespace {
+namespace resource_tagging_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "cost/resource-tagging",
@@ -316,8 +317,11 @@ class ResourceTaggingCheck final : public engine::Check {
   std::vector<RequiredTag> required_;
 };
 
+}  // namespace resource_tagging_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_resource_tagging_check() { return engine::make_check<ResourceTaggingCheck>(); }
+std::unique_ptr<engine::Check> make_resource_tagging_check() {
+  return engine::make_check<resource_tagging_check::ResourceTaggingCheck>();
+}
 
 }  // namespace constable::checks::cost

@@ -18,6 +18,7 @@
 namespace constable::checks::cost {
 
 namespace {
+namespace spot_capacity_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "cost/spot-capacity",
@@ -151,8 +152,11 @@ class SpotCapacityCheck final : public engine::Check {
   }
 };
 
+}  // namespace spot_capacity_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_spot_capacity_check() { return engine::make_check<SpotCapacityCheck>(); }
+std::unique_ptr<engine::Check> make_spot_capacity_check() {
+  return engine::make_check<spot_capacity_check::SpotCapacityCheck>();
+}
 
 }  // namespace constable::checks::cost

@@ -19,6 +19,7 @@
 namespace constable::checks::cost {
 
 namespace {
+namespace spot_node_pools_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "cost/spot-node-pools",
@@ -142,8 +143,11 @@ class SpotNodePoolsCheck final : public engine::Check {
   }
 };
 
+}  // namespace spot_node_pools_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_spot_node_pools_check() { return engine::make_check<SpotNodePoolsCheck>(); }
+std::unique_ptr<engine::Check> make_spot_node_pools_check() {
+  return engine::make_check<spot_node_pools_check::SpotNodePoolsCheck>();
+}
 
 }  // namespace constable::checks::cost

@@ -18,6 +18,7 @@
 namespace constable::checks::cost {
 
 namespace {
+namespace storage_lifecycle_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "cost/storage-lifecycle",
@@ -167,8 +168,11 @@ class StorageLifecycleCheck final : public engine::Check {
   }
 };
 
+}  // namespace storage_lifecycle_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_storage_lifecycle_check() { return engine::make_check<StorageLifecycleCheck>(); }
+std::unique_ptr<engine::Check> make_storage_lifecycle_check() {
+  return engine::make_check<storage_lifecycle_check::StorageLifecycleCheck>();
+}
 
 }  // namespace constable::checks::cost

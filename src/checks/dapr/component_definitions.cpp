@@ -16,6 +16,7 @@
 namespace constable::checks::dapr {
 
 namespace {
+namespace component_definitions_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "dapr/component-definitions",
@@ -88,10 +89,11 @@ class ComponentDefinitionsCheck final : public engine::Check {
   }
 };
 
+}  // namespace component_definitions_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_component_definitions_check() {
-  return engine::make_check<ComponentDefinitionsCheck>();
+  return engine::make_check<component_definitions_check::ComponentDefinitionsCheck>();
 }
 
 }  // namespace constable::checks::dapr

@@ -17,6 +17,7 @@
 namespace constable::checks::dapr {
 
 namespace {
+namespace component_secrets_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "dapr/component-secrets",
@@ -145,8 +146,11 @@ class ComponentSecretsCheck final : public engine::Check {
   }
 };
 
+}  // namespace component_secrets_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_component_secrets_check() { return engine::make_check<ComponentSecretsCheck>(); }
+std::unique_ptr<engine::Check> make_component_secrets_check() {
+  return engine::make_check<component_secrets_check::ComponentSecretsCheck>();
+}
 
 }  // namespace constable::checks::dapr

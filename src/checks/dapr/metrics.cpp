@@ -12,6 +12,7 @@
 namespace constable::checks::dapr {
 
 namespace {
+namespace metrics_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "dapr/metrics",
@@ -79,8 +80,9 @@ class MetricsCheck final : public engine::Check {
   }
 };
 
+}  // namespace metrics_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_metrics_check() { return engine::make_check<MetricsCheck>(); }
+std::unique_ptr<engine::Check> make_metrics_check() { return engine::make_check<metrics_check::MetricsCheck>(); }
 
 }  // namespace constable::checks::dapr

@@ -15,6 +15,7 @@
 namespace constable::checks::dapr {
 
 namespace {
+namespace resiliency_coverage_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "dapr/resiliency-coverage",
@@ -119,10 +120,11 @@ class ResiliencyCoverageCheck final : public engine::Check {
   }
 };
 
+}  // namespace resiliency_coverage_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_resiliency_coverage_check() {
-  return engine::make_check<ResiliencyCoverageCheck>();
+  return engine::make_check<resiliency_coverage_check::ResiliencyCoverageCheck>();
 }
 
 }  // namespace constable::checks::dapr

@@ -16,6 +16,7 @@
 namespace constable::checks::dapr {
 
 namespace {
+namespace tracing_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "dapr/tracing",
@@ -189,8 +190,9 @@ class TracingCheck final : public engine::Check {
   bool zipkin_ = false;
 };
 
+}  // namespace tracing_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_tracing_check() { return engine::make_check<TracingCheck>(); }
+std::unique_ptr<engine::Check> make_tracing_check() { return engine::make_check<tracing_check::TracingCheck>(); }
 
 }  // namespace constable::checks::dapr

@@ -14,6 +14,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace alembic_migrations_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/alembic-migrations",
@@ -87,8 +88,11 @@ class AlembicMigrationsCheck final : public engine::Check {
   }
 };
 
+}  // namespace alembic_migrations_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_alembic_migrations_check() { return engine::make_check<AlembicMigrationsCheck>(); }
+std::unique_ptr<engine::Check> make_alembic_migrations_check() {
+  return engine::make_check<alembic_migrations_check::AlembicMigrationsCheck>();
+}
 
 }  // namespace constable::checks::database

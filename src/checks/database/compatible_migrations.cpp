@@ -16,6 +16,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace compatible_migrations_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/compatible-migrations",
@@ -134,10 +135,11 @@ class CompatibleMigrationsCheck final : public engine::Check {
   static bool is_batch(const code::Call& call) { return call.callee.starts_with("batch_op."); }
 };
 
+}  // namespace compatible_migrations_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_compatible_migrations_check() {
-  return engine::make_check<CompatibleMigrationsCheck>();
+  return engine::make_check<compatible_migrations_check::CompatibleMigrationsCheck>();
 }
 
 }  // namespace constable::checks::database

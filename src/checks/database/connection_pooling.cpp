@@ -13,6 +13,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace connection_pooling_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/connection-pooling",
@@ -70,8 +71,11 @@ class ConnectionPoolingCheck final : public engine::Check {
   }
 };
 
+}  // namespace connection_pooling_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_connection_pooling_check() { return engine::make_check<ConnectionPoolingCheck>(); }
+std::unique_ptr<engine::Check> make_connection_pooling_check() {
+  return engine::make_check<connection_pooling_check::ConnectionPoolingCheck>();
+}
 
 }  // namespace constable::checks::database

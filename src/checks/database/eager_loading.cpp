@@ -18,6 +18,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace eager_loading_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/eager-loading",
@@ -244,8 +245,11 @@ class EagerLoadingCheck final : public engine::Check {
   }
 };
 
+}  // namespace eager_loading_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_eager_loading_check() { return engine::make_check<EagerLoadingCheck>(); }
+std::unique_ptr<engine::Check> make_eager_loading_check() {
+  return engine::make_check<eager_loading_check::EagerLoadingCheck>();
+}
 
 }  // namespace constable::checks::database

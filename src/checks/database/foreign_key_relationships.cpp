@@ -18,6 +18,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace foreign_key_relationships_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/foreign-key-relationships",
@@ -167,10 +168,11 @@ class ForeignKeyRelationshipsCheck final : public engine::Check {
   }
 };
 
+}  // namespace foreign_key_relationships_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_foreign_key_relationships_check() {
-  return engine::make_check<ForeignKeyRelationshipsCheck>();
+  return engine::make_check<foreign_key_relationships_check::ForeignKeyRelationshipsCheck>();
 }
 
 }  // namespace constable::checks::database

@@ -14,6 +14,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace neon_pooled_connection_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/neon-pooled-connection",
@@ -107,10 +108,11 @@ class NeonPooledConnectionCheck final : public engine::Check {
   }
 };
 
+}  // namespace neon_pooled_connection_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_neon_pooled_connection_check() {
-  return engine::make_check<NeonPooledConnectionCheck>();
+  return engine::make_check<neon_pooled_connection_check::NeonPooledConnectionCheck>();
 }
 
 }  // namespace constable::checks::database

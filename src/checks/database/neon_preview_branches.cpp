@@ -17,6 +17,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace neon_preview_branches_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/neon-preview-branches",
@@ -130,10 +131,11 @@ class NeonPreviewBranchesCheck final : public engine::Check {
   }
 };
 
+}  // namespace neon_preview_branches_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_neon_preview_branches_check() {
-  return engine::make_check<NeonPreviewBranchesCheck>();
+  return engine::make_check<neon_preview_branches_check::NeonPreviewBranchesCheck>();
 }
 
 }  // namespace constable::checks::database

@@ -19,6 +19,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace neon_project_settings_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/neon-project-settings",
@@ -175,10 +176,11 @@ class NeonProjectSettingsCheck final : public engine::Check {
   const constitution::Clause* autoscaling_ = nullptr;
 };
 
+}  // namespace neon_project_settings_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_neon_project_settings_check() {
-  return engine::make_check<NeonProjectSettingsCheck>();
+  return engine::make_check<neon_project_settings_check::NeonProjectSettingsCheck>();
 }
 
 }  // namespace constable::checks::database

@@ -20,6 +20,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace query_indexes_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/query-indexes",
@@ -282,8 +283,11 @@ class QueryIndexesCheck final : public engine::Check {
   }
 };
 
+}  // namespace query_indexes_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_query_indexes_check() { return engine::make_check<QueryIndexesCheck>(); }
+std::unique_ptr<engine::Check> make_query_indexes_check() {
+  return engine::make_check<query_indexes_check::QueryIndexesCheck>();
+}
 
 }  // namespace constable::checks::database

@@ -17,6 +17,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace query_timeout_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/query-timeout",
@@ -144,8 +145,11 @@ class QueryTimeoutCheck final : public engine::Check {
   std::chrono::milliseconds limit_{30'000};
 };
 
+}  // namespace query_timeout_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_query_timeout_check() { return engine::make_check<QueryTimeoutCheck>(); }
+std::unique_ptr<engine::Check> make_query_timeout_check() {
+  return engine::make_check<query_timeout_check::QueryTimeoutCheck>();
+}
 
 }  // namespace constable::checks::database

@@ -13,6 +13,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace reversible_migrations_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/reversible-migrations",
@@ -111,10 +112,11 @@ class ReversibleMigrationsCheck final : public engine::Check {
   }
 };
 
+}  // namespace reversible_migrations_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_reversible_migrations_check() {
-  return engine::make_check<ReversibleMigrationsCheck>();
+  return engine::make_check<reversible_migrations_check::ReversibleMigrationsCheck>();
 }
 
 }  // namespace constable::checks::database

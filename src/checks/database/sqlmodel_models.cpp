@@ -12,6 +12,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace sqlmodel_models_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/sqlmodel-models",
@@ -90,8 +91,11 @@ class SqlmodelModelsCheck final : public engine::Check {
   }
 };
 
+}  // namespace sqlmodel_models_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_sqlmodel_models_check() { return engine::make_check<SqlmodelModelsCheck>(); }
+std::unique_ptr<engine::Check> make_sqlmodel_models_check() {
+  return engine::make_check<sqlmodel_models_check::SqlmodelModelsCheck>();
+}
 
 }  // namespace constable::checks::database

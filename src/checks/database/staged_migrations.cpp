@@ -15,6 +15,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace staged_migrations_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/staged-migrations",
@@ -115,8 +116,11 @@ class StagedMigrationsCheck final : public engine::Check {
   }
 };
 
+}  // namespace staged_migrations_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_staged_migrations_check() { return engine::make_check<StagedMigrationsCheck>(); }
+std::unique_ptr<engine::Check> make_staged_migrations_check() {
+  return engine::make_check<staged_migrations_check::StagedMigrationsCheck>();
+}
 
 }  // namespace constable::checks::database

@@ -16,6 +16,7 @@
 namespace constable::checks::database {
 
 namespace {
+namespace table_names_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "database/table-names",
@@ -116,8 +117,11 @@ class TableNamesCheck final : public engine::Check {
   }
 };
 
+}  // namespace table_names_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_table_names_check() { return engine::make_check<TableNamesCheck>(); }
+std::unique_ptr<engine::Check> make_table_names_check() {
+  return engine::make_check<table_names_check::TableNamesCheck>();
+}
 
 }  // namespace constable::checks::database

@@ -14,6 +14,7 @@
 namespace constable::checks::docker {
 
 namespace {
+namespace approved_base_image_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docker/approved-base-image",
@@ -96,8 +97,11 @@ class ApprovedBaseImageCheck final : public engine::Check {
   }
 };
 
+}  // namespace approved_base_image_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_approved_base_image_check() { return engine::make_check<ApprovedBaseImageCheck>(); }
+std::unique_ptr<engine::Check> make_approved_base_image_check() {
+  return engine::make_check<approved_base_image_check::ApprovedBaseImageCheck>();
+}
 
 }  // namespace constable::checks::docker

@@ -11,6 +11,7 @@
 namespace constable::checks::docker {
 
 namespace {
+namespace base_image_tag_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docker/base-image-tag",
@@ -56,8 +57,11 @@ class BaseImageTagCheck final : public engine::Check {
   }
 };
 
+}  // namespace base_image_tag_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_base_image_tag_check() { return engine::make_check<BaseImageTagCheck>(); }
+std::unique_ptr<engine::Check> make_base_image_tag_check() {
+  return engine::make_check<base_image_tag_check::BaseImageTagCheck>();
+}
 
 }  // namespace constable::checks::docker

@@ -10,6 +10,7 @@
 namespace constable::checks::docker {
 
 namespace {
+namespace healthcheck_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docker/healthcheck",
@@ -62,8 +63,11 @@ class HealthcheckCheck final : public engine::Check {
   }
 };
 
+}  // namespace healthcheck_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_healthcheck_check() { return engine::make_check<HealthcheckCheck>(); }
+std::unique_ptr<engine::Check> make_healthcheck_check() {
+  return engine::make_check<healthcheck_check::HealthcheckCheck>();
+}
 
 }  // namespace constable::checks::docker

@@ -16,6 +16,7 @@
 namespace constable::checks::docker {
 
 namespace {
+namespace minimal_final_image_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docker/minimal-final-image",
@@ -152,10 +153,11 @@ class MinimalFinalImageCheck final : public engine::Check {
   std::vector<std::string> families_;
 };
 
+}  // namespace minimal_final_image_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_minimal_final_image_check() {
-  return engine::make_check<MinimalFinalImageCheck>();
+  return engine::make_check<minimal_final_image_check::MinimalFinalImageCheck>();
 }
 
 }  // namespace constable::checks::docker

@@ -10,6 +10,7 @@
 namespace constable::checks::docker {
 
 namespace {
+namespace multi_stage_build_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docker/multi-stage-build",
@@ -75,8 +76,11 @@ class MultiStageBuildCheck final : public engine::Check {
   }
 };
 
+}  // namespace multi_stage_build_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_multi_stage_build_check() { return engine::make_check<MultiStageBuildCheck>(); }
+std::unique_ptr<engine::Check> make_multi_stage_build_check() {
+  return engine::make_check<multi_stage_build_check::MultiStageBuildCheck>();
+}
 
 }  // namespace constable::checks::docker

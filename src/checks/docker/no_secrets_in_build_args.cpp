@@ -11,6 +11,7 @@
 namespace constable::checks::docker {
 
 namespace {
+namespace no_secrets_in_build_args_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docker/no-secrets-in-build-args",
@@ -62,10 +63,11 @@ class NoSecretsInBuildArgsCheck final : public engine::Check {
   }
 };
 
+}  // namespace no_secrets_in_build_args_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_no_secrets_in_build_args_check() {
-  return engine::make_check<NoSecretsInBuildArgsCheck>();
+  return engine::make_check<no_secrets_in_build_args_check::NoSecretsInBuildArgsCheck>();
 }
 
 }  // namespace constable::checks::docker

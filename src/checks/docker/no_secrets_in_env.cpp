@@ -14,6 +14,7 @@
 namespace constable::checks::docker {
 
 namespace {
+namespace no_secrets_in_env_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docker/no-secrets-in-env",
@@ -69,8 +70,11 @@ class NoSecretsInEnvCheck final : public engine::Check {
   }
 };
 
+}  // namespace no_secrets_in_env_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_no_secrets_in_env_check() { return engine::make_check<NoSecretsInEnvCheck>(); }
+std::unique_ptr<engine::Check> make_no_secrets_in_env_check() {
+  return engine::make_check<no_secrets_in_env_check::NoSecretsInEnvCheck>();
+}
 
 }  // namespace constable::checks::docker

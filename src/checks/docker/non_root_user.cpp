@@ -10,6 +10,7 @@
 namespace constable::checks::docker {
 
 namespace {
+namespace non_root_user_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docker/non-root-user",
@@ -99,8 +100,11 @@ class NonRootUserCheck final : public engine::Check {
   }
 };
 
+}  // namespace non_root_user_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_non_root_user_check() { return engine::make_check<NonRootUserCheck>(); }
+std::unique_ptr<engine::Check> make_non_root_user_check() {
+  return engine::make_check<non_root_user_check::NonRootUserCheck>();
+}
 
 }  // namespace constable::checks::docker

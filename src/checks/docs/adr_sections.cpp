@@ -11,6 +11,7 @@
 namespace constable::checks::docs {
 
 namespace {
+namespace adr_sections_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docs/adr-sections",
@@ -114,8 +115,11 @@ class AdrSectionsCheck final : public engine::Check {
   std::vector<const constitution::Clause*> section_clauses_;
 };
 
+}  // namespace adr_sections_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_adr_sections_check() { return engine::make_check<AdrSectionsCheck>(); }
+std::unique_ptr<engine::Check> make_adr_sections_check() {
+  return engine::make_check<adr_sections_check::AdrSectionsCheck>();
+}
 
 }  // namespace constable::checks::docs

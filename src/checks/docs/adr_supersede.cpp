@@ -15,6 +15,7 @@
 namespace constable::checks::docs {
 
 namespace {
+namespace adr_supersede_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docs/adr-supersede",
@@ -116,8 +117,11 @@ class AdrSupersedeCheck final : public engine::Check {
   }
 };
 
+}  // namespace adr_supersede_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_adr_supersede_check() { return engine::make_check<AdrSupersedeCheck>(); }
+std::unique_ptr<engine::Check> make_adr_supersede_check() {
+  return engine::make_check<adr_supersede_check::AdrSupersedeCheck>();
+}
 
 }  // namespace constable::checks::docs

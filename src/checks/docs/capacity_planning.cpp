@@ -6,6 +6,7 @@
 namespace constable::checks::docs {
 
 namespace {
+namespace capacity_planning_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docs/capacity-planning",
@@ -25,13 +26,15 @@ constexpr engine::CheckInfo kInfo{
     .scope = engine::Scope::repository,
 };
 
+}  // namespace capacity_planning_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_capacity_planning_check() {
-  return make_operational_doc_check(kInfo, {.name = "capacity planning",
-                                            .path_pattern = R"(capacity)",
-                                            .heading_pattern = R"(^capacity( planning| plan| model(l?ing)?)?\b|\bcapacity (planning|plan)$)",
-                                            .expected_path = "docs/capacity-planning.md"});
+  return make_operational_doc_check(capacity_planning_check::kInfo,
+                                    {.name = "capacity planning",
+                                     .path_pattern = R"(capacity)",
+                                     .heading_pattern = R"(^capacity( planning| plan| model(l?ing)?)?\b|\bcapacity (planning|plan)$)",
+                                     .expected_path = "docs/capacity-planning.md"});
 }
 
 }  // namespace constable::checks::docs

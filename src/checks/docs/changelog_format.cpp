@@ -13,6 +13,7 @@
 namespace constable::checks::docs {
 
 namespace {
+namespace changelog_format_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docs/changelog-format",
@@ -151,8 +152,11 @@ class ChangelogFormatCheck final : public engine::Check {
   }
 };
 
+}  // namespace changelog_format_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_changelog_format_check() { return engine::make_check<ChangelogFormatCheck>(); }
+std::unique_ptr<engine::Check> make_changelog_format_check() {
+  return engine::make_check<changelog_format_check::ChangelogFormatCheck>();
+}
 
 }  // namespace constable::checks::docs

@@ -6,6 +6,7 @@
 namespace constable::checks::docs {
 
 namespace {
+namespace disaster_recovery_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docs/disaster-recovery",
@@ -25,13 +26,15 @@ constexpr engine::CheckInfo kInfo{
     .scope = engine::Scope::repository,
 };
 
+}  // namespace disaster_recovery_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_disaster_recovery_check() {
-  return make_operational_doc_check(kInfo, {.name = "disaster recovery",
-                                            .path_pattern = R"(disaster[-_ ]?recovery|(^|[/_-])dr[-_]plan|business[-_ ]continuity|backup[-_ ]and[-_ ]restore)",
-                                            .heading_pattern = R"(^(disaster recovery|business continuity|backup and restore|backups? and recovery)\b|(disaster recovery|business continuity|backup and restore)( plan| procedures?)?$)",
-                                            .expected_path = "docs/disaster-recovery.md"});
+  return make_operational_doc_check(disaster_recovery_check::kInfo,
+                                    {.name = "disaster recovery",
+                                     .path_pattern = R"(disaster[-_ ]?recovery|(^|[/_-])dr[-_]plan|business[-_ ]continuity|backup[-_ ]and[-_ ]restore)",
+                                     .heading_pattern = R"(^(disaster recovery|business continuity|backup and restore|backups? and recovery)\b|(disaster recovery|business continuity|backup and restore)( plan| procedures?)?$)",
+                                     .expected_path = "docs/disaster-recovery.md"});
 }
 
 }  // namespace constable::checks::docs

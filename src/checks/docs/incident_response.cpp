@@ -6,6 +6,7 @@
 namespace constable::checks::docs {
 
 namespace {
+namespace incident_response_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docs/incident-response",
@@ -25,13 +26,15 @@ constexpr engine::CheckInfo kInfo{
     .scope = engine::Scope::repository,
 };
 
+}  // namespace incident_response_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_incident_response_check() {
-  return make_operational_doc_check(kInfo, {.name = "incident response",
-                                            .path_pattern = R"(incident)",
-                                            .heading_pattern = R"(^incidents?\b|\bincidents?( response| management| procedures?| handling)?( plan)?$)",
-                                            .expected_path = "docs/incident-response.md"});
+  return make_operational_doc_check(incident_response_check::kInfo,
+                                    {.name = "incident response",
+                                     .path_pattern = R"(incident)",
+                                     .heading_pattern = R"(^incidents?\b|\bincidents?( response| management| procedures?| handling)?( plan)?$)",
+                                     .expected_path = "docs/incident-response.md"});
 }
 
 }  // namespace constable::checks::docs

@@ -11,6 +11,7 @@
 namespace constable::checks::docs {
 
 namespace {
+namespace minikube_resources_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docs/minikube-resources",
@@ -84,8 +85,11 @@ class MinikubeResourcesCheck final : public engine::Check {
   }
 };
 
+}  // namespace minikube_resources_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_minikube_resources_check() { return engine::make_check<MinikubeResourcesCheck>(); }
+std::unique_ptr<engine::Check> make_minikube_resources_check() {
+  return engine::make_check<minikube_resources_check::MinikubeResourcesCheck>();
+}
 
 }  // namespace constable::checks::docs

@@ -12,6 +12,7 @@
 namespace constable::checks::docs {
 
 namespace {
+namespace operational_docs_check {
 
 bool is_document(std::string_view lower_path) {
   return lower_path.ends_with(".md") || lower_path.ends_with(".markdown") || lower_path.ends_with(".rst") ||
@@ -82,10 +83,11 @@ class OperationalDocCheck final : public engine::Check {
   RE2 heading_;
 };
 
+}  // namespace operational_docs_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_operational_doc_check(const engine::CheckInfo& info, OperationalTopic topic) {
-  return std::make_unique<OperationalDocCheck>(info, topic);
+  return std::make_unique<operational_docs_check::OperationalDocCheck>(info, topic);
 }
 
 }  // namespace constable::checks::docs

@@ -10,6 +10,7 @@
 namespace constable::checks::docs {
 
 namespace {
+namespace readme_quickstart_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docs/readme-quickstart",
@@ -50,8 +51,11 @@ class ReadmeQuickstartCheck final : public engine::Check {
   }
 };
 
+}  // namespace readme_quickstart_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_readme_quickstart_check() { return engine::make_check<ReadmeQuickstartCheck>(); }
+std::unique_ptr<engine::Check> make_readme_quickstart_check() {
+  return engine::make_check<readme_quickstart_check::ReadmeQuickstartCheck>();
+}
 
 }  // namespace constable::checks::docs

@@ -11,6 +11,7 @@
 namespace constable::checks::docs {
 
 namespace {
+namespace required_documents_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docs/required-documents",
@@ -92,8 +93,11 @@ class RequiredDocumentsCheck final : public engine::Check {
   std::vector<const constitution::Clause*> document_clauses_;
 };
 
+}  // namespace required_documents_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_required_documents_check() { return engine::make_check<RequiredDocumentsCheck>(); }
+std::unique_ptr<engine::Check> make_required_documents_check() {
+  return engine::make_check<required_documents_check::RequiredDocumentsCheck>();
+}
 
 }  // namespace constable::checks::docs

@@ -6,6 +6,7 @@
 namespace constable::checks::docs {
 
 namespace {
+namespace runbooks_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docs/runbooks",
@@ -25,13 +26,15 @@ constexpr engine::CheckInfo kInfo{
     .scope = engine::Scope::repository,
 };
 
+}  // namespace runbooks_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_runbooks_check() {
-  return make_operational_doc_check(kInfo, {.name = "runbook",
-                                            .path_pattern = R"(run-?books?|playbooks?)",
-                                            .heading_pattern = R"(^(operational )?(run-?books?|playbooks?)\b|\b(run-?books?|playbooks?)$)",
-                                            .expected_path = "docs/runbooks/"});
+  return make_operational_doc_check(runbooks_check::kInfo,
+                                    {.name = "runbook",
+                                     .path_pattern = R"(run-?books?|playbooks?)",
+                                     .heading_pattern = R"(^(operational )?(run-?books?|playbooks?)\b|\b(run-?books?|playbooks?)$)",
+                                     .expected_path = "docs/runbooks/"});
 }
 
 }  // namespace constable::checks::docs

@@ -10,6 +10,7 @@
 namespace constable::checks::docs {
 
 namespace {
+namespace todo_owner_date_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "docs/todo-owner-date",
@@ -189,8 +190,11 @@ class TodoOwnerDateCheck final : public engine::Check {
   }
 };
 
+}  // namespace todo_owner_date_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_todo_owner_date_check() { return engine::make_check<TodoOwnerDateCheck>(); }
+std::unique_ptr<engine::Check> make_todo_owner_date_check() {
+  return engine::make_check<todo_owner_date_check::TodoOwnerDateCheck>();
+}
 
 }  // namespace constable::checks::docs

@@ -13,6 +13,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace async_blocking_io_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/async-blocking-io",
@@ -157,8 +158,11 @@ class AsyncBlockingIoCheck final : public engine::Check {
   }
 };
 
+}  // namespace async_blocking_io_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_async_blocking_io_check() { return engine::make_check<AsyncBlockingIoCheck>(); }
+std::unique_ptr<engine::Check> make_async_blocking_io_check() {
+  return engine::make_check<async_blocking_io_check::AsyncBlockingIoCheck>();
+}
 
 }  // namespace constable::checks::fastapi

@@ -11,6 +11,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace collection_pagination_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/collection-pagination",
@@ -113,10 +114,11 @@ class CollectionPaginationCheck final : public engine::Check {
   }
 };
 
+}  // namespace collection_pagination_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_collection_pagination_check() {
-  return engine::make_check<CollectionPaginationCheck>();
+  return engine::make_check<collection_pagination_check::CollectionPaginationCheck>();
 }
 
 }  // namespace constable::checks::fastapi

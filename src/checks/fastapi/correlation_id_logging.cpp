@@ -12,6 +12,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace correlation_id_logging_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/correlation-id-logging",
@@ -56,10 +57,11 @@ class CorrelationIdLoggingCheck final : public engine::Check {
   }
 };
 
+}  // namespace correlation_id_logging_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_correlation_id_logging_check() {
-  return engine::make_check<CorrelationIdLoggingCheck>();
+  return engine::make_check<correlation_id_logging_check::CorrelationIdLoggingCheck>();
 }
 
 }  // namespace constable::checks::fastapi

@@ -14,6 +14,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace endpoint_tests_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/endpoint-tests",
@@ -87,8 +88,11 @@ class EndpointTestsCheck final : public engine::Check {
   }
 };
 
+}  // namespace endpoint_tests_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_endpoint_tests_check() { return engine::make_check<EndpointTestsCheck>(); }
+std::unique_ptr<engine::Check> make_endpoint_tests_check() {
+  return engine::make_check<endpoint_tests_check::EndpointTestsCheck>();
+}
 
 }  // namespace constable::checks::fastapi

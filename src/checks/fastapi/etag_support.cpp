@@ -12,6 +12,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace etag_support_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/etag-support",
@@ -83,8 +84,11 @@ class EtagSupportCheck final : public engine::Check {
   }
 };
 
+}  // namespace etag_support_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_etag_support_check() { return engine::make_check<EtagSupportCheck>(); }
+std::unique_ptr<engine::Check> make_etag_support_check() {
+  return engine::make_check<etag_support_check::EtagSupportCheck>();
+}
 
 }  // namespace constable::checks::fastapi

@@ -15,6 +15,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace http_methods_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/http-methods",
@@ -118,8 +119,11 @@ class HttpMethodsCheck final : public engine::Check {
   }
 };
 
+}  // namespace http_methods_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_http_methods_check() { return engine::make_check<HttpMethodsCheck>(); }
+std::unique_ptr<engine::Check> make_http_methods_check() {
+  return engine::make_check<http_methods_check::HttpMethodsCheck>();
+}
 
 }  // namespace constable::checks::fastapi

@@ -15,6 +15,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace http_status_codes_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/http-status-codes",
@@ -95,8 +96,11 @@ class HttpStatusCodesCheck final : public engine::Check {
   }
 };
 
+}  // namespace http_status_codes_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_http_status_codes_check() { return engine::make_check<HttpStatusCodesCheck>(); }
+std::unique_ptr<engine::Check> make_http_status_codes_check() {
+  return engine::make_check<http_status_codes_check::HttpStatusCodesCheck>();
+}
 
 }  // namespace constable::checks::fastapi

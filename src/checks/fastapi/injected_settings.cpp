@@ -13,6 +13,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace injected_settings_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/injected-settings",
@@ -123,8 +124,11 @@ class InjectedSettingsCheck final : public engine::Check {
   }
 };
 
+}  // namespace injected_settings_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_injected_settings_check() { return engine::make_check<InjectedSettingsCheck>(); }
+std::unique_ptr<engine::Check> make_injected_settings_check() {
+  return engine::make_check<injected_settings_check::InjectedSettingsCheck>();
+}
 
 }  // namespace constable::checks::fastapi

@@ -12,6 +12,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace internal_error_details_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/internal-error-details",
@@ -196,10 +197,11 @@ class InternalErrorDetailsCheck final : public engine::Check {
   }
 };
 
+}  // namespace internal_error_details_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_internal_error_details_check() {
-  return engine::make_check<InternalErrorDetailsCheck>();
+  return engine::make_check<internal_error_details_check::InternalErrorDetailsCheck>();
 }
 
 }  // namespace constable::checks::fastapi

@@ -12,6 +12,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace native_dependency_injection_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/native-dependency-injection",
@@ -87,10 +88,11 @@ class NativeDependencyInjectionCheck final : public engine::Check {
   }
 };
 
+}  // namespace native_dependency_injection_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_native_dependency_injection_check() {
-  return engine::make_check<NativeDependencyInjectionCheck>();
+  return engine::make_check<native_dependency_injection_check::NativeDependencyInjectionCheck>();
 }
 
 }  // namespace constable::checks::fastapi

@@ -13,6 +13,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace operation_docs_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/operation-docs",
@@ -123,8 +124,11 @@ class OperationDocsCheck final : public engine::Check {
   }
 };
 
+}  // namespace operation_docs_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_operation_docs_check() { return engine::make_check<OperationDocsCheck>(); }
+std::unique_ptr<engine::Check> make_operation_docs_check() {
+  return engine::make_check<operation_docs_check::OperationDocsCheck>();
+}
 
 }  // namespace constable::checks::fastapi

@@ -12,6 +12,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace problem_details_handlers_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/problem-details-handlers",
@@ -54,10 +55,11 @@ class ProblemDetailsHandlersCheck final : public engine::Check {
   }
 };
 
+}  // namespace problem_details_handlers_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_problem_details_handlers_check() {
-  return engine::make_check<ProblemDetailsHandlersCheck>();
+  return engine::make_check<problem_details_handlers_check::ProblemDetailsHandlersCheck>();
 }
 
 }  // namespace constable::checks::fastapi

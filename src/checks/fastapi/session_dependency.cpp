@@ -11,6 +11,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace session_dependency_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/session-dependency",
@@ -107,10 +108,11 @@ class SessionDependencyCheck final : public engine::Check {
   }
 };
 
+}  // namespace session_dependency_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_session_dependency_check() {
-  return engine::make_check<SessionDependencyCheck>();
+  return engine::make_check<session_dependency_check::SessionDependencyCheck>();
 }
 
 }  // namespace constable::checks::fastapi

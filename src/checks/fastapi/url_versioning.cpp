@@ -13,6 +13,7 @@
 namespace constable::checks::fastapi {
 
 namespace {
+namespace url_versioning_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "fastapi/url-versioning",
@@ -67,8 +68,11 @@ class UrlVersioningCheck final : public engine::Check {
   std::unique_ptr<RE2> pattern_;
 };
 
+}  // namespace url_versioning_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_url_versioning_check() { return engine::make_check<UrlVersioningCheck>(); }
+std::unique_ptr<engine::Check> make_url_versioning_check() {
+  return engine::make_check<url_versioning_check::UrlVersioningCheck>();
+}
 
 }  // namespace constable::checks::fastapi

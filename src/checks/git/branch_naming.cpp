@@ -11,6 +11,7 @@
 namespace constable::checks::git {
 
 namespace {
+namespace branch_naming_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "git/branch-naming",
@@ -92,8 +93,11 @@ class BranchNamingCheck final : public engine::Check {
   std::vector<std::string> prefixes_;
 };
 
+}  // namespace branch_naming_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_branch_naming_check() { return engine::make_check<BranchNamingCheck>(); }
+std::unique_ptr<engine::Check> make_branch_naming_check() {
+  return engine::make_check<branch_naming_check::BranchNamingCheck>();
+}
 
 }  // namespace constable::checks::git

@@ -9,6 +9,7 @@
 namespace constable::checks::git {
 
 namespace {
+namespace conventional_commits_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "git/conventional-commits",
@@ -63,10 +64,11 @@ class ConventionalCommitsCheck final : public engine::Check {
   }
 };
 
+}  // namespace conventional_commits_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_conventional_commits_check() {
-  return engine::make_check<ConventionalCommitsCheck>();
+  return engine::make_check<conventional_commits_check::ConventionalCommitsCheck>();
 }
 
 }  // namespace constable::checks::git

@@ -18,6 +18,7 @@
 namespace constable::checks::git {
 
 namespace {
+namespace semver_tags_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "git/semver-tags",
@@ -73,8 +74,11 @@ class SemverTagsCheck final : public engine::Check {
   }
 };
 
+}  // namespace semver_tags_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_semver_tags_check() { return engine::make_check<SemverTagsCheck>(); }
+std::unique_ptr<engine::Check> make_semver_tags_check() {
+  return engine::make_check<semver_tags_check::SemverTagsCheck>();
+}
 
 }  // namespace constable::checks::git

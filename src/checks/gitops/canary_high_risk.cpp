@@ -18,6 +18,7 @@
 namespace constable::checks::gitops {
 
 namespace {
+namespace canary_high_risk_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "gitops/canary-high-risk",
@@ -212,8 +213,11 @@ class CanaryHighRiskCheck final : public engine::Check {
   }
 };
 
+}  // namespace canary_high_risk_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_canary_high_risk_check() { return engine::make_check<CanaryHighRiskCheck>(); }
+std::unique_ptr<engine::Check> make_canary_high_risk_check() {
+  return engine::make_check<canary_high_risk_check::CanaryHighRiskCheck>();
+}
 
 }  // namespace constable::checks::gitops

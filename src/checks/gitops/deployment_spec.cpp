@@ -26,6 +26,7 @@
 namespace constable::checks::gitops {
 
 namespace {
+namespace deployment_spec_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "gitops/deployment-spec",
@@ -347,8 +348,11 @@ class DeploymentSpecCheck final : public engine::Check {
   std::vector<Bound> items_;
 };
 
+}  // namespace deployment_spec_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_deployment_spec_check() { return engine::make_check<DeploymentSpecCheck>(); }
+std::unique_ptr<engine::Check> make_deployment_spec_check() {
+  return engine::make_check<deployment_spec_check::DeploymentSpecCheck>();
+}
 
 }  // namespace constable::checks::gitops

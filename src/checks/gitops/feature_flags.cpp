@@ -13,6 +13,7 @@
 namespace constable::checks::gitops {
 
 namespace {
+namespace feature_flags_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "gitops/feature-flags",
@@ -103,8 +104,11 @@ class FeatureFlagsCheck final : public engine::Check {
   }
 };
 
+}  // namespace feature_flags_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_feature_flags_check() { return engine::make_check<FeatureFlagsCheck>(); }
+std::unique_ptr<engine::Check> make_feature_flags_check() {
+  return engine::make_check<feature_flags_check::FeatureFlagsCheck>();
+}
 
 }  // namespace constable::checks::gitops

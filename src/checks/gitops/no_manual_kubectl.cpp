@@ -20,6 +20,7 @@
 namespace constable::checks::gitops {
 
 namespace {
+namespace no_manual_kubectl_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "gitops/no-manual-kubectl",
@@ -284,8 +285,11 @@ class NoManualKubectlCheck final : public engine::Check {
   const constitution::Clause* cd_clause_ = nullptr;
 };
 
+}  // namespace no_manual_kubectl_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_no_manual_kubectl_check() { return engine::make_check<NoManualKubectlCheck>(); }
+std::unique_ptr<engine::Check> make_no_manual_kubectl_check() {
+  return engine::make_check<no_manual_kubectl_check::NoManualKubectlCheck>();
+}
 
 }  // namespace constable::checks::gitops

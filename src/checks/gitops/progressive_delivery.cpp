@@ -11,6 +11,7 @@
 namespace constable::checks::gitops {
 
 namespace {
+namespace progressive_delivery_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "gitops/progressive-delivery",
@@ -102,10 +103,11 @@ class ProgressiveDeliveryCheck final : public engine::Check {
   }
 };
 
+}  // namespace progressive_delivery_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_progressive_delivery_check() {
-  return engine::make_check<ProgressiveDeliveryCheck>();
+  return engine::make_check<progressive_delivery_check::ProgressiveDeliveryCheck>();
 }
 
 }  // namespace constable::checks::gitops

@@ -15,6 +15,7 @@
 namespace constable::checks::gitops {
 
 namespace {
+namespace sync_policy_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "gitops/sync-policy",
@@ -138,8 +139,11 @@ class SyncPolicyCheck final : public engine::Check {
   }
 };
 
+}  // namespace sync_policy_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_sync_policy_check() { return engine::make_check<SyncPolicyCheck>(); }
+std::unique_ptr<engine::Check> make_sync_policy_check() {
+  return engine::make_check<sync_policy_check::SyncPolicyCheck>();
+}
 
 }  // namespace constable::checks::gitops

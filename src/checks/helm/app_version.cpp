@@ -12,6 +12,7 @@
 namespace constable::checks::helm {
 
 namespace {
+namespace app_version_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "helm/app-version",
@@ -184,8 +185,11 @@ class AppVersionCheck final : public engine::Check {
   }
 };
 
+}  // namespace app_version_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_app_version_check() { return engine::make_check<AppVersionCheck>(); }
+std::unique_ptr<engine::Check> make_app_version_check() {
+  return engine::make_check<app_version_check::AppVersionCheck>();
+}
 
 }  // namespace constable::checks::helm

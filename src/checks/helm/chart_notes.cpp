@@ -10,6 +10,7 @@
 namespace constable::checks::helm {
 
 namespace {
+namespace chart_notes_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "helm/chart-notes",
@@ -55,8 +56,11 @@ class ChartNotesCheck final : public engine::Check {
   }
 };
 
+}  // namespace chart_notes_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_chart_notes_check() { return engine::make_check<ChartNotesCheck>(); }
+std::unique_ptr<engine::Check> make_chart_notes_check() {
+  return engine::make_check<chart_notes_check::ChartNotesCheck>();
+}
 
 }  // namespace constable::checks::helm

@@ -10,6 +10,7 @@
 namespace constable::checks::helm {
 
 namespace {
+namespace chart_structure_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "helm/chart-structure",
@@ -97,8 +98,11 @@ class ChartStructureCheck final : public engine::Check {
   std::vector<constitution::TreeEntry> entries_;
 };
 
+}  // namespace chart_structure_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_chart_structure_check() { return engine::make_check<ChartStructureCheck>(); }
+std::unique_ptr<engine::Check> make_chart_structure_check() {
+  return engine::make_check<chart_structure_check::ChartStructureCheck>();
+}
 
 }  // namespace constable::checks::helm

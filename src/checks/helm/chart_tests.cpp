@@ -10,6 +10,7 @@
 namespace constable::checks::helm {
 
 namespace {
+namespace chart_tests_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "helm/chart-tests",
@@ -64,8 +65,11 @@ class ChartTestsCheck final : public engine::Check {
   }
 };
 
+}  // namespace chart_tests_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_chart_tests_check() { return engine::make_check<ChartTestsCheck>(); }
+std::unique_ptr<engine::Check> make_chart_tests_check() {
+  return engine::make_check<chart_tests_check::ChartTestsCheck>();
+}
 
 }  // namespace constable::checks::helm

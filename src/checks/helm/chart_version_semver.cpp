@@ -8,6 +8,7 @@
 namespace constable::checks::helm {
 
 namespace {
+namespace chart_version_semver_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "helm/chart-version-semver",
@@ -69,10 +70,11 @@ class ChartVersionSemverCheck final : public engine::Check {
   }
 };
 
+}  // namespace chart_version_semver_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_chart_version_semver_check() {
-  return engine::make_check<ChartVersionSemverCheck>();
+  return engine::make_check<chart_version_semver_check::ChartVersionSemverCheck>();
 }
 
 }  // namespace constable::checks::helm

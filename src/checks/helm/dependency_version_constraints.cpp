@@ -12,6 +12,7 @@
 namespace constable::checks::helm {
 
 namespace {
+namespace dependency_version_constraints_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "helm/dependency-version-constraints",
@@ -94,10 +95,11 @@ class DependencyVersionConstraintsCheck final : public engine::Check {
   }
 };
 
+}  // namespace dependency_version_constraints_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_dependency_version_constraints_check() {
-  return engine::make_check<DependencyVersionConstraintsCheck>();
+  return engine::make_check<dependency_version_constraints_check::DependencyVersionConstraintsCheck>();
 }
 
 }  // namespace constable::checks::helm

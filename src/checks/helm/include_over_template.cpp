@@ -11,6 +11,7 @@
 namespace constable::checks::helm {
 
 namespace {
+namespace include_over_template_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "helm/include-over-template",
@@ -112,10 +113,11 @@ class IncludeOverTemplateCheck final : public engine::Check {
   }
 };
 
+}  // namespace include_over_template_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_include_over_template_check() {
-  return engine::make_check<IncludeOverTemplateCheck>();
+  return engine::make_check<include_over_template_check::IncludeOverTemplateCheck>();
 }
 
 }  // namespace constable::checks::helm

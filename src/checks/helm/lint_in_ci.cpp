@@ -16,6 +16,7 @@
 namespace constable::checks::helm {
 
 namespace {
+namespace lint_in_ci_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "helm/lint-in-ci",
@@ -167,8 +168,9 @@ class LintInCiCheck final : public engine::Check {
   }
 };
 
+}  // namespace lint_in_ci_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_lint_in_ci_check() { return engine::make_check<LintInCiCheck>(); }
+std::unique_ptr<engine::Check> make_lint_in_ci_check() { return engine::make_check<lint_in_ci_check::LintInCiCheck>(); }
 
 }  // namespace constable::checks::helm

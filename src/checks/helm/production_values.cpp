@@ -11,6 +11,7 @@
 namespace constable::checks::helm {
 
 namespace {
+namespace production_values_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "helm/production-values",
@@ -147,8 +148,11 @@ class ProductionValuesCheck final : public engine::Check {
   }
 };
 
+}  // namespace production_values_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_production_values_check() { return engine::make_check<ProductionValuesCheck>(); }
+std::unique_ptr<engine::Check> make_production_values_check() {
+  return engine::make_check<production_values_check::ProductionValuesCheck>();
+}
 
 }  // namespace constable::checks::helm

@@ -13,6 +13,7 @@
 namespace constable::checks::helm {
 
 namespace {
+namespace values_comments_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "helm/values-comments",
@@ -147,8 +148,11 @@ class ValuesCommentsCheck final : public engine::Check {
   };
 };
 
+}  // namespace values_comments_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_values_comments_check() { return engine::make_check<ValuesCommentsCheck>(); }
+std::unique_ptr<engine::Check> make_values_comments_check() {
+  return engine::make_check<values_comments_check::ValuesCommentsCheck>();
+}
 
 }  // namespace constable::checks::helm

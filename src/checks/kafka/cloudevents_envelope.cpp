@@ -13,6 +13,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace cloudevents_envelope_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/cloudevents-envelope",
@@ -62,10 +63,11 @@ class CloudEventsEnvelopeCheck final : public engine::Check {
   }
 };
 
+}  // namespace cloudevents_envelope_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_cloudevents_envelope_check() {
-  return engine::make_check<CloudEventsEnvelopeCheck>();
+  return engine::make_check<cloudevents_envelope_check::CloudEventsEnvelopeCheck>();
 }
 
 }  // namespace constable::checks::kafka

@@ -12,6 +12,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace compacted_state_topics_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/compacted-state-topics",
@@ -93,10 +94,11 @@ class CompactedStateTopicsCheck final : public engine::Check {
   }
 };
 
+}  // namespace compacted_state_topics_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_compacted_state_topics_check() {
-  return engine::make_check<CompactedStateTopicsCheck>();
+  return engine::make_check<compacted_state_topics_check::CompactedStateTopicsCheck>();
 }
 
 }  // namespace constable::checks::kafka

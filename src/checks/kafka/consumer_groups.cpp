@@ -19,6 +19,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace consumer_groups_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/consumer-groups",
@@ -387,8 +388,11 @@ class ConsumerGroupsCheck final : public engine::Check {
   }
 };
 
+}  // namespace consumer_groups_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_consumer_groups_check() { return engine::make_check<ConsumerGroupsCheck>(); }
+std::unique_ptr<engine::Check> make_consumer_groups_check() {
+  return engine::make_check<consumer_groups_check::ConsumerGroupsCheck>();
+}
 
 }  // namespace constable::checks::kafka

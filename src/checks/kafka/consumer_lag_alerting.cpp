@@ -16,6 +16,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace consumer_lag_alerting_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/consumer-lag-alerting",
@@ -168,10 +169,11 @@ class ConsumerLagAlertingCheck final : public engine::Check {
   std::string stated_ = "under 1000 messages";
 };
 
+}  // namespace consumer_lag_alerting_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_consumer_lag_alerting_check() {
-  return engine::make_check<ConsumerLagAlertingCheck>();
+  return engine::make_check<consumer_lag_alerting_check::ConsumerLagAlertingCheck>();
 }
 
 }  // namespace constable::checks::kafka

@@ -9,6 +9,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace consumer_manual_commit_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/consumer-manual-commit",
@@ -89,10 +90,11 @@ class ConsumerManualCommitCheck final : public engine::Check {
   }
 };
 
+}  // namespace consumer_manual_commit_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_consumer_manual_commit_check() {
-  return engine::make_check<ConsumerManualCommitCheck>();
+  return engine::make_check<consumer_manual_commit_check::ConsumerManualCommitCheck>();
 }
 
 }  // namespace constable::checks::kafka

@@ -13,6 +13,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace dead_letter_queue_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/dead-letter-queue",
@@ -81,8 +82,11 @@ class DeadLetterQueueCheck final : public engine::Check {
   }
 };
 
+}  // namespace dead_letter_queue_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_dead_letter_queue_check() { return engine::make_check<DeadLetterQueueCheck>(); }
+std::unique_ptr<engine::Check> make_dead_letter_queue_check() {
+  return engine::make_check<dead_letter_queue_check::DeadLetterQueueCheck>();
+}
 
 }  // namespace constable::checks::kafka

@@ -11,6 +11,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace idempotent_producer_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/idempotent-producer",
@@ -107,10 +108,11 @@ class IdempotentProducerCheck final : public engine::Check {
   }
 };
 
+}  // namespace idempotent_producer_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_idempotent_producer_check() {
-  return engine::make_check<IdempotentProducerCheck>();
+  return engine::make_check<idempotent_producer_check::IdempotentProducerCheck>();
 }
 
 }  // namespace constable::checks::kafka

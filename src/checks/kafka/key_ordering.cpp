@@ -10,6 +10,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace key_ordering_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/key-ordering",
@@ -82,8 +83,11 @@ class KeyOrderingCheck final : public engine::Check {
   }
 };
 
+}  // namespace key_ordering_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_key_ordering_check() { return engine::make_check<KeyOrderingCheck>(); }
+std::unique_ptr<engine::Check> make_key_ordering_check() {
+  return engine::make_check<key_ordering_check::KeyOrderingCheck>();
+}
 
 }  // namespace constable::checks::kafka

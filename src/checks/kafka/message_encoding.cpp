@@ -9,6 +9,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace message_encoding_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/message-encoding",
@@ -68,8 +69,11 @@ class MessageEncodingCheck final : public engine::Check {
   }
 };
 
+}  // namespace message_encoding_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_message_encoding_check() { return engine::make_check<MessageEncodingCheck>(); }
+std::unique_ptr<engine::Check> make_message_encoding_check() {
+  return engine::make_check<message_encoding_check::MessageEncodingCheck>();
+}
 
 }  // namespace constable::checks::kafka

@@ -9,6 +9,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace producer_acks_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/producer-acks",
@@ -55,8 +56,11 @@ class ProducerAcksCheck final : public engine::Check {
   }
 };
 
+}  // namespace producer_acks_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_producer_acks_check() { return engine::make_check<ProducerAcksCheck>(); }
+std::unique_ptr<engine::Check> make_producer_acks_check() {
+  return engine::make_check<producer_acks_check::ProducerAcksCheck>();
+}
 
 }  // namespace constable::checks::kafka

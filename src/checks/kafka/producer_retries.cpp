@@ -9,6 +9,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace producer_retries_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/producer-retries",
@@ -66,8 +67,11 @@ class ProducerRetriesCheck final : public engine::Check {
   }
 };
 
+}  // namespace producer_retries_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_producer_retries_check() { return engine::make_check<ProducerRetriesCheck>(); }
+std::unique_ptr<engine::Check> make_producer_retries_check() {
+  return engine::make_check<producer_retries_check::ProducerRetriesCheck>();
+}
 
 }  // namespace constable::checks::kafka

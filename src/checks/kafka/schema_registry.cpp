@@ -14,6 +14,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace schema_registry_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/schema-registry",
@@ -113,8 +114,11 @@ class SchemaRegistryCheck final : public engine::Check {
   }
 };
 
+}  // namespace schema_registry_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_schema_registry_check() { return engine::make_check<SchemaRegistryCheck>(); }
+std::unique_ptr<engine::Check> make_schema_registry_check() {
+  return engine::make_check<schema_registry_check::SchemaRegistryCheck>();
+}
 
 }  // namespace constable::checks::kafka

@@ -13,6 +13,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace stable_message_keys_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/stable-message-keys",
@@ -83,10 +84,11 @@ class StableMessageKeysCheck final : public engine::Check {
   }
 };
 
+}  // namespace stable_message_keys_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_stable_message_keys_check() {
-  return engine::make_check<StableMessageKeysCheck>();
+  return engine::make_check<stable_message_keys_check::StableMessageKeysCheck>();
 }
 
 }  // namespace constable::checks::kafka

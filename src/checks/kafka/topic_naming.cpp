@@ -11,6 +11,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace topic_naming_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/topic-naming",
@@ -130,8 +131,11 @@ class TopicNamingCheck final : public engine::Check {
   std::size_t parts_ = 3;
 };
 
+}  // namespace topic_naming_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_topic_naming_check() { return engine::make_check<TopicNamingCheck>(); }
+std::unique_ptr<engine::Check> make_topic_naming_check() {
+  return engine::make_check<topic_naming_check::TopicNamingCheck>();
+}
 
 }  // namespace constable::checks::kafka

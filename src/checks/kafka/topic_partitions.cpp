@@ -12,6 +12,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace topic_partitions_check {
 
 // Kafka's num.partitions and Redpanda's default_topic_partitions out of the box.
 constexpr long long kBrokerDefault = 1;
@@ -102,8 +103,11 @@ class TopicPartitionsCheck final : public engine::Check {
   long long minimum_ = 3;
 };
 
+}  // namespace topic_partitions_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_topic_partitions_check() { return engine::make_check<TopicPartitionsCheck>(); }
+std::unique_ptr<engine::Check> make_topic_partitions_check() {
+  return engine::make_check<topic_partitions_check::TopicPartitionsCheck>();
+}
 
 }  // namespace constable::checks::kafka

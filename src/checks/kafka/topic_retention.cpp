@@ -9,6 +9,7 @@
 namespace constable::checks::kafka {
 
 namespace {
+namespace topic_retention_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kafka/topic-retention",
@@ -55,8 +56,11 @@ class TopicRetentionCheck final : public engine::Check {
   }
 };
 
+}  // namespace topic_retention_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_topic_retention_check() { return engine::make_check<TopicRetentionCheck>(); }
+std::unique_ptr<engine::Check> make_topic_retention_check() {
+  return engine::make_check<topic_retention_check::TopicRetentionCheck>();
+}
 
 }  // namespace constable::checks::kafka

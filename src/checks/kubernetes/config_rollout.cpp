@@ -13,6 +13,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace config_rollout_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/config-rollout",
@@ -123,8 +124,11 @@ class ConfigRolloutCheck final : public engine::Check {
   }
 };
 
+}  // namespace config_rollout_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_config_rollout_check() { return engine::make_check<ConfigRolloutCheck>(); }
+std::unique_ptr<engine::Check> make_config_rollout_check() {
+  return engine::make_check<config_rollout_check::ConfigRolloutCheck>();
+}
 
 }  // namespace constable::checks::kubernetes

@@ -12,6 +12,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace configmap_sensitive_data_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/configmap-sensitive-data",
@@ -58,10 +59,11 @@ class ConfigMapSensitiveDataCheck final : public engine::Check {
   }
 };
 
+}  // namespace configmap_sensitive_data_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_configmap_sensitive_data_check() {
-  return engine::make_check<ConfigMapSensitiveDataCheck>();
+  return engine::make_check<configmap_sensitive_data_check::ConfigMapSensitiveDataCheck>();
 }
 
 }  // namespace constable::checks::kubernetes

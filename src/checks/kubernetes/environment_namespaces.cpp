@@ -17,6 +17,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace environment_namespaces_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/environment-namespaces",
@@ -140,10 +141,11 @@ class EnvironmentNamespacesCheck final : public engine::Check {
   std::vector<std::string> environments_;
 };
 
+}  // namespace environment_namespaces_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_environment_namespaces_check() {
-  return engine::make_check<EnvironmentNamespacesCheck>();
+  return engine::make_check<environment_namespaces_check::EnvironmentNamespacesCheck>();
 }
 
 }  // namespace constable::checks::kubernetes

@@ -10,6 +10,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace external_secrets_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/external-secrets",
@@ -87,8 +88,11 @@ class ExternalSecretsCheck final : public engine::Check {
   }
 };
 
+}  // namespace external_secrets_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_external_secrets_check() { return engine::make_check<ExternalSecretsCheck>(); }
+std::unique_ptr<engine::Check> make_external_secrets_check() {
+  return engine::make_check<external_secrets_check::ExternalSecretsCheck>();
+}
 
 }  // namespace constable::checks::kubernetes

@@ -18,6 +18,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace immutable_image_tags_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/immutable-image-tags",
@@ -136,10 +137,11 @@ class ImmutableImageTagsCheck final : public engine::Check {
   std::vector<std::unique_ptr<RE2>> patterns_;
 };
 
+}  // namespace immutable_image_tags_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_immutable_image_tags_check() {
-  return engine::make_check<ImmutableImageTagsCheck>();
+  return engine::make_check<immutable_image_tags_check::ImmutableImageTagsCheck>();
 }
 
 }  // namespace constable::checks::kubernetes

@@ -6,6 +6,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace max_surge_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/max-surge",
@@ -27,10 +28,11 @@ constexpr engine::CheckInfo kInfo{
     .scope = engine::Scope::manifests,
 };
 
+}  // namespace max_surge_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_max_surge_check() {
-  return make_rollout_budget_check(kInfo, RolloutBudget{"maxSurge", true, 25});
+  return make_rollout_budget_check(max_surge_check::kInfo, RolloutBudget{"maxSurge", true, 25});
 }
 
 }  // namespace constable::checks::kubernetes

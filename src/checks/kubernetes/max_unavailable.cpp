@@ -6,6 +6,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace max_unavailable_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/max-unavailable",
@@ -27,10 +28,11 @@ constexpr engine::CheckInfo kInfo{
     .scope = engine::Scope::manifests,
 };
 
+}  // namespace max_unavailable_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_max_unavailable_check() {
-  return make_rollout_budget_check(kInfo, RolloutBudget{"maxUnavailable", false, 25});
+  return make_rollout_budget_check(max_unavailable_check::kInfo, RolloutBudget{"maxUnavailable", false, 25});
 }
 
 }  // namespace constable::checks::kubernetes

@@ -7,6 +7,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace namespace_network_policy_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/namespace-network-policy",
@@ -33,10 +34,11 @@ constexpr engine::CheckInfo kInfo{
         "one admitted object does not show whether its namespace has one",
 };
 
+}  // namespace namespace_network_policy_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_namespace_network_policy_check() {
-  return make_namespace_policy_check(kInfo, "NetworkPolicy");
+  return make_namespace_policy_check(namespace_network_policy_check::kInfo, "NetworkPolicy");
 }
 
 }  // namespace constable::checks::kubernetes

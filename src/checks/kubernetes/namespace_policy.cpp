@@ -10,6 +10,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace namespace_policy_check {
 
 // Namespaces the cluster owns are not the repository's to configure; using
 // `default` at all is kubernetes/environment-namespaces' finding.
@@ -56,11 +57,12 @@ class NamespacePolicyCheck final : public engine::Check {
   std::string kind_;
 };
 
+}  // namespace namespace_policy_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_namespace_policy_check(const engine::CheckInfo& info,
                                                            std::string_view required_kind) {
-  return std::make_unique<NamespacePolicyCheck>(info, required_kind);
+  return std::make_unique<namespace_policy_check::NamespacePolicyCheck>(info, required_kind);
 }
 
 }  // namespace constable::checks::kubernetes

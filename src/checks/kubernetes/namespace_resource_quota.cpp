@@ -7,6 +7,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace namespace_resource_quota_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/namespace-resource-quota",
@@ -33,10 +34,11 @@ constexpr engine::CheckInfo kInfo{
         "one admitted object does not show whether its namespace has one",
 };
 
+}  // namespace namespace_resource_quota_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_namespace_resource_quota_check() {
-  return make_namespace_policy_check(kInfo, "ResourceQuota");
+  return make_namespace_policy_check(namespace_resource_quota_check::kInfo, "ResourceQuota");
 }
 
 }  // namespace constable::checks::kubernetes

@@ -13,6 +13,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace no_latest_tag_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/no-latest-tag",
@@ -88,8 +89,11 @@ class NoLatestTagCheck final : public engine::Check {
   }
 };
 
+}  // namespace no_latest_tag_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_no_latest_tag_check() { return engine::make_check<NoLatestTagCheck>(); }
+std::unique_ptr<engine::Check> make_no_latest_tag_check() {
+  return engine::make_check<no_latest_tag_check::NoLatestTagCheck>();
+}
 
 }  // namespace constable::checks::kubernetes

@@ -12,6 +12,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace pod_disruption_budget_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/pod-disruption-budget",
@@ -68,10 +69,11 @@ class PodDisruptionBudgetCheck final : public engine::Check {
   }
 };
 
+}  // namespace pod_disruption_budget_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_pod_disruption_budget_check() {
-  return engine::make_check<PodDisruptionBudgetCheck>();
+  return engine::make_check<pod_disruption_budget_check::PodDisruptionBudgetCheck>();
 }
 
 }  // namespace constable::checks::kubernetes

@@ -11,6 +11,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace probes_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/probes",
@@ -83,8 +84,9 @@ class ProbesCheck final : public engine::Check {
   std::vector<std::string> probes_;
 };
 
+}  // namespace probes_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_probes_check() { return engine::make_check<ProbesCheck>(); }
+std::unique_ptr<engine::Check> make_probes_check() { return engine::make_check<probes_check::ProbesCheck>(); }
 
 }  // namespace constable::checks::kubernetes

@@ -12,6 +12,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace resource_requests_limits_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/resource-requests-limits",
@@ -95,10 +96,11 @@ class ResourceRequestsLimitsCheck final : public engine::Check {
   std::vector<std::string> resources_;
 };
 
+}  // namespace resource_requests_limits_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_resource_requests_limits_check() {
-  return engine::make_check<ResourceRequestsLimitsCheck>();
+  return engine::make_check<resource_requests_limits_check::ResourceRequestsLimitsCheck>();
 }
 
 }  // namespace constable::checks::kubernetes

@@ -9,6 +9,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace revision_history_limit_check {
 
 constexpr long long kKubernetesDefault = 10;
 
@@ -94,10 +95,11 @@ class RevisionHistoryLimitCheck final : public engine::Check {
   long long limit_ = kKubernetesDefault;
 };
 
+}  // namespace revision_history_limit_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_revision_history_limit_check() {
-  return engine::make_check<RevisionHistoryLimitCheck>();
+  return engine::make_check<revision_history_limit_check::RevisionHistoryLimitCheck>();
 }
 
 }  // namespace constable::checks::kubernetes

@@ -10,6 +10,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace rolling_update_strategy_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/rolling-update-strategy",
@@ -49,10 +50,11 @@ class RollingUpdateStrategyCheck final : public engine::Check {
   }
 };
 
+}  // namespace rolling_update_strategy_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_rolling_update_strategy_check() {
-  return engine::make_check<RollingUpdateStrategyCheck>();
+  return engine::make_check<rolling_update_strategy_check::RollingUpdateStrategyCheck>();
 }
 
 }  // namespace constable::checks::kubernetes

@@ -10,6 +10,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace rollout_budget_check {
 
 std::string percent_text(double p) { return fmt::format("{}%", p); }
 
@@ -70,10 +71,11 @@ class RolloutBudgetCheck final : public engine::Check {
   double limit_ = 25;
 };
 
+}  // namespace rollout_budget_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_rollout_budget_check(const engine::CheckInfo& info, RolloutBudget budget) {
-  return std::make_unique<RolloutBudgetCheck>(info, budget);
+  return std::make_unique<rollout_budget_check::RolloutBudgetCheck>(info, budget);
 }
 
 }  // namespace constable::checks::kubernetes

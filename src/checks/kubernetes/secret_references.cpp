@@ -11,6 +11,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace secret_references_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/secret-references",
@@ -63,8 +64,11 @@ class SecretReferencesCheck final : public engine::Check {
   }
 };
 
+}  // namespace secret_references_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_secret_references_check() { return engine::make_check<SecretReferencesCheck>(); }
+std::unique_ptr<engine::Check> make_secret_references_check() {
+  return engine::make_check<secret_references_check::SecretReferencesCheck>();
+}
 
 }  // namespace constable::checks::kubernetes

@@ -11,6 +11,7 @@
 namespace constable::checks::kubernetes {
 
 namespace {
+namespace security_context_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "kubernetes/security-context",
@@ -145,8 +146,11 @@ class SecurityContextCheck final : public engine::Check {
   }
 };
 
+}  // namespace security_context_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_security_context_check() { return engine::make_check<SecurityContextCheck>(); }
+std::unique_ptr<engine::Check> make_security_context_check() {
+  return engine::make_check<security_context_check::SecurityContextCheck>();
+}
 
 }  // namespace constable::checks::kubernetes

@@ -17,6 +17,7 @@
 namespace constable::checks::local {
 
 namespace {
+namespace dev_loop_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "local/dev-loop",
@@ -247,8 +248,9 @@ class DevLoopCheck final : public engine::Check {
   const constitution::Clause* registry_ = nullptr;
 };
 
+}  // namespace dev_loop_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_dev_loop_check() { return engine::make_check<DevLoopCheck>(); }
+std::unique_ptr<engine::Check> make_dev_loop_check() { return engine::make_check<dev_loop_check::DevLoopCheck>(); }
 
 }  // namespace constable::checks::local

@@ -15,6 +15,7 @@
 namespace constable::checks::local {
 
 namespace {
+namespace minikube_version_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "local/minikube-version",
@@ -235,8 +236,11 @@ class MinikubeVersionCheck final : public engine::Check {
   const constitution::Clause* addons_ = nullptr;
 };
 
+}  // namespace minikube_version_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_minikube_version_check() { return engine::make_check<MinikubeVersionCheck>(); }
+std::unique_ptr<engine::Check> make_minikube_version_check() {
+  return engine::make_check<minikube_version_check::MinikubeVersionCheck>();
+}
 
 }  // namespace constable::checks::local

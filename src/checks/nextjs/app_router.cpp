@@ -11,6 +11,7 @@
 namespace constable::checks::nextjs {
 
 namespace {
+namespace app_router_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "nextjs/app-router",
@@ -61,8 +62,11 @@ class AppRouterCheck final : public engine::Check {
   }
 };
 
+}  // namespace app_router_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_app_router_check() { return engine::make_check<AppRouterCheck>(); }
+std::unique_ptr<engine::Check> make_app_router_check() {
+  return engine::make_check<app_router_check::AppRouterCheck>();
+}
 
 }  // namespace constable::checks::nextjs

@@ -13,6 +13,7 @@
 namespace constable::checks::nextjs {
 
 namespace {
+namespace bundle_budget_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "nextjs/bundle-budget",
@@ -136,8 +137,11 @@ class BundleBudgetCheck final : public engine::Check {
   std::string budget_text_ = "200KB";
 };
 
+}  // namespace bundle_budget_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_bundle_budget_check() { return engine::make_check<BundleBudgetCheck>(); }
+std::unique_ptr<engine::Check> make_bundle_budget_check() {
+  return engine::make_check<bundle_budget_check::BundleBudgetCheck>();
+}
 
 }  // namespace constable::checks::nextjs

@@ -12,6 +12,7 @@
 namespace constable::checks::nextjs {
 
 namespace {
+namespace content_security_policy_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "nextjs/content-security-policy",
@@ -77,10 +78,11 @@ class ContentSecurityPolicyCheck final : public engine::Check {
   }
 };
 
+}  // namespace content_security_policy_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_content_security_policy_check() {
-  return engine::make_check<ContentSecurityPolicyCheck>();
+  return engine::make_check<content_security_policy_check::ContentSecurityPolicyCheck>();
 }
 
 }  // namespace constable::checks::nextjs

@@ -14,6 +14,7 @@
 namespace constable::checks::nextjs {
 
 namespace {
+namespace csrf_protection_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "nextjs/csrf-protection",
@@ -121,8 +122,11 @@ class CsrfProtectionCheck final : public engine::Check {
 
 };
 
+}  // namespace csrf_protection_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_csrf_protection_check() { return engine::make_check<CsrfProtectionCheck>(); }
+std::unique_ptr<engine::Check> make_csrf_protection_check() {
+  return engine::make_check<csrf_protection_check::CsrfProtectionCheck>();
+}
 
 }  // namespace constable::checks::nextjs

@@ -14,6 +14,7 @@
 namespace constable::checks::nextjs {
 
 namespace {
+namespace env_exposure_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "nextjs/env-exposure",
@@ -115,8 +116,11 @@ class EnvExposureCheck final : public engine::Check {
   }
 };
 
+}  // namespace env_exposure_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_env_exposure_check() { return engine::make_check<EnvExposureCheck>(); }
+std::unique_ptr<engine::Check> make_env_exposure_check() {
+  return engine::make_check<env_exposure_check::EnvExposureCheck>();
+}
 
 }  // namespace constable::checks::nextjs

@@ -13,6 +13,7 @@
 namespace constable::checks::nextjs {
 
 namespace {
+namespace image_component_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "nextjs/image-component",
@@ -105,8 +106,11 @@ class ImageComponentCheck final : public engine::Check {
   }
 };
 
+}  // namespace image_component_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_image_component_check() { return engine::make_check<ImageComponentCheck>(); }
+std::unique_ptr<engine::Check> make_image_component_check() {
+  return engine::make_check<image_component_check::ImageComponentCheck>();
+}
 
 }  // namespace constable::checks::nextjs

@@ -15,6 +15,7 @@
 namespace constable::checks::nextjs {
 
 namespace {
+namespace path_aliases_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "nextjs/path-aliases",
@@ -107,8 +108,11 @@ class PathAliasesCheck final : public engine::Check {
   }
 };
 
+}  // namespace path_aliases_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_path_aliases_check() { return engine::make_check<PathAliasesCheck>(); }
+std::unique_ptr<engine::Check> make_path_aliases_check() {
+  return engine::make_check<path_aliases_check::PathAliasesCheck>();
+}
 
 }  // namespace constable::checks::nextjs

@@ -14,6 +14,7 @@
 namespace constable::checks::nextjs {
 
 namespace {
+namespace rate_limiting_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "nextjs/rate-limiting",
@@ -89,8 +90,11 @@ class RateLimitingCheck final : public engine::Check {
   }
 };
 
+}  // namespace rate_limiting_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_rate_limiting_check() { return engine::make_check<RateLimitingCheck>(); }
+std::unique_ptr<engine::Check> make_rate_limiting_check() {
+  return engine::make_check<rate_limiting_check::RateLimitingCheck>();
+}
 
 }  // namespace constable::checks::nextjs

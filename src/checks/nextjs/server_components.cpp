@@ -18,6 +18,7 @@
 namespace constable::checks::nextjs {
 
 namespace {
+namespace server_components_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "nextjs/server-components-default",
@@ -161,10 +162,11 @@ class ServerComponentsCheck final : public engine::Check {
   }
 };
 
+}  // namespace server_components_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_server_components_default_check() {
-  return engine::make_check<ServerComponentsCheck>();
+  return engine::make_check<server_components_check::ServerComponentsCheck>();
 }
 
 }  // namespace constable::checks::nextjs

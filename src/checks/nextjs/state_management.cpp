@@ -18,6 +18,7 @@
 namespace constable::checks::nextjs {
 
 namespace {
+namespace state_management_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "nextjs/state-management",
@@ -137,8 +138,11 @@ class StateManagementCheck final : public engine::Check {
   const constitution::Clause* forms_ = nullptr;
 };
 
+}  // namespace state_management_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_state_management_check() { return engine::make_check<StateManagementCheck>(); }
+std::unique_ptr<engine::Check> make_state_management_check() {
+  return engine::make_check<state_management_check::StateManagementCheck>();
+}
 
 }  // namespace constable::checks::nextjs

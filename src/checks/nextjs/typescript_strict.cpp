@@ -9,6 +9,7 @@
 namespace constable::checks::nextjs {
 
 namespace {
+namespace typescript_strict_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "nextjs/typescript-strict",
@@ -64,8 +65,11 @@ class TypeScriptStrictCheck final : public engine::Check {
   }
 };
 
+}  // namespace typescript_strict_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_typescript_strict_check() { return engine::make_check<TypeScriptStrictCheck>(); }
+std::unique_ptr<engine::Check> make_typescript_strict_check() {
+  return engine::make_check<typescript_strict_check::TypeScriptStrictCheck>();
+}
 
 }  // namespace constable::checks::nextjs

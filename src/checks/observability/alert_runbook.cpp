@@ -12,6 +12,7 @@
 namespace constable::checks::observability {
 
 namespace {
+namespace alert_runbook_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "observability/alert-runbook",
@@ -138,8 +139,11 @@ class AlertRunbookCheck final : public engine::Check {
   }
 };
 
+}  // namespace alert_runbook_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_alert_runbook_check() { return engine::make_check<AlertRunbookCheck>(); }
+std::unique_ptr<engine::Check> make_alert_runbook_check() {
+  return engine::make_check<alert_runbook_check::AlertRunbookCheck>();
+}
 
 }  // namespace constable::checks::observability

@@ -10,6 +10,7 @@
 namespace constable::checks::observability {
 
 namespace {
+namespace alert_severity_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "observability/alert-severity",
@@ -93,8 +94,11 @@ class AlertSeverityCheck final : public engine::Check {
   std::vector<std::string> levels_;
 };
 
+}  // namespace alert_severity_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_alert_severity_check() { return engine::make_check<AlertSeverityCheck>(); }
+std::unique_ptr<engine::Check> make_alert_severity_check() {
+  return engine::make_check<alert_severity_check::AlertSeverityCheck>();
+}
 
 }  // namespace constable::checks::observability

@@ -17,6 +17,7 @@
 namespace constable::checks::observability {
 
 namespace {
+namespace alert_thresholds_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "observability/alert-thresholds",
@@ -219,8 +220,11 @@ class AlertThresholdsCheck final : public engine::Check {
   std::map<double, LatencyLimit> limits_;
 };
 
+}  // namespace alert_thresholds_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_alert_thresholds_check() { return engine::make_check<AlertThresholdsCheck>(); }
+std::unique_ptr<engine::Check> make_alert_thresholds_check() {
+  return engine::make_check<alert_thresholds_check::AlertThresholdsCheck>();
+}
 
 }  // namespace constable::checks::observability

@@ -18,6 +18,7 @@
 namespace constable::checks::observability {
 
 namespace {
+namespace correlation_ids_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "observability/correlation-ids",
@@ -169,8 +170,11 @@ class CorrelationIdsCheck final : public engine::Check {
   }
 };
 
+}  // namespace correlation_ids_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_correlation_ids_check() { return engine::make_check<CorrelationIdsCheck>(); }
+std::unique_ptr<engine::Check> make_correlation_ids_check() {
+  return engine::make_check<correlation_ids_check::CorrelationIdsCheck>();
+}
 
 }  // namespace constable::checks::observability

@@ -18,6 +18,7 @@
 namespace constable::checks::observability {
 
 namespace {
+namespace kafka_trace_context_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "observability/kafka-trace-context",
@@ -153,10 +154,11 @@ class KafkaTraceContextCheck final : public engine::Check {
   }
 };
 
+}  // namespace kafka_trace_context_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_kafka_trace_context_check() {
-  return engine::make_check<KafkaTraceContextCheck>();
+  return engine::make_check<kafka_trace_context_check::KafkaTraceContextCheck>();
 }
 
 }  // namespace constable::checks::observability

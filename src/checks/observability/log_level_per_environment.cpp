@@ -18,6 +18,7 @@
 namespace constable::checks::observability {
 
 namespace {
+namespace log_level_per_environment_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "observability/log-level-per-environment",
@@ -253,10 +254,11 @@ class LogLevelPerEnvironmentCheck final : public engine::Check {
   }
 };
 
+}  // namespace log_level_per_environment_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_log_level_per_environment_check() {
-  return engine::make_check<LogLevelPerEnvironmentCheck>();
+  return engine::make_check<log_level_per_environment_check::LogLevelPerEnvironmentCheck>();
 }
 
 }  // namespace constable::checks::observability

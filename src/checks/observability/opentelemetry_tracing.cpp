@@ -17,6 +17,7 @@
 namespace constable::checks::observability {
 
 namespace {
+namespace opentelemetry_tracing_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "observability/opentelemetry-tracing",
@@ -189,10 +190,11 @@ class OpenTelemetryTracingCheck final : public engine::Check {
   }
 };
 
+}  // namespace opentelemetry_tracing_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_opentelemetry_tracing_check() {
-  return engine::make_check<OpenTelemetryTracingCheck>();
+  return engine::make_check<opentelemetry_tracing_check::OpenTelemetryTracingCheck>();
 }
 
 }  // namespace constable::checks::observability

@@ -20,6 +20,7 @@
 namespace constable::checks::observability {
 
 namespace {
+namespace red_use_metrics_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "observability/red-use-metrics",
@@ -443,8 +444,11 @@ class RedUseMetricsCheck final : public engine::Check {
   std::array<const constitution::Clause*, signal_count> signal_clauses_{};
 };
 
+}  // namespace red_use_metrics_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_red_use_metrics_check() { return engine::make_check<RedUseMetricsCheck>(); }
+std::unique_ptr<engine::Check> make_red_use_metrics_check() {
+  return engine::make_check<red_use_metrics_check::RedUseMetricsCheck>();
+}
 
 }  // namespace constable::checks::observability

@@ -17,6 +17,7 @@
 namespace constable::checks::observability {
 
 namespace {
+namespace service_scraping_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "observability/service-scraping",
@@ -338,8 +339,11 @@ class ServiceScrapingCheck final : public engine::Check {
   }
 };
 
+}  // namespace service_scraping_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_service_scraping_check() { return engine::make_check<ServiceScrapingCheck>(); }
+std::unique_ptr<engine::Check> make_service_scraping_check() {
+  return engine::make_check<service_scraping_check::ServiceScrapingCheck>();
+}
 
 }  // namespace constable::checks::observability

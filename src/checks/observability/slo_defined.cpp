@@ -17,6 +17,7 @@
 namespace constable::checks::observability {
 
 namespace {
+namespace slo_defined_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "observability/slo-defined",
@@ -173,8 +174,11 @@ class SloDefinedCheck final : public engine::Check {
   }
 };
 
+}  // namespace slo_defined_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_slo_defined_check() { return engine::make_check<SloDefinedCheck>(); }
+std::unique_ptr<engine::Check> make_slo_defined_check() {
+  return engine::make_check<slo_defined_check::SloDefinedCheck>();
+}
 
 }  // namespace constable::checks::observability

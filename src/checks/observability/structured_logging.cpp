@@ -14,6 +14,7 @@
 namespace constable::checks::observability {
 
 namespace {
+namespace structured_logging_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "observability/structured-logging",
@@ -128,10 +129,11 @@ class StructuredLoggingCheck final : public engine::Check {
   }
 };
 
+}  // namespace structured_logging_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_structured_logging_check() {
-  return engine::make_check<StructuredLoggingCheck>();
+  return engine::make_check<structured_logging_check::StructuredLoggingCheck>();
 }
 
 }  // namespace constable::checks::observability

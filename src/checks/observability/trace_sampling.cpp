@@ -20,6 +20,7 @@
 namespace constable::checks::observability {
 
 namespace {
+namespace trace_sampling_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "observability/trace-sampling",
@@ -377,8 +378,11 @@ class TraceSamplingCheck final : public engine::Check {
   double required_ = 1.0;
 };
 
+}  // namespace trace_sampling_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_trace_sampling_check() { return engine::make_check<TraceSamplingCheck>(); }
+std::unique_ptr<engine::Check> make_trace_sampling_check() {
+  return engine::make_check<trace_sampling_check::TraceSamplingCheck>();
+}
 
 }  // namespace constable::checks::observability

@@ -16,6 +16,7 @@
 namespace constable::checks::scaling {
 
 namespace {
+namespace horizontal_pod_autoscaler_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "scaling/horizontal-pod-autoscaler",
@@ -236,10 +237,11 @@ class HorizontalPodAutoscalerCheck final : public engine::Check {
   const constitution::Clause* maximum_clause_ = nullptr;
 };
 
+}  // namespace horizontal_pod_autoscaler_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_horizontal_pod_autoscaler_check() {
-  return engine::make_check<HorizontalPodAutoscalerCheck>();
+  return engine::make_check<horizontal_pod_autoscaler_check::HorizontalPodAutoscalerCheck>();
 }
 
 }  // namespace constable::checks::scaling

@@ -15,6 +15,7 @@
 namespace constable::checks::scaling {
 
 namespace {
+namespace stateless_workloads_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "scaling/stateless-workloads",
@@ -113,8 +114,11 @@ class StatelessWorkloadsCheck final : public engine::Check {
   }
 };
 
+}  // namespace stateless_workloads_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_stateless_workloads_check() { return engine::make_check<StatelessWorkloadsCheck>(); }
+std::unique_ptr<engine::Check> make_stateless_workloads_check() {
+  return engine::make_check<stateless_workloads_check::StatelessWorkloadsCheck>();
+}
 
 }  // namespace constable::checks::scaling

@@ -9,6 +9,7 @@
 namespace constable::checks::secrets {
 
 namespace {
+namespace hardcoded_secret_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "secrets/hardcoded-secret",
@@ -38,8 +39,11 @@ class HardcodedSecretCheck final : public engine::Check {
   }
 };
 
+}  // namespace hardcoded_secret_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_hardcoded_secret_check() { return engine::make_check<HardcodedSecretCheck>(); }
+std::unique_ptr<engine::Check> make_hardcoded_secret_check() {
+  return engine::make_check<hardcoded_secret_check::HardcodedSecretCheck>();
+}
 
 }  // namespace constable::checks::secrets

@@ -8,6 +8,7 @@
 namespace constable::checks::secrets {
 
 namespace {
+namespace values_file_secret_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "secrets/values-file-secret",
@@ -46,8 +47,11 @@ class ValuesFileSecretCheck final : public engine::Check {
   }
 };
 
+}  // namespace values_file_secret_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_values_file_secret_check() { return engine::make_check<ValuesFileSecretCheck>(); }
+std::unique_ptr<engine::Check> make_values_file_secret_check() {
+  return engine::make_check<values_file_secret_check::ValuesFileSecretCheck>();
+}
 
 }  // namespace constable::checks::secrets

@@ -21,6 +21,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace audit_log_integrity_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/audit-log-integrity",
@@ -162,8 +163,11 @@ class AuditLogIntegrityCheck final : public engine::Check {
   std::optional<long long> retention_days_;
 };
 
+}  // namespace audit_log_integrity_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_audit_log_integrity_check() { return engine::make_check<AuditLogIntegrityCheck>(); }
+std::unique_ptr<engine::Check> make_audit_log_integrity_check() {
+  return engine::make_check<audit_log_integrity_check::AuditLogIntegrityCheck>();
+}
 
 }  // namespace constable::checks::security

@@ -17,6 +17,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace audit_policy_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/audit-policy",
@@ -146,8 +147,11 @@ class AuditPolicyCheck final : public engine::Check {
   }
 };
 
+}  // namespace audit_policy_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_audit_policy_check() { return engine::make_check<AuditPolicyCheck>(); }
+std::unique_ptr<engine::Check> make_audit_policy_check() {
+  return engine::make_check<audit_policy_check::AuditPolicyCheck>();
+}
 
 }  // namespace constable::checks::security

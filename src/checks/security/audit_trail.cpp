@@ -13,6 +13,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace audit_trail_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/audit-trail",
@@ -99,8 +100,11 @@ class AuditTrailCheck final : public engine::Check {
   }
 };
 
+}  // namespace audit_trail_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_audit_trail_check() { return engine::make_check<AuditTrailCheck>(); }
+std::unique_ptr<engine::Check> make_audit_trail_check() {
+  return engine::make_check<audit_trail_check::AuditTrailCheck>();
+}
 
 }  // namespace constable::checks::security

@@ -12,6 +12,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace data_access_audit_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/data-access-audit",
@@ -80,8 +81,11 @@ class DataAccessAuditCheck final : public engine::Check {
   }
 };
 
+}  // namespace data_access_audit_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_data_access_audit_check() { return engine::make_check<DataAccessAuditCheck>(); }
+std::unique_ptr<engine::Check> make_data_access_audit_check() {
+  return engine::make_check<data_access_audit_check::DataAccessAuditCheck>();
+}
 
 }  // namespace constable::checks::security

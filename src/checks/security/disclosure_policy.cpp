@@ -12,6 +12,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace disclosure_policy_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/disclosure-policy",
@@ -84,8 +85,11 @@ class DisclosurePolicyCheck final : public engine::Check {
   }
 };
 
+}  // namespace disclosure_policy_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_disclosure_policy_check() { return engine::make_check<DisclosurePolicyCheck>(); }
+std::unique_ptr<engine::Check> make_disclosure_policy_check() {
+  return engine::make_check<disclosure_policy_check::DisclosurePolicyCheck>();
+}
 
 }  // namespace constable::checks::security

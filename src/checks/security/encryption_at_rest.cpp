@@ -13,6 +13,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace encryption_at_rest_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/encryption-at-rest",
@@ -79,8 +80,11 @@ class EncryptionAtRestCheck final : public engine::Check {
   }
 };
 
+}  // namespace encryption_at_rest_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_encryption_at_rest_check() { return engine::make_check<EncryptionAtRestCheck>(); }
+std::unique_ptr<engine::Check> make_encryption_at_rest_check() {
+  return engine::make_check<encryption_at_rest_check::EncryptionAtRestCheck>();
+}
 
 }  // namespace constable::checks::security

@@ -13,6 +13,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace image_retention_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/image-retention",
@@ -118,8 +119,11 @@ class ImageRetentionCheck final : public engine::Check {
   }
 };
 
+}  // namespace image_retention_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_image_retention_check() { return engine::make_check<ImageRetentionCheck>(); }
+std::unique_ptr<engine::Check> make_image_retention_check() {
+  return engine::make_check<image_retention_check::ImageRetentionCheck>();
+}
 
 }  // namespace constable::checks::security

@@ -14,6 +14,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace image_signature_verification_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/image-signature-verification",
@@ -106,10 +107,11 @@ class ImageSignatureVerificationCheck final : public engine::Check {
   }
 };
 
+}  // namespace image_signature_verification_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_image_signature_verification_check() {
-  return engine::make_check<ImageSignatureVerificationCheck>();
+  return engine::make_check<image_signature_verification_check::ImageSignatureVerificationCheck>();
 }
 
 }  // namespace constable::checks::security

@@ -14,6 +14,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace kubernetes_rbac_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/kubernetes-rbac",
@@ -130,8 +131,11 @@ class KubernetesRbacCheck final : public engine::Check {
   }
 };
 
+}  // namespace kubernetes_rbac_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_kubernetes_rbac_check() { return engine::make_check<KubernetesRbacCheck>(); }
+std::unique_ptr<engine::Check> make_kubernetes_rbac_check() {
+  return engine::make_check<kubernetes_rbac_check::KubernetesRbacCheck>();
+}
 
 }  // namespace constable::checks::security

@@ -15,6 +15,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace rbac_least_privilege_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/rbac-least-privilege",
@@ -208,10 +209,11 @@ class RbacLeastPrivilegeCheck final : public engine::Check {
   }
 };
 
+}  // namespace rbac_least_privilege_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_rbac_least_privilege_check() {
-  return engine::make_check<RbacLeastPrivilegeCheck>();
+  return engine::make_check<rbac_least_privilege_check::RbacLeastPrivilegeCheck>();
 }
 
 }  // namespace constable::checks::security

@@ -16,6 +16,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace secret_manager_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/secret-manager",
@@ -161,8 +162,11 @@ class SecretManagerCheck final : public engine::Check {
   }
 };
 
+}  // namespace secret_manager_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_secret_manager_check() { return engine::make_check<SecretManagerCheck>(); }
+std::unique_ptr<engine::Check> make_secret_manager_check() {
+  return engine::make_check<secret_manager_check::SecretManagerCheck>();
+}
 
 }  // namespace constable::checks::security

@@ -12,6 +12,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace secret_rotation_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/secret-rotation",
@@ -74,8 +75,11 @@ class SecretRotationCheck final : public engine::Check {
   }
 };
 
+}  // namespace secret_rotation_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_secret_rotation_check() { return engine::make_check<SecretRotationCheck>(); }
+std::unique_ptr<engine::Check> make_secret_rotation_check() {
+  return engine::make_check<secret_rotation_check::SecretRotationCheck>();
+}
 
 }  // namespace constable::checks::security

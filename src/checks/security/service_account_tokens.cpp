@@ -11,6 +11,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace service_account_tokens_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/service-account-tokens",
@@ -60,10 +61,11 @@ class ServiceAccountTokensCheck final : public engine::Check {
   }
 };
 
+}  // namespace service_account_tokens_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_service_account_tokens_check() {
-  return engine::make_check<ServiceAccountTokensCheck>();
+  return engine::make_check<service_account_tokens_check::ServiceAccountTokensCheck>();
 }
 
 }  // namespace constable::checks::security

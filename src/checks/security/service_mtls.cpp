@@ -15,6 +15,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace service_mtls_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/service-mtls",
@@ -119,8 +120,11 @@ class ServiceMtlsCheck final : public engine::Check {
   }
 };
 
+}  // namespace service_mtls_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_service_mtls_check() { return engine::make_check<ServiceMtlsCheck>(); }
+std::unique_ptr<engine::Check> make_service_mtls_check() {
+  return engine::make_check<service_mtls_check::ServiceMtlsCheck>();
+}
 
 }  // namespace constable::checks::security

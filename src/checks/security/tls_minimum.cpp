@@ -17,6 +17,7 @@
 namespace constable::checks::security {
 
 namespace {
+namespace tls_minimum_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "security/tls-minimum",
@@ -145,8 +146,11 @@ class TlsMinimumCheck final : public engine::Check {
   int minimum_ = 3;
 };
 
+}  // namespace tls_minimum_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_tls_minimum_check() { return engine::make_check<TlsMinimumCheck>(); }
+std::unique_ptr<engine::Check> make_tls_minimum_check() {
+  return engine::make_check<tls_minimum_check::TlsMinimumCheck>();
+}
 
 }  // namespace constable::checks::security

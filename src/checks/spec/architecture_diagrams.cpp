@@ -14,6 +14,7 @@
 namespace constable::checks::spec {
 
 namespace {
+namespace architecture_diagrams_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "spec/architecture-diagrams",
@@ -115,10 +116,11 @@ class ArchitectureDiagramsCheck final : public engine::Check {
   std::vector<c4::Level> levels_;
 };
 
+}  // namespace architecture_diagrams_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_architecture_diagrams_check() {
-  return engine::make_check<ArchitectureDiagramsCheck>();
+  return engine::make_check<architecture_diagrams_check::ArchitectureDiagramsCheck>();
 }
 
 }  // namespace constable::checks::spec

@@ -13,6 +13,7 @@
 namespace constable::checks::spec {
 
 namespace {
+namespace behavioral_specs_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "spec/behavioral-specs",
@@ -183,8 +184,11 @@ class BehavioralSpecsCheck final : public engine::Check {
   bool machines_ = true;
 };
 
+}  // namespace behavioral_specs_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_behavioral_specs_check() { return engine::make_check<BehavioralSpecsCheck>(); }
+std::unique_ptr<engine::Check> make_behavioral_specs_check() {
+  return engine::make_check<behavioral_specs_check::BehavioralSpecsCheck>();
+}
 
 }  // namespace constable::checks::spec

@@ -12,6 +12,7 @@
 namespace constable::checks::spec {
 
 namespace {
+namespace data_schemas_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "spec/data-schemas",
@@ -133,8 +134,11 @@ class DataSchemasCheck final : public engine::Check {
   bool sqlmodel_ = true;
 };
 
+}  // namespace data_schemas_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_data_schemas_check() { return engine::make_check<DataSchemasCheck>(); }
+std::unique_ptr<engine::Check> make_data_schemas_check() {
+  return engine::make_check<data_schemas_check::DataSchemasCheck>();
+}
 
 }  // namespace constable::checks::spec

@@ -13,6 +13,7 @@
 namespace constable::checks::spec {
 
 namespace {
+namespace deployment_specs_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "spec/deployment-specs",
@@ -103,8 +104,11 @@ class DeploymentSpecsCheck final : public engine::Check {
   }
 };
 
+}  // namespace deployment_specs_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_deployment_specs_check() { return engine::make_check<DeploymentSpecsCheck>(); }
+std::unique_ptr<engine::Check> make_deployment_specs_check() {
+  return engine::make_check<deployment_specs_check::DeploymentSpecsCheck>();
+}
 
 }  // namespace constable::checks::spec

@@ -14,6 +14,7 @@
 namespace constable::checks::spec {
 
 namespace {
+namespace functional_specs_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "spec/functional-specs",
@@ -123,8 +124,11 @@ class FunctionalSpecsCheck final : public engine::Check {
   openapi::Version minimum_{3, 1};
 };
 
+}  // namespace functional_specs_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_functional_specs_check() { return engine::make_check<FunctionalSpecsCheck>(); }
+std::unique_ptr<engine::Check> make_functional_specs_check() {
+  return engine::make_check<functional_specs_check::FunctionalSpecsCheck>();
+}
 
 }  // namespace constable::checks::spec

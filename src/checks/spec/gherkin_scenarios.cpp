@@ -11,6 +11,7 @@
 namespace constable::checks::spec {
 
 namespace {
+namespace gherkin_scenarios_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "spec/gherkin-scenarios",
@@ -74,8 +75,11 @@ class GherkinScenariosCheck final : public engine::Check {
   bool require_then_ = true;
 };
 
+}  // namespace gherkin_scenarios_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_gherkin_scenarios_check() { return engine::make_check<GherkinScenariosCheck>(); }
+std::unique_ptr<engine::Check> make_gherkin_scenarios_check() {
+  return engine::make_check<gherkin_scenarios_check::GherkinScenariosCheck>();
+}
 
 }  // namespace constable::checks::spec

@@ -11,6 +11,7 @@
 namespace constable::checks::spec {
 
 namespace {
+namespace security_specs_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "spec/security-specs",
@@ -84,8 +85,11 @@ class SecuritySpecsCheck final : public engine::Check {
   bool compliance_ = true;
 };
 
+}  // namespace security_specs_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_security_specs_check() { return engine::make_check<SecuritySpecsCheck>(); }
+std::unique_ptr<engine::Check> make_security_specs_check() {
+  return engine::make_check<security_specs_check::SecuritySpecsCheck>();
+}
 
 }  // namespace constable::checks::spec

@@ -16,6 +16,7 @@
 namespace constable::checks::testing {
 
 namespace {
+namespace contract_validation_check {
 
 using ci::Activity;
 using ci::bit;
@@ -198,10 +199,11 @@ class ContractValidationCheck final : public engine::Check {
   }
 };
 
+}  // namespace contract_validation_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_contract_validation_check() {
-  return engine::make_check<ContractValidationCheck>();
+  return engine::make_check<contract_validation_check::ContractValidationCheck>();
 }
 
 }  // namespace constable::checks::testing

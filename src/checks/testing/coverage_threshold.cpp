@@ -21,6 +21,7 @@
 namespace constable::checks::testing {
 
 namespace {
+namespace coverage_threshold_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "testing/coverage-threshold",
@@ -412,8 +413,11 @@ class CoverageThresholdCheck final : public engine::Check {
   double minimum_ = 80;
 };
 
+}  // namespace coverage_threshold_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_coverage_threshold_check() { return engine::make_check<CoverageThresholdCheck>(); }
+std::unique_ptr<engine::Check> make_coverage_threshold_check() {
+  return engine::make_check<coverage_threshold_check::CoverageThresholdCheck>();
+}
 
 }  // namespace constable::checks::testing

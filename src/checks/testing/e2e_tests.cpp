@@ -14,6 +14,7 @@
 namespace constable::checks::testing {
 
 namespace {
+namespace e2e_tests_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "testing/e2e-tests",
@@ -138,8 +139,9 @@ class E2eTestsCheck final : public engine::Check {
   }
 };
 
+}  // namespace e2e_tests_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_e2e_tests_check() { return engine::make_check<E2eTestsCheck>(); }
+std::unique_ptr<engine::Check> make_e2e_tests_check() { return engine::make_check<e2e_tests_check::E2eTestsCheck>(); }
 
 }  // namespace constable::checks::testing

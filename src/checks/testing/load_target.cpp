@@ -20,6 +20,7 @@
 namespace constable::checks::testing {
 
 namespace {
+namespace load_target_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "testing/load-target",
@@ -238,8 +239,11 @@ class LoadTargetCheck final : public engine::Check {
   double factor_ = 2;
 };
 
+}  // namespace load_target_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_load_target_check() { return engine::make_check<LoadTargetCheck>(); }
+std::unique_ptr<engine::Check> make_load_target_check() {
+  return engine::make_check<load_target_check::LoadTargetCheck>();
+}
 
 }  // namespace constable::checks::testing

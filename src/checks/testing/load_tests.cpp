@@ -16,6 +16,7 @@
 namespace constable::checks::testing {
 
 namespace {
+namespace load_tests_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "testing/load-tests",
@@ -174,8 +175,11 @@ class LoadTestsCheck final : public engine::Check {
   }
 };
 
+}  // namespace load_tests_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_load_tests_check() { return engine::make_check<LoadTestsCheck>(); }
+std::unique_ptr<engine::Check> make_load_tests_check() {
+  return engine::make_check<load_tests_check::LoadTestsCheck>();
+}
 
 }  // namespace constable::checks::testing

@@ -17,6 +17,7 @@
 namespace constable::checks::testing {
 
 namespace {
+namespace release_load_tests_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "testing/release-load-tests",
@@ -193,10 +194,11 @@ class ReleaseLoadTestsCheck final : public engine::Check {
   }
 };
 
+}  // namespace release_load_tests_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_release_load_tests_check() {
-  return engine::make_check<ReleaseLoadTestsCheck>();
+  return engine::make_check<release_load_tests_check::ReleaseLoadTestsCheck>();
 }
 
 }  // namespace constable::checks::testing

@@ -17,6 +17,7 @@
 namespace constable::checks::testing {
 
 namespace {
+namespace soak_tests_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "testing/soak-tests",
@@ -182,8 +183,11 @@ class SoakTestsCheck final : public engine::Check {
   double minimum_seconds_ = 12 * 3600;
 };
 
+}  // namespace soak_tests_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_soak_tests_check() { return engine::make_check<SoakTestsCheck>(); }
+std::unique_ptr<engine::Check> make_soak_tests_check() {
+  return engine::make_check<soak_tests_check::SoakTestsCheck>();
+}
 
 }  // namespace constable::checks::testing

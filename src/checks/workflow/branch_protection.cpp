@@ -9,6 +9,7 @@
 namespace constable::checks::workflow {
 
 namespace {
+namespace branch_protection_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "workflow/branch-protection",
@@ -74,8 +75,11 @@ class BranchProtectionCheck final : public engine::Check {
   }
 };
 
+}  // namespace branch_protection_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_branch_protection_check() { return engine::make_check<BranchProtectionCheck>(); }
+std::unique_ptr<engine::Check> make_branch_protection_check() {
+  return engine::make_check<branch_protection_check::BranchProtectionCheck>();
+}
 
 }  // namespace constable::checks::workflow

@@ -13,6 +13,7 @@
 namespace constable::checks::workflow {
 
 namespace {
+namespace code_review_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "workflow/code-review",
@@ -190,8 +191,11 @@ class CodeReviewCheck final : public engine::Check {
   const constitution::Clause* checklist_ = nullptr;
 };
 
+}  // namespace code_review_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_code_review_check() { return engine::make_check<CodeReviewCheck>(); }
+std::unique_ptr<engine::Check> make_code_review_check() {
+  return engine::make_check<code_review_check::CodeReviewCheck>();
+}
 
 }  // namespace constable::checks::workflow

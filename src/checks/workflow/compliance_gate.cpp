@@ -11,6 +11,7 @@
 namespace constable::checks::workflow {
 
 namespace {
+namespace compliance_gate_check {
 
 namespace ci = constable::checks::ci;
 
@@ -111,8 +112,11 @@ class ComplianceGateCheck final : public engine::Check {
   }
 };
 
+}  // namespace compliance_gate_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_compliance_gate_check() { return engine::make_check<ComplianceGateCheck>(); }
+std::unique_ptr<engine::Check> make_compliance_gate_check() {
+  return engine::make_check<compliance_gate_check::ComplianceGateCheck>();
+}
 
 }  // namespace constable::checks::workflow

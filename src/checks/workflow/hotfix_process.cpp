@@ -13,6 +13,7 @@
 namespace constable::checks::workflow {
 
 namespace {
+namespace hotfix_process_check {
 
 namespace ci = constable::checks::ci;
 
@@ -226,8 +227,11 @@ class HotfixProcessCheck final : public engine::Check {
   const constitution::Clause* deploy_clause_ = nullptr;
 };
 
+}  // namespace hotfix_process_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_hotfix_process_check() { return engine::make_check<HotfixProcessCheck>(); }
+std::unique_ptr<engine::Check> make_hotfix_process_check() {
+  return engine::make_check<hotfix_process_check::HotfixProcessCheck>();
+}
 
 }  // namespace constable::checks::workflow

@@ -17,6 +17,7 @@
 namespace constable::checks::workflow {
 
 namespace {
+namespace pull_request_template_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "workflow/pull-request-template",
@@ -248,10 +249,11 @@ class PullRequestTemplateCheck final : public engine::Check {
   std::vector<Requirement> requirements_;
 };
 
+}  // namespace pull_request_template_check
 }  // namespace
 
 std::unique_ptr<engine::Check> make_pull_request_template_check() {
-  return engine::make_check<PullRequestTemplateCheck>();
+  return engine::make_check<pull_request_template_check::PullRequestTemplateCheck>();
 }
 
 }  // namespace constable::checks::workflow

@@ -17,6 +17,7 @@
 namespace constable::checks::workflow {
 
 namespace {
+namespace release_process_check {
 
 namespace ci = constable::checks::ci;
 
@@ -482,8 +483,11 @@ class ReleaseProcessCheck final : public engine::Check {
   std::vector<const constitution::Clause*> clauses_;
 };
 
+}  // namespace release_process_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_release_process_check() { return engine::make_check<ReleaseProcessCheck>(); }
+std::unique_ptr<engine::Check> make_release_process_check() {
+  return engine::make_check<release_process_check::ReleaseProcessCheck>();
+}
 
 }  // namespace constable::checks::workflow

@@ -15,6 +15,7 @@
 namespace constable::checks::workflow {
 
 namespace {
+namespace version_bumps_check {
 
 constexpr engine::CheckInfo kInfo{
     .id = "workflow/version-bumps",
@@ -138,8 +139,11 @@ class VersionBumpsCheck final : public engine::Check {
   const constitution::Clause* feature_clause_ = nullptr;
 };
 
+}  // namespace version_bumps_check
 }  // namespace
 
-std::unique_ptr<engine::Check> make_version_bumps_check() { return engine::make_check<VersionBumpsCheck>(); }
+std::unique_ptr<engine::Check> make_version_bumps_check() {
+  return engine::make_check<version_bumps_check::VersionBumpsCheck>();
+}
 
 }  // namespace constable::checks::workflow
