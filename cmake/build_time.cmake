@@ -1,0 +1,64 @@
+# What keeps the two builds of `make test` (g++ for the release CLI, clang
+# for the sanitizers) short on two cores (docs/adr/0020-build-time.md).
+
+# Precompiled headers, with clang only: the standard and third-party headers
+# most translation units include, parsed once per target instead of once per
+# file (a check: 1.9 s alone, 0.9 s with them precompiled). g++ 12 is left out: it loads a precompiled header whole (90 MB, a
+# third of a second per file), which saved the release build 15%, and code
+# from a precompiled libstdc++ no longer counts as a system header, so g++
+# reports its false -Wstringop-overflow positives there as errors.
+#
+# Only headers from outside the project: a change to a project header
+# rebuilds what it did before. nlohmann/json, Boost and Beast stay out: a
+# minority of files include them.
+option(CONSTABLE_PRECOMPILED_HEADERS "Precompile the common standard and third-party headers (clang)" ON)
+
+set(CONSTABLE_COMMON_HEADERS
+    <algorithm> <array> <charconv> <chrono> <cctype> <cstddef> <cstdint> <cstring> <expected> <filesystem>
+    <functional> <map> <memory> <mutex> <optional> <set> <span> <string> <string_view> <tuple>
+    <unordered_map> <utility> <vector>
+    <fmt/format.h> <re2/re2.h>)
+
+# constable_precompile_headers(target [header...]): the common headers, and
+# any given, precompiled for every source of target.
+function(constable_precompile_headers target)
+  if(CONSTABLE_PRECOMPILED_HEADERS AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    target_precompile_headers(${target} PRIVATE ${CONSTABLE_COMMON_HEADERS} ${ARGN})
+  endif()
+endfunction()
+
+# constable_test_suite(target): a test suite's own code. In the sanitized
+# build it keeps the sanitizers but is not optimised and carries no fuzzer
+# coverage: what the suites test (the library, the CLI) is built as before,
+# and a suite's files, long runs of assertion macros, compiled at -O1 with
+# both took longer than the rest of the build together.
+function(constable_test_suite target)
+  constable_precompile_headers(${target} <gtest/gtest.h>)
+  if(CONSTABLE_SANITIZE OR CONSTABLE_FUZZ)
+    target_compile_options(${target} PRIVATE -O0)
+  endif()
+  if(CONSTABLE_FUZZ)
+    target_compile_options(${target} PRIVATE -fno-sanitize=fuzzer-no-link)
+  endif()
+endfunction()
+
+# constable_compile_checks_together(target sources directory): the sources of
+# target under directory (the checks) compile eight to a translation unit, a
+# unity build. Most of a check's compile time is the headers every check
+# includes, which g++ has no cheap way to share otherwise (see above). Each check keeps its names in a namespace of its
+# own inside the anonymous one, so batched checks cannot clash. A batch can
+# hide a missing include that an earlier check of the batch supplied:
+# CONSTABLE_UNITY_CHECKS=OFF compiles every check alone, which shows it.
+option(CONSTABLE_UNITY_CHECKS "Compile the checks eight to a translation unit" ON)
+function(constable_compile_checks_together target sources directory)
+  if(NOT CONSTABLE_UNITY_CHECKS)
+    return()
+  endif()
+  set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  foreach(source IN LISTS sources)
+    cmake_path(IS_PREFIX directory "${source}" NORMALIZE inside)
+    if(NOT inside)
+      set_source_files_properties("${source}" TARGET_DIRECTORY ${target} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
+    endif()
+  endforeach()
+endfunction()
