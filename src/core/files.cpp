@@ -244,23 +244,38 @@ std::optional<Outcome<std::string>> beneath_failure(int error, const fs::path& f
   return from_errno(error, display);
 }
 
+// Where a regular file was seen, or a file is not to be followed, a symlink.
+std::unexpected<Failure> symlink_not_followed(std::string display) {
+  return failure(Problem::not_regular, "a symlink here is not followed: not read", std::move(display));
+}
+
+// Reads an open descriptor if it is a regular file within the size limit
+// (and, given what was looked at before opening, still that file). The file
+// may grow while it is read (or claim size 0, as /proc files do): the limit
+// holds regardless.
+Outcome<std::string> read_opened(int fd, const ReadOptions& options, const std::string& display,
+                                 const struct stat* looked = nullptr) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return from_errno(errno, display);
+  if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode, display);
+  if (looked != nullptr && (st.st_dev != looked->st_dev || st.st_ino != looked->st_ino))
+    return failure(Problem::unreadable, "replaced while it was read: not read", display);
+  const auto size = static_cast<std::uintmax_t>(st.st_size);
+  if (size > options.max_size)
+    return failure(Problem::too_large, too_large_message(size, options.max_size), display, size);
+  return read_all(fd, options.max_size, display, size, true);
+}
+
 // Opens a file seen as regular beneath the root, and reads it if it still is.
 std::optional<Outcome<std::string>> open_and_read_beneath(int root, const char* relative, std::uint64_t nofollow,
                                                           const fs::path& file, const ReadOptions& options,
                                                           const std::string& display) {
   Descriptor descriptor{open_beneath(root, relative, O_RDONLY | O_NONBLOCK | O_CLOEXEC | nofollow)};
   if (descriptor.fd < 0) {
-    if (errno == ELOOP && nofollow != 0)  // a symlink swapped in where a regular file was seen
-      return failure(Problem::not_regular, "a symlink here is not followed: not read", display);
+    if (errno == ELOOP && nofollow != 0) return symlink_not_followed(display);  // swapped in since it was seen
     return beneath_failure(errno, file, display);
   }
-  struct stat st {};
-  if (::fstat(descriptor.fd, &st) != 0) return from_errno(errno, display);
-  if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode, display);
-  const auto size = static_cast<std::uintmax_t>(st.st_size);
-  if (size > options.max_size)
-    return failure(Problem::too_large, too_large_message(size, options.max_size), display, size);
-  return read_all(descriptor.fd, options.max_size, display, size, true);
+  return read_opened(descriptor.fd, options, display);
 }
 
 // A confined read in two system calls instead of one per path component:
@@ -286,20 +301,14 @@ std::optional<Outcome<std::string>> read_beneath(const fs::path& file, const Rea
   if (looked.fd < 0) return beneath_failure(errno, file, display);
   struct stat before {};
   if (::fstat(looked.fd, &before) != 0) return from_errno(errno, display);
-  if (S_ISLNK(before.st_mode)) return failure(Problem::not_regular, "a symlink here is not followed: not read", display);
+  if (S_ISLNK(before.st_mode)) return symlink_not_followed(display);
   if (!S_ISREG(before.st_mode)) return not_regular(before.st_mode, display);
   const auto declared = static_cast<std::uintmax_t>(before.st_size);
   if (declared > options.max_size)
     return failure(Problem::too_large, too_large_message(declared, options.max_size), display, declared);
   Descriptor descriptor{open_beneath(root, relative, O_RDONLY | O_NONBLOCK | O_CLOEXEC | nofollow)};
   if (descriptor.fd < 0) return from_errno(errno, display);
-  struct stat st {};
-  if (::fstat(descriptor.fd, &st) != 0) return from_errno(errno, display);
-  // Swapped since it was looked at: whatever is there now is refused.
-  if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode, display);
-  if (st.st_dev != before.st_dev || st.st_ino != before.st_ino)
-    return failure(Problem::unreadable, "replaced while it was read: not read", display);
-  return read_all(descriptor.fd, options.max_size, display, static_cast<std::uintmax_t>(st.st_size), true);
+  return read_opened(descriptor.fd, options, display, &before);  // swapped since it was looked at: refused
 }
 
 Outcome<std::string> read_unobserved(const fs::path& file, const ReadOptions& options) {
@@ -318,8 +327,7 @@ Outcome<std::string> read_unobserved(const fs::path& file, const ReadOptions& op
     struct stat before {};
     const int looked = (flags & O_NOFOLLOW) != 0 ? ::lstat(target.c_str(), &before) : ::stat(target.c_str(), &before);
     if (looked != 0) return from_errno(errno, display);
-    if (S_ISLNK(before.st_mode))
-      return failure(Problem::not_regular, "a symlink here is not followed: not read", display);
+    if (S_ISLNK(before.st_mode)) return symlink_not_followed(display);
     if (!S_ISREG(before.st_mode)) return not_regular(before.st_mode, display);
     const auto declared = static_cast<std::uintmax_t>(before.st_size);
     if (declared > options.max_size)
@@ -329,18 +337,10 @@ Outcome<std::string> read_unobserved(const fs::path& file, const ReadOptions& op
   Descriptor descriptor{::open(target.c_str(), flags)};
   if (descriptor.fd < 0) {
     // A symlink swapped in where a regular file was seen (O_NOFOLLOW).
-    if (errno == ELOOP && (flags & O_NOFOLLOW) != 0)
-      return failure(Problem::not_regular, "a symlink here is not followed: not read", display);
+    if (errno == ELOOP && (flags & O_NOFOLLOW) != 0) return symlink_not_followed(display);
     return from_errno(errno, display);
   }
-  struct stat st {};
-  if (::fstat(descriptor.fd, &st) != 0) return from_errno(errno, display);
-  if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode, display);
-  const auto size = static_cast<std::uintmax_t>(st.st_size);
-  if (size > options.max_size)
-    return failure(Problem::too_large, too_large_message(size, options.max_size), display, size);
-  // The file may grow while it is read (or claim size 0, as /proc files do): the limit holds regardless.
-  return read_all(descriptor.fd, options.max_size, display, size, true);
+  return read_opened(descriptor.fd, options, display);
 }
 
 thread_local ReadObserver* this_thread_observer = nullptr;
