@@ -183,7 +183,6 @@ void scan_text(std::string_view text, Evidence& e) {
   e.rollback = e.rollback || signs[kRollback];
   e.monitoring = e.monitoring || signs[kMonitoring];
   e.alerting = e.alerting || signs[kAlerting];
-  e.gitops = e.gitops || (signs[kGitopsApi] && signs[kGitopsKind]);
 }
 
 // Where the findings go: the chart of the first workload template, else the first workload's file.
