@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <memory>
+#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -132,24 +134,45 @@ class Pattern {
 struct Haystack {
   std::vector<std::string> sections;  // distinct section_joined() strings
   std::vector<std::string> folded_sections;
+  std::vector<std::vector<std::size_t>> clauses_of;  // per distinct section, its clauses' indices
   std::vector<std::size_t> section_of;  // per clause
   std::vector<std::string> folded_texts;  // per clause
 
   explicit Haystack(const constitution::Constitution& c) {
     section_of.reserve(c.clauses.size());
     folded_texts.reserve(c.clauses.size());
-    for (const auto& clause : c.clauses) {
-      std::string joined = clause.section_joined();
-      // Clauses of one section are adjacent, so the last one is nearly always it.
-      auto found = !sections.empty() && sections.back() == joined ? sections.end() - 1
-                                                                  : std::find(sections.begin(), sections.end(), joined);
-      if (found == sections.end()) {
-        folded_sections.push_back(fold_case(joined));
-        found = sections.insert(sections.end(), std::move(joined));
+    // Looked up, not searched: a constitution of one clause per heading has
+    // as many sections as clauses.
+    std::unordered_map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < c.clauses.size(); ++i) {
+      const auto [found, added] = index.try_emplace(c.clauses[i].section_joined(), sections.size());
+      if (added) {
+        sections.push_back(found->first);
+        folded_sections.push_back(fold_case(found->first));
+        clauses_of.emplace_back();
       }
-      section_of.push_back(static_cast<std::size_t>(found - sections.begin()));
-      folded_texts.push_back(fold_case(clause.text));
+      section_of.push_back(found->second);
+      clauses_of[found->second].push_back(i);
+      folded_texts.push_back(fold_case(c.clauses[i].text));
     }
+  }
+
+  // The clauses of `clause`'s section, in order.
+  std::vector<const constitution::Clause*> section(const constitution::Constitution& c,
+                                                   const constitution::Clause& clause) const {
+    std::vector<const constitution::Clause*> out;
+    const constitution::Clause* first = c.clauses.data();
+    const bool in_constitution = std::greater_equal<const constitution::Clause*>{}(&clause, first) &&
+                                 std::less<const constitution::Clause*>{}(&clause, first + c.clauses.size());
+    if (!in_constitution) {
+      for (const auto& other : c.clauses)
+        if (other.section_path == clause.section_path) out.push_back(&other);
+      return out;
+    }
+    // Joined paths may coincide where a heading holds " > ": the paths decide.
+    for (const std::size_t i : clauses_of[section_of[static_cast<std::size_t>(&clause - first)]])
+      if (c.clauses[i].section_path == clause.section_path) out.push_back(&c.clauses[i]);
+    return out;
   }
 };
 
@@ -233,9 +256,7 @@ Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& cons
     if (binding.clause == nullptr) {
       binding.status = BindingStatus::no_clause;
     } else {
-      std::vector<const constitution::Clause*> section;
-      for (const auto& other : constitution.clauses)
-        if (other.section_path == binding.clause->section_path) section.push_back(&other);
+      const std::vector<const constitution::Clause*> section = haystack.section(constitution, *binding.clause);
       auto bound = binding.check->bind(*binding.clause, config);
       if (bound) bound = binding.check->bind_section(section);
       if (bound) bound = binding.check->bind_related(constitution);

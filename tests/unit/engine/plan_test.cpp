@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "constitution/model.hpp"
 #include "engine/catalog.hpp"
@@ -87,6 +88,51 @@ TEST(EngineBind, AnInvalidMatcherNamesTheCheck) {
   ASSERT_FALSE(plan);
   EXPECT_NE(plan.error().message.find("test/invalid has an invalid clause matcher"), std::string::npos)
       << plan.error().message;
+}
+
+// Remembers the section bind_section() was given, as its clauses' lines.
+template <const engine::CheckInfo& Info>
+class SectionReaderCheck final : public engine::Check {
+ public:
+  static inline std::vector<int> section_lines;
+  const engine::CheckInfo& info() const override { return Info; }
+  Result<void> bind_section(const std::vector<const constitution::Clause*>& section) override {
+    section_lines.clear();
+    for (const auto* clause : section) section_lines.push_back(clause->line);
+    return {};
+  }
+};
+
+constexpr engine::CheckInfo kRolloutReader = info_with("test/rollout-reader", {"rollout", "first"});
+constexpr engine::CheckInfo kLookAlikeReader = info_with("test/look-alike-reader", {"canary", "look-alike"});
+
+TEST(EngineBind, TheSectionIsEveryClauseUnderTheSameHeadingsWhereverTheyAre) {
+  constexpr std::string_view kRepeated =
+      "# C\n"
+      "## Rollout\n"
+      "- The first rollout rule MUST hold\n"
+      "## Other\n"
+      "- Other things MUST hold\n"
+      "## Rollout\n"  // the same path again, further down
+      "- The second rollout rule MUST hold\n"
+      "## Rollout > Canary\n"  // joined as "C > Rollout > Canary", as the nested path below is
+      "- A look-alike rule MUST hold\n"
+      "## Rollout\n"
+      "### Canary\n"
+      "- A nested rule MUST hold\n";
+  using Rollout = SectionReaderCheck<kRolloutReader>;
+  using LookAlike = SectionReaderCheck<kLookAlikeReader>;
+  const engine::Catalog catalog({&engine::make_check<Rollout>, &engine::make_check<LookAlike>});
+  auto parsed = constitution::parse(kRepeated, "C.md");
+  ASSERT_TRUE(parsed) << parsed.error().to_string();
+  auto plan = engine::bind(catalog, *parsed, {}, {}, {});
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  ASSERT_NE(bound(*plan, "test/rollout-reader"), nullptr);
+  EXPECT_EQ(bound(*plan, "test/rollout-reader")->line, 3);
+  EXPECT_EQ(Rollout::section_lines, (std::vector<int>{3, 7}));
+  ASSERT_NE(bound(*plan, "test/look-alike-reader"), nullptr);
+  EXPECT_EQ(bound(*plan, "test/look-alike-reader")->line, 9);
+  EXPECT_EQ(LookAlike::section_lines, (std::vector<int>{9}));
 }
 
 }  // namespace
