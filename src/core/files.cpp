@@ -244,7 +244,8 @@ std::optional<Outcome<std::string>> beneath_failure(int error, const fs::path& f
   return from_errno(error, display);
 }
 
-// Where a regular file was seen, or a file is not to be followed, a symlink.
+// The failure for a symlink where none is followed, or one swapped in where a
+// regular file was seen.
 std::unexpected<Failure> symlink_not_followed(std::string display) {
   return failure(Problem::not_regular, "a symlink here is not followed: not read", std::move(display));
 }
