@@ -39,6 +39,10 @@ bool may_start_minikube(const workspace::File& file) {
   const std::string lower = text::to_lower(file.path);
   const auto slash = lower.rfind('/');
   const std::string_view name = slash == std::string::npos ? std::string_view(lower) : std::string_view(lower).substr(slash + 1);
+  // A changelog records what changed ("`minikube start` pinned ..."): it asks no one to start anything.
+  if (name.starts_with("changelog") || name.starts_with("changes.") || name.starts_with("history.") ||
+      name.starts_with("news.") || name.starts_with("release-notes") || name.starts_with("release_notes"))
+    return false;
   return lower.ends_with(".sh") || lower.ends_with(".bash") || lower.ends_with(".md") || lower.ends_with(".mk") ||
          name == "makefile" || name == "gnumakefile" || name == "justfile" || name == "tiltfile" ||
          name.starts_with("taskfile") || lower.starts_with("scripts/");
