@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "checks/common/changelogs.hpp"
 #include "checks/docs/docs_checks.hpp"
 #include "checks/docs/docs_support.hpp"
 #include "core/text.hpp"
@@ -21,7 +22,7 @@ constexpr engine::CheckInfo kInfo{
     .rationale = "Minikube's defaults (2 CPUs, about 2 GB) are too small for most stacks; without the numbers "
                  "in the README every developer finds out by watching pods get evicted. The repository uses "
                  "Minikube when a script, Makefile, Taskfile, justfile, Tiltfile or Markdown file runs "
-                 "`minikube start`. The README documents the allocation when it states both a CPU count "
+                 "`minikube start` (a changelog or release notes mentioning it do not count). The README documents the allocation when it states both a CPU count "
                  "(`--cpus=4`, '4 CPUs', '4 cores') and a memory size (`--memory=8g`, '8 GB of memory').",
     .remediation = "Add the allocation to README.md, e.g. `minikube start --cpus=4 --memory=8g` in the "
                    "quickstart, or a sentence stating the CPUs and memory the cluster needs.",
@@ -40,9 +41,7 @@ bool may_start_minikube(const workspace::File& file) {
   const auto slash = lower.rfind('/');
   const std::string_view name = slash == std::string::npos ? std::string_view(lower) : std::string_view(lower).substr(slash + 1);
   // A changelog records what changed ("`minikube start` pinned ..."): it asks no one to start anything.
-  if (name.starts_with("changelog") || name.starts_with("changes.") || name.starts_with("history.") ||
-      name.starts_with("news.") || name.starts_with("release-notes") || name.starts_with("release_notes"))
-    return false;
+  if (changelogs::is_changelog_name(name)) return false;
   return lower.ends_with(".sh") || lower.ends_with(".bash") || lower.ends_with(".md") || lower.ends_with(".mk") ||
          name == "makefile" || name == "gnumakefile" || name == "justfile" || name == "tiltfile" ||
          name.starts_with("taskfile") || lower.starts_with("scripts/");

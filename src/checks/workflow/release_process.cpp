@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "checks/ci/ci_support.hpp"
+#include "checks/common/changelogs.hpp"
 #include "checks/workflow/workflow_checks.hpp"
 #include "checks/workflow/workflow_support.hpp"
 #include "core/text.hpp"
@@ -283,9 +284,7 @@ class ReleaseProcessCheck final : public engine::Check {
       if (RE2::PartialMatch(lower, kDirectory)) return true;
       if (lower.find('/') != std::string::npos && !lower.starts_with("docs/")) continue;
       const std::string_view name = text::basename(lower);
-      if (name.starts_with("changelog") || name.starts_with("changes") || name.starts_with("history") ||
-          name.starts_with("news") || name.starts_with("release-notes") || name.starts_with("release_notes"))
-        return true;
+      if (changelogs::is_changelog_name(name)) return true;
     }
     return false;
   }
