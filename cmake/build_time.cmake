@@ -43,23 +43,26 @@ function(constable_test_suite target)
   endif()
 endfunction()
 
-# constable_compile_checks_together(target sources directory): the sources of
-# target under directory (the checks) compile eight to a translation unit, a
-# unity build. Most of a check's compile time is the headers every check
-# includes, which g++ has no cheap way to share otherwise (see above). Each check keeps its names in a namespace of its
-# own inside the anonymous one, so batched checks cannot clash. A batch can
-# hide a missing include that an earlier check of the batch supplied:
-# CONSTABLE_UNITY_CHECKS=OFF compiles every check alone, which shows it.
-option(CONSTABLE_UNITY_CHECKS "Compile the checks eight to a translation unit" ON)
-function(constable_compile_checks_together target sources directory)
-  if(NOT CONSTABLE_UNITY_CHECKS)
+# constable_compile_in_batches(target [source...]): target's sources compile
+# eight to a translation unit, a unity build, except the sources given. Most
+# of a file's compile time is the headers every file of its directory
+# includes, which g++ has no cheap way to share otherwise (see above); the
+# sources are listed directory by directory, so a batch mostly shares its
+# headers. Names at namespace scope, in anonymous namespaces too, must then be
+# distinct across the files of a target: each check keeps its own in a
+# namespace named after its file, other files name theirs for what they do.
+# A source given stays alone: GCC's -Wsubobject-linkage rejects a class of
+# an included file holding a member of an anonymous namespace's type, which is
+# fine in a file of its own. A batch can hide a missing include that an
+# earlier file of the batch supplied: CONSTABLE_UNITY_BUILD=OFF compiles every
+# file alone, which shows it.
+option(CONSTABLE_UNITY_BUILD "Compile the sources eight to a translation unit" ON)
+function(constable_compile_in_batches target)
+  if(NOT CONSTABLE_UNITY_BUILD)
     return()
   endif()
   set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
-  foreach(source IN LISTS sources)
-    cmake_path(IS_PREFIX directory "${source}" NORMALIZE inside)
-    if(NOT inside)
-      set_source_files_properties("${source}" TARGET_DIRECTORY ${target} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
-    endif()
+  foreach(source IN LISTS ARGN)
+    set_source_files_properties("${source}" TARGET_DIRECTORY ${target} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
   endforeach()
 endfunction()

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "app/app.hpp"
+#include "core/files.hpp"
 #include "core/text.hpp"
 #include "engine/attestation.hpp"
 
@@ -184,7 +185,7 @@ Outcome init(const InitOptions& options) {
     return usage_error(fmt::format("{}: not a directory (init takes the repository's root)", options.path.string()));
   const fs::path root = options.path;
   const fs::path config_file = root / ".constable.yaml";
-  if (fs::symlink_status(config_file, ec).type() != fs::file_type::not_found && !ec && !options.force)
+  if (files::present(config_file) && !options.force)
     return usage_error(fmt::format("{} exists; `constable config` shows what it sets, --force replaces it",
                                    config_file.string()));
 

@@ -11,6 +11,7 @@
 #include "policy/rego_check.hpp"
 #include "app/constitution_discovery.hpp"
 #include "core/digest.hpp"
+#include "core/files.hpp"
 #include "core/suggest.hpp"
 #include "engine/attestation.hpp"
 #include "engine/catalog.hpp"
@@ -146,12 +147,6 @@ void add_git_checks_not_run(Session& session) {
                                                fmt::join(ids, ", "))});
 }
 
-// Exists, even as a broken symlink or a FIFO.
-bool present(const fs::path& file) {
-  std::error_code ec;
-  return fs::symlink_status(file, ec).type() != fs::file_type::not_found && !ec;
-}
-
 }  // namespace
 
 std::vector<std::string> known_selectors() {
@@ -177,7 +172,7 @@ Result<engine::Config> load_configuration(const CommonOptions& options) {
   // are; a file the user names on the command line may be anywhere.
   if (options.config) return engine::load_config(*options.config);
   const fs::path root = root_of(options.path);
-  if (const fs::path config_file = root / ".constable.yaml"; present(config_file))
+  if (const fs::path config_file = root / ".constable.yaml"; files::present(config_file))
     return engine::load_config(config_file, root);
   return engine::Config{};
 }
@@ -187,7 +182,7 @@ ConstitutionSearch search_constitution(const fs::path& root, const engine::Confi
   search.looked = {"--constitution FILE", fmt::format("'constitution:' in {}", (root / ".constable.yaml").string())};
   std::error_code ec;
   for (const auto& candidate : constitution_candidates(root, config)) {
-    if (present(candidate) && !fs::is_directory(fs::symlink_status(candidate, ec))) {
+    if (files::present(candidate) && !fs::is_directory(fs::symlink_status(candidate, ec))) {
       search.found = candidate;
       return search;
     }

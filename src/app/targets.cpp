@@ -19,19 +19,13 @@ namespace {
 // Named files the workspace left out are listed one by one up to this many.
 constexpr std::size_t kMaxLeftOutNotes = 10;
 
-// Exists, even as a broken symlink or a FIFO.
-bool present(const fs::path& path) {
-  std::error_code ec;
-  return fs::symlink_status(path, ec).type() != fs::file_type::not_found && !ec;
-}
-
 struct Resolved {
   fs::path absolute;  // canonical directory; a file's canonical directory and its own name (a symlink stays one)
   bool directory = false;
 };
 
 Result<Resolved> resolve(const fs::path& path) {
-  if (!present(path)) return fail("no such file or directory", path.string());
+  if (!files::present(path)) return fail("no such file or directory", path.string());
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     fs::path canonical = fs::canonical(path, ec);
@@ -46,9 +40,9 @@ Result<Resolved> resolve(const fs::path& path) {
 
 // What a repository keeps at its top when it is not in git.
 bool holds_constitution_or_config(const fs::path& directory) {
-  if (present(directory / ".constable.yaml")) return true;
+  if (files::present(directory / ".constable.yaml")) return true;
   for (const auto& candidate : constitution_candidates(directory, engine::Config{}))
-    if (present(candidate)) return true;
+    if (files::present(candidate)) return true;
   return false;
 }
 

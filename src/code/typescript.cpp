@@ -25,7 +25,7 @@ std::string_view unquote(std::string_view text) {
 
 // The value of a string literal, or of a template literal without
 // substitutions; nullopt for anything else.
-std::optional<std::string> string_value(const Node& node) {
+std::optional<std::string> script_string_value(const Node& node) {
   if (node.is("string")) return std::string(unquote(node.text()));
   if (node.is("template_string")) {
     for (std::uint32_t i = 0; i < node.named_child_count(); ++i)
@@ -37,10 +37,10 @@ std::optional<std::string> string_value(const Node& node) {
 
 // `process.env.API_KEY` -> "process.env.API_KEY"; "" when the chain holds
 // anything but identifiers.
-std::string dotted_path(const Node& node) {
+std::string script_dotted_path(const Node& node) {
   if (node.is("identifier") || node.is("this")) return std::string(node.text());
   if (!node.is("member_expression") || node.field("optional_chain")) return {};
-  std::string object = dotted_path(node.field("object"));
+  std::string object = script_dotted_path(node.field("object"));
   if (object.empty()) return {};
   return object + "." + std::string(node.field("property").text());
 }
@@ -86,7 +86,7 @@ class TypeScriptBuilder {
     if (type == "member_expression" && member(node, function)) return;
     if (type == "jsx_opening_element" || type == "jsx_self_closing_element") jsx(node, function);
     if (type == "string" || type == "template_string") {
-      auto value = string_value(node);
+      auto value = script_string_value(node);
       module_.strings.push_back({value ? std::move(*value) : std::string(unquote(node.text())), node.range()});
     }
     children(node, function, klass, depth);
@@ -245,7 +245,7 @@ class TypeScriptBuilder {
     }
     if (value.is("call_expression") && without_whitespace(value.field("function").text()) == "require") {
       const Node first = value.field("arguments").named_child(0);
-      if (auto source = string_value(first)) {
+      if (auto source = script_string_value(first)) {
         Import entry;
         entry.module = std::move(*source);
         entry.name = name.is("identifier") ? "default" : "";
@@ -301,14 +301,14 @@ class TypeScriptBuilder {
     const std::size_t index = module_.calls.size();
     module_.calls.push_back({without_whitespace(callee.text()), {}, node.range(), function, node});
     if (!callee.is("identifier") && !callee.is("member_expression")) visit(callee, function, klass, depth + 1);
-    else if (callee.is("member_expression") && dotted_path(callee).empty()) visit(callee.field("object"), function, klass, depth + 1);
+    else if (callee.is("member_expression") && script_dotted_path(callee).empty()) visit(callee.field("object"), function, klass, depth + 1);
     const Node list = node.field("arguments");
     std::vector<Argument> arguments;
     if (list.is("arguments")) {
       for (std::uint32_t i = 0; i < list.named_child_count(); ++i) {
         const Node argument = list.named_child(i);
         if (argument.is("comment")) continue;
-        arguments.push_back({{}, std::string(argument.text()), string_value(argument), argument.range(), argument});
+        arguments.push_back({{}, std::string(argument.text()), script_string_value(argument), argument.range(), argument});
         visit(argument, function, klass, depth + 1);
       }
     } else {
@@ -319,7 +319,7 @@ class TypeScriptBuilder {
 
   // Records `a.b.c` as one read; false when the chain holds more than names.
   bool member(const Node& node, int function) {
-    std::string path = dotted_path(node);
+    std::string path = script_dotted_path(node);
     if (path.empty()) return false;
     module_.attribute_reads.push_back({std::move(path), node.range(), function});
     return true;

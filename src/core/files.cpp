@@ -116,6 +116,11 @@ struct Descriptor {
 
 }  // namespace
 
+bool present(const fs::path& path) {
+  std::error_code ec;
+  return fs::symlink_status(path, ec).type() != fs::file_type::not_found && !ec;
+}
+
 bool is_within(const fs::path& outer, const fs::path& inner) {
   auto o = outer.begin();
   auto i = inner.begin();

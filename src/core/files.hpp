@@ -106,6 +106,10 @@ Outcome<std::string> read_descriptor(int fd, std::uintmax_t max_size, std::strin
 Outcome<std::filesystem::path> locate(const std::filesystem::path& file, const std::filesystem::path& confine_to,
                                       std::string display = {});
 
+// Whether anything is at `path`, of any type: a FIFO, a directory, a
+// dangling symlink (not followed).
+bool present(const std::filesystem::path& path);
+
 // Is `inner` `outer` or below it? Both lexically normal, absolute.
 bool is_within(const std::filesystem::path& outer, const std::filesystem::path& inner);
 

@@ -191,9 +191,9 @@ class Writer {
 
 // Reads what Writer wrote; any inconsistency (truncation, a count larger than
 // what is left, an out-of-range enumerator) fails the whole entry.
-class Reader {
+class EntryReader {
  public:
-  explicit Reader(std::string_view in, std::shared_ptr<const std::string> owner = nullptr)
+  explicit EntryReader(std::string_view in, std::shared_ptr<const std::string> owner = nullptr)
       : in_(in), owner_(std::move(owner)) {}
 
   bool ok() const { return ok_; }
@@ -476,7 +476,7 @@ EncodedList<Item>::EncodedList(std::shared_ptr<const std::string> owner, std::st
 
 template <typename Item>
 std::optional<std::vector<Item>> EncodedList<Item>::decode() const {
-  Reader r(bytes_);
+  EntryReader r(bytes_);
   std::vector<Item> items;
   if constexpr (std::is_same_v<Item, StoredEmission>) items = r.emissions();
   else items = r.findings();
@@ -584,7 +584,7 @@ std::optional<StoredRun> decode_results(std::string_view bytes, const digest::Sh
 }
 
 std::optional<StoredRun> decode_results(std::shared_ptr<const std::string> bytes, const digest::Sha256& salt) {
-  Reader r(*bytes, bytes);
+  EntryReader r(*bytes, bytes);
   if (r.bytes() != kMagic || r.digest() != salt || !r.ok()) return std::nullopt;
   StoredRun run;
   for (auto* files : {&run.files, &run.late_files}) {
@@ -649,7 +649,7 @@ std::string encode_charts(const digest::Sha256& salt, const StoredCharts& charts
 }
 
 std::optional<StoredCharts> decode_charts(std::string_view bytes, const digest::Sha256& salt) {
-  Reader r(bytes);
+  EntryReader r(bytes);
   if (r.bytes() != kChartsMagic || r.digest() != salt || !r.ok()) return std::nullopt;
   StoredCharts charts;
   const std::size_t count = r.count();

@@ -138,6 +138,12 @@ std::vector<CheckCount> counts_by_check(const Report& report) {
   return counts;
 }
 
+std::string capitalised(std::string_view s) {
+  std::string out(s);
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
+
 std::string terminal_safe(std::string_view s) {
   const std::string valid = clean(s);
   std::string out;

@@ -56,6 +56,8 @@ std::vector<CheckCount> counts_by_check(const Report& report);  // violations on
 // '?', so nothing quoted from a repository can drive a terminal. One code
 // point in, one out: columns stay meaningful.
 std::string terminal_safe(std::string_view s);
+// "High" for "high": the first letter in upper case (ASCII).
+std::string capitalised(std::string_view s);
 // "12 violations (2 high, 10 medium)", "1 violation (1 low)" or "no violations".
 std::string violations_text(const Summary& summary);
 // The same, then the deprecation warnings when there are any.

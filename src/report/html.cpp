@@ -73,12 +73,6 @@ constexpr std::string_view kScript = R"JS(
 
 std::string escape(std::string_view s) { return detail::html_escape(s); }
 
-std::string capitalised(std::string_view s) {
-  std::string out(s);
-  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
-  return out;
-}
-
 std::string location_text(const engine::Finding& finding) {
   const std::string path = finding.path.empty() ? std::string(".") : finding.path;
   if (finding.range.line <= 0) return path;
@@ -116,7 +110,7 @@ void render_findings(std::string& out, const Report& report) {
     std::size_t count = 0;
     for (const auto& [clause, group] : by_clause) count += group.size();
     out += fmt::format("<section class=\"severity severity-{0}\">\n<h2>{1} ({2})</h2>\n", to_string(severity),
-                       capitalised(to_string(severity)), count);
+                       detail::capitalised(to_string(severity)), count);
     for (const auto& [clause, group] : by_clause) {
       const engine::Finding& first = *group.front();
       out += "<section class=\"clause\">\n";
@@ -153,7 +147,7 @@ void render_suppressed(std::string& out, const Report& report, std::size_t suppr
 void render_summary(std::string& out, const Report& report, const detail::Summary& summary) {
   out += "<h2>Summary</h2>\n<table class=\"summary\">\n<tr><th>Severity</th><th class=\"number\">Violations</th></tr>\n";
   for (Severity severity : kAllSeverities) {
-    out += fmt::format("<tr><td>{}</td><td class=\"number\">{}</td></tr>\n", capitalised(to_string(severity)),
+    out += fmt::format("<tr><td>{}</td><td class=\"number\">{}</td></tr>\n", detail::capitalised(to_string(severity)),
                        summary.by_severity[static_cast<std::size_t>(severity)]);
   }
   out += fmt::format("<tr><th>Total</th><th class=\"number\">{}</th></tr>\n", summary.total);
@@ -168,7 +162,7 @@ void render_summary(std::string& out, const Report& report, const detail::Summar
   if (!by_check.empty()) {
     out += "<table class=\"checks\">\n<tr><th>Check</th>";
     for (Severity severity : kAllSeverities)
-      out += fmt::format("<th class=\"number\">{}</th>", capitalised(to_string(severity)));
+      out += fmt::format("<th class=\"number\">{}</th>", detail::capitalised(to_string(severity)));
     out += "<th class=\"number\">Total</th></tr>\n";
     for (const auto& [check, counts] : by_check) {
       out += fmt::format("<tr><td><code>{}</code></td>", escape(check));

@@ -11,12 +11,6 @@ namespace {
 using detail::markdown_code;
 using detail::markdown_escape;
 
-std::string capitalised(std::string_view s) {
-  std::string out(s);
-  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
-  return out;
-}
-
 std::string location(const engine::Finding& finding) {
   if (finding.range.line > 0) return markdown_code(fmt::format("{}:{}", finding.path, finding.range.line));
   return markdown_code(finding.path.empty() ? std::string(".") : finding.path);
@@ -118,7 +112,7 @@ std::string render_markdown(const Report& report, const RenderOptions& options) 
 
   out += "| Severity | Violations |\n|---|---:|\n";
   for (Severity severity : kAllSeverities) {
-    out += fmt::format("| {} | {} |\n", capitalised(to_string(severity)),
+    out += fmt::format("| {} | {} |\n", detail::capitalised(to_string(severity)),
                        summary.by_severity[static_cast<std::size_t>(severity)]);
   }
   out += fmt::format("| **Total** | **{}** |\n", summary.total);

@@ -50,7 +50,7 @@ Json clause_json(const constitution::Clause& clause) {
   return out;
 }
 
-Json rule_json(const Rule& rule) {
+Json sarif_rule(const Rule& rule) {
   const engine::CheckInfo* info = rule.info;
   const std::string id = info != nullptr ? clean(info->id) : std::string();
   const std::string summary = info != nullptr ? clean(info->summary) : std::string();
@@ -311,7 +311,7 @@ std::string render_sarif(const Report& report, const RenderOptions& options) {
   }
   driver["informationUri"] = std::string(kInformationUri);
   Json rules = Json::array();
-  for (const Rule& rule : report.rules) rules.push_back(rule_json(rule));
+  for (const Rule& rule : report.rules) rules.push_back(sarif_rule(rule));
   driver["rules"] = std::move(rules);
 
   Json run;
