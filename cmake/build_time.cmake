@@ -53,7 +53,9 @@ endfunction()
 # namespace named after its file, other files name theirs for what they do.
 # A source given stays alone: GCC's -Wsubobject-linkage rejects a class of
 # an included file holding a member of an anonymous namespace's type, which is
-# fine in a file of its own. A batch can hide a missing include that an
+# fine in a file of its own. Only for targets of many small files: a batch
+# of large ones (the server's, on Beast) is one long compile that the other
+# core cannot share. A batch can hide a missing include that an
 # earlier file of the batch supplied: CONSTABLE_UNITY_BUILD=OFF compiles every
 # file alone, which shows it.
 option(CONSTABLE_UNITY_BUILD "Compile the sources eight to a translation unit" ON)
