@@ -356,11 +356,15 @@ std::atomic<ReadObserver*> every_thread_observer{nullptr};
 
 Outcome<std::string> read(const fs::path& file, const ReadOptions& options) {
   Outcome<std::string> outcome = read_unobserved(file, options);
+  observe_read(file, outcome);
+  return outcome;
+}
+
+void observe_read(const fs::path& file, const Outcome<std::string>& outcome) {
   if (this_thread_observer != nullptr)
     this_thread_observer->observe(file, outcome);
   else if (ReadObserver* observer = every_thread_observer.load(std::memory_order_acquire); observer != nullptr)
     observer->observe(file, outcome);
-  return outcome;
 }
 
 ObserveReads::ObserveReads(ReadObserver& observer, On on)

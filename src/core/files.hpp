@@ -78,6 +78,11 @@ class ReadObserver {
   virtual void observe(const std::filesystem::path& file, const Outcome<std::string>& outcome) = 0;
 };
 
+// Tells the installed observer (see ObserveReads) of a read made without
+// read(): a file's content the caller already held from an earlier read of
+// the same file, taken instead of reading it again.
+void observe_read(const std::filesystem::path& file, const Outcome<std::string>& outcome);
+
 // Installs an observer until destroyed, for reads on the constructing thread
 // (one file's checks) or on every thread (a phase spread over workers; the
 // observer must then be thread-safe). One of each kind at a time; a read is

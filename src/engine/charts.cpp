@@ -284,7 +284,8 @@ struct ChartWork {
 }  // namespace
 
 RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production,
-                             unsigned jobs, ProgressListener* progress, ChartCache* cache) {
+                             unsigned jobs, ProgressListener* progress, ChartCache* cache,
+                             const helm::HeldTexts& held) {
   const auto dirs = top_level_charts(workspace);
   std::vector<std::unique_ptr<ChartWork>> charts;
   struct Task {
@@ -322,7 +323,7 @@ RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::
         work.recorder = std::make_unique<DependencyRecorder>(cache->fresh_after_ns);
         observing.emplace(*work.recorder, files::ObserveReads::On::this_thread);
       }
-      auto chart = helm::load_chart(workspace.root / work.dir, work.dir, workspace.root);
+      auto chart = helm::load_chart(workspace.root / work.dir, work.dir, workspace.root, held);
       if (!chart) {
         // The file at fault (values.yaml too large), else the chart's Chart.yaml.
         const std::string& path = chart.error().path.empty() ? work.dir + "Chart.yaml" : chart.error().path;

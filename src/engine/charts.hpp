@@ -15,6 +15,7 @@
 #include "core/digest.hpp"
 #include "core/types.hpp"
 #include "formats/yaml/yaml.hpp"
+#include "helm/chart.hpp"
 #include "kube/manifests.hpp"
 #include "engine/progress.hpp"
 #include "engine/result_cache.hpp"
@@ -98,8 +99,10 @@ struct ChartCache {
 // the result is the same for any number. `progress` (optional) hears of each
 // chart as it is rendered.
 // With `cache`, a chart that the last run rendered from what is still there
-// is not rendered again: its stored documents are parsed instead.
+// is not rendered again: its stored documents are parsed instead. A chart
+// file `held` gives is not read again (helm::load_chart).
 RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production,
-                             unsigned jobs = 1, ProgressListener* progress = nullptr, ChartCache* cache = nullptr);
+                             unsigned jobs = 1, ProgressListener* progress = nullptr, ChartCache* cache = nullptr,
+                             const helm::HeldTexts& held = {});
 
 }  // namespace constable::engine

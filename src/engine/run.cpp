@@ -62,6 +62,8 @@ class LazyFileContext final : public FileContext {
 
   const workspace::File& file() const override { return file_; }
   std::string_view text() const override { return text_; }
+  // The file as read, a byte order mark included.
+  std::string_view content() const { return content_; }
   // Split on first use: a file without findings or suppressions is never split.
   const std::vector<std::string_view>& lines() const override {
     if (!lines_) lines_ = text::split_lines(text_);
@@ -1128,10 +1130,22 @@ class Runner {
       if (pending[i].in_manifest_set && pending[i].context)
         parsed.push_back({work[i]->path, &pending[i].context->yaml(), {}, {}});
     const kube::ProductionRules production(config_.production);
+    // The chart files the file phase read and still holds, awaiting this
+    // phase's findings (templates, the manifest set's YAML), are not read
+    // again to render their charts. A file given in memory is left out:
+    // charts render from the disk.
+    std::unordered_map<std::string_view, std::string_view> held;
+    for (std::size_t i = 0; i < work.size(); ++i)
+      if (pending[i].context && !work[i]->content) held.emplace(work[i]->path, pending[i].context->content());
+    const auto held_text = [&held](std::string_view path) -> std::optional<std::string_view> {
+      const auto it = held.find(path);
+      if (it == held.end()) return std::nullopt;
+      return it->second;
+    };
     const Stopwatch charts_time;
-    const RenderedCharts charts = options_.render_charts
-                                      ? render_charts(workspace_, production, jobs, options_.progress, chart_cache)
-                                      : RenderedCharts{};
+    const RenderedCharts charts =
+        options_.render_charts ? render_charts(workspace_, production, jobs, options_.progress, chart_cache, held_text)
+                               : RenderedCharts{};
     times.charts = charts_time.elapsed();
     for (const auto& manifest : charts.manifests) parsed.push_back(manifest->file);
     chart_notes = charts.notes;

@@ -17,8 +17,16 @@ namespace {
 // A chart's files are read as the repository's own files are: regular files
 // inside the repository (a symlink out of it is not followed), bounded in size.
 // `listed`: the chart's directory listing showed a regular file there.
+// `display` is the file's workspace-relative path, which `held` is asked for.
 files::Outcome<std::string> read_text(const fs::path& p, const fs::path& root, std::string display,
-                                      bool listed = false) {
+                                      const HeldTexts& held, bool listed = false) {
+  if (held) {
+    if (const auto text = held(display); text && text->size() <= files::kDefaultMaxSize) {
+      files::Outcome<std::string> outcome(std::in_place, *text);
+      files::observe_read(p, outcome);
+      return outcome;
+    }
+  }
   return files::read(p, {.max_size = files::kDefaultMaxSize,
                          .confine_to = root,
                          .seen_regular = listed,
@@ -44,12 +52,13 @@ bool is_ignored_by_default(std::string_view rel) {
 
 }  // namespace
 
-Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const fs::path& root) {
+Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const fs::path& root,
+                         const HeldTexts& held) {
   Chart chart;
   chart.display_prefix = std::move(display_prefix);
   const fs::path& confine_to = root.empty() ? dir : root;
   const auto read = [&](std::string_view name) {
-    return read_text(dir / name, confine_to, chart.display_prefix + std::string(name));
+    return read_text(dir / name, confine_to, chart.display_prefix + std::string(name), held);
   };
   // A file the chart may lack: absent is fine, anything else wrong with it is said.
   const auto read_optional = [&](std::string_view name) -> Result<std::optional<std::string>> {
@@ -153,7 +162,7 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const 
     if (!it->is_regular_file()) continue;
     const auto first = rel.begin()->string();
     if (first == ".git") continue;
-    auto text = read_text(it->path(), confine_to, chart.display_prefix + rel_s, true);
+    auto text = read_text(it->path(), confine_to, chart.display_prefix + rel_s, held, true);
     if (!text) {
       chart.problems.push_back(
           Problem{Problem::Kind::chart, text.error().error.message, text.error().error.path, 0, 0});
@@ -181,7 +190,8 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const 
   std::sort(subdirs.begin(), subdirs.end());
   std::sort(chart.archived_subcharts.begin(), chart.archived_subcharts.end());
   for (const auto& sub : subdirs) {
-    auto loaded = load_chart(sub, chart.display_prefix + "charts/" + sub.filename().string() + "/", confine_to);
+    auto loaded =
+        load_chart(sub, chart.display_prefix + "charts/" + sub.filename().string() + "/", confine_to, held);
     if (!loaded) {
       chart.problems.push_back(Problem{Problem::Kind::chart, loaded.error().message, loaded.error().path,
                                        loaded.error().line, loaded.error().column});

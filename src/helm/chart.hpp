@@ -6,7 +6,10 @@
 // "charts/web/templates/deployment.yaml".
 
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -79,11 +82,17 @@ struct Chart {
   std::vector<Problem> problems;     // non-fatal load problems
 };
 
+// The content of a chart's file by its workspace-relative path, when the
+// caller holds it already as read from that path (the run's file phase
+// read the templates): the file is then not read again.
+using HeldTexts = std::function<std::optional<std::string_view>(std::string_view path)>;
+
 // Reads the chart at `dir`. Fails when Chart.yaml is missing or unreadable,
 // or when values.yaml exists but cannot be read (too large, not a file).
 // Files are read only inside `root` (the repository; `dir` when empty): a
-// symlink out of it is not followed.
+// symlink out of it is not followed. A text `held` gives counts as read
+// (files::observe_read).
 Result<Chart> load_chart(const std::filesystem::path& dir, std::string display_prefix,
-                         const std::filesystem::path& root = {});
+                         const std::filesystem::path& root = {}, const HeldTexts& held = {});
 
 }  // namespace constable::helm

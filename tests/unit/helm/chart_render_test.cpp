@@ -4,8 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "core/files.hpp"
 #include "helm/chart.hpp"
 #include "helm/render.hpp"
 #include "helm/values.hpp"
@@ -129,6 +134,48 @@ TEST(ChartRender, ProblemsCarryLocationsAndOtherTemplatesStillRender) {
   EXPECT_EQ(kinds, "ConfigMap;;");  // ok.yaml, and badyaml.yaml kept without a kind
   const auto unknown = std::find_if(r.problems.begin(), r.problems.end(), [](const Problem& p) { return p.kind == Problem::Kind::unknown_function; });
   EXPECT_NE(unknown, r.problems.end());
+}
+
+// What a caller already holds is not read again, but is heard of as a read:
+// the content cache records a chart's dependencies from what it reads.
+TEST(ChartLoad, AHeldTextIsTakenAsReadAndTheRestFromTheDisk) {
+  struct Reads final : files::ReadObserver {
+    std::map<std::string, std::string> seen;
+    void observe(const fs::path& file, const files::Outcome<std::string>& outcome) override {
+      seen[file.lexically_normal().generic_string()] = outcome ? *outcome : "<failed>";
+    }
+  } reads;
+  testing::TempDir dir;
+  dir.write("Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+  dir.write("templates/cm.yaml", "kind: ConfigMap # on disk\n");
+  dir.write("templates/big.yaml", "kind: Secret # on disk\n");
+  dir.write("charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n");
+  dir.write("charts/sub/templates/sa.yaml", "kind: ServiceAccount # on disk\n");
+  const std::string too_large(files::kDefaultMaxSize + 1, 'x');
+  std::vector<std::string> asked;
+  const HeldTexts held = [&](std::string_view path) -> std::optional<std::string_view> {
+    asked.emplace_back(path);
+    if (path == "deploy/web/templates/cm.yaml") return "kind: ConfigMap # held\n";
+    if (path == "deploy/web/charts/sub/templates/sa.yaml") return "kind: ServiceAccount # held\n";
+    if (path == "deploy/web/templates/big.yaml") return std::string_view(too_large);  // read as before instead
+    return std::nullopt;
+  };
+  const files::ObserveReads observing(reads, files::ObserveReads::On::this_thread);
+  auto chart = load_chart(dir.path(), "deploy/web/", dir.path(), held);
+  ASSERT_TRUE(chart.has_value()) << chart.error().to_string();
+  ASSERT_EQ(chart->templates.size(), 2u);
+  EXPECT_EQ(chart->templates[0].content, "kind: Secret # on disk\n");
+  EXPECT_EQ(chart->templates[1].content, "kind: ConfigMap # held\n");
+  ASSERT_EQ(chart->subcharts.size(), 1u);
+  ASSERT_EQ(chart->subcharts[0].templates.size(), 1u);
+  EXPECT_EQ(chart->subcharts[0].templates[0].content, "kind: ServiceAccount # held\n");
+  EXPECT_EQ(chart->name, "web");
+  EXPECT_NE(std::find(asked.begin(), asked.end(), "deploy/web/Chart.yaml"), asked.end());
+  const std::string root = dir.path().lexically_normal().generic_string();
+  EXPECT_EQ(reads.seen[root + "/templates/cm.yaml"], "kind: ConfigMap # held\n");
+  EXPECT_EQ(reads.seen[root + "/charts/sub/templates/sa.yaml"], "kind: ServiceAccount # held\n");
+  EXPECT_EQ(reads.seen[root + "/templates/big.yaml"], "kind: Secret # on disk\n");
+  EXPECT_EQ(reads.seen[root + "/Chart.yaml"], "apiVersion: v2\nname: web\nversion: 0.1.0\n");
 }
 
 TEST(ChartRender, MissingChartYamlFails) {
