@@ -117,7 +117,7 @@ clean:
 # libFuzzer harnesses (fuzz/), part of the sanitized build in build/sanitize;
 # FUZZ_JOBS of them at a time (default: one per core).
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_CPU_SECONDS ?= 1800
 .PHONY: fuzz-build fuzz fuzz-smoke fuzz-campaign
 
