@@ -65,10 +65,20 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 bool contains(std::string_view haystack, std::string_view needle) {
-  if (needle.empty()) return true;
+  return find(haystack, needle) != std::string_view::npos;
+}
+
+std::size_t find(std::string_view haystack, std::string_view needle, std::size_t from) {
+  if (from > haystack.size()) return std::string_view::npos;
+  if (needle.empty()) return from;
   // Also keeps an empty view's null pointer away from memmem.
-  if (haystack.size() < needle.size()) return false;
-  return ::memmem(haystack.data(), haystack.size(), needle.data(), needle.size()) != nullptr;
+  if (haystack.size() - from < needle.size()) return std::string_view::npos;
+  // glibc's memmem walks a one- or two-byte needle a byte at a time ("k6",
+  // "{{" over every file: 8x slower than memchr on its first byte).
+  if (needle.size() <= 2) return haystack.find(needle, from);
+  const void* hit = ::memmem(haystack.data() + from, haystack.size() - from, needle.data(), needle.size());
+  if (hit == nullptr) return std::string_view::npos;
+  return static_cast<std::size_t>(static_cast<const char*>(hit) - haystack.data());
 }
 
 namespace {

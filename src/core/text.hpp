@@ -20,6 +20,9 @@ bool icontains(std::string_view haystack, std::string_view needle);
 // memmem is several times faster there than find(), which stops at every
 // occurrence of the needle's first byte ('a' of "asyncapi" in YAML).
 bool contains(std::string_view haystack, std::string_view needle);
+// Where `needle` first occurs in `haystack` at or after `from` (npos if
+// nowhere), as fast as contains(): for loops over a whole file's occurrences.
+std::size_t find(std::string_view haystack, std::string_view needle, std::size_t from = 0);
 std::vector<std::string_view> split(std::string_view s, char separator);
 
 // Splits into lines without their terminators; accepts \n, \r\n and a lone \r.

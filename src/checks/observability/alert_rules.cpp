@@ -141,15 +141,16 @@ const yaml::Node* AlertRule::label(std::string_view key) const {
   return group_labels != nullptr ? group_labels->get(key) : nullptr;
 }
 
-bool may_hold_expr_key(std::string_view text) {
+bool may_hold_expr_key(std::string_view content) {
   constexpr std::string_view kKey = "expr";
-  for (std::size_t at = text.find(kKey); at != std::string_view::npos; at = text.find(kKey, at + 1)) {
+  for (std::size_t at = text::find(content, kKey); at != std::string_view::npos;
+       at = text::find(content, kKey, at + 1)) {
     const auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
-    if (at > 0 && is_word(text[at - 1])) continue;
+    if (at > 0 && is_word(content[at - 1])) continue;
     std::size_t next = at + kKey.size();
-    while (next < text.size() && (text[next] == '"' || text[next] == '\\' || text[next] == '\'')) ++next;
-    while (next < text.size() && (text[next] == ' ' || text[next] == '\t')) ++next;
-    if (next < text.size() && text[next] == ':') return true;
+    while (next < content.size() && (content[next] == '"' || content[next] == '\\' || content[next] == '\'')) ++next;
+    while (next < content.size() && (content[next] == ' ' || content[next] == '\t')) ++next;
+    if (next < content.size() && content[next] == ':') return true;
   }
   return false;
 }
@@ -162,7 +163,7 @@ std::vector<AlertRule> read_alert_rules(const engine::RepositoryContext& reposit
     if (file.kind != FileKind::yaml) continue;
     // Most YAML files hold no rule: look at the text before parsing.
     const std::string* content = repository.text(file);
-    if (content == nullptr || content->find("alert") == std::string::npos || !may_hold_expr_key(*content))
+    if (content == nullptr || !text::contains(*content, "alert") || !may_hold_expr_key(*content))
       continue;
     const yaml::Stream* stream = repository.yaml(file);
     if (stream == nullptr) continue;

@@ -39,7 +39,7 @@ const std::vector<AlertRule>& collect_alert_rules(const engine::RepositoryContex
 // escaped `\"expr\":` of JSON inside a YAML string): a byte test before a
 // file is parsed for its rules, since "expr" alone is in every
 // `matchExpressions` of a values file.
-bool may_hold_expr_key(std::string_view text);
+bool may_hold_expr_key(std::string_view content);
 
 // A finding about `rule` at `at` (the rule's `alert` key when null).
 void report(engine::Emitter& out, const AlertRule& rule, const yaml::Node* at, std::string message,

@@ -73,6 +73,20 @@ TEST(CoreText, ContainsAgreesWithFind) {
   EXPECT_TRUE(text::contains("a", std::string_view{}));
 }
 
+// text::find is std::string_view::find, faster: every needle length (the
+// short ones take another path), every start, past the end included.
+TEST(CoreText, FindAgreesWithStringViewFindFromEveryStart) {
+  using namespace std::literals;
+  const std::string_view text = "expr: up\n  expression: {{ .x }}\0k6 expr\"  :"sv;
+  for (const std::string_view needle : {"e"sv, "ex"sv, "expr"sv, "{{"sv, "k6"sv, "\0k"sv, "expr\""sv, ""sv, "zz"sv,
+                                        "not there"sv}) {
+    for (std::size_t from = 0; from <= text.size() + 1; ++from)
+      EXPECT_EQ(text::find(text, needle, from), text.find(needle, from)) << needle << " from " << from;
+  }
+  EXPECT_EQ(text::find(std::string_view{}, "a"), std::string_view::npos);
+  EXPECT_EQ(text::find(std::string_view{}, ""), 0U);
+}
+
 TEST(CoreText, Slugify) {
   EXPECT_EQ(slugify("Non-root user MUST be specified"), "non-root-user-must-be-specified");
   EXPECT_EQ(slugify("  Use {{ include }} over {{ template }}!"), "use-include-over-template");
