@@ -8,7 +8,7 @@
 set -euo pipefail
 binary=${1:?usage: check-allocator.sh CONSTABLE}
 stats=$(MALLOC_CONF=stats_print:true "$binary" --version 2>&1 >/dev/null)
-options=('opt.percpu_arena: "percpu"')
+options=('opt.narenas: 1')
 # jemalloc turns the huge-page options off where the kernel has none.
 if [ -e /sys/kernel/mm/transparent_hugepage/enabled ]; then options+=('opt.thp: "always"' 'opt.metadata_thp: "auto"'); fi
 for option in "${options[@]}"; do

@@ -15,6 +15,7 @@
 #include "audit/report.hpp"
 #include "core/digest.hpp"
 #include "core/files.hpp"
+#include "core/memory.hpp"
 #include "dashboard/dashboard.hpp"
 #include "engine/parallel.hpp"
 #include "git/mirror.hpp"
@@ -86,6 +87,7 @@ Outcome audit(const AuditOptions& options) {
   std::optional<Error> store_error;
 
   engine::parallel_for(fleet->size(), workers, [&](std::size_t i) {
+    memory::use_own_arena();
     const audit::Repository& repository = (*fleet)[i];
     store::RepositoryRun audited{.run = *run_id,
                                  .repository = repository.name,

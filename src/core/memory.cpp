@@ -38,4 +38,14 @@ void release_free_pages() {
 #endif
 }
 
+void use_own_arena() {
+  thread_local bool has_own = false;
+  if (!jemalloc() || has_own) return;
+  has_own = true;
+  unsigned arena = 0;
+  std::size_t size = sizeof arena;
+  if (mallctl("arenas.create", &arena, &size, nullptr, 0) != 0) return;
+  (void)mallctl("thread.arena", nullptr, nullptr, &arena, sizeof arena);
+}
+
 }  // namespace constable::memory
