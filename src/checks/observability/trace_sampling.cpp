@@ -7,7 +7,6 @@
 #include <re2/re2.h>
 
 #include <cmath>
-#include <cstring>
 #include <optional>
 #include <vector>
 
@@ -307,18 +306,14 @@ bool is_code(std::string_view path) {
 
 // Whether a text speaks of sampling at all: "sampl" ("sampler", "Sampling",
 // "SAMPLER") or a ratio-based sampler ("TraceIdRatioBased", "trace_id_ratio_based").
-// By memmem over the occurrences of the case-exact tails, each checked for
-// its first letter: whole files, every text file of a repository, where
+// By text::find over the occurrences of the case-exact tails, each checked
+// for its first letter: whole files, every text file of a repository, where
 // "example" makes "ampl" common and a case-insensitive scan stops at every 'p'.
 bool mentions_sampling(std::string_view content) {
   const auto preceded = [&](std::string_view tail, char lower, char upper) {
-    for (std::size_t from = 1; from < content.size();) {
-      const void* hit = ::memmem(content.data() + from, content.size() - from, tail.data(), tail.size());
-      if (hit == nullptr) return false;
-      const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - content.data());
+    for (std::size_t at = text::find(content, tail, 1); at != std::string_view::npos;
+         at = text::find(content, tail, at + 1))
       if (content[at - 1] == lower || content[at - 1] == upper) return true;
-      from = at + 1;
-    }
     return false;
   };
   return preceded("ampl", 's', 'S') || preceded("AMPL", 's', 'S') || preceded("atioBased", 'r', 'R') ||
