@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -124,6 +125,11 @@ class CrdDocumentationCheck final : public engine::Check {
   const engine::CheckInfo& info() const override { return kInfo; }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
+    // Only the repository's own API is judged (below): without source code
+    // to serve one, no definition is its own, and none need be parsed.
+    if (std::none_of(repo.workspace().files.begin(), repo.workspace().files.end(),
+                     [](const workspace::File& file) { return file.size <= kMaxFileSize && is_code(file.path); }))
+      return;
     std::vector<Undocumented> undocumented;
     for (const workspace::File& file : repo.workspace().files) {
       if (file.size > kMaxFileSize || !is_yaml_or_json(file.path)) continue;
