@@ -66,11 +66,11 @@ class Reader {
       error(node, fmt::format("'{}' must be a string", key));
       return std::nullopt;
     }
-    return node->value;
+    return std::string(node->value);
   }
 
   std::optional<std::vector<std::string>> string_list(const yaml::Node* node, std::string_view key) {
-    if (node->is_scalar() && !node->is_null()) return std::vector<std::string>{node->value};  // a one-item list
+    if (node->is_scalar() && !node->is_null()) return std::vector<std::string>{std::string(node->value)};  // a one-item list
     if (!node->is_sequence()) {
       error(node, fmt::format("'{}' must be a list of strings", key));
       return std::nullopt;
@@ -83,7 +83,7 @@ class Reader {
         ok = false;
         continue;
       }
-      out.push_back(item->value);
+      out.emplace_back(item->value);
     }
     if (!ok) return std::nullopt;
     return out;

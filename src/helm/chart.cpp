@@ -37,7 +37,7 @@ std::vector<std::string> string_list(const yaml::Node* n) {
   std::vector<std::string> out;
   if (n != nullptr && n->is_sequence())
     for (const auto* item : n->items)
-      if (item->is_scalar()) out.push_back(item->value);
+      if (item->is_scalar()) out.emplace_back(item->value);
   return out;
 }
 
@@ -94,7 +94,7 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const 
   Dict metadata;
   for (const auto& e : meta->entries) {
     if (e.key == nullptr || e.value == nullptr) continue;
-    metadata[e.key->value] = e.value->is_scalar() ? Value::of(e.value->value) : value_from_yaml(e.value, nullptr);
+    metadata[std::string(e.key->value)] = e.value->is_scalar() ? Value::of(std::string(e.value->value)) : value_from_yaml(e.value, nullptr);
   }
   chart.metadata = Value::of(std::move(metadata));
 

@@ -470,9 +470,9 @@ Value from_yaml(const yaml::Node* node) {
           if (auto i = node->as_int()) return Value::integer(*i);
           return Value::real(node->as_double().value_or(0));
         case yaml::ScalarType::floating: return Value::real(node->as_double().value_or(0));
-        case yaml::ScalarType::string: return Value::string(node->value);
+        case yaml::ScalarType::string: return Value::string(std::string(node->value));
       }
-      return Value::string(node->value);
+      return Value::string(std::string(node->value));
     case yaml::NodeKind::sequence: {
       Array items;
       for (const auto* item : node->items) items.push_back(from_yaml(item));
@@ -482,7 +482,7 @@ Value from_yaml(const yaml::Node* node) {
       Object entries;
       for (const auto& entry : node->entries) {
         Value key = from_yaml(entry.key);
-        if (!key.is_string()) key = Value::string(entry.key->value);
+        if (!key.is_string()) key = Value::string(std::string(entry.key->value));
         entries.emplace_back(std::move(key), from_yaml(entry.value));
       }
       return Value::object(std::move(entries));

@@ -52,7 +52,7 @@ void collect_properties(const ApiDocument& doc, const yaml::Node* schema, std::s
   if (!resolved || resolved->node == nullptr || !resolved->node->is_mapping()) return;
   if (!seen.insert(resolved->node).second) return;
   if (const yaml::Node* props = resolved->node->get("properties"); props != nullptr && props->is_mapping())
-    for (const auto& e : props->entries) names.insert(e.key->value);
+    for (const auto& e : props->entries) names.emplace(e.key->value);
   if (const yaml::Node* all = resolved->node->get("allOf"); all != nullptr && all->is_sequence())
     for (const yaml::Node* part : all->items) collect_properties(doc, part, resolved->document, names, seen);
 }
@@ -67,7 +67,7 @@ class ErrorProblemDetailsCheck final : public engine::Check {
     for (const auto& op : doc->operations) {
       if (!in_this_file(*doc, op)) continue;
       for (const Response& r : responses(*doc, op)) {
-        const std::string code = r.entry->key->value;
+        const std::string code(r.entry->key->value);
         if (!is_error_code(code)) continue;
         const std::string where = fmt::format("{} {} response {}", text::to_upper(op.method), op.path, code);
         if (r.response == nullptr || !r.response->is_mapping()) continue;  // a broken $ref: spec checks report it

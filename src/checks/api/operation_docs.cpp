@@ -63,7 +63,7 @@ class OperationDocsCheck final : public engine::Check {
       }
       for (const Response& r : responses(*doc, op)) {
         if (r.response == nullptr || !r.response->is_mapping()) continue;
-        const std::string code = r.entry->key->value;
+        const std::string code(r.entry->key->value);
         const yaml::Node* content = r.response->get("content");
         // No body by design: 204/205/304, anything but a success, a 201 or
         // 202 that answers with headers (Location) alone, and HEAD/OPTIONS.

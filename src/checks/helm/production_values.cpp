@@ -60,7 +60,7 @@ void collect(const yaml::Node& mapping, KeyPath& prefix, std::vector<Required>& 
   if (depth > 32) return;  // values are shallow; a deeper tree is not an option layout
   for (const yaml::Entry& entry : mapping.entries) {
     if (!entry.key->is_scalar()) continue;
-    prefix.push_back(entry.key->value);
+    prefix.emplace_back(entry.key->value);
     if (const std::string_view what = production_essential(prefix); !what.empty()) {
       out.push_back({prefix, what});
     } else if (entry.value->is_mapping()) {

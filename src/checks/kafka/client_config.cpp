@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include <fmt/format.h>
 #include <re2/re2.h>
 
 #include "core/text.hpp"
@@ -124,7 +125,7 @@ void from_yaml(const engine::FileContext& file, std::vector<ClientSetting>& out)
     if (node->is_mapping()) {
       for (const auto& entry : node->entries) {
         if (!entry.key->is_scalar()) continue;
-        walk(entry.value, path.empty() ? entry.key->value : path + "." + entry.key->value, depth + 1);
+        walk(entry.value, path.empty() ? std::string(entry.key->value) : fmt::format("{}.{}", path, entry.key->value), depth + 1);
       }
       return;
     }
@@ -134,8 +135,8 @@ void from_yaml(const engine::FileContext& file, std::vector<ClientSetting>& out)
         if (!item->is_scalar()) continue;
         const auto eq = item->value.find('=');
         if (eq == std::string::npos || item->start.line != item->end.line) continue;
-        auto setting = setting_of(path + "." + item->value.substr(0, eq), false);
-        const std::string value = item->value.substr(eq + 1);
+        auto setting = setting_of(fmt::format("{}.{}", path, item->value.substr(0, eq)), false);
+        const std::string value(item->value.substr(eq + 1));
         if (!setting || is_placeholder(value)) continue;
         setting->key = item->value.substr(0, eq);
         setting->value = value;

@@ -303,7 +303,7 @@ void check_spring_cloud_stream(const engine::FileContext& file, engine::Emitter&
           if (item.depth > 16) continue;
           for (auto it = item.node->entries.rbegin(); it != item.node->entries.rend(); ++it) {
             if (!it->key->is_scalar() || it->value == nullptr) continue;
-            stack.push_back({it->value, item.path.empty() ? it->key->value : item.path + "." + it->key->value,
+            stack.push_back({it->value, item.path.empty() ? std::string(it->key->value) : fmt::format("{}.{}", item.path, it->key->value),
                              item.depth + 1});
           }
         } else if (item.node->is_scalar()) {

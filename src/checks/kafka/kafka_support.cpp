@@ -478,8 +478,8 @@ PlaceOf scalar_places(const yaml::Node* node, bool of_object) {
   const bool one_line = node->start.line == node->end.line;
   const int quote = node->style == yaml::ScalarStyle::plain ? 0 : 1;
   const bool literal = node->style == yaml::ScalarStyle::literal;
-  const std::string& value = node->value;
-  return [node, one_line, quote, literal, &value](std::size_t offset, std::size_t length) {
+  const std::string_view value = node->value;
+  return [node, one_line, quote, literal, value](std::size_t offset, std::size_t length) {
     if (one_line)
       return Place{nullptr, node->start.line, node->start.column + quote + static_cast<int>(offset),
                    node->start.column + quote + static_cast<int>(offset + length)};
@@ -664,8 +664,8 @@ TopicDeclaration from_kafka_topic(const kube::Object& object) {
       } else {
         value = std::string(entry.value->str());
       }
-      topic.config[entry.key->value] = value;
-      topic.config_places[entry.key->value] = {entry.value};
+      topic.config[std::string(entry.key->value)] = value;
+      topic.config_places[std::string(entry.key->value)] = {entry.value};
     }
   } else if (config != nullptr && !config->is_null()) {
     topic.config_unknown = true;

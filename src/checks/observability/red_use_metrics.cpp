@@ -121,7 +121,7 @@ void collect(const std::string& path, const yaml::Node& node, std::vector<Expres
     if (entry.value == nullptr) continue;
     if (entry.key->str() == "expr" && entry.value->is_scalar()) {
       if (!text::trim(entry.value->value).empty())
-        out.push_back({path, entry.value->start.line, entry.value->start.column, entry.value->value});
+        out.push_back({path, entry.value->start.line, entry.value->start.column, std::string(entry.value->value)});
       continue;
     }
     collect(path, *entry.value, out, depth + 1);

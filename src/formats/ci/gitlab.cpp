@@ -63,14 +63,14 @@ class Resolver {
 
 void add_script_lines(const yaml::Node& script, std::vector<Step>& steps) {
   if (script.is_scalar()) {
-    if (!script.is_null()) steps.push_back({.run = script.value, .line = script.start.line, .column = script.start.column});
+    if (!script.is_null()) steps.push_back({.run = std::string(script.value), .line = script.start.line, .column = script.start.column});
     return;
   }
   for (const yaml::Node* item : script.items) {
     if (item->is_sequence()) {  // nested lists (from !reference tags or anchors) are flattened
       add_script_lines(*item, steps);
     } else if (item->is_scalar() && !item->is_null()) {
-      steps.push_back({.run = item->value, .line = item->start.line, .column = item->start.column});
+      steps.push_back({.run = std::string(item->value), .line = item->start.line, .column = item->start.column});
     }
   }
 }
@@ -141,14 +141,14 @@ Workflow parse_gitlab_ci(std::string path, const yaml::Stream& stream) {
   }
   if (const auto* include = root->get("include")) {
     const std::vector<const yaml::Node*> items =
-        include->is_sequence() ? include->items : std::vector<const yaml::Node*>{include};
+        include->is_sequence() ? std::vector<const yaml::Node*>(include->items.begin(), include->items.end()) : std::vector<const yaml::Node*>{include};
     for (const yaml::Node* item : items) {
       if (item->is_scalar()) {
-        workflow.includes.push_back({item->value, item->start.line});
+        workflow.includes.push_back({std::string(item->value), item->start.line});
       } else if (item->is_mapping()) {
         for (std::string_view key : {"template", "local", "remote", "component", "file"})
           if (const auto* value = item->get(key); value != nullptr && value->is_scalar())
-            workflow.includes.push_back({value->value, value->start.line});
+            workflow.includes.push_back({std::string(value->value), value->start.line});
       }
     }
   }

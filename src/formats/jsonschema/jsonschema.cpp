@@ -71,10 +71,10 @@ class Validator {
     if (n == nullptr || visited_anchors_.contains(n)) return;
     visited_anchors_.insert(n);
     if (n->is_mapping()) {
-      if (const auto* a = n->get("$anchor"); a != nullptr && a->is_scalar()) anchors_.insert(a->value);
+      if (const auto* a = n->get("$anchor"); a != nullptr && a->is_scalar()) anchors_.emplace(a->value);
       if (const auto* id = n->get(at_least(Draft::draft6) ? "$id" : "id"); id != nullptr && id->is_scalar() &&
                                                                        id->value.starts_with('#'))
-        anchors_.insert(id->value.substr(1));
+        anchors_.emplace(id->value.substr(1));
       for (const auto& e : n->entries) collect_anchors(e.value);
     } else if (n->is_sequence()) {
       for (const auto* item : n->items) collect_anchors(item);
@@ -113,7 +113,7 @@ class Validator {
     std::set<std::string> seen;
     for (const auto* item : v->items) {
       if (!is_string(item)) problem(item, fmt::format("'{}' holds a non-string item", key->value));
-      else if (!seen.insert(item->value).second)
+      else if (!seen.emplace(item->value).second)
         problem(item, fmt::format("'{}' lists '{}' twice", key->value, item->value));
     }
   }
@@ -152,7 +152,7 @@ class Validator {
       problem(v, fmt::format("'$ref' does not resolve: {}", resolved.error().message));
   }
 
-  void keyword(const std::string& k, const yaml::Node* key, const yaml::Node* v) {
+  void keyword(std::string_view k, const yaml::Node* key, const yaml::Node* v) {
     if (k == "type") return type(key, v);
     if (k == "$ref") {
       // The owner is the mapping holding the key; find it through the checked set is costly, so re-wrap.

@@ -166,7 +166,7 @@ std::vector<Operation> operations(const yaml::Node* root, const std::string& roo
       if (!op.key->is_scalar()) continue;
       for (auto method : kMethods) {
         if (op.key->value != method) continue;
-        out.push_back({.path = path_entry.key->value,
+        out.push_back({.path = std::string(path_entry.key->value),
                        .method = std::string(method),
                        .path_entry = &path_entry,
                        .operation_entry = &op,

@@ -223,26 +223,46 @@ std::string_view Node::str() const {
   return value;
 }
 
-NodePool::~NodePool() {
-  std::allocator<Node> allocator;
-  for (const Chunk& chunk : chunks_) {
-    std::destroy_n(chunk.nodes, chunk.used);
-    allocator.deallocate(chunk.nodes, chunk.capacity);
-  }
+NodeArena::~NodeArena() {
+  for (const Chunk& chunk : chunks_) ::operator delete(chunk.bytes, chunk.size);
 }
 
-Node& NodePool::add() {
-  constexpr std::size_t kFirst = 8;
-  constexpr std::size_t kLargest = 256;
-  if (chunks_.empty() || chunks_.back().used == chunks_.back().capacity) {
-    const std::size_t capacity = chunks_.empty() ? kFirst : std::min(chunks_.back().capacity * 2, kLargest);
-    chunks_.reserve(chunks_.size() + 1);  // so that push_back cannot throw after the allocation
-    chunks_.push_back({std::allocator<Node>().allocate(capacity), 0, capacity});
+void* NodeArena::allocate(std::size_t bytes, std::size_t alignment) {
+  constexpr std::size_t kFirst = 1024;
+  constexpr std::size_t kLargest = 64 * 1024;
+  if (!chunks_.empty()) {
+    const std::size_t at = (used_ + alignment - 1) & ~(alignment - 1);
+    if (at + bytes <= chunks_.back().size) {
+      used_ = at + bytes;
+      return chunks_.back().bytes + at;
+    }
   }
-  Chunk& chunk = chunks_.back();
-  Node* node = std::construct_at(chunk.nodes + chunk.used);
-  ++chunk.used;
-  return *node;
+  // A new chunk (operator new aligns it for any node, entry or pointer): one
+  // of its own for a value too large to share one, so that the chunk in use,
+  // and the room left in it, stays the last.
+  const std::size_t next = chunks_.empty() ? kFirst : std::min(chunks_.back().size * 2, kLargest);
+  chunks_.reserve(chunks_.size() + 1);  // so that push_back cannot throw after the allocation
+  if (bytes > next / 2 && !chunks_.empty()) {
+    auto* own = static_cast<std::byte*>(::operator new(bytes));
+    chunks_.insert(chunks_.end() - 1, Chunk{own, bytes});
+    return own;
+  }
+  const std::size_t size = std::max(next, bytes);
+  chunks_.push_back({static_cast<std::byte*>(::operator new(size)), size});
+  used_ = bytes;
+  return chunks_.back().bytes;
+}
+
+Node& NodeArena::add_node() {
+  static_assert(std::is_trivially_destructible_v<Node>, "the arena frees nodes without destroying them");
+  return *std::construct_at(static_cast<Node*>(allocate(sizeof(Node), alignof(Node))));
+}
+
+std::string_view NodeArena::copy(std::string_view text) {
+  if (text.empty()) return {};
+  auto* at = static_cast<char*>(allocate(text.size(), 1));
+  std::memcpy(at, text.data(), text.size());
+  return {at, text.size()};
 }
 
 bool Stream::ok() const {
@@ -317,7 +337,7 @@ Stream parse(std::string_view text, const Limits& limits) {
   };
 
   auto new_node = [&](NodeKind kind, const yaml_event_t& e) {
-    Node& n = stream.storage_->nodes.add();
+    Node& n = stream.storage_->nodes.add_node();
     n.kind = kind;
     n.start = columns.mark(e.start_mark);
     n.end = columns.mark(e.end_mark);
@@ -359,10 +379,15 @@ Stream parse(std::string_view text, const Limits& limits) {
       }
     }
     if (sources.empty()) return;
-    mapping.entries = std::move(own);
+    std::vector<Entry> merged = std::move(own);
+    const auto is_set = [&](std::string_view key) {
+      return std::any_of(merged.begin(), merged.end(),
+                         [&](const Entry& e) { return e.key->kind == NodeKind::scalar && e.key->value == key; });
+    };
     for (const Node* source : sources)
       for (const auto& e : source->entries)
-        if (e.key->kind != NodeKind::scalar || mapping.find(e.key->value) == nullptr) mapping.entries.push_back(e);
+        if (e.key->kind != NodeKind::scalar || !is_set(e.key->value)) merged.push_back(e);
+    mapping.entries = stream.storage_->nodes.copy(std::span<const Entry>(merged));
   };
 
   // One error per duplicated key of a mapping, saying how often it repeats,
@@ -454,7 +479,8 @@ Stream parse(std::string_view text, const Limits& limits) {
         break;
       case YAML_SCALAR_EVENT: {
         Node* n = new_node(NodeKind::scalar, e);
-        n->value.assign(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
+        n->value = stream.storage_->nodes.copy(
+            std::string_view(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length));
         switch (e.data.scalar.style) {
           case YAML_SINGLE_QUOTED_SCALAR_STYLE:
             n->style = ScalarStyle::single_quoted;
@@ -513,8 +539,8 @@ Stream parse(std::string_view text, const Limits& limits) {
         Open done = open.back();
         Children& own = children[open.size() - 1];
         open.pop_back();
-        done.node->items.assign(own.items.begin(), own.items.end());
-        done.node->entries.assign(own.entries.begin(), own.entries.end());
+        done.node->items = stream.storage_->nodes.copy(std::span<const Node* const>(own.items));
+        done.node->entries = stream.storage_->nodes.copy(std::span<const Entry>(own.entries));
         own.items.clear();
         own.entries.clear();
         if (own.items.capacity() > kKeptChildren) own.items = {};

@@ -11,11 +11,14 @@
 // tree (aliases included) without guarding against depth or blow-up.
 
 #include <cstdint>
+#include <cstring>
 #include <forward_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -56,11 +59,11 @@ struct Node {
   ScalarStyle style = ScalarStyle::plain;  // scalars only
   bool flow = false;                       // collections written [..] / {..}
   const Properties* properties = nullptr;  // null: neither a tag nor an anchor
-  std::string value;                       // scalars: the value after unescaping/folding
+  std::string_view value;                  // scalars: the value after unescaping/folding
   Mark start;
   Mark end;
-  std::vector<const Node*> items;  // sequence
-  std::vector<Entry> entries;      // mapping, own entries first, then those merged in by `<<`
+  std::span<const Node* const> items;  // sequence
+  std::span<const Entry> entries;      // mapping, own entries first, then those merged in by `<<`
 
   // The explicit tag, resolved ("tag:yaml.org,2002:str"); "" if none.
   std::string_view tag() const { return properties != nullptr ? std::string_view(properties->tag) : std::string_view(); }
@@ -116,26 +119,39 @@ struct Limits {
   std::uint64_t max_expansion = 1000000;  // nodes reachable through aliases, per document, beyond 20x its own nodes
 };
 
-// A stream's nodes, in chunks that never move (entries and documents point
-// at nodes), each twice as large as the last up to a bound: a file of n nodes
-// costs about log2(n) + n/256 allocations rather than one per three nodes, and
-// at most one partly used chunk.
-class NodePool {
+// What a stream's nodes hold: the nodes themselves, their scalar values and
+// their lists of children, packed in chunks that never move (entries and
+// documents point into them), each twice as large as the last up to a bound.
+// A node is then 80 bytes with no allocation of its own, where a node of
+// strings and vectors was 112 and allocated for every long scalar and every
+// collection: a parsed file costs about as much memory again as its text,
+// not four times it (docs/benchmarks.md, "Smaller YAML nodes").
+class NodeArena {
  public:
-  NodePool() = default;
-  NodePool(const NodePool&) = delete;
-  NodePool& operator=(const NodePool&) = delete;
-  ~NodePool();
+  NodeArena() = default;
+  NodeArena(const NodeArena&) = delete;
+  NodeArena& operator=(const NodeArena&) = delete;
+  ~NodeArena();
 
-  Node& add();
+  Node& add_node();
+  std::string_view copy(std::string_view text);
+  template <class T>
+  std::span<const T> copy(std::span<const T> items) {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+    if (items.empty()) return {};
+    void* at = allocate(items.size_bytes(), alignof(T));
+    std::memcpy(at, items.data(), items.size_bytes());
+    return {static_cast<const T*>(at), items.size()};
+  }
 
  private:
+  void* allocate(std::size_t bytes, std::size_t alignment);
   struct Chunk {
-    Node* nodes;
-    std::size_t used;
-    std::size_t capacity;
+    std::byte* bytes;
+    std::size_t size;
   };
   std::vector<Chunk> chunks_;
+  std::size_t used_ = 0;  // of the last chunk
 };
 
 // Move-only: documents and entries point into the node storage, which lives
@@ -156,7 +172,7 @@ class Stream {
  private:
   friend Stream parse(std::string_view text, const Limits& limits);
   struct Storage {
-    NodePool nodes;
+    NodeArena nodes;
     std::forward_list<Properties> properties;  // allocates nothing when no node has any
   };
   std::unique_ptr<Storage> storage_ = std::make_unique<Storage>();

@@ -28,6 +28,36 @@ TEST(YamlTest, StreamsKeepTheirNodesWhenMoved) {
   }
 }
 
+// Values, nodes and lists of children share the stream's chunks: scalars of
+// every length (up to several times the largest chunk), lists of thousands
+// of children and many small nodes between them come back intact, also once
+// the stream has moved.
+TEST(YamlTest, ValuesAndChildrenOfEverySizeShareTheStreamsChunks) {
+  static_assert(sizeof(Node) <= 80, "a node holds views into its stream, not strings and vectors");
+  std::string text;
+  std::vector<std::string> expected;
+  for (std::size_t length = 1; length <= 300000; length = length * 3 + 1) {
+    expected.push_back(std::string(length, static_cast<char>('a' + expected.size() % 26)));
+    text += fmt::format("k{}: {}\nsmall{}: [x, y]\n", expected.size(), expected.back(), expected.size());
+  }
+  text += "many:\n";
+  for (int i = 0; i < 5000; ++i) text += fmt::format("  - item{}\n", i);
+  Stream parsed = parse(text);
+  const Stream stream = std::move(parsed);
+  ASSERT_TRUE(stream.ok());
+  const Node* root = stream.documents.at(0).root;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    ASSERT_EQ(root->get(fmt::format("k{}", i + 1))->str(), expected[i]) << "value " << i + 1;
+    const Node* small = root->get(fmt::format("small{}", i + 1));
+    ASSERT_EQ(small->items.size(), 2U);
+    EXPECT_EQ(small->items[1]->str(), "y");
+  }
+  const Node* many = root->get("many");
+  ASSERT_EQ(many->items.size(), 5000U);
+  for (int i = 0; i < 5000; ++i) ASSERT_EQ(many->items[i]->str(), fmt::format("item{}", i));
+  EXPECT_EQ(root->entries.size(), 2 * expected.size() + 1);
+}
+
 TEST(YamlTest, MultiDocumentStreamWithMarks) {
   const auto stream =
       parse("apiVersion: v1\nkind: Service\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n");
