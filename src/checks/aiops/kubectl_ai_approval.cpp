@@ -8,6 +8,7 @@
 #include <re2/re2.h>
 
 #include "checks/aiops/aiops_checks.hpp"
+#include "core/literals.hpp"
 #include "core/text.hpp"
 
 namespace constable::checks::aiops {
@@ -84,8 +85,10 @@ class KubectlAiApprovalCheck final : public engine::Check {
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
     const std::string_view content = file.text();
-    const bool flag = text::contains(content, "skip-permissions");
-    const bool setting = text::contains(content, "skipPermissions");
+    static const text::Literals kSkips{"skip-permissions", "skipPermissions"};
+    const std::uint64_t skips = kSkips.found_in(content);
+    const bool flag = (skips & kSkips.bit("skip-permissions")) != 0;
+    const bool setting = (skips & kSkips.bit("skipPermissions")) != 0;
     if ((!flag && !setting) || !judges_path(file.file().path)) return;
     static const RE2 kInvocation(R"re((^|[\s"'/\[,])kubectl(-ai|\s+ai)\b)re");
     // Not `--skip-permissions-unsafe` (Factory's droid) or another tool's flag.

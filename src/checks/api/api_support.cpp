@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/files.hpp"
+#include "core/literals.hpp"
 #include "core/text.hpp"
 
 namespace constable::checks::api {
@@ -48,7 +49,8 @@ std::optional<ApiDocument> load(const engine::FileContext& file) {
   const FileKind kind = file.file().kind;
   if (kind != FileKind::yaml && kind != FileKind::json) return std::nullopt;
   const std::string_view text = file.text();
-  if (!text::contains(text, "openapi")) return std::nullopt;  // cheap pre-filter
+  static const text::Literals kOpenapi{"openapi"};
+  if (!kOpenapi.any_in(text)) return std::nullopt;  // cheap pre-filter
   ApiDocument doc;
   const yaml::Stream& stream = file.yaml();
   if (!stream.ok() || stream.documents.empty()) return std::nullopt;

@@ -9,6 +9,7 @@
 
 #include "checks/database/database_checks.hpp"
 #include "checks/database/database_support.hpp"
+#include "core/literals.hpp"
 #include "core/text.hpp"
 
 namespace constable::checks::database {
@@ -73,7 +74,8 @@ class NeonPooledConnectionCheck final : public engine::Check {
   bool judges_path(std::string_view path) const override { return !is_documentation(path) && !is_test_path(path) && !is_sample_path(path); }
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
-    if (!judges_path(file.file().path) || !text::contains(file.text(), "neon.tech")) return;
+    static const text::Literals kHost{"neon.tech"};
+    if (!judges_path(file.file().path) || !kHost.any_in(file.text())) return;
     static const RE2 host(R"((ep-[a-z0-9-]+)((?:\.[a-z0-9-]+)*\.neon\.tech)\b)");
     const auto& lines = file.lines();
     for (std::size_t index = 0; index < lines.size(); ++index) {

@@ -20,6 +20,7 @@
 
 #include "checks/ci/ci_support.hpp"
 #include "checks/gitops/gitops_checks.hpp"
+#include "core/literals.hpp"
 #include "core/text.hpp"
 #include "kube/production.hpp"
 
@@ -168,7 +169,8 @@ std::bitset<kSigns> signs_in(std::string_view text) {
 // An Argo CD or Flux object (both of its gitops signs), asked of every file
 // before the full pass: most repositories have none, and a literal finds that.
 bool declares_gitops_object(std::string_view text) {
-  if (!text::contains(text, "argoproj.io") && !text::contains(text, "toolkit.fluxcd.io")) return false;
+  static const text::Literals kGroups{"argoproj.io", "toolkit.fluxcd.io"};
+  if (!kGroups.any_in(text)) return false;
   const SignPatterns& patterns = sign_patterns();
   return RE2::PartialMatch(text, *patterns.one_by_one[kGitopsApi]) &&
          RE2::PartialMatch(text, *patterns.one_by_one[kGitopsKind]);

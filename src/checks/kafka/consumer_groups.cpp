@@ -12,6 +12,7 @@
 #include "checks/kafka/client_config.hpp"
 #include "checks/kafka/kafka_checks.hpp"
 #include "code/model.hpp"
+#include "core/literals.hpp"
 #include "core/text.hpp"
 #include "formats/yaml/yaml.hpp"
 #include "workspace/provenance.hpp"
@@ -267,9 +268,8 @@ bool kafka_binding(const Binding& binding, const StreamSettings& settings) {
 void check_spring_cloud_stream(const engine::FileContext& file, engine::Emitter& out) {
   const std::string_view text = file.text();
   // `spring` first: rare outside Spring configuration (`destination` is common in Istio and Argo CD charts).
-  if (!text::contains(text, "spring") || !text::contains(text, "destination") ||
-      !text::contains(text, "bindings") || !text::icontains(text, "kafka"))
-    return;
+  static const text::Literals kKeys{"spring", "destination", "bindings"};
+  if (!kKeys.all_in(text) || !text::icontains(text, "kafka")) return;
   StreamSettings settings;
   const std::string lower_path = text::to_lower(file.file().path);
   if (lower_path.ends_with(".properties")) {
@@ -332,7 +332,8 @@ void check_spring_cloud_stream(const engine::FileContext& file, engine::Emitter&
 // Dapr's Kafka pub/sub and bindings: consumerGroup / consumerID templated per instance.
 void check_dapr_components(const engine::FileContext& file, engine::Emitter& out) {
   const std::string_view text = file.text();
-  if (!text::contains(text, ".kafka") || !text::contains(text, "consumer")) return;
+  static const text::Literals kKeys{".kafka", "consumer"};
+  if (!kKeys.all_in(text)) return;
   for (const auto& document : file.yaml().documents) {
     const yaml::Node* root = document.root;
     if (root == nullptr || !root->is_mapping()) continue;

@@ -12,6 +12,7 @@
 
 #include "checks/observability/observability_checks.hpp"
 #include "constitution/parameters.hpp"
+#include "core/literals.hpp"
 #include "core/text.hpp"
 #include "formats/yaml/yaml.hpp"
 #include "kube/production.hpp"
@@ -305,19 +306,13 @@ bool is_code(std::string_view path) {
 }
 
 // Whether a text speaks of sampling at all: "sampl" ("sampler", "Sampling",
-// "SAMPLER") or a ratio-based sampler ("TraceIdRatioBased", "trace_id_ratio_based").
-// By text::find over the occurrences of the case-exact tails, each checked
-// for its first letter: whole files, every text file of a repository, where
-// "example" makes "ampl" common and a case-insensitive scan stops at every 'p'.
+// "SAMPLER") or a ratio-based sampler ("TraceIdRatioBased",
+// "trace_id_ratio_based"). Whole files, every text file of a repository: one
+// pass for every spelling.
 bool mentions_sampling(std::string_view content) {
-  const auto preceded = [&](std::string_view tail, char lower, char upper) {
-    for (std::size_t at = text::find(content, tail, 1); at != std::string_view::npos;
-         at = text::find(content, tail, at + 1))
-      if (content[at - 1] == lower || content[at - 1] == upper) return true;
-    return false;
-  };
-  return preceded("ampl", 's', 'S') || preceded("AMPL", 's', 'S') || preceded("atioBased", 'r', 'R') ||
-         preceded("atio_based", 'r', 'R');
+  static const text::Literals kSpellings{"sampl",      "Sampl",      "sAMPL",       "SAMPL",
+                                         "ratioBased", "RatioBased", "ratio_based", "Ratio_based"};
+  return kSpellings.any_in(content);
 }
 
 class TraceSamplingCheck final : public engine::Check {

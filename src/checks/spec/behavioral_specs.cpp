@@ -8,6 +8,7 @@
 
 #include "checks/spec/spec_checks.hpp"
 #include "checks/spec/spec_support.hpp"
+#include "core/literals.hpp"
 #include "core/text.hpp"
 
 namespace constable::checks::spec {
@@ -163,7 +164,8 @@ class BehavioralSpecsCheck final : public engine::Check {
   }
 
   static void structured(const std::string& content, Found& found) {
-    if (!text::contains(content, "asyncapi") && !text::contains(content, "specversion")) return;
+    static const text::Literals kKeys{"asyncapi", "specversion"};
+    if (!kKeys.any_in(content)) return;
     const yaml::Stream stream = yaml::parse(content);
     if (!stream.ok() || stream.documents.empty()) return;
     const yaml::Node* root = stream.documents.front().root;

@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 
+#include "core/literals.hpp"
 #include "core/text.hpp"
 
 namespace constable::checks::spec {
@@ -99,8 +100,8 @@ std::vector<ApiSource> detect_apis(const engine::RepositoryContext& repo) {
 bool mentions_openapi_key(std::string_view content) {
   static const RE2 key(R"re((?m)^(?:openapi|swagger)\s*:|^\s*\{?\s*"(?:openapi|swagger)"\s*:)re");
   // Most files name neither: a search for the words rules them out faster than the pattern.
-  if (!text::contains(content, "openapi") && !text::contains(content, "swagger"))
-    return false;
+  static const text::Literals kWords{"openapi", "swagger"};
+  if (!kWords.any_in(content)) return false;
   return RE2::PartialMatch(content, key);
 }
 

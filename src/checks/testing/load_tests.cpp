@@ -11,6 +11,7 @@
 
 #include "checks/testing/testing_checks.hpp"
 #include "checks/testing/testing_support.hpp"
+#include "core/literals.hpp"
 #include "core/text.hpp"
 
 namespace constable::checks::testing {
@@ -94,23 +95,27 @@ class LoadTestsCheck final : public engine::Check {
       const bool yaml = has_extension(name, {".yml", ".yaml"});
       if (!script && !python && !jvm && !yaml) continue;
       const std::string_view content = read_file(repo, file);
-      if (script && text::contains(content, "k6") && RE2::PartialMatch(content, kK6Import)) {
+      // What each tool's files name, found in one pass.
+      static const text::Literals kSigns{"k6", "thresholds", "locust", "phases", "config:", "ensure:"};
+      const std::uint64_t signs = kSigns.found_in(content);
+      const auto names = [&](std::string_view literal) { return (signs & kSigns.bit(literal)) != 0; };
+      if (script && names("k6") && RE2::PartialMatch(content, kK6Import)) {
         if (browser_only(content)) continue;  // a browser test drives pages, not load
         any = true;
         re2::StringPiece input(content.data(), content.size());
         const bool options = RE2::FindAndConsume(&input, kK6Options);
-        if (text::contains(content, "thresholds")) verified = true;
+        if (names("thresholds")) verified = true;
         else if (options && !unverified)
           unverified.emplace(file.path, line_of(content, static_cast<std::size_t>(input.data() - content.data())),
                              "k6 script's options set no thresholds");
-      } else if (python && text::contains(content, "locust") && RE2::PartialMatch(content, kLocust)) {
+      } else if (python && names("locust") && RE2::PartialMatch(content, kLocust)) {
         any = verified = true;  // Locust fails runs from code or --exit-code-on-error: not read
       } else if (jvm && RE2::PartialMatch(content, kGatling)) {
         any = verified = true;  // Gatling's assertions are not read
-      } else if (yaml && text::contains(content, "phases") && RE2::PartialMatch(content, kArtilleryPhases) &&
-                 RE2::PartialMatch(content, kArtilleryScenarios) && text::contains(content, "config:")) {
+      } else if (yaml && names("phases") && RE2::PartialMatch(content, kArtilleryPhases) &&
+                 RE2::PartialMatch(content, kArtilleryScenarios) && names("config:")) {
         any = true;
-        if (text::contains(content, "ensure:")) {
+        if (names("ensure:")) {
           verified = true;
         } else if (!unverified) {
           re2::StringPiece input(content.data(), content.size());

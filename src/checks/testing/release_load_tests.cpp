@@ -11,6 +11,7 @@
 #include "checks/ci/ci_support.hpp"
 #include "checks/testing/testing_checks.hpp"
 #include "checks/testing/testing_support.hpp"
+#include "core/literals.hpp"
 #include "core/text.hpp"
 #include "formats/yaml/yaml.hpp"
 
@@ -63,13 +64,13 @@ std::string first_load_test(const engine::RepositoryContext& repo) {
     const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     if (!script && !python && !yaml) continue;
     const std::string_view content = read_file(repo, file);
-    if (script && text::contains(content, "k6") && RE2::PartialMatch(content, kK6Import) &&
-        !browser_only(content))
-      return file.path;
-    if (python && text::contains(content, "locust") && RE2::PartialMatch(content, kLocust)) return file.path;
-    if (yaml && text::contains(content, "phases:") && text::contains(content, "scenarios:") &&
-        text::contains(content, "config:") && text::contains(content, "arrivalRate"))
-      return file.path;
+    // What each tool's files name, found in one pass.
+    static const text::Literals kSigns{"k6", "locust", "phases:", "scenarios:", "config:", "arrivalRate"};
+    const std::uint64_t signs = kSigns.found_in(content);
+    const auto names = [&](std::string_view literal) { return (signs & kSigns.bit(literal)) != 0; };
+    if (script && names("k6") && RE2::PartialMatch(content, kK6Import) && !browser_only(content)) return file.path;
+    if (python && names("locust") && RE2::PartialMatch(content, kLocust)) return file.path;
+    if (yaml && names("phases:") && names("scenarios:") && names("config:") && names("arrivalRate")) return file.path;
   }
   return {};
 }

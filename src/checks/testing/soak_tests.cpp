@@ -12,6 +12,7 @@
 #include "checks/testing/testing_checks.hpp"
 #include "checks/testing/testing_support.hpp"
 #include "constitution/parameters.hpp"
+#include "core/literals.hpp"
 #include "core/text.hpp"
 
 namespace constable::checks::testing {
@@ -112,25 +113,29 @@ class SoakTestsCheck final : public engine::Check {
       const bool python = name.ends_with(".py");
       if (!script && !yaml && !python && name != "makefile" && !name.ends_with(".sh") && name != "locust.conf") continue;
       const std::string_view content = read_file(repo, file);
+      // What each tool's files name, found in one pass.
+      static const text::Literals kSigns{"k6", "locust", "run-time", "run_time", "phases", "scenarios", "config:"};
+      const std::uint64_t signs = kSigns.found_in(content);
+      const auto names = [&](std::string_view literal) { return (signs & kSigns.bit(literal)) != 0; };
       // A soak run started from the command line.
-      if (text::contains(content, "k6")) {
+      if (names("k6")) {
         re2::StringPiece input(content.data(), content.size());
         std::string value;
         while (RE2::FindAndConsume(&input, kCliDuration, &value))
           if (const auto seconds = go_duration_seconds(value); seconds && *seconds >= minimum_seconds_) return;
       }
-      if (python && text::contains(content, "locust")) {
-        if (!text::contains(content, "run-time") && !text::contains(content, "run_time")) benefit_of_doubt = true;
+      if (python && names("locust")) {
+        if (!names("run-time") && !names("run_time")) benefit_of_doubt = true;
         continue;
       }
-      if (name == "locust.conf" || (yaml && text::contains(content, "locust"))) {
+      if (name == "locust.conf" || (yaml && names("locust"))) {
         re2::StringPiece input(content.data(), content.size());
         std::string value;
         while (RE2::FindAndConsume(&input, kLocustRunTime, &value))
           if (const auto seconds = go_duration_seconds(value); seconds && *seconds >= minimum_seconds_) return;
         continue;
       }
-      if (script && text::contains(content, "k6") && RE2::PartialMatch(content, kK6Import) &&
+      if (script && names("k6") && RE2::PartialMatch(content, kK6Import) &&
           !browser_only(content)) {
         Run run{file.path, 1};
         re2::StringPiece input(content.data(), content.size());
@@ -146,8 +151,7 @@ class SoakTestsCheck final : public engine::Check {
           else run.unknown = true;
         }
         if (!first) runs.push_back(std::move(run));  // iterations only: a short run, not a soak
-      } else if (yaml && text::contains(content, "phases") && text::contains(content, "scenarios") &&
-                 text::contains(content, "config:")) {
+      } else if (yaml && names("phases") && names("scenarios") && names("config:")) {
         Run run{file.path, 1};
         re2::StringPiece input(content.data(), content.size());
         std::string value;
