@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "core/text.hpp"
 
 namespace constable::engine {
@@ -49,14 +52,41 @@ void read_attributes(std::string_view rest, InlineSuppression& s) {
 
 // A marker after an odd number of backticks or double quotes on its line is
 // quoted: documentation showing the syntax (`constable:ignore[...]`) or a
-// string literal, not a comment that suppresses.
+// string literal, not a comment that suppresses. A backslash escapes the
+// character after it: `"... \"constable:ignore[\" ..."` is one string.
 bool is_quoted(std::string_view before) {
   std::size_t backticks = 0, quotes = 0;
-  for (char c : before) {
-    backticks += c == '`' ? 1 : 0;
-    quotes += c == '"' ? 1 : 0;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    if (before[i] == '\\') {
+      ++i;
+      continue;
+    }
+    backticks += before[i] == '`' ? 1 : 0;
+    quotes += before[i] == '"' ? 1 : 0;
   }
   return backticks % 2 == 1 || quotes % 2 == 1;
+}
+
+// A marker behind two comment leaders (`//   # constable:ignore[...]` in a
+// C++ header, ` * # constable:ignore[...]` in a block comment) is an example
+// of the syntax written inside a comment: a suppression takes one.
+bool is_inside_a_comment(std::string_view before) {
+  static constexpr std::string_view kLeaders[] = {"#", "//", "--", ";", "/*", "*", "<!--"};
+  std::size_t leaders = 0;
+  const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+  for (std::size_t i = 0; i < before.size();) {
+    if (is_space(before[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < before.size() && !is_space(before[end])) ++end;
+    if (std::find(std::begin(kLeaders), std::end(kLeaders), before.substr(i, end - i)) == std::end(kLeaders))
+      return false;
+    ++leaders;
+    i = end;
+  }
+  return leaders >= 2;
 }
 
 }  // namespace
@@ -70,7 +100,9 @@ std::vector<InlineSuppression> find_suppressions(const std::vector<std::string_v
     const std::string_view line = lines[i];
     if (text::trim(line).starts_with("```")) in_fence = !in_fence;
     const auto at = line.find(kMarker);
-    if (at == std::string_view::npos || in_fence || is_quoted(line.substr(0, at))) continue;
+    if (at == std::string_view::npos || in_fence || is_quoted(line.substr(0, at)) ||
+        is_inside_a_comment(line.substr(0, at)))
+      continue;
     InlineSuppression s;
     s.line = static_cast<int>(i + 1);
     s.column = static_cast<int>(at + 1);

@@ -32,6 +32,15 @@ TEST(EngineSuppression, QuotedOrFencedMarkersAreExamples) {
   EXPECT_TRUE(parse("Write `# constable:ignore[CHECK] reason=\"...\" until=YYYY-MM-DD` above the line.\n").empty());
   EXPECT_TRUE(parse("constexpr auto kMarker = \"constable:ignore[\";\n").empty());
   EXPECT_TRUE(parse("```dockerfile\n# constable:ignore[docker/healthcheck]\nFROM x\n```\n").empty());
+  // A marker in a string with escaped quotes, and one written inside another
+  // comment (`//   # constable:ignore[...]`), are examples too.
+  EXPECT_TRUE(parse("EXPECT_TRUE(parse(\"kMarker = \\\"constable:ignore[\\\";\"));\n").empty());
+  EXPECT_TRUE(parse("//   # constable:ignore[docker/healthcheck] reason=\"batch job\"\n").empty());
+  EXPECT_TRUE(parse(" * # constable:ignore[docker/healthcheck] reason=r\n").empty());
+  EXPECT_TRUE(parse("//\t#\tconstable:ignore[docker/healthcheck] reason=r\n").empty());
+  EXPECT_EQ(parse("// constable:ignore[docker/healthcheck] reason=r\nFROM x\n").size(), 1u);
+  EXPECT_EQ(parse("RUN make # constable:ignore[docker/healthcheck] reason=r\n").size(), 1u);
+  EXPECT_EQ(parse("x = \"a\\\\\" # constable:ignore[docker/healthcheck] reason=r\n").size(), 1u);
   // After the fence, and after a closed quote, a marker is a comment again.
   EXPECT_EQ(parse("```\nx\n```\n# constable:ignore[docker/healthcheck] reason=r\nFROM x\n").size(), 1u);
   EXPECT_EQ(parse("env: \"a\" # constable:ignore[secrets] reason=r\n").size(), 1u);
