@@ -224,7 +224,8 @@ std::string_view Node::str() const {
 }
 
 NodeArena::~NodeArena() {
-  for (const Chunk& chunk : chunks_) ::operator delete(chunk.bytes, chunk.size);
+  std::allocator<std::byte> allocator;
+  for (const Chunk& chunk : chunks_) allocator.deallocate(chunk.bytes, chunk.size);
 }
 
 void* NodeArena::allocate(std::size_t bytes, std::size_t alignment) {
@@ -237,18 +238,18 @@ void* NodeArena::allocate(std::size_t bytes, std::size_t alignment) {
       return chunks_.back().bytes + at;
     }
   }
-  // A new chunk (operator new aligns it for any node, entry or pointer): one
-  // of its own for a value too large to share one, so that the chunk in use,
-  // and the room left in it, stays the last.
+  // A new chunk (aligned as operator new aligns, for any node, entry or
+  // pointer): one of its own for a value too large to share one, so that the
+  // chunk in use, and the room left in it, stays the last.
   const std::size_t next = chunks_.empty() ? kFirst : std::min(chunks_.back().size * 2, kLargest);
   chunks_.reserve(chunks_.size() + 1);  // so that push_back cannot throw after the allocation
   if (bytes > next / 2 && !chunks_.empty()) {
-    auto* own = static_cast<std::byte*>(::operator new(bytes));
+    std::byte* own = std::allocator<std::byte>().allocate(bytes);
     chunks_.insert(chunks_.end() - 1, Chunk{own, bytes});
     return own;
   }
   const std::size_t size = std::max(next, bytes);
-  chunks_.push_back({static_cast<std::byte*>(::operator new(size)), size});
+  chunks_.push_back({std::allocator<std::byte>().allocate(size), size});
   used_ = bytes;
   return chunks_.back().bytes;
 }
