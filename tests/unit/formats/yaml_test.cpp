@@ -74,6 +74,33 @@ TEST(YamlTest, MultiDocumentStreamWithMarks) {
   EXPECT_EQ(stream.documents[1].index, 1);
 }
 
+// Positions on one long line (minified JSON), after multi-byte characters,
+// in the order the parser meets them and back at the line's start.
+TEST(YamlTest, ColumnsAlongOneLongLine) {
+  std::string json = "[";
+  std::vector<std::size_t> value_columns;
+  for (int i = 0; i < 50000; ++i) {
+    json += i == 0 ? "{\"k\": \"" : ", {\"k\": \"";
+    value_columns.push_back(json.size());  // 1-based column of the opening quote
+    json += i % 3 == 0 ? "é日" : "ab";
+    json += "\"}";
+  }
+  json += "]\n---\n[\"é\", \"second\"]\n";
+  const Stream stream = parse(json);
+  ASSERT_TRUE(stream.ok());
+  const Node* items = stream.documents.at(0).root;
+  ASSERT_EQ(items->items.size(), value_columns.size());
+  for (std::size_t i = 0; i < value_columns.size(); i += 997) {
+    const Node* value = items->items[i]->get("k");
+    EXPECT_EQ(value->start.line, 1);
+    EXPECT_EQ(value->start.column, static_cast<int>(value_columns[i])) << "item " << i;
+  }
+  EXPECT_EQ(items->end.column, static_cast<int>(json.find("]\n") + 2));
+  const Node* second = stream.documents.at(1).root->items[1];
+  EXPECT_EQ(second->start.line, 3);
+  EXPECT_EQ(second->start.column, 8);  // bytes: "é" is two
+}
+
 TEST(YamlTest, ColumnsAreBytesAfterMultiByteCharacters) {
   const auto stream = parse("k: {é: ü, x: 1}\n");
   ASSERT_TRUE(stream.ok());
