@@ -225,6 +225,25 @@ int codepoint_column(std::string_view line, int byte_column) {
   return column + static_cast<int>(static_cast<std::size_t>(byte_column - 1) - limit);
 }
 
+CodepointColumns::CodepointColumns(std::string_view line) : line_(line) {
+  before_.reserve(line.size() / kStride + 1);
+  int count = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (i % kStride == 0) before_.push_back(count);
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++count;
+  }
+}
+
+int CodepointColumns::of(int byte_column) const {
+  if (byte_column <= 1) return byte_column;
+  const auto limit = std::min<std::size_t>(static_cast<std::size_t>(byte_column - 1), line_.size());
+  const std::size_t checkpoint = std::min(limit / kStride, before_.empty() ? 0 : before_.size() - 1);
+  int column = 1 + (before_.empty() ? 0 : before_[checkpoint]);
+  for (std::size_t i = checkpoint * kStride; i < limit; ++i)
+    if ((static_cast<unsigned char>(line_[i]) & 0xC0) != 0x80) ++column;
+  return column + static_cast<int>(static_cast<std::size_t>(byte_column - 1) - limit);
+}
+
 std::string shorten(std::string_view s, std::size_t max_bytes) {
   if (s.size() <= max_bytes) return std::string(s);
   constexpr std::string_view kEllipsis = "\u2026";

@@ -496,6 +496,14 @@ class Runner {
     // the finding's own check marked.
     const FileSecrets file_secrets(context.text(), file.path);
     outcome.findings.reserve(outcome.findings.size() + pending.collected.size());
+    // A long line (minified JSON) may hold thousands of findings: its
+    // columns are counted once, not from its start for each.
+    constexpr std::size_t kLongLine = 4096;
+    std::unordered_map<int, text::CodepointColumns> long_lines;
+    const auto codepoint_column = [&](int line_number, std::string_view line, int byte_column) {
+      if (line.size() < kLongLine) return text::codepoint_column(line, byte_column);
+      return long_lines.try_emplace(line_number, line).first->second.of(byte_column);
+    };
     for (auto& c : pending.collected) {
       const auto& lines = context.lines();
       SourceRange range = c.emission.range;
@@ -503,9 +511,9 @@ class Runner {
       if (range.line > 0 && static_cast<std::size_t>(range.line) <= lines.size()) {
         const std::string_view line = lines[static_cast<std::size_t>(range.line - 1)];
         snippet = make_snippet(line, range.line, c.emission.secrets, file_secrets.on_line(range.line));
-        range.column = text::codepoint_column(line, range.column);
+        range.column = codepoint_column(range.line, line, range.column);
         if (range.end_line == 0) range.end_line = range.line;
-        if (range.end_line == range.line) range.end_column = text::codepoint_column(line, range.end_column);
+        if (range.end_line == range.line) range.end_column = codepoint_column(range.line, line, range.end_column);
       }
       Finding f = make_finding(*c.info, c.clause, file.path, range, std::move(c.emission.message),
                                std::move(c.emission.remediation), values_in(c.emission.secrets, lines),

@@ -189,6 +189,29 @@ TEST(CliUntrustedFiles, HugeValuesFileIsSaidToBeTooLargeNotMissing) {
   EXPECT_NE(r.out.find("app/Dockerfile"), std::string::npos) << "the rest of the run still happens:\n" << r.out;
 }
 
+// Minified JSON is one line: each position on it was counted from the
+// line's start, and two megabytes of Kubernetes objects took hours.
+TEST(CliUntrustedFiles, MinifiedJsonOfTwoMegabytesIsChecked) {
+  TempDir repo;
+  std::string json = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[";
+  for (int i = 0; i < 11000; ++i)
+    json += fmt::format(
+        "{}{{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{{\"name\":\"w{}\"}},\"spec\":{{"
+        "\"selector\":{{\"matchLabels\":{{\"app\":\"w\"}}}},\"template\":{{\"spec\":{{\"containers\":[{{"
+        "\"name\":\"w\",\"image\":\"nginx:1.27\"}}]}}}}}}}}",
+        i == 0 ? "" : ",", i);
+  json += "]}";
+  ASSERT_GT(json.size(), 2'000'000U);
+  repo.write("deploy/all.json", json);
+  const auto r = run_bounded({"check", repo.path().string(), "--format", "json", "--constitution",
+                              (source_dir() / "tests/fixtures/constitution/reference-excerpt.md").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  // Each Deployment's container is judged, the last one at the end of the line.
+  EXPECT_NE(r.out.find("Deployment/w10999"), std::string::npos);
+  const std::string last = fmt::format("\"column\": {},", json.rfind("\"w\",\"image\"") + 1);
+  EXPECT_NE(r.out.find(last), std::string::npos) << "no finding at " << last;
+}
+
 TEST(CliUntrustedFiles, HugeConstitutionIsRefusedWithItsSize) {
   TempDir repo;
   const auto file = repo.write("CONSTITUTION.md", kConstitution);
