@@ -124,8 +124,8 @@ struct Limits {
 // documents point into them), each twice as large as the last up to a bound.
 // A node is then 80 bytes with no allocation of its own, where a node of
 // strings and vectors was 112 and allocated for every long scalar and every
-// collection: a parsed file costs about as much memory again as its text,
-// not four times it (docs/benchmarks.md, "Smaller YAML nodes").
+// collection; the fresh pages its trees took were nearly a tenth of a chart
+// repository's run (docs/benchmarks.md, "Smaller YAML nodes").
 class NodeArena {
  public:
   NodeArena() = default;
