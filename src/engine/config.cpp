@@ -70,7 +70,8 @@ class Reader {
   }
 
   std::optional<std::vector<std::string>> string_list(const yaml::Node* node, std::string_view key) {
-    if (node->is_scalar() && !node->is_null()) return std::vector<std::string>{std::string(node->value)};  // a one-item list
+    if (node->is_scalar() && !node->is_null())
+      return std::vector<std::string>{std::string(node->value)};  // a one-item list
     if (!node->is_sequence()) {
       error(node, fmt::format("'{}' must be a list of strings", key));
       return std::nullopt;

@@ -94,7 +94,8 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const 
   Dict metadata;
   for (const auto& e : meta->entries) {
     if (e.key == nullptr || e.value == nullptr) continue;
-    metadata[std::string(e.key->value)] = e.value->is_scalar() ? Value::of(std::string(e.value->value)) : value_from_yaml(e.value, nullptr);
+    metadata[std::string(e.key->value)] =
+        e.value->is_scalar() ? Value::of(std::string(e.value->value)) : value_from_yaml(e.value, nullptr);
   }
   chart.metadata = Value::of(std::move(metadata));
 

@@ -14,7 +14,8 @@ Value value_from_yaml(const yaml::Node* node, const std::string* file) {
     case yaml::NodeKind::mapping: {
       Dict d;
       for (const auto& entry : node->entries) {
-        std::string key = entry.key != nullptr && entry.key->is_scalar() ? std::string(entry.key->value) : std::string();
+        std::string key =
+            entry.key != nullptr && entry.key->is_scalar() ? std::string(entry.key->value) : std::string();
         if (entry.key != nullptr && entry.key->is_scalar() && entry.key->scalar_type() == yaml::ScalarType::null &&
             entry.key->style == yaml::ScalarStyle::plain)
           key = "null";

@@ -117,7 +117,8 @@ class ValuesCommentsCheck final : public engine::Check {
       if (!walked.insert(&node).second) return;
       for (const yaml::Entry& entry : node.entries) {
         if (!entry.key->is_scalar()) continue;
-        const std::string key_path = prefix.empty() ? std::string(entry.key->value) : fmt::format("{}.{}", prefix, entry.key->value);
+        const std::string key_path =
+            prefix.empty() ? std::string(entry.key->value) : fmt::format("{}.{}", prefix, entry.key->value);
         if (docs.skips(key_path) || entry.key->value == "<<") continue;
         // Entries merged in by `<<: *defaults` are written at their anchor, earlier in the file, and
         // checked there.

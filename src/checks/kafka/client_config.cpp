@@ -125,7 +125,8 @@ void from_yaml(const engine::FileContext& file, std::vector<ClientSetting>& out)
     if (node->is_mapping()) {
       for (const auto& entry : node->entries) {
         if (!entry.key->is_scalar()) continue;
-        walk(entry.value, path.empty() ? std::string(entry.key->value) : fmt::format("{}.{}", path, entry.key->value), depth + 1);
+        walk(entry.value, path.empty() ? std::string(entry.key->value) : fmt::format("{}.{}", path, entry.key->value),
+             depth + 1);
       }
       return;
     }

@@ -267,7 +267,7 @@ bool kafka_binding(const Binding& binding, const StreamSettings& settings) {
 
 void check_spring_cloud_stream(const engine::FileContext& file, engine::Emitter& out) {
   const std::string_view text = file.text();
-  // `spring` first: rare outside Spring configuration (`destination` is common in Istio and Argo CD charts).
+  // Spring configuration names all three (`destination` alone is common in Istio and Argo CD charts).
   static const text::Literals kKeys{"spring", "destination", "bindings"};
   if (!kKeys.all_in(text) || !text::icontains(text, "kafka")) return;
   StreamSettings settings;
@@ -303,8 +303,9 @@ void check_spring_cloud_stream(const engine::FileContext& file, engine::Emitter&
           if (item.depth > 16) continue;
           for (auto it = item.node->entries.rbegin(); it != item.node->entries.rend(); ++it) {
             if (!it->key->is_scalar() || it->value == nullptr) continue;
-            stack.push_back({it->value, item.path.empty() ? std::string(it->key->value) : fmt::format("{}.{}", item.path, it->key->value),
-                             item.depth + 1});
+            std::string path =
+                item.path.empty() ? std::string(it->key->value) : fmt::format("{}.{}", item.path, it->key->value);
+            stack.push_back({it->value, std::move(path), item.depth + 1});
           }
         } else if (item.node->is_scalar()) {
           const yaml::Node* node = item.node;

@@ -92,7 +92,8 @@ bool runs_on_hotfix_branches(const engine::RepositoryContext& repo, const consta
     const yaml::Node* on = root->get("on") != nullptr ? root->get("on") : root->get("true");
     const yaml::Node* branches = on != nullptr ? on->at("push", "branches") : nullptr;
     if (branches == nullptr) return false;
-    std::vector<const yaml::Node*> names = branches->is_sequence() ? std::vector(branches->items.begin(), branches->items.end()) : std::vector{branches};
+    std::vector<const yaml::Node*> names =
+        branches->is_sequence() ? std::vector(branches->items.begin(), branches->items.end()) : std::vector{branches};
     for (const yaml::Node* name : names)
       if (name != nullptr && text::icontains(name->str(), "hotfix")) return true;
     return false;

@@ -179,7 +179,8 @@ Trigger read_trigger(const engine::RepositoryContext& repo, const constable::ci:
     if (push == nullptr || !push->is_mapping()) break;
     out.tags = push->get("tags") != nullptr;
     if (const yaml::Node* branches = push->get("branches"); branches != nullptr) {
-      std::vector<const yaml::Node*> names = branches->is_sequence() ? std::vector(branches->items.begin(), branches->items.end()) : std::vector{branches};
+      std::vector<const yaml::Node*> names =
+          branches->is_sequence() ? std::vector(branches->items.begin(), branches->items.end()) : std::vector{branches};
       for (const yaml::Node* name : names) {
         const std::string value = name != nullptr ? text::to_lower(name->str()) : "";
         const bool release = value.find("release") != std::string::npos;

@@ -63,7 +63,8 @@ class Resolver {
 
 void add_script_lines(const yaml::Node& script, std::vector<Step>& steps) {
   if (script.is_scalar()) {
-    if (!script.is_null()) steps.push_back({.run = std::string(script.value), .line = script.start.line, .column = script.start.column});
+    if (!script.is_null())
+      steps.push_back({.run = std::string(script.value), .line = script.start.line, .column = script.start.column});
     return;
   }
   for (const yaml::Node* item : script.items) {
@@ -141,7 +142,8 @@ Workflow parse_gitlab_ci(std::string path, const yaml::Stream& stream) {
   }
   if (const auto* include = root->get("include")) {
     const std::vector<const yaml::Node*> items =
-        include->is_sequence() ? std::vector<const yaml::Node*>(include->items.begin(), include->items.end()) : std::vector<const yaml::Node*>{include};
+        include->is_sequence() ? std::vector<const yaml::Node*>(include->items.begin(), include->items.end())
+                               : std::vector<const yaml::Node*>{include};
     for (const yaml::Node* item : items) {
       if (item->is_scalar()) {
         workflow.includes.push_back({std::string(item->value), item->start.line});

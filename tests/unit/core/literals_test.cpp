@@ -31,7 +31,8 @@ TEST(CoreLiterals, AgreeWithContainsBeforeAndAfterCompiling) {
       if (contains(text, literal)) found |= set.bit(literal);
     return found;
   };
-  for (const std::string_view literal : {"sampl", "Sampl", "k6", "ratio_based", "config:", "x"}) every |= set.bit(literal);
+  for (const std::string_view literal : {"sampl", "Sampl", "k6", "ratio_based", "config:", "x"})
+    every |= set.bit(literal);
   const auto agree = [&](std::size_t size) {
     for (int round = 0; round < 20; ++round) {
       const std::string text = text_of(size);

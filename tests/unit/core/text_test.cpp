@@ -93,8 +93,8 @@ TEST(CoreText, CodepointColumnsAgreeWithCountingFromTheStart) {
   std::string line;
   for (int i = 0; line.size() < 3 * CodepointColumns::kStride + 17; ++i)
     line += i % 4 == 0 ? "é" : i % 4 == 1 ? "日" : i % 4 == 2 ? "😀" : "a";
-  for (const std::string_view text : {std::string_view(line), std::string_view(line).substr(0, CodepointColumns::kStride),
-                                      std::string_view()}) {
+  const std::string_view whole = line;
+  for (const std::string_view text : {whole, whole.substr(0, CodepointColumns::kStride), std::string_view()}) {
     const CodepointColumns columns(text);
     for (int byte = 0; byte <= static_cast<int>(text.size()) + 3; ++byte)
       ASSERT_EQ(columns.of(byte), codepoint_column(text, byte)) << "byte column " << byte << " of " << text.size();
