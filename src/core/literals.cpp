@@ -115,6 +115,16 @@ std::uint64_t Literals::scan(std::string_view text, bool stop_at_first) const {
 
 bool Literals::any_in(std::string_view text) const { return scan(text, true) != 0; }
 
-std::uint64_t Literals::found_in(std::string_view text) const { return scan(text, false); }
+bool Literals::Found::has(std::string_view literal) const {
+  const std::uint64_t bit = set_->bit(literal);
+  assert(bit != 0 && "not a literal of the set: a typo would never match");
+  return (bits & bit) != 0;
+}
+
+Literals::Found Literals::found_in(std::string_view text) const {
+  Found found(*this);
+  found.bits = scan(text, false);
+  return found;
+}
 
 }  // namespace constable::text

@@ -35,12 +35,23 @@ class Literals {
   Literals(const Literals&) = delete;
   Literals& operator=(const Literals&) = delete;
 
+  // Which literals one text holds.
+  class Found {
+   public:
+    bool has(std::string_view literal) const;  // `literal` must be one of the set's
+    std::uint64_t bits = 0;  // one per literal, in the order given
+
+   private:
+    friend class Literals;
+    explicit Found(const Literals& set) : set_(&set) {}
+    const Literals* set_;
+  };
+
   // Whether any literal occurs in `text`.
   bool any_in(std::string_view text) const;
-  // One bit per literal, in the order given: set when it occurs in `text`.
-  std::uint64_t found_in(std::string_view text) const;
+  Found found_in(std::string_view text) const;
   // Whether every literal occurs in `text`.
-  bool all_in(std::string_view text) const { return found_in(text) == all_; }
+  bool all_in(std::string_view text) const { return found_in(text).bits == all_; }
 
   std::uint64_t bit(std::string_view literal) const;  // 0 for a literal not in the set
   // Whether the set searches through its compiled matcher now.

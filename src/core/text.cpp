@@ -235,13 +235,13 @@ CodepointColumns::CodepointColumns(std::string_view line) : line_(line) {
 }
 
 int CodepointColumns::of(int byte_column) const {
-  if (byte_column <= 1) return byte_column;
+  if (byte_column <= 1 || before_.empty()) return codepoint_column(line_, byte_column);
+  // From the last checkpoint at or before the column: the rest of the line
+  // counted as a line of its own.
   const auto limit = std::min<std::size_t>(static_cast<std::size_t>(byte_column - 1), line_.size());
-  const std::size_t checkpoint = std::min(limit / kStride, before_.empty() ? 0 : before_.size() - 1);
-  int column = 1 + (before_.empty() ? 0 : before_[checkpoint]);
-  for (std::size_t i = checkpoint * kStride; i < limit; ++i)
-    if ((static_cast<unsigned char>(line_[i]) & 0xC0) != 0x80) ++column;
-  return column + static_cast<int>(static_cast<std::size_t>(byte_column - 1) - limit);
+  const std::size_t checkpoint = std::min(limit / kStride, before_.size() - 1);
+  const std::size_t start = checkpoint * kStride;
+  return before_[checkpoint] + codepoint_column(line_.substr(start), byte_column - static_cast<int>(start));
 }
 
 std::string shorten(std::string_view s, std::size_t max_bytes) {

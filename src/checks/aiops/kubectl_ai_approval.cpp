@@ -86,9 +86,9 @@ class KubectlAiApprovalCheck final : public engine::Check {
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
     const std::string_view content = file.text();
     static const text::Literals kSkips{"skip-permissions", "skipPermissions"};
-    const std::uint64_t skips = kSkips.found_in(content);
-    const bool flag = (skips & kSkips.bit("skip-permissions")) != 0;
-    const bool setting = (skips & kSkips.bit("skipPermissions")) != 0;
+    const text::Literals::Found skips = kSkips.found_in(content);
+    const bool flag = skips.has("skip-permissions");
+    const bool setting = skips.has("skipPermissions");
     if ((!flag && !setting) || !judges_path(file.file().path)) return;
     static const RE2 kInvocation(R"re((^|[\s"'/\[,])kubectl(-ai|\s+ai)\b)re");
     // Not `--skip-permissions-unsafe` (Factory's droid) or another tool's flag.

@@ -97,25 +97,24 @@ class LoadTestsCheck final : public engine::Check {
       const std::string_view content = read_file(repo, file);
       // What each tool's files name, found in one pass.
       static const text::Literals kSigns{"k6", "thresholds", "locust", "phases", "config:", "ensure:"};
-      const std::uint64_t signs = kSigns.found_in(content);
-      const auto names = [&](std::string_view literal) { return (signs & kSigns.bit(literal)) != 0; };
-      if (script && names("k6") && RE2::PartialMatch(content, kK6Import)) {
+      const text::Literals::Found signs = kSigns.found_in(content);
+      if (script && signs.has("k6") && RE2::PartialMatch(content, kK6Import)) {
         if (browser_only(content)) continue;  // a browser test drives pages, not load
         any = true;
         re2::StringPiece input(content.data(), content.size());
         const bool options = RE2::FindAndConsume(&input, kK6Options);
-        if (names("thresholds")) verified = true;
+        if (signs.has("thresholds")) verified = true;
         else if (options && !unverified)
           unverified.emplace(file.path, line_of(content, static_cast<std::size_t>(input.data() - content.data())),
                              "k6 script's options set no thresholds");
-      } else if (python && names("locust") && RE2::PartialMatch(content, kLocust)) {
+      } else if (python && signs.has("locust") && RE2::PartialMatch(content, kLocust)) {
         any = verified = true;  // Locust fails runs from code or --exit-code-on-error: not read
       } else if (jvm && RE2::PartialMatch(content, kGatling)) {
         any = verified = true;  // Gatling's assertions are not read
-      } else if (yaml && names("phases") && RE2::PartialMatch(content, kArtilleryPhases) &&
-                 RE2::PartialMatch(content, kArtilleryScenarios) && names("config:")) {
+      } else if (yaml && signs.has("phases") && RE2::PartialMatch(content, kArtilleryPhases) &&
+                 RE2::PartialMatch(content, kArtilleryScenarios) && signs.has("config:")) {
         any = true;
-        if (names("ensure:")) {
+        if (signs.has("ensure:")) {
           verified = true;
         } else if (!unverified) {
           re2::StringPiece input(content.data(), content.size());

@@ -66,11 +66,11 @@ std::string first_load_test(const engine::RepositoryContext& repo) {
     const std::string_view content = read_file(repo, file);
     // What each tool's files name, found in one pass.
     static const text::Literals kSigns{"k6", "locust", "phases:", "scenarios:", "config:", "arrivalRate"};
-    const std::uint64_t signs = kSigns.found_in(content);
-    const auto names = [&](std::string_view literal) { return (signs & kSigns.bit(literal)) != 0; };
-    if (script && names("k6") && RE2::PartialMatch(content, kK6Import) && !browser_only(content)) return file.path;
-    if (python && names("locust") && RE2::PartialMatch(content, kLocust)) return file.path;
-    if (yaml && names("phases:") && names("scenarios:") && names("config:") && names("arrivalRate")) return file.path;
+    const text::Literals::Found signs = kSigns.found_in(content);
+    if (script && signs.has("k6") && RE2::PartialMatch(content, kK6Import) && !browser_only(content)) return file.path;
+    if (python && signs.has("locust") && RE2::PartialMatch(content, kLocust)) return file.path;
+    if (yaml && signs.has("phases:") && signs.has("scenarios:") && signs.has("config:") && signs.has("arrivalRate"))
+      return file.path;
   }
   return {};
 }

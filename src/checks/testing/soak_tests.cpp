@@ -115,27 +115,26 @@ class SoakTestsCheck final : public engine::Check {
       const std::string_view content = read_file(repo, file);
       // What each tool's files name, found in one pass.
       static const text::Literals kSigns{"k6", "locust", "run-time", "run_time", "phases", "scenarios", "config:"};
-      const std::uint64_t signs = kSigns.found_in(content);
-      const auto names = [&](std::string_view literal) { return (signs & kSigns.bit(literal)) != 0; };
+      const text::Literals::Found signs = kSigns.found_in(content);
       // A soak run started from the command line.
-      if (names("k6")) {
+      if (signs.has("k6")) {
         re2::StringPiece input(content.data(), content.size());
         std::string value;
         while (RE2::FindAndConsume(&input, kCliDuration, &value))
           if (const auto seconds = go_duration_seconds(value); seconds && *seconds >= minimum_seconds_) return;
       }
-      if (python && names("locust")) {
-        if (!names("run-time") && !names("run_time")) benefit_of_doubt = true;
+      if (python && signs.has("locust")) {
+        if (!signs.has("run-time") && !signs.has("run_time")) benefit_of_doubt = true;
         continue;
       }
-      if (name == "locust.conf" || (yaml && names("locust"))) {
+      if (name == "locust.conf" || (yaml && signs.has("locust"))) {
         re2::StringPiece input(content.data(), content.size());
         std::string value;
         while (RE2::FindAndConsume(&input, kLocustRunTime, &value))
           if (const auto seconds = go_duration_seconds(value); seconds && *seconds >= minimum_seconds_) return;
         continue;
       }
-      if (script && names("k6") && RE2::PartialMatch(content, kK6Import) &&
+      if (script && signs.has("k6") && RE2::PartialMatch(content, kK6Import) &&
           !browser_only(content)) {
         Run run{file.path, 1};
         re2::StringPiece input(content.data(), content.size());
@@ -151,7 +150,7 @@ class SoakTestsCheck final : public engine::Check {
           else run.unknown = true;
         }
         if (!first) runs.push_back(std::move(run));  // iterations only: a short run, not a soak
-      } else if (yaml && names("phases") && names("scenarios") && names("config:")) {
+      } else if (yaml && signs.has("phases") && signs.has("scenarios") && signs.has("config:")) {
         Run run{file.path, 1};
         re2::StringPiece input(content.data(), content.size());
         std::string value;

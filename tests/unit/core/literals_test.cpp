@@ -36,7 +36,7 @@ TEST(CoreLiterals, AgreeWithContainsBeforeAndAfterCompiling) {
   const auto agree = [&](std::size_t size) {
     for (int round = 0; round < 20; ++round) {
       const std::string text = text_of(size);
-      EXPECT_EQ(set.found_in(text), expected(text)) << "size " << size;
+      EXPECT_EQ(set.found_in(text).bits, expected(text)) << "size " << size;
       EXPECT_EQ(set.any_in(text), expected(text) != 0) << "size " << size;
       EXPECT_EQ(set.all_in(text), expected(text) == every) << "size " << size;
     }
@@ -45,15 +45,18 @@ TEST(CoreLiterals, AgreeWithContainsBeforeAndAfterCompiling) {
   ASSERT_FALSE(set.compiled());
   const std::string large = text_of(1024 * 1024);
   while (!set.compiled()) {
-    ASSERT_EQ(set.found_in(large), expected(large));
-    ASSERT_LE(set.found_in(large), every);
+    ASSERT_EQ(set.found_in(large).bits, expected(large));
+    ASSERT_LE(set.found_in(large).bits, every);
   }
   for (const std::size_t size : {0, 1, 5, 40, 300, 100000}) agree(size);
   // At the very start and the very end, in a text long enough to be compiled for.
   std::string edges(100000, '.');
   edges.replace(0, 2, "k6");
   edges.replace(edges.size() - 7, 7, "config:");
-  EXPECT_EQ(set.found_in(edges), set.bit("k6") | set.bit("config:"));
+  const Literals::Found at_edges = set.found_in(edges);
+  EXPECT_EQ(at_edges.bits, set.bit("k6") | set.bit("config:"));
+  EXPECT_TRUE(at_edges.has("k6"));
+  EXPECT_FALSE(at_edges.has("sampl"));
   EXPECT_FALSE(set.any_in(std::string(100000, '.')));
   EXPECT_EQ(set.bit("not in the set"), 0U);
 }
@@ -69,7 +72,8 @@ TEST(CoreLiterals, ThreadsScanTogether) {
   for (std::size_t t = 0; t < agreed.size(); ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i)
-        agreed[t] += one.any_in(text) && !other.any_in(text) && other.found_in("a pin") == other.bit("pin");
+        agreed[t] += one.any_in(text) && !other.any_in(text) && other.found_in("a pin").has("pin") &&
+                     !other.found_in("a pin").has("thread");
     });
   for (auto& thread : threads) thread.join();
   for (const int count : agreed) EXPECT_EQ(count, 20);
