@@ -94,7 +94,9 @@ class Repository {
   // The current branch's short name, or "" when HEAD is detached.
   Result<std::string> current_branch() const;
   Result<std::vector<std::string>> local_branches() const;
-  Result<std::vector<std::string>> tags() const;
+  // The tags' short names, sorted, as listed by the first call (a run's
+  // checks see one list).
+  const Result<std::vector<std::string>>& tags() const;
   // The blob content at `revision:path`, or nullopt when the path is absent there.
   Result<std::optional<std::string>> read_at(std::string_view revision, std::string_view path) const;
   Result<std::string> read_blob(std::string_view blob_id) const;

@@ -47,7 +47,7 @@ class SemverTagsCheck final : public engine::Check {
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     if (repo.repository() == nullptr) return;
-    auto tags = repo.repository()->tags();
+    const auto& tags = repo.repository()->tags();
     if (!tags) return;
     // semver.org's grammar, after an optional component ("api/", "redis-")
     // and 'v'.

@@ -118,7 +118,7 @@ std::optional<AppVersion> version_in(const engine::RepositoryContext& repo, cons
 
 std::optional<AppVersion> latest_tag(const git::Repository* repository) {
   if (repository == nullptr) return std::nullopt;
-  const auto tags = repository->tags();
+  const auto& tags = repository->tags();
   if (!tags) return std::nullopt;
   std::optional<std::string> best;
   for (const std::string& tag : *tags) {

@@ -82,7 +82,7 @@ class VersionBumpsCheck final : public engine::Check {
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     const constable::git::Repository* repository = repo.repository();
     if (repository == nullptr) return;
-    auto tags = repository->tags();
+    const auto& tags = repository->tags();
     if (!tags) return;
     static const RE2 kRelease(R"(v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))");
     std::vector<Version> versions;
