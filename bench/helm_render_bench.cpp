@@ -6,22 +6,32 @@
 // (values coalescing, parsing every template, executing them, splitting
 // and ordering the manifests, line mapping), and counts the heap
 // allocations one render makes (issue 19: allocator churn).
+// BM_ParseTemplates parses templates alone: the generated chart's, or
+// every file under a templates/ directory of CONSTABLE_BENCH_CHARTS (a
+// repository of charts fetched outside the project, such as
+// bitnami/charts) to measure real ones.
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <new>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "core/memory.hpp"
 #include "helm/chart.hpp"
 #include "helm/render.hpp"
+#include "helm/template/functions.hpp"
+#include "helm/template/parser.hpp"
 
 // This replacement operator new allocates with malloc, so free is the match:
 // g++ only sees the default pairing.
@@ -147,6 +157,41 @@ void BM_RenderChart50Templates(benchmark::State& state) {
 }
 // render() runs on its own thread (for a deep stack): measure wall time.
 BENCHMARK(BM_RenderChart50Templates)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The templates to parse: every file under a templates/ directory below
+// `root`, read once.
+std::vector<std::pair<std::string, std::string>> templates_under(const fs::path& root) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end; it != end;
+       it.increment(ec)) {
+    if (ec) break;
+    if (!it->is_regular_file() || it->path().generic_string().find("/templates/") == std::string::npos) continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    out.emplace_back(it->path().generic_string(), std::string(std::istreambuf_iterator<char>(in), {}));
+  }
+  return out;
+}
+
+void BM_ParseTemplates(benchmark::State& state) {
+  memory::tune_for_batch_runs();
+  const char* charts = std::getenv("CONSTABLE_BENCH_CHARTS");
+  const fs::path generated = charts == nullptr ? generate_chart() : fs::path();
+  const auto templates = templates_under(charts != nullptr ? fs::path(charts) : generated);
+  const auto& functions = helm::tmpl::standard_functions();
+  const auto is_function = [&](std::string_view name) { return functions.contains(std::string(name)); };
+  std::size_t bytes = 0;
+  for (const auto& [path, text] : templates) bytes += text.size();
+  const std::uint64_t allocations_before = g_allocations.load();
+  for (auto _ : state)
+    for (const auto& [path, text] : templates) benchmark::DoNotOptimize(helm::tmpl::parse(path, path, text, is_function));
+  state.counters["templates"] = static_cast<double>(templates.size());
+  state.counters["allocations_per_template"] = static_cast<double>(g_allocations.load() - allocations_before) /
+                                               static_cast<double>(state.iterations() * std::max<std::size_t>(1, templates.size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+  if (!generated.empty()) fs::remove_all(generated);
+}
+BENCHMARK(BM_ParseTemplates)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

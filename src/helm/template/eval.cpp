@@ -447,7 +447,7 @@ Expected<void> Evaluator::run_template(Frame& f, const Node& node, const Value& 
     TemplateError missing = error_at(f, node.pos, fmt::format("template {}", go_quote(node.text)),
                                      fmt::format("template: no template {} associated with template \"gotpl\"",
                                                  go_quote(node.text)));
-    missing.missing_template = node.text;
+    missing.missing_template = std::string(node.text);
     return std::unexpected(std::move(missing));
   }
   Value data;
@@ -542,7 +542,7 @@ Expected<Evaluator::Slot> Evaluator::eval_field_chain(Frame& f, const Expr& node
                                                       const Slot* final, const Value& dot) {
   const auto& idents = node.idents;
   for (std::size_t i = first_ident; i < idents.size(); ++i) {
-    const std::string& name = idents[i];
+    const std::string_view name = idents[i];
     const bool last = i + 1 == idents.size();
     const bool has_args = last && ((cmd != nullptr && cmd->args.size() > 1) || final != nullptr);
     const Value& r = receiver.value;
@@ -602,21 +602,22 @@ Expected<Evaluator::Slot> Evaluator::eval_field_chain(Frame& f, const Expr& node
 
 Expected<Evaluator::Slot> Evaluator::eval_function(Frame& f, const Expr& ident, const Command& cmd, const Value& dot,
                                                    const Slot* final) {
-  const std::string& name = ident.idents[0];
+  const std::string_view name = ident.idents[0];
   const auto it = functions_.find(name);
   if (it == functions_.end())
-    return std::unexpected(error_at(f, ident.pos, name, fmt::format("\"{}\" is not a defined function", name),
+    return std::unexpected(error_at(f, ident.pos, std::string(name), fmt::format("\"{}\" is not a defined function", name),
                                     ErrorKind::unknown_function));
   const Function& fn = it->second;
   if (auto s = step(f, ident.pos); !s) return std::unexpected(s.error());
   // Arguments: the command's operands after the name (when the function is
   // the command's head), then the piped value.
-  std::span<const std::unique_ptr<Expr>> arg_nodes;
-  if (cmd.args.size() > 0 && cmd.args[0].get() == &ident) arg_nodes = std::span(cmd.args).subspan(1);
+  std::span<const Expr* const> arg_nodes;
+  const bool heads_command = cmd.args.size() > 0 && cmd.args[0] == &ident;
+  if (heads_command) arg_nodes = std::span<const Expr* const>(cmd.args).subspan(1);
   const std::size_t count = arg_nodes.size() + (final != nullptr ? 1 : 0);
   // The error context, built only when there is an error.
-  const auto context = [&] { return cmd.args.size() > 0 && cmd.args[0].get() == &ident ? to_source(cmd) : name; };
-  const Pos call_pos = cmd.args.size() > 0 && cmd.args[0].get() == &ident ? cmd.pos : ident.pos;
+  const auto context = [&] { return heads_command ? to_source(cmd) : std::string(name); };
+  const Pos call_pos = heads_command ? cmd.pos : ident.pos;
 
   if (fn.raw) {  // and / or: short-circuit, returning the deciding operand
     if (count == 0)

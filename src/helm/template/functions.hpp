@@ -88,7 +88,12 @@ struct Function {
   bool raw = false;  // and/or: short-circuit evaluation done by the evaluator
 };
 
-using FunctionTable = std::unordered_map<std::string, Function>;
+// Looked up by a name the parser views in the template, without a copy.
+struct FunctionNameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view name) const noexcept { return std::hash<std::string_view>{}(name); }
+};
+using FunctionTable = std::unordered_map<std::string, Function, FunctionNameHash, std::equal_to<>>;
 
 // Registration, one per family.
 void add_builtin_functions(FunctionTable& table);   // Go's text/template builtins

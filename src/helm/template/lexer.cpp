@@ -95,7 +95,7 @@ bool unquote_go(std::string_view body, char quote, std::string& out) {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view input) : in_(input) {}
+  Lexer(std::string_view input, std::pmr::memory_resource& strings) : in_(input), strings_(strings) {}
 
   std::vector<Token> run() {
     reserve_for_actions();
@@ -113,7 +113,7 @@ class Lexer {
         left_trim = true;
         while (kept_end > text_start && is_space(in_[kept_end - 1])) --kept_end;
       }
-      if (kept_end > text_start) emit(Tok::text, std::string(in_.substr(text_start, kept_end - text_start)), text_start);
+      if (kept_end > text_start) emit(Tok::text, in_.substr(text_start, kept_end - text_start), text_start);
       if (open == std::string_view::npos) {
         emit(Tok::eof, "", in_.size());
         return std::move(out_);
@@ -179,16 +179,21 @@ class Lexer {
         } else if (c == '`') {
           const std::size_t close = in_.find('`', pos_ + 1);
           if (close == std::string_view::npos) return error("unterminated raw quoted string", pos_);
-          std::string body(in_.substr(pos_ + 1, close - pos_ - 1));
-          std::erase(body, '\r');
-          emit(Tok::string, std::move(body), pos_);
+          const std::string_view body = in_.substr(pos_ + 1, close - pos_ - 1);
+          if (body.find('\r') == std::string_view::npos) {
+            emit(Tok::string, body, pos_);
+          } else {
+            std::string without_returns(body);
+            std::erase(without_returns, '\r');
+            emit(Tok::string, keep(without_returns), pos_);
+          }
           pos_ = close + 1;
         } else if (c == '\'') {
           if (!lex_char()) return std::move(out_);
         } else if (c == '$') {
           std::size_t end = pos_ + 1;
           while (end < in_.size() && is_alnum(in_[end])) ++end;
-          emit(Tok::variable, std::string(in_.substr(pos_, end - pos_)), pos_);
+          emit(Tok::variable, in_.substr(pos_, end - pos_), pos_);
           pos_ = end;
         } else if (c == '.') {
           if (pos_ + 1 < in_.size() && is_digit(in_[pos_ + 1])) {
@@ -200,7 +205,7 @@ class Lexer {
           if (end == pos_ + 1)
             emit(Tok::dot, ".", pos_);
           else
-            emit(Tok::field, std::string(in_.substr(pos_ + 1, end - pos_ - 1)), pos_);
+            emit(Tok::field, in_.substr(pos_ + 1, end - pos_ - 1), pos_);
           pos_ = end;
         } else if (is_digit(c) || ((c == '+' || c == '-') && pos_ + 1 < in_.size() &&
                                    (is_digit(in_[pos_ + 1]) || in_[pos_ + 1] == '.'))) {
@@ -208,9 +213,8 @@ class Lexer {
         } else if (is_alnum(c)) {
           std::size_t end = pos_;
           while (end < in_.size() && is_alnum(in_[end])) ++end;
-          std::string word(in_.substr(pos_, end - pos_));
-          const Tok type = word == "true" || word == "false" ? Tok::boolean : Tok::identifier;
-          emit(type, std::move(word), pos_);
+          const std::string_view word = in_.substr(pos_, end - pos_);
+          emit(word == "true" || word == "false" ? Tok::boolean : Tok::identifier, word, pos_);
           pos_ = end;
         } else {
           return error(fmt::format("unexpected \"{}\" in command", std::string(1, c)), pos_);
@@ -242,12 +246,18 @@ class Lexer {
       emit(Tok::error, "unterminated quoted string", pos_);
       return false;
     }
+    const std::string_view body = in_.substr(pos_ + 1, i - pos_ - 1);
+    if (body.find('\\') == std::string_view::npos) {  // nothing to unquote: the token views the template
+      emit(Tok::string, body, pos_);
+      pos_ = i + 1;
+      return true;
+    }
     std::string value;
-    if (!unquote_go(in_.substr(pos_ + 1, i - pos_ - 1), '"', value)) {
-      emit(Tok::error, fmt::format("invalid syntax: {}", in_.substr(pos_, i + 1 - pos_)), pos_);
+    if (!unquote_go(body, '"', value)) {
+      emit(Tok::error, keep(fmt::format("invalid syntax: {}", in_.substr(pos_, i + 1 - pos_))), pos_);
       return false;
     }
-    emit(Tok::string, std::move(value), pos_);
+    emit(Tok::string, keep(value), pos_);
     pos_ = i + 1;
     return true;
   }
@@ -265,11 +275,10 @@ class Lexer {
     }
     std::string value;
     if (!unquote_go(in_.substr(pos_ + 1, i - pos_ - 1), '\'', value) || value.empty()) {
-      emit(Tok::error, fmt::format("malformed character constant: {}", in_.substr(pos_, i + 1 - pos_)), pos_);
+      emit(Tok::error, keep(fmt::format("malformed character constant: {}", in_.substr(pos_, i + 1 - pos_))), pos_);
       return false;
     }
-    emit(Tok::char_constant, std::string(in_.substr(pos_, i + 1 - pos_)), pos_);
-    out_.back().text = value;
+    emit(Tok::char_constant, keep(value), pos_);
     pos_ = i + 1;
     return true;
   }
@@ -301,15 +310,23 @@ class Lexer {
     if (i < in_.size() && in_[i] == 'i') ++i;
     if (i < in_.size() && is_alnum(in_[i])) {
       while (i < in_.size() && is_alnum(in_[i])) ++i;
-      emit(Tok::error, fmt::format("bad number syntax: \"{}\"", in_.substr(pos_, i - pos_)), pos_);
+      emit(Tok::error, keep(fmt::format("bad number syntax: \"{}\"", in_.substr(pos_, i - pos_))), pos_);
       return false;
     }
-    emit(Tok::number, std::string(in_.substr(pos_, i - pos_)), pos_);
+    emit(Tok::number, in_.substr(pos_, i - pos_), pos_);
     pos_ = i;
     return true;
   }
 
-  void emit(Tok type, std::string text, std::size_t offset) { out_.push_back(Token{type, std::move(text), offset}); }
+  void emit(Tok type, std::string_view text, std::size_t offset) { out_.push_back(Token{type, text, offset}); }
+
+  // A text lexing made, kept where the tokens can view it.
+  std::string_view keep(std::string_view made) {
+    if (made.empty()) return {};
+    auto* at = static_cast<char*>(strings_.allocate(made.size(), 1));
+    std::memcpy(at, made.data(), made.size());
+    return {at, made.size()};
+  }
 
   // Room for the tokens the actions will make, about ten each with the text
   // before it: growing the vector moved every token at each doubling, most
@@ -325,19 +342,22 @@ class Lexer {
   // Ends lexing with an error token: `return error(...)` in run() only. The
   // helpers that return false emit Tok::error themselves, since this hands
   // the tokens over and would leave run() with none.
-  std::vector<Token> error(std::string message, std::size_t offset) {
-    emit(Tok::error, std::move(message), offset);
+  std::vector<Token> error(std::string_view message, std::size_t offset) {
+    emit(Tok::error, keep(message), offset);
     return std::move(out_);
   }
 
   std::string_view in_;
+  std::pmr::memory_resource& strings_;
   std::size_t pos_ = 0;
   std::vector<Token> out_;
 };
 
 }  // namespace
 
-std::vector<Token> lex(std::string_view input) { return Lexer(input).run(); }
+std::vector<Token> lex(std::string_view input, std::pmr::memory_resource& strings) {
+  return Lexer(input, strings).run();
+}
 
 LineIndex::LineIndex(std::string_view text) {
   starts_.push_back(0);

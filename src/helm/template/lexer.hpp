@@ -4,6 +4,7 @@
 // text/template/parse's lexer, including its error messages.
 
 #include <cstdint>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,9 +34,11 @@ enum class Tok : std::uint8_t {
   error,  // text is the message
 };
 
+// A token's text views the template, or `strings` where lexing made it
+// (an unquoted literal, an error message).
 struct Token {
   Tok type = Tok::eof;
-  std::string text;
+  std::string_view text;
   std::size_t offset = 0;  // byte offset in the template
 };
 
@@ -45,7 +48,7 @@ struct Token {
 inline constexpr std::size_t kMaxTokens = 1'000'000;
 
 // Tokenizes the whole template; the last token is eof or error.
-std::vector<Token> lex(std::string_view input);
+std::vector<Token> lex(std::string_view input, std::pmr::memory_resource& strings);
 
 // 1-based line and byte column of an offset. A parser asks in the order of
 // its tokens, so each search starts at the line of the one before (a binary

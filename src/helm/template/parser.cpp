@@ -1,6 +1,9 @@
 #include "helm/template/parser.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
+#include <memory_resource>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -94,11 +97,15 @@ class Parser {
  public:
   Parser(std::string_view name, std::string_view file, std::string_view text,
          const std::function<bool(std::string_view)>& is_function)
-      : name_(name), file_(file), lines_(text), is_function_(is_function), tokens_(lex(text)) {}
+      : name_(name), file_(file), lines_(text), is_function_(is_function),
+        // A chunk the size of the text to start with holds the nodes of most
+        // templates; a large one grows the arena a few times, not per node.
+        arena_(std::make_shared<std::pmr::monotonic_buffer_resource>(std::max<std::size_t>(4096, text.size()))),
+        tokens_(lex(text, *arena_)) {}
 
   Result<Parsed> run() {
     Parsed out;
-    out.main = std::make_shared<Tree>();
+    out.main = std::make_shared<Tree>(arena_);
     out.main->name = std::string(name_);
     out.main->file = std::string(file_);
     defines_ = &out.defines;
@@ -110,12 +117,26 @@ class Parser {
  private:
   enum class End { eof, end, else_ };
 
+  // A node, pipeline or expression in the arena, never destroyed (its lists
+  // are the arena's too).
+  template <class T>
+  T* make() {
+    return std::pmr::polymorphic_allocator<T>(arena_.get()).template new_object<T>(arena_.get());
+  }
+  // A text the parser made, in the arena.
+  std::string_view keep(std::string_view made) {
+    if (made.empty()) return {};
+    auto* at = static_cast<char*>(arena_->allocate(made.size(), 1));
+    std::memcpy(at, made.data(), made.size());
+    return {at, made.size()};
+  }
+
   Result<Parsed> to_error() const {
     return fail(error_.message, std::string(file_), lines_.line(error_.offset), lines_.column(error_.offset));
   }
 
-  bool error(std::string message, std::size_t offset) {
-    if (error_.message.empty()) error_ = ParseError{std::move(message), offset};
+  bool error(std::string_view message, std::size_t offset) {
+    if (error_.message.empty()) error_ = ParseError{std::string(message), offset};
     return false;
   }
 
@@ -161,13 +182,11 @@ class Parser {
         return true;
       }
       if (t.type == Tok::text) {
-        auto node = std::make_unique<Node>();
+        Node* node = make<Node>();
         node->type = Node::Type::text;
         node->pos = pos(t.offset);
-        // Taken, not copied: the token is consumed here and never read again
-        // (the parser does not back up), and text is most of a template's bytes.
-        node->text = std::move(tokens_[index_].text);
-        list.push_back(std::move(node));
+        node->text = t.text;  // a view of the template: text is most of its bytes
+        list.push_back(node);
         next();
         continue;
       }
@@ -176,7 +195,7 @@ class Parser {
       next();
       const Token& word = peek_non_space();
       if (word.type == Tok::identifier) {
-        const std::string keyword = word.text;
+        const std::string_view keyword = word.text;
         if (keyword == "end" || keyword == "else") {
           if (top) return error(fmt::format("unexpected {{{{{}}}}}", keyword), word.offset);
           next();
@@ -193,35 +212,35 @@ class Parser {
         }
         if (keyword == "if" || keyword == "range" || keyword == "with") {
           next();
-          auto node = std::make_unique<Node>();
+          Node* node = make<Node>();
           if (!parse_control(*node, keyword, word.offset)) return false;
-          list.push_back(std::move(node));
+          list.push_back(node);
           continue;
         }
         if (keyword == "template" || keyword == "block") {
           next();
-          auto node = std::make_unique<Node>();
-          if (!parse_template(*node, keyword, word.offset, top, list)) return false;
-          list.push_back(std::move(node));
+          Node* node = make<Node>();
+          if (!parse_template(*node, keyword, word.offset, top)) return false;
+          list.push_back(node);
           continue;
         }
         if (keyword == "break" || keyword == "continue") {
           next();
           if (range_depth_ == 0) return error(fmt::format("{{{{{}}}}} outside {{{{range}}}}", keyword), word.offset);
           if (!expect_right(keyword)) return false;
-          auto node = std::make_unique<Node>();
+          Node* node = make<Node>();
           node->type = keyword == "break" ? Node::Type::break_ : Node::Type::continue_;
           node->pos = pos(word.offset);
-          list.push_back(std::move(node));
+          list.push_back(node);
           continue;
         }
       }
-      auto node = std::make_unique<Node>();
+      Node* node = make<Node>();
       node->type = Node::Type::action;
       node->pos = pos(word.offset);
       node->pipe = parse_pipeline("command", /*allow_decl=*/true, word.offset);
       if (!node->pipe) return false;
-      list.push_back(std::move(node));
+      list.push_back(node);
     }
   }
 
@@ -248,8 +267,8 @@ class Parser {
     const Nesting nesting{depth_};
     const Token& name = next_non_space();
     if (name.type != Tok::string) return error("name of define must be a string", name.offset);
-    auto tree = std::make_shared<Tree>();
-    tree->name = name.text;
+    auto tree = std::make_shared<Tree>(arena_);
+    tree->name = std::string(name.text);
     tree->file = std::string(file_);
     if (!expect_right("define clause")) return false;
     auto saved_vars = vars_;
@@ -262,7 +281,7 @@ class Parser {
     return true;
   }
 
-  bool parse_template(Node& node, std::string_view keyword, std::size_t offset, bool top, NodeList& /*list*/) {
+  bool parse_template(Node& node, std::string_view keyword, std::size_t offset, bool top) {
     const Token& name = next_non_space();
     if (name.type != Tok::string)
       return error(fmt::format("unexpected {} in {} clause", describe(name), keyword), name.offset);
@@ -279,8 +298,8 @@ class Parser {
       if (!top) return error("unexpected <block> in command", offset);
       if (!enter(offset)) return false;
       const Nesting nesting{depth_};
-      auto tree = std::make_shared<Tree>();
-      tree->name = node.text;
+      auto tree = std::make_shared<Tree>(arena_);
+      tree->name = std::string(node.text);
       tree->file = std::string(file_);
       auto saved_vars = vars_;
       vars_ = {"$"};
@@ -292,7 +311,7 @@ class Parser {
     return true;
   }
 
-  bool parse_control(Node& node, const std::string& keyword, std::size_t offset) {
+  bool parse_control(Node& node, std::string_view keyword, std::size_t offset) {
     if (!enter(offset)) return false;
     const Nesting nesting{depth_};
     node.type = keyword == "if" ? Node::Type::if_ : keyword == "range" ? Node::Type::range : Node::Type::with;
@@ -311,9 +330,9 @@ class Parser {
         if (t.text != keyword) return error(fmt::format("expected {{{{else}}}} or {{{{end}}}} in {}", keyword), t.offset);
         const std::size_t chained_offset = t.offset;
         next();
-        auto chained = std::make_unique<Node>();
+        Node* chained = make<Node>();
         if (!parse_control(*chained, t.text == "if" ? "if" : "with", chained_offset)) return false;
-        node.else_list.push_back(std::move(chained));
+        node.else_list.push_back(chained);
         vars_.resize(vars_mark);
         return true;
       }
@@ -328,9 +347,8 @@ class Parser {
   }
 
   // Parses `[decl :=] cmd | cmd ...` up to the closing delimiter.
-  std::unique_ptr<Pipeline> parse_pipeline(const std::string& context, bool allow_decl, std::size_t offset,
-                                           bool is_range = false) {
-    auto pipe = std::make_unique<Pipeline>();
+  Pipeline* parse_pipeline(std::string_view context, bool allow_decl, std::size_t offset, bool is_range = false) {
+    Pipeline* pipe = make<Pipeline>();
     const std::size_t start = peek_non_space().offset;
     pipe->pos = pos(start);
     // Declarations: $x := / $x = / $i, $v :=
@@ -384,9 +402,8 @@ class Parser {
         error(fmt::format("unclosed action"), t.offset);
         return nullptr;
       }
-      Command cmd;
+      Command& cmd = pipe->cmds.emplace_back(arena_.get());
       if (!parse_command(cmd, /*in_paren=*/false)) return nullptr;
-      pipe->cmds.push_back(std::move(cmd));
       // A trailing `|` before `}}` is accepted, as Go's parser does (the
       // command consumes it and the pipeline then ends): `{{ x | trunc 5 | }}`.
       if (peek_non_space().type == Tok::pipe) next();
@@ -429,7 +446,7 @@ class Parser {
       if (t.type == Tok::eof) return error("unclosed action", t.offset);
       auto operand = parse_operand();
       if (!operand) return false;
-      cmd.args.push_back(std::move(operand));
+      cmd.args.push_back(operand);
       // Operands must be separated by spaces.
       const Token& after = peek();
       if (after.type != Tok::space && after.type != Tok::right_delim && after.type != Tok::pipe &&
@@ -441,18 +458,18 @@ class Parser {
     return true;
   }
 
-  std::unique_ptr<Expr> parse_operand() {
-    auto term = parse_term();
+  Expr* parse_operand() {
+    Expr* term = parse_term();
     if (!term) return nullptr;
     if (peek().type == Tok::field) {
-      auto chain = std::make_unique<Expr>();
+      Expr* chain = make<Expr>();
       chain->type = Expr::Type::chain;
       chain->pos = term->pos;
       while (peek().type == Tok::field) chain->idents.push_back(next().text);
       switch (term->type) {
         case Expr::Type::field:
         case Expr::Type::variable:
-          for (auto& id : chain->idents) term->idents.push_back(std::move(id));
+          for (const std::string_view id : chain->idents) term->idents.push_back(id);
           return term;
         case Expr::Type::boolean:
         case Expr::Type::string:
@@ -464,16 +481,16 @@ class Parser {
         default: break;
       }
       chain->text = term->text;
-      chain->operand = std::move(term);
+      chain->operand = term;
       return chain;
     }
     return term;
   }
 
-  std::unique_ptr<Expr> parse_term() {
-    const Token t = next_non_space();
+  Expr* parse_term() {
+    const Token& t = next_non_space();
     term_offset_ = t.offset;
-    auto e = std::make_unique<Expr>();
+    Expr* e = make<Expr>();
     e->pos = pos(t.offset);
     e->text = t.text;
     switch (t.type) {
@@ -502,7 +519,8 @@ class Parser {
       case Tok::field:
         e->type = Expr::Type::field;
         e->idents.push_back(t.text);
-        e->text = "." + t.text;
+        // The source of a field is its token and the dot before it.
+        e->text = std::string_view(t.text.data() - 1, t.text.size() + 1);
         return e;
       case Tok::boolean: e->type = Expr::Type::boolean; e->boolean = t.text == "true"; return e;
       case Tok::string: e->type = Expr::Type::string; return e;
@@ -524,9 +542,10 @@ class Parser {
         if (!enter(t.offset)) return nullptr;
         const Nesting nesting{depth_};
         e->type = Expr::Type::pipe;
-        e->text.clear();  // the source is not copied at every level: parsing stays linear
-        e->pipe = std::make_unique<Pipeline>();
-        e->pipe->pos = e->pos;
+        e->text = {};  // the source is not kept at every level: parsing stays linear
+        Pipeline* pipe = make<Pipeline>();
+        pipe->pos = e->pos;
+        e->pipe = pipe;
         while (true) {
           const Token& n = peek_non_space();
           if (n.type == Tok::right_paren) {
@@ -537,16 +556,15 @@ class Parser {
             error("unclosed left paren", t.offset);
             return nullptr;
           }
-          Command cmd;
+          Command& cmd = pipe->cmds.emplace_back(arena_.get());
           if (!parse_command(cmd, true)) return nullptr;
-          e->pipe->cmds.push_back(std::move(cmd));
           if (peek_non_space().type == Tok::pipe) next();
         }
-        if (e->pipe->cmds.empty()) {
+        if (pipe->cmds.empty()) {
           error("missing value for parenthesized pipeline", t.offset);
           return nullptr;
         }
-        if (!check_pipeline(*e->pipe)) return nullptr;
+        if (!check_pipeline(*pipe)) return nullptr;
         return e;
       }
       default:
@@ -555,7 +573,7 @@ class Parser {
     }
   }
 
-  bool declared(const std::string& name) const {
+  bool declared(std::string_view name) const {
     for (const auto& v : vars_)
       if (v == name) return true;
     return false;
@@ -565,9 +583,10 @@ class Parser {
   std::string_view file_;
   LineIndex lines_;
   const std::function<bool(std::string_view)>& is_function_;
+  std::shared_ptr<std::pmr::monotonic_buffer_resource> arena_;  // the trees', once parsed
   std::vector<Token> tokens_;
   std::size_t index_ = 0;
-  std::vector<std::string> vars_;
+  std::vector<std::string_view> vars_;
   std::vector<std::shared_ptr<Tree>>* defines_ = nullptr;
   ParseError error_;
   End last_end_ = End::eof;

@@ -20,7 +20,8 @@ struct Parsed {
 };
 
 // `is_function` tells the parser which identifiers are functions: an unknown
-// one is a parse error, as in Go.
+// one is a parse error, as in Go. The trees view `text`, which must outlive
+// them (ast.hpp).
 Result<Parsed> parse(std::string_view name, std::string_view file, std::string_view text,
                      const std::function<bool(std::string_view)>& is_function);
 
