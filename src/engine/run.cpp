@@ -1294,10 +1294,22 @@ class Runner {
     }
   }
 
+  // The texts the repository checks say they read, read on every thread.
+  void read_ahead(unsigned jobs) const {
+    std::set<FileKind> kinds;
+    for (const Binding* binding : repository_)
+      for (const FileKind kind : binding->check->reads_texts_of()) kinds.insert(kind);
+    std::vector<const workspace::File*> files;
+    for (const auto& file : workspace_.files)
+      if (kinds.contains(file.kind)) files.push_back(&file);
+    parallel_for(files.size(), jobs, [&](std::size_t i) { (void)shared(*files[i]); });
+  }
+
   // Repository-scope checks, once each, in parallel; findings in binding order.
   std::vector<Collected> check_repository(unsigned jobs, ProgressListener* progress) const {
     std::vector<std::vector<Collected>> per_check(repository_.size());
     const RepositoryView view(*this, jobs);
+    read_ahead(jobs);
     if (progress != nullptr) progress->phase_started(Phase::repository, repository_.size());
     parallel_for(repository_.size(), jobs, [&](std::size_t i) {
       const Binding* binding = repository_[i];

@@ -55,6 +55,8 @@ class OperationalDocCheck final : public engine::Check {
 
   const engine::CheckInfo& info() const override { return info_; }
 
+  std::vector<FileKind> reads_texts_of() const override { return {FileKind::markdown}; }
+
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     const auto& workspace = repo.workspace();
     for (const auto& file : workspace.files) {

@@ -249,6 +249,8 @@ class DeploymentSpecCheck final : public engine::Check {
     return fmt::format("declares: {}", fmt::join(names, "; "));
   }
 
+  std::vector<FileKind> reads_texts_of() const override { return {FileKind::yaml, FileKind::helm_template}; }
+
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     Evidence e;
     const auto deployment_files = [&](auto&& each) {

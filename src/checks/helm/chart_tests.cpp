@@ -45,6 +45,8 @@ class ChartTestsCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
 
+  std::vector<FileKind> reads_texts_of() const override { return {FileKind::helm_template}; }
+
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     for (const Chart& chart : find_charts(repo.workspace())) {
       const auto metadata = load_metadata(repo, chart);
