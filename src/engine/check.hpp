@@ -244,11 +244,18 @@ class Check {
   virtual std::vector<const constitution::Clause*> also_enforced() const { return {}; }
   // The parameters bind() captured, for `coverage` and `explain`; "" if none.
   virtual std::string bound_parameters() const { return {}; }
-  // For a repository check: the kinds of file whose texts it reads, every
-  // one of them as a rule. The engine reads those on all of the run's
-  // threads before the repository checks start; checks reading the same
-  // texts at once waited on each other's reads, and a core idled.
-  virtual std::vector<FileKind> reads_texts_of() const { return {}; }
+  // For a repository check: what check_repository reads as a rule. The
+  // engine reads it ahead, on all of the run's threads, before the
+  // repository checks start: checks reading the same texts or parsing the
+  // same files at once waited on each other, and a core idled.
+  struct ReadAhead {
+    std::vector<FileKind> texts;               // the text of every file of these kinds
+    std::vector<const workspace::File*> yaml;  // these files' YAML documents (binary files are not parsed)
+  };
+  virtual ReadAhead read_ahead(const workspace::Workspace& workspace) const {
+    (void)workspace;
+    return {};
+  }
   // For a check of a file kind, or of every text file: whether it judges a
   // file at this path at all (the changelog check only CHANGELOG.md, Kafka
   // client settings only files that may hold them), as `constable mcp` tells

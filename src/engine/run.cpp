@@ -1294,22 +1294,32 @@ class Runner {
     }
   }
 
-  // The texts the repository checks say they read, read on every thread.
-  void read_ahead(unsigned jobs) const {
+  // What the repository checks say they read, read and parsed on every thread.
+  void read_ahead(const RepositoryView& view, unsigned jobs) const {
     std::set<FileKind> kinds;
-    for (const Binding* binding : repository_)
-      for (const FileKind kind : binding->check->reads_texts_of()) kinds.insert(kind);
-    std::vector<const workspace::File*> files;
+    std::vector<const workspace::File*> yaml;
+    for (const Binding* binding : repository_) {
+      auto ahead = binding->check->read_ahead(workspace_);
+      kinds.insert(ahead.texts.begin(), ahead.texts.end());
+      yaml.insert(yaml.end(), ahead.yaml.begin(), ahead.yaml.end());
+    }
+    std::sort(yaml.begin(), yaml.end());
+    yaml.erase(std::unique(yaml.begin(), yaml.end()), yaml.end());
+    std::vector<const workspace::File*> texts;
     for (const auto& file : workspace_.files)
-      if (kinds.contains(file.kind)) files.push_back(&file);
-    parallel_for(files.size(), jobs, [&](std::size_t i) { (void)shared(*files[i]); });
+      if (kinds.contains(file.kind)) texts.push_back(&file);
+    parallel_for(texts.size(), jobs, [&](std::size_t i) { (void)view.text(*texts[i]); });
+    parallel_for(yaml.size(), jobs, [&](std::size_t i) {
+      if (const std::string* text = view.text(*yaml[i]); text != nullptr && !text::looks_binary(*text))
+        (void)view.yaml(*yaml[i]);
+    });
   }
 
   // Repository-scope checks, once each, in parallel; findings in binding order.
   std::vector<Collected> check_repository(unsigned jobs, ProgressListener* progress) const {
     std::vector<std::vector<Collected>> per_check(repository_.size());
     const RepositoryView view(*this, jobs);
-    read_ahead(jobs);
+    read_ahead(view, jobs);
     if (progress != nullptr) progress->phase_started(Phase::repository, repository_.size());
     parallel_for(repository_.size(), jobs, [&](std::size_t i) {
       const Binding* binding = repository_[i];

@@ -249,7 +249,9 @@ class DeploymentSpecCheck final : public engine::Check {
     return fmt::format("declares: {}", fmt::join(names, "; "));
   }
 
-  std::vector<FileKind> reads_texts_of() const override { return {FileKind::yaml, FileKind::helm_template}; }
+  ReadAhead read_ahead(const workspace::Workspace&) const override {
+    return {.texts = {FileKind::yaml, FileKind::helm_template}, .yaml = {}};
+  }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     Evidence e;

@@ -45,7 +45,7 @@ class ChartTestsCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
 
-  std::vector<FileKind> reads_texts_of() const override { return {FileKind::helm_template}; }
+  ReadAhead read_ahead(const workspace::Workspace&) const override { return {.texts = {FileKind::helm_template}, .yaml = {}}; }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     for (const Chart& chart : find_charts(repo.workspace())) {

@@ -27,6 +27,13 @@ std::vector<Chart> find_charts(const workspace::Workspace& workspace) {
   return charts;
 }
 
+std::vector<const workspace::File*> default_values_files(const workspace::Workspace& workspace) {
+  std::vector<const workspace::File*> files;
+  for (const Chart& chart : find_charts(workspace))
+    if (const workspace::File* values = find_file(workspace, chart.dir + "values.yaml")) files.push_back(values);
+  return files;
+}
+
 const workspace::File* find_file(const workspace::Workspace& workspace, std::string_view path) {
   const auto it = std::lower_bound(workspace.files.begin(), workspace.files.end(), path,
                                    [](const workspace::File& f, std::string_view p) { return f.path < p; });

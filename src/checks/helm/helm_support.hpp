@@ -26,6 +26,9 @@ struct Chart {
 // Every chart of the workspace, in path order.
 std::vector<Chart> find_charts(const workspace::Workspace& workspace);
 
+// Every chart's values.yaml, the file the values checks parse first.
+std::vector<const workspace::File*> default_values_files(const workspace::Workspace& workspace);
+
 // The workspace file at `path` (relative, '/'-separated), or null.
 const workspace::File* find_file(const workspace::Workspace& workspace, std::string_view path);
 // The files whose path starts with `dir` ("charts/web/templates/"), in path order.

@@ -80,6 +80,10 @@ class ProductionValuesCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
 
+  ReadAhead read_ahead(const workspace::Workspace& workspace) const override {
+    return {.texts = {}, .yaml = default_values_files(workspace)};
+  }
+
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     const kube::ProductionRules rules(repo.config().production);
     const auto charts = find_charts(repo.workspace());
