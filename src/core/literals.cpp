@@ -46,7 +46,7 @@ int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long /*
 
 }  // namespace
 
-Literals::Literals(std::initializer_list<std::string_view> literals) {
+Literals::Literals(std::initializer_list<std::string_view> literals, Case match_case) : case_(match_case) {
   assert(literals.size() <= kMaxLiterals);
   for (const std::string_view literal : literals) {
     assert(!literal.empty());
@@ -72,7 +72,8 @@ const hs_database* Literals::database_for(std::string_view text) const {
   if (searched_.load(std::memory_order_relaxed) < kCompileAfter) return nullptr;
   compiled_.call([&] {
     std::vector<const char*> expressions;
-    std::vector<unsigned int> flags(literals_.size(), HS_FLAG_SINGLEMATCH);
+    std::vector<unsigned int> flags(literals_.size(),
+                                    HS_FLAG_SINGLEMATCH | (case_ == Case::insensitive ? HS_FLAG_CASELESS : 0u));
     std::vector<unsigned int> ids;
     std::vector<std::size_t> lengths;
     for (std::size_t i = 0; i < literals_.size(); ++i) {
@@ -106,7 +107,7 @@ std::uint64_t Literals::scan(std::string_view text, bool stop_at_first) const {
   searched_.fetch_add(text.size() * literals_.size(), std::memory_order_relaxed);
   std::uint64_t found = 0;
   for (std::size_t i = 0; i < literals_.size(); ++i) {
-    if (!contains(text, literals_[i])) continue;
+    if (!(case_ == Case::insensitive ? icontains(text, literals_[i]) : contains(text, literals_[i]))) continue;
     found |= std::uint64_t{1} << i;
     if (stop_at_first) break;
   }

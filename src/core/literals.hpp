@@ -29,8 +29,9 @@ class Literals {
   static constexpr std::size_t kMaxLiterals = 64;
   static constexpr std::uint64_t kCompileAfter = 32ULL * 1024 * 1024;
 
-  // Case-sensitive, non-empty literals; at most kMaxLiterals.
-  Literals(std::initializer_list<std::string_view> literals);
+  enum class Case : std::uint8_t { sensitive, insensitive /* ASCII letters */ };
+  // Non-empty literals; at most kMaxLiterals.
+  Literals(std::initializer_list<std::string_view> literals, Case match_case = Case::sensitive);
   ~Literals();
   Literals(const Literals&) = delete;
   Literals& operator=(const Literals&) = delete;
@@ -63,6 +64,7 @@ class Literals {
   std::uint64_t scan(std::string_view text, bool stop_at_first) const;
 
   std::vector<std::string> literals_;
+  Case case_;
   std::uint64_t all_ = 0;
   mutable std::atomic<std::uint64_t> searched_{0};  // bytes times literals, literal by literal
   mutable Once compiled_;

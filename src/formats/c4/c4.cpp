@@ -162,8 +162,13 @@ bool is_architecture_path(std::string_view path) {
 }
 
 std::vector<Diagram> detect(std::string_view path, std::string_view content) {
-  const std::vector<std::string_view> lines = text::split_lines(text::strip_bom(content));
   const std::string ext = lower_extension(path);
+  // A Markdown document holds a diagram only in a block fenced as mermaid,
+  // plantuml or puml: most hold none, and are not split into lines for it.
+  if ((ext == "md" || ext == "markdown" || ext == "mdx") && !text::icontains(content, "mermaid") &&
+      !text::icontains(content, "puml"))
+    return {};
+  const std::vector<std::string_view> lines = text::split_lines(text::strip_bom(content));
   std::vector<Diagram> out;
   if (ext == "dsl") {
     out = structurizr(lines);

@@ -15,6 +15,39 @@ namespace {
 // The set's answer is what a text::contains per literal gives, on texts
 // searched literal by literal (before the set compiled) and through the
 // compiled matcher (once it searched kCompileAfter bytes times literals).
+// A case-insensitive set agrees with icontains, searching literal by
+// literal and once compiled.
+TEST(CoreLiterals, CaseInsensitiveAgreesWithIcontains) {
+  const Literals set({"backoff", "Flight", "acks"}, Literals::Case::insensitive);
+  std::mt19937 random(11);
+  const std::string alphabet = "bBaAcCkKoOfFlLiIgGhHtTsS_. \n";
+  const auto text_of = [&](std::size_t size) {
+    std::string text(size, ' ');
+    for (char& c : text) c = alphabet[random() % alphabet.size()];
+    return text;
+  };
+  const auto expected = [&](std::string_view text) {
+    std::uint64_t found = 0;
+    for (const std::string_view literal : {"backoff", "Flight", "acks"})
+      if (icontains(text, literal)) found |= set.bit(literal);
+    return found;
+  };
+  EXPECT_TRUE(set.found_in("RETRY_BACKOFF_MS").has("backoff"));
+  EXPECT_TRUE(set.found_in("maxInFlight: 5").has("Flight"));
+  EXPECT_FALSE(set.any_in("a tracker, backups, a fight"));
+  for (const std::size_t size : {0, 3, 40, 2000}) {
+    const std::string text = text_of(size);
+    EXPECT_EQ(set.found_in(text).bits, expected(text)) << "size " << size;
+  }
+  const std::string large = text_of(1024 * 1024);
+  while (!set.compiled()) ASSERT_EQ(set.found_in(large).bits, expected(large));
+  for (const std::size_t size : {0, 3, 40, 2000, 100000}) {
+    const std::string text = text_of(size);
+    EXPECT_EQ(set.found_in(text).bits, expected(text)) << "size " << size;
+  }
+  EXPECT_EQ(set.found_in("x RETRY_BACKOFF_MS y").bits, set.bit("backoff"));
+}
+
 TEST(CoreLiterals, AgreeWithContainsBeforeAndAfterCompiling) {
   const Literals set{"sampl", "Sampl", "k6", "ratio_based", "config:", "x"};
   std::mt19937 random(7);
