@@ -207,6 +207,10 @@ class ManifestContext {
   virtual const workspace::Workspace& workspace() const = 0;
   // What checks derive from the manifest set and share (engine::derived).
   virtual const DerivedValues& derived_values() const = 0;
+  // Runs `task(i)` for every i below `count` on the run's threads, for work
+  // over many files: the manifests phase runs its checks side by side, and
+  // one reading files alone at its end left a core idle.
+  virtual void for_each_in_parallel(std::size_t count, const std::function<void(std::size_t)>& task) const = 0;
 };
 
 class Check {

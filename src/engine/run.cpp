@@ -1002,18 +1002,23 @@ class Runner {
 
   class ManifestView final : public ManifestContext {
    public:
-    ManifestView(const Runner& runner, const kube::ManifestSet& set, const kube::ProductionRules& production)
-        : runner_(runner), set_(set), production_(production) {}
+    ManifestView(const Runner& runner, const kube::ManifestSet& set, const kube::ProductionRules& production,
+                 unsigned jobs)
+        : runner_(runner), set_(set), production_(production), jobs_(jobs) {}
     const kube::ManifestSet& manifests() const override { return set_; }
     const kube::ProductionRules& production() const override { return production_; }
     const Config& config() const override { return runner_.config_; }
     const workspace::Workspace& workspace() const override { return runner_.workspace_; }
     const DerivedValues& derived_values() const override { return derived_; }
+    void for_each_in_parallel(std::size_t count, const std::function<void(std::size_t)>& task) const override {
+      parallel_for(count, jobs_, task);
+    }
 
    private:
     const Runner& runner_;
     const kube::ManifestSet& set_;
     const kube::ProductionRules& production_;
+    unsigned jobs_;
     DerivedValues derived_;
   };
 
@@ -1158,7 +1163,7 @@ class Runner {
     for (const auto& manifest : charts.manifests) parsed.push_back(manifest->file);
     chart_notes = charts.notes;
     const kube::ManifestSet set = kube::ManifestSet::build(parsed, production);
-    const ManifestView view(*this, set, production);
+    const ManifestView view(*this, set, production, jobs);
     std::vector<std::vector<Collected>> per_check(manifests_.size());
     ProgressListener* const progress = options_.progress;
     if (progress != nullptr) progress->phase_started(Phase::manifests, manifests_.size());

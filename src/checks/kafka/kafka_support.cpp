@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <set>
+#include <vector>
 
 #include "checks/dapr/dapr_support.hpp"
 #include "checks/kubernetes/kubernetes_support.hpp"
@@ -756,23 +758,38 @@ TopicInventory read_topics(const engine::ManifestContext& context) {
     topics_in_yaml(object.root, true, object.source->path, inventory.topics);
     for (std::size_t i = before; i < inventory.topics.size(); ++i) inventory.topics[i].object = &object;
   }
+  // The files, read on the run's threads (the file phase let their texts go);
+  // what each holds is merged in path order.
+  struct Candidate {
+    const workspace::File* file;
+    bool yaml_file, text_file, broker_file;
+  };
+  std::vector<Candidate> candidates;
   for (const auto& file : context.workspace().files) {
     const bool yaml_file = file.kind == FileKind::yaml && !manifest_paths.contains(file.path);
     const bool text_file = text_candidate(file);
     const bool broker_file = broker_config_candidate(file);
-    if (!yaml_file && !text_file && !broker_file) continue;
-    auto content = workspace::read_content(file);
-    if (!content || text::looks_binary(*content)) continue;
+    if (yaml_file || text_file || broker_file) candidates.push_back({&file, yaml_file, text_file, broker_file});
+  }
+  std::vector<TopicInventory> found(candidates.size());
+  context.for_each_in_parallel(candidates.size(), [&](std::size_t i) {
+    const auto& [file, yaml_file, text_file, broker_file] = candidates[i];
+    auto content = workspace::read_content(*file);
+    if (!content || text::looks_binary(*content)) return;
     const std::string_view body = text::strip_bom(*content);
-    if (broker_file || yaml_file || file.kind == FileKind::dockerfile) broker_defaults_in_text(body, inventory.brokers);
+    if (broker_file || yaml_file || file->kind == FileKind::dockerfile) broker_defaults_in_text(body, found[i].brokers);
     if (text_file) {
-      auto found = topics_in_text(file.path, body, file.kind == FileKind::markdown);
-      for (auto& topic : found) inventory.topics.push_back(std::move(topic));
+      found[i].topics = topics_in_text(file->path, body, file->kind == FileKind::markdown);
     } else if (yaml_file && may_create_topics(body)) {
       // Compose files, CI pipelines and other YAML that is not a Kubernetes object.
       const yaml::Stream stream = yaml::parse(body);
-      for (const auto& document : stream.documents) topics_in_yaml(document.root, false, file.path, inventory.topics);
+      for (const auto& document : stream.documents) topics_in_yaml(document.root, false, file->path, found[i].topics);
     }
+  });
+  for (auto& each : found) {
+    std::move(each.topics.begin(), each.topics.end(), std::back_inserter(inventory.topics));
+    const auto& partitions = each.brokers.num_partitions;
+    inventory.brokers.num_partitions.insert(inventory.brokers.num_partitions.end(), partitions.begin(), partitions.end());
   }
   return inventory;
 }
