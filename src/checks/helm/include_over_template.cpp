@@ -66,10 +66,14 @@ class IncludeOverTemplateCheck final : public engine::Check {
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
     const std::string_view text = file.text();
-    std::vector<std::size_t> line_starts{0};
-    for (std::size_t i = 0; i < text.size(); ++i)
-      if (text[i] == '\n') line_starts.push_back(i + 1);
+    // Lines are counted only for a finding: most templates call no `template`.
+    std::vector<std::size_t> line_starts;
     const auto position = [&](std::size_t offset) {
+      if (line_starts.empty()) {
+        line_starts.push_back(0);
+        for (std::size_t at = text.find('\n'); at != std::string_view::npos; at = text.find('\n', at + 1))
+          line_starts.push_back(at + 1);
+      }
       const auto it = std::upper_bound(line_starts.begin(), line_starts.end(), offset) - 1;
       return std::pair{static_cast<int>(it - line_starts.begin()) + 1, static_cast<int>(offset - *it) + 1};
     };
