@@ -179,15 +179,17 @@ void BM_ParseTemplates(benchmark::State& state) {
   const fs::path generated = charts == nullptr ? generate_chart() : fs::path();
   const auto templates = templates_under(charts != nullptr ? fs::path(charts) : generated);
   const auto& functions = helm::tmpl::standard_functions();
-  const auto is_function = [&](std::string_view name) { return functions.contains(std::string(name)); };
+  const auto is_function = [&](std::string_view name) { return functions.contains(name); };
   std::size_t bytes = 0;
   for (const auto& [path, text] : templates) bytes += text.size();
   const std::uint64_t allocations_before = g_allocations.load();
   for (auto _ : state)
-    for (const auto& [path, text] : templates) benchmark::DoNotOptimize(helm::tmpl::parse(path, path, text, is_function));
+    for (const auto& [path, text] : templates)
+      benchmark::DoNotOptimize(helm::tmpl::parse(path, path, text, is_function));
   state.counters["templates"] = static_cast<double>(templates.size());
-  state.counters["allocations_per_template"] = static_cast<double>(g_allocations.load() - allocations_before) /
-                                               static_cast<double>(state.iterations() * std::max<std::size_t>(1, templates.size()));
+  state.counters["allocations_per_template"] =
+      static_cast<double>(g_allocations.load() - allocations_before) /
+      static_cast<double>(state.iterations() * std::max<std::size_t>(1, templates.size()));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
   if (!generated.empty()) fs::remove_all(generated);
 }

@@ -281,7 +281,7 @@ class Renderer {
       return a->name > b->name;
     });
     const auto& functions = tmpl::standard_functions();
-    auto is_function = [&](std::string_view n) { return functions.contains(std::string(n)); };
+    auto is_function = [&](std::string_view n) { return functions.contains(n); };
     for (auto* f : order) {
       auto parsed = tmpl::parse(f->name, f->display, f->file->content, is_function);
       if (!parsed) {

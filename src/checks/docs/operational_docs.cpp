@@ -55,7 +55,9 @@ class OperationalDocCheck final : public engine::Check {
 
   const engine::CheckInfo& info() const override { return info_; }
 
-  ReadAhead read_ahead(const workspace::Workspace&) const override { return {.texts = {FileKind::markdown}, .yaml = {}}; }
+  ReadAhead read_ahead(const workspace::Workspace&) const override {
+    return {.texts = {FileKind::markdown}, .yaml = {}};
+  }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     const auto& workspace = repo.workspace();

@@ -45,7 +45,9 @@ class ChartTestsCheck final : public engine::Check {
  public:
   const engine::CheckInfo& info() const override { return kInfo; }
 
-  ReadAhead read_ahead(const workspace::Workspace&) const override { return {.texts = {FileKind::helm_template}, .yaml = {}}; }
+  ReadAhead read_ahead(const workspace::Workspace&) const override {
+    return {.texts = {FileKind::helm_template}, .yaml = {}};
+  }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
     for (const Chart& chart : find_charts(repo.workspace())) {

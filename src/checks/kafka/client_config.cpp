@@ -530,9 +530,9 @@ std::vector<ClientSetting> read_client_settings(const engine::FileContext& file)
       R"re((?i)(?:\b|_)acks(?:\b|_)|idempotence|(?:\b|_)retries(?:\b|_)|in[-._]?flight|serializer|auto[-._]?commit|backoff|partitioner)re");
   // Each of its words holds one of these, in any case: one literal pass
   // first skips the three quarters of a chart repository's YAML with none.
-  static const text::Literals kStems({"acks", "idempotence", "retries", "flight", "serializer", "commit", "backoff",
-                                      "partitioner"},
-                                     text::Literals::Case::insensitive);
+  static const text::Literals kStems(
+      {"acks", "idempotence", "retries", "flight", "serializer", "commit", "backoff", "partitioner"},
+      text::Literals::Case::insensitive);
   if (!kStems.any_in(text) || !RE2::PartialMatch(text, kMentions)) return out;
   if (text::to_lower(path).ends_with(".properties")) {
     from_properties(file, out);

@@ -789,7 +789,8 @@ TopicInventory read_topics(const engine::ManifestContext& context) {
   for (auto& each : found) {
     std::move(each.topics.begin(), each.topics.end(), std::back_inserter(inventory.topics));
     const auto& partitions = each.brokers.num_partitions;
-    inventory.brokers.num_partitions.insert(inventory.brokers.num_partitions.end(), partitions.begin(), partitions.end());
+    inventory.brokers.num_partitions.insert(inventory.brokers.num_partitions.end(), partitions.begin(),
+                                            partitions.end());
   }
   return inventory;
 }

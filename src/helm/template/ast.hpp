@@ -71,7 +71,7 @@ struct Pipeline {
   explicit Pipeline(std::pmr::memory_resource* arena) : decl(arena), cmds(arena) {}
   Pos pos;
   bool is_assign = false;            // `$x = ...` rather than `$x := ...`
-  ArenaList<std::string_view> decl;       // declared or assigned variables
+  ArenaList<std::string_view> decl;  // declared or assigned variables
   ArenaList<Command> cmds;
 };
 

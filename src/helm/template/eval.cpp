@@ -223,7 +223,7 @@ Expected<Value> Evaluator::execute_named(std::string_view name, const Value& dat
 }
 
 Expected<std::string> Evaluator::execute_text(std::string_view text, std::string_view name, const Value& data) {
-  auto parsed = parse(name, name, text, [this](std::string_view n) { return functions_.contains(std::string(n)); });
+  auto parsed = parse(name, name, text, [this](std::string_view n) { return functions_.contains(n); });
   if (!parsed)
     return func_error(fmt::format("parse error at ({}:{}): {}", name, parsed.error().line, parsed.error().message),
                       parsed.error().message.starts_with(kUnknownFunction) ? ErrorKind::unknown_function
@@ -605,7 +605,8 @@ Expected<Evaluator::Slot> Evaluator::eval_function(Frame& f, const Expr& ident, 
   const std::string_view name = ident.idents[0];
   const auto it = functions_.find(name);
   if (it == functions_.end())
-    return std::unexpected(error_at(f, ident.pos, std::string(name), fmt::format("\"{}\" is not a defined function", name),
+    return std::unexpected(error_at(f, ident.pos, std::string(name),
+                                    fmt::format("\"{}\" is not a defined function", name),
                                     ErrorKind::unknown_function));
   const Function& fn = it->second;
   if (auto s = step(f, ident.pos); !s) return std::unexpected(s.error());

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstring>
-#include <memory_resource>
 #include <cmath>
+#include <memory_resource>
 
 #include <fmt/format.h>
 
@@ -122,13 +121,6 @@ class Parser {
   template <class T>
   T* make() {
     return std::pmr::polymorphic_allocator<T>(arena_.get()).template new_object<T>(arena_.get());
-  }
-  // A text the parser made, in the arena.
-  std::string_view keep(std::string_view made) {
-    if (made.empty()) return {};
-    auto* at = static_cast<char*>(arena_->allocate(made.size(), 1));
-    std::memcpy(at, made.data(), made.size());
-    return {at, made.size()};
   }
 
   Result<Parsed> to_error() const {

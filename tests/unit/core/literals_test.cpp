@@ -12,51 +12,47 @@
 namespace constable::text {
 namespace {
 
-// The set's answer is what a text::contains per literal gives, on texts
-// searched literal by literal (before the set compiled) and through the
-// compiled matcher (once it searched kCompileAfter bytes times literals).
+// `size` characters drawn from `alphabet`.
+std::string random_text(std::mt19937& random, std::string_view alphabet, std::size_t size) {
+  std::string text(size, ' ');
+  for (char& c : text) c = alphabet[random() % alphabet.size()];
+  return text;
+}
+
 // A case-insensitive set agrees with icontains, searching literal by
 // literal and once compiled.
 TEST(CoreLiterals, CaseInsensitiveAgreesWithIcontains) {
   const Literals set({"backoff", "Flight", "acks"}, Literals::Case::insensitive);
   std::mt19937 random(11);
-  const std::string alphabet = "bBaAcCkKoOfFlLiIgGhHtTsS_. \n";
-  const auto text_of = [&](std::size_t size) {
-    std::string text(size, ' ');
-    for (char& c : text) c = alphabet[random() % alphabet.size()];
-    return text;
-  };
+  const auto text_of = [&](std::size_t size) { return random_text(random, "bBaAcCkKoOfFlLiIgGhHtTsS_. \n", size); };
   const auto expected = [&](std::string_view text) {
     std::uint64_t found = 0;
     for (const std::string_view literal : {"backoff", "Flight", "acks"})
       if (icontains(text, literal)) found |= set.bit(literal);
     return found;
   };
+  const auto agree = [&](std::size_t size) {
+    const std::string text = text_of(size);
+    EXPECT_EQ(set.found_in(text).bits, expected(text)) << "size " << size;
+  };
   EXPECT_TRUE(set.found_in("RETRY_BACKOFF_MS").has("backoff"));
   EXPECT_TRUE(set.found_in("maxInFlight: 5").has("Flight"));
   EXPECT_FALSE(set.any_in("a tracker, backups, a fight"));
-  for (const std::size_t size : {0, 3, 40, 2000}) {
-    const std::string text = text_of(size);
-    EXPECT_EQ(set.found_in(text).bits, expected(text)) << "size " << size;
-  }
+  for (const std::size_t size : {0, 3, 40, 2000}) agree(size);
   const std::string large = text_of(1024 * 1024);
-  while (!set.compiled()) ASSERT_EQ(set.found_in(large).bits, expected(large));
-  for (const std::size_t size : {0, 3, 40, 2000, 100000}) {
-    const std::string text = text_of(size);
-    EXPECT_EQ(set.found_in(text).bits, expected(text)) << "size " << size;
-  }
+  const std::uint64_t in_large = expected(large);
+  while (!set.compiled()) ASSERT_EQ(set.found_in(large).bits, in_large);
+  for (const std::size_t size : {0, 3, 40, 2000, 100000}) agree(size);
   EXPECT_EQ(set.found_in("x RETRY_BACKOFF_MS y").bits, set.bit("backoff"));
 }
 
+// The set's answer is what a text::contains per literal gives, on texts
+// searched literal by literal (before the set compiled) and through the
+// compiled matcher (once it searched kCompileAfter bytes times literals).
 TEST(CoreLiterals, AgreeWithContainsBeforeAndAfterCompiling) {
   const Literals set{"sampl", "Sampl", "k6", "ratio_based", "config:", "x"};
   std::mt19937 random(7);
-  const std::string alphabet = "samplSAMPLk6ratio_bdcnfgx: \n";
-  const auto text_of = [&](std::size_t size) {
-    std::string text(size, ' ');
-    for (char& c : text) c = alphabet[random() % alphabet.size()];
-    return text;
-  };
+  const auto text_of = [&](std::size_t size) { return random_text(random, "samplSAMPLk6ratio_bdcnfgx: \n", size); };
   std::uint64_t every = 0;
   const auto expected = [&](std::string_view text) {
     std::uint64_t found = 0;

@@ -26,7 +26,7 @@ struct Case {
 std::string run(std::string_view text, std::string_view values_yaml) {
   static const std::string kValuesFile = "values.yaml";
   const auto& functions = tmpl::standard_functions();
-  auto parsed = tmpl::parse("t.yaml", "t.yaml", text, [&](std::string_view n) { return functions.contains(std::string(n)); });
+  auto parsed = tmpl::parse("t.yaml", "t.yaml", text, [&](std::string_view n) { return functions.contains(n); });
   if (!parsed) return fmt::format("ERROR {}:{} {}", parsed.error().line, parsed.error().column, parsed.error().message);
   tmpl::TemplateSet set;
   set.add(parsed->main);
