@@ -52,6 +52,29 @@ bool is_ignored_by_default(std::string_view rel) {
 
 }  // namespace
 
+ChartDataFile::ChartDataFile(std::string name, Reader read)
+    : name_(std::move(name)), state_(std::make_unique<State>()) {
+  state_->reader = std::move(read);
+}
+
+ChartDataFile::ChartDataFile(std::string name, std::string content)
+    : name_(std::move(name)), state_(std::make_unique<State>()) {
+  state_->content.emplace(std::move(content));
+  state_->read.call([] {});
+}
+
+const Result<std::string>& ChartDataFile::content() const {
+  state_->read.call([this] {
+    auto text = state_->reader();
+    if (text)
+      state_->content.emplace(std::move(*text));
+    else
+      state_->content.emplace(std::unexpected(std::move(text.error().error)));
+    state_->reader = nullptr;  // what it held (the paths, the held texts' lookup) is not needed again
+  });
+  return *state_->content;
+}
+
 Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const fs::path& root,
                          const HeldTexts& held) {
   Chart chart;
@@ -163,22 +186,34 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const 
     if (!it->is_regular_file()) continue;
     const auto first = rel.begin()->string();
     if (first == ".git") continue;
-    auto text = read_text(it->path(), confine_to, chart.display_prefix + rel_s, held, true);
+    const bool is_template = rel_s.starts_with("templates/");
+    if (!is_template && (rel_s == "Chart.yaml" || rel_s == "values.yaml" || rel_s == "values.schema.json" ||
+                         rel_s == "requirements.yaml" || rel_s == "requirements.lock" || rel_s == "Chart.lock"))
+      continue;
+    // A file too large to read is said now, as when every file was read here.
+    const bool read_now = is_template || it->file_size(ec) > files::kDefaultMaxSize;
+    std::string display = chart.display_prefix + rel_s;
+    if (!read_now) {
+      chart.files.emplace_back(rel_s, [path = it->path(), confine_to, display = std::move(display), held] {
+        return read_text(path, confine_to, display, held, true);
+      });
+      continue;
+    }
+    auto text = read_text(it->path(), confine_to, std::move(display), held, true);
     if (!text) {
       chart.problems.push_back(
           Problem{Problem::Kind::chart, text.error().error.message, text.error().error.path, 0, 0});
       continue;
     }
-    if (rel_s.starts_with("templates/")) {
+    if (is_template)
       chart.templates.push_back(ChartFile{rel_s, std::move(*text)});
-    } else if (rel_s != "Chart.yaml" && rel_s != "values.yaml" && rel_s != "values.schema.json" &&
-               rel_s != "requirements.yaml" && rel_s != "requirements.lock" && rel_s != "Chart.lock") {
-      chart.files.push_back(ChartFile{rel_s, std::move(*text)});
-    }
+    else
+      chart.files.emplace_back(rel_s, std::move(*text));
   }
-  auto by_name = [](const ChartFile& a, const ChartFile& b) { return a.name < b.name; };
-  std::sort(chart.templates.begin(), chart.templates.end(), by_name);
-  std::sort(chart.files.begin(), chart.files.end(), by_name);
+  std::sort(chart.templates.begin(), chart.templates.end(),
+            [](const ChartFile& a, const ChartFile& b) { return a.name < b.name; });
+  std::sort(chart.files.begin(), chart.files.end(),
+            [](const ChartDataFile& a, const ChartDataFile& b) { return a.name() < b.name(); });
 
   // Subcharts.
   std::vector<fs::path> subdirs;

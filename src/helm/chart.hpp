@@ -7,12 +7,15 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/once.hpp"
 #include "helm/value.hpp"
 
 namespace constable::helm {
@@ -53,6 +56,31 @@ struct ChartFile {
   std::string content;
 };
 
+// A chart file other than its templates, Chart.yaml and values: one of
+// Helm's .Files, read when a template first asks for it. Most never are, and
+// a chart repository's READMEs, changelogs and CRDs are as large as all the
+// rest of its charts.
+class ChartDataFile {
+ public:
+  using Reader = std::function<files::Outcome<std::string>()>;
+  ChartDataFile(std::string name, Reader read);
+  ChartDataFile(std::string name, std::string content);  // in memory already
+
+  const std::string& name() const { return name_; }  // relative to the chart root: "files/app.conf"
+  // Read on first use, by whichever render asks first; why not when it
+  // cannot be read (gone or unreadable since the chart was listed).
+  const Result<std::string>& content() const;
+
+ private:
+  struct State {
+    Once read;
+    Reader reader;
+    std::optional<Result<std::string>> content;
+  };
+  std::string name_;
+  std::unique_ptr<State> state_;  // apart, so that the file moves (a vector of them grows)
+};
+
 struct Dependency {
   std::string name;
   std::string version;
@@ -76,7 +104,7 @@ struct Chart {
   bool has_values_file = false;
   std::string schema_text;  // values.schema.json ("" if absent)
   std::vector<ChartFile> templates;  // under templates/, sorted
-  std::vector<ChartFile> files;      // every other file (.Files), sorted
+  std::vector<ChartDataFile> files;  // every other file (.Files), sorted
   std::vector<Chart> subcharts;      // charts/<dir>, sorted by directory
   std::vector<std::string> archived_subcharts;  // charts/*.tgz (not rendered)
   std::vector<Problem> problems;     // non-fatal load problems
@@ -84,14 +112,17 @@ struct Chart {
 
 // The content of a chart's file by its workspace-relative path, when the
 // caller holds it already as read from that path (the run's file phase
-// read the templates): the file is then not read again.
+// read the templates): the file is then not read again. The chart asks for
+// its .Files when they are used: the function, and what it gives, must
+// outlive the chart.
 using HeldTexts = std::function<std::optional<std::string_view>(std::string_view path)>;
 
 // Reads the chart at `dir`. Fails when Chart.yaml is missing or unreadable,
 // or when values.yaml exists but cannot be read (too large, not a file).
 // Files are read only inside `root` (the repository; `dir` when empty): a
 // symlink out of it is not followed. A text `held` gives counts as read
-// (files::observe_read).
+// (files::observe_read). Its .Files are read when a template asks for them,
+// under the same rules and observed by the reading thread.
 Result<Chart> load_chart(const std::filesystem::path& dir, std::string display_prefix,
                          const std::filesystem::path& root = {}, const HeldTexts& held = {});
 

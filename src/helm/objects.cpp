@@ -107,13 +107,13 @@ std::string base_name(const std::string& path) {
 class FilesObject : public Object {
  public:
   // The files stay the chart's, which outlives every render of it.
-  explicit FilesObject(std::vector<const ChartFile*> files) : files_(std::move(files)) {}
+  explicit FilesObject(std::vector<const ChartDataFile*> files) : files_(std::move(files)) {}
   std::string type_name() const override { return "chartutil.Files"; }
   // Ranged over (`range $path, $bytes := .Files.Glob "crds/*"`): path -> []byte, by path.
   const std::vector<std::pair<std::string, Value>>* map_entries() const override {
     std::call_once(entries_once_, [this] {
       entries_.reserve(files_.size());
-      for (const ChartFile* f : files_) entries_.emplace_back(f->name, make_bytes(f->content));
+      for (const ChartDataFile* f : files_) entries_.emplace_back(f->name(), make_bytes(content_of(*f)));
     });
     return &entries_;
   }
@@ -131,18 +131,23 @@ class FilesObject : public Object {
       return fail(fmt::format("wrong type for value; expected string; got {}", helm::type_name(args[0])));
     const std::string& arg = args[0].string;
     if (name == "Glob") {
-      std::vector<const ChartFile*> matched;
-      for (const ChartFile* f : files_)
-        if (glob_match(arg, f->name)) matched.push_back(f);
+      std::vector<const ChartDataFile*> matched;
+      for (const ChartDataFile* f : files_)
+        if (glob_match(arg, f->name())) matched.push_back(f);
       return Value::of(std::shared_ptr<const Object>(std::make_shared<FilesObject>(std::move(matched))));
     }
-    const ChartFile* file = nullptr;
-    for (const ChartFile* f : files_)
-      if (f->name == arg) file = f;
+    const ChartDataFile* file = nullptr;
+    for (const ChartDataFile* f : files_)
+      if (f->name() == arg) file = f;
+    // Helm read every file as it loaded the chart, and would not have loaded
+    // one it could not read.
+    if (file != nullptr && !file->content())
+      return fail(fmt::format("cannot read {}: {}", file->name(), file->content().error().message));
+    const std::string& content = file != nullptr ? *file->content() : kNoContent;
     if (name == "Lines") {
       std::vector<std::string> lines;
-      if (file != nullptr && !file->content.empty()) {
-        std::string s = file->content;
+      if (!content.empty()) {
+        std::string s = content;
         if (s.back() == '\n') s.pop_back();
         std::size_t pos = 0;
         while (true) {
@@ -156,12 +161,12 @@ class FilesObject : public Object {
       for (auto& line : lines) l.push_back(Value::of(std::move(line)));
       return Value::of(std::move(l), true);
     }
-    if (name == "GetBytes") return make_bytes(file != nullptr ? file->content : std::string());
-    return Value::of(file != nullptr ? file->content : std::string());
+    if (name == "GetBytes") return make_bytes(content);
+    return Value::of(content);
   }
   std::string to_string() const override {
     std::string out = "map[";
-    for (std::size_t i = 0; i < files_.size(); ++i) out += (i ? " " : "") + files_[i]->name + ":[...]";
+    for (std::size_t i = 0; i < files_.size(); ++i) out += (i ? " " : "") + files_[i]->name() + ":[...]";
     return out + "]";
   }
 
@@ -169,13 +174,19 @@ class FilesObject : public Object {
   std::string as_map(bool secrets) const {
     if (files_.empty()) return "";
     Dict d;
-    for (const ChartFile* f : files_)
-      d[base_name(f->name)] = Value::of(secrets ? tmpl::base64_encode(f->content) : f->content);
+    for (const ChartDataFile* f : files_)
+      d[base_name(f->name())] = Value::of(secrets ? tmpl::base64_encode(content_of(*f)) : content_of(*f));
     std::string yaml = tmpl::to_yaml_document(Value::of(std::move(d)));
     if (yaml.ends_with('\n')) yaml.pop_back();
     return yaml;
   }
-  std::vector<const ChartFile*> files_;
+  static inline const std::string kNoContent;
+  // Where no error can be told (ranged over, AsConfig), a file that cannot be
+  // read is empty; Get says why.
+  static const std::string& content_of(const ChartDataFile& file) {
+    return file.content() ? *file.content() : kNoContent;
+  }
+  std::vector<const ChartDataFile*> files_;
   // Built on first use: most templates never range over .Files.
   mutable std::once_flag entries_once_;
   mutable std::vector<std::pair<std::string, Value>> entries_;
@@ -306,10 +317,10 @@ Value make_chart_object(const Chart& chart) {
   return Value::of(std::shared_ptr<const Object>(std::make_shared<ChartObject>(chart.metadata)));
 }
 
-Value make_files_object(const std::vector<ChartFile>& files) {
-  std::vector<const ChartFile*> kept;
+Value make_files_object(const std::vector<ChartDataFile>& files) {
+  std::vector<const ChartDataFile*> kept;
   kept.reserve(files.size());
-  for (const ChartFile& file : files) kept.push_back(&file);
+  for (const ChartDataFile& file : files) kept.push_back(&file);
   return Value::of(std::shared_ptr<const Object>(std::make_shared<FilesObject>(std::move(kept))));
 }
 
