@@ -372,6 +372,8 @@ ObserveReads::ObserveReads(ReadObserver& observer, On on)
       previous_(on == On::this_thread ? std::exchange(this_thread_observer, &observer)
                                       : every_thread_observer.exchange(&observer, std::memory_order_acq_rel)) {}
 
+ReadObserver* ObserveReads::this_threads() { return this_thread_observer; }
+
 ObserveReads::~ObserveReads() {
   if (on_ == On::this_thread)
     this_thread_observer = previous_;

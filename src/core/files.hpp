@@ -93,6 +93,9 @@ class ObserveReads {
  public:
   enum class On { this_thread, every_thread };
   ObserveReads(ReadObserver& observer, On on);
+  // The calling thread's own observer, or null: for work handed to another
+  // thread (a render on a deep stack) to be heard of as the caller's.
+  static ReadObserver* this_threads();
   ~ObserveReads();
   ObserveReads(const ObserveReads&) = delete;
   ObserveReads& operator=(const ObserveReads&) = delete;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <deque>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -582,7 +583,14 @@ RenderResult render(const Chart& chart, const RenderOptions& options) {
   // Templates may nest include/template 1000 deep (Helm's limit), and the
   // evaluator recurses.
   RenderResult result;
-  deep_stack::run([&] { result = Renderer(chart, options).run(); });
+  // A template reads the chart's .Files as it runs: heard of by the caller's
+  // observer, on whichever thread the render runs.
+  files::ReadObserver* const observer = files::ObserveReads::this_threads();
+  deep_stack::run([&] {
+    std::optional<files::ObserveReads> observing;
+    if (observer != nullptr) observing.emplace(*observer, files::ObserveReads::On::this_thread);
+    result = Renderer(chart, options).run();
+  });
   return result;
 }
 

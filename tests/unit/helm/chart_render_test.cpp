@@ -178,6 +178,45 @@ TEST(ChartLoad, AHeldTextIsTakenAsReadAndTheRestFromTheDisk) {
   EXPECT_EQ(reads.seen[root + "/Chart.yaml"], "apiVersion: v2\nname: web\nversion: 0.1.0\n");
 }
 
+// A chart's other files (.Files) are read when a template asks for them,
+// and heard of as reads then: a README no template reads is no dependency
+// of the render. One that cannot be read by then is the template's error.
+TEST(ChartLoad, FilesAreReadWhenATemplateAsksForThem) {
+  struct Reads final : files::ReadObserver {
+    std::vector<std::string> seen;
+    void observe(const fs::path& file, const files::Outcome<std::string>&) override {
+      seen.push_back(file.filename().string());
+    }
+  } reads;
+  testing::TempDir dir;
+  dir.write("Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+  dir.write("README.md", "# web\n");
+  dir.write("files/app.conf", "port = 80\n");
+  dir.write("files/gone.conf", "soon gone\n");
+  dir.write("templates/cm.yaml",
+            "kind: ConfigMap\ndata:\n  conf: {{ .Files.Get \"files/app.conf\" | quote }}\n"
+            "  names: {{ range $path, $_ := .Files.Glob \"files/*\" }}{{ $path }} {{ end }}\n");
+  dir.write("templates/gone.yaml", "kind: Secret\n{{ .Files.Get \"files/gone.conf\" }}\n");
+  const files::ObserveReads observing(reads, files::ObserveReads::On::this_thread);
+  auto chart = load_chart(dir.path(), "deploy/web/", dir.path());
+  ASSERT_TRUE(chart.has_value()) << chart.error().to_string();
+  ASSERT_EQ(chart->files.size(), 3u);
+  EXPECT_EQ(chart->files[0].name(), "README.md");
+  EXPECT_EQ(std::count(reads.seen.begin(), reads.seen.end(), "app.conf"), 0);
+  EXPECT_EQ(std::count(reads.seen.begin(), reads.seen.end(), "README.md"), 0);
+  fs::remove(dir.path() / "files" / "gone.conf");
+  const auto r = render(*chart, {});
+  ASSERT_EQ(r.manifests.size(), 1u) << problems_text(r);
+  EXPECT_NE(r.manifests[0].content.find("conf: \"port = 80\\n\""), std::string::npos) << r.manifests[0].content;
+  EXPECT_NE(r.manifests[0].content.find("names: files/app.conf files/gone.conf"), std::string::npos)
+      << r.manifests[0].content;
+  EXPECT_EQ(std::count(reads.seen.begin(), reads.seen.end(), "app.conf"), 1);
+  EXPECT_EQ(std::count(reads.seen.begin(), reads.seen.end(), "README.md"), 0);
+  const std::string problems = problems_text(r);
+  EXPECT_NE(problems.find("deploy/web/templates/gone.yaml"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("cannot read files/gone.conf"), std::string::npos) << problems;
+}
+
 TEST(ChartRender, MissingChartYamlFails) {
   testing::TempDir dir;
   const auto chart = load_chart(dir.path(), "x/");
