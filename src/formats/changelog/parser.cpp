@@ -77,6 +77,14 @@ std::optional<SemVer> parse_semver(std::string_view v) {
   return out;
 }
 
+// What a link reference starts with (`\s{0,3}\[`): the rest of a
+// changelog's lines, most of them, are not matched against it.
+bool may_be_link_reference(std::string_view line) {
+  std::size_t at = 0;
+  while (at < line.size() && at < 4 && std::string_view(" \t\n\f\r").find(line[at]) != std::string_view::npos) ++at;
+  return at < 4 && at < line.size() && line[at] == '[';
+}
+
 }  // namespace
 
 bool is_semver(std::string_view version) { return parse_semver(version).has_value(); }
@@ -131,7 +139,7 @@ Changelog parse(std::string_view markdown) {
       out.releases.back().sections.push_back({std::string(heading), line});
     } else if (level == 0) {
       std::string label, url;
-      if (RE2::FullMatch(lines[i], kLinkReference, &label, &url)) {
+      if (may_be_link_reference(lines[i]) && RE2::FullMatch(lines[i], kLinkReference, &label, &url)) {
         out.links.push_back({label, url, line});
       } else if (!out.releases.empty() && out.releases.back().sections.empty() &&
                  (trimmed.starts_with("- ") || trimmed.starts_with("* "))) {
