@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else if (part.name.starts_with("templates/")) {
       chart.templates.push_back(helm::ChartFile{part.name, std::move(part.text)});
     } else {
-      chart.files.push_back(helm::ChartFile{part.name, std::move(part.text)});
+      chart.files.emplace_back(part.name, std::move(part.text));
     }
   }
 
