@@ -68,19 +68,6 @@ bool contains(std::string_view haystack, std::string_view needle) {
   return find(haystack, needle) != std::string_view::npos;
 }
 
-std::size_t find(std::string_view haystack, std::string_view needle, std::size_t from) {
-  if (from > haystack.size()) return std::string_view::npos;
-  if (needle.empty()) return from;
-  // Also keeps an empty view's null pointer away from memmem.
-  if (haystack.size() - from < needle.size()) return std::string_view::npos;
-  // glibc's memmem walks a one- or two-byte needle a byte at a time ("k6",
-  // "{{" over every file: 8x slower than memchr on its first byte).
-  if (needle.size() <= 2) return haystack.find(needle, from);
-  const void* hit = ::memmem(haystack.data() + from, haystack.size() - from, needle.data(), needle.size());
-  if (hit == nullptr) return std::string_view::npos;
-  return static_cast<std::size_t>(static_cast<const char*>(hit) - haystack.data());
-}
-
 namespace {
 
 // How common a byte is in the text checks read (YAML, code, prose), higher
@@ -92,7 +79,46 @@ int commonness(char c) {
   return at == std::string_view::npos ? 0 : static_cast<int>(kCommonestFirst.size() - at);
 }
 
+const char* memmem_from(std::string_view haystack, std::size_t from, std::string_view needle) {
+  return static_cast<const char*>(
+      ::memmem(haystack.data() + from, haystack.size() - from, needle.data(), needle.size()));
+}
+
 }  // namespace
+
+std::size_t find(std::string_view haystack, std::string_view needle, std::size_t from) {
+  constexpr auto npos = std::string_view::npos;
+  if (from > haystack.size()) return npos;
+  if (needle.empty()) return from;
+  // Also keeps an empty view's null pointer away from memchr and memmem.
+  if (haystack.size() - from < needle.size()) return npos;
+  // glibc's memmem walks a one- or two-byte needle a byte at a time ("k6",
+  // "{{" over every file: 8x slower than memchr on its first byte).
+  if (needle.size() <= 2) return haystack.find(needle, from);
+  // Candidates are found by memchr for the needle's rarest byte. memmem sets
+  // up its tables on every call, and checks call again after each near miss
+  // ("expr" through every "matchExpressions" of a CRD); it stops at every
+  // "e" too.
+  std::size_t anchor = 0;
+  const auto rarity = [](char c) { return c >= 'A' && c <= 'Z' ? 0 : commonness(c); };
+  for (std::size_t i = 1; i < needle.size(); ++i)
+    if (rarity(needle[i]) < rarity(needle[anchor])) anchor = i;
+  const std::size_t last = haystack.size() - needle.size();  // the last start a match can have
+  std::size_t candidates = 0;
+  for (std::size_t at = from + anchor;;) {
+    const void* hit = std::memchr(haystack.data() + at, needle[anchor], haystack.size() - at);
+    if (hit == nullptr) return npos;
+    const std::size_t start = static_cast<std::size_t>(static_cast<const char*>(hit) - haystack.data()) - anchor;
+    if (start > last) return npos;
+    if (std::memcmp(haystack.data() + start, needle.data(), needle.size()) == 0) return start;
+    at = start + anchor + 1;
+    // A text dense with the anchor (a run of one byte): memmem, linear whatever the text, for the rest.
+    if (++candidates > 16 && candidates * 16 > at - from) {
+      const char* found = memmem_from(haystack, start + 1, needle);
+      return found == nullptr ? npos : static_cast<std::size_t>(found - haystack.data());
+    }
+  }
+}
 
 bool icontains(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;

@@ -21,7 +21,9 @@ bool icontains(std::string_view haystack, std::string_view needle);
 // occurrence of the needle's first byte ('a' of "asyncapi" in YAML).
 bool contains(std::string_view haystack, std::string_view needle);
 // Where `needle` first occurs in `haystack` at or after `from` (npos if
-// nowhere), as fast as contains(): for loops over a whole file's occurrences.
+// nowhere), as fast as contains(): for loops over a whole file's occurrences,
+// and for needles whose first bytes are common ("expr" near every
+// "matchExpressions"), which it finds by their rarest byte.
 std::size_t find(std::string_view haystack, std::string_view needle, std::size_t from = 0);
 std::vector<std::string_view> split(std::string_view s, char separator);
 

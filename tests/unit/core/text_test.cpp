@@ -87,6 +87,28 @@ TEST(CoreText, FindAgreesWithStringViewFindFromEveryStart) {
   EXPECT_EQ(text::find(std::string_view{}, ""), 0U);
 }
 
+// find() looks for a needle's rarest byte first and hands a text dense with
+// that byte to memmem: every substring of texts built to take each path
+// (near misses, the anchor at either end, a run of one byte) is found where
+// std::string_view::find finds it, from every start.
+TEST(CoreText, FindAgreesWithStringViewFindForEverySubstring) {
+  using namespace std::literals;
+  std::string dense(300, 'q');
+  dense += "qqz qQz";
+  for (const std::string_view text : {"matchExpressions: [expr] expr: x Expr"sv, "zzqzzq zq zqz QZ z"sv,
+                                      std::string_view{dense}}) {
+    for (std::size_t at = 0; at < text.size(); ++at) {
+      for (std::size_t length = 3; length <= 12 && at + length <= text.size(); ++length) {
+        const std::string_view needle = text.substr(at, length);
+        for (std::size_t from = 0; from <= text.size(); from += 7)
+          ASSERT_EQ(text::find(text, needle, from), text.find(needle, from)) << needle << " from " << from;
+      }
+    }
+    for (const std::string_view absent : {"qqqqx"sv, "zqzqz"sv, "exprs"sv, "QQZ"sv})
+      EXPECT_EQ(text::find(text, absent), text.find(absent)) << absent;
+  }
+}
+
 // CodepointColumns answers as codepoint_column does, from every byte column
 // of a line of mixed one- to four-byte characters, past its end included.
 TEST(CoreText, CodepointColumnsAgreeWithCountingFromTheStart) {
