@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -48,6 +50,28 @@ bool has_body(const std::vector<std::string_view>& lines, const std::vector<Head
   return index + 1 < all.size() && all[index + 1].level > all[index].level;
 }
 
+// The headings of every Markdown file that may hold a topic, found once per
+// run for the four topic checks (each used to read every file again).
+struct DocumentHeadings {
+  const workspace::File* file;
+  std::vector<Heading> headings;
+  std::vector<std::string> words;  // heading_words() of each heading
+};
+
+const std::vector<DocumentHeadings>& markdown_headings(const engine::RepositoryContext& repo) {
+  return engine::derived<std::vector<DocumentHeadings>>(repo, "docs/markdown-headings", [&] {
+    std::vector<DocumentHeadings> found;
+    for (const auto& file : repo.workspace().files) {
+      if (file.kind != FileKind::markdown || is_constitution(text::to_lower(file.path))) continue;
+      DocumentHeadings document{&file, headings(read_file(repo, file)), {}};
+      document.words.reserve(document.headings.size());
+      for (const Heading& heading : document.headings) document.words.push_back(heading_words(heading.text));
+      found.push_back(std::move(document));
+    }
+    return found;
+  });
+}
+
 class OperationalDocCheck final : public engine::Check {
  public:
   OperationalDocCheck(const engine::CheckInfo& info, OperationalTopic topic)
@@ -65,15 +89,12 @@ class OperationalDocCheck final : public engine::Check {
       const std::string lower = text::to_lower(file.path);
       if (is_document(lower) && !is_constitution(lower) && RE2::PartialMatch(lower, path_)) return;
     }
-    for (const auto& file : workspace.files) {
-      if (file.kind != FileKind::markdown || is_constitution(text::to_lower(file.path))) continue;
-      const std::string_view markdown = read_file(repo, file);
-      const auto found = headings(markdown);
+    for (const DocumentHeadings& document : markdown_headings(repo)) {
       std::optional<std::vector<std::string_view>> lines;  // split only for a heading on the topic
-      for (std::size_t i = 0; i < found.size(); ++i) {
-        if (!RE2::PartialMatch(heading_words(found[i].text), heading_)) continue;
-        if (!lines) lines = text::split_lines(markdown);
-        if (has_body(*lines, found, i)) return;
+      for (std::size_t i = 0; i < document.headings.size(); ++i) {
+        if (!RE2::PartialMatch(document.words[i], heading_)) continue;
+        if (!lines) lines = text::split_lines(read_file(repo, *document.file));
+        if (has_body(*lines, document.headings, i)) return;
       }
     }
     emit_at(out, std::string(topic_.expected_path), 0,
