@@ -1,11 +1,14 @@
 // spec/security-specs: a threat model naming its method, and the compliance
 // requirements the system is held to, are written down.
 
+#include <cstdint>
+
 #include <fmt/format.h>
 #include <re2/re2.h>
 
 #include "checks/spec/spec_checks.hpp"
 #include "checks/spec/spec_support.hpp"
+#include "core/literals.hpp"
 #include "core/text.hpp"
 
 namespace constable::checks::spec {
@@ -60,6 +63,12 @@ class SecuritySpecsCheck final : public engine::Check {
     static const RE2 compliance_evidence(
         R"(\b(?:GDPR|CCPA|SOC ?2|ISO(?:/IEC)? ?27001|HIPAA|PCI[ -]DSS|FedRAMP|NIST (?:SP )?800-53)\b)"
         R"(|(?mi:^#{1,6}\s*(?:regulatory\s+)?compliance(?:\s+requirements)?\s*$))");
+    // The words each pattern needs, in any case: one pass over a text tells
+    // which patterns may match it (most texts hold none of them).
+    static const text::Literals kWords{{"threat", "gdpr", "ccpa", "soc2", "soc 2", "27001", "hipaa", "pci", "fedramp",
+                                        "800-53", "compliance"},
+                                       text::Literals::Case::insensitive};
+    static const std::uint64_t kThreatWord = kWords.bit("threat");
     bool threats = false, compliance = false;
     for (const auto& file : repo.workspace().files) {
       const std::string ext = lower_extension(file.path);
@@ -69,8 +78,12 @@ class SecuritySpecsCheck final : public engine::Check {
       if (lower_basename(file.path).find("constitution") != std::string::npos) continue;
       const std::string* content = read(repo, file);
       if (content == nullptr) continue;
-      threats = threats || (RE2::PartialMatch(*content, threat_model) && RE2::PartialMatch(*content, method));
-      compliance = compliance || RE2::PartialMatch(*content, compliance_evidence);
+      const text::Literals::Found words = kWords.found_in(*content);
+      const bool may_model_threats = (words.bits & kThreatWord) != 0;
+      const bool may_name_compliance = (words.bits & ~kThreatWord) != 0;
+      threats = threats || (may_model_threats && RE2::PartialMatch(*content, threat_model) &&
+                            RE2::PartialMatch(*content, method));
+      compliance = compliance || (may_name_compliance && RE2::PartialMatch(*content, compliance_evidence));
     }
     if (threats_ && !threats)
       out.emit(missing("no threat model: looked for a document saying \"threat model\" and naming its method "

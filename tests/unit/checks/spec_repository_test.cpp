@@ -2,6 +2,7 @@
 // repository root, which the fixture runner (findings inside fixture files
 // only) cannot express: they are asserted here, through the whole engine.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -50,6 +51,32 @@ TEST(SpecRepositoryChecks, ACompleteRepositoryHasNoRootFinding) {
   std::filesystem::remove(repo.path() / "events" / "order-created.avsc");
   repo.write("events/broken.avsc", "{\"type\": \"record\", \"name\": \"X\"}");
   EXPECT_EQ(root_findings(repo), std::multiset<std::string>{"spec/behavioral-specs"});
+}
+
+// Each way the check recognises a threat model or a compliance regime, in
+// any case its patterns allow, is found past the words that tell which
+// patterns to run on a text.
+TEST(SpecRepositoryChecks, EveryRegimeAndThreatModelIsRecognised) {
+  const auto security_findings = [](const TempDir& repo) {
+    std::multiset<std::string> out = root_findings(repo);
+    std::erase_if(out, [](const std::string& id) { return id != "spec/security-specs"; });
+    return out.size();
+  };
+  for (const std::string_view regime : {"GDPR", "CCPA", "SOC 2", "SOC2", "ISO 27001", "ISO/IEC 27001", "HIPAA",
+                                        "PCI DSS", "PCI-DSS", "FedRAMP", "NIST 800-53", "NIST SP 800-53",
+                                        "## Compliance", "### Regulatory Compliance", "# COMPLIANCE REQUIREMENTS"}) {
+    TempDir repo;
+    repo.write("docs/security.md", fmt::format("# Security\n\n{}\n\nThe controls we meet.\n", regime));
+    EXPECT_EQ(security_findings(repo), 1U) << regime << ": only the threat model is missing";
+  }
+  for (const std::string_view model : {"Threat model: STRIDE", "THREAT-MODEL with attack trees", "threatmodel (PASTA)"}) {
+    TempDir repo;
+    repo.write("docs/threats.md", fmt::format("# Threats\n\n{}\n", model));
+    EXPECT_EQ(security_findings(repo), 1U) << model << ": only compliance is missing";
+  }
+  TempDir neither;
+  neither.write("docs/security.md", "# Security\n\nSOC is a team; ISO images; the threat is real.\n");
+  EXPECT_EQ(security_findings(neither), 2U);
 }
 
 }  // namespace
