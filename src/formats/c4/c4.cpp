@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "core/literals.hpp"
 #include "core/text.hpp"
 
 namespace constable::c4 {
@@ -165,9 +166,8 @@ std::vector<Diagram> detect(std::string_view path, std::string_view content) {
   const std::string ext = lower_extension(path);
   // A Markdown document holds a diagram only in a block fenced as mermaid,
   // plantuml or puml: most hold none, and are not split into lines for it.
-  if ((ext == "md" || ext == "markdown" || ext == "mdx") && !text::icontains(content, "mermaid") &&
-      !text::icontains(content, "puml"))
-    return {};
+  static const text::Literals kFenceLanguages{{"mermaid", "plantuml", "puml"}, text::Literals::Case::insensitive};
+  if ((ext == "md" || ext == "markdown" || ext == "mdx") && !kFenceLanguages.any_in(content)) return {};
   const std::vector<std::string_view> lines = text::split_lines(text::strip_bom(content));
   std::vector<Diagram> out;
   if (ext == "dsl") {

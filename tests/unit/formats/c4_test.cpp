@@ -43,6 +43,12 @@ TEST(C4, PlantUmlByTheMostDetailedMacro) {
   EXPECT_EQ(found[1].line, 6);
   EXPECT_EQ(levels(detect("docs/a.md", "```plantuml\n!include C4_Context.puml\nSystem(s, \"S\")\n```\n")),
             (std::vector<Level>{Level::context}));
+  // A block fenced as plantuml whose text never says "puml" (the standard
+  // library's <C4/...> include) is read too, as is a fence in capitals.
+  EXPECT_EQ(levels(detect("docs/b.md", "```plantuml\n@startuml\n!include <C4/C4_Container>\nContainer(api, \"API\")\n"
+                                       "@enduml\n```\n")),
+            (std::vector<Level>{Level::container}));
+  EXPECT_EQ(levels(detect("docs/c.md", "```Mermaid\nC4Context\n```\n")), (std::vector<Level>{Level::context}));
 }
 
 TEST(C4, StructurizrViewsNotModelElements) {
