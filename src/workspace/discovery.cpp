@@ -13,6 +13,7 @@
 #include <exception>
 #include <expected>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -43,8 +44,10 @@ constexpr std::uintmax_t kMaxReadmeSize = 1024ULL * 1024;
 enum class ReadStatus { ok, absent, too_large, failed };
 
 // Reads a small regular file without following a final symlink and without
-// ever blocking on a FIFO or device.
-ReadStatus read_small_file(const fs::path& path, std::uintmax_t limit, std::string& out) {
+// ever blocking on a FIFO or device. With `head`, stops once it has that
+// many bytes of the file's start, and `*whole` says whether that was all.
+ReadStatus read_small_file(const fs::path& path, std::uintmax_t limit, std::string& out,
+                           std::size_t head = std::numeric_limits<std::size_t>::max(), bool* whole = nullptr) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return errno == ENOENT || errno == ENOTDIR ? ReadStatus::absent : ReadStatus::failed;
   struct stat st {};
@@ -58,17 +61,22 @@ ReadStatus read_small_file(const fs::path& path, std::uintmax_t limit, std::stri
   } else {
     out.clear();
     std::array<char, 65536> buffer{};
-    while (out.size() <= limit) {
-      const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    bool at_end = false;
+    while (out.size() <= limit && out.size() < head) {
+      const ssize_t n = ::read(fd, buffer.data(), std::min(buffer.size(), head - out.size()));
       if (n < 0) {
         if (errno == EINTR) continue;
         status = ReadStatus::failed;
         break;
       }
-      if (n == 0) break;
+      if (n == 0) {
+        at_end = true;
+        break;
+      }
       out.append(buffer.data(), static_cast<std::size_t>(n));
     }
     if (out.size() > limit) status = ReadStatus::too_large;
+    if (whole != nullptr) *whole = at_end || out.size() == static_cast<std::uintmax_t>(st.st_size);
   }
   ::close(fd);
   return status;
@@ -339,10 +347,19 @@ class Walker {
   }
 
   // Whether the directory's README presents it as a collection of examples.
+  // Its title is near its start: the rest is read only when the start does
+  // not decide it (a chart repository has a README of 100 KB in each chart).
   static bool titles_collection(const fs::path& readme) {
+    constexpr std::size_t kHead = 16 * 1024;
     std::string content;
-    return read_small_file(readme, kMaxReadmeSize, content) == ReadStatus::ok &&
-           titles_a_collection_of_examples(content);
+    bool whole = false;
+    if (read_small_file(readme, kMaxReadmeSize, content, kHead, &whole) != ReadStatus::ok) return false;
+    std::optional<std::string_view> title = readme_title(content, whole);
+    if (!title) {
+      if (read_small_file(readme, kMaxReadmeSize, content) != ReadStatus::ok) return false;
+      title = readme_title(content);
+    }
+    return names_a_collection_of_examples(*title);
   }
 
   // The subdirectories of a collection of examples are examples, except

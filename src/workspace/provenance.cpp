@@ -111,22 +111,23 @@ bool is_test_source(std::string_view path) {
   return extension.starts_with(".test.") || extension.starts_with(".spec.");
 }
 
-bool titles_a_collection_of_examples(std::string_view readme) {
-  std::string_view title;
+std::optional<std::string_view> readme_title(std::string_view readme, bool whole) {
   std::string_view previous;
   text::LineCursor lines(readme);
   for (std::string_view raw; lines.next(raw);) {
+    // The last line of a text cut short may be cut too: it decides nothing.
+    if (!whole && raw.data() + raw.size() == readme.data() + readme.size()) return std::nullopt;
     const auto line = text::trim(raw);
-    if (line.starts_with('#')) {  // the first heading: the title only when of level 1
-      if (line.starts_with("# ")) title = line.substr(2);
-      break;
-    }
-    if (!previous.empty() && !line.empty() && line.find_first_not_of('=') == std::string_view::npos) {
-      title = previous;  // a setext heading: the line above a row of '='
-      break;
-    }
+    if (line.starts_with('#')) return line.starts_with("# ") ? line.substr(2) : std::string_view();
+    // A setext heading: the line above a row of '='.
+    if (!previous.empty() && !line.empty() && line.find_first_not_of('=') == std::string_view::npos) return previous;
     previous = line;
   }
+  if (!whole) return std::nullopt;
+  return std::string_view();
+}
+
+bool names_a_collection_of_examples(std::string_view title) {
   const std::string lower = text::to_lower(title);
   // Plural nouns only: "Swagger Petstore Sample" is one project, not a collection.
   static constexpr std::string_view kCollections[] = {
@@ -141,6 +142,10 @@ bool titles_a_collection_of_examples(std::string_view readme) {
     if (starts_word && ends_word) return true;
   }
   return false;
+}
+
+bool titles_a_collection_of_examples(std::string_view readme) {
+  return names_a_collection_of_examples(*readme_title(readme));
 }
 
 Provenance directory_provenance(std::string_view name, Provenance inherited, bool under_tests, bool top_level) {

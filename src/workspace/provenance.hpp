@@ -44,6 +44,13 @@ bool is_test_source(std::string_view path);
 // Quickstarts and Tutorials", "Kubernetes Samples". The subdirectories of
 // such a directory are examples (fixtures); a single sample is not a collection.
 bool titles_a_collection_of_examples(std::string_view readme);
+// The title titles_a_collection_of_examples reads: the first heading when
+// of level 1, or a setext heading before any other ("" when neither).
+// nullopt when `readme` is only the start of the file (`whole` false) and
+// no complete line of it decides the title yet.
+std::optional<std::string_view> readme_title(std::string_view readme, bool whole = true);
+// Whether a README's title names a collection of examples.
+bool names_a_collection_of_examples(std::string_view title);
 
 // Whether a file is an artifact shown in the documentation (a manifest,
 // Dockerfile or chart under a top-level docs/ directory) rather than one the

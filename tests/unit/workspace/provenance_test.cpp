@@ -182,6 +182,44 @@ TEST(ProvenanceTest, OnlyATitleNamingSeveralExamplesMakesACollection) {
   EXPECT_FALSE(titles_a_collection_of_examples("No heading at all, just examples.\n"));
 }
 
+// Discovery reads a README's start for its title: every start of a README
+// either decides nothing or gives the title the whole README gives.
+TEST(ProvenanceTest, AReadmesStartGivesItsTitleOrNothing) {
+  for (const std::string_view readme :
+       {"# Terraform examples\n\nMore.\n", "<!-- badge -->\r\n\r\n# Dapr Quickstarts\r\n", "Demos\n=====\n",
+        "Demos\n==\n", "# Shop\n\n## Examples\n", "No heading at all.\nJust text.\n", "## Level two\n# Examples\n"}) {
+    const auto title = readme_title(readme);
+    ASSERT_TRUE(title.has_value()) << readme;
+    for (std::size_t size = 0; size <= readme.size(); ++size) {
+      const auto from_start = readme_title(readme.substr(0, size), size == readme.size());
+      if (from_start) {
+        EXPECT_EQ(*from_start, *title) << readme << " cut at " << size;
+      }
+    }
+    // Complete lines decide, unless none is a heading: more may follow.
+    const auto decided = readme_title(readme, false);
+    EXPECT_TRUE(decided ? *decided == *title : title->empty()) << readme;
+  }
+  EXPECT_FALSE(readme_title("# Terraform exa", false).has_value());
+  EXPECT_EQ(readme_title("# Terraform exa", true), "Terraform exa");
+}
+
+// A title after a long preamble (badges, HTML) is still found: the README
+// is read whole when its start holds no heading.
+TEST(ProvenanceTest, ACollectionTitleFarIntoTheReadmeIsFound) {
+  TempDir dir;
+  std::string readme;
+  while (readme.size() < 40 * 1024) readme += "<img src=\"https://example.com/badge.svg\" alt=\"build status\">\n";
+  readme += "# Kubernetes Examples\n";
+  dir.write("recipes/README.md", readme);
+  dir.write("recipes/redis/redis.yaml", "kind: StatefulSet\n");
+  dir.write("shop/README.md", readme.substr(0, 40 * 1024) + "\n# Shop\n");
+  dir.write("shop/web.yaml", "kind: Deployment\n");
+  const auto seen = provenance_by_path(dir.path());
+  EXPECT_EQ(seen.at("recipes/redis/redis.yaml"), "fixtures");
+  EXPECT_EQ(seen.at("shop/web.yaml"), "project");
+}
+
 TEST(ProvenanceTest, ManifestsShownInTheDocumentationAreNotDeployed) {
   // Shaped like external-dns's docs/snippets and docs/tutorials.
   TempDir dir;
