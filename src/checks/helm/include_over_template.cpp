@@ -7,6 +7,7 @@
 
 #include "checks/helm/helm_checks.hpp"
 #include "checks/helm/helm_support.hpp"
+#include "core/text.hpp"
 
 namespace constable::checks::helm {
 
@@ -37,6 +38,20 @@ constexpr engine::CheckInfo kInfo{
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+// Whether some "template" in `text` opens an action ("{{ template", "{{-
+// template"): the actions are walked only then. Most templates have
+// "template" only as a key (a workload's spec.template).
+bool may_call_template(std::string_view text) {
+  for (std::size_t at = text::find(text, "template"); at != std::string_view::npos;
+       at = text::find(text, "template", at + 1)) {
+    std::size_t before = at;
+    while (before > 0 && is_space(text[before - 1])) --before;
+    if (before > 0 && text[before - 1] == '-') --before;
+    if (before >= 2 && text.substr(before - 2, 2) == "{{") return true;
+  }
+  return false;
+}
+
 // The end (one past "}}") of the action starting at `open` ("{{"), skipping
 // string and character literals, which may hold "}}"; npos when unterminated.
 std::size_t action_end(std::string_view text, std::size_t open) {
@@ -66,6 +81,7 @@ class IncludeOverTemplateCheck final : public engine::Check {
 
   void check(const engine::FileContext& file, engine::Emitter& out) const override {
     const std::string_view text = file.text();
+    if (!may_call_template(text)) return;
     // Lines are counted only for a finding: most templates call no `template`.
     std::vector<std::size_t> line_starts;
     const auto position = [&](std::size_t offset) {
