@@ -19,7 +19,10 @@ pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
 pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)
 pkg_check_modules(CJOSE REQUIRED IMPORTED_TARGET cjose)  # JWK and JWS: the REST API's OpenID Connect tokens
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)  # the audit store (src/store/)
-pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)  # the audit store on PostgreSQL (src/store/postgres_store.cpp)
+# The audit store on PostgreSQL (src/store/postgres_store.cpp): its header
+# only; the store loads libpq when it opens (src/store/libpq.hpp,
+# docs/adr/0021-libpq-on-demand.md). The tests' PostgreSQL helper links it.
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(TREE_SITTER REQUIRED IMPORTED_TARGET tree-sitter)  # application code (src/code/, docs/adr/0019)
 find_package(fmt REQUIRED)
 find_package(nlohmann_json REQUIRED)
@@ -36,20 +39,16 @@ find_package(Boost 1.74 REQUIRED)  # header-only Beast and Asio: constable serve
 # the same either way.
 set(constable_shared_dependencies
     PkgConfig::CMARK_GFM PkgConfig::RE2 PkgConfig::VECTORSCAN PkgConfig::LIBGIT2 PkgConfig::LIBYAML PkgConfig::CJOSE
-    PkgConfig::SQLITE3 PkgConfig::LIBPQ PkgConfig::TREE_SITTER ZLIB::ZLIB OpenSSL::SSL OpenSSL::Crypto)
+    PkgConfig::SQLITE3 PkgConfig::TREE_SITTER ZLIB::ZLIB OpenSSL::SSL OpenSSL::Crypto)
 set(constable_is_static "$<BOOL:$<TARGET_PROPERTY:CONSTABLE_STATIC_DEPENDENCIES>>")
 add_library(constable_dependencies INTERFACE)
 target_link_libraries(constable_dependencies INTERFACE fmt::fmt nlohmann_json::nlohmann_json Boost::headers Threads::Threads
-                      "$<$<NOT:${constable_is_static}>:${constable_shared_dependencies}>")
+                      ${CMAKE_DL_LIBS} "$<$<NOT:${constable_is_static}>:${constable_shared_dependencies}>")
+target_include_directories(constable_dependencies SYSTEM INTERFACE ${LIBPQ_INCLUDE_DIRS})
 
 if(CONSTABLE_STATIC_DEPENDENCIES)
   # pkg-config --static names every library the archives need, in link order.
-  pkg_check_modules(STATIC_SET REQUIRED libcmark-gfm re2 libhs libgit2 yaml-0.1 cjose sqlite3 libpq tree-sitter libssl libcrypto zlib)
-  # libpq.a needs PostgreSQL's common and port libraries, which Debian ships
-  # only in postgresql-server-dev-<major>, under the server's library
-  # directory, and in their position-independent (_shlib) builds for the PIE.
-  string(REGEX MATCH "^[0-9]+" libpq_major "${LIBPQ_VERSION}")
-  set(postgres_library_dir /usr/lib/postgresql/${libpq_major}/lib)
+  pkg_check_modules(STATIC_SET REQUIRED libcmark-gfm re2 libhs libgit2 yaml-0.1 cjose sqlite3 tree-sitter libssl libcrypto zlib)
   set(static_archives)
   set(system_libraries)
   foreach(name IN LISTS STATIC_SET_STATIC_LIBRARIES)
@@ -58,20 +57,11 @@ if(CONSTABLE_STATIC_DEPENDENCIES)
       list(APPEND system_libraries ${name})
       continue()
     endif()
-    # GSSAPI and LDAP (libpq's, and GSSAPI libgit2's too) stay shared, by soname: below.
-    if(name MATCHES "^(gssapi_krb5|ldap)$")
+    # GSSAPI (libgit2's) stays shared, by soname: below.
+    if(name STREQUAL "gssapi_krb5")
       continue()
     endif()
     unset(archive)
-    if(name MATCHES "^(pgcommon|pgport)$")
-      find_library(archive NAMES lib${name}_shlib.a HINTS ${postgres_library_dir} NO_CACHE)
-      if(NOT archive)
-        message(FATAL_ERROR "CONSTABLE_STATIC_DEPENDENCIES: no lib${name}_shlib.a in ${postgres_library_dir} "
-                            "(install postgresql-server-dev-${libpq_major})")
-      endif()
-      list(APPEND static_archives ${archive})
-      continue()
-    endif()
     find_library(archive NAMES lib${name}.a HINTS ${STATIC_SET_STATIC_LIBRARY_DIRS} NO_CACHE)
     if(NOT archive)
       message(FATAL_ERROR "CONSTABLE_STATIC_DEPENDENCIES: no static archive lib${name}.a (install its -dev package)")
@@ -82,14 +72,8 @@ if(CONSTABLE_STATIC_DEPENDENCIES)
   # libgit2.pc does not say so; the runtime library comes with libgit2's
   # package, the development link only with libkrb5-dev, hence its soname.
   find_library(CONSTABLE_GSSAPI_LIBRARY NAMES gssapi_krb5 libgssapi_krb5.so.2 REQUIRED)
-  # libpq looks up connection parameters in LDAP (ldap:// service URLs);
-  # Debian's libldap has no archive and the runtime library comes with
-  # libpq5, so, as GSSAPI, by soname. It speaks TLS through GnuTLS, so the
-  # OpenSSL linked in stays the only one.
-  find_library(CONSTABLE_LDAP_LIBRARY NAMES ldap libldap-2.5.so.0 REQUIRED)
   list(REMOVE_DUPLICATES system_libraries)
-  set(constable_static_link ${static_archives} ${CONSTABLE_GSSAPI_LIBRARY} ${CONSTABLE_LDAP_LIBRARY}
-                            ${system_libraries})
+  set(constable_static_link ${static_archives} ${CONSTABLE_GSSAPI_LIBRARY} ${system_libraries})
   target_link_libraries(constable_dependencies INTERFACE "$<${constable_is_static}:${constable_static_link}>")
   # The headers are the same files either way; only their search paths and
   # flags are needed.

@@ -8,9 +8,9 @@ packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev
   libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev
-  # constable audit's store (src/store/); libpq's static link needs PostgreSQL's common and
-  # port archives from the server's -dev package; the tests start a server (initdb, pg_ctl)
-  libsqlite3-dev libpq-dev postgresql-server-dev-15 postgresql
+  # constable audit's store (src/store/): libpq's header, and libpq5, which the store loads
+  # when it opens (docs/adr/0021-libpq-on-demand.md); the tests start a server (initdb, pg_ctl)
+  libsqlite3-dev libpq-dev postgresql
   # the CLI's allocator (docs/adr/0011-jemalloc.md)
   libjemalloc-dev
   # application code (src/code/): the tree-sitter runtime; the grammars come from npm at configure time

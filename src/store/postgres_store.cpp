@@ -10,8 +10,6 @@
 
 #include "store/postgres_store.hpp"
 
-#include <libpq-fe.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -22,11 +20,16 @@
 #include <fmt/format.h>
 
 #include "core/text.hpp"
+#include "store/libpq.hpp"
 #include "store/schema.hpp"
 
 namespace constable::store {
 
 namespace {
+
+// libpq's functions: loaded before the first connection opens
+// (open_postgres), so every later call has them.
+const LibPq& pq() { return *libpq(); }
 
 // The advisory lock that serialises migrations: any fixed number, the same
 // in every constable ("cnstbl" in ASCII).
@@ -35,10 +38,10 @@ constexpr std::string_view kRedacted = "***";
 constexpr std::size_t kPipelined = 256;  // statements sent before their results are read
 
 struct ConnectionCloser {
-  void operator()(PGconn* connection) const { PQfinish(connection); }
+  void operator()(PGconn* connection) const { pq().PQfinish(connection); }
 };
 struct ResultClearer {
-  void operator()(PGresult* result) const { PQclear(result); }
+  void operator()(PGresult* result) const { pq().PQclear(result); }
 };
 using Connection = std::unique_ptr<PGconn, ConnectionCloser>;
 using QueryResult = std::unique_ptr<PGresult, ResultClearer>;
@@ -105,14 +108,14 @@ class Parameters {
 class Rows {
  public:
   explicit Rows(const PGresult* result) : result_(result) {}
-  int size() const { return PQntuples(result_); }
-  bool null(int row, int column) const { return PQgetisnull(result_, row, column) != 0; }
+  int size() const { return pq().PQntuples(result_); }
+  bool null(int row, int column) const { return pq().PQgetisnull(result_, row, column) != 0; }
   std::string text(int row, int column) const {
-    return std::string(PQgetvalue(result_, row, column), static_cast<std::size_t>(PQgetlength(result_, row, column)));
+    return std::string(pq().PQgetvalue(result_, row, column), static_cast<std::size_t>(pq().PQgetlength(result_, row, column)));
   }
   std::int64_t integer(int row, int column) const {
-    const char* value = PQgetvalue(result_, row, column);
-    const auto length = static_cast<std::size_t>(PQgetlength(result_, row, column));
+    const char* value = pq().PQgetvalue(result_, row, column);
+    const auto length = static_cast<std::size_t>(pq().PQgetlength(result_, row, column));
     std::int64_t out = 0;
     std::from_chars(value, value + length, out);
     return out;
@@ -263,8 +266,8 @@ class PostgresStore final : public Store {
   std::string describe() const override { return shown_url_; }
 
   Result<void> check_connection() const {
-    if (PQstatus(connection_.get()) == CONNECTION_OK) return {};
-    return fail(fmt::format("cannot connect to the store: {}", scrubbed(PQerrorMessage(connection_.get()))),
+    if (pq().PQstatus(connection_.get()) == CONNECTION_OK) return {};
+    return fail(fmt::format("cannot connect to the store: {}", scrubbed(pq().PQerrorMessage(connection_.get()))),
                 shown_url_);
   }
 
@@ -326,39 +329,39 @@ class PostgresStore final : public Store {
   Result<void> write_violations(const std::vector<Violation>& changed, std::size_t from, std::size_t to,
                                 std::int64_t& next, std::string_view what) {
     PGconn* connection = connection_.get();
-    if (PQenterPipelineMode(connection) != 1) return fail(fmt::format("{}: {}", what, connection_error()), shown_url_);
+    if (pq().PQenterPipelineMode(connection) != 1) return fail(fmt::format("{}: {}", what, connection_error()), shown_url_);
     std::size_t sent = 0;
     std::string why;
     for (std::size_t i = from; i < to; ++i) {
       const Violation& v = changed[i];
       const Parameters parameters = violation_parameters(v, v.id != 0 ? v.id : next++);
       const auto values = parameters.pointers();
-      if (PQsendQueryParams(connection, v.id != 0 ? kUpdateViolation : kInsertViolation,
+      if (pq().PQsendQueryParams(connection, v.id != 0 ? kUpdateViolation : kInsertViolation,
                             static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0) != 1) {
         why = connection_error();
         break;
       }
       ++sent;
     }
-    if (PQpipelineSync(connection) != 1 && why.empty()) why = connection_error();
+    if (pq().PQpipelineSync(connection) != 1 && why.empty()) why = connection_error();
     // Each statement's result, then null; then the sync point. After a
     // failure the rest come back aborted; the first error is the one to tell.
     for (std::size_t i = 0; i < sent; ++i) {
-      while (PGresult* raw = PQgetResult(connection)) {
+      while (PGresult* raw = pq().PQgetResult(connection)) {
         const QueryResult result(raw);
-        if (PQresultStatus(raw) == PGRES_FATAL_ERROR && why.empty()) why = scrubbed(PQresultErrorMessage(raw));
+        if (pq().PQresultStatus(raw) == PGRES_FATAL_ERROR && why.empty()) why = scrubbed(pq().PQresultErrorMessage(raw));
       }
     }
     for (int guard = 0; guard < 2; ++guard) {  // the sync point (and nothing after it)
-      const QueryResult result(PQgetResult(connection));
-      if (!result || PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) break;
+      const QueryResult result(pq().PQgetResult(connection));
+      if (!result || pq().PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) break;
     }
-    if (PQexitPipelineMode(connection) != 1 && why.empty()) why = connection_error();
+    if (pq().PQexitPipelineMode(connection) != 1 && why.empty()) why = connection_error();
     if (!why.empty()) return fail(fmt::format("{}: {}", what, why), shown_url_);
     return {};
   }
 
-  std::string connection_error() const { return scrubbed(PQerrorMessage(connection_.get())); }
+  std::string connection_error() const { return scrubbed(pq().PQerrorMessage(connection_.get())); }
 
   Result<std::vector<Violation>> select_violations(std::string_view where, const Parameters& parameters) {
     auto selected = execute(fmt::format("SELECT {} FROM violations{}", kViolationColumns, where), parameters,
@@ -428,10 +431,10 @@ class PostgresStore final : public Store {
       if (migration.version <= version) continue;
       auto applied = in_transaction([&]() -> Result<void> {
         // Fixed DDL, several statements: the simple query protocol takes them at once.
-        const QueryResult result(PQexec(connection_.get(), std::string(migration.sql).c_str()));
-        if (PQresultStatus(result.get()) != PGRES_COMMAND_OK)
+        const QueryResult result(pq().PQexec(connection_.get(), std::string(migration.sql).c_str()));
+        if (pq().PQresultStatus(result.get()) != PGRES_COMMAND_OK)
           return fail(fmt::format("cannot apply migration {}: {}", migration.version,
-                                  scrubbed(PQresultErrorMessage(result.get()))),
+                                  scrubbed(pq().PQresultErrorMessage(result.get()))),
                       shown_url_);
         auto recorded = execute("INSERT INTO schema_version (version) VALUES ($1)",
                                 Parameters().integer(migration.version), "cannot record the schema version");
@@ -446,16 +449,16 @@ class PostgresStore final : public Store {
   // A statement with its parameters; a broken connection (a restarted
   // server) is re-established first when no transaction is open.
   Result<QueryResult> execute(std::string_view sql, const Parameters& parameters, std::string_view what) {
-    if (!in_transaction_ && PQstatus(connection_.get()) != CONNECTION_OK) PQreset(connection_.get());
+    if (!in_transaction_ && pq().PQstatus(connection_.get()) != CONNECTION_OK) pq().PQreset(connection_.get());
     const std::string statement(sql);
     const auto values = parameters.pointers();
-    QueryResult result(PQexecParams(connection_.get(), statement.c_str(), static_cast<int>(values.size()), nullptr,
+    QueryResult result(pq().PQexecParams(connection_.get(), statement.c_str(), static_cast<int>(values.size()), nullptr,
                                     values.data(), nullptr, nullptr, 0));
-    const ExecStatusType status = PQresultStatus(result.get());
+    const ExecStatusType status = pq().PQresultStatus(result.get());
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-    const char* why = result ? PQresultErrorMessage(result.get()) : PQerrorMessage(connection_.get());
+    const char* why = result ? pq().PQresultErrorMessage(result.get()) : pq().PQerrorMessage(connection_.get());
     return fail(
-        fmt::format("{}: {}", what, scrubbed(why != nullptr && *why != '\0' ? why : PQerrorMessage(connection_.get()))),
+        fmt::format("{}: {}", what, scrubbed(why != nullptr && *why != '\0' ? why : pq().PQerrorMessage(connection_.get()))),
         shown_url_);
   }
 
@@ -510,13 +513,14 @@ Result<std::unique_ptr<Store>> open_postgres(std::string_view url) {
   // Longest first, so a password containing another is replaced whole.
   std::sort(secrets.begin(), secrets.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
 
+  if (const auto& loaded = libpq(); !loaded) return fail(loaded.error().message, shown);
   const std::string conninfo(url);
   // Earlier entries are defaults the URL may override; later ones win.
   const char* const keywords[] = {"connect_timeout", "dbname", "fallback_application_name", "client_encoding", nullptr};
   const char* const values[] = {"30", conninfo.c_str(), "constable", "UTF8", nullptr};
-  Connection connection(PQconnectdbParams(keywords, values, 1));
+  Connection connection(pq().PQconnectdbParams(keywords, values, 1));
   if (!connection) return fail("cannot connect to the store: out of memory", shown);
-  PQsetNoticeProcessor(connection.get(), ignore_notice, nullptr);
+  pq().PQsetNoticeProcessor(connection.get(), ignore_notice, nullptr);
   auto store = std::make_unique<PostgresStore>(std::move(connection), shown, std::move(secrets));
   if (auto connected = store->check_connection(); !connected) return std::unexpected(connected.error());
   if (auto migrated = store->migrate(); !migrated) return std::unexpected(migrated.error());

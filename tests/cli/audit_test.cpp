@@ -249,6 +249,16 @@ TEST(Audit, UsageErrorsAndShards) {
       {"audit", (dir.path() / "a").string(), "--store", "mysql://x/y", "--constitution", constitution.string()});
   EXPECT_EQ(bad_store.exit_code, 2);
   EXPECT_NE(bad_store.err.find("unknown store 'mysql://'"), std::string::npos) << bad_store.err;
+  // The PostgreSQL store loads libpq when it opens: without it, a usage error
+  // that says what to install, and the URL's password redacted.
+  const auto no_libpq = constable({"audit", (dir.path() / "a").string(), "--store",
+                                   "postgresql://audit:Hh-secret-3@127.0.0.1:1/fleet", "--constitution",
+                                   constitution.string()},
+                                  {}, {"CONSTABLE_LIBPQ=/nonexistent/libpq.so.5"});
+  EXPECT_EQ(no_libpq.exit_code, 2) << no_libpq.out << no_libpq.err;
+  EXPECT_NE(no_libpq.err.find("cannot load libpq (/nonexistent/libpq.so.5)"), std::string::npos) << no_libpq.err;
+  EXPECT_NE(no_libpq.err.find("libpq5"), std::string::npos) << no_libpq.err;
+  EXPECT_EQ(no_libpq.err.find("Hh-secret-3"), std::string::npos) << no_libpq.err;
   EXPECT_EQ(constable({"audit", (dir.path() / "a").string(), "--shard", "2/2"}).exit_code, 2);
   // Two shards audit the two repositories between them, once each.
   std::size_t audited = 0;

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "store/libpq.hpp"
 #include "store/postgres_store.hpp"
 #include "store/schema.hpp"
 #include "store/store.hpp"
@@ -236,6 +237,24 @@ TEST(SqliteStore, UnknownSchemesAndUnopenableFilesAreErrors) {
   ct::TempDir dir;
   dir.write("not-a-db", "plain text, not SQLite");
   EXPECT_FALSE(open_store((dir.path() / "not-a-db").string()));
+}
+
+// The store loads libpq when it opens: a library that is missing, or that is
+// no libpq, is an error naming it and what to install; libpq5 loads whole.
+TEST(PostgresStore, LoadsLibpqOrSaysWhatIsMissing) {
+  const auto absent = load_libpq("/nonexistent/libpq.so.5");
+  ASSERT_FALSE(absent);
+  EXPECT_NE(absent.error().message.find("cannot load libpq (/nonexistent/libpq.so.5)"), std::string::npos)
+      << absent.error().message;
+  EXPECT_NE(absent.error().message.find("libpq5"), std::string::npos) << absent.error().message;
+  EXPECT_NE(absent.error().message.find(kLibPqVariable), std::string::npos) << absent.error().message;
+  const auto not_libpq = load_libpq("libc.so.6");
+  ASSERT_FALSE(not_libpq);
+  EXPECT_NE(not_libpq.error().message.find("it has no PQclear"), std::string::npos) << not_libpq.error().message;
+  const auto loaded = load_libpq("libpq.so.5");
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_NE(loaded->PQstatus, nullptr);
+  EXPECT_NE(loaded->PQconnectdbParams, nullptr);
 }
 
 TEST(PostgresStore, RedactsThePasswordOfAUrl) {
