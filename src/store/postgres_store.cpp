@@ -111,7 +111,8 @@ class Rows {
   int size() const { return pq().PQntuples(result_); }
   bool null(int row, int column) const { return pq().PQgetisnull(result_, row, column) != 0; }
   std::string text(int row, int column) const {
-    return std::string(pq().PQgetvalue(result_, row, column), static_cast<std::size_t>(pq().PQgetlength(result_, row, column)));
+    return std::string(pq().PQgetvalue(result_, row, column),
+                       static_cast<std::size_t>(pq().PQgetlength(result_, row, column)));
   }
   std::int64_t integer(int row, int column) const {
     const char* value = pq().PQgetvalue(result_, row, column);
@@ -329,7 +330,8 @@ class PostgresStore final : public Store {
   Result<void> write_violations(const std::vector<Violation>& changed, std::size_t from, std::size_t to,
                                 std::int64_t& next, std::string_view what) {
     PGconn* connection = connection_.get();
-    if (pq().PQenterPipelineMode(connection) != 1) return fail(fmt::format("{}: {}", what, connection_error()), shown_url_);
+    if (pq().PQenterPipelineMode(connection) != 1)
+      return fail(fmt::format("{}: {}", what, connection_error()), shown_url_);
     std::size_t sent = 0;
     std::string why;
     for (std::size_t i = from; i < to; ++i) {
@@ -337,7 +339,7 @@ class PostgresStore final : public Store {
       const Parameters parameters = violation_parameters(v, v.id != 0 ? v.id : next++);
       const auto values = parameters.pointers();
       if (pq().PQsendQueryParams(connection, v.id != 0 ? kUpdateViolation : kInsertViolation,
-                            static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0) != 1) {
+                                 static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0) != 1) {
         why = connection_error();
         break;
       }
@@ -349,7 +351,8 @@ class PostgresStore final : public Store {
     for (std::size_t i = 0; i < sent; ++i) {
       while (PGresult* raw = pq().PQgetResult(connection)) {
         const QueryResult result(raw);
-        if (pq().PQresultStatus(raw) == PGRES_FATAL_ERROR && why.empty()) why = scrubbed(pq().PQresultErrorMessage(raw));
+        if (pq().PQresultStatus(raw) == PGRES_FATAL_ERROR && why.empty())
+          why = scrubbed(pq().PQresultErrorMessage(raw));
       }
     }
     for (int guard = 0; guard < 2; ++guard) {  // the sync point (and nothing after it)
@@ -453,13 +456,13 @@ class PostgresStore final : public Store {
     const std::string statement(sql);
     const auto values = parameters.pointers();
     QueryResult result(pq().PQexecParams(connection_.get(), statement.c_str(), static_cast<int>(values.size()), nullptr,
-                                    values.data(), nullptr, nullptr, 0));
+                                         values.data(), nullptr, nullptr, 0));
     const ExecStatusType status = pq().PQresultStatus(result.get());
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
     const char* why = result ? pq().PQresultErrorMessage(result.get()) : pq().PQerrorMessage(connection_.get());
-    return fail(
-        fmt::format("{}: {}", what, scrubbed(why != nullptr && *why != '\0' ? why : pq().PQerrorMessage(connection_.get()))),
-        shown_url_);
+    return fail(fmt::format("{}: {}", what,
+                            scrubbed(why != nullptr && *why != '\0' ? why : pq().PQerrorMessage(connection_.get()))),
+                shown_url_);
   }
 
   template <typename F>

@@ -62,14 +62,15 @@ TEST(SpecRepositoryChecks, EveryRegimeAndThreatModelIsRecognised) {
     std::erase_if(out, [](const std::string& id) { return id != "spec/security-specs"; });
     return out.size();
   };
-  for (const std::string_view regime : {"GDPR", "CCPA", "SOC 2", "SOC2", "ISO 27001", "ISO/IEC 27001", "HIPAA",
-                                        "PCI DSS", "PCI-DSS", "FedRAMP", "NIST 800-53", "NIST SP 800-53",
-                                        "## Compliance", "### Regulatory Compliance", "# COMPLIANCE REQUIREMENTS"}) {
+  for (const std::string_view regime :
+       {"GDPR", "CCPA", "SOC 2", "SOC2", "ISO 27001", "ISO/IEC 27001", "HIPAA", "PCI DSS", "PCI-DSS", "FedRAMP",
+        "NIST 800-53", "NIST SP 800-53", "## Compliance", "### Regulatory Compliance", "# COMPLIANCE REQUIREMENTS"}) {
     TempDir repo;
     repo.write("docs/security.md", fmt::format("# Security\n\n{}\n\nThe controls we meet.\n", regime));
     EXPECT_EQ(security_findings(repo), 1U) << regime << ": only the threat model is missing";
   }
-  for (const std::string_view model : {"Threat model: STRIDE", "THREAT-MODEL with attack trees", "threatmodel (PASTA)"}) {
+  for (const std::string_view model :
+       {"Threat model: STRIDE", "THREAT-MODEL with attack trees", "threatmodel (PASTA)"}) {
     TempDir repo;
     repo.write("docs/threats.md", fmt::format("# Threats\n\n{}\n", model));
     EXPECT_EQ(security_findings(repo), 1U) << model << ": only compliance is missing";
