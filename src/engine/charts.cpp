@@ -285,7 +285,7 @@ struct ChartWork {
 
 RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production,
                              unsigned jobs, ProgressListener* progress, ChartCache* cache,
-                             const helm::HeldTexts& held) {
+                             const helm::HeldFiles& held) {
   const auto dirs = top_level_charts(workspace);
   std::vector<std::unique_ptr<ChartWork>> charts;
   struct Task {

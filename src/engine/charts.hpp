@@ -100,9 +100,9 @@ struct ChartCache {
 // chart as it is rendered.
 // With `cache`, a chart that the last run rendered from what is still there
 // is not rendered again: its stored documents are parsed instead. A chart
-// file `held` gives is not read again (helm::load_chart).
+// file `held` gives is not read again, nor its YAML parsed (helm::load_chart).
 RenderedCharts render_charts(const workspace::Workspace& workspace, const kube::ProductionRules& production,
                              unsigned jobs = 1, ProgressListener* progress = nullptr, ChartCache* cache = nullptr,
-                             const helm::HeldTexts& held = {});
+                             const helm::HeldFiles& held = {});
 
 }  // namespace constable::engine

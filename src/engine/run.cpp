@@ -14,6 +14,7 @@
 #include <thread>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -202,6 +203,9 @@ struct PendingFile {
   FileOutcome outcome;
   bool in_manifest_set = false;   // its YAML documents join the manifest set
   bool awaits_manifests = false;  // manifests-scope findings may still point at it (a chart template)
+  // A chart's values.yaml, parsed: finalised once the charts rendered, which
+  // take its YAML instead of parsing it again.
+  bool held_for_charts = false;
   // With a cache: what to keep of this file for the next run, holding what
   // the last run found for the same content until finalize decides.
   std::optional<StoredFile> stored;
@@ -249,6 +253,11 @@ class Runner {
     // Objects relate across files, so reporting one manifest reads them all;
     // reporting only other files needs no manifest phase.
     if (options.report_only != nullptr && !reports_a_manifest_file()) manifests_.clear();
+    if (options.render_charts && !manifests_.empty())
+      for (const auto& file : workspace_.files)
+        if (text::basename(file.path) == "Chart.yaml")
+          chart_values_.insert(file.path.substr(0, file.path.size() - std::string_view("Chart.yaml").size()) +
+                               "values.yaml");
   }
 
   RunResult run() {
@@ -291,7 +300,9 @@ class Runner {
         pending[i].replaying = true;
       else
         merge_repository_emissions(pending[i]);
-      if (!pending[i].awaits_manifests) finalize_cached(pending[i]);
+      pending[i].held_for_charts = !pending[i].awaits_manifests && pending[i].context &&
+                                   pending[i].context->yaml_parsed() && chart_values_.contains(work[i]->path);
+      if (!pending[i].awaits_manifests && !pending[i].held_for_charts) finalize_cached(pending[i]);
     });
     if (progress != nullptr) progress->phase_finished(Phase::files, work.size());
     result.stats.times.files = files_time.elapsed();
@@ -1081,6 +1092,9 @@ class Runner {
       for (auto& p : pending)
         if (p.awaits_manifests) stop_replaying(p);
     }
+    parallel_for(pending.size(), jobs, [&](std::size_t i) {
+      if (pending[i].held_for_charts) finalize_cached(pending[i]);
+    });
     notes.insert(notes.end(), chart_notes.begin(), chart_notes.end());
     // Files findings point at that the file phase did not read (a chart's
     // templates, for rendered manifests) are read now.
@@ -1144,20 +1158,23 @@ class Runner {
         parsed.push_back({work[i]->path, &pending[i].context->yaml(), {}, {}});
     const kube::ProductionRules production(config_.production);
     // The chart files the file phase read and still holds, awaiting this
-    // phase's findings (templates, the manifest set's YAML), are not read
-    // again to render their charts. A file given in memory is left out:
-    // charts render from the disk.
-    std::unordered_map<std::string_view, std::string_view> held;
+    // phase's findings (templates, the manifest set's YAML) or held for it
+    // (values files), are not read again to render their charts, nor parsed
+    // again where they were. A file given in memory is left out: charts
+    // render from the disk.
+    std::unordered_map<std::string_view, helm::HeldFile> held;
     for (std::size_t i = 0; i < work.size(); ++i)
-      if (pending[i].context && !work[i]->content) held.emplace(work[i]->path, pending[i].context->content());
-    const auto held_text = [&held](std::string_view path) -> std::optional<std::string_view> {
+      if (const LazyFileContext* context = pending[i].context.get(); context && !work[i]->content)
+        held.emplace(work[i]->path,
+                     helm::HeldFile{context->content(), context->yaml_parsed() ? &context->yaml() : nullptr});
+    const auto held_file = [&held](std::string_view path) -> std::optional<helm::HeldFile> {
       const auto it = held.find(path);
       if (it == held.end()) return std::nullopt;
       return it->second;
     };
     const Stopwatch charts_time;
     const RenderedCharts charts =
-        options_.render_charts ? render_charts(workspace_, production, jobs, options_.progress, chart_cache, held_text)
+        options_.render_charts ? render_charts(workspace_, production, jobs, options_.progress, chart_cache, held_file)
                                : RenderedCharts{};
     times.charts = charts_time.elapsed();
     for (const auto& manifest : charts.manifests) parsed.push_back(manifest->file);
@@ -1551,6 +1568,8 @@ class Runner {
   std::vector<const Binding*> every_file_;
   std::vector<const Binding*> repository_;
   std::vector<const Binding*> manifests_;
+  // The values.yaml path of each chart (and subchart), when charts render.
+  std::unordered_set<std::string> chart_values_;
   mutable std::map<std::string, SharedFile, std::less<>> shared_files_;  // nodes stay put: entries are referenced
   mutable std::mutex shared_files_mutex_;
   // shared_files_' entry of each workspace file once made, by its index in

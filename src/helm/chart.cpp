@@ -18,14 +18,21 @@ namespace {
 // inside the repository (a symlink out of it is not followed), bounded in size.
 // `listed`: the chart's directory listing showed a regular file there.
 // `display` is the file's workspace-relative path, which `held` is asked for.
+// What the caller holds of a file, within the size bound a read would
+// enforce (a larger file is read, and refused, as any other).
+std::optional<HeldFile> held_file(const HeldFiles& held, std::string_view display) {
+  if (!held) return std::nullopt;
+  auto file = held(display);
+  if (!file || file->text.size() > files::kDefaultMaxSize) return std::nullopt;
+  return file;
+}
+
 files::Outcome<std::string> read_text(const fs::path& p, const fs::path& root, std::string display,
-                                      const HeldTexts& held, bool listed = false) {
-  if (held) {
-    if (const auto text = held(display); text && text->size() <= files::kDefaultMaxSize) {
-      files::Outcome<std::string> outcome(std::in_place, *text);
-      files::observe_read(p, outcome);
-      return outcome;
-    }
+                                      const HeldFiles& held, bool listed = false) {
+  if (const auto file = held_file(held, display)) {
+    files::Outcome<std::string> outcome(std::in_place, file->text);
+    files::observe_read(p, outcome);
+    return outcome;
   }
   return files::read(p, {.max_size = files::kDefaultMaxSize,
                          .confine_to = root,
@@ -76,7 +83,7 @@ const Result<std::string>& ChartDataFile::content() const {
 }
 
 Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const fs::path& root,
-                         const HeldTexts& held) {
+                         const HeldFiles& held) {
   Chart chart;
   chart.display_prefix = std::move(display_prefix);
   const fs::path& confine_to = root.empty() ? dir : root;
@@ -156,6 +163,11 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const 
   if (*values) {
     chart.values_text = std::move(**values);
     chart.has_values_file = true;
+    // The held YAML is of the text without a byte order mark: its columns
+    // on the first line would not be those of values_text.
+    if (const auto file = held_file(held, chart.display_prefix + "values.yaml");
+        file && file->yaml != nullptr && file->text == chart.values_text && !file->text.starts_with("\xEF\xBB\xBF"))
+      chart.values_yaml = file->yaml;
   }
   auto schema = read_optional("values.schema.json");
   if (!schema) chart.problems.push_back(Problem{Problem::Kind::chart, schema.error().message, schema.error().path, 0, 0});

@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/once.hpp"
+#include "formats/yaml/yaml.hpp"
 #include "helm/value.hpp"
 
 namespace constable::helm {
@@ -102,6 +103,9 @@ struct Chart {
   std::vector<Dependency> dependencies;
   std::string values_text;  // values.yaml ("" if absent)
   bool has_values_file = false;
+  // values.yaml as the caller parsed it already (HeldFile::yaml), or null:
+  // the renderer then parses values_text itself.
+  const yaml::Stream* values_yaml = nullptr;
   std::string schema_text;  // values.schema.json ("" if absent)
   std::vector<ChartFile> templates;  // under templates/, sorted
   std::vector<ChartDataFile> files;  // every other file (.Files), sorted
@@ -110,20 +114,27 @@ struct Chart {
   std::vector<Problem> problems;     // non-fatal load problems
 };
 
-// The content of a chart's file by its workspace-relative path, when the
-// caller holds it already as read from that path (the run's file phase
-// read the templates): the file is then not read again. The chart asks for
-// its .Files when they are used: the function, and what it gives, must
-// outlive the chart.
-using HeldTexts = std::function<std::optional<std::string_view>(std::string_view path)>;
+// A chart's file the caller holds already as read from its path (the run's
+// file phase read the templates and the values files): its content, and
+// its YAML when the caller parsed that content too (values.yaml is then not
+// parsed again to render). Null `yaml`: not parsed.
+struct HeldFile {
+  std::string_view text;
+  const yaml::Stream* yaml = nullptr;
+};
+// The file held for a workspace-relative path, if any: it is then not read
+// again. The chart asks for its .Files when they are used, and renders with
+// a held values.yaml's YAML: the function, and what it gives, must outlive
+// the chart.
+using HeldFiles = std::function<std::optional<HeldFile>(std::string_view path)>;
 
 // Reads the chart at `dir`. Fails when Chart.yaml is missing or unreadable,
 // or when values.yaml exists but cannot be read (too large, not a file).
 // Files are read only inside `root` (the repository; `dir` when empty): a
-// symlink out of it is not followed. A text `held` gives counts as read
+// symlink out of it is not followed. A file `held` gives counts as read
 // (files::observe_read). Its .Files are read when a template asks for them,
 // under the same rules and observed by the reading thread.
 Result<Chart> load_chart(const std::filesystem::path& dir, std::string display_prefix,
-                         const std::filesystem::path& root = {}, const HeldTexts& held = {});
+                         const std::filesystem::path& root = {}, const HeldFiles& held = {});
 
 }  // namespace constable::helm

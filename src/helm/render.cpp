@@ -128,7 +128,8 @@ class Renderer {
       problem(Problem::Kind::unsupported, "packaged subchart (.tgz) is not rendered; unpack it into charts/ to check it", archive);
     if (chart.has_values_file) {
       const std::string values_path = chart.display_prefix + "values.yaml";
-      auto parsed = parse_values(chart.values_text, intern(values_path));
+      auto parsed = chart.values_yaml != nullptr ? values_from(*chart.values_yaml, intern(values_path))
+                                                 : parse_values(chart.values_text, intern(values_path));
       if (parsed)
         node.defaults = std::move(*parsed);
       else

@@ -52,8 +52,9 @@ Value value_from_yaml(const yaml::Node* node, const std::string* file) {
   return out;
 }
 
-Result<Value> parse_values(std::string_view text, const std::string* file) {
-  const auto stream = yaml::parse(text);
+Result<Value> parse_values(std::string_view text, const std::string* file) { return values_from(yaml::parse(text), file); }
+
+Result<Value> values_from(const yaml::Stream& stream, const std::string* file) {
   if (!stream.errors.empty()) {
     const auto& e = stream.errors.front();
     if (e.fatal) return fail(e.message, file ? *file : std::string(), e.mark.line, e.mark.column);

@@ -21,6 +21,8 @@ namespace constable::helm {
 Value value_from_yaml(const yaml::Node* node, const std::string* file);
 // Parses YAML text holding a mapping (an empty document is an empty dict).
 Result<Value> parse_values(std::string_view text, const std::string* file);
+// The same of a stream parsed already.
+Result<Value> values_from(const yaml::Stream& stream, const std::string* file);
 // encoding/json.Unmarshal into interface{}.
 Value value_from_json(const nlohmann::json& j);
 

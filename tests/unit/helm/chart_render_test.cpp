@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "core/files.hpp"
@@ -153,11 +154,11 @@ TEST(ChartLoad, AHeldTextIsTakenAsReadAndTheRestFromTheDisk) {
   dir.write("charts/sub/templates/sa.yaml", "kind: ServiceAccount # on disk\n");
   const std::string too_large(files::kDefaultMaxSize + 1, 'x');
   std::vector<std::string> asked;
-  const HeldTexts held = [&](std::string_view path) -> std::optional<std::string_view> {
+  const HeldFiles held = [&](std::string_view path) -> std::optional<HeldFile> {
     asked.emplace_back(path);
-    if (path == "deploy/web/templates/cm.yaml") return "kind: ConfigMap # held\n";
-    if (path == "deploy/web/charts/sub/templates/sa.yaml") return "kind: ServiceAccount # held\n";
-    if (path == "deploy/web/templates/big.yaml") return std::string_view(too_large);  // read as before instead
+    if (path == "deploy/web/templates/cm.yaml") return HeldFile{"kind: ConfigMap # held\n"};
+    if (path == "deploy/web/charts/sub/templates/sa.yaml") return HeldFile{"kind: ServiceAccount # held\n"};
+    if (path == "deploy/web/templates/big.yaml") return HeldFile{too_large};  // read as before instead
     return std::nullopt;
   };
   const files::ObserveReads observing(reads, files::ObserveReads::On::this_thread);
@@ -176,6 +177,55 @@ TEST(ChartLoad, AHeldTextIsTakenAsReadAndTheRestFromTheDisk) {
   EXPECT_EQ(reads.seen[root + "/charts/sub/templates/sa.yaml"], "kind: ServiceAccount # held\n");
   EXPECT_EQ(reads.seen[root + "/templates/big.yaml"], "kind: Secret # on disk\n");
   EXPECT_EQ(reads.seen[root + "/Chart.yaml"], "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+}
+
+// A values.yaml the caller parsed already renders from that parse: the
+// same manifests, and their lines still point at the values they came from.
+// Text with a byte order mark is parsed again (the caller parsed it
+// without one, so its first line's columns differ).
+TEST(ChartLoad, AHeldValuesParseIsRenderedFrom) {
+  testing::TempDir dir;
+  const std::string values = "# Replicas\nreplicas: 3\n# Name\nname: web\n";
+  dir.write("Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+  dir.write("values.yaml", values);
+  dir.write("templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\ndata:\n"
+            "  replicas: \"{{ .Values.replicas }}\"\n");
+  const yaml::Stream parsed = yaml::parse(values);
+  const std::string with_bom = "\xEF\xBB\xBF" + values;
+  std::string_view held_text = values;
+  const HeldFiles held = [&](std::string_view path) -> std::optional<HeldFile> {
+    if (path == "deploy/web/values.yaml") return HeldFile{held_text, &parsed};
+    return std::nullopt;
+  };
+  auto from_disk = load_chart(dir.path(), "deploy/web/", dir.path());
+  auto from_held = load_chart(dir.path(), "deploy/web/", dir.path(), held);
+  ASSERT_TRUE(from_disk.has_value() && from_held.has_value());
+  EXPECT_EQ(from_disk->values_yaml, nullptr);
+  EXPECT_EQ(from_held->values_yaml, &parsed);
+  const auto a = render(*from_disk, {});
+  const auto b = render(*from_held, {});
+  ASSERT_EQ(a.manifests.size(), 1u);
+  ASSERT_EQ(b.manifests.size(), 1u);
+  EXPECT_EQ(a.manifests[0].content, b.manifests[0].content);
+  EXPECT_NE(b.manifests[0].content.find("replicas: \"3\""), std::string::npos) << b.manifests[0].content;
+  ASSERT_EQ(a.manifests[0].lines.size(), b.manifests[0].lines.size());
+  bool saw_value = false;
+  for (std::size_t i = 0; i < a.manifests[0].lines.size(); ++i) {
+    const LineOrigin& x = a.manifests[0].lines[i];
+    const LineOrigin& y = b.manifests[0].lines[i];
+    EXPECT_EQ(std::tie(x.template_file, x.template_line, x.value_file, x.value_line),
+              std::tie(y.template_file, y.template_line, y.value_file, y.value_line))
+        << "line " << i + 1;
+    saw_value = saw_value || (y.value_file == "deploy/web/values.yaml" && y.value_line > 0);
+  }
+  EXPECT_TRUE(saw_value);
+
+  dir.write("values.yaml", with_bom);
+  held_text = with_bom;
+  auto with_mark = load_chart(dir.path(), "deploy/web/", dir.path(), held);
+  ASSERT_TRUE(with_mark.has_value());
+  EXPECT_EQ(with_mark->values_yaml, nullptr);
 }
 
 // A chart's other files (.Files) are read when a template asks for them,
