@@ -265,11 +265,18 @@ bool kafka_binding(const Binding& binding, const StreamSettings& settings) {
   return binder == "kafka";
 }
 
-void check_spring_cloud_stream(const engine::FileContext& file, engine::Emitter& out) {
+// What the configurations read name, found in one pass over a file.
+const text::Literals& configuration_signs() {
+  static const text::Literals kSigns{"spring", "destination", "bindings", ".kafka", "consumer"};
+  return kSigns;
+}
+
+void check_spring_cloud_stream(const engine::FileContext& file, const text::Literals::Found& signs,
+                               engine::Emitter& out) {
   const std::string_view text = file.text();
   // Spring configuration names all three (`destination` alone is common in Istio and Argo CD charts).
-  static const text::Literals kKeys{"spring", "destination", "bindings"};
-  if (!kKeys.all_in(text) || !text::icontains(text, "kafka")) return;
+  if (!signs.has("spring") || !signs.has("destination") || !signs.has("bindings") || !text::icontains(text, "kafka"))
+    return;
   StreamSettings settings;
   const std::string lower_path = text::to_lower(file.file().path);
   if (lower_path.ends_with(".properties")) {
@@ -331,10 +338,9 @@ void check_spring_cloud_stream(const engine::FileContext& file, engine::Emitter&
 }
 
 // Dapr's Kafka pub/sub and bindings: consumerGroup / consumerID templated per instance.
-void check_dapr_components(const engine::FileContext& file, engine::Emitter& out) {
-  const std::string_view text = file.text();
-  static const text::Literals kKeys{".kafka", "consumer"};
-  if (!kKeys.all_in(text)) return;
+void check_dapr_components(const engine::FileContext& file, const text::Literals::Found& signs,
+                           engine::Emitter& out) {
+  if (!signs.has(".kafka") || !signs.has("consumer")) return;
   for (const auto& document : file.yaml().documents) {
     const yaml::Node* root = document.root;
     if (root == nullptr || !root->is_mapping()) continue;
@@ -384,9 +390,10 @@ class ConsumerGroupsCheck final : public engine::Check {
       }
       return;
     }
-    check_spring_cloud_stream(file, out);
+    const text::Literals::Found signs = configuration_signs().found_in(file.text());
+    check_spring_cloud_stream(file, signs, out);
     const std::string lower = text::to_lower(path);
-    if (lower.ends_with(".yaml") || lower.ends_with(".yml")) check_dapr_components(file, out);
+    if (lower.ends_with(".yaml") || lower.ends_with(".yml")) check_dapr_components(file, signs, out);
   }
 };
 
