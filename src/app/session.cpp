@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -208,8 +209,9 @@ Result<fs::path> find_constitution(const fs::path& root, const engine::Config& c
   return std::move(search.found);
 }
 
-Result<engine::Plan> bind_checks(const Session& session, const CommonOptions& options,
-                                 const workspace::StackFacts& stack) {
+// The checks bound to their clauses for a repository using every
+// technology (engine::restrict_to_stack narrows them to its stack).
+Result<engine::Plan> bind_clauses(const Session& session, const CommonOptions& options) {
   // --select replaces the file's selection; --ignore adds to the file's.
   engine::Selection selection{options.select.empty() ? session.config.select : options.select,
                               session.config.ignore};
@@ -222,8 +224,15 @@ Result<engine::Plan> bind_checks(const Session& session, const CommonOptions& op
   const fs::path confine_to = options.config || session.config.source.empty() ? fs::path() : base;
   auto policies = policy::load(base, session.config.policies, session.constitution, confine_to);
   if (!policies) return std::unexpected(policies.error());
-  return engine::bind(engine::Catalog::builtin(), session.constitution, session.config, stack, selection,
-                      std::move(*policies));
+  return engine::bind_clauses(engine::Catalog::builtin(), session.constitution, session.config, selection,
+                              std::move(*policies));
+}
+
+Result<engine::Plan> bind_checks(const Session& session, const CommonOptions& options,
+                                 const workspace::StackFacts& stack) {
+  auto plan = bind_clauses(session, options);
+  if (plan) engine::restrict_to_stack(*plan, stack);
+  return plan;
 }
 
 Result<Session> open_detached_session(const CommonOptions& options, const workspace::StackFacts& stack) {
@@ -294,12 +303,50 @@ Result<Session> open_session(const CommonOptions& options) {
     if (!found) return std::unexpected(found.error());
     constitution_file = std::move(*found);
   }
+  // The constitution is read, and its clauses found, while discovery walks
+  // the tree: neither needs the other until binding ends, where the stack
+  // discovery found sets aside the checks for what the repository does not
+  // use. Policies are looked up from the workspace's root, which discovery
+  // decides: with policies, binding waits for it. Errors are reported in
+  // the order of the steps, the constitution's first.
+  std::optional<Result<constitution::Constitution>> parsed;
+  std::optional<Result<engine::Plan>> early_plan;
+  std::exception_ptr failure;  // of the other thread, rethrown on this one
+  auto read_and_bind = [&] {
+    try {
+      const engine::Stopwatch reading;
+      parsed.emplace(constitution::load(constitution_file, confine_to));
+      session.times.constitution = reading.elapsed();
+      if (!*parsed || !session.config.policies.empty()) return;
+      session.constitution = std::move(**parsed);
+      const engine::Stopwatch binding;
+      early_plan.emplace(bind_clauses(session, options));
+      session.times.bind = binding.elapsed();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  };
+  std::jthread reader;
+  try {
+    reader = std::jthread(read_and_bind);
+  } catch (const std::system_error&) {
+    read_and_bind();  // no thread to be had: one step after the other
+  }
+
+  workspace::DiscoveryOptions discovery;
+  discovery.exclude = session.config.exclude;
+  discovery.include = session.config.include;
+  discovery.max_file_size = session.config.max_file_size;
+  discovery.jobs = options.jobs;
+  const engine::Stopwatch discovering;
+  auto discovered = workspace::discover(options.path, discovery);
+  const auto discovery_time = discovering.elapsed();
+  if (reader.joinable()) reader.join();
+  if (failure) std::rethrow_exception(failure);
+
   started(engine::Phase::constitution);
-  engine::Stopwatch phase;
-  auto parsed = constitution::load(constitution_file, confine_to);
-  if (!parsed) return std::unexpected(parsed.error());
-  session.constitution = std::move(*parsed);
-  session.times.constitution = phase.elapsed();
+  if (!*parsed) return std::unexpected(parsed->error());
+  if (!early_plan) session.constitution = std::move(**parsed);
   finished(engine::Phase::constitution, session.constitution.clauses.size());
   add_constitution_warnings(session, root);
   session.transitions = load_transitions(
@@ -307,27 +354,22 @@ Result<Session> open_session(const CommonOptions& options) {
       session.config.source.empty() ? root : fs::path(session.config.source).parent_path(), session.today,
       session.notes, engine::display_path(session.constitution.path, root));
 
-  workspace::DiscoveryOptions discovery;
-  discovery.exclude = session.config.exclude;
-  discovery.include = session.config.include;
-  discovery.max_file_size = session.config.max_file_size;
-  discovery.jobs = options.jobs;
   started(engine::Phase::discover);
-  phase = {};
-  auto discovered = workspace::discover(options.path, discovery);
+  engine::Stopwatch phase;
   if (!discovered) return std::unexpected(discovered.error());
   session.workspace = std::move(*discovered);
   session.repository = git::Repository::discover(session.workspace.root);
   if (session.repository) session.workspace.stack.facts.insert(std::string(kGitRepositoryFact));
-  session.times.discover = phase.elapsed();
+  session.times.discover = discovery_time + phase.elapsed();
   finished(engine::Phase::discover, session.workspace.files.size());
 
   started(engine::Phase::bind);
   phase = {};
-  auto plan = bind_checks(session, options, session.workspace.stack);
+  auto plan = early_plan ? std::move(*early_plan) : bind_clauses(session, options);
   if (!plan) return std::unexpected(plan.error());
   session.plan = std::move(*plan);
-  session.times.bind = phase.elapsed();
+  engine::restrict_to_stack(session.plan, session.workspace.stack);
+  session.times.bind += phase.elapsed();
   finished(engine::Phase::bind, static_cast<std::size_t>(std::count_if(
                                     session.plan.bindings.begin(), session.plan.bindings.end(),
                                     [](const auto& b) { return b.status == engine::BindingStatus::active; })));

@@ -235,6 +235,21 @@ std::vector<const Binding*> Plan::for_clause(std::string_view clause_id) const {
 
 Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& constitution, const Config& config,
                   const workspace::StackFacts& stack, const Selection& selection, std::vector<ExtraCheck> extra) {
+  auto plan = bind_clauses(catalog, constitution, config, selection, std::move(extra));
+  if (plan) restrict_to_stack(*plan, stack);
+  return plan;
+}
+
+void restrict_to_stack(Plan& plan, const workspace::StackFacts& stack) {
+  for (auto& binding : plan.bindings) {
+    const std::string_view needs = binding.check->info().stack;
+    if (binding.status == BindingStatus::active && !needs.empty() && !stack.has(needs))
+      binding.status = BindingStatus::not_applicable;
+  }
+}
+
+Result<Plan> bind_clauses(const Catalog& catalog, const constitution::Constitution& constitution, const Config& config,
+                          const Selection& selection, std::vector<ExtraCheck> extra) {
   Plan plan;
   const Haystack haystack(constitution);
   SectionMatches section_matches(haystack);
@@ -268,13 +283,7 @@ Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& cons
       binding.parameters = binding.check->bound_parameters();
       for (const constitution::Clause* c : binding.check->also_enforced())
         if (c != binding.clause) binding.also_enforces.push_back(c);
-      if (!selected(info.id, selection)) {
-        binding.status = BindingStatus::deselected;
-      } else if (!info.stack.empty() && !stack.has(info.stack)) {
-        binding.status = BindingStatus::not_applicable;
-      } else {
-        binding.status = BindingStatus::active;
-      }
+      binding.status = selected(info.id, selection) ? BindingStatus::active : BindingStatus::deselected;
     }
     plan.bindings.push_back(std::move(binding));
   }

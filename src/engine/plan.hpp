@@ -56,6 +56,14 @@ Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& cons
                   const Config& config, const workspace::StackFacts& stack, const Selection& selection,
                   std::vector<ExtraCheck> extra = {});
 
+// bind() in two steps, so that clauses are found while discovery is still
+// learning the stack: bind_clauses() binds as if the repository used every
+// technology, restrict_to_stack() then sets aside the active checks for a
+// technology it does not use.
+Result<Plan> bind_clauses(const Catalog& catalog, const constitution::Constitution& constitution,
+                          const Config& config, const Selection& selection, std::vector<ExtraCheck> extra = {});
+void restrict_to_stack(Plan& plan, const workspace::StackFacts& stack);
+
 // Does `id` match a --select/--ignore entry ("docker", "docker/", "docker/healthcheck")?
 bool selector_matches(std::string_view selector, std::string_view id);
 

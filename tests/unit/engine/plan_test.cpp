@@ -80,6 +80,40 @@ TEST(EngineBind, FirstClauseMatchingSectionAndTextInEitherCase) {
   EXPECT_EQ(plan->find("test/absent")->status, engine::BindingStatus::no_clause);
 }
 
+constexpr engine::CheckInfo kNeedsHelm = [] {
+  engine::CheckInfo info = info_with("test/needs-helm", {"rollout", "maximum unavailable"});
+  info.stack = "helm";
+  return info;
+}();
+
+// Binding before the stack is known (while discovery walks the tree), then
+// narrowing to it, ends where binding with the stack does: a check for a
+// technology the repository does not use is not applicable, a deselected
+// one stays deselected.
+TEST(EngineBind, TheStackNarrowsAPlanBoundBeforeItWasKnown) {
+  const engine::Catalog catalog({&engine::make_check<MatcherCheck<kNeedsHelm>>,
+                                 &engine::make_check<MatcherCheck<kPlainWords>>,
+                                 &engine::make_check<MatcherCheck<kNoSuchClause>>});
+  auto parsed = constitution::parse(kConstitution, "C.md");
+  ASSERT_TRUE(parsed) << parsed.error().to_string();
+  const engine::Selection deselect_plain{{}, {"test/plain"}};
+  for (const bool uses_helm : {false, true}) {
+    workspace::StackFacts stack;
+    if (uses_helm) stack.facts.insert("helm");
+    auto at_once = engine::bind(catalog, *parsed, {}, stack, deselect_plain);
+    auto in_two_steps = engine::bind_clauses(catalog, *parsed, {}, deselect_plain);
+    ASSERT_TRUE(at_once && in_two_steps);
+    EXPECT_EQ(in_two_steps->find("test/needs-helm")->status, engine::BindingStatus::active);
+    engine::restrict_to_stack(*in_two_steps, stack);
+    for (const std::string_view id : {"test/needs-helm", "test/plain", "test/absent"})
+      EXPECT_EQ(at_once->find(id)->status, in_two_steps->find(id)->status) << id;
+    EXPECT_EQ(in_two_steps->find("test/needs-helm")->status,
+              uses_helm ? engine::BindingStatus::active : engine::BindingStatus::not_applicable);
+    EXPECT_EQ(in_two_steps->find("test/plain")->status, engine::BindingStatus::deselected);
+    EXPECT_EQ(in_two_steps->find("test/absent")->status, engine::BindingStatus::no_clause);
+  }
+}
+
 TEST(EngineBind, AnInvalidMatcherNamesTheCheck) {
   const engine::Catalog catalog({&engine::make_check<MatcherCheck<kInvalid>>});
   auto parsed = constitution::parse(kConstitution, "C.md");
