@@ -194,7 +194,20 @@ class RepositoryContext {
   virtual void prefetch_code(const std::vector<const workspace::File*>& files) const = 0;
   // What checks derive from the repository and share (engine::derived).
   virtual const DerivedValues& derived_values() const = 0;
+  // What checks derive from one file and share (engine::derived_from_file):
+  // checks that each pass over every file for their own words find them in
+  // one pass, on whichever thread asks first, without waiting for the rest.
+  virtual const DerivedValues& derived_values(const workspace::File& file) const = 0;
 };
+
+// The value `make()` derived once per run from `file`, under `key`.
+template <class T, class Make>
+const T& derived_from_file(const RepositoryContext& repository, const workspace::File& file, std::string_view key,
+                           Make make) {
+  const std::shared_ptr<const void> value = repository.derived_values(file).get(
+      key, [&]() -> std::shared_ptr<const void> { return std::make_shared<const T>(make()); });
+  return *static_cast<const T*>(value.get());
+}
 
 // What a manifests-scope check may look at. Findings name the object's
 // source with Emission::path_override.

@@ -194,6 +194,7 @@ struct SharedFile {
   std::optional<std::string> text;  // BOM stripped; nullopt when unreadable
   std::optional<yaml::Stream> stream;
   std::optional<code::Module> module;
+  DerivedValues derived;  // what repository checks derive from it
 };
 
 struct PendingFile {
@@ -1271,6 +1272,9 @@ class Runner {
       parallel_for(files.size(), jobs_, [&](std::size_t i) { (void)code(*files[i]); });
     }
     const DerivedValues& derived_values() const override { return derived_; }
+    const DerivedValues& derived_values(const workspace::File& file) const override {
+      return runner_.shared(file).derived;
+    }
 
    private:
     const Runner& runner_;

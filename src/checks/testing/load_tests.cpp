@@ -95,9 +95,7 @@ class LoadTestsCheck final : public engine::Check {
       const bool yaml = has_extension(name, {".yml", ".yaml"});
       if (!script && !python && !jvm && !yaml) continue;
       const std::string_view content = read_file(repo, file);
-      // What each tool's files name, found in one pass.
-      static const text::Literals kSigns{"k6", "thresholds", "locust", "phases", "config:", "ensure:"};
-      const text::Literals::Found signs = kSigns.found_in(content);
+      const text::Literals::Found signs = load_test_signs(repo, file);
       if (script && signs.has("k6") && RE2::PartialMatch(content, kK6Import)) {
         if (browser_only(content)) continue;  // a browser test drives pages, not load
         any = true;

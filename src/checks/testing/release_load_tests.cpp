@@ -64,9 +64,7 @@ std::string first_load_test(const engine::RepositoryContext& repo) {
     const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     if (!script && !python && !yaml) continue;
     const std::string_view content = read_file(repo, file);
-    // What each tool's files name, found in one pass.
-    static const text::Literals kSigns{"k6", "locust", "phases:", "scenarios:", "config:", "arrivalRate"};
-    const text::Literals::Found signs = kSigns.found_in(content);
+    const text::Literals::Found signs = load_test_signs(repo, file);
     if (script && signs.has("k6") && RE2::PartialMatch(content, kK6Import) && !browser_only(content)) return file.path;
     if (python && signs.has("locust") && RE2::PartialMatch(content, kLocust)) return file.path;
     if (yaml && signs.has("phases:") && signs.has("scenarios:") && signs.has("config:") && signs.has("arrivalRate"))

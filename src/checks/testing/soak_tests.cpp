@@ -113,9 +113,7 @@ class SoakTestsCheck final : public engine::Check {
       const bool python = name.ends_with(".py");
       if (!script && !yaml && !python && name != "makefile" && !name.ends_with(".sh") && name != "locust.conf") continue;
       const std::string_view content = read_file(repo, file);
-      // What each tool's files name, found in one pass.
-      static const text::Literals kSigns{"k6", "locust", "run-time", "run_time", "phases", "scenarios", "config:"};
-      const text::Literals::Found signs = kSigns.found_in(content);
+      const text::Literals::Found signs = load_test_signs(repo, file);
       // A soak run started from the command line.
       if (signs.has("k6")) {
         re2::StringPiece input(content.data(), content.size());

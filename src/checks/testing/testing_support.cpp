@@ -11,6 +11,13 @@ std::string_view read_file(const engine::RepositoryContext& repo, const workspac
   return content != nullptr ? std::string_view(*content) : std::string_view{};
 }
 
+text::Literals::Found load_test_signs(const engine::RepositoryContext& repo, const workspace::File& file) {
+  static const text::Literals kSigns{"k6",        "thresholds", "locust",    "phases",     "phases:",    "config:",
+                                    "ensure:",   "run-time",   "run_time",  "scenarios",  "scenarios:", "arrivalRate"};
+  return engine::derived_from_file<text::Literals::Found>(repo, file, "testing/load-test-signs",
+                                                          [&] { return kSigns.found_in(read_file(repo, file)); });
+}
+
 std::string lower_name(std::string_view path) { return text::to_lower(text::basename(path)); }
 
 std::optional<std::string_view> brace_block(std::string_view source, std::size_t from, std::size_t* opening) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/literals.hpp"
 #include "engine/check.hpp"
 
 namespace constable::checks::testing {
@@ -15,6 +16,14 @@ namespace constable::checks::testing {
 // The file's text (BOM stripped), read once per run and shared with every
 // other check; "" when unreadable.
 std::string_view read_file(const engine::RepositoryContext& repo, const workspace::File& file);
+
+// Which of the words the load-testing tools' files hold (k6, Locust,
+// Artillery: "k6", "thresholds", "locust", "phases", "phases:", "config:",
+// "ensure:", "run-time", "run_time", "scenarios", "scenarios:",
+// "arrivalRate") `file` names: one pass over it, shared by the load-test
+// checks, each of which looked through every script and YAML file for its
+// own.
+text::Literals::Found load_test_signs(const engine::RepositoryContext& repo, const workspace::File& file);
 
 // The lower-case file name of `path`.
 std::string lower_name(std::string_view path);
