@@ -47,16 +47,17 @@ namespace {
 // system's CA certificates (7 ms), OpenSSL loads its configuration and
 // provider, the secret scanner loads (or compiles) its patterns. Together
 // they are a third of a small repository's run; on two more threads they
-// overlap the reading of the configuration and the constitution — libgit2's
-// alone, as discovery waits for it, the others' on the second, so that the
-// constitution's digest finds OpenSSL ready. Later first uses wait for them
-// (each is a once-only initialisation), so nothing depends on the timing.
+// overlap the reading of the configuration, the constitution and the tree —
+// libgit2's alone, as the repository's discovery waits for it, the others'
+// on the second, so that the constitution's digest finds OpenSSL ready.
+// Later first uses wait for them (each is a once-only initialisation), so
+// nothing depends on the timing.
 struct PreparedLibraries {
   std::jthread git;
   std::jthread digest_and_secrets;
 };
 
-PreparedLibraries prepare_libraries() {
+PreparedLibraries prepare_libraries(const fs::path& workspace) {
   // A set-up that fails here (out of memory) is tried again at its first
   // use, on the thread whose errors are reported.
   // A thread that cannot be started leaves the set-up to its first use.
@@ -72,7 +73,12 @@ PreparedLibraries prepare_libraries() {
       return std::jthread();
     }
   };
-  return {in_background([] { git::initialize(); }), in_background([] {
+  // A workspace in no repository never opens one (its constitution's
+  // history is looked up the same way, and set up then if it is in one).
+  return {in_background([workspace] {
+            if (git::may_be_in_repository(workspace)) git::initialize();
+          }),
+          in_background([] {
             digest::initialize();
             (void)secrets::Scanner::builtin();
           })};
@@ -268,7 +274,7 @@ Result<Session> open_detached_session(const CommonOptions& options, const worksp
 }
 
 Result<Session> open_session(const CommonOptions& options) {
-  const PreparedLibraries preparing = prepare_libraries();
+  const PreparedLibraries preparing = prepare_libraries(options.path);
   Session session;
   std::error_code ec;
   if (!fs::exists(options.path, ec)) return fail("no such file or directory", options.path.string());

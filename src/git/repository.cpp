@@ -170,7 +170,23 @@ Repository::Repository(Repository&&) noexcept = default;
 Repository& Repository::operator=(Repository&&) noexcept = default;
 Repository::~Repository() = default;
 
+bool may_be_in_repository(const fs::path& path) {
+  std::error_code ec;
+  // Upwards from the real path, as libgit2 walks.
+  fs::path dir = fs::canonical(path, ec);
+  if (ec) return true;  // libgit2 says why
+  if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
+  for (;;) {
+    for (const char* marker : {".git", "HEAD", "commondir"})
+      if (fs::exists(dir / marker, ec) || (ec && ec != std::errc::no_such_file_or_directory)) return true;
+    if (!dir.has_relative_path()) return false;  // the root, looked at
+    dir = dir.parent_path();
+  }
+}
+
 Result<Repository> Repository::discover(const fs::path& path) {
+  if (!may_be_in_repository(path))
+    return std::unexpected(Error{"no git repository at or above " + in_quotes(path.string()), {}, 0, 0});
   return guarded([&]() -> Result<Repository> {
     ensure_libgit2();
     git_repository* raw = nullptr;

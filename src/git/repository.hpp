@@ -76,6 +76,14 @@ struct FileVersion {
 // repository opened would otherwise pay for; safe from any thread.
 void initialize();
 
+// Whether `path`, or a directory above it, may be in a git repository as
+// libgit2's discovery finds one: a `.git` there (a directory, or a file
+// naming one elsewhere), or a directory that is one itself (a bare
+// repository's HEAD, a worktree's commondir). False only where libgit2
+// would find none, which is then not set up for nothing: a tree exported
+// without its history (an archive, a build context) has no `.git`.
+bool may_be_in_repository(const std::filesystem::path& path);
+
 // Safe to share between threads: its calls are serialised.
 class Repository {
  public:

@@ -53,6 +53,35 @@ TEST(GitRepository, DiscoverFailsOutsideARepository) {
   EXPECT_FALSE(Repository::discover(dir.path() / "does" / "not" / "exist"));
 }
 
+// The look before libgit2 is set up never says "none" where libgit2 finds
+// a repository: below one, through a symlink into one (libgit2 walks the
+// real path), in a bare one, in a worktree whose .git is a file.
+TEST(GitRepository, MayBeInRepositoryWhereverLibgit2FindsOne) {
+  TempDir dir;
+  fs::create_directories(dir.path() / "plain" / "sub");
+  EXPECT_FALSE(may_be_in_repository(dir.path() / "plain" / "sub"));
+  EXPECT_FALSE(Repository::discover(dir.path() / "plain" / "sub"));
+
+  RepoBuilder builder(dir.path() / "work");
+  builder.commit("main", "feat: one", {{"a.txt", "a\n"}}, kT0);
+  fs::create_directories(dir.path() / "work" / "deep");
+  fs::create_directory_symlink(dir.path() / "work" / "deep", dir.path() / "plain" / "link");
+  for (const fs::path& inside : {dir.path() / "work" / "deep", dir.path() / "plain" / "link"}) {
+    EXPECT_TRUE(may_be_in_repository(inside)) << inside;
+    EXPECT_TRUE(Repository::discover(inside)) << inside;
+  }
+  EXPECT_TRUE(may_be_in_repository(dir.path() / "work" / "a.txt"));  // a file: its directory
+
+  RepoBuilder bare(dir.path() / "bare.git", /*bare=*/true);
+  bare.commit("main", "feat: one", {{"a.txt", "a\n"}}, kT0);
+  EXPECT_TRUE(may_be_in_repository(dir.path() / "bare.git"));
+  EXPECT_TRUE(Repository::discover(dir.path() / "bare.git"));
+
+  fs::create_directories(dir.path() / "linked");
+  std::ofstream(dir.path() / "linked" / ".git") << "gitdir: " << (dir.path() / "work" / ".git").string() << "\n";
+  EXPECT_TRUE(may_be_in_repository(dir.path() / "linked"));
+}
+
 TEST(GitRepository, BareRepositoryHasNoWorkdir) {
   TempDir dir;
   RepoBuilder builder(dir.path() / "bare.git", /*bare=*/true);
