@@ -14,10 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A chart's files are read as the repository's own files are: regular files
-// inside the repository (a symlink out of it is not followed), bounded in size.
-// `listed`: the chart's directory listing showed a regular file there.
-// `display` is the file's workspace-relative path, which `held` is asked for.
 // What the caller holds of a file, within the size bound a read would
 // enforce (a larger file is read, and refused, as any other).
 std::optional<HeldFile> held_file(const HeldFiles& held, std::string_view display) {
@@ -27,6 +23,10 @@ std::optional<HeldFile> held_file(const HeldFiles& held, std::string_view displa
   return file;
 }
 
+// A chart's files are read as the repository's own files are: regular files
+// inside the repository (a symlink out of it is not followed), bounded in size.
+// `listed`: the chart's directory listing showed a regular file there.
+// `display` is the file's workspace-relative path, which `held` is asked for.
 files::Outcome<std::string> read_text(const fs::path& p, const fs::path& root, std::string display,
                                       const HeldFiles& held, bool listed = false) {
   if (const auto file = held_file(held, display)) {

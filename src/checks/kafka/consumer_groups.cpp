@@ -265,7 +265,8 @@ bool kafka_binding(const Binding& binding, const StreamSettings& settings) {
   return binder == "kafka";
 }
 
-// What the configurations read name, found in one pass over a file.
+// The words the Spring Cloud Stream and Dapr readers below look for, found
+// in one pass over a file for both.
 const text::Literals& configuration_signs() {
   static const text::Literals kSigns{"spring", "destination", "bindings", ".kafka", "consumer"};
   return kSigns;

@@ -17,12 +17,9 @@ namespace constable::checks::testing {
 // other check; "" when unreadable.
 std::string_view read_file(const engine::RepositoryContext& repo, const workspace::File& file);
 
-// Which of the words the load-testing tools' files hold (k6, Locust,
-// Artillery: "k6", "thresholds", "locust", "phases", "phases:", "config:",
-// "ensure:", "run-time", "run_time", "scenarios", "scenarios:",
-// "arrivalRate") `file` names: one pass over it, shared by the load-test
-// checks, each of which looked through every script and YAML file for its
-// own.
+// Which of the words that mark k6, Locust and Artillery files `file` holds:
+// one pass over it, shared by the load-test checks, which each looked
+// through every script and YAML file for their own.
 text::Literals::Found load_test_signs(const engine::RepositoryContext& repo, const workspace::File& file);
 
 // The lower-case file name of `path`.
