@@ -99,14 +99,20 @@ class DerivedValues {
   mutable std::map<std::string, Slot, std::less<>> slots_;  // nodes never move
 };
 
+// The value `make()` (of type T) derived once under `key` in `values`,
+// which keep it alive.
+template <class T, class Make>
+const T& derived_in(const DerivedValues& values, std::string_view key, Make make) {
+  const std::shared_ptr<const void> value =
+      values.get(key, [&]() -> std::shared_ptr<const void> { return std::make_shared<const T>(make()); });
+  return *static_cast<const T*>(value.get());
+}
+
 // The value `make()` (of type T) derived once per file or per run under
 // `key`, through the context's DerivedValues.
 template <class T, class Context, class Make>
 const T& derived(const Context& context, std::string_view key, Make make) {
-  const std::shared_ptr<const void> value =
-      context.derived_values().get(key, [&]() -> std::shared_ptr<const void> { return std::make_shared<const T>(make()); });
-  // The context keeps it alive: its DerivedValues hold every value it made.
-  return *static_cast<const T*>(value.get());
+  return derived_in<T>(context.derived_values(), key, make);
 }
 
 // Everything a check may look at for one file. Parsed documents are parsed
@@ -204,9 +210,7 @@ class RepositoryContext {
 template <class T, class Make>
 const T& derived_from_file(const RepositoryContext& repository, const workspace::File& file, std::string_view key,
                            Make make) {
-  const std::shared_ptr<const void> value = repository.derived_values(file).get(
-      key, [&]() -> std::shared_ptr<const void> { return std::make_shared<const T>(make()); });
-  return *static_cast<const T*>(value.get());
+  return derived_in<T>(repository.derived_values(file), key, make);
 }
 
 // What a manifests-scope check may look at. Findings name the object's

@@ -157,6 +157,8 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const 
   }
 
   // Rendered without its values, a chart would only produce misleading findings.
+  // A held values.yaml is the text read below, and may come parsed.
+  const auto held_values = held_file(held, chart.display_prefix + "values.yaml");
   auto values = read_optional("values.yaml");
   if (!values)
     return fail(fmt::format("{}; the chart is not rendered", values.error().message), values.error().path);
@@ -165,9 +167,8 @@ Result<Chart> load_chart(const fs::path& dir, std::string display_prefix, const 
     chart.has_values_file = true;
     // The held YAML is of the text without a byte order mark: its columns
     // on the first line would not be those of values_text.
-    if (const auto file = held_file(held, chart.display_prefix + "values.yaml");
-        file && file->yaml != nullptr && file->text == chart.values_text && !file->text.starts_with("\xEF\xBB\xBF"))
-      chart.values_yaml = file->yaml;
+    if (held_values && held_values->yaml != nullptr && !held_values->text.starts_with("\xEF\xBB\xBF"))
+      chart.values_yaml = held_values->yaml;
   }
   auto schema = read_optional("values.schema.json");
   if (!schema) chart.problems.push_back(Problem{Problem::Kind::chart, schema.error().message, schema.error().path, 0, 0});
