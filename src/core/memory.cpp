@@ -1,5 +1,6 @@
 #include "core/memory.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdlib>  // defines __GLIBC__ on glibc, which the test below needs first
 
@@ -18,6 +19,17 @@ namespace constable::memory {
 namespace {
 bool jemalloc() { return mallctl != nullptr; }
 }  // namespace
+
+ExtentLayout extent_layout(std::size_t size, std::size_t alignment) {
+  ExtentLayout out;
+  out.huge = size >= kHugePage;
+  out.align = std::max({alignment, kPage, out.huge ? kHugePage : kPage});
+  const std::size_t granule = out.huge ? kHugePage : kPage;
+  out.span = (size + granule - 1) / granule * granule;
+  // The kernel maps at page boundaries: at most align - kPage bytes come before the first multiple of align.
+  out.reserve = out.span + (out.align - kPage);
+  return out;
+}
 
 void tune_for_batch_runs() {
   if (jemalloc()) return;  // its options are compiled in
@@ -42,9 +54,13 @@ void use_own_arena() {
   thread_local bool has_own = false;
   if (!jemalloc() || has_own) return;
   has_own = true;
+  // The first arena's extent hooks (extent_hooks_t*), handed to the new one.
+  void* hooks = nullptr;
+  std::size_t hooks_size = sizeof hooks;
+  const bool has_hooks = mallctl("arena.0.extent_hooks", &hooks, &hooks_size, nullptr, 0) == 0 && hooks != nullptr;
   unsigned arena = 0;
   std::size_t size = sizeof arena;
-  if (mallctl("arenas.create", &arena, &size, nullptr, 0) != 0) return;
+  if (mallctl("arenas.create", &arena, &size, has_hooks ? &hooks : nullptr, has_hooks ? sizeof hooks : 0) != 0) return;
   (void)mallctl("thread.arena", nullptr, nullptr, &arena, sizeof arena);
 }
 

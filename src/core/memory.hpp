@@ -1,7 +1,30 @@
 #pragma once
 // The process's heap, as the operating system sees it.
 
+#include <cstddef>
+
 namespace constable::memory {
+
+// Where a stretch of heap the allocator asks the kernel for goes, so that
+// the kernel can back it with transparent huge pages. It backs only whole
+// 2 MB pages that start on a 2 MB boundary; jemalloc maps its extents at
+// 4 KB alignment in sizes of 2, 2.5, 3, 3.5 MB and on, so most of such an
+// extent was faulted in 4 KB at a time (src/cli/allocator.cpp). Map
+// `reserve` bytes, start the extent at the first multiple of `align` in
+// them, keep `span` bytes from there and unmap the rest; `huge`: ask for
+// huge pages over the span. What the span holds past the extent's size is
+// never touched, so it costs address space, not memory.
+inline constexpr std::size_t kHugePage = std::size_t{2} << 20;
+inline constexpr std::size_t kPage = 4096;
+struct ExtentLayout {
+  std::size_t reserve = 0;
+  std::size_t align = kPage;
+  std::size_t span = 0;
+  bool huge = false;
+};
+// For an extent of `size` bytes aligned to `alignment` (a power of two):
+// at 2 MB or more, on huge pages; smaller, as asked.
+ExtentLayout extent_layout(std::size_t size, std::size_t alignment);
 
 // Sets the allocator up for a batch run: many threads each building and
 // dropping large trees (a chart's render, a file's parse, its findings).
@@ -23,11 +46,12 @@ void tune_for_batch_runs();
 // jemalloc, which hands pages back over time by itself.
 void release_free_pages();
 
-// Gives the calling thread a jemalloc arena of its own, once. The CLI's
-// threads share one arena (src/cli/allocator.cpp), right for a check's
-// short-lived workers; audit's workers each run whole repositories side by
-// side for the length of the audit, and on one arena they wait on each
-// other's locks (8% slower on 2,000 repositories). A no-op without jemalloc.
+// Gives the calling thread a jemalloc arena of its own, once, mapping its
+// memory as the CLI's first arena does (src/cli/allocator.cpp). The CLI's
+// threads share one arena, right for a check's short-lived workers; audit's
+// workers each run whole repositories side by side for the length of the
+// audit, and on one arena they wait on each other's locks (8% slower on
+// 2,000 repositories). A no-op without jemalloc.
 void use_own_arena();
 
 }  // namespace constable::memory
