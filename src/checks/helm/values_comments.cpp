@@ -3,10 +3,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 #include <set>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "checks/helm/helm_checks.hpp"
 #include "checks/helm/helm_support.hpp"
@@ -45,14 +48,22 @@ constexpr engine::CheckInfo kInfo{
 };
 
 struct DocBlocks {
-  std::set<std::string> params;  // paths named by "@param"
-  std::vector<std::string> skipped;  // subtrees named by "@skip"
+  // Paths named by "@param", sorted, and subtrees named by "@skip": views of
+  // the file's lines. bitnami's charts have thousands of @param lines each.
+  std::vector<std::string_view> params;
+  std::vector<std::string_view> skipped;
   // A path named by @param, or a section with a @param for one of its options.
-  bool documents(const std::string& path) const {
-    if (params.contains(path)) return true;
-    const std::string section = path + ".";
-    const auto it = params.lower_bound(section);
-    return it != params.end() && it->starts_with(section);
+  bool documents(std::string_view path) const {
+    const auto named = std::lower_bound(params.begin(), params.end(), path);
+    if (named != params.end() && *named == path) return true;
+    // The first param not before path + "." (all before `named` are).
+    const auto option = std::partition_point(named, params.end(), [&](std::string_view param) {
+      const std::string_view head = param.substr(0, path.size());
+      if (head != path) return head < path;
+      return param.size() == path.size() || param[path.size()] < '.';
+    });
+    return option != params.end() && option->size() > path.size() && option->starts_with(path) &&
+           (*option)[path.size()] == '.';
   }
   bool skips(std::string_view path) const {
     for (const auto& skip : skipped)
@@ -91,9 +102,10 @@ DocBlocks doc_blocks(const std::vector<std::string_view>& lines) {
     if (line.find('@') == std::string_view::npos) continue;
     const auto annotation = doc_annotation(line);
     if (!annotation) continue;
-    if (annotation->first == "param") out.params.emplace(annotation->second);
-    else out.skipped.emplace_back(annotation->second);
+    if (annotation->first == "param") out.params.push_back(annotation->second);
+    else out.skipped.push_back(annotation->second);
   }
+  std::sort(out.params.begin(), out.params.end());
   return out;
 }
 
@@ -132,7 +144,8 @@ class ValuesCommentsCheck final : public engine::Check {
       std::vector<std::string_view> lines = yaml->lines();
       DocBlocks docs = doc_blocks(lines);
       Walk walk{std::move(lines), std::move(docs), values->path, out, {}};
-      walk.mapping(*root, "", 1, false);
+      std::string key_path;
+      walk.mapping(*root, key_path, 1, false);
     }
   }
 
@@ -142,14 +155,19 @@ class ValuesCommentsCheck final : public engine::Check {
     DocBlocks docs;
     std::string path;
     engine::Emitter& out;
-    std::set<const yaml::Node*> walked;  // an aliased mapping is checked once, where it is written
+    // An aliased mapping is checked once, where it is written (with its anchor).
+    std::set<const yaml::Node*> walked;
 
-    void mapping(const yaml::Node& node, const std::string& prefix, int depth, bool parent_documented) {
-      if (!walked.insert(&node).second) return;
+    // `key_path` is the mapping's own path ("" for the root): each entry's
+    // is appended to it in turn, and it is left as it was.
+    void mapping(const yaml::Node& node, std::string& key_path, int depth, bool parent_documented) {
+      if (!node.anchor().empty() && !walked.insert(&node).second) return;
+      const std::size_t prefix = key_path.size();
       for (const yaml::Entry& entry : node.entries) {
         if (!entry.key->is_scalar()) continue;
-        const std::string key_path =
-            prefix.empty() ? std::string(entry.key->value) : fmt::format("{}.{}", prefix, entry.key->value);
+        key_path.resize(prefix);
+        if (prefix != 0) key_path += '.';
+        key_path += entry.key->value;
         if (docs.skips(key_path) || entry.key->value == "<<") continue;
         // Entries merged in by `<<: *defaults` are written at their anchor, earlier in the file, and
         // checked there.
@@ -164,9 +182,10 @@ class ValuesCommentsCheck final : public engine::Check {
                     .path_override = path});
         if (section) mapping(*entry.value, key_path, depth + 1, has_comment);
       }
+      key_path.resize(prefix);
     }
 
-    bool documented(const yaml::Entry& entry, const std::string& key_path) const {
+    bool documented(const yaml::Entry& entry, std::string_view key_path) const {
       if (docs.documents(key_path)) return true;
       const int line = entry.key->start.line;
       if (line < 1 || static_cast<std::size_t>(line) > lines.size()) return true;  // cannot tell: do not accuse
