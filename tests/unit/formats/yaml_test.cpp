@@ -110,6 +110,34 @@ TEST(YamlTest, ColumnsAreBytesAfterMultiByteCharacters) {
   EXPECT_EQ(x->start.column, 16);
 }
 
+TEST(YamlTest, MarksAreTheSameWhereTheTextTakesTheShortWayOrNot) {
+  // ASCII with line feeds only takes libyaml's columns as they are; carriage
+  // returns and non-ASCII bytes elsewhere in the text take the long way.
+  const std::string lf = "a:\n  b: [1, 22]\n  c: |\n    text\nd: end";
+  std::string crlf;
+  for (const char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  for (const std::string& text : {lf, crlf, lf + "\n# \xC3\xA9\n"}) {
+    SCOPED_TRACE(text);
+    const auto stream = parse(text);
+    ASSERT_TRUE(stream.ok());
+    const Node* root = stream.documents[0].root;
+    const Node* b = root->at("a", "b");
+    ASSERT_NE(b, nullptr);
+    ASSERT_EQ(b->items.size(), 2u);
+    EXPECT_EQ(b->start.line, 2);
+    EXPECT_EQ(b->start.column, 6);
+    EXPECT_EQ(b->items[1]->start.column, 10);
+    EXPECT_EQ(b->items[1]->end.column, 12);
+    const Entry* d = root->find("d");
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->key->start.line, 5);
+    EXPECT_EQ(d->key->start.column, 1);
+    EXPECT_EQ(d->value->start.column, 4);
+    EXPECT_EQ(d->value->end.column, 7);
+    EXPECT_EQ(root->at("a", "c")->value, "text\n");
+  }
+}
+
 TEST(YamlTest, ScalarResolutionFollowsGoYamlV2) {
   EXPECT_EQ(resolve_plain("~"), ScalarType::null);
   EXPECT_EQ(resolve_plain(""), ScalarType::null);
