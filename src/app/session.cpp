@@ -11,6 +11,7 @@
 #include "app/app.hpp"
 #include "policy/rego_check.hpp"
 #include "app/constitution_discovery.hpp"
+#include "core/cache.hpp"
 #include "core/digest.hpp"
 #include "core/files.hpp"
 #include "core/suggest.hpp"
@@ -47,9 +48,10 @@ namespace {
 // system's CA certificates (7 ms), OpenSSL loads its configuration and
 // provider, the secret scanner loads (or compiles) its patterns. Together
 // they are a third of a small repository's run; on two more threads they
-// overlap the reading of the configuration, the constitution and the tree —
-// libgit2's alone, as the repository's discovery waits for it, the others'
-// on the second, so that the constitution's digest finds OpenSSL ready.
+// overlap the reading of the constitution and the tree — libgit2's alone,
+// as the repository's discovery waits for it, the others' on the second, so
+// that the constitution's digest, at the end of its parse, finds OpenSSL
+// ready.
 // Later first uses wait for them (each is a once-only initialisation), so
 // nothing depends on the timing.
 struct PreparedLibraries {
@@ -231,7 +233,7 @@ Result<engine::Plan> bind_clauses(const Session& session, const CommonOptions& o
   auto policies = policy::load(base, session.config.policies, session.constitution, confine_to);
   if (!policies) return std::unexpected(policies.error());
   return engine::bind_clauses(engine::Catalog::builtin(), session.constitution, session.config, selection,
-                              std::move(*policies));
+                              std::move(*policies), cache::default_directory());
 }
 
 Result<engine::Plan> bind_checks(const Session& session, const CommonOptions& options,
@@ -274,7 +276,6 @@ Result<Session> open_detached_session(const CommonOptions& options, const worksp
 }
 
 Result<Session> open_session(const CommonOptions& options) {
-  const PreparedLibraries preparing = prepare_libraries(options.path);
   Session session;
   std::error_code ec;
   if (!fs::exists(options.path, ec)) return fail("no such file or directory", options.path.string());
@@ -291,37 +292,31 @@ Result<Session> open_session(const CommonOptions& options) {
   auto config = load_configuration(options);
   if (!config) return std::unexpected(config.error());
   session.config = std::move(*config);
-  if (auto ok = validate_selectors(session.config, options.select, options.ignore); !ok)
-    return std::unexpected(ok.error());
-  session.today = options.today.value_or(Date::today());
 
   // Files the repository names (a constitution found by name or named in
   // its .constable.yaml) are confined to it; files the user names on the
   // command line may be anywhere.
-  fs::path constitution_file;
+  Result<fs::path> constitution_file = options.constitution.value_or(fs::path());
   fs::path confine_to;
-  if (options.constitution) {
-    constitution_file = *options.constitution;
-  } else {
+  if (!options.constitution) {
     // A constitution named by a --config file is the user's choice too.
     if (!options.config) confine_to = root;
-    auto found = find_constitution(root, session.config);
-    if (!found) return std::unexpected(found.error());
-    constitution_file = std::move(*found);
+    constitution_file = find_constitution(root, session.config);
   }
-  // The constitution is read, and its clauses found, while discovery walks
-  // the tree: neither needs the other until binding ends, where the stack
-  // discovery found sets aside the checks for what the repository does not
-  // use. Policies are looked up from the workspace's root, which discovery
-  // decides: with policies, binding waits for it. Errors are reported in
-  // the order of the steps, the constitution's first.
+  // The constitution is read, and its clauses found, while this thread
+  // checks the selectors and discovery walks the tree: neither needs the
+  // other until binding ends, where the stack discovery found sets aside
+  // the checks for what the repository does not use. Policies are looked up
+  // from the workspace's root, which discovery decides: with policies,
+  // binding waits for it. Errors are reported in the order of the steps:
+  // the selectors', the constitution's, then discovery's.
   std::optional<Result<constitution::Constitution>> parsed;
   std::optional<Result<engine::Plan>> early_plan;
   std::exception_ptr failure;  // of the other thread, rethrown on this one
   auto read_and_bind = [&] {
     try {
       const engine::Stopwatch reading;
-      parsed.emplace(constitution::load(constitution_file, confine_to));
+      parsed.emplace(constitution::load(*constitution_file, confine_to));
       session.times.constitution = reading.elapsed();
       if (!*parsed || !session.config.policies.empty()) return;
       session.constitution = std::move(**parsed);
@@ -333,11 +328,20 @@ Result<Session> open_session(const CommonOptions& options) {
     }
   };
   std::jthread reader;
-  try {
-    reader = std::jthread(read_and_bind);
-  } catch (const std::system_error&) {
-    read_and_bind();  // no thread to be had: one step after the other
+  if (constitution_file) {
+    try {
+      reader = std::jthread(read_and_bind);
+    } catch (const std::system_error&) {
+      read_and_bind();  // no thread to be had: one step after the other
+    }
   }
+  // After the reader: on two cores, threads started before it kept it
+  // waiting for one (3 ms of a small repository's run).
+  const PreparedLibraries preparing = prepare_libraries(options.path);
+  if (auto ok = validate_selectors(session.config, options.select, options.ignore); !ok)
+    return std::unexpected(ok.error());
+  if (!constitution_file) return std::unexpected(constitution_file.error());
+  session.today = options.today.value_or(Date::today());
 
   workspace::DiscoveryOptions discovery;
   discovery.exclude = session.config.exclude;
@@ -356,7 +360,7 @@ Result<Session> open_session(const CommonOptions& options) {
   finished(engine::Phase::constitution, session.constitution.clauses.size());
   add_constitution_warnings(session, root);
   session.transitions = load_transitions(
-      session.constitution, constitution_file, session.config,
+      session.constitution, *constitution_file, session.config,
       session.config.source.empty() ? root : fs::path(session.config.source).parent_path(), session.today,
       session.notes, engine::display_path(session.constitution.path, root));
 

@@ -1,8 +1,10 @@
 #include "engine/plan.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <deque>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <unordered_map>
 #include <utility>
@@ -10,6 +12,8 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "core/cache.hpp"
+#include "core/digest.hpp"
 #include "core/text.hpp"
 
 namespace constable::engine {
@@ -127,20 +131,17 @@ class Pattern {
   bool matches_folded_ = false;
 };
 
-// The constitution as the clause matchers see it: each clause's text folded
-// once, and its section as an index into the distinct sections (checks of
-// one family share a section matcher, "kubernetes" or "helm|chart", so it
-// runs once per section, not once per clause and check).
+// The constitution as the clause matchers see it: each clause's section as
+// an index into the distinct sections (checks of one family share a section
+// matcher, "kubernetes" or "helm|chart", so it runs once per section, not
+// once per clause and check).
 struct Haystack {
   std::vector<std::string> sections;  // distinct section_joined() strings
-  std::vector<std::string> folded_sections;
   std::vector<std::vector<std::size_t>> clauses_of;  // per distinct section, its clauses' indices
   std::vector<std::size_t> section_of;  // per clause
-  std::vector<std::string> folded_texts;  // per clause
 
   explicit Haystack(const constitution::Constitution& c) {
     section_of.reserve(c.clauses.size());
-    folded_texts.reserve(c.clauses.size());
     // Looked up, not searched: a constitution of one clause per heading has
     // as many sections as clauses.
     std::unordered_map<std::string, std::size_t> index;
@@ -148,12 +149,10 @@ struct Haystack {
       const auto [found, added] = index.try_emplace(c.clauses[i].section_joined(), sections.size());
       if (added) {
         sections.push_back(found->first);
-        folded_sections.push_back(fold_case(found->first));
         clauses_of.emplace_back();
       }
       section_of.push_back(found->second);
       clauses_of[found->second].push_back(i);
-      folded_texts.push_back(fold_case(c.clauses[i].text));
     }
   }
 
@@ -176,10 +175,24 @@ struct Haystack {
   }
 };
 
+// The distinct sections and the clauses' texts case-folded once, for the
+// matchers (Pattern::found_in).
+struct Folded {
+  std::vector<std::string> sections;  // per distinct section
+  std::vector<std::string> texts;     // per clause
+
+  Folded(const Haystack& haystack, const constitution::Constitution& c) {
+    sections.reserve(haystack.sections.size());
+    for (const auto& section : haystack.sections) sections.push_back(fold_case(section));
+    texts.reserve(c.clauses.size());
+    for (const auto& clause : c.clauses) texts.push_back(fold_case(clause.text));
+  }
+};
+
 // Which sections each distinct section matcher matches, worked out once.
 class SectionMatches {
  public:
-  explicit SectionMatches(const Haystack& haystack) : haystack_(haystack) {}
+  SectionMatches(const Haystack& haystack, const Folded& folded) : haystack_(haystack), folded_(folded) {}
 
   // Per distinct section of the haystack: does `pattern` match it?
   Result<const std::vector<bool>*> of(std::string_view pattern) {
@@ -190,18 +203,20 @@ class SectionMatches {
     std::vector<bool> matches;
     matches.reserve(haystack_.sections.size());
     for (std::size_t i = 0; i < haystack_.sections.size(); ++i)
-      matches.push_back(section->found_in(haystack_.sections[i], haystack_.folded_sections[i]));
+      matches.push_back(section->found_in(haystack_.sections[i], folded_.sections[i]));
     known_.emplace_back(std::string(pattern), std::move(matches));
     return &known_.back().second;
   }
 
  private:
   const Haystack& haystack_;
+  const Folded& folded_;
   std::deque<std::pair<std::string, std::vector<bool>>> known_;  // stable addresses
 };
 
 Result<const constitution::Clause*> find_clause(const CheckInfo& info, const constitution::Constitution& c,
-                                                const Haystack& haystack, SectionMatches& section_matches) {
+                                                const Haystack& haystack, const Folded& folded,
+                                                SectionMatches& section_matches) {
   auto invalid = [&](const Error& e) {
     return fail(fmt::format("check {} has an invalid clause matcher: {}", info.id, e.message));
   };
@@ -210,9 +225,92 @@ Result<const constitution::Clause*> find_clause(const CheckInfo& info, const con
   auto text = Pattern::make(info.clause.text);
   if (!text) return invalid(text.error());
   for (std::size_t i = 0; i < c.clauses.size(); ++i)
-    if ((**in_section)[haystack.section_of[i]] && text->found_in(c.clauses[i].text, haystack.folded_texts[i]))
+    if ((**in_section)[haystack.section_of[i]] && text->found_in(c.clauses[i].text, folded.texts[i]))
       return &c.clauses[i];
   return nullptr;
+}
+
+// The clause each catalog check matched, in catalog order (null: none).
+using ClauseMatches = std::vector<const constitution::Clause*>;
+
+Result<ClauseMatches> match_clauses(const Catalog& catalog, const constitution::Constitution& c,
+                                    const Haystack& haystack) {
+  const Folded folded(haystack, c);
+  SectionMatches section_matches(haystack, folded);
+  ClauseMatches matches;
+  matches.reserve(catalog.infos().size());
+  for (const CheckInfo* info : catalog.infos()) {
+    auto clause = find_clause(*info, c, haystack, folded, section_matches);
+    if (!clause) return std::unexpected(clause.error());
+    matches.push_back(*clause);
+  }
+  return matches;
+}
+
+// Matching compiles and runs a hundred regular expressions over every
+// clause, a fifth of a small repository's run, and its outcome depends on
+// nothing but the checks' matchers and the clauses' sections and texts: the
+// cache entry is named by a digest of exactly those (core/cache.hpp).
+std::string matches_entry_name(const Catalog& catalog, const constitution::Constitution& c) {
+  // Each piece length-prefixed, so that no two inputs share a key; digested
+  // in one piece, a tenth of the time of a digest fed piece by piece.
+  std::string key = "constable clause matches 1";
+  auto add = [&key](std::string_view piece) { fmt::format_to(std::back_inserter(key), " {}:{}", piece.size(), piece); };
+  key += fmt::format(" {} checks", catalog.infos().size());
+  for (const CheckInfo* info : catalog.infos()) {
+    add(info->id);
+    add(info->clause.section);
+    add(info->clause.text);
+  }
+  key += fmt::format(" {} clauses", c.clauses.size());
+  for (const auto& clause : c.clauses) {
+    key += fmt::format(" {} headings", clause.section_path.size());
+    for (const auto& heading : clause.section_path) add(heading);
+    add(clause.text);
+  }
+  return fmt::format("clause-matches-{}.txt", digest::sha256_hex(key));
+}
+
+// One line per catalog check: the index of its clause, or "-".
+std::string serialize(const ClauseMatches& matches, const constitution::Constitution& c) {
+  std::string out;
+  for (const constitution::Clause* clause : matches)
+    out += clause == nullptr ? std::string("-\n") : fmt::format("{}\n", clause - c.clauses.data());
+  return out;
+}
+
+// nullopt for an entry that is not one line per check, each "-" or the
+// index of a clause: it is matched afresh and written again.
+std::optional<ClauseMatches> deserialize(std::string_view entry, std::size_t checks,
+                                         const constitution::Constitution& c) {
+  ClauseMatches matches;
+  matches.reserve(checks);
+  for (const std::string_view line : text::split(entry, '\n')) {
+    if (line.empty()) continue;
+    if (line == "-") {
+      matches.push_back(nullptr);
+      continue;
+    }
+    std::size_t index = 0;
+    const auto [end, error] = std::from_chars(line.data(), line.data() + line.size(), index);
+    if (error != std::errc() || end != line.data() + line.size() || index >= c.clauses.size()) return std::nullopt;
+    matches.push_back(&c.clauses[index]);
+  }
+  if (matches.size() != checks) return std::nullopt;
+  return matches;
+}
+
+Result<ClauseMatches> match_clauses(const Catalog& catalog, const constitution::Constitution& c,
+                                    const Haystack& haystack,
+                                    const std::optional<std::filesystem::path>& cache_directory) {
+  if (!cache_directory) return match_clauses(catalog, c, haystack);
+  const std::string name = matches_entry_name(catalog, c);
+  constexpr std::uintmax_t kMaxEntryBytes = 1024 * 1024;
+  if (const auto entry = cache::read(*cache_directory, name, kMaxEntryBytes))
+    if (auto matches = deserialize(*entry, catalog.infos().size(), c)) return std::move(*matches);
+  auto matches = match_clauses(catalog, c, haystack);
+  if (matches) cache::write(*cache_directory, name, serialize(*matches, c));
+  return matches;
 }
 
 }  // namespace
@@ -234,8 +332,9 @@ std::vector<const Binding*> Plan::for_clause(std::string_view clause_id) const {
 }
 
 Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& constitution, const Config& config,
-                  const workspace::StackFacts& stack, const Selection& selection, std::vector<ExtraCheck> extra) {
-  auto plan = bind_clauses(catalog, constitution, config, selection, std::move(extra));
+                  const workspace::StackFacts& stack, const Selection& selection, std::vector<ExtraCheck> extra,
+                  const std::optional<std::filesystem::path>& cache_directory) {
+  auto plan = bind_clauses(catalog, constitution, config, selection, std::move(extra), cache_directory);
   if (plan) restrict_to_stack(*plan, stack);
   return plan;
 }
@@ -249,19 +348,16 @@ void restrict_to_stack(Plan& plan, const workspace::StackFacts& stack) {
 }
 
 Result<Plan> bind_clauses(const Catalog& catalog, const constitution::Constitution& constitution, const Config& config,
-                          const Selection& selection, std::vector<ExtraCheck> extra) {
+                          const Selection& selection, std::vector<ExtraCheck> extra,
+                          const std::optional<std::filesystem::path>& cache_directory) {
   Plan plan;
   const Haystack haystack(constitution);
-  SectionMatches section_matches(haystack);
+  auto matches = match_clauses(catalog, constitution, haystack, cache_directory);
+  if (!matches) return std::unexpected(matches.error());
   std::vector<ExtraCheck> all;
-  for (CheckFactory make : catalog.factories()) {
-    ExtraCheck found;
-    found.check = make();
-    auto clause = find_clause(found.check->info(), constitution, haystack, section_matches);
-    if (!clause) return std::unexpected(clause.error());
-    found.clause = *clause;
-    all.push_back(std::move(found));
-  }
+  all.reserve(catalog.factories().size() + extra.size());
+  for (std::size_t i = 0; i < catalog.factories().size(); ++i)
+    all.push_back({.check = catalog.factories()[i](), .clause = (*matches)[i]});
   for (auto& check : extra) all.push_back(std::move(check));
   for (auto& [check, clause] : all) {
     Binding binding;

@@ -2,7 +2,9 @@
 // Binding: which checks are active for this constitution, this configuration
 // and this repository, each bound to the clause it enforces.
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,17 +53,21 @@ struct ExtraCheck {
 
 // Binds every catalog check, then the extra ones after them. Fails (exit 2)
 // when a check rejects its clause or options, naming the check, the clause
-// and the constitution line.
+// and the constitution line. With a cache directory (core/cache.hpp), which
+// clause each check matched is kept there and read back by later runs of
+// the same checks on the same clauses.
 Result<Plan> bind(const Catalog& catalog, const constitution::Constitution& constitution,
                   const Config& config, const workspace::StackFacts& stack, const Selection& selection,
-                  std::vector<ExtraCheck> extra = {});
+                  std::vector<ExtraCheck> extra = {},
+                  const std::optional<std::filesystem::path>& cache_directory = std::nullopt);
 
 // bind() in two steps, so that clauses are found while discovery is still
 // learning the stack: bind_clauses() binds as if the repository used every
 // technology, restrict_to_stack() then sets aside the active checks for a
 // technology it does not use.
 Result<Plan> bind_clauses(const Catalog& catalog, const constitution::Constitution& constitution,
-                          const Config& config, const Selection& selection, std::vector<ExtraCheck> extra = {});
+                          const Config& config, const Selection& selection, std::vector<ExtraCheck> extra = {},
+                          const std::optional<std::filesystem::path>& cache_directory = std::nullopt);
 void restrict_to_stack(Plan& plan, const workspace::StackFacts& stack);
 
 // Does `id` match a --select/--ignore entry ("docker", "docker/", "docker/healthcheck")?

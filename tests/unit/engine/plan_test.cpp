@@ -4,15 +4,22 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "constitution/model.hpp"
 #include "engine/catalog.hpp"
 #include "engine/plan.hpp"
+#include "support/test_support.hpp"
 
 namespace constable {
 namespace {
+
+using testing::read_file;
+using testing::TempDir;
 
 template <const engine::CheckInfo& Info>
 class MatcherCheck final : public engine::Check {
@@ -167,6 +174,76 @@ TEST(EngineBind, TheSectionIsEveryClauseUnderTheSameHeadingsWhereverTheyAre) {
   ASSERT_NE(bound(*plan, "test/look-alike-reader"), nullptr);
   EXPECT_EQ(bound(*plan, "test/look-alike-reader")->line, 9);
   EXPECT_EQ(LookAlike::section_lines, (std::vector<int>{9}));
+}
+
+// The cache's entries, by name.
+std::vector<std::filesystem::path> entries_in(const std::filesystem::path& directory) {
+  std::vector<std::filesystem::path> found;
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) found.push_back(entry.path());
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+std::vector<int> bound_lines(const engine::Plan& plan) {
+  std::vector<int> lines;
+  for (const auto& binding : plan.bindings) lines.push_back(binding.clause == nullptr ? 0 : binding.clause->line);
+  return lines;
+}
+
+// Which clause each check matched is kept in the cache and read back: the
+// same checks on the same clauses bind as they did without it, and a run
+// reads what the entry says (an entry that names another clause binds it).
+TEST(EngineBind, ClauseMatchesAreKeptBetweenRunsAndReadBack) {
+  const TempDir cache;
+  const engine::Catalog catalog({&engine::make_check<MatcherCheck<kPlainWords>>,
+                                 &engine::make_check<MatcherCheck<kRegex>>,
+                                 &engine::make_check<MatcherCheck<kNoSuchClause>>});
+  auto parsed = constitution::parse(kConstitution, "C.md");
+  ASSERT_TRUE(parsed) << parsed.error().to_string();
+  auto uncached = engine::bind_clauses(catalog, *parsed, {}, {});
+  auto first = engine::bind_clauses(catalog, *parsed, {}, {}, {}, cache.path());
+  ASSERT_TRUE(uncached && first);
+  EXPECT_EQ(bound_lines(*first), bound_lines(*uncached));
+  EXPECT_EQ(bound_lines(*first), (std::vector<int>{5, 8, 0}));
+  const auto entries = entries_in(cache.path());
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(read_file(entries.front()), "1\n3\n-\n");  // clause indices, "-" for none
+
+  auto second = engine::bind_clauses(catalog, *parsed, {}, {}, {}, cache.path());
+  ASSERT_TRUE(second);
+  EXPECT_EQ(bound_lines(*second), bound_lines(*uncached));
+
+  std::ofstream(entries.front(), std::ios::trunc) << "2\n-\n1\n";
+  auto from_entry = engine::bind_clauses(catalog, *parsed, {}, {}, {}, cache.path());
+  ASSERT_TRUE(from_entry);
+  EXPECT_EQ(bound_lines(*from_entry), (std::vector<int>{6, 0, 5}));  // line 6: no matcher finds it
+}
+
+// An entry that is not one valid line per check is matched afresh and
+// written again; another constitution, or another set of checks, has an
+// entry of its own.
+TEST(EngineBind, AnEntryThatDoesNotFitIsMatchedAfresh) {
+  const TempDir cache;
+  const engine::Catalog catalog({&engine::make_check<MatcherCheck<kPlainWords>>,
+                                 &engine::make_check<MatcherCheck<kRegex>>});
+  auto parsed = constitution::parse(kConstitution, "C.md");
+  ASSERT_TRUE(parsed) << parsed.error().to_string();
+  ASSERT_TRUE(engine::bind_clauses(catalog, *parsed, {}, {}, {}, cache.path()));
+  const auto entry = entries_in(cache.path()).front();
+  for (const std::string_view unfit : {"", "1\n", "1\n3\n-\n", "1\n99\n", "1\nx\n", "1\n-3\n", "1\n3 \n"}) {
+    std::ofstream(entry, std::ios::trunc) << unfit;
+    auto plan = engine::bind_clauses(catalog, *parsed, {}, {}, {}, cache.path());
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(bound_lines(*plan), (std::vector<int>{5, 8})) << unfit;
+    EXPECT_EQ(read_file(entry), "1\n3\n") << unfit;
+  }
+
+  auto amended = constitution::parse(std::string(kConstitution) + "- Behavioural specs MUST be reviewed\n", "C.md");
+  ASSERT_TRUE(amended);
+  ASSERT_TRUE(engine::bind_clauses(catalog, *amended, {}, {}, {}, cache.path()));
+  const engine::Catalog fewer({&engine::make_check<MatcherCheck<kRegex>>});
+  ASSERT_TRUE(engine::bind_clauses(fewer, *parsed, {}, {}, {}, cache.path()));
+  EXPECT_EQ(entries_in(cache.path()).size(), 3u);
 }
 
 }  // namespace
