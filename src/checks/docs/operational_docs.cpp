@@ -75,7 +75,7 @@ const std::vector<DocumentHeadings>& markdown_headings(const engine::RepositoryC
 class OperationalDocCheck final : public engine::Check {
  public:
   OperationalDocCheck(const engine::CheckInfo& info, OperationalTopic topic)
-      : info_(info), topic_(topic), path_(topic.path_pattern), heading_(topic.heading_pattern) {}
+      : info_(info), topic_(topic) {}
 
   const engine::CheckInfo& info() const override { return info_; }
 
@@ -84,15 +84,19 @@ class OperationalDocCheck final : public engine::Check {
   }
 
   void check_repository(const engine::RepositoryContext& repo, engine::Emitter& out) const override {
+    // Compiled here, not with the check: the catalog constructs every check
+    // to learn its metadata, and binding again, in every run.
+    const RE2 path(topic_.path_pattern);
+    const RE2 heading(topic_.heading_pattern);
     const auto& workspace = repo.workspace();
     for (const auto& file : workspace.files) {
       const std::string lower = text::to_lower(file.path);
-      if (is_document(lower) && !is_constitution(lower) && RE2::PartialMatch(lower, path_)) return;
+      if (is_document(lower) && !is_constitution(lower) && RE2::PartialMatch(lower, path)) return;
     }
     for (const DocumentHeadings& document : markdown_headings(repo)) {
       std::optional<std::vector<std::string_view>> lines;  // split only for a heading on the topic
       for (std::size_t i = 0; i < document.headings.size(); ++i) {
-        if (!RE2::PartialMatch(document.words[i], heading_)) continue;
+        if (!RE2::PartialMatch(document.words[i], heading)) continue;
         if (!lines) lines = text::split_lines(read_file(repo, *document.file));
         if (has_body(*lines, document.headings, i)) return;
       }
@@ -104,8 +108,6 @@ class OperationalDocCheck final : public engine::Check {
  private:
   const engine::CheckInfo& info_;
   OperationalTopic topic_;
-  RE2 path_;
-  RE2 heading_;
 };
 
 }  // namespace operational_docs_check

@@ -75,6 +75,17 @@ constexpr std::array kParts = {
          "screenshots of UI changes", true},
 };
 
+// kParts' in_clause patterns, compiled once for every clause of every run.
+const std::array<std::unique_ptr<RE2>, kParts.size()>& in_clause_patterns() {
+  static const auto patterns = [] {
+    std::array<std::unique_ptr<RE2>, kParts.size()> compiled;
+    for (std::size_t i = 0; i < kParts.size(); ++i)
+      compiled[i] = std::make_unique<RE2>(fmt::format("(?i){}", kParts[i].in_clause));
+    return compiled;
+  }();
+  return patterns;
+}
+
 // Words of an item no part recognises, looked for as they are.
 const std::set<std::string_view>& ignored_words() {
   static const std::set<std::string_view> words = {"about", "after", "before", "every", "their", "there",
@@ -139,8 +150,9 @@ class PullRequestTemplateCheck final : public engine::Check {
       if (clause->kind != constitution::ClauseKind::list_item && clause->kind != constitution::ClauseKind::standard_item)
         continue;
       bool recognised = false;
-      for (const Part& part : kParts) {
-        if (!RE2::PartialMatch(clause->text, RE2(fmt::format("(?i){}", part.in_clause)))) continue;
+      for (std::size_t i = 0; i < kParts.size(); ++i) {
+        const Part& part = kParts[i];
+        if (!RE2::PartialMatch(clause->text, *in_clause_patterns()[i])) continue;
         recognised = true;
         add(clause, std::string(part.asks_for), fmt::format("(?i){}", part.in_template), part.user_interface);
       }
