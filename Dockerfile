@@ -20,7 +20,7 @@ RUN apt-get update \
       g++ cmake ninja-build pkg-config \
       libcmark-gfm-dev libcmark-gfm-extensions-dev nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev \
       libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev libboost-dev libcjose-dev libjansson-dev libjemalloc-dev \
-      libsqlite3-dev libpq-dev libtree-sitter-dev libtomlplusplus-dev ca-certificates \
+      libsqlite3-dev libpq-dev libtree-sitter-dev libtomlplusplus-dev libkrb5-dev ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY CMakeLists.txt ./
@@ -35,8 +35,9 @@ RUN cmake -S . -B out -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONSTABLE_BUILD_TEST
  && cmake --install out --prefix /opt/constable --strip
 
 # Run: the slim base and the shared libraries the binary still needs (the
-# others are linked in: cmake/dependencies.cmake), and libpq5, which a
-# PostgreSQL audit store loads when it opens; nothing else.
+# others are linked in: cmake/dependencies.cmake), and two it loads when
+# first used: GSSAPI, for a clone from a server that asks for Kerberos
+# authentication, and libpq5, for a PostgreSQL audit store; nothing else.
 FROM debian:12.12-slim
 ARG CONSTABLE_COMMIT=unknown
 RUN apt-get update \

@@ -57,7 +57,7 @@ if(CONSTABLE_STATIC_DEPENDENCIES)
       list(APPEND system_libraries ${name})
       continue()
     endif()
-    # GSSAPI (libgit2's) stays shared, by soname: below.
+    # GSSAPI (libgit2's): loaded on demand, below.
     if(name STREQUAL "gssapi_krb5")
       continue()
     endif()
@@ -68,12 +68,8 @@ if(CONSTABLE_STATIC_DEPENDENCIES)
     endif()
     list(APPEND static_archives ${archive})
   endforeach()
-  # Debian's libgit2 is built with GSSAPI (SPNEGO over HTTPS) but its
-  # libgit2.pc does not say so; the runtime library comes with libgit2's
-  # package, the development link only with libkrb5-dev, hence its soname.
-  find_library(CONSTABLE_GSSAPI_LIBRARY NAMES gssapi_krb5 libgssapi_krb5.so.2 REQUIRED)
   list(REMOVE_DUPLICATES system_libraries)
-  set(constable_static_link ${static_archives} ${CONSTABLE_GSSAPI_LIBRARY} ${system_libraries})
+  set(constable_static_link ${static_archives} ${system_libraries})
   target_link_libraries(constable_dependencies INTERFACE "$<${constable_is_static}:${constable_static_link}>")
   # The headers are the same files either way; only their search paths and
   # flags are needed.
@@ -89,6 +85,14 @@ function(constable_link_dependencies_statically target)
     return()
   endif()
   set_target_properties(${target} PROPERTIES CONSTABLE_STATIC_DEPENDENCIES ON)
+  # Debian's libgit2 is built with GSSAPI (SPNEGO over HTTPS), which Debian
+  # ships as a shared object only (and its libgit2.pc does not say so): the
+  # functions libgit2 calls load it on their first call instead of with
+  # every run (src/link/gssapi_on_demand.cpp; the header: libkrb5-dev).
+  find_path(CONSTABLE_GSSAPI_INCLUDE_DIR gssapi/gssapi.h REQUIRED DOC "GSSAPI's header (libkrb5-dev)")
+  target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src/link/gssapi_on_demand.cpp)
+  set_source_files_properties(${PROJECT_SOURCE_DIR}/src/link/gssapi_on_demand.cpp PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
+  target_link_libraries(${target} PRIVATE ${CMAKE_DL_LIBS})
   include(CheckLinkerFlag)
   check_linker_flag(CXX "LINKER:-z,pack-relative-relocs" CONSTABLE_LINKER_PACKS_RELATIVE_RELOCS)
   if(CONSTABLE_LINKER_PACKS_RELATIVE_RELOCS)

@@ -8,6 +8,8 @@ packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev libre2-dev
   libvectorscan-dev libgit2-dev libyaml-dev zlib1g-dev libssl-dev
+  # GSSAPI's header: the CLI loads libgit2's GSSAPI on demand (src/link/gssapi_on_demand.cpp)
+  libkrb5-dev
   # constable audit's store (src/store/): libpq's header, and libpq5, which the store loads
   # when it opens (docs/adr/0021-libpq-on-demand.md); the tests start a server (initdb, pg_ctl)
   libsqlite3-dev libpq-dev postgresql
