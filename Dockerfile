@@ -34,14 +34,14 @@ RUN cmake -S . -B out -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONSTABLE_BUILD_TEST
  && cmake --build out --target constable \
  && cmake --install out --prefix /opt/constable --strip
 
-# Run: the slim base and the shared libraries the binary still needs (the
-# others are linked in: cmake/dependencies.cmake), and two it loads when
+# Run: the slim base, whose glibc is all the binary needs (the rest is
+# linked in: cmake/dependencies.cmake), and two libraries it loads when
 # first used: GSSAPI, for a clone from a server that asks for Kerberos
 # authentication, and libpq5, for a PostgreSQL audit store; nothing else.
 FROM debian:12.12-slim
 ARG CONSTABLE_COMMIT=unknown
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libfmt9 libgssapi-krb5-2 libpq5 \
+ && apt-get install -y --no-install-recommends libgssapi-krb5-2 libpq5 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin constable \
  && printf '[safe]\n\tdirectory = /src\n' > /etc/gitconfig

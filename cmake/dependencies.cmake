@@ -35,14 +35,16 @@ find_package(Boost 1.74 REQUIRED)  # header-only Beast and Asio: constable serve
 # toml++ (libtomlplusplus-dev: pyproject.toml, src/workspace/dependencies.cpp)
 # is used as the header-only library it also is: Debian ships it as a shared
 # object only, and the one file that parses TOML compiles it in.
-# fmt (Debian ships no archive), nlohmann_json and Boost (headers only) are
-# the same either way.
+# fmt is used header-only, its supported alternative to the library:
+# Debian ships no archive of it, and its shared object would bring
+# libstdc++'s, which the static CLI links in instead. nlohmann_json and
+# Boost are headers only anyway.
 set(constable_shared_dependencies
     PkgConfig::CMARK_GFM PkgConfig::RE2 PkgConfig::VECTORSCAN PkgConfig::LIBGIT2 PkgConfig::LIBYAML PkgConfig::CJOSE
     PkgConfig::SQLITE3 PkgConfig::TREE_SITTER ZLIB::ZLIB OpenSSL::SSL OpenSSL::Crypto)
 set(constable_is_static "$<BOOL:$<TARGET_PROPERTY:CONSTABLE_STATIC_DEPENDENCIES>>")
 add_library(constable_dependencies INTERFACE)
-target_link_libraries(constable_dependencies INTERFACE fmt::fmt nlohmann_json::nlohmann_json Boost::headers Threads::Threads
+target_link_libraries(constable_dependencies INTERFACE fmt::fmt-header-only nlohmann_json::nlohmann_json Boost::headers Threads::Threads
                       ${CMAKE_DL_LIBS} "$<$<NOT:${constable_is_static}>:${constable_shared_dependencies}>")
 target_include_directories(constable_dependencies SYSTEM INTERFACE ${LIBPQ_INCLUDE_DIRS})
 
@@ -70,6 +72,10 @@ if(CONSTABLE_STATIC_DEPENDENCIES)
   endforeach()
   list(REMOVE_DUPLICATES system_libraries)
   set(constable_static_link ${static_archives} ${system_libraries})
+  # Debian's libgit2 is built on mbedTLS (not OpenSSL): see below.
+  if("mbedtls" IN_LIST STATIC_SET_STATIC_LIBRARIES)
+    set(CONSTABLE_LIBGIT2_ON_MBEDTLS ON)
+  endif()
   target_link_libraries(constable_dependencies INTERFACE "$<${constable_is_static}:${constable_static_link}>")
   # The headers are the same files either way; only their search paths and
   # flags are needed.
@@ -85,6 +91,9 @@ function(constable_link_dependencies_statically target)
     return()
   endif()
   set_target_properties(${target} PROPERTIES CONSTABLE_STATIC_DEPENDENCIES ON)
+  # libstdc++ and libgcc too: with fmt header-only, nothing else needs
+  # their shared objects, whose loading took 1.5 ms of every start.
+  target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
   # Debian's libgit2 is built with GSSAPI (SPNEGO over HTTPS), which Debian
   # ships as a shared object only (and its libgit2.pc does not say so): the
   # functions libgit2 calls load it on their first call instead of with
@@ -93,6 +102,16 @@ function(constable_link_dependencies_statically target)
   target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src/link/gssapi_on_demand.cpp)
   set_source_files_properties(${PROJECT_SOURCE_DIR}/src/link/gssapi_on_demand.cpp PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
   target_link_libraries(${target} PRIVATE ${CMAKE_DL_LIBS})
+  # libgit2 on mbedTLS parses the system's CA certificates when it
+  # initialises; they are parsed at its first TLS handshake instead
+  # (src/link/ca_certificates_on_demand.cpp).
+  if(CONSTABLE_LIBGIT2_ON_MBEDTLS)
+    target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src/link/ca_certificates_on_demand.cpp)
+    set_source_files_properties(${PROJECT_SOURCE_DIR}/src/link/ca_certificates_on_demand.cpp
+                                PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
+    target_link_options(${target} PRIVATE "LINKER:--wrap=mbedtls_x509_crt_parse_file"
+                        "LINKER:--wrap=mbedtls_ssl_handshake")
+  endif()
   include(CheckLinkerFlag)
   check_linker_flag(CXX "LINKER:-z,pack-relative-relocs" CONSTABLE_LINKER_PACKS_RELATIVE_RELOCS)
   if(CONSTABLE_LINKER_PACKS_RELATIVE_RELOCS)

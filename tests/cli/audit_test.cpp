@@ -239,6 +239,22 @@ TEST(Audit, ClonesRemoteRepositoriesAndFetchesThemAgain) {
   EXPECT_EQ(stored.find("tok3n-value"), std::string::npos);
 }
 
+// A clone over HTTPS verifies the server against the system's CA
+// certificates, which the static CLI parses at its first handshake rather
+// than at every start (src/link/ca_certificates_on_demand.cpp): Debian's
+// archive, the one HTTPS server this machine's CI reaches, answers 404 for
+// a repository it does not have, after a handshake that must succeed.
+TEST(Audit, AnHttpsCloneVerifiesTheServerAgainstTheSystemCertificates) {
+  TempDir dir;
+  const auto constitution = dir.write("CONSTITUTION.md", kConstitution);
+  const auto r = constable({"audit", "https://deb.debian.org/debian/constable-no-such-repository.git",
+                            "--constitution", constitution.string(), "--store", (dir.path() / "audit.db").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.out.find("certificate"), std::string::npos) << r.out;
+  if (r.out.find("404") == std::string::npos)
+    GTEST_SKIP() << "deb.debian.org was not reached over HTTPS (no network?): " << r.out;
+}
+
 TEST(Audit, UsageErrorsAndShards) {
   TempDir dir;
   dir.write("a/Dockerfile", kRootImage);
