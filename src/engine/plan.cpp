@@ -250,11 +250,13 @@ Result<ClauseMatches> match_clauses(const Catalog& catalog, const constitution::
 // Matching compiles and runs a hundred regular expressions over every
 // clause, a fifth of a small repository's run, and its outcome depends on
 // nothing but the checks' matchers and the clauses' sections and texts: the
-// cache entry is named by a digest of exactly those (core/cache.hpp).
+// cache entry is named by a digest of exactly those (core/cache.hpp), and
+// of the version and a format number, to be raised when matching itself
+// (Pattern, find_clause) changes.
 std::string matches_entry_name(const Catalog& catalog, const constitution::Constitution& c) {
   // Each piece length-prefixed, so that no two inputs share a key; digested
   // in one piece, a tenth of the time of a digest fed piece by piece.
-  std::string key = "constable clause matches 1";
+  std::string key = "constable clause matches 1 " CONSTABLE_VERSION;
   auto add = [&key](std::string_view piece) { fmt::format_to(std::back_inserter(key), " {}:{}", piece.size(), piece); };
   key += fmt::format(" {} checks", catalog.infos().size());
   for (const CheckInfo* info : catalog.infos()) {
