@@ -44,10 +44,12 @@ std::vector<fs::path> constitution_candidates(const fs::path& root, const engine
 
 namespace {
 
-// Three libraries pay a one-time cost on first use: libgit2 parses the
-// system's CA certificates (7 ms), OpenSSL loads its configuration and
-// provider, the secret scanner loads (or compiles) its patterns. Together
-// they are a third of a small repository's run; on two more threads they
+// Three libraries pay a one-time cost on first use: libgit2 initialises
+// (7 ms where that includes parsing the system's CA certificates, which
+// the static CLI defers to the first TLS handshake: src/link/), OpenSSL
+// loads its configuration and provider, the secret scanner loads (or
+// compiles) its patterns. Together they were a third of a small
+// repository's run; on two more threads they
 // overlap the reading of the constitution and the tree — libgit2's alone,
 // as the repository's discovery waits for it, the others' on the second, so
 // that the constitution's digest, at the end of its parse, finds OpenSSL
