@@ -35,16 +35,23 @@ find_package(Boost 1.74 REQUIRED)  # header-only Beast and Asio: constable serve
 # toml++ (libtomlplusplus-dev: pyproject.toml, src/workspace/dependencies.cpp)
 # is used as the header-only library it also is: Debian ships it as a shared
 # object only, and the one file that parses TOML compiles it in.
-# fmt is used header-only, its supported alternative to the library:
-# Debian ships no archive of it, and its shared object would bring
-# libstdc++'s, which the static CLI links in instead. nlohmann_json and
-# Boost are headers only anyway.
+# fmt: header-only (its supported alternative to the library) where the CLI
+# links statically, since Debian ships no archive of it and its shared
+# object would bring libstdc++'s, which the static CLI links in instead.
+# Elsewhere (the sanitizer build, which builds every suite) the shared
+# object: a translation unit of the library compiles in half the time.
+# nlohmann_json and Boost are headers only anyway.
+if(CONSTABLE_STATIC_DEPENDENCIES)
+  set(constable_fmt fmt::fmt-header-only)
+else()
+  set(constable_fmt fmt::fmt)
+endif()
 set(constable_shared_dependencies
     PkgConfig::CMARK_GFM PkgConfig::RE2 PkgConfig::VECTORSCAN PkgConfig::LIBGIT2 PkgConfig::LIBYAML PkgConfig::CJOSE
     PkgConfig::SQLITE3 PkgConfig::TREE_SITTER ZLIB::ZLIB OpenSSL::SSL OpenSSL::Crypto)
 set(constable_is_static "$<BOOL:$<TARGET_PROPERTY:CONSTABLE_STATIC_DEPENDENCIES>>")
 add_library(constable_dependencies INTERFACE)
-target_link_libraries(constable_dependencies INTERFACE fmt::fmt-header-only nlohmann_json::nlohmann_json Boost::headers Threads::Threads
+target_link_libraries(constable_dependencies INTERFACE ${constable_fmt} nlohmann_json::nlohmann_json Boost::headers Threads::Threads
                       ${CMAKE_DL_LIBS} "$<$<NOT:${constable_is_static}>:${constable_shared_dependencies}>")
 target_include_directories(constable_dependencies SYSTEM INTERFACE ${LIBPQ_INCLUDE_DIRS})
 
